@@ -1,0 +1,22 @@
+import type { Knex } from "knex";
+import * as createUsers from "./20261128120000_create-users.js";
+import * as createSessions from "./20261128120100_create-sessions.js";
+import * as createApiTokens from "./20261128120200_create-api-tokens.js";
+import * as createLoginAttempts from "./20261128120300_create-login-attempts.js";
+import * as createAuditLog from "./20261128120400_create-audit-log.js";
+import * as createContests from "./20261128120500_create-contests.js";
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Every migration in order. Listed rather than scanned so the compiled build and tsx load the same set. */
+export const migrations: Record<string, Migration> = {
+  "20261128120000_create-users": createUsers,
+  "20261128120100_create-sessions": createSessions,
+  "20261128120200_create-api-tokens": createApiTokens,
+  "20261128120300_create-login-attempts": createLoginAttempts,
+  "20261128120400_create-audit-log": createAuditLog,
+  "20261128120500_create-contests": createContests,
+};

@@ -1,0 +1,140 @@
+import type { Knex } from "knex";
+import { parseJson, toBool, toNumber } from "../db/dialect.js";
+import type { Role } from "./accounts.schemas.js";
+
+export interface UserRow {
+  id: string;
+  email: string;
+  passwordHash: string;
+  name: string;
+  role: Role;
+  city: string | null;
+  unit: string | null;
+  expertise: string[];
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function fromRow(row: Record<string, unknown>): UserRow {
+  return {
+    id: String(row.id),
+    email: String(row.email),
+    passwordHash: String(row.password_hash),
+    name: String(row.name),
+    role: row.role as Role,
+    city: (row.city as string | null) ?? null,
+    unit: (row.unit as string | null) ?? null,
+    expertise: parseJson<string[]>(row.expertise, []),
+    disabled: toBool(row.disabled),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+export async function insertUser(db: Knex, user: UserRow): Promise<void> {
+  await db("users").insert({
+    id: user.id,
+    email: user.email,
+    password_hash: user.passwordHash,
+    name: user.name,
+    role: user.role,
+    city: user.city,
+    unit: user.unit,
+    expertise: JSON.stringify(user.expertise),
+    disabled: user.disabled,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  });
+}
+
+export async function findUserByEmail(db: Knex, email: string): Promise<UserRow | null> {
+  const row = await db("users").where({ email }).first();
+  return row ? fromRow(row) : null;
+}
+
+export async function findUserById(db: Knex, id: string): Promise<UserRow | null> {
+  const row = await db("users").where({ id }).first();
+  return row ? fromRow(row) : null;
+}
+
+export async function listUsers(db: Knex, filter: { role?: Role }): Promise<UserRow[]> {
+  const query = db("users").orderBy([{ column: "role" }, { column: "created_at" }]);
+  if (filter.role) query.where({ role: filter.role });
+  return (await query).map(fromRow);
+}
+
+export async function countUsers(db: Knex): Promise<number> {
+  const [row] = await db("users").count({ n: "*" });
+  return toNumber(row?.n);
+}
+
+export async function updateUser(
+  db: Knex,
+  id: string,
+  changes: Partial<Pick<UserRow, "name" | "city" | "unit" | "expertise" | "disabled">>,
+  updatedAt: string,
+): Promise<void> {
+  const row: Record<string, unknown> = { updated_at: updatedAt };
+  if (changes.name !== undefined) row.name = changes.name;
+  if (changes.city !== undefined) row.city = changes.city;
+  if (changes.unit !== undefined) row.unit = changes.unit;
+  if (changes.expertise !== undefined) row.expertise = JSON.stringify(changes.expertise);
+  if (changes.disabled !== undefined) row.disabled = changes.disabled;
+  await db("users").where({ id }).update(row);
+}
+
+export async function insertApiToken(
+  db: Knex,
+  token: { id: string; userId: string; tokenHash: string; createdAt: string; expiresAt: string },
+): Promise<void> {
+  await db("api_tokens").insert({
+    id: token.id,
+    user_id: token.userId,
+    token_hash: token.tokenHash,
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+  });
+}
+
+/** The user owning an unexpired token, whatever his disabled flag (the caller decides). */
+export async function findUserByTokenHash(db: Knex, tokenHash: string, nowIso: string): Promise<UserRow | null> {
+  const row = await db("users")
+    .join("api_tokens", "api_tokens.user_id", "users.id")
+    .where("api_tokens.token_hash", tokenHash)
+    .andWhere("api_tokens.expires_at", ">", nowIso)
+    .first("users.*");
+  return row ? fromRow(row) : null;
+}
+
+export async function deleteApiToken(db: Knex, tokenHash: string): Promise<void> {
+  await db("api_tokens").where({ token_hash: tokenHash }).del();
+}
+
+export async function deleteApiTokensOfUser(db: Knex, userId: string): Promise<void> {
+  await db("api_tokens").where({ user_id: userId }).del();
+}
+
+export async function insertFailedLogin(db: Knex, attempt: { email: string; ip: string; at: string }): Promise<void> {
+  await db("login_attempts").insert(attempt);
+}
+
+export async function countFailedLogins(db: Knex, by: { email?: string; ip?: string }, sinceIso: string): Promise<number> {
+  const query = db("login_attempts").where("at", ">", sinceIso);
+  if (by.email !== undefined) query.andWhere("email", by.email);
+  if (by.ip !== undefined) query.andWhere("ip", by.ip);
+  const [row] = await query.count({ n: "*" });
+  return toNumber(row?.n);
+}
+
+export async function oldestFailedLogin(db: Knex, by: { email?: string; ip?: string }, sinceIso: string): Promise<string | null> {
+  const query = db("login_attempts").where("at", ">", sinceIso);
+  if (by.email !== undefined) query.andWhere("email", by.email);
+  if (by.ip !== undefined) query.andWhere("ip", by.ip);
+  const row = await query.orderBy("at").first("at");
+  return row ? String(row.at) : null;
+}
+
+export async function clearFailedLogins(db: Knex, email: string): Promise<void> {
+  await db("login_attempts").where({ email }).del();
+}

@@ -1,0 +1,211 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Knex } from "knex";
+import { recordAudit } from "../audit/audit.service.js";
+import type { AppContext } from "../context.js";
+import { newId } from "../lib/ids.js";
+import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from "../lib/errors.js";
+import * as q from "./accounts.queries.js";
+import type { UserRow } from "./accounts.queries.js";
+import type { CreateUserBody, RegisterBody, Role, UpdateUserBody } from "./accounts.schemas.js";
+import { normalizeCity } from "./cities.js";
+import { assertStrongPassword, hashPassword, verifyAgainstDummy, verifyPassword } from "./passwords.js";
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  city: string | null;
+  unit: string | null;
+  expertise: string[];
+  disabled: boolean;
+  createdAt: string;
+}
+
+export type SessionUser = Pick<UserRow, "id" | "email" | "name" | "role" | "city" | "unit" | "expertise">;
+
+export function publicUser(user: UserRow): PublicUser {
+  const { passwordHash: _hash, updatedAt: _updated, ...rest } = user;
+  return rest;
+}
+
+const TOKEN_DAYS = 30;
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+function canonicalEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function cityOrThrow(city: string | null | undefined, required: boolean): string | null {
+  if (city === undefined || city === null || city.trim() === "") {
+    if (required) throw new ValidationError("errors.cityRequired", {}, { field: "city" }, "validation_failed");
+    return null;
+  }
+  const canonical = normalizeCity(city);
+  if (!canonical) throw new ValidationError("errors.unknownCity", { city }, { field: "city" }, "validation_failed");
+  return canonical;
+}
+
+async function insertNewUser(trx: Knex, ctx: AppContext, fields: Omit<UserRow, "id" | "passwordHash" | "createdAt" | "updatedAt" | "disabled"> & { password: string }): Promise<UserRow> {
+  assertStrongPassword(fields.password, fields.email);
+  if (await q.findUserByEmail(trx, fields.email)) {
+    throw new ConflictError("email_taken", "errors.emailTaken", { email: fields.email });
+  }
+  const now = ctx.clock.now().toISOString();
+  const { password, ...rest } = fields;
+  const user: UserRow = { ...rest, id: newId(), passwordHash: await hashPassword(password), disabled: false, createdAt: now, updatedAt: now };
+  await q.insertUser(trx, user);
+  return user;
+}
+
+/** A contestant registers himself (DESIGN §4). */
+export async function registerContestant(ctx: AppContext, body: RegisterBody): Promise<PublicUser> {
+  const email = canonicalEmail(body.email);
+  const city = cityOrThrow(body.city, true);
+  const user = await ctx.db.transaction((trx) =>
+    insertNewUser(trx, ctx, { email, password: body.password, name: body.name.trim(), role: "contestant", city, unit: body.unit.trim() || null, expertise: [] }),
+  );
+  return publicUser(user);
+}
+
+/** An organizer creates a user of any role; coordinators are bound to a city. */
+export async function createUser(ctx: AppContext, actor: SessionUser, body: CreateUserBody): Promise<PublicUser> {
+  const email = canonicalEmail(body.email);
+  const city = cityOrThrow(body.city, body.role === "coordinator" || body.role === "contestant");
+  return ctx.db.transaction(async (trx) => {
+    const user = await insertNewUser(trx, ctx, {
+      email,
+      password: body.password,
+      name: body.name.trim(),
+      role: body.role,
+      city,
+      unit: body.unit?.trim() || null,
+      expertise: (body.expertise ?? []).map((e) => e.trim()),
+    });
+    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.create", targetType: "user", targetId: user.id, details: { email, role: body.role, city } });
+    return publicUser(user);
+  });
+}
+
+export async function updateUser(ctx: AppContext, actor: SessionUser, userId: string, body: UpdateUserBody): Promise<PublicUser> {
+  return ctx.db.transaction(async (trx) => {
+    const user = await q.findUserById(trx, userId);
+    if (!user) throw new NotFoundError("errors.userNotFound");
+    if (body.disabled === true && user.id === actor.id) {
+      throw new ConflictError("cannot_disable_self", "errors.cannotDisableSelf");
+    }
+    const changes: UpdateUserBody = { ...body };
+    if (body.city !== undefined) changes.city = cityOrThrow(body.city, user.role === "coordinator" || user.role === "contestant");
+    await q.updateUser(trx, userId, changes, ctx.clock.now().toISOString());
+    if (body.disabled === true) await q.deleteApiTokensOfUser(trx, userId);
+    const action = body.disabled === true ? "user.disable" : body.disabled === false ? "user.enable" : "user.update";
+    await recordAudit(trx, ctx.clock, { actorId: actor.id, action, targetType: "user", targetId: userId, details: { email: user.email, changes: body } });
+    return publicUser((await q.findUserById(trx, userId))!);
+  });
+}
+
+export async function listUsers(ctx: AppContext, role?: Role): Promise<PublicUser[]> {
+  return (await q.listUsers(ctx.db, { role })).map(publicUser);
+}
+
+export async function getUser(ctx: AppContext, id: string): Promise<PublicUser> {
+  const user = await q.findUserById(ctx.db, id);
+  if (!user) throw new NotFoundError("errors.userNotFound");
+  return publicUser(user);
+}
+
+/**
+ * Checks e-mail and password, refusing with 429 once an account or an address has too many recent
+ * failures (counted in the database, so every app process sees them).
+ */
+export async function authenticate(ctx: AppContext, rawEmail: string, password: string, ip: string): Promise<UserRow> {
+  const email = canonicalEmail(rawEmail);
+  const now = ctx.clock.now();
+  const windowMs = ctx.config.loginWindowMinutes * 60_000;
+  const since = new Date(now.getTime() - windowMs).toISOString();
+  for (const [by, max] of [
+    [{ email }, ctx.config.loginMaxFailuresPerAccount],
+    [{ ip }, ctx.config.loginMaxFailuresPerIp],
+  ] as const) {
+    if ((await q.countFailedLogins(ctx.db, by, since)) >= max) {
+      const oldest = await q.oldestFailedLogin(ctx.db, by, since);
+      const retryAt = (oldest ? Date.parse(oldest) : now.getTime()) + windowMs;
+      throw new TooManyRequestsError(Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)));
+    }
+  }
+  const user = await q.findUserByEmail(ctx.db, email);
+  const valid = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
+  if (!user || !valid) {
+    await q.insertFailedLogin(ctx.db, { email, ip, at: now.toISOString() });
+    throw new UnauthorizedError("errors.invalidCredentials", "invalid_credentials");
+  }
+  if (user.disabled) throw new ForbiddenError("errors.accountDisabled", "account_disabled");
+  await q.clearFailedLogins(ctx.db, email);
+  return user;
+}
+
+/** A new bearer token; only its hash is stored. */
+export async function issueToken(ctx: AppContext, user: UserRow): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  const now = ctx.clock.now();
+  await q.insertApiToken(ctx.db, {
+    id: newId(),
+    userId: user.id,
+    tokenHash: hashToken(token),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + TOKEN_DAYS * 86_400_000).toISOString(),
+  });
+  return token;
+}
+
+export async function revokeToken(ctx: AppContext, token: string): Promise<void> {
+  await q.deleteApiToken(ctx.db, hashToken(token));
+}
+
+/** The active user behind a bearer token, or null (unknown, expired or disabled). */
+export async function userForToken(ctx: AppContext, token: string): Promise<SessionUser | null> {
+  const user = await q.findUserByTokenHash(ctx.db, hashToken(token), ctx.clock.now().toISOString());
+  return user && !user.disabled ? sessionUser(user) : null;
+}
+
+/** The active user of a session, re-read each request so a disabled user is shut out at once. */
+export async function userForSession(ctx: AppContext, userId: string): Promise<SessionUser | null> {
+  const user = await q.findUserById(ctx.db, userId);
+  return user && !user.disabled ? sessionUser(user) : null;
+}
+
+function sessionUser(user: UserRow): SessionUser {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, city: user.city, unit: user.unit, expertise: user.expertise };
+}
+
+/**
+ * First start (DESIGN §4): with no users, create the organizer from ADMIN_EMAIL/ADMIN_PASSWORD, or
+ * admin@localhost with a random password that the caller prints once. Answers that password, if any.
+ */
+export async function ensureFirstOrganizer(ctx: AppContext): Promise<{ email: string; generatedPassword: string | null } | null> {
+  if ((await q.countUsers(ctx.db)) > 0) return null;
+  const email = canonicalEmail(ctx.config.adminEmail ?? "admin@localhost");
+  const generatedPassword = ctx.config.adminPassword ? null : `${randomBytes(9).toString("base64url")}7a`;
+  const password = ctx.config.adminPassword ?? generatedPassword!;
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction(async (trx) => {
+    await q.insertUser(trx, {
+      id: newId(),
+      email,
+      passwordHash: await hashPassword(password),
+      name: "管理员",
+      role: "organizer",
+      city: null,
+      unit: null,
+      expertise: [],
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await recordAudit(trx, ctx.clock, { actorId: null, action: "user.bootstrap", targetType: "system", targetId: null, details: { email } });
+  });
+  return { email, generatedPassword };
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from "node:crypto";
+import { ConnectSessionKnexStore } from "connect-session-knex";
+import express, { type Express, type RequestHandler } from "express";
+import session from "express-session";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { accountsApi, accountsPages } from "./accounts/accounts.routes.js";
+import { auditApi, auditPages } from "./audit/audit.routes.js";
+import type { AppContext } from "./context.js";
+import { contestsApi, contestsPages } from "./contests/contests.routes.js";
+import { dialectOf } from "./db/dialect.js";
+import { bearerAuth, sessionAuth } from "./http/auth.js";
+import { csrf } from "./http/csrf.js";
+import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
+import { i18n } from "./http/i18n.js";
+import { setUpViews, viewLocals } from "./http/views.js";
+import { publicDir } from "./lib/paths.js";
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the app from its context; never listens, so tests run it on an ephemeral port. */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", ctx.config.trustProxy);
+  setUpViews(app);
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const given = req.headers["x-request-id"];
+        const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      // Only what is safe: never cookies, tokens or bodies (which may hold passwords).
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](token|password)=)[^&]*/gi, "$1[redacted]") }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { "upgrade-insecure-requests": null, "img-src": ["'self'", "data:"], "media-src": ["'self'"] } },
+    }),
+  );
+  app.use("/static", express.static(publicDir, { maxAge: "1d", index: false }));
+
+  app.get("/healthz", async (_req, res) => {
+    await ctx.db.raw("select 1");
+    res.json({ ok: true, db: dialectOf(ctx.db) });
+  });
+
+  // The JSON API: bearer tokens, no cookies, JSON errors.
+  const api = express.Router();
+  api.use(express.json({ limit: "1mb", strict: false }));
+  api.use(i18n());
+  api.use(bearerAuth(ctx));
+  api.use(accountsApi(ctx));
+  api.use(contestsApi(ctx));
+  api.use(auditApi(ctx));
+  api.use(notFound);
+  app.use("/api/v1", api);
+
+  // The pages: sessions in the database, CSRF on every form.
+  const sessions = session({
+    name: "sw.sid",
+    secret: ctx.config.sessionSecret,
+    store: new ConnectSessionKnexStore({ knex: ctx.db, tableName: "sessions", createTable: false, cleanupInterval: 0 }),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: "lax", secure: "auto", maxAge: 7 * 86_400_000 },
+  });
+  const pagesOnly = (handler: RequestHandler): RequestHandler => (req, res, next) => (isApiRequest(req) ? next() : handler(req, res, next));
+  app.use(pagesOnly(sessions));
+  app.use(pagesOnly(express.urlencoded({ extended: true, limit: "1mb", parameterLimit: 2000 })));
+  app.use(pagesOnly(i18n()));
+  app.use(pagesOnly(sessionAuth(ctx)));
+  app.use(pagesOnly(csrf.csrfSynchronisedProtection));
+  app.use(pagesOnly(viewLocals));
+  app.use(accountsPages(ctx));
+  app.use(contestsPages(ctx));
+  app.use(auditPages(ctx));
+
+  app.use(pagesOnly(notFound));
+  app.use((req, _res, next) => {
+    req.locale ??= "zh-CN";
+    next();
+  });
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

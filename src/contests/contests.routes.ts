@@ -1,0 +1,172 @@
+import { Router, type Request } from "express";
+import type { AppContext } from "../context.js";
+import { requireRole } from "../http/auth.js";
+import { flash } from "../http/flash.js";
+import { formFields, handleForm, text } from "../http/forms.js";
+import { compile } from "../lib/validate.js";
+import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
+import * as contests from "./contests.service.js";
+import { AGGREGATIONS, parseCreateContestBody, parseStageBody, parseUpdateContestBody } from "./contests.schemas.js";
+import { checkTransition, nextStage, STAGES, type Stage } from "./lifecycle.js";
+import { rubricMax, CONTEST_KINDS, defaultRubric, type Criterion } from "./rubric.js";
+
+const parseListQuery = compile<{ stage?: Stage }>({
+  type: "object",
+  additionalProperties: true,
+  properties: { stage: { type: "string", enum: [...STAGES] } },
+});
+
+/** DESIGN §4: contests and their stages. */
+export function contestsApi(ctx: AppContext): Router {
+  const router = Router();
+
+  router.post("/contests", requireRole("organizer"), async (req, res) => {
+    res.status(201).json({ contest: await contests.createContest(ctx, req.user!, parseCreateContestBody(req.body)) });
+  });
+
+  router.get("/contests", async (req, res) => {
+    const { stage } = parseListQuery(req.query);
+    res.json({ contests: await contests.listContests(ctx, req.user, { stages: stage ? [stage] : undefined }) });
+  });
+
+  router.get("/contests/:id", async (req, res) => {
+    res.json({ contest: await contests.getContest(ctx, req.user, String(req.params.id)) });
+  });
+
+  router.patch("/contests/:id", requireRole("organizer"), async (req, res) => {
+    res.json({ contest: await contests.updateContest(ctx, req.user!, String(req.params.id), parseUpdateContestBody(req.body)) });
+  });
+
+  router.post("/contests/:id/stage", requireRole("organizer"), async (req, res) => {
+    res.json({ contest: await contests.moveStage(ctx, req.user!, String(req.params.id), parseStageBody(req.body).to) });
+  });
+
+  return router;
+}
+
+/** The contest form's fields → the API body, so pages and API share one schema and one service. */
+function contestBodyFromForm(fields: Record<string, unknown>, forUpdate: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const title = text(fields, "title");
+  if (title !== undefined || !forUpdate) body.title = title ?? "";
+  if (!forUpdate) body.kind = text(fields, "kind") ?? "";
+  if (typeof fields.description === "string") body.description = fields.description;
+  for (const name of ["opensAt", "closesAt"] as const) {
+    const value = text(fields, name);
+    if (value !== undefined || !forUpdate) body[name] = value ? (shanghaiLocalToIso(value) ?? value) : "";
+  }
+  const judges = text(fields, "judgesPerEntry");
+  if (judges !== undefined) body.judgesPerEntry = /^\d+$/.test(judges) ? Number(judges) : judges;
+  const aggregation = text(fields, "aggregation");
+  if (aggregation !== undefined) body.aggregation = aggregation;
+  const mode = text(fields, "prizeMode");
+  if (mode !== undefined) {
+    const num = (name: string) => {
+      const v = text(fields, name) ?? "";
+      return v !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
+    };
+    body.prizes = { mode, first: num("prizeFirst"), second: num("prizeSecond"), third: num("prizeThird") };
+  }
+  const rows = Array.isArray(fields.criteria) ? (fields.criteria as Record<string, string>[]) : [];
+  const criteria = rows
+    .filter((row) => row && (row.key ?? "").trim() !== "")
+    .map((row) => ({ key: row.key!.trim(), label: (row.label ?? "").trim(), max: Number(row.max), step: Number(row.step || 1), ...(row.description?.trim() ? { description: row.description.trim() } : {}) }));
+  if (criteria.length > 0 || rows.length > 0) body.rubric = { criteria };
+  return body;
+}
+
+function formValues(contest: contests.Contest | null): Record<string, unknown> {
+  const criteria: Partial<Criterion>[] = contest ? [...contest.rubric.criteria] : defaultRubric("video").criteria;
+  return {
+    kind: contest?.kind ?? "video",
+    title: contest?.title ?? "",
+    description: contest?.description ?? "",
+    opensAt: contest ? isoToShanghaiLocal(contest.opensAt) : "",
+    closesAt: contest ? isoToShanghaiLocal(contest.closesAt) : "",
+    judgesPerEntry: contest?.judgesPerEntry ?? 5,
+    aggregation: contest?.aggregation ?? "trimmed",
+    prizeMode: contest?.prizes.mode ?? "ratio",
+    prizeFirst: contest?.prizes.first ?? 0.1,
+    prizeSecond: contest?.prizes.second ?? 0.2,
+    prizeThird: contest?.prizes.third ?? 0.3,
+    criteria: [...criteria, {}, {}],
+  };
+}
+
+/** Public and organizer pages for contests. */
+export function contestsPages(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get("/", async (req, res) => {
+    const open = await contests.listContests(ctx, req.user, { stages: ["open"] });
+    const published = await contests.listContests(ctx, req.user, { stages: ["notice", "final"] });
+    res.render("home", { title: req.t("home.title"), open, published });
+  });
+
+  router.get("/contests", async (req, res) => {
+    const list = await contests.listContests(ctx, req.user);
+    res.render("contests/list", { title: req.t("contests.title"), contests: list });
+  });
+
+  const formPage = (req: Request, contest: contests.Contest | null) => ({
+    title: req.t(contest ? "contests.editTitle" : "contests.newTitle"),
+    contest,
+    kinds: CONTEST_KINDS,
+    aggregations: AGGREGATIONS,
+    values: formValues(contest),
+  });
+
+  router.get("/contests/new", requireRole("organizer"), (req, res) => {
+    res.render("contests/form", formPage(req, null));
+  });
+
+  router.post("/contests", requireRole("organizer"), async (req, res) => {
+    await handleForm(req, res, "contests/form", formPage(req, null), async () => {
+      const contest = await contests.createContest(ctx, req.user!, parseCreateContestBody(contestBodyFromForm(formFields(req), false)));
+      flash(req, "success", req.t("contests.created", { title: contest.title }));
+      res.redirect(`/contests/${contest.id}`);
+    });
+  });
+
+  router.get("/contests/:id", async (req, res) => {
+    const contest = await contests.getContest(ctx, req.user, String(req.params.id));
+    const next = nextStage(contest.stage);
+    const back = STAGES[STAGES.indexOf(contest.stage) - 1];
+    res.render("contests/show", {
+      title: contest.title,
+      contest,
+      rubricMax: rubricMax(contest.rubric),
+      fileRules: Object.entries(contest.rules.files).map(([role, rule]) => ({ role, ...rule, maxMB: Math.round(rule.maxBytes / 1048576) })),
+      stages: STAGES.map((s) => ({ stage: s, current: s === contest.stage, done: STAGES.indexOf(s) < STAGES.indexOf(contest.stage) })),
+      isOrganizer: req.user?.role === "organizer",
+      nextStage: next,
+      backStage: back && checkTransition(contest.stage, back).ok ? back : null,
+    });
+  });
+
+  router.get("/contests/:id/edit", requireRole("organizer"), async (req, res) => {
+    const contest = await contests.getContest(ctx, req.user, String(req.params.id));
+    res.render("contests/form", formPage(req, contest));
+  });
+
+  router.post("/contests/:id", requireRole("organizer"), async (req, res) => {
+    const contest = await contests.getContest(ctx, req.user, String(req.params.id));
+    await handleForm(req, res, "contests/form", formPage(req, contest), async () => {
+      const body = contestBodyFromForm(formFields(req), true);
+      // Only send what changed, so settings locked in this stage are not touched by an unchanged form.
+      const before = contestBodyFromForm({ ...formValues(contest), criteria: contest.rubric.criteria }, true);
+      for (const key of Object.keys(body)) if (JSON.stringify(body[key]) === JSON.stringify(before[key])) delete body[key];
+      if (Object.keys(body).length > 0) await contests.updateContest(ctx, req.user!, contest.id, parseUpdateContestBody(body));
+      flash(req, "success", req.t("contests.saved"));
+      res.redirect(`/contests/${contest.id}`);
+    });
+  });
+
+  router.post("/contests/:id/stage", requireRole("organizer"), async (req, res) => {
+    const contest = await contests.moveStage(ctx, req.user!, String(req.params.id), parseStageBody({ to: formFields(req).to }).to);
+    flash(req, "success", req.t("contests.stageMoved", { stage: req.t(`stage.${contest.stage}`) }));
+    res.redirect(`/contests/${contest.id}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,25 @@
+import type { Db } from "./knex.js";
+
+/** Every difference between SQLite and PostgreSQL that the code must know lives here. */
+export type DialectName = "sqlite" | "pg";
+
+export function dialectOf(db: Db): DialectName {
+  const client = String(db.client.config.client);
+  return client === "pg" || client === "postgres" || client === "postgresql" ? "pg" : "sqlite";
+}
+
+/** SQLite answers 0/1 for booleans. */
+export function toBool(value: unknown): boolean {
+  return value === true || value === 1 || value === "1" || value === "t";
+}
+
+/** pg answers count() and sum() as strings. */
+export function toNumber(value: unknown): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}
+
+/** JSON is stored as text on both databases, so one parse works everywhere. */
+export function parseJson<T>(value: unknown, fallback: T): T {
+  if (value === null || value === undefined || value === "") return fallback;
+  return typeof value === "string" ? (JSON.parse(value) as T) : (value as T);
+}

@@ -1,0 +1,56 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import knexFactory, { type Knex } from "knex";
+
+export type Db = Knex;
+
+export interface DbOptions {
+  /** postgres://… for PostgreSQL; null for an SQLite file. */
+  databaseUrl: string | null;
+  sqliteFile?: string;
+  /** PostgreSQL schema to use (tests give each app its own). */
+  pgSchema?: string;
+}
+
+interface SqliteConnection {
+  run(sql: string, done: (err: Error | null) => void): void;
+}
+
+/** SQLite in WAL mode with foreign keys and a busy timeout, or PostgreSQL by URL. */
+export function createDb(options: DbOptions): Db {
+  if (options.databaseUrl) {
+    return knexFactory({
+      client: "pg",
+      connection: options.databaseUrl,
+      searchPath: options.pgSchema ? [options.pgSchema] : undefined,
+      pool: {
+        min: 0,
+        max: 10,
+        afterCreate: options.pgSchema
+          ? (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, c: unknown) => void) => {
+              conn.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"; SET search_path TO "${options.pgSchema}"`, (err) => done(err, conn));
+            }
+          : undefined,
+      },
+    });
+  }
+  const file = options.sqliteFile ?? path.resolve("data", "app.sqlite");
+  mkdirSync(path.dirname(file), { recursive: true });
+  return knexFactory({
+    client: "sqlite3",
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: SqliteConnection, done: (err: Error | null, c: unknown) => void) => {
+        const pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"];
+        const next = (i: number): void => {
+          if (i === pragmas.length) return done(null, conn);
+          conn.run(pragmas[i]!, (err) => (err ? done(err, conn) : next(i + 1)));
+        };
+        next(0);
+      },
+    },
+  });
+}

@@ -1,0 +1,43 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { userForSession, userForToken } from "../accounts/accounts.service.js";
+import type { Role } from "../accounts/accounts.schemas.js";
+import type { AppContext } from "../context.js";
+import { ForbiddenError, UnauthorizedError } from "../lib/errors.js";
+import "./types.js";
+
+/** API calls authenticate by bearer token only (no cookie, so no CSRF surface). */
+export function bearerAuth(ctx: AppContext): RequestHandler {
+  return async (req, _res, next) => {
+    req.user = null;
+    const header = req.headers.authorization;
+    if (!header) return next();
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) return next(new UnauthorizedError("errors.invalidToken", "invalid_token"));
+    const user = await userForToken(ctx, match[1]!);
+    if (!user) return next(new UnauthorizedError("errors.invalidToken", "invalid_token"));
+    req.user = user;
+    next();
+  };
+}
+
+/** Pages authenticate by session; the user is re-read each time so disabling takes effect at once. */
+export function sessionAuth(ctx: AppContext): RequestHandler {
+  return async (req, _res, next) => {
+    req.user = null;
+    const userId = req.session?.userId;
+    if (userId) {
+      req.user = await userForSession(ctx, userId);
+      if (!req.user) delete req.session.userId;
+    }
+    next();
+  };
+}
+
+/** Only signed-in users with one of these roles (any role when none is named). */
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.user) return next(new UnauthorizedError());
+    if (roles.length > 0 && !roles.includes(req.user.role)) return next(new ForbiddenError());
+    next();
+  };
+}

@@ -1,0 +1,92 @@
+import type { ErrorObject } from "ajv";
+import type { ErrorRequestHandler, Request, RequestHandler } from "express";
+import type { Logger } from "pino";
+import { AppError, NotFoundError, TooManyRequestsError } from "../lib/errors.js";
+import { hasMessage } from "../lib/i18n.js";
+import { describeSchemaErrors, type FieldProblem } from "../lib/validate.js";
+import "./types.js";
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  code?: string;
+  expose?: boolean;
+}
+
+/** Errors from body parsers, CSRF and the like, mapped onto our codes and messages. */
+const LIBRARY_ERRORS: Record<string, { status: number; code: string; key: string }> = {
+  "entity.parse.failed": { status: 400, code: "invalid_json", key: "errors.invalidJson" },
+  "entity.too.large": { status: 413, code: "payload_too_large", key: "errors.payloadTooLarge" },
+  "encoding.unsupported": { status: 415, code: "unsupported_encoding", key: "errors.unsupportedEncoding" },
+  "charset.unsupported": { status: 415, code: "unsupported_encoding", key: "errors.unsupportedEncoding" },
+  csrf_invalid: { status: 403, code: "csrf_invalid", key: "errors.csrf" },
+};
+
+/** Field problems in the reader's language, from ajv errors or from a service's own field list. */
+function fieldProblems(req: Request, details: unknown): FieldProblem[] | undefined {
+  const d = details as { schemaErrors?: ErrorObject[]; fields?: { field: string; messageKey?: string; params?: Record<string, string | number> }[] } | undefined;
+  if (d?.schemaErrors) return describeSchemaErrors(d.schemaErrors, req.locale);
+  if (d?.fields) return d.fields.map((f) => ({ field: f.field, message: f.messageKey ? req.t(f.messageKey, f.params) : "" }));
+  return undefined;
+}
+
+/** Stage names in messages are shown in the reader's language, not as codes. */
+function localizedParams(req: Request, params: Record<string, string | number>): Record<string, string | number> {
+  const out = { ...params };
+  for (const name of ["from", "to", "stage"]) {
+    const value = out[name];
+    if (typeof value === "string" && hasMessage(`stage.${value}`)) out[name] = req.t(`stage.${value}`);
+  }
+  return out;
+}
+
+/** Turns any error into status + {code, message, details} in the request's language. */
+export function toErrorBody(req: Request, err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof AppError) {
+    const fields = fieldProblems(req, err.details);
+    let message = req.t(err.messageKey, localizedParams(req, err.params));
+    if (fields && err.messageKey === "errors.validation" && fields.length > 0) {
+      message = `${message}：${fields.map((f) => `${f.field} ${f.message}`).join("；")}`;
+      if (req.locale === "en") message = message.replace("：", ": ").replace(/；/g, "; ");
+    }
+    const details = fields ? { fields } : err.details;
+    return { status: err.status, body: { code: err.code, message, ...(details !== undefined ? { details } : {}) } };
+  }
+  const e = (err ?? {}) as HttpLikeError;
+  const known = LIBRARY_ERRORS[e.type ?? ""] ?? LIBRARY_ERRORS[e.code ?? ""];
+  if (known) return { status: known.status, body: { code: known.code, message: req.t(known.key) } };
+  const status = e.status ?? e.statusCode ?? 500;
+  if (status >= 400 && status < 500) return { status, body: { code: "bad_request", message: req.t("errors.badRequest") } };
+  return { status: 500, body: { code: "internal", message: req.t("errors.internal") } };
+}
+
+export function isApiRequest(req: Request): boolean {
+  return req.path.startsWith("/api/") || req.path === "/healthz";
+}
+
+export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
+
+/** The one error handler: JSON for the API, an error page for HTML; unknown errors are logged with their stack. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    req.locale ??= "zh-CN";
+    req.t ??= (key) => key;
+    const { status, body } = toErrorBody(req, err);
+    if (status >= 500) logger.error({ err, reqId: req.id }, "request failed");
+    if (err instanceof TooManyRequestsError) res.set("Retry-After", String(err.retryAfterSeconds));
+    res.status(status);
+    if (isApiRequest(req) || !req.accepts("html")) {
+      res.json({ error: body });
+      return;
+    }
+    res.render("error", { title: req.t("error.title"), status, error: body });
+  };
+}

@@ -1,0 +1,39 @@
+import type { Request, Response } from "express";
+import { toErrorBody } from "./errors.js";
+
+/** A form's fields without the CSRF token, as strings. */
+export function formFields(req: Request): Record<string, unknown> {
+  const { _csrf: _token, ...fields } = (req.body ?? {}) as Record<string, unknown>;
+  return fields;
+}
+
+/** A form's text field, trimmed; absent or empty → undefined. */
+export function text(fields: Record<string, unknown>, name: string): string | undefined {
+  const value = fields[name];
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/**
+ * Runs a form action; on a client error re-renders the form with the message and the values typed,
+ * so nobody retypes a long form. Other errors go to the error handler.
+ */
+export async function handleForm(
+  req: Request,
+  res: Response,
+  view: string,
+  viewData: Record<string, unknown>,
+  action: () => Promise<void>,
+): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    const { status, body } = toErrorBody(req, err);
+    if (status >= 500) throw err;
+    res.status(status).render(view, { ...viewData, values: formFields(req), formError: body });
+  }
+}
+
+/** Only redirect to paths on this site. */
+export function safeNext(next: unknown, fallback = "/"): string {
+  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : fallback;
+}

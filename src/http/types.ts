@@ -1,0 +1,24 @@
+import type { SessionUser } from "../accounts/accounts.service.js";
+import type { Locale } from "../lib/i18n.js";
+
+export interface FlashMessage {
+  kind: "success" | "error" | "info";
+  text: string;
+}
+
+declare module "express-session" {
+  interface SessionData {
+    userId?: string;
+    lang?: Locale;
+    flash?: FlashMessage[];
+  }
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** The signed-in user (session for pages, bearer token for the API), or null. */
+    user: SessionUser | null;
+    locale: Locale;
+    t: (key: string, params?: Record<string, string | number>) => string;
+  }
+}

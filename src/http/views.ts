@@ -1,0 +1,84 @@
+import type { Express, RequestHandler } from "express";
+import { engine } from "express-handlebars";
+import path from "node:path";
+import { cityLabel, CITIES } from "../accounts/cities.js";
+import { translate, type Locale } from "../lib/i18n.js";
+import { viewsDir } from "../lib/paths.js";
+import { formatShanghai } from "../lib/time.js";
+import type { Role } from "../accounts/accounts.schemas.js";
+import { takeFlash } from "./flash.js";
+import "./types.js";
+
+interface HelperOptions {
+  hash: Record<string, string | number>;
+  data: { root: { locale: Locale } };
+}
+
+/** Handlebars with helpers that read the page's locale, so templates hold keys, never text. */
+export function setUpViews(app: Express): void {
+  app.engine(
+    "hbs",
+    engine({
+      extname: ".hbs",
+      defaultLayout: "main",
+      layoutsDir: path.join(viewsDir, "layouts"),
+      partialsDir: path.join(viewsDir, "partials"),
+      helpers: {
+        t(key: string, options: HelperOptions) {
+          return translate(options.data.root.locale, key, options.hash);
+        },
+        /** t with a key built from parts: {{tk "stage." contest.stage}} */
+        tk(...args: unknown[]) {
+          const options = args.pop() as HelperOptions;
+          return translate(options.data.root.locale, args.map(String).join(""), options.hash);
+        },
+        time(iso: string | null, options: HelperOptions) {
+          return formatShanghai(iso, options.data.root.locale);
+        },
+        city(name: string | null, options: HelperOptions) {
+          return name ? cityLabel(name, options.data.root.locale) : "";
+        },
+        eq: (a: unknown, b: unknown) => a === b,
+        or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+        json: (value: unknown) => JSON.stringify(value, null, 2),
+        inc: (n: number) => n + 1,
+      },
+    }),
+  );
+  app.set("view engine", "hbs");
+  app.set("views", viewsDir);
+}
+
+const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
+  anonymous: [{ href: "/contests", key: "nav.contests" }],
+  contestant: [{ href: "/contests", key: "nav.contests" }],
+  judge: [{ href: "/contests", key: "nav.contests" }],
+  coordinator: [{ href: "/contests", key: "nav.contests" }],
+  organizer: [
+    { href: "/contests", key: "nav.contests" },
+    { href: "/contests/new", key: "nav.newContest" },
+    { href: "/admin/users", key: "nav.users" },
+    { href: "/admin/audit", key: "nav.audit" },
+  ],
+};
+
+/** What every page's layout needs: the user, his navigation, the CSRF token, flash messages, the language. */
+export const viewLocals: RequestHandler = (req, res, next) => {
+  const locale = req.locale;
+  const withLang = (lang: Locale) => {
+    const url = new URL(req.originalUrl, "http://x");
+    url.searchParams.set("lang", lang);
+    return url.pathname + url.search;
+  };
+  Object.assign(res.locals, {
+    locale,
+    htmlLang: locale === "en" ? "en" : "zh-CN",
+    user: req.user,
+    nav: NAV[req.user?.role ?? "anonymous"].map((item) => ({ ...item, active: req.path === item.href })),
+    csrfToken: req.csrfToken?.(),
+    flash: takeFlash(req),
+    switchLang: locale === "en" ? { href: withLang("zh-CN"), label: "中文" } : { href: withLang("en"), label: "English" },
+    cities: CITIES.map((c) => ({ value: c.name, label: locale === "en" ? c.en : c.name })),
+  });
+  next();
+};

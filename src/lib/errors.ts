@@ -1,0 +1,60 @@
+/**
+ * One error family (as Ghost's @tryghost/errors): services throw these, one middleware renders them.
+ * `code` is stable for clients; `messageKey` names a message in src/locales/*.json.
+ */
+export type MessageParams = Record<string, string | number>;
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messageKey: string,
+    readonly params: MessageParams = {},
+    readonly details?: unknown,
+  ) {
+    super(`${code}: ${messageKey}`);
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(messageKey = "errors.validation", params: MessageParams = {}, details?: unknown, code = "validation_failed") {
+    super(400, code, messageKey, params, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(messageKey = "errors.unauthenticated", code = "unauthenticated") {
+    super(401, code, messageKey);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(messageKey = "errors.forbidden", code = "forbidden", params: MessageParams = {}) {
+    super(403, code, messageKey, params);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(messageKey = "errors.notFound", params: MessageParams = {}) {
+    super(404, "not_found", messageKey, params);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, messageKey: string, params: MessageParams = {}, details?: unknown) {
+    super(409, code, messageKey, params, details);
+  }
+}
+
+/** An action the contest's current stage does not allow. */
+export class StageError extends AppError {
+  constructor(messageKey: string, params: MessageParams = {}, details?: unknown) {
+    super(409, "stage_conflict", messageKey, params, details);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, "too_many_attempts", "errors.tooManyAttempts", { minutes: Math.ceil(retryAfterSeconds / 60) });
+  }
+}

@@ -1,0 +1,54 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import pino from "pino";
+import { ensureFirstOrganizer } from "./accounts/accounts.service.js";
+import { createApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import type { AppContext } from "./context.js";
+import { createDb } from "./db/knex.js";
+import { migrateLatest } from "./db/migrate.js";
+import { systemClock } from "./lib/clock.js";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, redact: ["*.password", "*.token", "*.authorization", "*.cookie"] });
+  mkdirSync(config.uploadDir, { recursive: true });
+  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, "app.sqlite") });
+  const applied = await migrateLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
+  const ctx: AppContext = { config, db, clock: systemClock, logger };
+  const first = await ensureFirstOrganizer(ctx);
+  if (first?.generatedPassword) {
+    // Printed once on purpose, outside the structured log, so it is not shipped to log storage.
+    console.log(`\n  First organizer account: ${first.email}\n  Password (shown once): ${first.generatedPassword}\n`);
+  } else if (first) {
+    logger.info({ email: first.email }, "first organizer created from ADMIN_EMAIL");
+  }
+  const app = createApp(ctx);
+  const server = app.listen(config.port, () => {
+    logger.info({ port: config.port, db: config.databaseUrl ? "pg" : "sqlite" }, `listening on http://localhost:${config.port}`);
+  });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    server.close(() => {
+      void db.destroy().then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
