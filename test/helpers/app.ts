@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import request from "supertest";
+import { ensureFirstOrganizer, type PublicUser } from "../../src/accounts/accounts.service.js";
+import { createApp } from "../../src/app.js";
+import { loadConfig, type Config } from "../../src/config.js";
+import type { AppContext } from "../../src/context.js";
+import { createDb, type Db } from "../../src/db/knex.js";
+import { migrateLatest } from "../../src/db/migrate.js";
+import type { Clock } from "../../src/lib/clock.js";
+
+export const ADMIN = { email: "admin@test.local", password: "Admin-pass-2026" };
+
+export interface TestApp {
+  url: string;
+  server: Server;
+  ctx: AppContext;
+  db: Db;
+  dir: string;
+  http: ReturnType<typeof request.agent>;
+  close(): Promise<void>;
+}
+
+/** A settable clock for tests that move time. */
+export class TestClock implements Clock {
+  constructor(private current = new Date()) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(date: Date | string): void {
+    this.current = new Date(date);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/**
+ * The real app on an ephemeral port against a fresh database: an SQLite file in a temp folder, or,
+ * when DATABASE_URL is set (CI's PostgreSQL run), a schema of its own in that database.
+ */
+export async function startTestApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "sw-test-"));
+  const pgUrl = process.env.DATABASE_URL || null;
+  const config: Config = loadConfig(
+    { DATA_DIR: path.join(dir, "data"), UPLOAD_DIR: path.join(dir, "uploads"), SESSION_SECRET: "test-secret-0123456789", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...(pgUrl ? { DATABASE_URL: pgUrl } : {}), ...options.env },
+    dir,
+  );
+  const pgSchema = pgUrl ? `t_${path.basename(dir).replace(/[^a-z0-9]/gi, "").toLowerCase()}` : undefined;
+  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(dir, "data", "app.sqlite"), pgSchema });
+  await migrateLatest(db);
+  const ctx: AppContext = { config, db, clock: options.clock ?? { now: () => new Date() }, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) };
+  await ensureFirstOrganizer(ctx);
+  const server = createApp(ctx).listen(0);
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    server,
+    ctx,
+    db,
+    dir,
+    http: request.agent(server),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (pgSchema) await db.raw(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A bearer token for these credentials, through the real API. */
+export async function tokenFor(app: TestApp, email: string, password: string): Promise<string> {
+  const res = await request(app.server).post("/api/v1/auth/token").send({ email, password });
+  if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
+
+export interface Actor {
+  user: PublicUser;
+  email: string;
+  password: string;
+  token: string;
+}
+
+let counter = 0;
+
+/** Creates a user of a role through the organizer's API and logs him in. */
+export async function createActor(app: TestApp, role: "organizer" | "coordinator" | "judge" | "contestant", overrides: Record<string, unknown> = {}): Promise<Actor> {
+  const adminToken = await tokenFor(app, ADMIN.email, ADMIN.password);
+  counter += 1;
+  const email = `${role}${counter}-${Date.now()}@example.org`;
+  const password = "Secret-pass-42";
+  const body = { email, password, name: `${role} ${counter}`, role, city: "石家庄", unit: `单位 ${counter}`, ...overrides };
+  const res = await request(app.server).post("/api/v1/users").set("Authorization", `Bearer ${adminToken}`).send(body);
+  if (res.status !== 201) throw new Error(`creating ${role} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { user: res.body.user, email: String(body.email), password, token: await tokenFor(app, String(body.email), password) };
+}
+
+/** The domain tables (not sessions, tokens or login attempts), each with the column that orders it. */
+const DOMAIN_TABLES: Record<string, string> = { users: "created_at", contests: "created_at", audit_log: "id" };
+
+/** Every row of every domain table, to assert that a refused request wrote nothing. */
+export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const [table, order] of Object.entries(DOMAIN_TABLES)) out[table] = await db(table).select("*").orderBy([order, "id"]);
+  return out;
+}
+
+/** A valid contest body for the API. */
+export function contestBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = Date.now();
+  return {
+    kind: "video",
+    title: "2026 科普微视频大赛",
+    opensAt: new Date(now - 86_400_000).toISOString(),
+    closesAt: new Date(now + 30 * 86_400_000).toISOString(),
+    ...overrides,
+  };
+}
