@@ -55,8 +55,8 @@ export function createApp(ctx: AppContext): Express {
 
   // The JSON API: bearer tokens, no cookies, JSON errors.
   const api = express.Router();
-  api.use(express.json({ limit: "1mb", strict: false }));
   api.use(i18n());
+  api.use(express.json({ limit: "1mb", strict: false }));
   api.use(bearerAuth(ctx));
   api.use(accountsApi(ctx));
   api.use(contestsApi(ctx));
@@ -76,8 +76,8 @@ export function createApp(ctx: AppContext): Express {
   });
   const pagesOnly = (handler: RequestHandler): RequestHandler => (req, res, next) => (isApiRequest(req) ? next() : handler(req, res, next));
   app.use(pagesOnly(sessions));
-  app.use(pagesOnly(express.urlencoded({ extended: true, limit: "1mb", parameterLimit: 2000 })));
   app.use(pagesOnly(i18n()));
+  app.use(pagesOnly(express.urlencoded({ extended: true, limit: "1mb", parameterLimit: 2000 })));
   app.use(pagesOnly(sessionAuth(ctx)));
   app.use(pagesOnly(csrf.csrfSynchronisedProtection));
   app.use(pagesOnly(viewLocals));
@@ -86,10 +86,6 @@ export function createApp(ctx: AppContext): Express {
   app.use(auditPages(ctx));
 
   app.use(pagesOnly(notFound));
-  app.use((req, _res, next) => {
-    req.locale ??= "zh-CN";
-    next();
-  });
   app.use(errorHandler(ctx.logger));
   return app;
 }

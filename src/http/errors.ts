@@ -2,7 +2,7 @@ import type { ErrorObject } from "ajv";
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError, NotFoundError, TooManyRequestsError } from "../lib/errors.js";
-import { hasMessage } from "../lib/i18n.js";
+import { DEFAULT_LOCALE, hasMessage, translate } from "../lib/i18n.js";
 import { describeSchemaErrors, type FieldProblem } from "../lib/validate.js";
 import "./types.js";
 
@@ -77,8 +77,9 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundE
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    req.locale ??= "zh-CN";
-    req.t ??= (key) => key;
+    // Errors raised before the i18n middleware ran still get a Chinese message.
+    req.locale ??= DEFAULT_LOCALE;
+    req.t ??= (key, params) => translate(DEFAULT_LOCALE, key, params);
     const { status, body } = toErrorBody(req, err);
     if (status >= 500) logger.error({ err, reqId: req.id }, "request failed");
     if (err instanceof TooManyRequestsError) res.set("Retry-After", String(err.retryAfterSeconds));
