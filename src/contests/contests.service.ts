@@ -118,7 +118,7 @@ export async function updateContest(ctx: AppContext, actor: SessionUser, id: str
     if (!contest) throw new NotFoundError("errors.contestNotFound");
     const locked = (Object.keys(body) as (keyof UpdateContestBody)[]).filter((field) => !EDITABLE_IN[field].includes(contest.stage));
     if (locked.length > 0) {
-      throw new StageError("errors.settingLocked", { fields: locked.join(", "), stage: contest.stage }, { fields: locked, stage: contest.stage });
+      throw new StageError("errors.settingLocked", { fields: locked.join(", "), stage: contest.stage }, { locked, stage: contest.stage });
     }
     const changes: Partial<ContestRow> = {};
     if (body.title !== undefined) changes.title = body.title.trim();
