@@ -5,6 +5,7 @@ import { AppError, NotFoundError, TooManyRequestsError } from "../lib/errors.js"
 import { DEFAULT_LOCALE, hasMessage, translate } from "../lib/i18n.js";
 import { describeSchemaErrors, type FieldProblem } from "../lib/validate.js";
 import "./types.js";
+import { setPageLocals } from "./views.js";
 
 export interface ErrorBody {
   code: string;
@@ -88,6 +89,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.json({ error: body });
       return;
     }
-    res.render("error", { title: req.t("error.title"), status, error: body });
+    setPageLocals(req, res);
+    res.render("error", { title: req.t("error.title"), status, error: body }, (renderErr, html) => {
+      if (renderErr) {
+        logger.error({ err: renderErr, reqId: req.id }, "error page failed to render");
+        res.type("text/plain").send(body.message);
+        return;
+      }
+      res.send(html);
+    });
   };
 }

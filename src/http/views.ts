@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from "express";
+import type { Express, Request, RequestHandler, Response } from "express";
 import { engine } from "express-handlebars";
 import path from "node:path";
 import { cityLabel, CITIES } from "../accounts/cities.js";
@@ -64,6 +64,13 @@ const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
 
 /** What every page's layout needs: the user, his navigation, the CSRF token, flash messages, the language. */
 export const viewLocals: RequestHandler = (req, res, next) => {
+  setPageLocals(req, res);
+  next();
+};
+
+/** Also called by the error handler, for errors raised before viewLocals ran (CSRF, body parsing). */
+export function setPageLocals(req: Request, res: Response): void {
+  if (res.locals.locale) return;
   const locale = req.locale;
   const withLang = (lang: Locale) => {
     const url = new URL(req.originalUrl, "http://x");
@@ -73,12 +80,11 @@ export const viewLocals: RequestHandler = (req, res, next) => {
   Object.assign(res.locals, {
     locale,
     htmlLang: locale === "en" ? "en" : "zh-CN",
-    user: req.user,
+    user: req.user ?? null,
     nav: NAV[req.user?.role ?? "anonymous"].map((item) => ({ ...item, active: req.path === item.href })),
     csrfToken: req.csrfToken?.(),
     flash: takeFlash(req),
     switchLang: locale === "en" ? { href: withLang("zh-CN"), label: "中文" } : { href: withLang("en"), label: "English" },
     cities: CITIES.map((c) => ({ value: c.name, label: locale === "en" ? c.en : c.name })),
   });
-  next();
-};
+}
