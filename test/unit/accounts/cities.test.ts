@@ -1,0 +1,21 @@
+import { expect } from "chai";
+import { CITIES, normalizeCity } from "../../../src/accounts/cities.js";
+
+describe("cities", () => {
+  it("knows the 13 cities, 雄安新区 and the province departments", () => {
+    expect(CITIES).to.have.length(15);
+  });
+
+  it("accepts the short name, the name with 市, and the pinyin name", () => {
+    expect(normalizeCity("石家庄")).to.equal("石家庄");
+    expect(normalizeCity(" 石家庄市 ")).to.equal("石家庄");
+    expect(normalizeCity("Shijiazhuang")).to.equal("石家庄");
+    expect(normalizeCity("雄安")).to.equal("雄安新区");
+    expect(normalizeCity("定州市")).to.equal("定州");
+  });
+
+  it("refuses anything else", () => {
+    expect(normalizeCity("北京")).to.equal(null);
+    expect(normalizeCity("")).to.equal(null);
+  });
+});
