@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import request from "supertest";
 import { ensureFirstOrganizer, type PublicUser } from "../../src/accounts/accounts.service.js";
 import { createApp } from "../../src/app.js";
@@ -43,7 +43,7 @@ export class TestClock implements Clock {
  * The real app on an ephemeral port against a fresh database: an SQLite file in a temp folder, or,
  * when DATABASE_URL is set (CI's PostgreSQL run), a schema of its own in that database.
  */
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestApp> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "sw-test-"));
   const pgUrl = process.env.DATABASE_URL || null;
   const config: Config = loadConfig(
@@ -53,7 +53,7 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
   const pgSchema = pgUrl ? `t_${path.basename(dir).replace(/[^a-z0-9]/gi, "").toLowerCase()}` : undefined;
   const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(dir, "data", "app.sqlite"), pgSchema });
   await migrateLatest(db);
-  const ctx: AppContext = { config, db, clock: options.clock ?? { now: () => new Date() }, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) };
+  const ctx: AppContext = { config, db, clock: options.clock ?? { now: () => new Date() }, logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) };
   await ensureFirstOrganizer(ctx);
   const server = createApp(ctx).listen(0);
   await new Promise<void>((resolve) => server.once("listening", resolve));
