@@ -23,8 +23,6 @@ export class LoadBoundedFlow {
   readonly assigned: Uint8Array;
   /** Units of flow sent so far (assigned pairs). */
   flow = 0;
-  /** Number of Dijkstra phases run (for measurements). */
-  phases = 0;
 
   private readonly n: number;
   private readonly p: number;
@@ -104,7 +102,6 @@ export class LoadBoundedFlow {
   /** Minimum-cost maximum flow. */
   minCostFlow(): number {
     while (this.updatePotentials()) {
-      this.phases++;
       while (this.buildLevels()) this.blockingFlow();
     }
     return this.flow;
