@@ -166,6 +166,7 @@ function spread(values: readonly Fraction[]): Spread {
  */
 function zscores(groups: Map<string, ReadSheet[]>): Map<string, EntryAggregate> {
   const all = [...groups.values()].flat();
+  if (all.length === 0) return new Map();
   const pooled = spread(all.map((s) => s.total));
   const byJudge = new Map<string, Fraction[]>();
   for (const s of all) {

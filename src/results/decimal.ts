@@ -150,11 +150,12 @@ export function roundHalfUp(x: number, places = 2): number {
 
 /**
  * Half-up rounding of a float that carries arithmetic error, such as a z-score mean (irrational,
- * so it cannot be exact). The value is first snapped to `snapPlaces` decimals (toFixed rounds the
- * float's exact binary value), then that decimal is rounded half up exactly. The float error left by
- * aggregate.ts is around 1e-13 for scores near 100, far below 1e-9, so a value that is truly
- * 85.005 but computed as 85.00499999999999 still rounds to 85.01. The cost: a true value within
- * 5e-10 below a half also rounds up, a one-in-a-billion case that no judge could tell apart.
+ * so it cannot be exact). The value is first snapped to `snapPlaces` decimals, an absolute grid
+ * (toFixed rounds the float's exact binary value), then that decimal is rounded half up exactly.
+ * The float error left by aggregate.ts is around 1e-13 for scores near 100, far below the default
+ * 1e-9, so a value that is truly 85.005 but computed as 85.00499999999999 still rounds to 85.01.
+ * The cost: a true value within 5e-10 below a half also rounds up, a one-in-a-billion case that
+ * no judge could tell apart.
  */
 export function roundFloatHalfUp(x: number, places = 2, snapPlaces = 9): number {
   if (!Number.isFinite(x)) throw new RangeError(`not a finite number: ${x}`);
