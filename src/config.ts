@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import ffprobeInstaller from "@ffprobe-installer/ffprobe";
 
 export interface Config {
   port: number;
@@ -12,6 +13,8 @@ export interface Config {
   adminPassword: string | null;
   logLevel: string;
   trustProxy: boolean;
+  /** ffprobe binary: FFPROBE_PATH, else the one shipped in the @ffprobe-installer package. */
+  ffprobePath: string;
   /** Failed logins allowed per account, and per client address, in the window before 429. */
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
@@ -39,6 +42,13 @@ function persistentSecret(dataDir: string): string {
   const secret = randomBytes(32).toString("hex");
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+function ffprobePath(env: NodeJS.ProcessEnv): string {
+  const given = env.FFPROBE_PATH;
+  if (given === undefined || given === "") return ffprobeInstaller.path;
+  if (!existsSync(given)) throw new ConfigError(`FFPROBE_PATH does not exist: "${given}"`);
+  return given;
 }
 
 /** The only reader of process.env: parses and validates once, throwing ConfigError with a clear message. */
@@ -81,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminPassword,
     logLevel,
     trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true",
+    ffprobePath: ffprobePath(env),
     loginMaxFailuresPerAccount: positiveInt(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
     loginMaxFailuresPerIp: positiveInt(env, "LOGIN_MAX_FAILURES_PER_IP", 30),
     loginWindowMinutes: positiveInt(env, "LOGIN_WINDOW_MINUTES", 15),

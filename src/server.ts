@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pino from "pino";
 import { ensureFirstOrganizer } from "./accounts/accounts.service.js";
@@ -8,6 +7,7 @@ import type { AppContext } from "./context.js";
 import { createDb } from "./db/knex.js";
 import { migrateLatest } from "./db/migrate.js";
 import { systemClock } from "./lib/clock.js";
+import { LocalDiskStorage } from "./storage/local-disk.js";
 
 async function main(): Promise<void> {
   let config;
@@ -21,11 +21,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = pino({ level: config.logLevel, redact: ["*.password", "*.token", "*.authorization", "*.cookie"] });
-  mkdirSync(config.uploadDir, { recursive: true });
   const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, "app.sqlite") });
   const applied = await migrateLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
-  const ctx: AppContext = { config, db, clock: systemClock, logger };
+  const ctx: AppContext = { config, db, storage: new LocalDiskStorage(config.uploadDir), clock: systemClock, logger };
   const first = await ensureFirstOrganizer(ctx);
   if (first?.generatedPassword) {
     // Printed once on purpose, outside the structured log, so it is not shipped to log storage.

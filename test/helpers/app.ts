@@ -12,6 +12,7 @@ import type { AppContext } from "../../src/context.js";
 import { createDb, type Db } from "../../src/db/knex.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 import type { Clock } from "../../src/lib/clock.js";
+import { LocalDiskStorage } from "../../src/storage/local-disk.js";
 
 export const ADMIN = { email: "admin@test.local", password: "Admin-pass-2026" };
 
@@ -53,7 +54,7 @@ export async function startTestApp(options: { clock?: Clock; env?: Record<string
   const pgSchema = pgUrl ? `t_${path.basename(dir).replace(/[^a-z0-9]/gi, "").toLowerCase()}` : undefined;
   const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(dir, "data", "app.sqlite"), pgSchema });
   await migrateLatest(db);
-  const ctx: AppContext = { config, db, clock: options.clock ?? { now: () => new Date() }, logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) };
+  const ctx: AppContext = { config, db, storage: new LocalDiskStorage(config.uploadDir), clock: options.clock ?? { now: () => new Date() }, logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) };
   await ensureFirstOrganizer(ctx);
   const server = createApp(ctx).listen(0);
   await new Promise<void>((resolve) => server.once("listening", resolve));

@@ -10,6 +10,7 @@ import { loadConfig } from "../../../src/config.js";
 import type { AppContext } from "../../../src/context.js";
 import { createDb } from "../../../src/db/knex.js";
 import { migrateLatest } from "../../../src/db/migrate.js";
+import { LocalDiskStorage } from "../../../src/storage/local-disk.js";
 import { ADMIN, startTestApp } from "../../helpers/app.js";
 
 describe("first start", () => {
@@ -19,7 +20,7 @@ describe("first start", () => {
     const db = createDb({ databaseUrl: null, sqliteFile: path.join(dir, "data", "app.sqlite") });
     try {
       await migrateLatest(db);
-      const ctx: AppContext = { config, db, clock: { now: () => new Date() }, logger: pino({ level: "silent" }) };
+      const ctx: AppContext = { config, db, storage: new LocalDiskStorage(path.join(dir, "uploads")), clock: { now: () => new Date() }, logger: pino({ level: "silent" }) };
       const first = await ensureFirstOrganizer(ctx);
       expect(first?.email).to.equal("admin@localhost");
       expect(first?.generatedPassword).to.be.a("string").with.length.greaterThan(10);

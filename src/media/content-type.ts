@@ -1,0 +1,26 @@
+import { fileTypeFromFile } from "file-type";
+
+/** The short type names that contest rules use, with the MIME type served for each. */
+export const CONTENT_TYPES = {
+  mp4: "video/mp4",
+  mov: "video/quicktime",
+  pdf: "application/pdf",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  jpeg: "image/jpeg",
+  png: "image/png",
+} as const;
+
+export type ContentType = keyof typeof CONTENT_TYPES;
+
+export const VIDEO_TYPES: readonly ContentType[] = ["mp4", "mov"];
+
+// file-type's extension → our name (m4v is an MP4 with another brand).
+const FROM_EXTENSION: Record<string, ContentType> = { mp4: "mp4", m4v: "mp4", mov: "mov", qt: "mov", pdf: "pdf", docx: "docx", pptx: "pptx", jpg: "jpeg", png: "png" };
+
+/** The type read from the file's bytes (never its name or the client's MIME), or null when unknown to us. */
+export async function detectContentType(filePath: string): Promise<{ type: ContentType | null; detected: string | null }> {
+  const found = await fileTypeFromFile(filePath);
+  if (!found) return { type: null, detected: null };
+  return { type: FROM_EXTENSION[found.ext] ?? null, detected: found.ext };
+}

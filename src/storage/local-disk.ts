@@ -1,0 +1,44 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import type { Storage } from "./storage.js";
+
+const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Files under UPLOAD_DIR/<first two key characters>/<key>; uploads in progress under UPLOAD_DIR/.incoming. */
+export class LocalDiskStorage implements Storage {
+  private readonly incomingDir: string;
+
+  constructor(private readonly root: string) {
+    this.incomingDir = path.join(root, ".incoming");
+    mkdirSync(this.incomingDir, { recursive: true });
+  }
+
+  incomingPath(): string {
+    return path.join(this.incomingDir, randomUUID());
+  }
+
+  async adopt(incomingPath: string): Promise<string> {
+    if (path.dirname(incomingPath) !== this.incomingDir) throw new Error("not an incoming upload");
+    const key = randomUUID();
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(incomingPath, target);
+    return key;
+  }
+
+  pathOf(key: string): string {
+    if (!KEY.test(key)) throw new Error("malformed storage key");
+    return path.join(this.root, key.slice(0, 2), key);
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  async discard(incomingPath: string): Promise<void> {
+    if (path.dirname(incomingPath) !== this.incomingDir) return;
+    await rm(incomingPath, { force: true });
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Where uploaded files live, hidden behind one interface so a shared store can replace the local disk.
+ * Keys are random; nothing a client sends ever becomes part of a path.
+ */
+export interface Storage {
+  /** A fresh path for an upload in progress, on the same disk as the store so adopting it is a rename. */
+  incomingPath(): string;
+  /** Moves a finished upload into the store; answers its key. */
+  adopt(incomingPath: string): Promise<string>;
+  /** The local path of a stored file, for streaming it. */
+  pathOf(key: string): string;
+  remove(key: string): Promise<void>;
+  /** Deletes an upload in progress (or already gone: no error). */
+  discard(incomingPath: string): Promise<void>;
+}
