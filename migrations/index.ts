@@ -5,6 +5,8 @@ import * as createApiTokens from "./20261128120200_create-api-tokens.js";
 import * as createLoginAttempts from "./20261128120300_create-login-attempts.js";
 import * as createAuditLog from "./20261128120400_create-audit-log.js";
 import * as createContests from "./20261128120500_create-contests.js";
+import * as createEntries from "./20261128130000_create-entries.js";
+import * as createEntryFiles from "./20261128130100_create-entry-files.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -19,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   "20261128120300_create-login-attempts": createLoginAttempts,
   "20261128120400_create-audit-log": createAuditLog,
   "20261128120500_create-contests": createContests,
+  "20261128130000_create-entries": createEntries,
+  "20261128130100_create-entry-files": createEntryFiles,
 };

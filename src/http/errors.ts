@@ -1,5 +1,5 @@
 import type { ErrorObject } from "ajv";
-import type { ErrorRequestHandler, Request, RequestHandler } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { AppError, NotFoundError, TooManyRequestsError } from "../lib/errors.js";
 import { DEFAULT_LOCALE, hasMessage, translate } from "../lib/i18n.js";
@@ -34,17 +34,21 @@ const LIBRARY_ERRORS: Record<string, { status: number; code: string; key: string
 function fieldProblems(req: Request, details: unknown): FieldProblem[] | undefined {
   const d = details as { schemaErrors?: ErrorObject[]; fields?: { field: string; messageKey?: string; params?: Record<string, string | number> }[] } | undefined;
   if (d?.schemaErrors) return describeSchemaErrors(d.schemaErrors, req.locale);
-  if (d?.fields) return d.fields.map((f) => ({ field: f.field, message: f.messageKey ? req.t(f.messageKey, f.params) : "" }));
+  if (d?.fields) return d.fields.map((f) => ({ field: f.field, message: f.messageKey ? req.t(f.messageKey, localizedParams(req, f.params ?? {})) : "" }));
   return undefined;
 }
 
-/** Stage names in messages are shown in the reader's language, not as codes. */
-function localizedParams(req: Request, params: Record<string, string | number>): Record<string, string | number> {
+/** Stage and file role names in messages are shown in the reader's language, not as codes. */
+const CODED_PARAMS: Record<string, string> = { from: "stage.", to: "stage.", stage: "stage.", role: "fileRole.", status: "entryStatus." };
+
+export function localizedParams(req: Request, params: Record<string, string | number>): Record<string, string | number> {
   const out = { ...params };
-  for (const name of ["from", "to", "stage"]) {
+  for (const [name, prefix] of Object.entries(CODED_PARAMS)) {
     const value = out[name];
-    if (typeof value === "string" && hasMessage(`stage.${value}`)) out[name] = req.t(`stage.${value}`);
+    if (typeof value === "string" && hasMessage(`${prefix}${value}`)) out[name] = req.t(`${prefix}${value}`);
   }
+  // A list of file roles, as in "missing: video、form".
+  if (typeof out.roles === "string") out.roles = out.roles.split("、").map((role) => (hasMessage(`fileRole.${role}`) ? req.t(`fileRole.${role}`) : role)).join(req.locale === "en" ? ", " : "、");
   return out;
 }
 
@@ -74,10 +78,31 @@ export function isApiRequest(req: Request): boolean {
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
 
+const DRAIN_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * A request refused before its body was read (an upload out of stage, say): a small body is read and
+ * dropped so the client gets the answer; for a large one the connection closes after the answer.
+ */
+async function settleUnreadBody(req: Request, res: Response): Promise<void> {
+  if (req.complete || !req.readable) return;
+  if (Number(req.headers["content-length"] ?? Infinity) > DRAIN_LIMIT) {
+    res.set("Connection", "close");
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    req.once("end", resolve).once("error", resolve).once("close", resolve);
+    req.resume();
+  });
+}
+
 /** The one error handler: JSON for the API, an error page for HTML; unknown errors are logged with their stack. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, next) => {
+  return async (err, req, res, next) => {
     if (res.headersSent) return next(err);
+    await settleUnreadBody(req, res);
+    // A client that hung up gets no answer.
+    if (req.socket.destroyed) return;
     // Errors raised before the i18n middleware ran still get a Chinese message.
     req.locale ??= DEFAULT_LOCALE;
     req.t ??= (key, params) => translate(DEFAULT_LOCALE, key, params);

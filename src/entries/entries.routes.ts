@@ -1,0 +1,104 @@
+import { Router, type Request, type RequestHandler } from "express";
+import type { AppContext } from "../context.js";
+import { requireRole } from "../http/auth.js";
+import { isMultipart, receiveUpload, type UploadedFile } from "../http/upload.js";
+import { toCsv } from "../lib/csv.js";
+import { AppError } from "../lib/errors.js";
+import * as entries from "./entries.service.js";
+import { parseEntryListQuery, parseReasonBody } from "./entries.schemas.js";
+
+const id = (req: Request, name = "id") => String(req.params[name]);
+
+/** Multipart bodies carry files; a JSON body (PATCH) carries fields only. */
+async function readEntryBody(ctx: AppContext, req: Request, res: Parameters<RequestHandler>[1], limits: Record<string, number>): Promise<{ fields: Record<string, unknown>; files: UploadedFile[] }> {
+  if (isMultipart(req)) return receiveUpload(req, res, ctx.storage, limits);
+  if (req.is("application/json")) return { fields: (req.body ?? {}) as Record<string, unknown>, files: [] };
+  throw new AppError(415, "multipart_required", "errors.multipartRequired");
+}
+
+/** Streams a stored file with Range support (206/416), its type, and its name on download. */
+export function sendEntryFile(ctx: AppContext): RequestHandler {
+  return async (req, res, next) => {
+    const file = await entries.fileToSend(ctx, req.user!, id(req), id(req, "role"));
+    res.type(file.mime);
+    res.set("Cache-Control", "private, max-age=0");
+    if (req.query.download !== undefined) res.attachment(file.downloadName);
+    res.sendFile(file.path, { dotfiles: "allow", cacheControl: false }, (err) => {
+      if (err && !res.headersSent) next(err);
+    });
+  };
+}
+
+const CSV_HEADER = ["作品编号", "作品名称", "类别", "城市", "单位", "作者", "状态", "已推荐", "形式审查问题", "重复文件", "提交时间"];
+
+/** DESIGN §4: entries and their files. */
+export function entriesApi(ctx: AppContext): Router {
+  const router = Router();
+
+  router.post("/contests/:id/entries", requireRole("contestant"), async (req, res) => {
+    if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
+    // Refuse before reading a byte of a possibly large body.
+    await entries.assertMaySubmit(ctx, req.user!, id(req));
+    const upload = await receiveUpload(req, res, ctx.storage, await entries.uploadLimits(ctx, req.user!, id(req)));
+    res.status(201).json({ entry: await entries.submitEntry(ctx, req.user!, id(req), upload) });
+  });
+
+  router.get("/contests/:id/entries", requireRole(), async (req, res) => {
+    res.json({ entries: await entries.listEntries(ctx, req.user!, id(req), parseEntryListQuery(req.query)) });
+  });
+
+  router.get("/contests/:id/entries.csv", requireRole("organizer", "coordinator"), async (req, res) => {
+    const list = await entries.listEntries(ctx, req.user!, id(req), parseEntryListQuery(req.query));
+    const rows = list.map((e) => [
+      e.code,
+      e.title,
+      e.category,
+      e.city ?? "",
+      e.unit ?? "",
+      (e.authors ?? []).map((a) => a.name).join("、"),
+      req.t(`entryStatus.${e.status}`),
+      e.recommended ? "是" : "否",
+      (e.checks ?? []).map((c) => req.t(c.messageKey, { ...c.params, role: req.t(`fileRole.${c.role}`) })).join("；"),
+      (e.duplicates ?? []).join(" "),
+      e.createdAt ?? "",
+    ]);
+    res.type("text/csv; charset=utf-8").attachment(`entries-${id(req)}.csv`).send(toCsv(CSV_HEADER, rows));
+  });
+
+  router.get("/me/entries", requireRole("contestant"), async (req, res) => {
+    res.json({ entries: await entries.myEntries(ctx, req.user!) });
+  });
+
+  router.get("/entries/:id", requireRole(), async (req, res) => {
+    res.json({ entry: await entries.getEntry(ctx, req.user!, id(req)) });
+  });
+
+  router.patch("/entries/:id", requireRole("contestant", "organizer"), async (req, res) => {
+    const body = await readEntryBody(ctx, req, res, await entries.uploadLimits(ctx, req.user!, "", id(req)));
+    res.json({ entry: await entries.updateEntry(ctx, req.user!, id(req), body) });
+  });
+
+  router.delete("/entries/:id", requireRole("contestant", "organizer"), async (req, res) => {
+    res.json({ entry: await entries.withdrawEntry(ctx, req.user!, id(req)) });
+  });
+
+  router.get("/entries/:id/files/:role", requireRole(), sendEntryFile(ctx));
+
+  router.post("/entries/:id/disqualify", requireRole("organizer"), async (req, res) => {
+    res.json({ entry: await entries.setDisqualified(ctx, req.user!, id(req), true, parseReasonBody(req.body).reason) });
+  });
+
+  router.post("/entries/:id/readmit", requireRole("organizer"), async (req, res) => {
+    res.json({ entry: await entries.setDisqualified(ctx, req.user!, id(req), false) });
+  });
+
+  router.post("/entries/:id/recommend", requireRole("coordinator"), async (req, res) => {
+    res.json({ entry: await entries.setRecommended(ctx, req.user!, id(req), true) });
+  });
+
+  router.delete("/entries/:id/recommend", requireRole("coordinator"), async (req, res) => {
+    res.json({ entry: await entries.setRecommended(ctx, req.user!, id(req), false) });
+  });
+
+  return router;
+}

@@ -1,0 +1,504 @@
+import type { Knex } from "knex";
+import type { SessionUser } from "../accounts/accounts.service.js";
+import { normalizeCity } from "../accounts/cities.js";
+import { recordAudit } from "../audit/audit.service.js";
+import type { AppContext } from "../context.js";
+import { getContest, type Contest } from "../contests/contests.service.js";
+import type { ContestKind } from "../contests/rubric.js";
+import type { FileRule } from "../contests/rules.js";
+import type { UploadedFile } from "../http/upload.js";
+import { AppError, ConflictError, ForbiddenError, NotFoundError, StageError, ValidationError } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import { CONTENT_TYPES, detectContentType, VIDEO_TYPES } from "../media/content-type.js";
+import { checkFile, reviewEntry, type FileFacts, type RuleCheck } from "../media/format-review.js";
+import { probeVideo } from "../media/probe.js";
+import * as q from "./entries.queries.js";
+import type { EntryFileRow, EntryRow } from "./entries.queries.js";
+import { fieldsFromMultipart, parseEntryChanges, parseEntryFields, type EntryChanges, type EntryListQuery } from "./entries.schemas.js";
+
+/** Entry codes by kind, as printed on certificates: SP-2026-0007. */
+const CODE_PREFIX: Record<ContestKind, string> = { video: "SP", experiment: "SY", explainer: "JJ", report: "ZJ" };
+
+export function entryCode(kind: ContestKind, opensAt: string, seq: number): string {
+  // The contest's year in Beijing time.
+  const year = new Date(Date.parse(opensAt) + 8 * 3_600_000).getUTCFullYear();
+  return `${CODE_PREFIX[kind]}-${year}-${String(seq).padStart(4, "0")}`;
+}
+
+/** Names compared for the per-author and per-unit limits: case and spacing do not make a new person. */
+function limitKey(text: string): string {
+  return text.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
+}
+
+export type Viewer = "owner" | "organizer" | "coordinator" | "judge";
+
+export interface EntryFileJson {
+  role: string;
+  contentType: string;
+  mime: string;
+  size: number;
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+  videoCodec: string | null;
+  url: string;
+  originalName?: string;
+  sha256?: string;
+}
+
+export interface EntryJson {
+  id: string;
+  code: string;
+  contestId: string;
+  title: string;
+  summary: string;
+  category: string;
+  status: string;
+  files: EntryFileJson[];
+  statusReason?: string | null;
+  recommended?: boolean;
+  city?: string;
+  unit?: string;
+  authors?: { name: string; role?: string }[];
+  ownerId?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  checks?: RuleCheck[];
+  duplicates?: string[];
+}
+
+function fileJson(entryId: string, file: EntryFileRow, viewer: Viewer): EntryFileJson {
+  const json: EntryFileJson = {
+    role: file.role,
+    contentType: file.contentType,
+    mime: CONTENT_TYPES[file.contentType],
+    size: file.size,
+    durationSeconds: file.probe?.durationSeconds ?? null,
+    width: file.probe?.width ?? null,
+    height: file.probe?.height ?? null,
+    videoCodec: file.probe?.videoCodec ?? null,
+    url: `/api/v1/entries/${entryId}/files/${file.role}`,
+  };
+  // Original file names often carry the author's name: judges never see them.
+  if (viewer !== "judge") Object.assign(json, { originalName: file.originalName, sha256: file.sha256 });
+  return json;
+}
+
+/** An entry as a viewer may see it: judges get the work without who made it (DESIGN §1). */
+export function entryJson(entry: EntryRow, files: EntryFileRow[], viewer: Viewer): EntryJson {
+  const base: EntryJson = {
+    id: entry.id,
+    code: entry.code,
+    contestId: entry.contestId,
+    title: entry.title,
+    summary: entry.summary,
+    category: entry.category,
+    status: entry.status,
+    files: files.map((f) => fileJson(entry.id, f, viewer)),
+  };
+  if (viewer === "judge") return base;
+  return {
+    ...base,
+    statusReason: entry.statusReason,
+    recommended: entry.recommendedAt !== null,
+    city: entry.city,
+    unit: entry.unit,
+    authors: entry.authors,
+    ownerId: entry.ownerId,
+    createdAt: entry.createdAt,
+    updatedAt: entry.updatedAt,
+  };
+}
+
+/** Who the user is to this entry, or null when he may not see it. */
+export function viewerOf(user: SessionUser, entry: EntryRow): Viewer | null {
+  if (user.role === "organizer") return "organizer";
+  if (entry.ownerId === user.id) return "owner";
+  if (user.role === "coordinator" && user.city === entry.city) return "coordinator";
+  return null;
+}
+
+async function loadEntry(ctx: AppContext, user: SessionUser, entryId: string): Promise<{ entry: EntryRow; viewer: Viewer }> {
+  const entry = await q.findEntry(ctx.db, entryId);
+  const viewer = entry ? viewerOf(user, entry) : null;
+  // An entry one may not see is answered as absent, so ids cannot be probed.
+  if (!entry || !viewer) throw new NotFoundError("errors.entryNotFound");
+  return { entry, viewer };
+}
+
+function isAccepting(contest: Contest, now: Date): boolean {
+  return contest.stage === "open" && Date.parse(contest.opensAt) <= now.getTime() && now.getTime() < Date.parse(contest.closesAt);
+}
+
+function assertAccepting(contest: Contest, now: Date): void {
+  if (!isAccepting(contest, now)) {
+    const key = contest.stage === "open" && now.getTime() < Date.parse(contest.opensAt) ? "errors.submissionsNotYetOpen" : "errors.submissionsClosed";
+    throw new ConflictError("submissions_closed", key, { stage: contest.stage });
+  }
+}
+
+/** The size limit of each file role, for stopping an oversized upload while it streams. */
+export async function uploadLimits(ctx: AppContext, user: SessionUser, contestId: string, forEntryId?: string): Promise<Record<string, number>> {
+  const contest = forEntryId ? await getContest(ctx, user, (await loadEntry(ctx, user, forEntryId)).entry.contestId) : await getContest(ctx, user, contestId);
+  return Object.fromEntries(Object.entries(contest.rules.files).map(([role, rule]) => [role, rule.maxBytes]));
+}
+
+/** Checks that refuse before the body is read: who is uploading, and whether the contest takes entries now. */
+export async function assertMaySubmit(ctx: AppContext, user: SessionUser, contestId: string): Promise<void> {
+  if (user.role !== "contestant") throw new ForbiddenError("errors.onlyContestantsSubmit");
+  assertAccepting(await getContest(ctx, user, contestId), ctx.clock.now());
+}
+
+/** Reads a file's type from its bytes and, for a video, probes it; refuses what breaks a hard rule. */
+async function inspect(ctx: AppContext, file: UploadedFile, rule: FileRule): Promise<FileFacts> {
+  const { type, detected } = await detectContentType(file.path);
+  if (!type || !rule.types.includes(type)) {
+    throw new AppError(415, "file_type_not_allowed", "errors.fileType", { role: file.role, actual: detected ?? "?", allowed: rule.types.join("/") }, { role: file.role, detected });
+  }
+  const video = VIDEO_TYPES.includes(type) ? await probeVideo(ctx.config.ffprobePath, file.path) : null;
+  if (VIDEO_TYPES.includes(type) && !video) {
+    throw new ValidationError("errors.videoUnreadable", { role: file.role }, { role: file.role }, "video_unreadable");
+  }
+  const facts: FileFacts = { role: file.role, contentType: type, size: file.size, video };
+  const failedHard = checkFile(file.role, rule, facts).find((c) => c.hard && !c.ok);
+  if (failedHard) throw new ValidationError(failedHard.messageKey, failedHard.params, { role: file.role, check: failedHard.check }, `file_${failedHard.check}`);
+  return facts;
+}
+
+interface StoredUpload {
+  file: UploadedFile;
+  facts: FileFacts;
+  key: string;
+}
+
+/** Inspects every file, then moves them into storage; on failure removes whatever was moved. */
+async function storeUploads(ctx: AppContext, contest: Contest, files: UploadedFile[]): Promise<StoredUpload[]> {
+  const inspected: { file: UploadedFile; facts: FileFacts }[] = [];
+  for (const file of files) inspected.push({ file, facts: await inspect(ctx, file, contest.rules.files[file.role]!) });
+  const stored: StoredUpload[] = [];
+  try {
+    for (const item of inspected) stored.push({ ...item, key: await ctx.storage.adopt(item.file.path) });
+  } catch (err) {
+    await removeStored(ctx, stored);
+    throw err;
+  }
+  return stored;
+}
+
+async function removeStored(ctx: AppContext, stored: { key: string }[]): Promise<void> {
+  await Promise.all(stored.map((s) => ctx.storage.remove(s.key)));
+}
+
+function fileRow(entryId: string, upload: StoredUpload, now: string): EntryFileRow {
+  return {
+    id: newId(),
+    entryId,
+    role: upload.file.role,
+    storageKey: upload.key,
+    originalName: upload.file.originalName.slice(0, 255),
+    contentType: upload.facts.contentType,
+    size: upload.file.size,
+    sha256: upload.file.sha256,
+    probe: upload.facts.video,
+    createdAt: now,
+  };
+}
+
+function cityOf(input: string | undefined, fallback: string | null): string {
+  const city = normalizeCity(input ?? fallback ?? "");
+  if (!city) throw new ValidationError("errors.unknownCity", { city: input ?? "" }, { fields: [{ field: "city", messageKey: "errors.unknownCity", params: { city: input ?? "" } }] });
+  return city;
+}
+
+async function assertLimits(trx: Knex, contest: Contest, entry: Pick<EntryRow, "firstAuthorKey" | "unitKey">, exceptId?: string): Promise<void> {
+  const { maxEntriesPerAuthor, maxEntriesPerUnit } = contest.rules;
+  if (maxEntriesPerAuthor !== null && (await q.countActiveBy(trx, contest.id, "first_author_key", entry.firstAuthorKey, exceptId)) >= maxEntriesPerAuthor) {
+    throw new ConflictError("entry_limit", "errors.limitPerAuthor", { max: maxEntriesPerAuthor });
+  }
+  if (maxEntriesPerUnit !== null && entry.unitKey !== "" && (await q.countActiveBy(trx, contest.id, "unit_key", entry.unitKey, exceptId)) >= maxEntriesPerUnit) {
+    throw new ConflictError("entry_limit", "errors.limitPerUnit", { max: maxEntriesPerUnit });
+  }
+}
+
+function assertTeamSize(contest: Contest, authors: unknown[]): void {
+  if (contest.rules.teamMax !== null && authors.length > contest.rules.teamMax) {
+    throw new ValidationError("errors.teamTooLarge", { max: contest.rules.teamMax }, { fields: [{ field: "authors", messageKey: "errors.teamTooLarge", params: { max: contest.rules.teamMax } }] });
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === "23505" || e.code === "SQLITE_CONSTRAINT" || /UNIQUE constraint failed/.test(e.message ?? "");
+}
+
+/**
+ * A contestant submits an entry with its files (DESIGN §4). The entry and its files are stored
+ * together or not at all: files move into storage first, the rows follow in one transaction, and
+ * any failure removes the files again.
+ */
+export async function submitEntry(ctx: AppContext, user: SessionUser, contestId: string, upload: { fields: Record<string, unknown>; files: UploadedFile[] }): Promise<EntryJson> {
+  try {
+    await assertMaySubmit(ctx, user, contestId);
+    const contest = await getContest(ctx, user, contestId);
+    const fields = parseEntryFields(fieldsFromMultipart(upload.fields));
+    assertTeamSize(contest, fields.authors);
+    const city = cityOf(fields.city, user.city);
+    const unit = (fields.unit ?? user.unit ?? "").trim();
+    const missing = Object.entries(contest.rules.files).filter(([role, rule]) => rule.required && !upload.files.some((f) => f.role === role)).map(([role]) => role);
+    if (missing.length > 0) {
+      throw new ValidationError("errors.missingFiles", { roles: missing.join("、") }, { missing }, "missing_files");
+    }
+    const stored = await storeUploads(ctx, contest, upload.files);
+    try {
+      const now = ctx.clock.now().toISOString();
+      const entry = await withRetryOnUniqueViolation(() =>
+        ctx.db.transaction(async (trx) => {
+          const seq = await q.nextSeq(trx, contest.id);
+          const row: EntryRow = {
+            id: newId(),
+            contestId: contest.id,
+            seq,
+            code: entryCode(contest.kind, contest.opensAt, seq),
+            ownerId: user.id,
+            title: fields.title.trim(),
+            summary: fields.summary ?? "",
+            category: fields.category.trim(),
+            city,
+            unit,
+            authors: fields.authors.map((a) => ({ name: a.name.trim(), ...(a.role ? { role: a.role.trim() } : {}) })),
+            firstAuthorKey: limitKey(fields.authors[0]!.name),
+            unitKey: limitKey(unit),
+            status: "submitted",
+            statusReason: null,
+            recommendedAt: null,
+            recommendedBy: null,
+            createdAt: now,
+            updatedAt: now,
+          };
+          await assertLimits(trx, contest, row);
+          await q.insertEntry(trx, row);
+          for (const s of stored) await q.insertEntryFile(trx, fileRow(row.id, s, now));
+          return row;
+        }),
+      );
+      return await getEntry(ctx, user, entry.id);
+    } catch (err) {
+      await removeStored(ctx, stored);
+      throw err;
+    }
+  } finally {
+    // Whatever was not moved into storage is still incoming: remove it.
+    await Promise.all(upload.files.map((f) => ctx.storage.discard(f.path)));
+  }
+}
+
+async function withRetryOnUniqueViolation<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (err) {
+      // Two submissions racing for the same sequence number on PostgreSQL: take the next one.
+      if (attempt >= 3 || !isUniqueViolation(err)) throw err;
+    }
+  }
+}
+
+/** Stages in which organizers may still correct or withdraw an entry (before judging). */
+const ORGANIZER_EDIT_STAGES = ["draft", "open", "closed"];
+
+function assertMayChange(contest: Contest, entry: EntryRow, viewer: Viewer, now: Date): void {
+  if (viewer === "owner") {
+    assertAccepting(contest, now);
+    if (entry.status !== "submitted") throw new ConflictError("entry_not_editable", "errors.entryNotEditable", { status: entry.status });
+    return;
+  }
+  if (viewer !== "organizer") throw new ForbiddenError();
+  if (!ORGANIZER_EDIT_STAGES.includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
+}
+
+/** The owner (until closing) or an organizer (until judging) edits fields and replaces files. */
+export async function updateEntry(ctx: AppContext, user: SessionUser, entryId: string, update: { fields: Record<string, unknown>; files: UploadedFile[] }): Promise<EntryJson> {
+  try {
+    const { entry, viewer } = await loadEntry(ctx, user, entryId);
+    const contest = await getContest(ctx, user, entry.contestId);
+    assertMayChange(contest, entry, viewer, ctx.clock.now());
+    const changes: EntryChanges = parseEntryChanges(fieldsFromMultipart(update.fields));
+    if (Object.keys(changes).length === 0 && update.files.length === 0) throw new ValidationError("errors.nothingToChange", {}, undefined, "validation_failed");
+    if (changes.authors) assertTeamSize(contest, changes.authors);
+    const row: Partial<EntryRow> = {};
+    if (changes.title !== undefined) row.title = changes.title.trim();
+    if (changes.summary !== undefined) row.summary = changes.summary;
+    if (changes.category !== undefined) row.category = changes.category.trim();
+    if (changes.city !== undefined) row.city = cityOf(changes.city, null);
+    if (changes.unit !== undefined) Object.assign(row, { unit: changes.unit.trim(), unitKey: limitKey(changes.unit) });
+    if (changes.authors !== undefined) Object.assign(row, { authors: changes.authors, firstAuthorKey: limitKey(changes.authors[0]!.name) });
+    const stored = await storeUploads(ctx, contest, update.files);
+    let replaced: EntryFileRow[] = [];
+    try {
+      const now = ctx.clock.now().toISOString();
+      await ctx.db.transaction(async (trx) => {
+        if (row.firstAuthorKey !== undefined || row.unitKey !== undefined) {
+          await assertLimits(trx, contest, { firstAuthorKey: row.firstAuthorKey ?? entry.firstAuthorKey, unitKey: row.unitKey ?? entry.unitKey }, entry.id);
+        }
+        const current = await q.filesOfEntries(trx, [entry.id]);
+        replaced = current.filter((f) => stored.some((s) => s.file.role === f.role));
+        for (const old of replaced) await q.deleteEntryFile(trx, old.id);
+        for (const s of stored) await q.insertEntryFile(trx, fileRow(entry.id, s, now));
+        await q.updateEntry(trx, entry.id, { ...row, updatedAt: now });
+        if (viewer === "organizer") {
+          await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.update", targetType: "entry", targetId: entry.id, details: { code: entry.code, changes, files: stored.map((s) => s.file.role) } });
+        }
+      });
+    } catch (err) {
+      await removeStored(ctx, stored);
+      throw err;
+    }
+    // The replaced files are unreferenced once the transaction committed.
+    await removeStored(ctx, replaced.map((f) => ({ key: f.storageKey })));
+    return getEntry(ctx, user, entry.id);
+  } finally {
+    await Promise.all(update.files.map((f) => ctx.storage.discard(f.path)));
+  }
+}
+
+/** The owner withdraws his entry until closing (an organizer until judging); a recommendation is released. */
+export async function withdrawEntry(ctx: AppContext, user: SessionUser, entryId: string): Promise<EntryJson> {
+  const { entry, viewer } = await loadEntry(ctx, user, entryId);
+  const contest = await getContest(ctx, user, entry.contestId);
+  if (entry.status === "withdrawn") throw new ConflictError("entry_not_editable", "errors.entryNotEditable", { status: entry.status });
+  assertMayChange(contest, { ...entry, status: "submitted" }, viewer, ctx.clock.now());
+  await ctx.db.transaction(async (trx) => {
+    await q.updateEntry(trx, entry.id, { status: "withdrawn", recommendedAt: null, recommendedBy: null, updatedAt: ctx.clock.now().toISOString() });
+    if (viewer === "organizer") await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.withdraw", targetType: "entry", targetId: entry.id, details: { code: entry.code } });
+  });
+  return getEntry(ctx, user, entry.id);
+}
+
+export async function getEntry(ctx: AppContext, user: SessionUser, entryId: string): Promise<EntryJson> {
+  const { entry, viewer } = await loadEntry(ctx, user, entryId);
+  const files = await q.filesOfEntries(ctx.db, [entry.id]);
+  const json = entryJson(entry, files, viewer);
+  if (viewer === "organizer" || viewer === "owner") {
+    const contest = await getContest(ctx, user, entry.contestId);
+    json.checks = failingChecks(contest, files);
+  }
+  return json;
+}
+
+function failingChecks(contest: Contest, files: EntryFileRow[]): RuleCheck[] {
+  return reviewEntry(contest.rules.files, files.map((f) => ({ role: f.role, contentType: f.contentType, size: f.size, video: f.probe }))).filter((c) => !c.ok);
+}
+
+/**
+ * Entries of a contest as the user may list them: organizers all (with filters, format-review
+ * failures and duplicate files), coordinators their city's, contestants their own.
+ */
+export async function listEntries(ctx: AppContext, user: SessionUser, contestId: string, query: EntryListQuery = {}): Promise<EntryJson[]> {
+  const contest = await getContest(ctx, user, contestId);
+  if (user.role === "judge") throw new ForbiddenError();
+  const filter: q.EntryFilter = {
+    contestId: contest.id,
+    category: query.category,
+    status: query.status,
+    search: query.q?.trim() || undefined,
+    recommended: query.recommended === undefined ? undefined : query.recommended === "1",
+  };
+  if (query.city) filter.city = normalizeCity(query.city) ?? query.city;
+  if (user.role === "coordinator") filter.city = user.city ?? "";
+  if (user.role === "contestant") filter.ownerId = user.id;
+  const entries = await q.listEntries(ctx.db, filter);
+  const files = await q.filesOfEntries(ctx.db, entries.map((e) => e.id));
+  const filesOf = new Map<string, EntryFileRow[]>();
+  for (const f of files) filesOf.set(f.entryId, [...(filesOf.get(f.entryId) ?? []), f]);
+  const viewer: Viewer = user.role === "organizer" ? "organizer" : user.role === "coordinator" ? "coordinator" : "owner";
+  let list = entries.map((e) => {
+    const json = entryJson(e, filesOf.get(e.id) ?? [], viewer);
+    if (viewer !== "coordinator") json.checks = failingChecks(contest, filesOf.get(e.id) ?? []);
+    return json;
+  });
+  if (viewer === "organizer") {
+    const duplicates = await q.duplicateFiles(ctx.db, contest.id);
+    for (const item of list) {
+      const hashes = new Set(duplicates.filter((d) => d.entryId === item.id).map((d) => d.sha256));
+      item.duplicates = [...new Set(duplicates.filter((d) => hashes.has(d.sha256) && d.entryId !== item.id).map((d) => d.code))];
+    }
+    if (query.failing !== undefined) list = list.filter((e) => (e.checks!.length > 0) === (query.failing === "1"));
+  }
+  return list;
+}
+
+/** A contestant's entries across contests, for "我的作品". */
+export async function myEntries(ctx: AppContext, user: SessionUser): Promise<(EntryJson & { contestTitle: string })[]> {
+  const entries = await q.listOwnEntries(ctx.db, user.id);
+  const files = await q.filesOfEntries(ctx.db, entries.map((e) => e.id));
+  return entries.map((e) => ({ ...entryJson(e, files.filter((f) => f.entryId === e.id), "owner"), contestTitle: e.contestTitle }));
+}
+
+/** Stages in which the format review may disqualify or re-admit (before results are public). */
+const REVIEW_STAGES = ["open", "closed", "judging", "review"];
+
+/** An organizer disqualifies an entry in the format review; the owner sees the reason. */
+export async function setDisqualified(ctx: AppContext, user: SessionUser, entryId: string, disqualify: boolean, reason?: string): Promise<EntryJson> {
+  const { entry } = await loadEntry(ctx, user, entryId);
+  const contest = await getContest(ctx, user, entry.contestId);
+  if (!REVIEW_STAGES.includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
+  const from = disqualify ? "submitted" : "disqualified";
+  if (entry.status !== from) throw new ConflictError("entry_status", "errors.entryStatusIs", { status: entry.status });
+  await ctx.db.transaction(async (trx) => {
+    await q.updateEntry(trx, entry.id, { status: disqualify ? "disqualified" : "submitted", statusReason: disqualify ? reason!.trim() : null, updatedAt: ctx.clock.now().toISOString() });
+    await recordAudit(trx, ctx.clock, { actorId: user.id, action: disqualify ? "entry.disqualify" : "entry.readmit", targetType: "entry", targetId: entry.id, details: { code: entry.code, reason } });
+  });
+  return getEntry(ctx, user, entry.id);
+}
+
+/** A city coordinator recommends (推荐) an entry of his city, within the city's quota. */
+export async function setRecommended(ctx: AppContext, user: SessionUser, entryId: string, recommend: boolean): Promise<EntryJson> {
+  if (user.role !== "coordinator") throw new ForbiddenError();
+  const { entry } = await loadEntry(ctx, user, entryId);
+  const contest = await getContest(ctx, user, entry.contestId);
+  if (!contest.rules.requiresRecommendation) throw new ConflictError("recommendation_not_required", "errors.recommendationNotRequired");
+  if (contest.stage !== "open" && contest.stage !== "closed") throw new StageError("errors.recommendationClosed", { stage: contest.stage });
+  if (entry.status !== "submitted") throw new ConflictError("entry_status", "errors.entryStatusIs", { status: entry.status });
+  if ((entry.recommendedAt !== null) === recommend) return getEntry(ctx, user, entry.id);
+  await ctx.db.transaction(async (trx) => {
+    if (recommend && (await q.countRecommended(trx, contest.id, entry.city)) >= contest.rules.recommendationQuota) {
+      throw new ConflictError("quota_full", "errors.quotaFull", { quota: contest.rules.recommendationQuota });
+    }
+    const now = ctx.clock.now().toISOString();
+    await q.updateEntry(trx, entry.id, { recommendedAt: recommend ? now : null, recommendedBy: recommend ? user.id : null, updatedAt: now });
+    await recordAudit(trx, ctx.clock, { actorId: user.id, action: recommend ? "entry.recommend" : "entry.unrecommend", targetType: "entry", targetId: entry.id, details: { code: entry.code, city: entry.city } });
+  });
+  return getEntry(ctx, user, entry.id);
+}
+
+/** A city's use of its recommendation quota. */
+export async function recommendationQuota(ctx: AppContext, contest: Contest, city: string): Promise<{ used: number; quota: number }> {
+  return { used: await q.countRecommended(ctx.db, contest.id, city), quota: contest.rules.recommendationQuota };
+}
+
+/** Entries that go on to judging: submitted, and recommended where the contest requires it. */
+export async function judgeableEntries(ctx: AppContext, contest: Contest): Promise<EntryRow[]> {
+  const entries = await q.listEntries(ctx.db, { contestId: contest.id, status: "submitted" });
+  return contest.rules.requiresRecommendation ? entries.filter((e) => e.recommendedAt !== null) : entries;
+}
+
+export interface FileToSend {
+  path: string;
+  mime: string;
+  size: number;
+  downloadName: string;
+}
+
+/** A stored file for someone allowed to read the entry; judges get a name without the author's. */
+export async function fileToSend(ctx: AppContext, user: SessionUser, entryId: string, role: string): Promise<FileToSend> {
+  const { entry, viewer } = await loadEntry(ctx, user, entryId);
+  const file = (await q.filesOfEntries(ctx.db, [entry.id])).find((f) => f.role === role);
+  if (!file) throw new NotFoundError("errors.fileNotFound");
+  const extension = file.contentType === "jpeg" ? "jpg" : file.contentType;
+  return {
+    path: ctx.storage.pathOf(file.storageKey),
+    mime: CONTENT_TYPES[file.contentType],
+    size: file.size,
+    downloadName: viewer === "judge" ? `${entry.code}-${role}.${extension}` : file.originalName,
+  };
+}

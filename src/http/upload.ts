@@ -1,0 +1,107 @@
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { pipeline, Transform } from "node:stream";
+import type { Request, Response } from "express";
+import multer, { MulterError, type StorageEngine } from "multer";
+import { AppError, ValidationError } from "../lib/errors.js";
+import type { Storage } from "../storage/storage.js";
+
+/** A file received whole: on disk under an incoming path, with its size and SHA-256 taken while streaming. */
+export interface UploadedFile {
+  role: string;
+  originalName: string;
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export class FileTooLargeError extends AppError {
+  constructor(role: string, maxBytes: number) {
+    super(413, "file_too_large", "errors.fileTooLarge", { role, limit: maxBytes }, { role, maxBytes });
+  }
+}
+
+/**
+ * A multer storage engine that streams each file to an incoming path, hashing and counting as it goes,
+ * and stops a file the moment it passes its role's size limit (never buffering a whole file in memory).
+ */
+class IncomingFileEngine implements StorageEngine {
+  constructor(
+    private readonly storage: Storage,
+    private readonly maxBytesByRole: Record<string, number>,
+  ) {}
+
+  _handleFile(_req: Request, file: Express.Multer.File, done: (error?: unknown, info?: Partial<Express.Multer.File> & { sha256?: string }) => void): void {
+    const target = this.storage.incomingPath();
+    const limit = this.maxBytesByRole[file.fieldname] ?? 0;
+    const hash = createHash("sha256");
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, next) {
+        size += chunk.length;
+        if (size > limit) return next(new FileTooLargeError(file.fieldname, limit));
+        hash.update(chunk);
+        next(null, chunk);
+      },
+    });
+    // Known to multer at once, so an abort mid-file removes the partial file too.
+    file.path = target;
+    pipeline(file.stream, meter, createWriteStream(target), (err) => {
+      if (err) {
+        void this.storage.discard(target).finally(() => done(err));
+        return;
+      }
+      done(null, { path: target, size, sha256: hash.digest("hex") });
+    });
+  }
+
+  _removeFile(_req: Request, file: Express.Multer.File, done: (error: Error | null) => void): void {
+    this.storage.discard(file.path).then(() => done(null), done);
+  }
+}
+
+const FIELD_LIMITS = { fields: 30, fieldSize: 64 * 1024, fieldNameSize: 100, parts: 60 };
+
+function uploadError(err: unknown): unknown {
+  if (err instanceof MulterError) {
+    if (err.code === "LIMIT_UNEXPECTED_FILE") return new ValidationError("errors.unknownFileField", { field: err.field ?? "" }, { field: err.field }, "unknown_file_field");
+    return new ValidationError("errors.uploadLimits", {}, { reason: err.code }, "upload_limits");
+  }
+  const message = err instanceof Error ? err.message : "";
+  if (/Unexpected end of form|Malformed part header|Multipart: Boundary not found/i.test(message)) {
+    return new ValidationError("errors.malformedUpload", {}, undefined, "malformed_upload");
+  }
+  return err;
+}
+
+/**
+ * Receives a multipart request whose file fields are exactly `roles` (one file each, each under its own
+ * size limit). Answers the text fields and the files; on any error every received file is already removed.
+ */
+export function receiveUpload(
+  req: Request,
+  res: Response,
+  storage: Storage,
+  maxBytesByRole: Record<string, number>,
+): Promise<{ fields: Record<string, unknown>; files: UploadedFile[] }> {
+  const roles = Object.keys(maxBytesByRole);
+  const middleware = multer({
+    storage: new IncomingFileEngine(storage, maxBytesByRole),
+    // Browsers send UTF-8 file names (Chinese names are the norm here); busboy assumes latin1 otherwise.
+    defParamCharset: "utf8",
+    // One spare file slot, so an unknown file field is reported as such rather than as "too many files".
+    limits: { ...FIELD_LIMITS, files: roles.length + 1, fileSize: Math.max(1, ...Object.values(maxBytesByRole)) },
+  }).fields(roles.map((name) => ({ name, maxCount: 1 })));
+  return new Promise((resolve, reject) => {
+    middleware(req, res, (err?: unknown) => {
+      if (err) return reject(uploadError(err));
+      const byField = (req.files ?? {}) as Record<string, (Express.Multer.File & { sha256: string })[]>;
+      const files = Object.entries(byField).map(([role, [file]]) => ({ role, originalName: file!.originalname, path: file!.path, size: file!.size, sha256: file!.sha256 }));
+      resolve({ fields: { ...(req.body as Record<string, unknown>) }, files });
+    });
+  });
+}
+
+export function isMultipart(req: Request): boolean {
+  return Boolean(req.is("multipart/form-data"));
+}

@@ -1,0 +1,83 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
+
+const run = promisify(execFile);
+
+/** Real media made with ffmpeg once per machine and kept in a cache folder (they are tiny: one frame a second). */
+const CACHE = path.join(os.tmpdir(), "sw-test-media-v1");
+
+async function video(name: string, width: number, height: number, seconds: number): Promise<string> {
+  const file = path.join(CACHE, name);
+  if (existsSync(file)) return file;
+  mkdirSync(CACHE, { recursive: true });
+  const partial = `${file}.part.mp4`;
+  await run(ffmpegInstaller.path, [
+    "-v", "error", "-y",
+    "-f", "lavfi", "-i", `color=c=0x336699:s=${width}x${height}:r=1:d=${seconds}`,
+    "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono",
+    "-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p",
+    "-c:a", "aac", "-b:a", "8k", "-shortest", "-movflags", "+faststart", partial,
+  ]);
+  await import("node:fs/promises").then((fs) => fs.rename(partial, file));
+  return file;
+}
+
+async function image(name: string): Promise<string> {
+  const file = path.join(CACHE, name);
+  if (existsSync(file)) return file;
+  mkdirSync(CACHE, { recursive: true });
+  await run(ffmpegInstaller.path, ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=320x180", "-frames:v", "1", file]);
+  return file;
+}
+
+function written(name: string, content: string | Buffer): string {
+  mkdirSync(CACHE, { recursive: true });
+  const file = path.join(CACHE, name);
+  if (!existsSync(file)) writeFileSync(file, content);
+  return file;
+}
+
+/** A one-page PDF, as small as a valid PDF gets. */
+const PDF = `%PDF-1.4
+1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj
+trailer<</Root 1 0 R>>
+%%EOF
+`;
+
+export interface TestMedia {
+  /** 1920×1080 H.264 MP4 of 2 min 5 s: passes every rule of a video contest. */
+  valid1080: string;
+  /** 5 min 30 s: over the 5-minute limit. */
+  overLength: string;
+  /** 1 min 30 s: under the 2-minute minimum. */
+  underLength: string;
+  /** 1280×720: passes the hard rules, flagged for resolution. */
+  hd720: string;
+  /** Plain text with an .mp4 name. */
+  textAsMp4: string;
+  coverPng: string;
+  coverJpeg: string;
+  formPdf: string;
+}
+
+let made: Promise<TestMedia> | null = null;
+
+export function testMedia(): Promise<TestMedia> {
+  made ??= (async () => ({
+    valid1080: await video("valid-1080p-125s.mp4", 1920, 1080, 125),
+    overLength: await video("over-length-330s.mp4", 1920, 1080, 330),
+    underLength: await video("under-length-90s.mp4", 1920, 1080, 90),
+    hd720: await video("hd-720p-125s.mp4", 1280, 720, 125),
+    textAsMp4: written("not-a-video.mp4", "这不是视频，只是一段文字。\n".repeat(50)),
+    coverPng: await image("cover.png"),
+    coverJpeg: await image("cover.jpg"),
+    formPdf: written("form.pdf", PDF),
+  }))();
+  return made;
+}
