@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import request from "supertest";
 import { createActor, startTestApp, type Actor, type TestApp } from "../../helpers/app.js";
-import { openContest, submit, videoSubmission } from "../../helpers/entries.js";
+import { openContest, videoSubmission } from "../../helpers/entries.js";
 import { testMedia } from "../../helpers/media.js";
 
 describe("entry files out", () => {
