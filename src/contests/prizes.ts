@@ -1,3 +1,5 @@
+import { keySchema, labelSchema } from "./rubric.js";
+
 /** How many first, second and third prizes, by share of the ranked entries or by count (DESIGN §3). */
 export type PrizeSettings =
   | { mode: "ratio"; first: number; second: number; third: number; extras?: ExtraAward[] }
@@ -19,11 +21,7 @@ const extras = {
     type: "object",
     additionalProperties: false,
     required: ["key", "label", "count"],
-    properties: {
-      key: { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,39}$" },
-      label: { type: "string", minLength: 1, maxLength: 60 },
-      count: { type: "integer", minimum: 0, maximum: 10000 },
-    },
+    properties: { key: keySchema, label: labelSchema, count: { type: "integer", minimum: 0, maximum: 10000 } },
   },
 };
 

@@ -23,17 +23,16 @@ export interface Rubric {
   deductions?: Deduction[];
 }
 
+/** Keys name criteria, deductions and awards in JSON: ASCII, starting with a letter. */
+export const keySchema = { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,39}$" } as const;
+export const labelSchema = { type: "string", minLength: 1, maxLength: 60 } as const;
+const points = { type: "number", exclusiveMinimum: 0, maximum: 1000 } as const;
+
 export const criterionSchema = {
   type: "object",
   additionalProperties: false,
   required: ["key", "label", "max", "step"],
-  properties: {
-    key: { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,39}$" },
-    label: { type: "string", minLength: 1, maxLength: 60 },
-    max: { type: "number", exclusiveMinimum: 0, maximum: 1000 },
-    step: { type: "number", exclusiveMinimum: 0, maximum: 1000 },
-    description: { type: "string", maxLength: 500 },
-  },
+  properties: { key: keySchema, label: labelSchema, max: points, step: points, description: { type: "string", maxLength: 500 } },
 } as const;
 
 export const rubricSchema = {
@@ -49,12 +48,7 @@ export const rubricSchema = {
         type: "object",
         additionalProperties: false,
         required: ["key", "label", "max"],
-        properties: {
-          key: { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,39}$" },
-          label: { type: "string", minLength: 1, maxLength: 60 },
-          max: { type: "number", exclusiveMinimum: 0, maximum: 1000 },
-          step: { type: "number", exclusiveMinimum: 0, maximum: 1000 },
-        },
+        properties: { key: keySchema, label: labelSchema, max: points, step: points },
       },
     },
   },

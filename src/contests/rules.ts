@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_RULES, type TimeRules } from "../results/time-rules.js";
 import type { ContestKind } from "./rubric.js";
 
 /** What one uploaded file must be (DESIGN §4 file roles). Hard limits refuse the upload; soft ones are flagged. */
@@ -14,14 +15,6 @@ export interface FileRule {
   videoCodecs?: string[];
 }
 
-export interface TimeRules {
-  minSeconds: number;
-  underPenalty: number;
-  targetSeconds: number;
-  graceSeconds: number;
-  overPenalty: number;
-  cutoffSeconds: number;
-}
 
 export interface ContestRules {
   files: Record<string, FileRule>;
@@ -67,8 +60,6 @@ const DEFAULT_FILES: Record<ContestKind, Record<string, FileRule>> = {
   },
 };
 
-// Explainer talk: target 4:00; under 3:00 −2; over 4:00 plus 15 s grace −2; cut off at 4:10.
-export const DEFAULT_TIME_RULES: TimeRules = { minSeconds: 180, underPenalty: 2, targetSeconds: 240, graceSeconds: 15, overPenalty: 2, cutoffSeconds: 250 };
 
 export function defaultRules(kind: ContestKind): ContestRules {
   return {
