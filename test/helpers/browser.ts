@@ -1,0 +1,76 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+
+/** Debian's Chromium (apt-get install chromium); never a browser downloaded by Playwright. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/**
+ * The flags SETUP-NOTES gives: without the background-networking ones Chromium keeps dialling
+ * hosts that this closed network refuses.
+ */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Where screenshots go (ignored by git). */
+export const OUTPUT_DIR = path.resolve(process.cwd(), "test-output");
+
+export interface TestBrowser {
+  context: BrowserContext;
+  /** The first page of the context. */
+  page: Page;
+  userDataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Chromium with a fresh profile in a temp folder. Pages default to Chinese
+ * (`Accept-Language: zh-CN`), as the contestants' browsers do; pass `locale` to change it.
+ */
+export async function launchBrowser(options: BrowserContextOptions = {}): Promise<TestBrowser> {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), "sw-chromium-"));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      locale: "zh-CN",
+      viewport: { width: 1280, height: 800 },
+      timeout: 30_000,
+      ...options,
+    });
+  } catch (err) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw err;
+  }
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    userDataDir,
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a full-page PNG as test-output/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  const file = path.join(OUTPUT_DIR, `${name.replace(/[^\w.-]+/g, "-")}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
