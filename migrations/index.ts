@@ -7,6 +7,10 @@ import * as createAuditLog from "./20261128120400_create-audit-log.js";
 import * as createContests from "./20261128120500_create-contests.js";
 import * as createEntries from "./20261128130000_create-entries.js";
 import * as createEntryFiles from "./20261128130100_create-entry-files.js";
+import * as addJudgeAvoidUnits from "./20261128140000_add-judge-avoid-units.js";
+import * as createRounds from "./20261128140100_create-rounds.js";
+import * as createDeclarations from "./20261128140200_create-declarations.js";
+import * as createAssignments from "./20261128140300_create-assignments.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,4 +27,8 @@ export const migrations: Record<string, Migration> = {
   "20261128120500_create-contests": createContests,
   "20261128130000_create-entries": createEntries,
   "20261128130100_create-entry-files": createEntryFiles,
+  "20261128140000_add-judge-avoid-units": addJudgeAvoidUnits,
+  "20261128140100_create-rounds": createRounds,
+  "20261128140200_create-declarations": createDeclarations,
+  "20261128140300_create-assignments": createAssignments,
 };

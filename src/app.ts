@@ -10,6 +10,7 @@ import type { AppContext } from "./context.js";
 import { contestsApi, contestsPages } from "./contests/contests.routes.js";
 import { dialectOf } from "./db/dialect.js";
 import { entriesApi } from "./entries/entries.routes.js";
+import { judgingApi } from "./judging/judging.routes.js";
 import { bearerAuth, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
@@ -62,6 +63,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(accountsApi(ctx));
   api.use(contestsApi(ctx));
   api.use(entriesApi(ctx));
+  api.use(judgingApi(ctx));
   api.use(auditApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);

@@ -11,6 +11,7 @@ export interface UserRow {
   city: string | null;
   unit: string | null;
   expertise: string[];
+  avoidUnits: string[];
   disabled: boolean;
   createdAt: string;
   updatedAt: string;
@@ -26,6 +27,7 @@ function fromRow(row: Record<string, unknown>): UserRow {
     city: (row.city as string | null) ?? null,
     unit: (row.unit as string | null) ?? null,
     expertise: parseJson<string[]>(row.expertise, []),
+    avoidUnits: parseJson<string[]>(row.avoid_units, []),
     disabled: toBool(row.disabled),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
@@ -42,6 +44,7 @@ export async function insertUser(db: Knex, user: UserRow): Promise<void> {
     city: user.city,
     unit: user.unit,
     expertise: JSON.stringify(user.expertise),
+    avoid_units: JSON.stringify(user.avoidUnits),
     disabled: user.disabled,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
@@ -64,6 +67,12 @@ export async function listUsers(db: Knex, filter: { role?: Role }): Promise<User
   return (await query).map(fromRow);
 }
 
+export async function findUsersByIds(db: Knex, ids: string[]): Promise<UserRow[]> {
+  const out: UserRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await db("users").whereIn("id", ids.slice(i, i + 500))).map(fromRow));
+  return out;
+}
+
 export async function countUsers(db: Knex): Promise<number> {
   const [row] = await db("users").count({ n: "*" });
   return toNumber(row?.n);
@@ -72,7 +81,7 @@ export async function countUsers(db: Knex): Promise<number> {
 export async function updateUser(
   db: Knex,
   id: string,
-  changes: Partial<Pick<UserRow, "name" | "city" | "unit" | "expertise" | "disabled">>,
+  changes: Partial<Pick<UserRow, "name" | "city" | "unit" | "expertise" | "avoidUnits" | "disabled">>,
   updatedAt: string,
 ): Promise<void> {
   const row: Record<string, unknown> = { updated_at: updatedAt };
@@ -80,6 +89,7 @@ export async function updateUser(
   if (changes.city !== undefined) row.city = changes.city;
   if (changes.unit !== undefined) row.unit = changes.unit;
   if (changes.expertise !== undefined) row.expertise = JSON.stringify(changes.expertise);
+  if (changes.avoidUnits !== undefined) row.avoid_units = JSON.stringify(changes.avoidUnits);
   if (changes.disabled !== undefined) row.disabled = changes.disabled;
   await db("users").where({ id }).update(row);
 }

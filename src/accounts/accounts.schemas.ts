@@ -9,6 +9,7 @@ const name = { type: "string", minLength: 1, maxLength: 100 } as const;
 const city = { type: "string", minLength: 1, maxLength: 40 } as const;
 const unit = { type: "string", maxLength: 200 } as const;
 const expertise = { type: "array", maxItems: 20, items: { type: "string", minLength: 1, maxLength: 40 } } as const;
+const avoidUnits = { type: "array", maxItems: 50, items: { type: "string", minLength: 1, maxLength: 200 } } as const;
 
 export interface RegisterBody {
   email: string;
@@ -33,6 +34,7 @@ export interface CreateUserBody {
   city?: string | null;
   unit?: string | null;
   expertise?: string[];
+  avoidUnits?: string[];
 }
 
 export const parseCreateUserBody = compile<CreateUserBody>({
@@ -47,6 +49,7 @@ export const parseCreateUserBody = compile<CreateUserBody>({
     city: { anyOf: [city, { type: "null" }] },
     unit: { anyOf: [unit, { type: "null" }] },
     expertise,
+    avoidUnits,
   },
 });
 
@@ -55,6 +58,7 @@ export interface UpdateUserBody {
   city?: string | null;
   unit?: string | null;
   expertise?: string[];
+  avoidUnits?: string[];
   disabled?: boolean;
 }
 
@@ -67,6 +71,7 @@ export const parseUpdateUserBody = compile<UpdateUserBody>({
     city: { anyOf: [city, { type: "null" }] },
     unit: { anyOf: [unit, { type: "null" }] },
     expertise,
+    avoidUnits,
     disabled: { type: "boolean" },
   },
 });

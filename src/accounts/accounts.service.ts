@@ -18,6 +18,7 @@ export interface PublicUser {
   city: string | null;
   unit: string | null;
   expertise: string[];
+  avoidUnits: string[];
   disabled: boolean;
   createdAt: string;
 }
@@ -49,14 +50,18 @@ function cityOrThrow(city: string | null | undefined, required: boolean): string
   return canonical;
 }
 
-async function insertNewUser(trx: Knex, ctx: AppContext, fields: Omit<UserRow, "id" | "passwordHash" | "createdAt" | "updatedAt" | "disabled"> & { password: string }): Promise<UserRow> {
+async function insertNewUser(
+  trx: Knex,
+  ctx: AppContext,
+  fields: Omit<UserRow, "id" | "passwordHash" | "createdAt" | "updatedAt" | "disabled" | "avoidUnits"> & { password: string; avoidUnits?: string[] },
+): Promise<UserRow> {
   assertStrongPassword(fields.password, fields.email);
   if (await q.findUserByEmail(trx, fields.email)) {
     throw new ConflictError("email_taken", "errors.emailTaken", { email: fields.email });
   }
   const now = ctx.clock.now().toISOString();
   const { password, ...rest } = fields;
-  const user: UserRow = { ...rest, id: newId(), passwordHash: await hashPassword(password), disabled: false, createdAt: now, updatedAt: now };
+  const user: UserRow = { ...rest, avoidUnits: rest.avoidUnits ?? [], id: newId(), passwordHash: await hashPassword(password), disabled: false, createdAt: now, updatedAt: now };
   await q.insertUser(trx, user);
   return user;
 }
@@ -84,6 +89,7 @@ export async function createUser(ctx: AppContext, actor: SessionUser, body: Crea
       city,
       unit: body.unit?.trim() || null,
       expertise: (body.expertise ?? []).map((e) => e.trim()),
+      avoidUnits: (body.avoidUnits ?? []).map((u) => u.trim()),
     });
     await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.create", targetType: "user", targetId: user.id, details: { email, role: body.role, city } });
     return publicUser(user);
@@ -201,6 +207,7 @@ export async function ensureFirstOrganizer(ctx: AppContext): Promise<{ email: st
       city: null,
       unit: null,
       expertise: [],
+      avoidUnits: [],
       disabled: false,
       createdAt: now,
       updatedAt: now,

@@ -9,6 +9,7 @@ import type { FileRule } from "../contests/rules.js";
 import type { UploadedFile } from "../http/upload.js";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, StageError, ValidationError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
+import { isAssignedJudge } from "../judging/judging.access.js";
 import { CONTENT_TYPES, detectContentType, VIDEO_TYPES } from "../media/content-type.js";
 import { checkFile, reviewEntry, type FileFacts, type RuleCheck } from "../media/format-review.js";
 import { probeVideo } from "../media/probe.js";
@@ -110,7 +111,7 @@ export function entryJson(entry: EntryRow, files: EntryFileRow[], viewer: Viewer
   };
 }
 
-/** Who the user is to this entry, or null when he may not see it. */
+/** Who the user is to this entry by role, owner or city, or null (judges are found by assignment). */
 export function viewerOf(user: SessionUser, entry: EntryRow): Viewer | null {
   if (user.role === "organizer") return "organizer";
   if (entry.ownerId === user.id) return "owner";
@@ -120,7 +121,8 @@ export function viewerOf(user: SessionUser, entry: EntryRow): Viewer | null {
 
 async function loadEntry(ctx: AppContext, user: SessionUser, entryId: string): Promise<{ entry: EntryRow; viewer: Viewer }> {
   const entry = await q.findEntry(ctx.db, entryId);
-  const viewer = entry ? viewerOf(user, entry) : null;
+  let viewer = entry ? viewerOf(user, entry) : null;
+  if (entry && !viewer && user.role === "judge" && (await isAssignedJudge(ctx, entry.id, user.id))) viewer = "judge";
   // An entry one may not see is answered as absent, so ids cannot be probed.
   if (!entry || !viewer) throw new NotFoundError("errors.entryNotFound");
   return { entry, viewer };

@@ -39,7 +39,7 @@ function fieldProblems(req: Request, details: unknown): FieldProblem[] | undefin
 }
 
 /** Stage and file role names in messages are shown in the reader's language, not as codes. */
-const CODED_PARAMS: Record<string, string> = { from: "stage.", to: "stage.", stage: "stage.", role: "fileRole.", status: "entryStatus." };
+const CODED_PARAMS: Record<string, string> = { from: "stage.", to: "stage.", stage: "stage.", role: "fileRole.", status: "entryStatus.", reason: "conflictReason." };
 
 export function localizedParams(req: Request, params: Record<string, string | number>): Record<string, string | number> {
   const out = { ...params };

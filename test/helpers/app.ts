@@ -104,7 +104,7 @@ export async function createActor(app: TestApp, role: "organizer" | "coordinator
 }
 
 /** The domain tables (not sessions, tokens or login attempts), each with the column that orders it. */
-const DOMAIN_TABLES: Record<string, string> = { users: "created_at", contests: "created_at", audit_log: "id", entries: "created_at", entry_files: "created_at" };
+const DOMAIN_TABLES: Record<string, string> = { users: "created_at", contests: "created_at", audit_log: "id", entries: "created_at", entry_files: "created_at", rounds: "created_at", assignments: "created_at", score_history: "id" };
 
 /** Every row of every domain table, to assert that a refused request wrote nothing. */
 export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {

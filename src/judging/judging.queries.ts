@@ -1,0 +1,224 @@
+import type { Knex } from "knex";
+import { parseJson, toNumber } from "../db/dialect.js";
+import type { Aggregation } from "../contests/contests.schemas.js";
+import type { Rubric } from "../contests/rubric.js";
+
+export interface RoundRow {
+  id: string;
+  contestId: string;
+  number: number;
+  name: string;
+  rubric: Rubric | null;
+  aggregation: Aggregation | null;
+  judgesPerEntry: number | null;
+  status: "open" | "closed";
+  createdAt: string;
+}
+
+export type AssignmentStatus = "assigned" | "draft" | "submitted";
+
+export interface AssignmentRow {
+  id: string;
+  roundId: string;
+  entryId: string;
+  judgeId: string;
+  status: AssignmentStatus;
+  scores: Record<string, number> | null;
+  deductions: Record<string, number> | null;
+  comment: string | null;
+  total: number | null;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+}
+
+function roundFromRow(row: Record<string, unknown>): RoundRow {
+  return {
+    id: String(row.id),
+    contestId: String(row.contest_id),
+    number: Number(row.number),
+    name: String(row.name),
+    rubric: parseJson<Rubric | null>(row.rubric, null),
+    aggregation: (row.aggregation as Aggregation | null) ?? null,
+    judgesPerEntry: row.judges_per_entry === null || row.judges_per_entry === undefined ? null : Number(row.judges_per_entry),
+    status: row.status as RoundRow["status"],
+    createdAt: String(row.created_at),
+  };
+}
+
+function assignmentFromRow(row: Record<string, unknown>): AssignmentRow {
+  return {
+    id: String(row.id),
+    roundId: String(row.round_id),
+    entryId: String(row.entry_id),
+    judgeId: String(row.judge_id),
+    status: row.status as AssignmentStatus,
+    scores: parseJson<Record<string, number> | null>(row.scores, null),
+    deductions: parseJson<Record<string, number> | null>(row.deductions, null),
+    comment: (row.comment as string | null) ?? null,
+    total: row.total === null || row.total === undefined ? null : Number(row.total),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+    submittedAt: (row.submitted_at as string | null) ?? null,
+  };
+}
+
+export async function roundsOf(db: Knex, contestId: string): Promise<RoundRow[]> {
+  return (await db("rounds").where({ contest_id: contestId }).orderBy("number")).map(roundFromRow);
+}
+
+export async function findRound(db: Knex, id: string): Promise<RoundRow | null> {
+  const row = await db("rounds").where({ id }).first();
+  return row ? roundFromRow(row) : null;
+}
+
+export async function insertRound(db: Knex, round: RoundRow): Promise<void> {
+  await db("rounds").insert({
+    id: round.id,
+    contest_id: round.contestId,
+    number: round.number,
+    name: round.name,
+    rubric: round.rubric ? JSON.stringify(round.rubric) : null,
+    aggregation: round.aggregation,
+    judges_per_entry: round.judgesPerEntry,
+    status: round.status,
+    created_at: round.createdAt,
+  });
+}
+
+export async function setRoundStatus(db: Knex, id: string, status: RoundRow["status"]): Promise<void> {
+  await db("rounds").where({ id }).update({ status });
+}
+
+export async function poolOf(db: Knex, roundId: string): Promise<string[]> {
+  return db("round_judges").where({ round_id: roundId }).pluck("judge_id");
+}
+
+export async function replacePool(db: Knex, roundId: string, judgeIds: string[]): Promise<void> {
+  await db("round_judges").where({ round_id: roundId }).del();
+  for (let i = 0; i < judgeIds.length; i += 200) {
+    await db("round_judges").insert(judgeIds.slice(i, i + 200).map((judgeId) => ({ round_id: roundId, judge_id: judgeId })));
+  }
+}
+
+export async function roundEntryIds(db: Knex, roundId: string): Promise<string[]> {
+  return db("round_entries").where({ round_id: roundId }).pluck("entry_id");
+}
+
+export async function insertRoundEntries(db: Knex, roundId: string, entryIds: string[]): Promise<void> {
+  for (let i = 0; i < entryIds.length; i += 200) {
+    await db("round_entries").insert(entryIds.slice(i, i + 200).map((entryId) => ({ round_id: roundId, entry_id: entryId })));
+  }
+}
+
+export async function assignmentsOfRound(db: Knex, roundId: string): Promise<AssignmentRow[]> {
+  return (await db("assignments").where({ round_id: roundId }).orderBy(["entry_id", "judge_id"])).map(assignmentFromRow);
+}
+
+export async function findAssignment(db: Knex, id: string): Promise<AssignmentRow | null> {
+  const row = await db("assignments").where({ id }).first();
+  return row ? assignmentFromRow(row) : null;
+}
+
+export async function insertAssignments(db: Knex, rows: AssignmentRow[]): Promise<void> {
+  const records = rows.map((a) => ({
+    id: a.id,
+    round_id: a.roundId,
+    entry_id: a.entryId,
+    judge_id: a.judgeId,
+    status: a.status,
+    scores: null,
+    deductions: null,
+    comment: null,
+    total: null,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+    submitted_at: null,
+  }));
+  // Batches keep SQLite under its bound-parameter limit and make 50,000 rows take milliseconds.
+  for (let i = 0; i < records.length; i += 500) await db("assignments").insert(records.slice(i, i + 500));
+}
+
+export async function deleteAssignments(db: Knex, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) await db("assignments").whereIn("id", ids.slice(i, i + 500)).del();
+}
+
+export async function updateAssignmentJudge(db: Knex, id: string, judgeId: string, updatedAt: string): Promise<void> {
+  await db("assignments").where({ id }).update({ judge_id: judgeId, updated_at: updatedAt });
+}
+
+export async function saveSheet(db: Knex, id: string, sheet: Pick<AssignmentRow, "status" | "scores" | "deductions" | "comment" | "total" | "updatedAt" | "submittedAt">): Promise<void> {
+  await db("assignments")
+    .where({ id })
+    .update({
+      status: sheet.status,
+      scores: JSON.stringify(sheet.scores ?? {}),
+      deductions: JSON.stringify(sheet.deductions ?? {}),
+      comment: sheet.comment,
+      total: sheet.total,
+      updated_at: sheet.updatedAt,
+      submitted_at: sheet.submittedAt,
+    });
+}
+
+export async function insertScoreHistory(db: Knex, record: { assignmentId: string; judgeId: string; at: string; before: unknown; after: unknown }): Promise<void> {
+  await db("score_history").insert({ assignment_id: record.assignmentId, judge_id: record.judgeId, at: record.at, before: record.before ? JSON.stringify(record.before) : null, after: JSON.stringify(record.after) });
+}
+
+export async function scoreHistoryOfEntry(db: Knex, entryId: string): Promise<{ at: string; judgeId: string; judgeName: string; roundName: string; before: unknown; after: unknown }[]> {
+  const rows = await db("score_history")
+    .join("assignments", "assignments.id", "score_history.assignment_id")
+    .join("users", "users.id", "score_history.judge_id")
+    .join("rounds", "rounds.id", "assignments.round_id")
+    .where("assignments.entry_id", entryId)
+    .orderBy("score_history.id")
+    .select("score_history.*", "users.name as judge_name", "rounds.name as round_name");
+  return rows.map((r: Record<string, unknown>) => ({ at: String(r.at), judgeId: String(r.judge_id), judgeName: String(r.judge_name), roundName: String(r.round_name), before: parseJson(r.before, null), after: parseJson(r.after, null) }));
+}
+
+export async function isAssigned(db: Knex, entryId: string, judgeId: string): Promise<boolean> {
+  const row = await db("assignments").where({ entry_id: entryId, judge_id: judgeId }).first("id");
+  return Boolean(row);
+}
+
+export async function judgeQueue(db: Knex, judgeId: string): Promise<(AssignmentRow & { contestId: string; roundName: string; roundNumber: number; roundStatus: string; code: string; title: string; category: string })[]> {
+  const rows = await db("assignments")
+    .join("rounds", "rounds.id", "assignments.round_id")
+    .join("entries", "entries.id", "assignments.entry_id")
+    .where("assignments.judge_id", judgeId)
+    .orderBy([{ column: "rounds.created_at", order: "desc" }, { column: "entries.code" }])
+    .select("assignments.*", "rounds.contest_id", "rounds.name as round_name", "rounds.number as round_number", "rounds.status as round_status", "entries.code", "entries.title", "entries.category");
+  return rows.map((r: Record<string, unknown>) => ({
+    ...assignmentFromRow(r),
+    contestId: String(r.contest_id),
+    roundName: String(r.round_name),
+    roundNumber: Number(r.round_number),
+    roundStatus: String(r.round_status),
+    code: String(r.code),
+    title: String(r.title),
+    category: String(r.category),
+  }));
+}
+
+export async function hasDeclared(db: Knex, contestId: string, judgeId: string): Promise<boolean> {
+  return Boolean(await db("judge_declarations").where({ contest_id: contestId, judge_id: judgeId }).first("accepted_at"));
+}
+
+export async function insertDeclaration(db: Knex, contestId: string, judgeId: string, at: string): Promise<void> {
+  await db("judge_declarations").insert({ contest_id: contestId, judge_id: judgeId, accepted_at: at }).onConflict(["contest_id", "judge_id"]).ignore();
+}
+
+export async function declaredConflicts(db: Knex, judgeIds: string[]): Promise<{ judgeId: string; entryId: string }[]> {
+  if (judgeIds.length === 0) return [];
+  const rows = await db("declared_conflicts").whereIn("judge_id", judgeIds).select("judge_id", "entry_id");
+  return rows.map((r: Record<string, unknown>) => ({ judgeId: String(r.judge_id), entryId: String(r.entry_id) }));
+}
+
+export async function insertDeclaredConflict(db: Knex, record: { judgeId: string; entryId: string; reason: string; at: string }): Promise<void> {
+  await db("declared_conflicts").insert({ judge_id: record.judgeId, entry_id: record.entryId, reason: record.reason, created_at: record.at }).onConflict(["judge_id", "entry_id"]).ignore();
+}
+
+export async function countScored(db: Knex, roundId: string): Promise<number> {
+  const [row] = await db("assignments").where({ round_id: roundId }).whereNot({ status: "assigned" }).count({ n: "*" });
+  return toNumber(row?.n);
+}

@@ -1,0 +1,66 @@
+import type { Rubric } from "../contests/rubric.js";
+import { isMultipleOf } from "../contests/rubric.js";
+import { ValidationError } from "../lib/errors.js";
+import { compile, type Validator } from "../lib/validate.js";
+import { readScore, roundFraction, sub, sum } from "../results/decimal.js";
+
+export interface ScoreSheet {
+  scores: Record<string, number>;
+  deductions?: Record<string, number>;
+  comment?: string;
+  submit: boolean;
+}
+
+const validators = new Map<string, Validator<ScoreSheet>>();
+
+/**
+ * The schema of a score sheet, generated from the rubric (STYLE: the rubric generates the judges'
+ * schema): only the rubric's keys, each a number within 0..max. Compiled once per rubric.
+ */
+function validatorFor(rubric: Rubric, submit: boolean): Validator<ScoreSheet> {
+  const cacheKey = JSON.stringify([rubric, submit]);
+  let validator = validators.get(cacheKey);
+  if (!validator) {
+    const points = (max: number) => ({ type: "number", minimum: 0, maximum: max });
+    const deductions = rubric.deductions ?? [];
+    validator = compile<ScoreSheet>({
+      type: "object",
+      additionalProperties: false,
+      required: ["scores", "submit"],
+      properties: {
+        scores: {
+          type: "object",
+          additionalProperties: false,
+          properties: Object.fromEntries(rubric.criteria.map((c) => [c.key, points(c.max)])),
+          // A draft may be partial; a submitted sheet scores every criterion.
+          required: submit ? rubric.criteria.map((c) => c.key) : [],
+        },
+        deductions: { type: "object", additionalProperties: false, properties: Object.fromEntries(deductions.map((d) => [d.key, points(d.max)])) },
+        comment: { type: "string", maxLength: 2000 },
+        submit: { type: "boolean" },
+      },
+    });
+    validators.set(cacheKey, validator);
+  }
+  return validator;
+}
+
+/** Validates a sheet against the rubric (schema, then steps); answers it with its total, exact to the decimal. */
+export function checkScoreSheet(rubric: Rubric, body: unknown): { sheet: ScoreSheet; total: number | null } {
+  const submit = typeof body === "object" && body !== null && (body as { submit?: unknown }).submit === true;
+  const sheet = validatorFor(rubric, submit)(body);
+  const offStep = [
+    ...rubric.criteria.filter((c) => sheet.scores[c.key] !== undefined && !isMultipleOf(sheet.scores[c.key]!, c.step)).map((c) => ({ field: `scores.${c.key}`, step: c.step, key: c.key })),
+    ...(rubric.deductions ?? []).filter((d) => d.step !== undefined && sheet.deductions?.[d.key] !== undefined && !isMultipleOf(sheet.deductions[d.key]!, d.step)).map((d) => ({ field: `deductions.${d.key}`, step: d.step!, key: d.key })),
+  ];
+  if (offStep.length > 0) {
+    const first = offStep[0]!;
+    throw new ValidationError("errors.scoreOffStep", { key: first.key, step: first.step }, { fields: offStep.map((o) => ({ field: o.field, messageKey: "errors.scoreOffStep", params: { key: o.key, step: o.step } })) }, "validation_failed");
+  }
+  const complete = rubric.criteria.every((c) => sheet.scores[c.key] !== undefined);
+  if (!complete) return { sheet, total: null };
+  // A judge's total: the sum of the criteria less the deductions (DESIGN §3), in exact decimals.
+  const plus = sum(rubric.criteria.map((c) => readScore(sheet.scores[c.key]!)));
+  const minus = sum(Object.values(sheet.deductions ?? {}).map(readScore));
+  return { sheet, total: roundFraction(sub(plus, minus), 6) };
+}
