@@ -11,6 +11,9 @@ import * as addJudgeAvoidUnits from "./20261128140000_add-judge-avoid-units.js";
 import * as createRounds from "./20261128140100_create-rounds.js";
 import * as createDeclarations from "./20261128140200_create-declarations.js";
 import * as createAssignments from "./20261128140300_create-assignments.js";
+import * as addEntryTimingAndSafety from "./20261128150000_add-entry-timing-and-safety.js";
+import * as createResults from "./20261128150100_create-results.js";
+import * as createObjections from "./20261128150200_create-objections.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,4 +34,7 @@ export const migrations: Record<string, Migration> = {
   "20261128140100_create-rounds": createRounds,
   "20261128140200_create-declarations": createDeclarations,
   "20261128140300_create-assignments": createAssignments,
+  "20261128150000_add-entry-timing-and-safety": addEntryTimingAndSafety,
+  "20261128150100_create-results": createResults,
+  "20261128150200_create-objections": createObjections,
 };

@@ -11,6 +11,7 @@ import { contestsApi, contestsPages } from "./contests/contests.routes.js";
 import { dialectOf } from "./db/dialect.js";
 import { entriesApi } from "./entries/entries.routes.js";
 import { judgingApi } from "./judging/judging.routes.js";
+import { objectionsApi, resultsApi } from "./results/results.routes.js";
 import { bearerAuth, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
@@ -64,6 +65,8 @@ export function createApp(ctx: AppContext): Express {
   api.use(contestsApi(ctx));
   api.use(entriesApi(ctx));
   api.use(judgingApi(ctx));
+  api.use(resultsApi(ctx));
+  api.use(objectionsApi(ctx));
   api.use(auditApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);

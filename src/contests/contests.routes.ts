@@ -6,6 +6,8 @@ import { formFields, handleForm, text } from "../http/forms.js";
 import { compile } from "../lib/validate.js";
 import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
 import * as contests from "./contests.service.js";
+import { withCurrentRound } from "../judging/judging.service.js";
+import { moveContestStage } from "../results/results.service.js";
 import { AGGREGATIONS, parseCreateContestBody, parseStageBody, parseUpdateContestBody } from "./contests.schemas.js";
 import { checkTransition, nextStage, STAGES, type Stage } from "./lifecycle.js";
 import { rubricMax, CONTEST_KINDS, defaultRubric, type Criterion } from "./rubric.js";
@@ -30,7 +32,7 @@ export function contestsApi(ctx: AppContext): Router {
   });
 
   router.get("/contests/:id", async (req, res) => {
-    res.json({ contest: await contests.getContest(ctx, req.user, String(req.params.id)) });
+    res.json({ contest: await withCurrentRound(ctx, await contests.getContest(ctx, req.user, String(req.params.id))) });
   });
 
   router.patch("/contests/:id", requireRole("organizer"), async (req, res) => {
@@ -38,7 +40,7 @@ export function contestsApi(ctx: AppContext): Router {
   });
 
   router.post("/contests/:id/stage", requireRole("organizer"), async (req, res) => {
-    res.json({ contest: await contests.moveStage(ctx, req.user!, String(req.params.id), parseStageBody(req.body).to) });
+    res.json({ contest: await moveContestStage(ctx, req.user!, String(req.params.id), parseStageBody(req.body).to) });
   });
 
   return router;
@@ -163,7 +165,7 @@ export function contestsPages(ctx: AppContext): Router {
   });
 
   router.post("/contests/:id/stage", requireRole("organizer"), async (req, res) => {
-    const contest = await contests.moveStage(ctx, req.user!, String(req.params.id), parseStageBody({ to: formFields(req).to }).to);
+    const contest = await moveContestStage(ctx, req.user!, String(req.params.id), parseStageBody({ to: formFields(req).to }).to);
     flash(req, "success", req.t("contests.stageMoved", { stage: req.t(`stage.${contest.stage}`) }));
     res.redirect(`/contests/${contest.id}`);
   });

@@ -1,3 +1,4 @@
+import type { Knex } from "knex";
 import { recordAudit } from "../audit/audit.service.js";
 import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
@@ -154,7 +155,14 @@ const TRANSITION_MESSAGES = { same: "errors.stageSame", skip: "errors.stageSkip"
  * Moves a contest one stage on (or back, before the notice). Closing early ends submissions at once;
  * the notice opens its objection window of `noticeDays`.
  */
-export async function moveStage(ctx: AppContext, actor: SessionUser, id: string, to: Stage): Promise<Contest> {
+export async function moveStage(
+  ctx: AppContext,
+  actor: SessionUser,
+  id: string,
+  to: Stage,
+  /** What other domains must do in the same transaction (results snapshots); throwing refuses the move. */
+  beforeCommit?: (trx: Knex, contest: Contest) => Promise<void>,
+): Promise<Contest> {
   return ctx.db.transaction(async (trx) => {
     const contest = await q.findContest(trx, id);
     if (!contest) throw new NotFoundError("errors.contestNotFound");
@@ -178,6 +186,8 @@ export async function moveStage(ctx: AppContext, actor: SessionUser, id: string,
       targetId: id,
       details: { from: contest.stage, to, ...(changes.closesAt ? { closesAt: changes.closesAt } : {}) },
     });
-    return contestJson((await q.findContest(trx, id))!);
+    const moved = contestJson((await q.findContest(trx, id))!);
+    if (beforeCommit) await beforeCommit(trx, moved);
+    return moved;
   });
 }

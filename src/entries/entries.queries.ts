@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { parseJson, toNumber } from "../db/dialect.js";
+import { parseJson, toBool, toNumber } from "../db/dialect.js";
 import type { ContentType } from "../media/content-type.js";
 import type { VideoFacts } from "../media/probe.js";
 import type { Author, EntryStatus } from "./entries.schemas.js";
@@ -22,6 +22,8 @@ export interface EntryRow {
   statusReason: string | null;
   recommendedAt: string | null;
   recommendedBy: string | null;
+  talkSeconds: number | null;
+  safetyFailed: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -58,6 +60,8 @@ function entryFromRow(row: Record<string, unknown>): EntryRow {
     statusReason: (row.status_reason as string | null) ?? null,
     recommendedAt: (row.recommended_at as string | null) ?? null,
     recommendedBy: (row.recommended_by as string | null) ?? null,
+    talkSeconds: row.talk_seconds === null || row.talk_seconds === undefined ? null : Number(row.talk_seconds),
+    safetyFailed: toBool(row.safety_failed),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };
@@ -90,6 +94,8 @@ const ENTRY_COLUMNS: Record<string, string> = {
   statusReason: "status_reason",
   recommendedAt: "recommended_at",
   recommendedBy: "recommended_by",
+  talkSeconds: "talk_seconds",
+  safetyFailed: "safety_failed",
   updatedAt: "updated_at",
 };
 
@@ -112,6 +118,8 @@ export async function insertEntry(db: Knex, entry: EntryRow): Promise<void> {
     status_reason: entry.statusReason,
     recommended_at: entry.recommendedAt,
     recommended_by: entry.recommendedBy,
+    talk_seconds: entry.talkSeconds,
+    safety_failed: entry.safetyFailed,
     created_at: entry.createdAt,
     updated_at: entry.updatedAt,
   });

@@ -2,10 +2,10 @@ import { Router, type Request, type RequestHandler } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { isMultipart, receiveUpload, type UploadedFile } from "../http/upload.js";
-import { toCsv } from "../lib/csv.js";
 import { AppError } from "../lib/errors.js";
+import { entriesCsv } from "./entries.csv.js";
 import * as entries from "./entries.service.js";
-import { parseEntryListQuery, parseReasonBody } from "./entries.schemas.js";
+import { parseEntryListQuery, parseReasonBody, parseSafetyBody, parseTimingBody } from "./entries.schemas.js";
 
 const id = (req: Request, name = "id") => String(req.params[name]);
 
@@ -29,8 +29,6 @@ export function sendEntryFile(ctx: AppContext): RequestHandler {
   };
 }
 
-const CSV_HEADER = ["作品编号", "作品名称", "类别", "城市", "单位", "作者", "状态", "已推荐", "形式审查问题", "重复文件", "提交时间"];
-
 /** DESIGN §4: entries and their files. */
 export function entriesApi(ctx: AppContext): Router {
   const router = Router();
@@ -49,20 +47,7 @@ export function entriesApi(ctx: AppContext): Router {
 
   router.get("/contests/:id/entries.csv", requireRole("organizer", "coordinator"), async (req, res) => {
     const list = await entries.listEntries(ctx, req.user!, id(req), parseEntryListQuery(req.query));
-    const rows = list.map((e) => [
-      e.code,
-      e.title,
-      e.category,
-      e.city ?? "",
-      e.unit ?? "",
-      (e.authors ?? []).map((a) => a.name).join("、"),
-      req.t(`entryStatus.${e.status}`),
-      e.recommended ? "是" : "否",
-      (e.checks ?? []).map((c) => req.t(c.messageKey, { ...c.params, role: req.t(`fileRole.${c.role}`) })).join("；"),
-      (e.duplicates ?? []).join(" "),
-      e.createdAt ?? "",
-    ]);
-    res.type("text/csv; charset=utf-8").attachment(`entries-${id(req)}.csv`).send(toCsv(CSV_HEADER, rows));
+    res.type("text/csv; charset=utf-8").attachment(`entries-${id(req)}.csv`).send(entriesCsv(list, req.t));
   });
 
   router.get("/me/entries", requireRole("contestant"), async (req, res) => {
@@ -90,6 +75,14 @@ export function entriesApi(ctx: AppContext): Router {
 
   router.post("/entries/:id/readmit", requireRole("organizer"), async (req, res) => {
     res.json({ entry: await entries.setDisqualified(ctx, req.user!, id(req), false) });
+  });
+
+  router.put("/entries/:id/timing", requireRole("organizer"), async (req, res) => {
+    res.json({ entry: await entries.setTiming(ctx, req.user!, id(req), parseTimingBody(req.body).seconds) });
+  });
+
+  router.put("/entries/:id/safety", requireRole("organizer"), async (req, res) => {
+    res.json({ entry: await entries.setSafety(ctx, req.user!, id(req), parseSafetyBody(req.body).safe) });
   });
 
   router.post("/entries/:id/recommend", requireRole("coordinator"), async (req, res) => {

@@ -99,3 +99,25 @@ export function fieldsFromMultipart(raw: Record<string, unknown>): Record<string
   else if (raw.declaration === "false") out.declaration = false;
   return out;
 }
+
+export interface TimingBody {
+  seconds: number;
+}
+
+export const parseTimingBody = compile<TimingBody>({
+  type: "object",
+  additionalProperties: false,
+  required: ["seconds"],
+  properties: { seconds: { type: "integer", minimum: 0, maximum: 7200 } },
+});
+
+export interface SafetyBody {
+  safe: boolean;
+}
+
+export const parseSafetyBody = compile<SafetyBody>({
+  type: "object",
+  additionalProperties: false,
+  required: ["safe"],
+  properties: { safe: { type: "boolean" } },
+});

@@ -58,6 +58,8 @@ export interface EntryJson {
   files: EntryFileJson[];
   statusReason?: string | null;
   recommended?: boolean;
+  talkSeconds?: number | null;
+  safetyFailed?: boolean;
   city?: string;
   unit?: string;
   authors?: { name: string; role?: string }[];
@@ -102,6 +104,8 @@ export function entryJson(entry: EntryRow, files: EntryFileRow[], viewer: Viewer
     ...base,
     statusReason: entry.statusReason,
     recommended: entry.recommendedAt !== null,
+    talkSeconds: entry.talkSeconds,
+    safetyFailed: entry.safetyFailed,
     city: entry.city,
     unit: entry.unit,
     authors: entry.authors,
@@ -128,7 +132,8 @@ async function loadEntry(ctx: AppContext, user: SessionUser, entryId: string): P
   return { entry, viewer };
 }
 
-function isAccepting(contest: Contest, now: Date): boolean {
+/** Whether the contest takes new entries and owners' changes right now (the pages show their forms by it). */
+export function isAccepting(contest: Contest, now: Date): boolean {
   return contest.stage === "open" && Date.parse(contest.opensAt) <= now.getTime() && now.getTime() < Date.parse(contest.closesAt);
 }
 
@@ -274,6 +279,8 @@ export async function submitEntry(ctx: AppContext, user: SessionUser, contestId:
             statusReason: null,
             recommendedAt: null,
             recommendedBy: null,
+            talkSeconds: null,
+            safetyFailed: false,
             createdAt: now,
             updatedAt: now,
           };
@@ -437,7 +444,7 @@ export async function myEntries(ctx: AppContext, user: SessionUser): Promise<(En
 }
 
 /** Stages in which the format review may disqualify or re-admit (before results are public). */
-const REVIEW_STAGES = ["open", "closed", "judging", "review"];
+export const REVIEW_STAGES = ["open", "closed", "judging", "review"];
 
 /** An organizer disqualifies an entry in the format review; the owner sees the reason. */
 export async function setDisqualified(ctx: AppContext, user: SessionUser, entryId: string, disqualify: boolean, reason?: string): Promise<EntryJson> {
@@ -451,6 +458,11 @@ export async function setDisqualified(ctx: AppContext, user: SessionUser, entryI
     await recordAudit(trx, ctx.clock, { actorId: user.id, action: disqualify ? "entry.disqualify" : "entry.readmit", targetType: "entry", targetId: entry.id, details: { code: entry.code, reason } });
   });
   return getEntry(ctx, user, entry.id);
+}
+
+/** Disqualifies inside the caller's transaction: an upheld objection during the notice (DESIGN §2). */
+export async function disqualifyInTransaction(trx: Knex, ctx: AppContext, entryId: string, reason: string): Promise<void> {
+  await q.updateEntry(trx, entryId, { status: "disqualified", statusReason: reason, updatedAt: ctx.clock.now().toISOString() });
 }
 
 /** A city coordinator recommends (推荐) an entry of his city, within the city's quota. */
@@ -476,6 +488,37 @@ export async function setRecommended(ctx: AppContext, user: SessionUser, entryId
 /** A city's use of its recommendation quota. */
 export async function recommendationQuota(ctx: AppContext, contest: Contest, city: string): Promise<{ used: number; quota: number }> {
   return { used: await q.countRecommended(ctx.db, contest.id, city), quota: contest.rules.recommendationQuota };
+}
+
+/** An organizer records an explainer talk's measured time (PUT /entries/:id/timing), applied after aggregation. */
+export async function setTiming(ctx: AppContext, user: SessionUser, entryId: string, seconds: number): Promise<EntryJson> {
+  const { entry } = await loadEntry(ctx, user, entryId);
+  const contest = await getContest(ctx, user, entry.contestId);
+  if (!contest.rules.timeRules) throw new ConflictError("no_time_rules", "errors.noTimeRules");
+  if (!["closed", "judging", "review"].includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
+  await ctx.db.transaction(async (trx) => {
+    await q.updateEntry(trx, entry.id, { talkSeconds: seconds, updatedAt: ctx.clock.now().toISOString() });
+    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.timing", targetType: "entry", targetId: entry.id, details: { code: entry.code, seconds, before: entry.talkSeconds } });
+  });
+  return getEntry(ctx, user, entry.id);
+}
+
+/** An organizer records the experiment safety check; an unsafe entry is not ranked (DESIGN §3). */
+export async function setSafety(ctx: AppContext, user: SessionUser, entryId: string, safe: boolean): Promise<EntryJson> {
+  const { entry } = await loadEntry(ctx, user, entryId);
+  const contest = await getContest(ctx, user, entry.contestId);
+  if (!contest.rules.safetyGate) throw new ConflictError("no_safety_gate", "errors.noSafetyGate");
+  if (!REVIEW_STAGES.includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
+  await ctx.db.transaction(async (trx) => {
+    await q.updateEntry(trx, entry.id, { safetyFailed: !safe, updatedAt: ctx.clock.now().toISOString() });
+    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.safety", targetType: "entry", targetId: entry.id, details: { code: entry.code, safe } });
+  });
+  return getEntry(ctx, user, entry.id);
+}
+
+/** Entries that may be ranked: submitted, past recommendation where required, and not failing the safety gate. */
+export async function rankableEntries(ctx: AppContext, contest: Contest): Promise<EntryRow[]> {
+  return (await judgeableEntries(ctx, contest)).filter((e) => !(contest.rules.safetyGate && e.safetyFailed));
 }
 
 /** Entries that go on to judging: submitted, and recommended where the contest requires it. */

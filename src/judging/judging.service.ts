@@ -413,3 +413,68 @@ export async function progress(ctx: AppContext, user: SessionUser, contestId: st
     totals: { assigned: assignments.length, submitted: assignments.filter((a) => a.status === "submitted").length, drafts: assignments.filter((a) => a.status === "draft").length },
   };
 }
+
+/** The submitted sheets of a round, for computing its results. */
+export async function submittedSheets(ctx: AppContext, roundId: string): Promise<{ entryId: string; judgeId: string; total: number; scores: Record<string, number> }[]> {
+  return (await q.assignmentsOfRound(ctx.db, roundId))
+    .filter((a) => a.status === "submitted" && a.total !== null)
+    .map((a) => ({ entryId: a.entryId, judgeId: a.judgeId, total: a.total!, scores: a.scores ?? {} }));
+}
+
+/** The entries a round ranks (its finalists after round 1). */
+export async function roundEntries(ctx: AppContext, contest: Contest, round: RoundRow): Promise<EntryRow[]> {
+  return entriesOfRound(ctx, contest, round);
+}
+
+/**
+ * Opens a final round (决赛/终评) for the given finalists: the previous round closes, the new one
+ * has its own rubric and aggregation, and its whole panel scores every finalist.
+ */
+export async function openFinalRound(
+  ctx: AppContext,
+  user: SessionUser,
+  contest: Contest,
+  settings: { name: string; rubric?: Rubric; aggregation?: Contest["aggregation"] },
+  finalistIds: string[],
+): Promise<RoundRow> {
+  if (contest.stage !== "judging") throw new StageError("errors.roundsOnlyInJudging", { stage: contest.stage });
+  return ctx.db.transaction(async (trx) => {
+    const previous = await currentRound(ctx, trx, contest);
+    const round: RoundRow = {
+      id: newId(),
+      contestId: contest.id,
+      number: previous.number + 1,
+      name: settings.name,
+      rubric: settings.rubric ?? settingsOf(contest, previous).rubric,
+      aggregation: settings.aggregation ?? settingsOf(contest, previous).aggregation,
+      judgesPerEntry: null,
+      status: "open",
+      createdAt: ctx.clock.now().toISOString(),
+    };
+    await q.setRoundStatus(trx, previous.id, "closed");
+    await q.insertRound(trx, round);
+    await q.insertRoundEntries(trx, round.id, finalistIds);
+    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "judging.round", targetType: "contest", targetId: contest.id, details: { round: round.number, name: round.name, finalists: finalistIds.length } });
+    return round;
+  });
+}
+
+export async function listRounds(ctx: AppContext, contest: Contest): Promise<(RoundSettings & { entries: number; judges: number })[]> {
+  await currentRound(ctx, ctx.db, contest);
+  const rounds = await q.roundsOf(ctx.db, contest.id);
+  return Promise.all(
+    rounds.map(async (round) => ({
+      ...settingsOf(contest, round),
+      entries: (await entriesOfRound(ctx, contest, round)).length,
+      judges: (await q.poolOf(ctx.db, round.id)).length,
+    })),
+  );
+}
+
+/** The contest as clients see it: its rubric and aggregation are the current round's (DESIGN §4). */
+export async function withCurrentRound(ctx: AppContext, contest: Contest): Promise<Contest> {
+  const last = (await q.roundsOf(ctx.db, contest.id)).at(-1);
+  if (!last || last.number === 1) return contest;
+  const settings = settingsOf(contest, last);
+  return { ...contest, rubric: settings.rubric, aggregation: settings.aggregation };
+}

@@ -103,13 +103,29 @@ export async function createActor(app: TestApp, role: "organizer" | "coordinator
   return { user: res.body.user, email: String(body.email), password, token: await tokenFor(app, String(body.email), password) };
 }
 
-/** The domain tables (not sessions, tokens or login attempts), each with the column that orders it. */
-const DOMAIN_TABLES: Record<string, string> = { users: "created_at", contests: "created_at", audit_log: "id", entries: "created_at", entry_files: "created_at", rounds: "created_at", assignments: "created_at", score_history: "id" };
+/** The domain tables (not sessions, tokens or login attempts), each with the columns that order it. */
+const DOMAIN_TABLES: Record<string, string[]> = {
+  users: ["created_at", "id"],
+  contests: ["created_at", "id"],
+  audit_log: ["id"],
+  entries: ["created_at", "id"],
+  entry_files: ["created_at", "id"],
+  rounds: ["created_at", "id"],
+  round_judges: ["round_id", "judge_id"],
+  round_entries: ["round_id", "entry_id"],
+  judge_declarations: ["contest_id", "judge_id"],
+  declared_conflicts: ["judge_id", "entry_id"],
+  assignments: ["created_at", "id"],
+  score_history: ["id"],
+  computed_results: ["contest_id"],
+  result_snapshots: ["created_at", "id"],
+  objections: ["created_at", "id"],
+};
 
 /** Every row of every domain table, to assert that a refused request wrote nothing. */
 export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const [table, order] of Object.entries(DOMAIN_TABLES)) out[table] = await db(table).select("*").orderBy([order, "id"]);
+  for (const [table, order] of Object.entries(DOMAIN_TABLES)) out[table] = await db(table).select("*").orderBy(order);
   return out;
 }
 

@@ -1,0 +1,29 @@
+import { formatDuration, translate, type Locale } from "../lib/i18n.js";
+import type { ResultRow } from "./compute.js";
+
+const fmt = (n: number) => String(n);
+
+/**
+ * A ranked entry's score in plain words, e.g. "5 位评委：去掉最高分 93、最低分 81，其余平均 87.33",
+ * with the talk-time deduction and the tie-break where they applied.
+ */
+export function explainResult(row: ResultRow, locale: Locale): string {
+  const d = row.detail;
+  const t = (key: string, params: Record<string, string | number> = {}) => translate(locale, key, params);
+  const parts: string[] = [];
+  if (d.method === "trimmed" && d.dropped) {
+    parts.push(t("explain.trimmed", { judges: row.judges, highest: fmt(d.dropped.highest.total), lowest: fmt(d.dropped.lowest.total), mean: d.aggregate.toFixed(2) }));
+  } else if (d.method === "zscore") {
+    parts.push(t("explain.zscore", { judges: row.judges, mean: d.aggregate.toFixed(2) }));
+  } else {
+    parts.push(t("explain.mean", { judges: row.judges, mean: d.aggregate.toFixed(2) }));
+  }
+  if (d.timeDeduction && d.timeDeduction.points !== 0) {
+    parts.push(t(d.timeDeduction.reason === "under" ? "explain.timeUnder" : "explain.timeOver", { time: formatDuration(d.timeDeduction.seconds, locale), points: Math.abs(d.timeDeduction.points), score: row.score.toFixed(2) }));
+  } else if (d.timeDeduction) {
+    parts.push(t("explain.timeOk", { time: formatDuration(d.timeDeduction.seconds, locale) }));
+  }
+  if (d.tieBrokenBy) parts.push(t("explain.tieBroken", { criterion: d.tieBrokenBy.label }));
+  else if (d.tiedWith.length > 0) parts.push(t("explain.tied", { codes: d.tiedWith.join(locale === "en" ? ", " : "、") }));
+  return parts.join(locale === "en" ? "; " : "；");
+}

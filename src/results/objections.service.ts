@@ -1,0 +1,132 @@
+import type { SessionUser } from "../accounts/accounts.service.js";
+import { recordAudit } from "../audit/audit.service.js";
+import type { AppContext } from "../context.js";
+import { getContest } from "../contests/contests.service.js";
+import { disqualifyInTransaction } from "../entries/entries.service.js";
+import type { UploadedFile } from "../http/upload.js";
+import { AppError, ConflictError, ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import { CONTENT_TYPES, detectContentType, type ContentType } from "../media/content-type.js";
+import { parseObjectionFields } from "./results.schemas.js";
+import * as q from "./results.queries.js";
+import { recomputeAndRepublish } from "./results.service.js";
+
+const EVIDENCE_TYPES: ContentType[] = ["pdf", "jpeg", "png"];
+export const EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
+
+export interface ObjectionJson {
+  id: string;
+  contestId: string;
+  entryId: string;
+  entryCode?: string;
+  text: string;
+  status: q.ObjectionRow["status"];
+  reply: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+  evidence: { name: string; url: string } | null;
+  filedBy?: string;
+}
+
+function objectionJson(o: q.ObjectionRow & { userName?: string; entryCode?: string }, forOrganizer: boolean): ObjectionJson {
+  return {
+    id: o.id,
+    contestId: o.contestId,
+    entryId: o.entryId,
+    entryCode: o.entryCode,
+    text: o.text,
+    status: o.status,
+    reply: o.reply,
+    createdAt: o.createdAt,
+    resolvedAt: o.resolvedAt,
+    evidence: o.evidenceKey ? { name: o.evidenceName ?? "evidence", url: `/api/v1/objections/${o.id}/evidence` } : null,
+    ...(forOrganizer ? { filedBy: o.userName } : {}),
+  };
+}
+
+/**
+ * A signed-in person files an objection (异议) under his real name, with an optional evidence file,
+ * only inside the notice window; late ones are refused.
+ */
+export async function fileObjection(ctx: AppContext, user: SessionUser, contestId: string, upload: { fields: Record<string, unknown>; files: UploadedFile[] }): Promise<ObjectionJson> {
+  let adoptedKey: string | null = null;
+  try {
+    const contest = await getContest(ctx, user, contestId);
+    const now = ctx.clock.now();
+    if (contest.stage !== "notice" || !contest.noticeEndsAt || now.getTime() >= Date.parse(contest.noticeEndsAt)) {
+      throw new StageError("errors.objectionWindowClosed", { stage: contest.stage });
+    }
+    const fields = parseObjectionFields(upload.fields);
+    const latest = (await q.snapshotsOf(ctx.db, contest.id)).at(-1);
+    const listed = latest ? (JSON.parse(latest.canonicalJson) as { results: { entryId: string }[] }).results.some((r) => r.entryId === fields.entryId) : false;
+    if (!listed) throw new NotFoundError("errors.entryNotInResults");
+    const evidence = upload.files.find((f) => f.role === "evidence");
+    let evidenceType: ContentType | null = null;
+    if (evidence) {
+      evidenceType = (await detectContentType(evidence.path)).type;
+      if (!evidenceType || !EVIDENCE_TYPES.includes(evidenceType)) {
+        throw new AppError(415, "file_type_not_allowed", "errors.evidenceType", { allowed: EVIDENCE_TYPES.join("/") });
+      }
+      adoptedKey = await ctx.storage.adopt(evidence.path);
+    }
+    const row: q.ObjectionRow = {
+      id: newId(),
+      contestId: contest.id,
+      entryId: fields.entryId,
+      userId: user.id,
+      text: fields.text.trim(),
+      evidenceKey: adoptedKey,
+      evidenceName: evidence ? evidence.originalName.slice(0, 255) : null,
+      evidenceType,
+      status: "open",
+      reply: null,
+      resolvedBy: null,
+      resolvedAt: null,
+      createdAt: now.toISOString(),
+    };
+    await q.insertObjection(ctx.db, row);
+    adoptedKey = null;
+    return objectionJson(row, false);
+  } finally {
+    if (adoptedKey) await ctx.storage.remove(adoptedKey);
+    await Promise.all(upload.files.map((f) => ctx.storage.discard(f.path)));
+  }
+}
+
+/** Organizers see every objection with who filed it; others see their own. */
+export async function listObjections(ctx: AppContext, user: SessionUser, contestId: string): Promise<ObjectionJson[]> {
+  const contest = await getContest(ctx, user, contestId);
+  const organizer = user.role === "organizer";
+  return (await q.objectionsOf(ctx.db, contest.id, organizer ? {} : { userId: user.id })).map((o) => objectionJson(o, organizer));
+}
+
+/**
+ * An organizer answers an objection. Upheld with `disqualify`, the entry is disqualified, the
+ * results recomputed and a new snapshot published (the old ones stay listed).
+ */
+export async function resolveObjection(ctx: AppContext, user: SessionUser, objectionId: string, body: { decision: "upheld" | "rejected"; reply: string; disqualify?: boolean }): Promise<ObjectionJson> {
+  const objection = await q.findObjection(ctx.db, objectionId);
+  if (!objection) throw new NotFoundError("errors.objectionNotFound");
+  const contest = await getContest(ctx, user, objection.contestId);
+  if (contest.stage !== "notice") throw new StageError("errors.objectionResolveStage", { stage: contest.stage });
+  if (objection.status !== "open") throw new ConflictError("objection_resolved", "errors.objectionResolved");
+  await ctx.db.transaction(async (trx) => {
+    const now = ctx.clock.now().toISOString();
+    await q.resolveObjection(trx, objection.id, { status: body.decision, reply: body.reply.trim(), resolvedBy: user.id, resolvedAt: now });
+    if (body.decision === "upheld" && body.disqualify) {
+      await disqualifyInTransaction(trx, ctx, objection.entryId, body.reply.trim());
+      await recomputeAndRepublish(ctx, trx, contest);
+    }
+    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "objection.resolve", targetType: "contest", targetId: contest.id, details: { objectionId, entryId: objection.entryId, decision: body.decision, disqualify: Boolean(body.disqualify) } });
+  });
+  const resolved = (await q.objectionsOf(ctx.db, contest.id)).find((o) => o.id === objection.id)!;
+  return objectionJson(resolved, true);
+}
+
+/** The evidence file, for organizers and the person who filed it. */
+export async function evidenceFile(ctx: AppContext, user: SessionUser, objectionId: string): Promise<{ path: string; mime: string; name: string }> {
+  const objection = await q.findObjection(ctx.db, objectionId);
+  if (!objection || !objection.evidenceKey) throw new NotFoundError("errors.fileNotFound");
+  if (user.role !== "organizer" && user.id !== objection.userId) throw new ForbiddenError();
+  return { path: ctx.storage.pathOf(objection.evidenceKey), mime: CONTENT_TYPES[objection.evidenceType as ContentType], name: objection.evidenceName ?? "evidence" };
+}

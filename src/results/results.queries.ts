@@ -1,0 +1,126 @@
+import type { Knex } from "knex";
+import { parseJson } from "../db/dialect.js";
+
+export interface SnapshotRow {
+  id: string;
+  contestId: string;
+  number: number;
+  kind: "notice" | "revision" | "final";
+  canonicalJson: string;
+  sha256: string;
+  createdAt: string;
+}
+
+export interface ObjectionRow {
+  id: string;
+  contestId: string;
+  entryId: string;
+  userId: string;
+  text: string;
+  evidenceKey: string | null;
+  evidenceName: string | null;
+  evidenceType: string | null;
+  status: "open" | "upheld" | "rejected";
+  reply: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+}
+
+function snapshotFromRow(row: Record<string, unknown>): SnapshotRow {
+  return {
+    id: String(row.id),
+    contestId: String(row.contest_id),
+    number: Number(row.number),
+    kind: row.kind as SnapshotRow["kind"],
+    canonicalJson: String(row.canonical_json),
+    sha256: String(row.sha256),
+    createdAt: String(row.created_at),
+  };
+}
+
+function objectionFromRow(row: Record<string, unknown>): ObjectionRow {
+  return {
+    id: String(row.id),
+    contestId: String(row.contest_id),
+    entryId: String(row.entry_id),
+    userId: String(row.user_id),
+    text: String(row.text),
+    evidenceKey: (row.evidence_key as string | null) ?? null,
+    evidenceName: (row.evidence_name as string | null) ?? null,
+    evidenceType: (row.evidence_type as string | null) ?? null,
+    status: row.status as ObjectionRow["status"],
+    reply: (row.reply as string | null) ?? null,
+    resolvedBy: (row.resolved_by as string | null) ?? null,
+    resolvedAt: (row.resolved_at as string | null) ?? null,
+    createdAt: String(row.created_at),
+  };
+}
+
+export async function saveComputed(db: Knex, contestId: string, roundId: string, at: string, data: unknown): Promise<void> {
+  await db("computed_results").insert({ contest_id: contestId, round_id: roundId, computed_at: at, data: JSON.stringify(data) }).onConflict("contest_id").merge();
+}
+
+export async function findComputed<T>(db: Knex, contestId: string): Promise<{ roundId: string; computedAt: string; data: T } | null> {
+  const row = await db("computed_results").where({ contest_id: contestId }).first();
+  return row ? { roundId: String(row.round_id), computedAt: String(row.computed_at), data: parseJson<T>(row.data, {} as T) } : null;
+}
+
+export async function snapshotsOf(db: Knex, contestId: string): Promise<SnapshotRow[]> {
+  return (await db("result_snapshots").where({ contest_id: contestId }).orderBy("number")).map(snapshotFromRow);
+}
+
+export async function insertSnapshot(db: Knex, snapshot: SnapshotRow): Promise<void> {
+  await db("result_snapshots").insert({
+    id: snapshot.id,
+    contest_id: snapshot.contestId,
+    number: snapshot.number,
+    kind: snapshot.kind,
+    canonical_json: snapshot.canonicalJson,
+    sha256: snapshot.sha256,
+    created_at: snapshot.createdAt,
+  });
+}
+
+export async function insertObjection(db: Knex, o: ObjectionRow): Promise<void> {
+  await db("objections").insert({
+    id: o.id,
+    contest_id: o.contestId,
+    entry_id: o.entryId,
+    user_id: o.userId,
+    text: o.text,
+    evidence_key: o.evidenceKey,
+    evidence_name: o.evidenceName,
+    evidence_type: o.evidenceType,
+    status: o.status,
+    reply: o.reply,
+    resolved_by: o.resolvedBy,
+    resolved_at: o.resolvedAt,
+    created_at: o.createdAt,
+  });
+}
+
+export async function objectionsOf(db: Knex, contestId: string, filter: { userId?: string } = {}): Promise<(ObjectionRow & { userName: string; entryCode: string })[]> {
+  const query = db("objections")
+    .join("users", "users.id", "objections.user_id")
+    .join("entries", "entries.id", "objections.entry_id")
+    .where("objections.contest_id", contestId)
+    .orderBy("objections.created_at")
+    .select("objections.*", "users.name as user_name", "entries.code as entry_code");
+  if (filter.userId) query.andWhere("objections.user_id", filter.userId);
+  return (await query).map((row: Record<string, unknown>) => ({ ...objectionFromRow(row), userName: String(row.user_name), entryCode: String(row.entry_code) }));
+}
+
+export async function findObjection(db: Knex, id: string): Promise<ObjectionRow | null> {
+  const row = await db("objections").where({ id }).first();
+  return row ? objectionFromRow(row) : null;
+}
+
+export async function resolveObjection(db: Knex, id: string, changes: { status: ObjectionRow["status"]; reply: string; resolvedBy: string; resolvedAt: string }): Promise<void> {
+  await db("objections").where({ id }).update({ status: changes.status, reply: changes.reply, resolved_by: changes.resolvedBy, resolved_at: changes.resolvedAt });
+}
+
+export async function countOpenObjections(db: Knex, contestId: string): Promise<number> {
+  const [row] = await db("objections").where({ contest_id: contestId, status: "open" }).count({ n: "*" });
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,248 @@
+import type { Knex } from "knex";
+import type { SessionUser } from "../accounts/accounts.service.js";
+import { findUsersByIds } from "../accounts/accounts.queries.js";
+import { recordAudit } from "../audit/audit.service.js";
+import type { AppContext } from "../context.js";
+import { getContest, moveStage, type Contest } from "../contests/contests.service.js";
+import type { Stage } from "../contests/lifecycle.js";
+import type { Rubric } from "../contests/rubric.js";
+import { listEntries as entryRows, type EntryRow } from "../entries/entries.queries.js";
+import { currentRound, roundEntries, settingsOf, submittedSheets, openFinalRound, type RoundSettings } from "../judging/judging.service.js";
+import { ConflictError, StageError, ValidationError } from "../lib/errors.js";
+import type { Locale } from "../lib/i18n.js";
+import { newId } from "../lib/ids.js";
+import { canonicalJson, sha256Hex } from "./canonical.js";
+import { explainResult } from "./explain.js";
+import { computeResults, type ComputeOutput, type ResultRow } from "./compute.js";
+import * as q from "./results.queries.js";
+
+/** Stages in which organizers may compute results: a preview while judging, the real thing in review. */
+const COMPUTE_STAGES: readonly Stage[] = ["judging", "review"];
+
+export interface RulesInForce {
+  aggregation: Contest["aggregation"];
+  prizes: Contest["prizes"];
+  prizeCounts: ComputeOutput["counts"];
+  criteria: { key: string; label: string; max: number }[];
+  timeRules: Contest["rules"]["timeRules"];
+  round: { number: number; name: string };
+  rankedEntries: number;
+}
+
+export interface ContestResults {
+  contestId: string;
+  computedAt: string;
+  rules: RulesInForce;
+  results: ResultRow[];
+  unranked: ComputeOutput["unranked"];
+}
+
+function rankable(contest: Contest, entries: EntryRow[]): EntryRow[] {
+  return entries.filter((e) => e.status === "submitted" && !(contest.rules.safetyGate && e.safetyFailed));
+}
+
+/** Results of the contest's current round from its submitted sheets (pure pipeline: src/results/compute.ts). */
+async function resultsOfRound(ctx: AppContext, contest: Contest, settings: RoundSettings): Promise<ContestResults> {
+  const entries = rankable(contest, await roundEntries(ctx, contest, settings.round));
+  const output = computeResults({
+    criteria: settings.rubric.criteria,
+    aggregation: settings.aggregation,
+    prizes: contest.prizes,
+    timeRules: contest.rules.timeRules,
+    entries: entries.map((e) => ({ id: e.id, code: e.code, title: e.title, talkSeconds: e.talkSeconds })),
+    sheets: await submittedSheets(ctx, settings.round.id),
+  });
+  return {
+    contestId: contest.id,
+    computedAt: ctx.clock.now().toISOString(),
+    rules: {
+      aggregation: settings.aggregation,
+      prizes: contest.prizes,
+      prizeCounts: output.counts,
+      criteria: settings.rubric.criteria.map((c) => ({ key: c.key, label: c.label, max: c.max })),
+      timeRules: contest.rules.timeRules,
+      round: { number: settings.round.number, name: settings.round.name },
+      rankedEntries: output.results.length,
+    },
+    results: output.results,
+    unranked: output.unranked,
+  };
+}
+
+async function computeAndStore(ctx: AppContext, trx: Knex, contest: Contest): Promise<ContestResults> {
+  // Every read goes through the transaction: SQLite has one connection, and the results must see the transaction's own writes.
+  const inTransaction: AppContext = { ...ctx, db: trx };
+  const round = await currentRound(inTransaction, trx, contest);
+  const results = await resultsOfRound(inTransaction, contest, settingsOf(contest, round));
+  await q.saveComputed(trx, contest.id, round.id, results.computedAt, results);
+  return results;
+}
+
+/** POST /contests/:id/results/compute: the organizer computes (or recomputes) the results. */
+export async function computeContestResults(ctx: AppContext, user: SessionUser, contestId: string): Promise<ContestResults> {
+  const contest = await getContest(ctx, user, contestId);
+  if (!COMPUTE_STAGES.includes(contest.stage)) throw new StageError("errors.computeStage", { stage: contest.stage });
+  return ctx.db.transaction(async (trx) => {
+    const results = await computeAndStore(ctx, trx, contest);
+    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "results.compute", targetType: "contest", targetId: contest.id, details: { ranked: results.results.length } });
+    return results;
+  });
+}
+
+/** The snapshot that the public sees: winners with authors and unit, every ranked entry's score and rank. */
+function snapshotBody(contest: Contest, results: ContestResults, entries: Map<string, EntryRow>, kind: q.SnapshotRow["kind"], number: number, createdAt: string, noticeEndsAt: string | null) {
+  return {
+    contest: { id: contest.id, title: contest.title, kind: contest.kind },
+    snapshot: { number, kind, createdAt, noticeEndsAt },
+    rules: results.rules,
+    results: results.results.map((r) => {
+      const entry = entries.get(r.entryId)!;
+      const winner = r.prize !== null;
+      return {
+        entryId: r.entryId,
+        code: r.code,
+        title: r.title,
+        score: r.score,
+        rank: r.rank,
+        prize: r.prize,
+        judges: r.judges,
+        explanation: { "zh-CN": explainResult(r, "zh-CN"), en: explainResult(r, "en") },
+        // Names are published for prize winners only.
+        authors: winner ? entry.authors.map((a) => a.name) : [],
+        unit: winner ? entry.unit : "",
+        city: winner ? entry.city : "",
+      };
+    }),
+  };
+}
+
+async function writeSnapshot(ctx: AppContext, trx: Knex, contest: Contest, results: ContestResults, kind: q.SnapshotRow["kind"], noticeEndsAt: string | null): Promise<q.SnapshotRow> {
+  const previous = await q.snapshotsOf(trx, contest.id);
+  const number = (previous.at(-1)?.number ?? 0) + 1;
+  const createdAt = ctx.clock.now().toISOString();
+  const entries = new Map((await entryRows(trx, { contestId: contest.id })).map((e) => [e.id, e]));
+  const text = canonicalJson(snapshotBody(contest, results, entries, kind, number, createdAt, noticeEndsAt));
+  const snapshot: q.SnapshotRow = { id: newId(), contestId: contest.id, number, kind, canonicalJson: text, sha256: sha256Hex(text), createdAt };
+  await q.insertSnapshot(trx, snapshot);
+  return snapshot;
+}
+
+/** After an upheld objection: the results again from the frozen sheets, published as a new snapshot. */
+export async function recomputeAndRepublish(ctx: AppContext, trx: Knex, contest: Contest): Promise<q.SnapshotRow> {
+  const results = await computeAndStore(ctx, trx, contest);
+  return writeSnapshot(ctx, trx, contest, results, "revision", contest.noticeEndsAt);
+}
+
+/**
+ * Moves a contest's stage with what the results need: entering review computes them (scores are
+ * frozen from then on); the notice freezes a snapshot and publishes it; final is refused while an
+ * objection is open and freezes the last snapshot for good.
+ */
+export async function moveContestStage(ctx: AppContext, user: SessionUser, contestId: string, to: Stage): Promise<Contest> {
+  return moveStage(ctx, user, contestId, to, async (trx, contest) => {
+    if (to === "review") await computeAndStore(ctx, trx, contest);
+    if (to === "notice") {
+      const results = await computeAndStore(ctx, trx, contest);
+      await writeSnapshot(ctx, trx, contest, results, "notice", contest.noticeEndsAt);
+    }
+    if (to === "final") {
+      if ((await q.countOpenObjections(trx, contest.id)) > 0) throw new ConflictError("objections_open", "errors.objectionsOpen");
+      const computed = await q.findComputed<ContestResults>(trx, contest.id);
+      await writeSnapshot(ctx, trx, contest, computed!.data, "final", contest.noticeEndsAt);
+    }
+  });
+}
+
+/** A result as clients see it (DESIGN §4), with its explanation in the reader's language. */
+export interface ResultJson {
+  entryId: string;
+  code: string;
+  title: string;
+  score: number;
+  rank: number;
+  prize: ResultRow["prize"];
+  judges: number;
+  explanation: string;
+  authors?: string[];
+  unit?: string;
+  city?: string;
+}
+
+export interface PublishedResults {
+  contestId: string;
+  computedAt: string;
+  rules: RulesInForce;
+  results: ResultJson[];
+  unranked: ComputeOutput["unranked"];
+  snapshotHash: string | null;
+  snapshots: { number: number; kind: string; sha256: string; createdAt: string }[];
+}
+
+export function resultJson(row: ResultRow, locale: Locale): ResultJson {
+  return { entryId: row.entryId, code: row.code, title: row.title, score: row.score, rank: row.rank, prize: row.prize, judges: row.judges, explanation: explainResult(row, locale) };
+}
+
+/**
+ * GET /contests/:id/results: organizers always (the latest computation), everyone in notice and
+ * final (the latest snapshot, exactly as hashed).
+ */
+export async function publishedResults(ctx: AppContext, user: SessionUser | null, contestId: string, locale: Locale): Promise<PublishedResults> {
+  const contest = await getContest(ctx, user, contestId);
+  const snapshots = await q.snapshotsOf(ctx.db, contest.id);
+  const list = snapshots.map((s) => ({ number: s.number, kind: s.kind, sha256: s.sha256, createdAt: s.createdAt }));
+  const isPublic = contest.stage === "notice" || contest.stage === "final";
+  if (isPublic && user?.role !== "organizer") {
+    const latest = snapshots.at(-1)!;
+    const body = JSON.parse(latest.canonicalJson) as ReturnType<typeof snapshotBody>;
+    const results = body.results.map((r) => ({ ...r, explanation: r.explanation[locale] }));
+    return { contestId: contest.id, computedAt: latest.createdAt, rules: body.rules, results, unranked: [], snapshotHash: latest.sha256, snapshots: list };
+  }
+  if (user?.role !== "organizer") throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
+  const computed = await q.findComputed<ContestResults>(ctx.db, contest.id);
+  if (!computed) throw new ConflictError("results_not_computed", "errors.resultsNotComputed");
+  const data = computed.data;
+  return { ...data, results: data.results.map((r) => resultJson(r, locale)), snapshotHash: snapshots.at(-1)?.sha256 ?? null, snapshots: list };
+}
+
+/** One published snapshot's canonical text, byte for byte, for anyone to hash. */
+export async function snapshotText(ctx: AppContext, user: SessionUser | null, contestId: string, number: number): Promise<string> {
+  const contest = await getContest(ctx, user, contestId);
+  const snapshot = (await q.snapshotsOf(ctx.db, contest.id)).find((s) => s.number === number);
+  if (!snapshot || !["notice", "final"].includes(contest.stage)) throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
+  return snapshot.canonicalJson;
+}
+
+/**
+ * Opens a final round with the current round's top N (ties at the cut all advance) or those at or
+ * above a threshold score (DESIGN §2).
+ */
+export async function advanceToFinal(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  body: { name: string; top?: number; threshold?: number; rubric?: Rubric; aggregation?: Contest["aggregation"] },
+) {
+  const contest = await getContest(ctx, user, contestId);
+  if ((body.top === undefined) === (body.threshold === undefined)) throw new ValidationError("errors.topOrThreshold", {}, undefined, "validation_failed");
+  const round = await currentRound(ctx, ctx.db, contest);
+  const results = await resultsOfRound(ctx, contest, settingsOf(contest, round));
+  const finalists = results.results.filter((r) => (body.top !== undefined ? r.rank <= body.top : r.score >= body.threshold!)).map((r) => r.entryId);
+  if (finalists.length === 0) throw new ConflictError("no_finalists", "errors.noFinalists");
+  return openFinalRound(ctx, user, contest, { name: body.name, rubric: body.rubric, aggregation: body.aggregation }, finalists);
+}
+
+/** Every judge's total per entry of the current round, for organizers' exports and the review page. */
+export async function scoreMatrix(ctx: AppContext, user: SessionUser, contestId: string): Promise<{ judges: string[]; judgeIds: string[]; rows: { entryId: string; code: string; title: string; totals: (number | null)[] }[] }> {
+  const contest = await getContest(ctx, user, contestId);
+  const round = await currentRound(ctx, ctx.db, contest);
+  const sheets = await submittedSheets(ctx, round.id);
+  const entries = await roundEntries(ctx, contest, round);
+  const judgeIds = [...new Set(sheets.map((s) => s.judgeId))].sort();
+  const names = new Map((await findUsersByIds(ctx.db, judgeIds)).map((u) => [u.id, u.name]));
+  const totals = new Map(sheets.map((s) => [`${s.entryId}|${s.judgeId}`, s.total]));
+  return {
+    judges: judgeIds.map((id) => names.get(id) ?? id),
+    judgeIds,
+    rows: entries.map((e) => ({ entryId: e.id, code: e.code, title: e.title, totals: judgeIds.map((j) => totals.get(`${e.id}|${j}`) ?? null) })),
+  };
+}
