@@ -1,13 +1,8 @@
 import { expect } from "chai";
 import request from "supertest";
 import { ADMIN, contestBody, snapshot, startTestApp, tokenFor, type TestApp } from "../../helpers/app.js";
+import { csrfOf } from "../../helpers/pages.js";
 
-/** The CSRF token of the form on a page. */
-function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error("no CSRF token on the page");
-  return match[1]!;
-}
 
 describe("pages", () => {
   let app: TestApp;
