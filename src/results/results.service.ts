@@ -198,9 +198,8 @@ export async function publishedResults(ctx: AppContext, user: SessionUser | null
     return { contestId: contest.id, computedAt: latest.createdAt, rules: body.rules, results, unranked: [], snapshotHash: latest.sha256, snapshots: list };
   }
   if (user?.role !== "organizer") throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
-  const computed = await q.findComputed<ContestResults>(ctx.db, contest.id);
-  if (!computed) throw new ConflictError("results_not_computed", "errors.resultsNotComputed");
-  const data = computed.data;
+  // Organizers always see results: the stored computation, or (before any) the sheets as they stand.
+  const data = (await q.findComputed<ContestResults>(ctx.db, contest.id))?.data ?? (await resultsOfRound(ctx, contest, settingsOf(contest, await currentRound(ctx, ctx.db, contest))));
   return { ...data, results: data.results.map((r) => resultJson(r, locale)), snapshotHash: snapshots.at(-1)?.sha256 ?? null, snapshots: list };
 }
 
