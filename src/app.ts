@@ -9,6 +9,7 @@ import { auditApi, auditPages } from "./audit/audit.routes.js";
 import type { AppContext } from "./context.js";
 import { contestsApi, contestsPages } from "./contests/contests.routes.js";
 import { dialectOf } from "./db/dialect.js";
+import { entriesPages } from "./entries/entries.pages.js";
 import { entriesApi } from "./entries/entries.routes.js";
 import { judgingApi } from "./judging/judging.routes.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
@@ -37,9 +38,9 @@ export function createApp(ctx: AppContext): Express {
         res.setHeader("X-Request-Id", id);
         return id;
       },
-      // Only what is safe: never cookies, tokens or bodies (which may hold passwords).
+      // Only what is safe: never cookies, tokens (an upload form's `_csrf` too) or bodies (which may hold passwords).
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](token|password)=)[^&]*/gi, "$1[redacted]") }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](token|password|_csrf)=)[^&]*/gi, "$1[redacted]") }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -90,6 +91,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(pagesOnly(viewLocals));
   app.use(accountsPages(ctx));
   app.use(contestsPages(ctx));
+  app.use(entriesPages(ctx));
   app.use(auditPages(ctx));
 
   app.use(pagesOnly(notFound));

@@ -6,6 +6,8 @@ import { translate, type Locale } from "../lib/i18n.js";
 import { viewsDir } from "../lib/paths.js";
 import { formatShanghai } from "../lib/time.js";
 import type { Role } from "../accounts/accounts.schemas.js";
+import type { FileRule } from "../contests/rules.js";
+import { fileRuleText } from "../entries/entries.file-rules.js";
 import { takeFlash } from "./flash.js";
 import "./types.js";
 
@@ -22,7 +24,7 @@ export function setUpViews(app: Express): void {
       extname: ".hbs",
       defaultLayout: "main",
       layoutsDir: path.join(viewsDir, "layouts"),
-      partialsDir: path.join(viewsDir, "partials"),
+      partialsDir: [path.join(viewsDir, "partials"), path.join(viewsDir, "entries", "partials")],
       helpers: {
         t(key: string, options: HelperOptions) {
           return translate(options.data.root.locale, key, options.hash);
@@ -42,6 +44,10 @@ export function setUpViews(app: Express): void {
         or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
         json: (value: unknown) => JSON.stringify(value, null, 2),
         inc: (n: number) => n + 1,
+        /** A file role's rule in plain words; the contest page and the submission form share it. */
+        fileRule(rule: FileRule, options: HelperOptions) {
+          return fileRuleText(rule, options.data.root.locale);
+        },
       },
     }),
   );
@@ -51,7 +57,10 @@ export function setUpViews(app: Express): void {
 
 const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
   anonymous: [{ href: "/contests", key: "nav.contests" }],
-  contestant: [{ href: "/contests", key: "nav.contests" }],
+  contestant: [
+    { href: "/contests", key: "nav.contests" },
+    { href: "/my/entries", key: "nav.myEntries" },
+  ],
   judge: [{ href: "/contests", key: "nav.contests" }],
   coordinator: [{ href: "/contests", key: "nav.contests" }],
   organizer: [

@@ -1,0 +1,378 @@
+import { Router, type Request, type Response } from "express";
+import type { SessionUser } from "../accounts/accounts.service.js";
+import type { AppContext } from "../context.js";
+import { getContest, type Contest } from "../contests/contests.service.js";
+import type { FileRule } from "../contests/rules.js";
+import { requireRole } from "../http/auth.js";
+import { localizedParams, toErrorBody } from "../http/errors.js";
+import { flash } from "../http/flash.js";
+import { formFields, safeNext } from "../http/forms.js";
+import { isMultipart, receiveUpload } from "../http/upload.js";
+import { AppError } from "../lib/errors.js";
+import { hasMessage } from "../lib/i18n.js";
+import type { ContentType } from "../media/content-type.js";
+import { reviewEntry, type FileFacts, type RuleCheck } from "../media/format-review.js";
+import { entriesCsv } from "./entries.csv.js";
+import { acceptOf } from "./entries.file-rules.js";
+import { sendEntryFile } from "./entries.routes.js";
+import { parseEntryListQuery, parseReasonBody, type EntryListQuery } from "./entries.schemas.js";
+import * as entries from "./entries.service.js";
+import type { EntryFileJson, EntryJson } from "./entries.service.js";
+
+const id = (req: Request) => String(req.params.id);
+
+/** The week's four themes (DESIGN §1), offered as categories; stored in Chinese, as judges' expertise is. */
+const WEEK_THEMES = [
+  { value: "科学防控", key: "theme.prevention" },
+  { value: "科普行动", key: "theme.outreach" },
+  { value: "科技扶贫", key: "theme.poverty" },
+  { value: "科创惠民", key: "theme.innovation" },
+];
+
+/** Empty author rows offered without script; the script adds rows on demand instead. */
+const AUTHOR_ROWS = 4;
+/** Two fields a row: stays inside the upload's field limit (src/http/upload.ts). */
+const MAX_AUTHOR_ROWS = 10;
+
+/** Documents are offered for download; videos play in the page, the cover shows as a picture. */
+const VIDEO_TYPES = new Set(["mp4", "mov"]);
+
+/** The upload script asks for JSON ({entry} or {error}); a plain form post gets pages and redirects. */
+function wantsJson(req: Request): boolean {
+  return req.accepts(["html", "json"]) === "json";
+}
+
+interface AuthorRow {
+  name: string;
+  role: string;
+}
+
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : []);
+
+/** Author rows as typed: the script's JSON `authors`, or the form's repeated `authorName`/`authorRole` fields. */
+function authorRows(fields: Record<string, unknown>): AuthorRow[] {
+  if (typeof fields.authors === "string") {
+    try {
+      const parsed: unknown = JSON.parse(fields.authors);
+      if (Array.isArray(parsed)) return parsed.map((a: { name?: unknown; role?: unknown } | null) => ({ name: String(a?.name ?? ""), role: String(a?.role ?? "") }));
+    } catch {
+      return [];
+    }
+    return [];
+  }
+  const roles = list(fields.authorRole);
+  return list(fields.authorName).map((name, i) => ({ name, role: roles[i] ?? "" }));
+}
+
+/**
+ * The form's text fields as the API takes them, so pages and API share one schema and one service:
+ * author rows become the JSON `authors` (blank rows dropped), the CSRF token is not a field.
+ */
+function entryFieldsFromForm(fields: Record<string, unknown>): Record<string, unknown> {
+  const { _csrf: _token, authorName, authorRole: _roles, authors, ...rest } = fields;
+  const out: Record<string, unknown> = { ...rest };
+  if (authors !== undefined || authorName !== undefined) {
+    const rows = authorRows(fields)
+      .map((a) => ({ name: a.name.trim(), role: a.role.trim() }))
+      .filter((a) => a.name !== "" || a.role !== "")
+      .map((a) => (a.role ? a : { name: a.name }));
+    out.authors = JSON.stringify(rows);
+  }
+  return out;
+}
+
+interface FormValues {
+  title: string;
+  summary: string;
+  category: string;
+  city: string;
+  unit: string;
+  declaration: boolean;
+  authors: AuthorRow[];
+}
+
+function padAuthors(rows: AuthorRow[], contest: Contest): AuthorRow[] {
+  const wanted = Math.min(MAX_AUTHOR_ROWS, Math.max(AUTHOR_ROWS, contest.rules.teamMax ?? 0, rows.length + 1));
+  return [...rows.slice(0, MAX_AUTHOR_ROWS), ...Array.from({ length: Math.max(0, wanted - rows.length) }, () => ({ name: "", role: "" }))];
+}
+
+function str(fields: Record<string, unknown>, name: string, fallback = ""): string {
+  const value = fields[name];
+  return typeof value === "string" ? value : fallback;
+}
+
+/** What the form shows: what was typed (after a refusal), else the entry's values, else the user's city and unit. */
+function formValues(contest: Contest, user: SessionUser, typed: Record<string, unknown> | null, entry?: EntryJson): FormValues {
+  const base: FormValues = {
+    title: entry?.title ?? "",
+    summary: entry?.summary ?? "",
+    category: entry?.category ?? "",
+    city: entry?.city ?? user.city ?? "",
+    unit: entry?.unit ?? user.unit ?? "",
+    declaration: false,
+    authors: (entry?.authors ?? []).map((a) => ({ name: a.name, role: a.role ?? "" })),
+  };
+  if (typed) {
+    for (const name of ["title", "summary", "category", "city", "unit"] as const) base[name] = str(typed, name, base[name]);
+    base.declaration = ["true", "on", "1"].includes(str(typed, "declaration"));
+    if (typed.authors !== undefined || typed.authorName !== undefined) base.authors = authorRows(typed).filter((a) => a.name.trim() || a.role.trim());
+  }
+  return { ...base, authors: padAuthors(base.authors, contest) };
+}
+
+function fileInputs(contest: Contest): { role: string; rule: FileRule; accept: string; required: boolean }[] {
+  return Object.entries(contest.rules.files).map(([role, rule]) => ({ role, rule, accept: acceptOf(rule), required: rule.required }));
+}
+
+/** What checkFile needs of a stored file, from its JSON (codec, size and probe figures are all there). */
+function factsOf(file: EntryFileJson): FileFacts {
+  const video =
+    file.durationSeconds !== null && file.width !== null && file.height !== null
+      ? { durationSeconds: file.durationSeconds, width: file.width, height: file.height, videoCodec: file.videoCodec ?? "", audioCodec: null, formatName: "" }
+      : null;
+  return { role: file.role, contentType: file.contentType as ContentType, size: file.size, video };
+}
+
+interface CheckView {
+  role: string;
+  check: string;
+  ok: boolean;
+  hard: boolean;
+  text: string;
+}
+
+/** A rule check in the reader's words: failures as the review.* messages, passes as the measured value. */
+function describeCheck(req: Request, c: RuleCheck): CheckView {
+  const okKey = `reviewOk.${c.check}`;
+  const key = c.ok && hasMessage(okKey) ? okKey : c.messageKey;
+  return { role: c.role, check: c.check, ok: c.ok, hard: c.hard, text: req.t(key, localizedParams(req, c.params)) };
+}
+
+/** Every rule of the contest against the entry's files, passed or not (the format review, DESIGN §2). */
+function ruleResults(req: Request, contest: Contest, entry: EntryJson): CheckView[] {
+  return reviewEntry(contest.rules.files, entry.files.map(factsOf)).map((c) => describeCheck(req, c));
+}
+
+/** Filters of the entry list from the query string; blank fields of the filter form mean "any". */
+function listQuery(req: Request): EntryListQuery {
+  const given = Object.fromEntries(Object.entries(req.query).filter(([name, value]) => ["q", "city", "category", "status", "failing", "recommended"].includes(name) && typeof value === "string" && value.trim() !== ""));
+  return parseEntryListQuery(given);
+}
+
+function queryString(query: EntryListQuery): string {
+  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => typeof v === "string") as [string, string][]);
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** Stages in which a coordinator may recommend (as setRecommended enforces). */
+const RECOMMENDATION_STAGES = ["open", "closed"];
+
+/**
+ * Runs an action that answers itself. On a refusal (4xx) the script gets {error} as JSON, a plain form
+ * post gets its form again with the message and what was typed. Other errors go to the error handler.
+ */
+async function answerForm(req: Request, res: Response, view: string, page: () => Promise<Record<string, unknown>>, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (wantsJson(req)) throw err;
+    const { status, body } = toErrorBody(req, err);
+    if (status >= 500) throw err;
+    res.status(status).render(view, { ...(await page()), formError: body, reselectFiles: true });
+  }
+}
+
+/** After a button's action: back to where it was pressed, with the outcome as a flash message. */
+async function buttonAction(req: Request, res: Response, fallback: string, action: () => Promise<string>): Promise<void> {
+  const back = safeNext(formFields(req).next, fallback);
+  try {
+    flash(req, "success", await action());
+  } catch (err) {
+    const { status, body } = toErrorBody(req, err);
+    if (status >= 500) throw err;
+    flash(req, "error", body.message);
+  }
+  res.redirect(303, back);
+}
+
+/** Pages for entries: submitting, "my entries", the entry page, lists, the format review. */
+export function entriesPages(ctx: AppContext): Router {
+  const router = Router();
+
+  const submitPage = async (req: Request, contest: Contest, typed: Record<string, unknown> | null) => ({
+    title: req.t("entries.submitTitle"),
+    contest,
+    values: formValues(contest, req.user!, typed),
+    fileInputs: fileInputs(contest),
+    themes: WEEK_THEMES,
+    teamMax: contest.rules.teamMax,
+  });
+
+  router.get("/contests/:id/submit", requireRole("contestant"), async (req, res) => {
+    await entries.assertMaySubmit(ctx, req.user!, id(req));
+    const contest = await getContest(ctx, req.user, id(req));
+    res.render("entries/submit", await submitPage(req, contest, null));
+  });
+
+  // Session and CSRF (header or ?_csrf=) checked before a byte of the body is read; then the API's own steps.
+  router.post("/contests/:id/entries", requireRole("contestant"), async (req, res) => {
+    if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
+    await entries.assertMaySubmit(ctx, req.user!, id(req));
+    const contest = await getContest(ctx, req.user, id(req));
+    await answerForm(req, res, "entries/submit", () => submitPage(req, contest, (req.body ?? {}) as Record<string, unknown>), async () => {
+      const upload = await receiveUpload(req, res, ctx.storage, await entries.uploadLimits(ctx, req.user!, contest.id));
+      const entry = await entries.submitEntry(ctx, req.user!, contest.id, { fields: entryFieldsFromForm(upload.fields), files: upload.files });
+      flash(req, "success", req.t("entries.submitted", { code: entry.code }));
+      if (wantsJson(req)) res.status(201).json({ entry });
+      else res.redirect(303, `/entries/${entry.id}`);
+    });
+  });
+
+  router.get("/my/entries", requireRole("contestant"), async (req, res) => {
+    const mine = await entries.myEntries(ctx, req.user!);
+    const contests = new Map<string, Contest>();
+    for (const contestId of new Set(mine.map((e) => e.contestId))) contests.set(contestId, await getContest(ctx, req.user, contestId));
+    const rows = mine.map((e) => {
+      const contest = contests.get(e.contestId)!;
+      return { ...e, requiresRecommendation: contest.rules.requiresRecommendation, failing: ruleResults(req, contest, e).filter((c) => !c.ok) };
+    });
+    res.render("entries/mine", { title: req.t("entries.mineTitle"), entries: rows });
+  });
+
+  const entryPage = async (req: Request, entryId: string, typed: Record<string, unknown> | null = null) => {
+    const user = req.user!;
+    const entry = await entries.getEntry(ctx, user, entryId);
+    const contest = await getContest(ctx, user, entry.contestId);
+    const isOwner = entry.ownerId === user.id;
+    const isOrganizer = user.role === "organizer";
+    // getEntry answered, so a coordinator here is the entry's city's.
+    const isCoordinator = user.role === "coordinator";
+    const mayChange = isOwner && entry.status === "submitted" && entries.isAccepting(contest, ctx.clock.now());
+    const recommending = isCoordinator && contest.rules.requiresRecommendation;
+    const url = (role: string) => `/entries/${entry.id}/files/${role}`;
+    const files = entry.files.map((f) => ({ ...f, pageUrl: url(f.role), isVideo: VIDEO_TYPES.has(f.contentType) }));
+    return {
+      title: `${entry.code} ${entry.title}`,
+      entry,
+      contest,
+      isOwner,
+      isOrganizer,
+      isCoordinator,
+      // Judges see the work, never who made it (DESIGN §1).
+      showPeople: user.role !== "judge",
+      videos: files.filter((f) => f.isVideo),
+      cover: files.find((f) => f.role === "cover" && !f.isVideo) ?? null,
+      documents: files.filter((f) => !f.isVideo && f.role !== "cover"),
+      checks: isOwner || isOrganizer ? ruleResults(req, contest, entry) : null,
+      mayChange,
+      values: mayChange ? formValues(contest, user, typed, entry) : null,
+      fileInputs: mayChange ? fileInputs(contest) : [],
+      themes: WEEK_THEMES,
+      teamMax: contest.rules.teamMax,
+      mayReview: isOrganizer && entries.REVIEW_STAGES.includes(contest.stage),
+      recommending,
+      mayRecommend: recommending && entry.status === "submitted" && RECOMMENDATION_STAGES.includes(contest.stage),
+      quota: recommending ? await entries.recommendationQuota(ctx, contest, entry.city!) : null,
+      back: `/entries/${entry.id}`,
+    };
+  };
+
+  router.get("/entries/:id", requireRole(), async (req, res) => {
+    res.render("entries/show", await entryPage(req, id(req)));
+  });
+
+  router.get("/entries/:id/files/:role", requireRole(), sendEntryFile(ctx));
+
+  // The owner's edit (fields and replaced files): the same steps as PATCH /api/v1/entries/:id.
+  router.post("/entries/:id", requireRole("contestant", "organizer"), async (req, res) => {
+    if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
+    const limits = await entries.uploadLimits(ctx, req.user!, "", id(req));
+    await answerForm(req, res, "entries/show", () => entryPage(req, id(req), (req.body ?? {}) as Record<string, unknown>), async () => {
+      const upload = await receiveUpload(req, res, ctx.storage, limits);
+      const entry = await entries.updateEntry(ctx, req.user!, id(req), { fields: entryFieldsFromForm(upload.fields), files: upload.files });
+      flash(req, "success", req.t("entries.saved"));
+      if (wantsJson(req)) res.json({ entry });
+      else res.redirect(303, `/entries/${entry.id}`);
+    });
+  });
+
+  router.post("/entries/:id/withdraw", requireRole("contestant", "organizer"), async (req, res) => {
+    await buttonAction(req, res, `/entries/${id(req)}`, async () => {
+      const entry = await entries.withdrawEntry(ctx, req.user!, id(req));
+      return req.t("entries.withdrawn", { code: entry.code });
+    });
+  });
+
+  router.post("/entries/:id/disqualify", requireRole("organizer"), async (req, res) => {
+    await buttonAction(req, res, `/entries/${id(req)}`, async () => {
+      const { reason } = parseReasonBody({ reason: formFields(req).reason ?? "" });
+      const entry = await entries.setDisqualified(ctx, req.user!, id(req), true, reason);
+      return req.t("entries.disqualified", { code: entry.code });
+    });
+  });
+
+  router.post("/entries/:id/readmit", requireRole("organizer"), async (req, res) => {
+    await buttonAction(req, res, `/entries/${id(req)}`, async () => {
+      const entry = await entries.setDisqualified(ctx, req.user!, id(req), false);
+      return req.t("entries.readmitted", { code: entry.code });
+    });
+  });
+
+  for (const [path, recommend] of [["recommend", true], ["unrecommend", false]] as const) {
+    router.post(`/entries/:id/${path}`, requireRole("coordinator"), async (req, res) => {
+      await buttonAction(req, res, `/entries/${id(req)}`, async () => {
+        const entry = await entries.setRecommended(ctx, req.user!, id(req), recommend);
+        return req.t(recommend ? "entries.recommendedDone" : "entries.unrecommendedDone", { code: entry.code });
+      });
+    });
+  }
+
+  router.get("/contests/:id/entries", requireRole("organizer", "coordinator"), async (req, res) => {
+    const user = req.user!;
+    const contest = await getContest(ctx, user, id(req));
+    const query = listQuery(req);
+    const found = await entries.listEntries(ctx, user, contest.id, query);
+    const isOrganizer = user.role === "organizer";
+    const recommending = !isOrganizer && contest.rules.requiresRecommendation;
+    const here = `/contests/${contest.id}/entries${queryString(query)}`;
+    res.render("entries/list", {
+      title: req.t(isOrganizer ? "entries.listTitle" : "entries.cityListTitle"),
+      contest,
+      isOrganizer,
+      recommending,
+      mayRecommend: recommending && RECOMMENDATION_STAGES.includes(contest.stage),
+      quota: recommending ? await entries.recommendationQuota(ctx, contest, user.city ?? "") : null,
+      filters: query,
+      themes: WEEK_THEMES,
+      statuses: ["submitted", "withdrawn", "disqualified"],
+      entries: found.map((e) => ({ ...e, failing: (e.checks ?? []).map((c) => describeCheck(req, c)) })),
+      csvHref: `/contests/${contest.id}/entries.csv${queryString(query)}`,
+      here,
+    });
+  });
+
+  router.get("/contests/:id/entries.csv", requireRole("organizer", "coordinator"), async (req, res) => {
+    const found = await entries.listEntries(ctx, req.user!, id(req), listQuery(req));
+    res.type("text/csv; charset=utf-8").attachment(`entries-${id(req)}.csv`).send(entriesCsv(found, req.t));
+  });
+
+  router.get("/contests/:id/review", requireRole("organizer"), async (req, res) => {
+    const contest = await getContest(ctx, req.user, id(req));
+    const onlyFailing = req.query.failing === "1";
+    const found = await entries.listEntries(ctx, req.user!, contest.id, onlyFailing ? { failing: "1" } : {});
+    res.render("entries/review", {
+      title: req.t("formatReview.title"),
+      contest,
+      onlyFailing,
+      mayReview: entries.REVIEW_STAGES.includes(contest.stage),
+      entries: found.map((e) => {
+        const results = ruleResults(req, contest, e);
+        return { ...e, results, failingCount: results.filter((c) => !c.ok).length };
+      }),
+      here: `/contests/${contest.id}/review${onlyFailing ? "?failing=1" : ""}`,
+    });
+  });
+
+  return router;
+}
