@@ -11,6 +11,7 @@ import { contestsApi, contestsPages } from "./contests/contests.routes.js";
 import { dialectOf } from "./db/dialect.js";
 import { entriesPages } from "./entries/entries.pages.js";
 import { entriesApi } from "./entries/entries.routes.js";
+import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
 import { bearerAuth, sessionAuth } from "./http/auth.js";
@@ -92,6 +93,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(accountsPages(ctx));
   app.use(contestsPages(ctx));
   app.use(entriesPages(ctx));
+  app.use(judgingPages(ctx));
   app.use(auditPages(ctx));
 
   app.use(pagesOnly(notFound));

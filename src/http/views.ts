@@ -24,7 +24,7 @@ export function setUpViews(app: Express): void {
       extname: ".hbs",
       defaultLayout: "main",
       layoutsDir: path.join(viewsDir, "layouts"),
-      partialsDir: [path.join(viewsDir, "partials"), path.join(viewsDir, "entries", "partials")],
+      partialsDir: [path.join(viewsDir, "partials"), path.join(viewsDir, "entries", "partials"), path.join(viewsDir, "judging", "partials")],
       helpers: {
         t(key: string, options: HelperOptions) {
           return translate(options.data.root.locale, key, options.hash);
@@ -61,7 +61,10 @@ const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
     { href: "/contests", key: "nav.contests" },
     { href: "/my/entries", key: "nav.myEntries" },
   ],
-  judge: [{ href: "/contests", key: "nav.contests" }],
+  judge: [
+    { href: "/judge", key: "nav.judge" },
+    { href: "/contests", key: "nav.contests" },
+  ],
   coordinator: [{ href: "/contests", key: "nav.contests" }],
   organizer: [
     { href: "/contests", key: "nav.contests" },

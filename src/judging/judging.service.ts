@@ -16,7 +16,7 @@ import type { AssignmentRow, RoundRow } from "./judging.queries.js";
 import { checkScoreSheet } from "./score-sheet.js";
 
 /** Pools and assignments are prepared once entries are in, and adjusted while judging runs. */
-const ASSIGNING_STAGES = ["open", "closed", "judging"];
+export const ASSIGNING_STAGES: readonly string[] = ["open", "closed", "judging"];
 
 export interface RoundSettings {
   round: RoundRow;
