@@ -13,6 +13,7 @@ import { entriesPages } from "./entries/entries.pages.js";
 import { entriesApi } from "./entries/entries.routes.js";
 import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
+import { resultsPages } from "./results/results.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
 import { bearerAuth, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
@@ -94,6 +95,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(contestsPages(ctx));
   app.use(entriesPages(ctx));
   app.use(judgingPages(ctx));
+  app.use(resultsPages(ctx));
   app.use(auditPages(ctx));
 
   app.use(pagesOnly(notFound));

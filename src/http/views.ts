@@ -60,6 +60,7 @@ const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
   contestant: [
     { href: "/contests", key: "nav.contests" },
     { href: "/my/entries", key: "nav.myEntries" },
+    { href: "/my/results", key: "nav.myResults" },
   ],
   judge: [
     { href: "/judge", key: "nav.judge" },

@@ -3,12 +3,12 @@ import type { SessionUser } from "../accounts/accounts.service.js";
 import { findUsersByIds } from "../accounts/accounts.queries.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
-import { getContest, moveStage, type Contest } from "../contests/contests.service.js";
+import { getContest, moveStage, updateContest, type Contest } from "../contests/contests.service.js";
 import type { Stage } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
 import { listEntries as entryRows, type EntryRow } from "../entries/entries.queries.js";
 import { currentRound, roundEntries, settingsOf, submittedSheets, openFinalRound, type RoundSettings } from "../judging/judging.service.js";
-import { ConflictError, StageError, ValidationError } from "../lib/errors.js";
+import { ConflictError, ForbiddenError, StageError, ValidationError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
 import { newId } from "../lib/ids.js";
 import { canonicalJson, sha256Hex } from "./canonical.js";
@@ -244,4 +244,36 @@ export async function scoreMatrix(ctx: AppContext, user: SessionUser, contestId:
     judgeIds,
     rows: entries.map((e) => ({ entryId: e.id, code: e.code, title: e.title, totals: judgeIds.map((j) => totals.get(`${e.id}|${j}`) ?? null) })),
   };
+}
+
+/** Why an entry of the contest is not among the ranked results. */
+export type UnrankedReason = "withdrawn" | "disqualified" | "notRecommended" | "notInRound" | "safetyFailed" | "noSheets";
+
+/**
+ * Every entry of the contest that the current round does not rank, with the reason, as the entries
+ * stand now (for the organizer's results review).
+ */
+export async function unrankedEntries(ctx: AppContext, user: SessionUser, contestId: string): Promise<{ entryId: string; code: string; title: string; reason: UnrankedReason; detail: string | null }[]> {
+  const contest = await getContest(ctx, user, contestId);
+  if (user.role !== "organizer") throw new ForbiddenError();
+  const round = await currentRound(ctx, ctx.db, contest);
+  const inRound = new Set((await roundEntries(ctx, contest, round)).map((e) => e.id));
+  const scored = new Set((await submittedSheets(ctx, round.id)).map((s) => s.entryId));
+  const out: Awaited<ReturnType<typeof unrankedEntries>> = [];
+  for (const e of await entryRows(ctx.db, { contestId: contest.id })) {
+    let reason: UnrankedReason | null = null;
+    if (e.status === "withdrawn") reason = "withdrawn";
+    else if (e.status === "disqualified") reason = "disqualified";
+    else if (!inRound.has(e.id)) reason = round.number === 1 && contest.rules.requiresRecommendation && !e.recommendedAt ? "notRecommended" : "notInRound";
+    else if (contest.rules.safetyGate && e.safetyFailed) reason = "safetyFailed";
+    else if (!scored.has(e.id)) reason = "noSheets";
+    if (reason) out.push({ entryId: e.id, code: e.code, title: e.title, reason, detail: reason === "disqualified" ? e.statusReason : reason === "notInRound" ? round.name : null });
+  }
+  return out;
+}
+
+/** The organizer changes the prize settings before publishing (audited as a contest update), and the results are computed again with them. */
+export async function changePrizes(ctx: AppContext, user: SessionUser, contestId: string, prizes: Contest["prizes"]): Promise<ContestResults> {
+  await updateContest(ctx, user, contestId, { prizes });
+  return computeContestResults(ctx, user, contestId);
 }
