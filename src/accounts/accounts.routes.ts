@@ -1,10 +1,15 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
+import { localizedParams, toErrorBody } from "../http/errors.js";
 import { flash } from "../http/flash.js";
 import { formFields, handleForm, safeNext, text } from "../http/forms.js";
+import { isMultipart, receiveUpload } from "../http/upload.js";
+import { AppError } from "../lib/errors.js";
 import * as accounts from "./accounts.service.js";
-import { parseCreateUserBody, parseCredentialsBody, parseRegisterBody, parseUpdateUserBody, ROLES, type Role } from "./accounts.schemas.js";
+import { parseCreateUserBody, parseCredentialsBody, parseRegisterBody, parseUpdateUserBody, ROLES, type Role, type UpdateUserBody } from "./accounts.schemas.js";
+import { MAX_ROSTER_ROWS, parseOwnProfileBody, splitList } from "./roster.js";
+import * as roster from "./roster.service.js";
 
 function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? "unknown";
@@ -12,6 +17,38 @@ function clientIp(req: Request): string {
 
 function roleFilter(value: unknown): Role | undefined {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value) ? (value as Role) : undefined;
+}
+
+/** Receives the roster file (multipart field `file`) and imports it; the session or token was checked before a byte was read. */
+async function receiveRoster(ctx: AppContext, req: Request, res: Response): Promise<roster.RosterReport> {
+  if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.rosterMultipartRequired");
+  const upload = await receiveUpload(req, res, ctx.storage, { [roster.ROSTER_FIELD]: roster.ROSTER_MAX_BYTES });
+  return roster.importRoster(ctx, req.user!, upload.files);
+}
+
+/** The report in the reader's language; initial passwords appear here once and nowhere else. */
+function rosterReportView(req: Request, report: roster.RosterReport) {
+  return {
+    imported: report.imported,
+    refused: report.refused,
+    rows: report.rows.map((r) => {
+      if (r.status === "imported") return { row: r.row, email: r.email, status: r.status, userId: r.userId, initialPassword: r.initialPassword };
+      const params = { ...r.reasonParams };
+      if (typeof params.field === "string") params.field = req.t(`roster.column.${params.field}`);
+      return { row: r.row, email: r.email, status: r.status, reasonCode: r.reasonCode, reason: req.t(`roster.reason.${r.reasonCode}`, localizedParams(req, params)) };
+    }),
+  };
+}
+
+/** Pages and answers holding a password in clear are kept out of every cache. */
+function noStore(res: Response): void {
+  res.set("Cache-Control", "no-store");
+}
+
+/** A list typed in a form: themes split as in the roster; units one a line or split by 、,; (spaces stay inside a name). */
+function formList(fields: Record<string, unknown>, name: string, spaces: boolean): string[] {
+  const value = fields[name];
+  return typeof value === "string" ? splitList(value, { spaces }) : [];
 }
 
 /** DESIGN §4: register, token, users. */
@@ -37,6 +74,17 @@ export function accountsApi(ctx: AppContext): Router {
 
   router.get("/me", requireRole(), async (req, res) => {
     res.json({ user: await accounts.getUser(ctx, req.user!.id) });
+  });
+
+  // A judge's own units to avoid (回避单位); other roles have nothing to change here (403).
+  router.patch("/me", requireRole(), async (req, res) => {
+    res.json({ user: await accounts.updateOwnProfile(ctx, req.user!, parseOwnProfileBody(req.body)) });
+  });
+
+  router.post("/users/import", requireRole("organizer"), async (req, res) => {
+    const report = await receiveRoster(ctx, req, res);
+    noStore(res);
+    res.json(rosterReportView(req, report));
   });
 
   router.post("/users", requireRole("organizer"), async (req, res) => {
@@ -117,18 +165,74 @@ export function accountsPages(ctx: AppContext): Router {
   router.post("/admin/users", requireRole("organizer"), async (req, res) => {
     await handleForm(req, res, "accounts/users", await usersPage(req), async () => {
       const f = formFields(req);
+      const email = text(f, "email") ?? "";
+      // "Generate": a random initial password shown once on the page that answers (never flashed: sessions are stored).
+      const generated = f.generatePassword === "on" || f.generatePassword === "true" ? accounts.generateInitialPassword(email.toLowerCase()) : null;
+      const role = text(f, "role") ?? "";
       const body = parseCreateUserBody({
-        email: text(f, "email") ?? "",
-        password: String(f.password ?? ""),
+        email,
+        password: generated ?? String(f.password ?? ""),
         name: text(f, "name") ?? "",
-        role: text(f, "role") ?? "",
+        role,
         city: text(f, "city") ?? null,
         unit: text(f, "unit") ?? null,
-        expertise: (text(f, "expertise") ?? "").split(/[,，、\s]+/).filter(Boolean),
+        expertise: formList(f, "expertise", true),
+        ...(role === "judge" ? { avoidUnits: formList(f, "avoidUnits", false) } : {}),
       });
       const user = await accounts.createUser(ctx, req.user!, body);
-      flash(req, "success", req.t("users.created", { email: user.email }));
-      res.redirect("/admin/users");
+      if (!generated) {
+        flash(req, "success", req.t("users.created", { email: user.email }));
+        return res.redirect("/admin/users");
+      }
+      noStore(res);
+      res.render("accounts/users", { ...(await usersPage(req)), generated: { user, password: generated } });
+    });
+  });
+
+  // Before /admin/users/:id, which would take "import" for an id.
+  router.get("/admin/users/import", requireRole("organizer"), (req, res) => {
+    res.render("accounts/roster-import", { title: req.t("roster.title"), maxRows: MAX_ROSTER_ROWS });
+  });
+
+  // Multipart: the session and the CSRF token (?_csrf= or the header) are checked before the body is read.
+  router.post("/admin/users/import", requireRole("organizer"), async (req, res) => {
+    try {
+      const report = await receiveRoster(ctx, req, res);
+      noStore(res);
+      res.render("accounts/roster-import", { title: req.t("roster.resultTitle"), report: rosterReportView(req, report) });
+    } catch (err) {
+      const { status, body } = toErrorBody(req, err);
+      // A body left unread (a file over the limit) is for the error handler to settle.
+      if (status >= 500 || !req.complete) throw err;
+      res.status(status).render("accounts/roster-import", { title: req.t("roster.title"), maxRows: MAX_ROSTER_ROWS, formError: body });
+    }
+  });
+
+  const userPage = async (req: Request) => {
+    const user = await accounts.getUser(ctx, String(req.params.id));
+    return {
+      title: req.t("judgeEdit.title", { name: user.name }),
+      edited: user,
+      isJudge: user.role === "judge",
+      isSelf: user.id === req.user!.id,
+      values: { name: user.name, unit: user.unit ?? "", city: user.city ?? "", expertise: user.expertise.join("、"), avoidUnits: user.avoidUnits.join("\n") },
+    };
+  };
+
+  router.get("/admin/users/:id", requireRole("organizer"), async (req, res) => {
+    res.render("accounts/judge-edit", await userPage(req));
+  });
+
+  router.post("/admin/users/:id", requireRole("organizer"), async (req, res) => {
+    const page = await userPage(req);
+    await handleForm(req, res, "accounts/judge-edit", page, async () => {
+      const f = formFields(req);
+      const body: UpdateUserBody = { name: text(f, "name") ?? "", unit: text(f, "unit") ?? null, city: text(f, "city") ?? null };
+      // Expertise and units to avoid matter for judges only (assignment and conflicts); the form shows them to judges only.
+      if (page.isJudge) Object.assign(body, { expertise: formList(f, "expertise", true), avoidUnits: formList(f, "avoidUnits", false) });
+      const user = await accounts.updateUser(ctx, req.user!, page.edited.id, parseUpdateUserBody(body));
+      flash(req, "success", req.t("judgeEdit.saved", { email: user.email }));
+      res.redirect(`/admin/users/${encodeURIComponent(user.id)}`);
     });
   });
 
@@ -136,7 +240,24 @@ export function accountsPages(ctx: AppContext): Router {
     const disabled = formFields(req).disabled === "true";
     const user = await accounts.updateUser(ctx, req.user!, String(req.params.id), { disabled });
     flash(req, "success", req.t(disabled ? "users.disabledDone" : "users.enabledDone", { email: user.email }));
-    res.redirect("/admin/users");
+    res.redirect(safeNext(formFields(req).next, "/admin/users"));
+  });
+
+  const profilePage = async (req: Request) => {
+    const me = await accounts.getUser(ctx, req.user!.id);
+    return { title: req.t("judgeProfile.title"), me, values: { avoidUnits: me.avoidUnits.join("\n") } };
+  };
+
+  router.get("/me/profile", requireRole("judge"), async (req, res) => {
+    res.render("accounts/judge-profile", await profilePage(req));
+  });
+
+  router.post("/me/profile", requireRole("judge"), async (req, res) => {
+    await handleForm(req, res, "accounts/judge-profile", await profilePage(req), async () => {
+      await accounts.updateOwnProfile(ctx, req.user!, parseOwnProfileBody({ avoidUnits: formList(formFields(req), "avoidUnits", false) }));
+      flash(req, "success", req.t("judgeProfile.saved"));
+      res.redirect("/me/profile");
+    });
   });
 
   return router;

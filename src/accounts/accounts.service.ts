@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { Knex } from "knex";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
@@ -8,6 +8,7 @@ import * as q from "./accounts.queries.js";
 import type { UserRow } from "./accounts.queries.js";
 import type { CreateUserBody, RegisterBody, Role, UpdateUserBody } from "./accounts.schemas.js";
 import { normalizeCity } from "./cities.js";
+import { cleanList, type OwnProfileBody } from "./roster.js";
 import { assertStrongPassword, hashPassword, verifyAgainstDummy, verifyPassword } from "./passwords.js";
 
 export interface PublicUser {
@@ -104,6 +105,9 @@ export async function updateUser(ctx: AppContext, actor: SessionUser, userId: st
       throw new ConflictError("cannot_disable_self", "errors.cannotDisableSelf");
     }
     const changes: UpdateUserBody = { ...body };
+    if (body.name !== undefined) changes.name = body.name.trim();
+    if (body.expertise !== undefined) changes.expertise = cleanList(body.expertise);
+    if (body.avoidUnits !== undefined) changes.avoidUnits = cleanList(body.avoidUnits);
     if (body.city !== undefined) changes.city = cityOrThrow(body.city, user.role === "coordinator" || user.role === "contestant");
     await q.updateUser(trx, userId, changes, ctx.clock.now().toISOString());
     if (body.disabled === true) await q.deleteApiTokensOfUser(trx, userId);
@@ -111,6 +115,37 @@ export async function updateUser(ctx: AppContext, actor: SessionUser, userId: st
     await recordAudit(trx, ctx.clock, { actorId: actor.id, action, targetType: "user", targetId: userId, details: { email: user.email, changes: body } });
     return publicUser((await q.findUserById(trx, userId))!);
   });
+}
+
+/** A judge changes his own units to avoid (回避单位); no other role has anything to change here yet. */
+export async function updateOwnProfile(ctx: AppContext, actor: SessionUser, body: OwnProfileBody): Promise<PublicUser> {
+  if (actor.role !== "judge") throw new ForbiddenError("errors.avoidUnitsJudgesOnly", "forbidden");
+  return ctx.db.transaction(async (trx) => {
+    const avoidUnits = cleanList(body.avoidUnits);
+    await q.updateUser(trx, actor.id, { avoidUnits }, ctx.clock.now().toISOString());
+    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.update", targetType: "user", targetId: actor.id, details: { email: actor.email, changes: { avoidUnits } } });
+    return publicUser((await q.findUserById(trx, actor.id))!);
+  });
+}
+
+// No 0/O, 1/l/I: an initial password is read off a screen or a printout and typed by hand.
+const PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+
+/**
+ * A random initial password (three groups of four, about 70 bits), shown once to the organizer and
+ * never stored in clear; drawn again in the rare case it fails the strength rule.
+ */
+export function generateInitialPassword(email: string): string {
+  for (;;) {
+    const chars = Array.from({ length: 12 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]!);
+    const password = [chars.slice(0, 4), chars.slice(4, 8), chars.slice(8)].map((g) => g.join("")).join("-");
+    try {
+      assertStrongPassword(password, email);
+      return password;
+    } catch {
+      // Drawn again: no digit or no letter, or it happens to contain the e-mail's name.
+    }
+  }
 }
 
 export async function listUsers(ctx: AppContext, role?: Role): Promise<PublicUser[]> {

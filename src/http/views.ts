@@ -65,6 +65,7 @@ const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
   judge: [
     { href: "/judge", key: "nav.judge" },
     { href: "/contests", key: "nav.contests" },
+    { href: "/me/profile", key: "nav.profile" },
   ],
   coordinator: [{ href: "/contests", key: "nav.contests" }],
   organizer: [

@@ -1,0 +1,266 @@
+/**
+ * The judges' roster (专家名单) an organizer imports: a CSV or a spreadsheet with a header row in
+ * Chinese or English. Pure: text and cells in, checked rows out; no database, no clock, no randomness.
+ */
+import { ValidationError, type MessageParams } from "../lib/errors.js";
+import { compile } from "../lib/validate.js";
+import { normalizeCity, type City } from "./cities.js";
+
+export const ROSTER_FIELDS = ["name", "email", "unit", "city", "expertise", "avoidUnits"] as const;
+export type RosterField = (typeof ROSTER_FIELDS)[number];
+
+/** Only these two must be present; the others may be absent as columns or empty in a row. */
+export const REQUIRED_FIELDS: readonly RosterField[] = ["name", "email"];
+
+/** Heads as organizers write them, compared after `headerKey` (so "E-mail", "邮箱（必填）" and "EMAIL" all match). */
+const HEADER_ALIASES: Record<RosterField, readonly string[]> = {
+  name: ["姓名", "名字", "专家姓名", "name", "fullname", "judgename"],
+  email: ["邮箱", "电子邮箱", "邮箱地址", "电子邮件", "邮件", "email", "emailaddress", "mail"],
+  unit: ["单位", "工作单位", "所在单位", "单位名称", "unit", "organization", "organisation", "affiliation", "employer"],
+  city: ["城市", "所在城市", "地市", "所在地市", "city"],
+  expertise: ["专业领域", "领域", "专业", "擅长领域", "评审领域", "expertise", "themes", "fields"],
+  avoidUnits: ["回避单位", "需回避单位", "回避", "avoidunits", "avoidunit", "unitstoavoid", "avoid"],
+};
+
+/** Limits of the user schemas (accounts.schemas.ts), so a row that passes here also passes there. */
+export const LIMITS = { name: 100, email: 254, unit: 200, expertiseItem: 40, expertiseItems: 20, avoidUnit: 200, avoidUnits: 50 } as const;
+
+/** A file may hold at most this many judges: each needs a password hash (~25 ms of argon2id). */
+export const MAX_ROSTER_ROWS = 1000;
+
+/** One record of the file: its row number as a spreadsheet shows it (header = row 1), and its cells. */
+export interface RosterRecord {
+  row: number;
+  cells: string[];
+}
+
+export interface RosterJudge {
+  name: string;
+  email: string;
+  unit: string | null;
+  city: City | null;
+  expertise: string[];
+  avoidUnits: string[];
+}
+
+export type RefusalCode = "name_missing" | "email_missing" | "email_invalid" | "city_unknown" | "too_long" | "too_many_items" | "duplicate_in_file" | "email_taken";
+
+export interface Refusal {
+  code: RefusalCode;
+  /** Message key `roster.reason.<code>` and its parameters. */
+  params: MessageParams;
+}
+
+export type CheckedRow = { row: number; email: string; judge: RosterJudge; refusal?: undefined } | { row: number; email: string; refusal: Refusal; judge?: undefined };
+
+// Zero-width characters and the BOM ride along from copy-paste and Excel; they are never meant.
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+
+/** A cell as typed, without invisible characters or surrounding spaces (full-width ones too). */
+export function cleanCell(value: string): string {
+  return value.replace(INVISIBLE, "").trim();
+}
+
+/** A header cell reduced to compare: NFKC (full-width → ASCII), no notes in brackets, no marks or spaces, lower case. */
+export function headerKey(value: string): string {
+  return cleanCell(value)
+    .normalize("NFKC")
+    .replace(/\([^)]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕/g, "")
+    .replace(/[\s*:_\-.。]/g, "")
+    .toLowerCase();
+}
+
+const ALIAS_TO_FIELD = new Map<string, RosterField>(ROSTER_FIELDS.flatMap((field) => HEADER_ALIASES[field].map((alias) => [headerKey(alias), field] as const)));
+
+/** The field a header cell names, or null (a column we do not use, such as 序号 or 备注). */
+export function fieldOfHeader(cell: string): RosterField | null {
+  return ALIAS_TO_FIELD.get(headerKey(cell)) ?? null;
+}
+
+export interface HeaderMap {
+  columns: Partial<Record<RosterField, number>>;
+  missing: RosterField[];
+  repeated: RosterField[];
+}
+
+/** Which column holds which field; the first column wins a field named twice, which is reported. */
+export function detectHeader(cells: string[]): HeaderMap {
+  const columns: Partial<Record<RosterField, number>> = {};
+  const repeated: RosterField[] = [];
+  cells.forEach((cell, index) => {
+    const field = fieldOfHeader(cell);
+    if (!field) return;
+    if (columns[field] === undefined) columns[field] = index;
+    else if (!repeated.includes(field)) repeated.push(field);
+  });
+  return { columns, missing: REQUIRED_FIELDS.filter((f) => columns[f] === undefined), repeated };
+}
+
+/**
+ * Themes and units are separated by 、 , ; (ASCII or full-width) or spaces; empty and repeated items drop
+ * out. A form's text area may keep spaces inside a unit's name, one unit a line (`spaces: false`).
+ */
+export function splitList(value: string, options: { spaces: boolean } = { spaces: true }): string[] {
+  const seen = new Set<string>();
+  for (const item of cleanCell(value).split(options.spaces ? /[、,，;；\s]+/ : /[、,，;；\r\n]+/)) {
+    const clean = cleanCell(item);
+    if (clean) seen.add(clean);
+  }
+  return [...seen];
+}
+
+/** E-mail addresses compared and stored as one: NFKC (a full-width ＠ typed in a Chinese IME), trimmed, lower case. */
+export function canonicalRosterEmail(value: string): string {
+  return cleanCell(value).normalize("NFKC").replace(/\s+/g, "").toLowerCase();
+}
+
+// The same `format: "email"` the user schemas use, so a row refused here would be refused there.
+const emailValidator = compile<string>({ type: "string", format: "email", maxLength: LIMITS.email });
+function isEmail(value: string): boolean {
+  try {
+    emailValidator(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Parses CSV text (RFC 4180: comma-separated, `"` quotes with `""` inside, CRLF, LF or CR line ends)
+ * into records numbered from 1; a leading BOM is dropped. An unclosed quote is refused, since the
+ * rest of the file would silently become one cell.
+ */
+export function parseCsv(text: string): RosterRecord[] {
+  const input = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const records: RosterRecord[] = [];
+  let cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let quoteStartRecord = 0;
+  let i = 0;
+  const endRecord = () => {
+    cells.push(cell);
+    records.push({ row: records.length + 1, cells });
+    cells = [];
+    cell = "";
+  };
+  while (i < input.length) {
+    const ch = input[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (input[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else cell += ch;
+      i += 1;
+      continue;
+    }
+    if (ch === '"' && cell === "") {
+      quoted = true;
+      quoteStartRecord = records.length + 1;
+    } else if (ch === ",") {
+      cells.push(cell);
+      cell = "";
+    } else if (ch === "\r" || ch === "\n") {
+      endRecord();
+      if (ch === "\r" && input[i + 1] === "\n") i += 1;
+    } else cell += ch;
+    i += 1;
+  }
+  if (quoted) throw new ValidationError("errors.rosterUnclosedQuote", { row: quoteStartRecord }, { row: quoteStartRecord }, "roster_malformed");
+  // No record for the empty remainder after a final line end.
+  if (cell !== "" || cells.length > 0) endRecord();
+  return records;
+}
+
+function isBlank(record: RosterRecord): boolean {
+  return record.cells.every((c) => cleanCell(c) === "");
+}
+
+function tooLong(field: RosterField, max: number): Refusal {
+  return { code: "too_long", params: { field, max } };
+}
+
+/** One data row against the header: the judge it describes, or why it is refused (the first reason found). */
+export function checkRow(record: RosterRecord, columns: Partial<Record<RosterField, number>>): CheckedRow {
+  const cellOf = (field: RosterField) => {
+    const index = columns[field];
+    return index === undefined ? "" : cleanCell(record.cells[index] ?? "");
+  };
+  const email = canonicalRosterEmail(cellOf("email"));
+  const refuse = (refusal: Refusal): CheckedRow => ({ row: record.row, email, refusal });
+  const name = cellOf("name");
+  if (!email) return refuse({ code: "email_missing", params: {} });
+  if (!isEmail(email)) return refuse({ code: "email_invalid", params: { email } });
+  if (!name) return refuse({ code: "name_missing", params: {} });
+  if (name.length > LIMITS.name) return refuse(tooLong("name", LIMITS.name));
+  const unit = cellOf("unit");
+  if (unit.length > LIMITS.unit) return refuse(tooLong("unit", LIMITS.unit));
+  const cityText = cellOf("city");
+  const city = cityText ? normalizeCity(cityText) : null;
+  if (cityText && !city) return refuse({ code: "city_unknown", params: { city: cityText } });
+  const expertise = splitList(cellOf("expertise"));
+  if (expertise.length > LIMITS.expertiseItems) return refuse({ code: "too_many_items", params: { field: "expertise", max: LIMITS.expertiseItems } });
+  if (expertise.some((e) => e.length > LIMITS.expertiseItem)) return refuse(tooLong("expertise", LIMITS.expertiseItem));
+  const avoidUnits = splitList(cellOf("avoidUnits"));
+  if (avoidUnits.length > LIMITS.avoidUnits) return refuse({ code: "too_many_items", params: { field: "avoidUnits", max: LIMITS.avoidUnits } });
+  if (avoidUnits.some((u) => u.length > LIMITS.avoidUnit)) return refuse(tooLong("avoidUnits", LIMITS.avoidUnit));
+  return { row: record.row, email, judge: { name, email, unit: unit || null, city, expertise, avoidUnits } };
+}
+
+export interface CheckedRoster {
+  /** The header's row number. */
+  headerRow: number;
+  rows: CheckedRow[];
+}
+
+/**
+ * The whole roster: the first non-blank record is the header; blank rows are skipped; every other row
+ * is checked, and an e-mail already claimed by an earlier row of the file (valid or not) is refused
+ * as a duplicate pointing at that row. A file without a usable header is refused as a whole.
+ */
+export function checkRoster(records: RosterRecord[]): CheckedRoster {
+  const nonBlank = records.filter((r) => !isBlank(r));
+  const header = nonBlank[0];
+  if (!header) throw new ValidationError("errors.rosterEmpty", {}, undefined, "roster_empty");
+  const { columns, missing, repeated } = detectHeader(header.cells);
+  if (missing.length > 0) {
+    throw new ValidationError("errors.rosterHeader", { columns: missing.map((f) => HEADER_ALIASES[f].slice(0, 1).concat(f).join("/")).join("、") }, { missing, headerRow: header.row }, "roster_header");
+  }
+  if (repeated.length > 0) {
+    throw new ValidationError("errors.rosterRepeatedColumn", { columns: repeated.map((f) => `${HEADER_ALIASES[f][0]}/${f}`).join("、") }, { repeated, headerRow: header.row }, "roster_header");
+  }
+  const data = nonBlank.slice(1);
+  if (data.length === 0) throw new ValidationError("errors.rosterEmpty", {}, undefined, "roster_empty");
+  if (data.length > MAX_ROSTER_ROWS) throw new ValidationError("errors.rosterTooManyRows", { max: MAX_ROSTER_ROWS, rows: data.length }, { max: MAX_ROSTER_ROWS }, "roster_too_many_rows");
+  const firstRowOf = new Map<string, number>();
+  const rows = data.map((record): CheckedRow => {
+    const checked = checkRow(record, columns);
+    if (!checked.email) return checked;
+    const first = firstRowOf.get(checked.email);
+    if (first !== undefined) return { row: checked.row, email: checked.email, refusal: { code: "duplicate_in_file", params: { first } } };
+    firstRowOf.set(checked.email, checked.row);
+    return checked;
+  });
+  return { headerRow: header.row, rows };
+}
+
+/** What a judge may change of his own profile (PATCH /api/v1/me): only the units he must avoid. */
+export interface OwnProfileBody {
+  avoidUnits: string[];
+}
+
+export const parseOwnProfileBody = compile<OwnProfileBody>({
+  type: "object",
+  additionalProperties: false,
+  required: ["avoidUnits"],
+  properties: { avoidUnits: { type: "array", maxItems: LIMITS.avoidUnits, items: { type: "string", minLength: 1, maxLength: LIMITS.avoidUnit } } },
+});
+
+/** A list from the API or a form, cleaned as a roster cell's would be: trimmed, no empty or repeated items. */
+export function cleanList(items: readonly string[]): string[] {
+  return [...new Set(items.map(cleanCell).filter(Boolean))];
+}
