@@ -163,6 +163,34 @@ export async function listEntries(db: Knex, filter: EntryFilter): Promise<EntryR
   return (await query).map(entryFromRow);
 }
 
+/** What computing results needs of an entry: a lean row, read by the hundred thousand. */
+export interface EntrySummary {
+  id: string;
+  code: string;
+  title: string;
+  /** Null also when not asked for. */
+  talkSeconds: number | null;
+}
+
+/**
+ * A contest's submitted entries as summaries, in seq order (the unique index on (contest_id, seq)
+ * serves the filter and the order): only those recommended, or not failing the safety check,
+ * when asked; the talk time only when asked.
+ */
+export async function listSubmittedSummaries(db: Knex, contestId: string, options: { recommendedOnly: boolean; safeOnly: boolean; talkSeconds: boolean }): Promise<EntrySummary[]> {
+  const query = db("entries").where({ contest_id: contestId, status: "submitted" }).orderBy("seq").select(options.talkSeconds ? ["id", "code", "title", "talk_seconds"] : ["id", "code", "title"]);
+  if (options.recommendedOnly) query.whereNotNull("recommended_at");
+  if (options.safeOnly) query.where("safety_failed", false);
+  const rows: Record<string, unknown>[] = await query;
+  const entries = new Array<EntrySummary>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const seconds = row.talk_seconds;
+    entries[i] = { id: String(row.id), code: String(row.code), title: String(row.title), talkSeconds: seconds === null || seconds === undefined ? null : Number(seconds) };
+  }
+  return entries;
+}
+
 export async function listOwnEntries(db: Knex, ownerId: string): Promise<(EntryRow & { contestTitle: string })[]> {
   const rows = await db("entries").join("contests", "contests.id", "entries.contest_id").where("entries.owner_id", ownerId).orderBy("entries.created_at", "desc").select("entries.*", "contests.title as contest_title");
   return rows.map((row: Record<string, unknown>) => ({ ...entryFromRow(row), contestTitle: String(row.contest_title) }));

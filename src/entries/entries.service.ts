@@ -14,7 +14,7 @@ import { CONTENT_TYPES, detectContentType, VIDEO_TYPES } from "../media/content-
 import { checkFile, reviewEntry, type FileFacts, type RuleCheck } from "../media/format-review.js";
 import { probeVideo } from "../media/probe.js";
 import * as q from "./entries.queries.js";
-import type { EntryFileRow, EntryRow } from "./entries.queries.js";
+import type { EntryFileRow, EntryRow, EntrySummary } from "./entries.queries.js";
 import { fieldsFromMultipart, parseEntryChanges, parseEntryFields, type EntryChanges, type EntryListQuery } from "./entries.schemas.js";
 
 /** Entry codes by kind, as printed on certificates: SP-2026-0007. */
@@ -525,6 +525,19 @@ export async function rankableEntries(ctx: AppContext, contest: Contest): Promis
 export async function judgeableEntries(ctx: AppContext, contest: Contest): Promise<EntryRow[]> {
   const entries = await q.listEntries(ctx.db, { contestId: contest.id, status: "submitted" });
   return contest.rules.requiresRecommendation ? entries.filter((e) => e.recommendedAt !== null) : entries;
+}
+
+/**
+ * rankableEntries as lean summaries (id, code, title; the talk time when asked): what computing
+ * results reads, by the hundred thousand.
+ */
+export async function rankableEntrySummaries(ctx: AppContext, contest: Contest, options: { talkSeconds: boolean }): Promise<EntrySummary[]> {
+  return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: contest.rules.requiresRecommendation, safeOnly: contest.rules.safetyGate, talkSeconds: options.talkSeconds });
+}
+
+/** The submitted entries not failing the safety gate, recommended or not (a later round's candidates), as lean summaries. */
+export async function submittedSafeEntrySummaries(ctx: AppContext, contest: Contest, options: { talkSeconds: boolean }): Promise<EntrySummary[]> {
+  return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: false, safeOnly: contest.rules.safetyGate, talkSeconds: options.talkSeconds });
 }
 
 export interface FileToSend {

@@ -5,8 +5,8 @@ import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import type { Rubric } from "../contests/rubric.js";
-import { judgeableEntries } from "../entries/entries.service.js";
-import { listEntries as listEntryRows, type EntryRow } from "../entries/entries.queries.js";
+import { judgeableEntries, rankableEntrySummaries, submittedSafeEntrySummaries } from "../entries/entries.service.js";
+import { listEntries as listEntryRows, type EntryRow, type EntrySummary } from "../entries/entries.queries.js";
 import { ConflictError, ForbiddenError, NotFoundError, StageError, ValidationError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { assignJudges } from "./assign.js";
@@ -414,16 +414,26 @@ export async function progress(ctx: AppContext, user: SessionUser, contestId: st
   };
 }
 
-/** The submitted sheets of a round, for computing its results. */
+/** The submitted sheets of a round, for computing its results, in (entry, judge) order. */
 export async function submittedSheets(ctx: AppContext, roundId: string): Promise<{ entryId: string; judgeId: string; total: number; scores: Record<string, number> }[]> {
-  return (await q.assignmentsOfRound(ctx.db, roundId))
-    .filter((a) => a.status === "submitted" && a.total !== null)
-    .map((a) => ({ entryId: a.entryId, judgeId: a.judgeId, total: a.total!, scores: a.scores ?? {} }));
+  return q.submittedSheetsOfRound(ctx.db, roundId);
 }
 
 /** The entries a round ranks (its finalists after round 1). */
 export async function roundEntries(ctx: AppContext, contest: Contest, round: RoundRow): Promise<EntryRow[]> {
   return entriesOfRound(ctx, contest, round);
+}
+
+/**
+ * The entries of the round that may be ranked (roundEntries less those failing the safety gate),
+ * as lean summaries in the same order, with the talk time where the contest has time rules: what
+ * computing the round's results reads.
+ */
+export async function rankableRoundEntries(ctx: AppContext, contest: Contest, round: RoundRow): Promise<EntrySummary[]> {
+  const options = { talkSeconds: contest.rules.timeRules != null };
+  if (round.number === 1) return rankableEntrySummaries(ctx, contest, options);
+  const ids = new Set(await q.roundEntryIds(ctx.db, round.id));
+  return (await submittedSafeEntrySummaries(ctx, contest, options)).filter((e) => ids.has(e.id));
 }
 
 /**

@@ -2,9 +2,9 @@
  * The whole results pipeline of DESIGN §3 for one round, pure: submitted sheets → aggregate →
  * talk-time deduction → rank (with the criterion tie chain) → prizes. No I/O.
  */
-import { aggregateRound, criterionTallies, type AggregationMethod, type DroppedSheet, type Sheet } from "./aggregate.js";
-import { awardPrizes, prizeCounts, type Prize, type PrizeCounts, type PrizeRule } from "./prizes.js";
-import { rankEntries } from "./rank.js";
+import { aggregateWithTallies, tallyMap, type AggregationMethod, type DroppedSheet, type Sheet, type SheetGroups } from "./aggregate.js";
+import { prizeCounts, prizeForRank, type Prize, type PrizeCounts, type PrizeRule } from "./prizes.js";
+import { rankPositions, rankTable, type RankPositions } from "./rank.js";
 import { applyTimeDeduction, type TimeDeduction, type TimeRules } from "./time-rules.js";
 
 export interface ComputeEntry {
@@ -54,45 +54,107 @@ export interface ComputeOutput {
 }
 
 export function computeResults(input: ComputeInput): ComputeOutput {
-  const eligible = new Map(input.entries.map((e) => [e.id, e]));
-  const sheets = input.sheets.filter((s) => eligible.has(s.entryId));
-  const aggregates = aggregateRound(sheets, input.aggregation);
-  const tallies = criterionTallies(sheets, input.criteria.map((c) => c.key));
-  const scored = [...aggregates.values()].map((agg) => {
-    const entry = eligible.get(agg.entryId)!;
+  const entries = input.entries;
+  const position = new Map<string, number>();
+  for (let i = 0; i < entries.length; i++) position.set(entries[i]!.id, i);
+  // The sheets of eligible entries, grouped by entry in order of first appearance (the order of
+  // aggregateRound's map). Sheets mostly come grouped by entry: one lookup per run.
+  const groupOfEntry = new Int32Array(entries.length).fill(-1);
+  const appearance: number[] = [];
+  const groups: SheetGroups = { entryIds: [], groupOf: new Int32Array(input.sheets.length) };
+  let sheets: Sheet[] | null = null; // a copy only once some sheet is left out
+  let count = 0;
+  let lastId: string | undefined;
+  let group = -1;
+  for (let s = 0; s < input.sheets.length; s++) {
+    const sheet = input.sheets[s]!;
+    if (lastId === undefined || sheet.entryId !== lastId) {
+      lastId = sheet.entryId;
+      const p = position.get(lastId);
+      if (p === undefined) group = -1;
+      else {
+        if (groupOfEntry[p] === -1) {
+          groupOfEntry[p] = appearance.length;
+          appearance.push(p);
+          groups.entryIds.push(lastId);
+        }
+        group = groupOfEntry[p]!;
+      }
+    }
+    if (group < 0) {
+      sheets ??= input.sheets.slice(0, s);
+      continue;
+    }
+    if (sheets !== null) sheets.push(sheet);
+    groups.groupOf[count++] = group;
+  }
+  const eligibleSheets: readonly Sheet[] = sheets ?? input.sheets;
+  if (count < groups.groupOf.length) groups.groupOf = groups.groupOf.slice(0, count);
+  const { aggregates, tallies } = aggregateWithTallies(eligibleSheets, input.aggregation, input.criteria.map((c) => c.key), groups);
+  const scored = aggregates.map((agg, k) => {
+    // The aggregates follow the order of first appearance; look up only if that ever fails.
+    const p = appearance[k];
+    const entry = p !== undefined && entries[p]!.id === agg.entryId ? entries[p]! : entries[position.get(agg.entryId)!]!;
     const seconds = input.timeRules && entry.talkSeconds != null ? entry.talkSeconds : null;
     // Time rules apply to the final score after aggregation (DESIGN §3).
     const timed = seconds !== null ? applyTimeDeduction(agg.rawScore, seconds, input.timeRules!) : null;
     return { agg, entry, score: timed ? timed.score : agg.score, timeDeduction: timed ? { ...timed.deduction, seconds: seconds! } : null };
   });
-  const ranked = rankEntries(scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: tallies.get(s.entry.id)! })));
-  const prizes = awardPrizes(ranked, input.prizes);
-  const byId = new Map(scored.map((s) => [s.entry.id, s]));
-  const results = ranked.map((r): ResultRow => {
-    const s = byId.get(r.entryId)!;
-    const criterion = r.tieBrokenBy === null ? null : input.criteria[r.tieBrokenBy]!;
-    return {
-      entryId: r.entryId,
-      code: s.entry.code,
-      title: s.entry.title,
-      score: s.score,
-      rank: r.rank,
-      prize: prizes.get(r.entryId) ?? null,
-      judges: s.agg.judges,
-      detail: {
-        method: s.agg.method,
-        totals: s.agg.kept,
-        dropped: s.agg.dropped,
-        aggregate: s.agg.score,
-        timeDeduction: s.timeDeduction,
-        tieBrokenBy: criterion ? { key: criterion.key, label: criterion.label } : null,
-        tiedWith: r.tiedWith.map((id) => byId.get(id)!.entry.code),
-      },
-    };
-  });
-  return {
-    results,
-    counts: prizeCounts(input.prizes, ranked.length),
-    unranked: input.entries.filter((e) => !aggregates.has(e.id)).map((e) => ({ entryId: e.id, code: e.code, title: e.title })),
-  };
+  // The tallies follow the order of first appearance too; as a table, their rows line up with `scored`.
+  let ranked: RankPositions | null = null;
+  if (!(tallies instanceof Map) && tallies.entryIds.length === scored.length && scored.every((s, k) => tallies.entryIds[k] === s.agg.entryId)) {
+    ranked = rankTable(
+      scored.map((s) => s.entry.id),
+      scored.map((s) => s.score),
+      tallies.keys.length,
+      tallies.sums,
+      tallies.counts,
+    );
+  }
+  if (ranked === null) {
+    const map = tallies instanceof Map ? tallies : tallyMap(tallies);
+    ranked = rankPositions(scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: map.get(s.entry.id)! })));
+  }
+  const counts = prizeCounts(input.prizes, ranked.order.length);
+  const results = new Array<ResultRow>(ranked.order.length);
+  // Entries of equal rank are adjacent: tiedWith is the codes of the others of the run.
+  for (let start = 0; start < ranked.order.length; ) {
+    let end = start + 1;
+    while (end < ranked.order.length && ranked.rank[end] === ranked.rank[start]) end++;
+    for (let i = start; i < end; i++) {
+      const s = scored[ranked.order[i]!]!;
+      const tiedWith: string[] = [];
+      for (let j = start; j < end; j++) if (j !== i) tiedWith.push(scored[ranked.order[j]!]!.entry.code);
+      const tieBrokenBy = ranked.tieBrokenBy[i]!;
+      const criterion = tieBrokenBy === null ? null : input.criteria[tieBrokenBy]!;
+      results[i] = {
+        entryId: s.entry.id,
+        code: s.entry.code,
+        title: s.entry.title,
+        score: s.score,
+        rank: ranked.rank[i]!,
+        prize: prizeForRank(ranked.rank[i]!, counts),
+        judges: s.agg.judges,
+        detail: {
+          method: s.agg.method,
+          totals: s.agg.kept,
+          dropped: s.agg.dropped,
+          aggregate: s.agg.score,
+          timeDeduction: s.timeDeduction,
+          tieBrokenBy: criterion ? { key: criterion.key, label: criterion.label } : null,
+          tiedWith,
+        },
+      };
+    }
+    start = end;
+  }
+  const unranked: ComputeOutput["unranked"] = [];
+  // Entries without sheets. (With an id listed twice, only the last of them is marked: compare ids then.)
+  const distinct = position.size === entries.length;
+  const withSheets = distinct ? null : new Set(aggregates.map((a) => a.entryId));
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (withSheets === null ? groupOfEntry[i] === -1 : !withSheets.has(e.id)) unranked.push({ entryId: e.id, code: e.code, title: e.title });
+  }
+  return { results, counts, unranked };
 }

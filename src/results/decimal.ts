@@ -163,5 +163,80 @@ export function roundFloatHalfUp(x: number, places = 2, snapPlaces = 9): number 
   if (!Number.isInteger(snapPlaces) || snapPlaces <= places || snapPlaces > 20) {
     throw new RangeError(`snapPlaces must be an integer in ${places + 1}..20, got ${snapPlaces}`);
   }
-  return roundFraction(fromDecimalString(x.toFixed(snapPlaces)), places);
+  const text = x.toFixed(snapPlaces);
+  // Fast path: the snapped digits form an integer below 10^15, so the same rounding runs in safe integers.
+  if (snapPlaces <= 15 && Math.abs(x) < 10 ** (15 - snapPlaces)) {
+    const negative = text.charCodeAt(0) === 45; // "-"
+    const point = text.indexOf(".");
+    const digits = Number(text.slice(negative ? 1 : 0, point) + text.slice(point + 1));
+    const step = 10 ** (snapPlaces - places);
+    const q = floorDiv(digits + step / 2, step);
+    return q === 0 ? 0 : (negative ? -q : q) / 10 ** places;
+  }
+  return roundFraction(fromDecimalString(text), places);
+}
+
+/*
+ * Scaled integers: the fast paths of the results pipeline.
+ *
+ * A score read at SCORE_INPUT_PLACES decimals is an integer number of millionths. Sums, trimmed
+ * means, comparisons of criterion means and half-up rounding of such values need only integer
+ * arithmetic, which a float does exactly while every intermediate stays within ±(2^53 − 1). The
+ * helpers below answer null whenever they cannot vouch for that; callers then take the exact
+ * BigInt fractions above, which stay the reference (test/unit/results/fast-paths.test.ts checks
+ * both agree).
+ */
+
+/** 10^SCORE_INPUT_PLACES: readScore(x) is exactly scaledScore(x) / SCORE_SCALE. */
+export const SCORE_SCALE = 10 ** SCORE_INPUT_PLACES;
+
+/** Largest |x| that scaledScore handles without the exact path (|x| × 10^6 stays below 2^40). */
+const SCALED_LIMIT = 1e6;
+
+/**
+ * readScore(x) × 10^6 as a safe integer, or null when the quick float test cannot vouch for it
+ * (not a number, not finite, |x| > 10^6, or x × 10^6 within 0.001 of a half). Soundness: the decimal
+ * d that x prints as is within half an ulp of x, so |d × 10^6 − fl(x × 10^6)| < 4e-4 for |x| ≤ 10^6;
+ * away from a half, rounding fl(x × 10^6) to the nearest integer is rounding d × 10^6 half up.
+ */
+export function scaledScore(x: number): number | null {
+  if (typeof x !== "number" || !(x <= SCALED_LIMIT && x >= -SCALED_LIMIT)) return null;
+  const s = x * SCORE_SCALE;
+  const r = Math.round(s);
+  const off = s - r;
+  if (!(off < 0.499 && off > -0.499)) return null;
+  return r === 0 ? 0 : r; // never −0
+}
+
+/** floor(a / b) for safe integers a ≥ 0, b > 0 with a + b ≤ 2^53 − 1, exactly. */
+function floorDiv(a: number, b: number): number {
+  let q = Math.floor(a / b);
+  const r = a - q * b;
+  if (r < 0) q -= 1;
+  else if (r >= b) q += 1;
+  return q;
+}
+
+/**
+ * num / den (safe integers, den > 0) rounded half up (away from zero) to `places` decimals (0..15),
+ * exactly as roundFraction(fraction(num, den), places); null when an intermediate would pass 2^53.
+ */
+export function roundRatio(num: number, den: number, places = 2): number | null {
+  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den) || den <= 0 || !Number.isInteger(places) || places < 0 || places > 15) return null;
+  const scale = 10 ** places;
+  const magnitude = Math.abs(num);
+  // floor(|num| × scale / den + 1/2) = floor((2 |num| scale + den) / 2 den); with |num| × scale and
+  // den at most 2^50 and 2^49, every intermediate stays below 2^53.
+  if (magnitude * scale > 2 ** 50 || den > 2 ** 49) return null;
+  const q = floorDiv(2 * magnitude * scale + den, 2 * den);
+  if (q === 0) return 0;
+  return (num < 0 ? -q : q) / scale;
+}
+
+/** −1, 0 or 1 as a/b is less than, equal to or greater than c/d (safe integers, b, d > 0); null when a cross product could pass 2^53. */
+export function compareRatios(a: number, b: number, c: number, d: number): -1 | 0 | 1 | null {
+  if (Math.abs(a) > Number.MAX_SAFE_INTEGER / d || Math.abs(c) > Number.MAX_SAFE_INTEGER / b) return null;
+  const x = a * d;
+  const y = c * b;
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import { getContest, moveStage, updateContest, type Contest } from "../contests/
 import type { Stage } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
 import { listEntries as entryRows, type EntryRow } from "../entries/entries.queries.js";
-import { currentRound, roundEntries, settingsOf, submittedSheets, openFinalRound, type RoundSettings } from "../judging/judging.service.js";
+import { currentRound, rankableRoundEntries, roundEntries, settingsOf, submittedSheets, openFinalRound, type RoundSettings } from "../judging/judging.service.js";
 import { ConflictError, ForbiddenError, StageError, ValidationError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
 import { newId } from "../lib/ids.js";
@@ -15,6 +15,7 @@ import { canonicalJson, sha256Hex } from "./canonical.js";
 import { explainResult } from "./explain.js";
 import { computeResults, type ComputeOutput, type ResultRow } from "./compute.js";
 import * as q from "./results.queries.js";
+import { decodeResultRows, encodeResultRows } from "./stored.js";
 
 /** Stages in which organizers may compute results: a preview while judging, the real thing in review. */
 const COMPUTE_STAGES: readonly Stage[] = ["judging", "review"];
@@ -37,19 +38,27 @@ export interface ContestResults {
   unranked: ComputeOutput["unranked"];
 }
 
-function rankable(contest: Contest, entries: EntryRow[]): EntryRow[] {
-  return entries.filter((e) => e.status === "submitted" && !(contest.rules.safetyGate && e.safetyFailed));
+/** A computation as stored: its rows as columns (stored.ts), a fraction of the bytes of one object each. */
+function storedForm(results: ContestResults): unknown {
+  return { ...results, results: encodeResultRows(results.results) };
+}
+
+/** The latest stored computation, exactly as it was computed. */
+async function loadComputed(db: Knex, contestId: string): Promise<ContestResults | null> {
+  const found = await q.findComputed<ContestResults>(db, contestId);
+  return found ? { ...found.data, results: decodeResultRows(found.data.results) } : null;
 }
 
 /** Results of the contest's current round from its submitted sheets (pure pipeline: src/results/compute.ts). */
 async function resultsOfRound(ctx: AppContext, contest: Contest, settings: RoundSettings): Promise<ContestResults> {
-  const entries = rankable(contest, await roundEntries(ctx, contest, settings.round));
+  // Submitted, recommended where required, in the round, not failing the safety gate (DESIGN §3).
+  const entries = await rankableRoundEntries(ctx, contest, settings.round);
   const output = computeResults({
     criteria: settings.rubric.criteria,
     aggregation: settings.aggregation,
     prizes: contest.prizes,
     timeRules: contest.rules.timeRules,
-    entries: entries.map((e) => ({ id: e.id, code: e.code, title: e.title, talkSeconds: e.talkSeconds })),
+    entries, // already { id, code, title, talkSeconds }
     sheets: await submittedSheets(ctx, settings.round.id),
   });
   return {
@@ -74,7 +83,7 @@ async function computeAndStore(ctx: AppContext, trx: Knex, contest: Contest): Pr
   const inTransaction: AppContext = { ...ctx, db: trx };
   const round = await currentRound(inTransaction, trx, contest);
   const results = await resultsOfRound(inTransaction, contest, settingsOf(contest, round));
-  await q.saveComputed(trx, contest.id, round.id, results.computedAt, results);
+  await q.saveComputed(trx, contest.id, round.id, results.computedAt, storedForm(results));
   return results;
 }
 
@@ -147,8 +156,8 @@ export async function moveContestStage(ctx: AppContext, user: SessionUser, conte
     }
     if (to === "final") {
       if ((await q.countOpenObjections(trx, contest.id)) > 0) throw new ConflictError("objections_open", "errors.objectionsOpen");
-      const computed = await q.findComputed<ContestResults>(trx, contest.id);
-      await writeSnapshot(ctx, trx, contest, computed!.data, "final", contest.noticeEndsAt);
+      const computed = await loadComputed(trx, contest.id);
+      await writeSnapshot(ctx, trx, contest, computed!, "final", contest.noticeEndsAt);
     }
   });
 }
@@ -199,7 +208,7 @@ export async function publishedResults(ctx: AppContext, user: SessionUser | null
   }
   if (user?.role !== "organizer") throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
   // Organizers always see results: the stored computation, or (before any) the sheets as they stand.
-  const data = (await q.findComputed<ContestResults>(ctx.db, contest.id))?.data ?? (await resultsOfRound(ctx, contest, settingsOf(contest, await currentRound(ctx, ctx.db, contest))));
+  const data = (await loadComputed(ctx.db, contest.id)) ?? (await resultsOfRound(ctx, contest, settingsOf(contest, await currentRound(ctx, ctx.db, contest))));
   return { ...data, results: data.results.map((r) => resultJson(r, locale)), snapshotHash: snapshots.at(-1)?.sha256 ?? null, snapshots: list };
 }
 

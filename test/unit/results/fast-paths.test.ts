@@ -1,0 +1,419 @@
+/**
+ * The fast paths of the results pipeline (scaled integers, flat grouping, ranking by table, the
+ * stored columns) against the exact implementation they replace: same values to the last bit,
+ * same key order, same errors.
+ */
+import { expect } from "chai";
+import fc from "fast-check";
+import {
+  aggregateRound,
+  aggregateRoundExact,
+  aggregateWithTallies,
+  criterionTallies,
+  criterionTalliesExact,
+  tallyMap,
+  type AggregationMethod,
+  type Sheet,
+} from "../../../src/results/aggregate.js";
+import { computeResults, type ComputeInput, type ComputeOutput, type ResultRow } from "../../../src/results/compute.js";
+import {
+  compare,
+  compareRatios,
+  fraction,
+  fromDecimalString,
+  readScore,
+  roundFloatHalfUp,
+  roundFraction,
+  roundRatio,
+  scaledScore,
+  SCORE_SCALE,
+} from "../../../src/results/decimal.js";
+import { awardPrizes, prizeCounts, type PrizeRule } from "../../../src/results/prizes.js";
+import { rankEntries, rankEntriesExact, rankPositions, rankTable, type RankInput } from "../../../src/results/rank.js";
+import { decodeResultRows, encodeResultRows } from "../../../src/results/stored.js";
+import { applyTimeDeduction, type TimeRules } from "../../../src/results/time-rules.js";
+
+/** What a call gives: its value, or its error's class and message. */
+function outcome<T>(f: () => T): { value: T } | { error: string } {
+  try {
+    return { value: f() };
+  } catch (err) {
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+/** Deep equality that also tells +0 from −0 and checks key order (through JSON). */
+function expectSame(actual: unknown, expected: unknown): void {
+  expect(actual).to.deep.equal(expected);
+  expect(JSON.stringify(actual, mapsAsArrays)).to.equal(JSON.stringify(expected, mapsAsArrays));
+}
+
+function mapsAsArrays(_key: string, value: unknown): unknown {
+  return value instanceof Map ? [...value] : value;
+}
+
+const MILLION = BigInt(SCORE_SCALE);
+
+/** Scores as judges give them (steps 1, 0.5, 0.1, 0.01), with float noise, halves, and the odd value the fast path must refuse. */
+const scoreArb: fc.Arbitrary<number> = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 100 }) },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 1000 }).map((t) => t / 10) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 200 }).map((h) => h / 2) },
+  { weight: 2, arbitrary: fc.integer({ min: -5000, max: 10_000 }).map((c) => c / 100) },
+  // Totals summed in floating point upstream: 38.7 + 27.9 + 17.3 + 8.3 = 92.19999999999999.
+  { weight: 2, arbitrary: fc.array(fc.integer({ min: 0, max: 400 }).map((t) => t / 10), { minLength: 2, maxLength: 5 }).map((xs) => xs.reduce((a, b) => a + b, 0)) },
+  // Refused by the fast path: noise at the 7th decimal near a half, and huge values.
+  { weight: 1, arbitrary: fc.constantFrom(1.0000005, 85.1234565, -2.5000005, 2e6, -3e9, 1e15, 123456.7890125) },
+);
+
+/** A round's sheets over few entries and judges (so groups, ties and judges with several sheets are common). */
+function roundArb(options: { duplicates?: boolean; bad?: boolean; keys?: readonly string[] } = {}): fc.Arbitrary<Sheet[]> {
+  const keys = options.keys ?? ["a", "b", "c"];
+  const sheet = fc.record({
+    entry: fc.integer({ min: 0, max: 7 }),
+    judge: fc.integer({ min: 0, max: 9 }),
+    total: options.bad ? fc.oneof({ weight: 20, arbitrary: scoreArb }, { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY) }) : scoreArb,
+    // Mostly every key; sometimes one missing, sometimes one the rubric lacks.
+    scores: fc.record(Object.fromEntries([...keys, "extra"].map((k) => [k, scoreArb])), { requiredKeys: keys.slice(0, 1) }),
+  });
+  const list = options.duplicates
+    ? fc.array(sheet, { maxLength: 40 })
+    : fc.uniqueArray(sheet, { selector: (s) => `${s.entry}/${s.judge}`, maxLength: 40 });
+  return list.map((xs) => xs.map((s) => ({ entryId: `e${s.entry}`, judgeId: `j${s.judge}`, total: s.total, scores: s.scores as Record<string, number> })));
+}
+
+const methodArb = fc.constantFrom<AggregationMethod>("trimmed", "mean", "zscore");
+
+/** The pipeline as it was before the fast paths (reference implementations throughout). */
+function referenceCompute(input: ComputeInput): ComputeOutput {
+  const eligible = new Map(input.entries.map((e) => [e.id, e]));
+  const sheets = input.sheets.filter((s) => eligible.has(s.entryId));
+  const aggregates = aggregateRoundExact(sheets, input.aggregation);
+  const tallies = criterionTalliesExact(sheets, input.criteria.map((c) => c.key));
+  const scored = [...aggregates.values()].map((agg) => {
+    const entry = eligible.get(agg.entryId)!;
+    const seconds = input.timeRules && entry.talkSeconds != null ? entry.talkSeconds : null;
+    const timed = seconds !== null ? applyTimeDeduction(agg.rawScore, seconds, input.timeRules!) : null;
+    return { agg, entry, score: timed ? timed.score : agg.score, timeDeduction: timed ? { ...timed.deduction, seconds: seconds! } : null };
+  });
+  const ranked = rankEntriesExact(scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: tallies.get(s.entry.id)! })));
+  const prizes = awardPrizes(ranked, input.prizes);
+  const byId = new Map(scored.map((s) => [s.entry.id, s]));
+  const results = ranked.map((r): ResultRow => {
+    const s = byId.get(r.entryId)!;
+    const criterion = r.tieBrokenBy === null ? null : input.criteria[r.tieBrokenBy]!;
+    return {
+      entryId: r.entryId,
+      code: s.entry.code,
+      title: s.entry.title,
+      score: s.score,
+      rank: r.rank,
+      prize: prizes.get(r.entryId) ?? null,
+      judges: s.agg.judges,
+      detail: {
+        method: s.agg.method,
+        totals: s.agg.kept,
+        dropped: s.agg.dropped,
+        aggregate: s.agg.score,
+        timeDeduction: s.timeDeduction,
+        tieBrokenBy: criterion ? { key: criterion.key, label: criterion.label } : null,
+        tiedWith: r.tiedWith.map((id) => byId.get(id)!.entry.code),
+      },
+    };
+  });
+  return {
+    results,
+    counts: prizeCounts(input.prizes, ranked.length),
+    unranked: input.entries.filter((e) => !aggregates.has(e.id)).map((e) => ({ entryId: e.id, code: e.code, title: e.title })),
+  };
+}
+
+describe("results fast paths agree with the exact implementation", () => {
+  describe("decimal.ts", () => {
+    const anyNumber = fc.oneof(scoreArb, fc.double({ min: -2e6, max: 2e6, noNaN: true }), fc.double());
+
+    it("scaledScore is readScore in millionths, or null", () => {
+      fc.assert(
+        fc.property(anyNumber, (x) => {
+          const scaled = scaledScore(x);
+          if (scaled === null) return;
+          expect(Number.isSafeInteger(scaled)).to.equal(true);
+          expect(compare(fraction(BigInt(scaled), MILLION), readScore(x))).to.equal(0);
+        }),
+        { numRuns: 5000 },
+      );
+    });
+
+    it("scaledScore handles whole, tenth, hundredth and noisy scores up to 10^6", () => {
+      fc.assert(
+        fc.property(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.constantFrom(1, 10, 100, 1000), (n, d) => {
+          expect(scaledScore(n / d)).to.not.equal(null);
+          expect(scaledScore((n % 1000) / d)).to.not.equal(null);
+        }),
+      );
+      expect(scaledScore(38.7 + 27.9 + 17.3 + 8.3)).to.equal(92_200_000);
+      expect(Object.is(scaledScore(-0), 0)).to.equal(true);
+    });
+
+    it("roundRatio is roundFraction of the same ratio, or null", () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.maxSafeInteger(), fc.integer().map((i) => i * 1e6)),
+          fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 2 ** 40 }).map((k) => k * 1e6)),
+          fc.integer({ min: 0, max: 15 }),
+          (num, den, places) => {
+            if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) return;
+            const fast = roundRatio(num, den, places);
+            if (fast === null) return;
+            expect(Object.is(fast, roundFraction(fraction(BigInt(num), BigInt(den)), places))).to.equal(true);
+          },
+        ),
+        { numRuns: 5000 },
+      );
+    });
+
+    it("compareRatios is compare of the same fractions, or null", () => {
+      const int = fc.oneof(fc.integer({ min: -1e12, max: 1e12 }), fc.maxSafeInteger(), fc.constant(Number.MIN_SAFE_INTEGER));
+      const den = fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 2 ** 31 }));
+      fc.assert(
+        fc.property(int, den, int, den, (a, b, c, d) => {
+          const fast = compareRatios(a, b, c, d);
+          if (fast === null) return;
+          expect(fast).to.equal(compare(fraction(BigInt(a), BigInt(b)), fraction(BigInt(c), BigInt(d))));
+        }),
+        { numRuns: 5000 },
+      );
+    });
+
+    it("roundFloatHalfUp's integer path rounds as the decimal snapped at snapPlaces", () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.double({ min: -1e7, max: 1e7, noNaN: true }), scoreArb, fc.integer({ min: -1e9, max: 1e9 }).map((k) => k / 200 + 1e-10)),
+          fc.integer({ min: 0, max: 8 }),
+          fc.integer({ min: 1, max: 12 }),
+          (x, places, extra) => {
+            const snap = Math.min(20, places + extra);
+            const exact = roundFraction(fromDecimalString(x.toFixed(snap)), places);
+            expect(Object.is(roundFloatHalfUp(x, places, snap), exact)).to.equal(true);
+          },
+        ),
+        { numRuns: 5000 },
+      );
+    });
+  });
+
+  describe("aggregate.ts", () => {
+    it("aggregateRound equals aggregateRoundExact (values, order, errors) for every method", () => {
+      fc.assert(
+        fc.property(roundArb({ duplicates: true, bad: true }), methodArb, (sheets, method) => {
+          expectSame(outcome(() => aggregateRound(sheets, method)), outcome(() => aggregateRoundExact(sheets, method)));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
+    it("agrees on rounds of many sheets per judge (z-scores) and on entries with many judges", () => {
+      const big = fc.uniqueArray(
+        fc.record({ entry: fc.integer({ min: 0, max: 30 }), judge: fc.integer({ min: 0, max: 25 }), total: scoreArb }),
+        { selector: (s) => `${s.entry}/${s.judge}`, minLength: 20, maxLength: 300 },
+      );
+      fc.assert(
+        fc.property(big, methodArb, (gen, method) => {
+          const sheets = gen.map((s) => ({ entryId: `e${s.entry}`, judgeId: `j${s.judge}`, total: s.total, scores: {} }));
+          expectSame(outcome(() => aggregateRound(sheets, method)), outcome(() => aggregateRoundExact(sheets, method)));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("criterionTallies equals criterionTalliesExact", () => {
+      fc.assert(
+        fc.property(roundArb({ duplicates: true }), fc.constantFrom(["a", "b", "c"], ["c", "a"], [], ["a", "zz"]), (sheets, keys) => {
+          expectSame(outcome(() => criterionTallies(sheets, keys)), outcome(() => criterionTalliesExact(sheets, keys)));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
+    it("throws what the reference throws for malformed sheets, whatever their order", () => {
+      const ok = (entryId: string, judgeId: string): Sheet => ({ entryId, judgeId, total: 80, scores: { a: 40, b: 40 } });
+      const malformed = [
+        { entryId: "e2", judgeId: "j1", total: 80, scores: null as unknown as Record<string, number> },
+        { entryId: "e2", judgeId: "j2", total: 80, scores: { a: Number.NaN } },
+        { entryId: "e2", judgeId: "j3", total: Number.NaN, scores: {} },
+        null as unknown as Sheet,
+      ];
+      fc.assert(
+        fc.property(fc.shuffledSubarray([ok("e1", "j1"), ok("e1", "j2"), ok("e3", "j1"), ...malformed], { minLength: 1 }), methodArb, (sheets, method) => {
+          expectSame(outcome(() => aggregateRound(sheets, method)), outcome(() => aggregateRoundExact(sheets, method)));
+          expectSame(outcome(() => criterionTallies(sheets, ["a", "b"])), outcome(() => criterionTalliesExact(sheets, ["a", "b"])));
+          const input: ComputeInput = {
+            criteria: [{ key: "a", label: "a" }],
+            aggregation: method,
+            prizes: { mode: "count", first: 1, second: 1, third: 1 },
+            timeRules: null,
+            entries: ["e1", "e2", "e3"].map((id) => ({ id, code: id, title: id })),
+            sheets,
+          };
+          expectSame(outcome(() => computeResults(input)), outcome(() => referenceCompute(input)));
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it("aggregateWithTallies equals aggregateRound then criterionTallies", () => {
+      fc.assert(
+        fc.property(roundArb({ duplicates: true, bad: true }), methodArb, (sheets, method) => {
+          const keys = ["a", "b", "c"];
+          const got = outcome(() => {
+            const { aggregates, tallies } = aggregateWithTallies(sheets, method, keys);
+            return { aggregates, tallies: tallies instanceof Map ? tallies : tallyMap(tallies) };
+          });
+          const want = outcome(() => ({ aggregates: [...aggregateRoundExact(sheets, method).values()], tallies: criterionTalliesExact(sheets, keys) }));
+          expectSame(got, want);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+  });
+
+  describe("rank.ts", () => {
+    /** Scores in hundredths and criterion sums in tenths, few distinct values: ties on everything are common. */
+    const itemsArb = fc
+      .uniqueArray(
+        fc.record({
+          id: fc.string({ minLength: 1, maxLength: 3 }),
+          score: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 4 }).map((i) => 80 + i * 0.25) }, { weight: 1, arbitrary: fc.constantFrom(Number.NaN, 85.123) }),
+          criteria: fc.array(
+            fc.oneof(
+              { weight: 8, arbitrary: fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 4 })).map(([tenths, count]) => ({ sum: (tenths * count) / 10, count })) },
+              { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 4 })).map(([tenths, count]) => ({ sum: tenths / 10, count })) },
+              { weight: 1, arbitrary: fc.constantFrom({ sum: 0.3, count: 3 }, { sum: 0.1, count: 1 }, { sum: 3e12, count: 2 }, { sum: 1, count: 1.5 }, { sum: 2e6, count: 9e9 }) },
+            ),
+            { minLength: 0, maxLength: 3 },
+          ),
+        }),
+        { selector: (r) => r.id, maxLength: 14 },
+      )
+      .map((rows) => rows.map((r): RankInput => ({ entryId: r.id, score: r.score, criteria: r.criteria })));
+
+    it("rankEntries equals rankEntriesExact (values and errors)", () => {
+      fc.assert(
+        fc.property(itemsArb, (items) => {
+          expectSame(outcome(() => rankEntries(items)), outcome(() => rankEntriesExact(items)));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
+    it("rankTable equals rankPositions of the same sums as floats, where it answers", () => {
+      const tableArb = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 14 })).chain(([width, n]) =>
+        fc.record({
+          width: fc.constant(width),
+          scores: fc.array(fc.integer({ min: 0, max: 3 }).map((i) => 80 + i * 0.5), { minLength: n, maxLength: n }),
+          cells: fc.array(
+            fc.oneof(
+              fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 4 })).map(([m, c]) => [m * 500_000 * c, c] as const),
+              fc.tuple(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 1, max: 5 })),
+              fc.constant([2e12, 3] as const),
+            ),
+            { minLength: n * width, maxLength: n * width },
+          ),
+        }),
+      );
+      fc.assert(
+        fc.property(tableArb, ({ width, scores, cells }) => {
+          const n = scores.length;
+          const ids = scores.map((_, k) => `e${(k * 7) % 11}-${k}`);
+          const sums = Float64Array.from(cells.map(([s, c]) => (c === 0 ? 0 : s)));
+          const counts = Float64Array.from(cells.map(([, c]) => c));
+          const fast = rankTable(ids, scores, width, sums, counts);
+          const items = ids.map((entryId, k) => ({
+            entryId,
+            score: scores[k]!,
+            criteria: Array.from({ length: width }, (_, i) => ({ sum: sums[k * width + i]! / SCORE_SCALE, count: counts[k * width + i]! })),
+          }));
+          if (fast === null) {
+            expect(cells.some(([s, c]) => c !== 0 && Math.abs(s) > 1e12)).to.equal(true);
+            return;
+          }
+          expect(fast.order.length).to.equal(n);
+          expectSame(fast, rankPositions(items));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+  });
+
+  describe("compute.ts", () => {
+    const timeRules: TimeRules = { minSeconds: 180, underPenalty: 2, targetSeconds: 240, graceSeconds: 15, overPenalty: 2, cutoffSeconds: 250 };
+    const inputArb = fc.record({
+      sheets: roundArb({ duplicates: true, bad: true }),
+      // Entries e0…e9 (e8, e9 never have sheets; some listed entries are left out, some listed twice).
+      entries: fc.subarray([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3]),
+      talk: fc.array(fc.option(fc.integer({ min: 150, max: 300 })), { minLength: 11, maxLength: 11 }),
+      timed: fc.boolean(),
+      method: methodArb,
+      prizes: fc.oneof(
+        fc.constant<PrizeRule>({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
+        fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3)).map(([a, b, c]): PrizeRule => ({ mode: "count", first: a, second: b, third: c })),
+        fc.constant({ mode: "ratio", first: 2, second: 0, third: 0 } as PrizeRule),
+      ),
+    });
+
+    it("computeResults equals the reference pipeline (results, counts, unranked, errors)", () => {
+      fc.assert(
+        fc.property(inputArb, (g) => {
+          const input: ComputeInput = {
+            criteria: [{ key: "a", label: "甲" }, { key: "b", label: "乙" }, { key: "c", label: "丙" }],
+            aggregation: g.method,
+            prizes: g.prizes,
+            timeRules: g.timed ? timeRules : null,
+            entries: g.entries.map((i, k) => ({ id: `e${i}`, code: `C-${i}-${k}`, title: `作品 ${i}`, talkSeconds: g.talk[k] ?? null })),
+            sheets: g.sheets,
+          };
+          expectSame(outcome(() => computeResults(input)), outcome(() => referenceCompute(input)));
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it("stored columns give back the computed rows exactly, through JSON", () => {
+      fc.assert(
+        fc.property(inputArb, (g) => {
+          const input: ComputeInput = {
+            criteria: [{ key: "a", label: "甲" }, { key: "b", label: "乙" }],
+            aggregation: g.method,
+            prizes: { mode: "ratio", first: 0.2, second: 0.3, third: 0.3 },
+            timeRules: g.timed ? timeRules : null,
+            entries: [...new Set(g.entries)].map((i) => ({ id: `e${i}`, code: `C-${i}`, title: `作品 ${i}`, talkSeconds: g.talk[i] ?? null })),
+            sheets: g.sheets,
+          };
+          const out = outcome(() => computeResults(input));
+          if (!("value" in out)) return;
+          const rows = out.value.results;
+          const viaJson = JSON.parse(JSON.stringify(encodeResultRows(rows))) as unknown;
+          expect(JSON.stringify(decodeResultRows(viaJson))).to.equal(JSON.stringify(rows));
+          expect(decodeResultRows(viaJson)).to.deep.equal(JSON.parse(JSON.stringify(rows)));
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it("stored columns keep a tiedWith that is not the rest of its rank, and read results stored as plain rows", () => {
+      const row = (code: string, rank: number, tiedWith: string[]): ResultRow => ({
+        entryId: `id-${code}`,
+        code,
+        title: code,
+        score: 80,
+        rank,
+        prize: null,
+        judges: 3,
+        detail: { method: "mean", totals: [80, 80, 80], dropped: null, aggregate: 80, timeDeduction: null, tieBrokenBy: null, tiedWith },
+      });
+      const odd = [row("A", 1, ["B"]), row("B", 1, []), row("C", 3, [])];
+      expect(decodeResultRows(JSON.parse(JSON.stringify(encodeResultRows(odd))))).to.deep.equal(odd);
+      expect(decodeResultRows(JSON.parse(JSON.stringify(odd)))).to.deep.equal(odd);
+    });
+  });
+});
