@@ -186,6 +186,26 @@ const API_ROUTES: ApiRoute[] = [
     check: (res, fx, who) => expect(res.body.user).to.include({ id: fx.actors[who as Role].user.id, role: who }),
   },
   {
+    method: "patch",
+    path: "/api/v1/me",
+    url: () => "/api/v1/me",
+    body: () => ({ avoidUnits: ["矩阵回避单位"] }),
+    // Every signed-in role passes the role check; only a judge has units to avoid, the others get 403.
+    allowed: ["judge"],
+    ok: 200,
+    check: (res) => expect(res.body.user.avoidUnits).to.deep.equal(["矩阵回避单位"]),
+  },
+  {
+    method: "post",
+    path: "/api/v1/users/import",
+    url: () => "/api/v1/users/import",
+    // JSON instead of a file: the organizer passes the role check and is told to send multipart.
+    body: () => ({ file: "x" }),
+    allowed: ORGANIZER,
+    ok: 415,
+    check: (res) => expect(res.body.error.code).to.equal("multipart_required"),
+  },
+  {
     method: "post",
     path: "/api/v1/users",
     url: () => "/api/v1/users",
@@ -472,6 +492,29 @@ const PAGE_ROUTES: PageRoute[] = [
     allowed: ORGANIZER,
     ok: 302,
     check: async (_res, _fx, _who, app) => expect(await app.db("users").where({ name: "表单组织者" }).first()).to.include({ role: "organizer" }),
+  },
+  { method: "get", path: "/admin/users/import", url: () => "/admin/users/import", allowed: ORGANIZER, ok: 200, check: (res) => expect(res.text).to.include('data-testid="roster-form"') },
+  // A urlencoded form without a file: the organizer gets the form back with 415.
+  { method: "post", path: "/admin/users/import", url: () => "/admin/users/import", form: () => ({}), allowed: ORGANIZER, ok: 415, check: (res) => expect(res.text).to.include('data-testid="roster-form"') },
+  { method: "get", path: "/admin/users/:id", url: (fx) => `/admin/users/${fx.victimId}`, allowed: ORGANIZER, ok: 200, check: (res) => expect(res.text).to.include('name="avoidUnits"') },
+  {
+    method: "post",
+    path: "/admin/users/:id",
+    url: (fx) => `/admin/users/${fx.victimId}`,
+    form: () => ({ name: "表单改名的评委", unit: "", city: "", expertise: "", avoidUnits: "" }),
+    allowed: ORGANIZER,
+    ok: 302,
+    check: async (_res, fx, _who, app) => expect((await app.db("users").where({ id: fx.victimId }).first()).name).to.equal("表单改名的评委"),
+  },
+  { method: "get", path: "/me/profile", url: () => "/me/profile", allowed: ["judge"], ok: 200, check: (res) => expect(res.text).to.include('data-testid="avoid-units-form"') },
+  {
+    method: "post",
+    path: "/me/profile",
+    url: () => "/me/profile",
+    form: () => ({ avoidUnits: "表单回避单位" }),
+    allowed: ["judge"],
+    ok: 302,
+    check: async (_res, fx, _who, app) => expect((await app.db("users").where({ id: fx.actors.judge.user.id }).first()).avoid_units).to.include("表单回避单位"),
   },
   {
     method: "post",
