@@ -64,8 +64,10 @@ const STREAM_BUFFER = 1024 * 1024;
 
 const FIELD_LIMITS = { fields: 30, fieldSize: 64 * 1024, fieldNameSize: 100, parts: 60 };
 
-function uploadError(err: unknown): unknown {
+function uploadError(err: unknown, maxBytesByRole: Record<string, number>): unknown {
   if (err instanceof MulterError) {
+    // multer's own size limit (the largest role's) can fire before the engine's check of the same file.
+    if (err.code === "LIMIT_FILE_SIZE" && err.field) return new FileTooLargeError(err.field, maxBytesByRole[err.field] ?? 0);
     if (err.code === "LIMIT_UNEXPECTED_FILE") return new ValidationError("errors.unknownFileField", { field: err.field ?? "" }, { field: err.field }, "unknown_file_field");
     return new ValidationError("errors.uploadLimits", {}, { reason: err.code }, "upload_limits");
   }
@@ -101,7 +103,7 @@ export function receiveUpload(
   const middleware = multer(options).fields(roles.map((name) => ({ name, maxCount: 1 })));
   return new Promise((resolve, reject) => {
     middleware(req, res, (err?: unknown) => {
-      if (err) return reject(uploadError(err));
+      if (err) return reject(uploadError(err, maxBytesByRole));
       const byField = (req.files ?? {}) as Record<string, (Express.Multer.File & { sha256: string })[]>;
       const files = Object.entries(byField).map(([role, [file]]) => ({ role, originalName: file!.originalname, path: file!.path, size: file!.size, sha256: file!.sha256 }));
       resolve({ fields: { ...(req.body as Record<string, unknown>) }, files });

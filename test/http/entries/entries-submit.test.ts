@@ -123,6 +123,18 @@ describe("submitting entries", () => {
       expect(filesUnder(app.ctx.config.uploadDir)).to.deep.equal(uploads);
     });
 
+    it("a video over the contest's largest limit → 413 naming the video, not a generic upload error", async () => {
+      const small = await openContest(app, { rules: { files: { video: { maxBytes: 10_000 } } } });
+      const before = await snapshot(app.db);
+      const uploads = filesUnder(app.ctx.config.uploadDir);
+      const res = await submit(app, small.id, contestant.token, videoSubmission(media));
+      expect(res.status, JSON.stringify(res.body)).to.equal(413);
+      expect(res.body.error.code).to.equal("file_too_large");
+      expect(res.body.error.details).to.include({ role: "video" });
+      expect(await snapshot(app.db)).to.deep.equal(before);
+      expect(filesUnder(app.ctx.config.uploadDir)).to.deep.equal(uploads);
+    });
+
     it("an upload after closing → 409 submissions_closed", async () => {
       const closing = await openContest(app);
       await request(app.server).post(`/api/v1/contests/${closing.id}/stage`).set("Authorization", `Bearer ${admin}`).send({ to: "closed" });
