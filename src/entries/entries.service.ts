@@ -70,6 +70,14 @@ export interface EntryJson {
   duplicates?: string[];
 }
 
+/**
+ * The recommendation form (推荐表) carries the author's name, unit and stamp: judges are never shown
+ * it nor served it, so the anonymity of DESIGN §1 holds for the API as for the pages.
+ */
+const ROLES_HIDDEN_FROM_JUDGES = new Set(["form"]);
+
+const visibleTo = (viewer: Viewer) => (file: EntryFileRow) => viewer !== "judge" || !ROLES_HIDDEN_FROM_JUDGES.has(file.role);
+
 function fileJson(entryId: string, file: EntryFileRow, viewer: Viewer): EntryFileJson {
   const json: EntryFileJson = {
     role: file.role,
@@ -97,7 +105,7 @@ export function entryJson(entry: EntryRow, files: EntryFileRow[], viewer: Viewer
     summary: entry.summary,
     category: entry.category,
     status: entry.status,
-    files: files.map((f) => fileJson(entry.id, f, viewer)),
+    files: files.filter(visibleTo(viewer)).map((f) => fileJson(entry.id, f, viewer)),
   };
   if (viewer === "judge") return base;
   return {
@@ -547,10 +555,10 @@ export interface FileToSend {
   downloadName: string;
 }
 
-/** A stored file for someone allowed to read the entry; judges get a name without the author's. */
+/** A stored file for someone allowed to read the entry; judges get a name without the author's, and never the form. */
 export async function fileToSend(ctx: AppContext, user: SessionUser, entryId: string, role: string): Promise<FileToSend> {
   const { entry, viewer } = await loadEntry(ctx, user, entryId);
-  const file = (await q.filesOfEntries(ctx.db, [entry.id])).find((f) => f.role === role);
+  const file = (await q.filesOfEntries(ctx.db, [entry.id])).filter(visibleTo(viewer)).find((f) => f.role === role);
   if (!file) throw new NotFoundError("errors.fileNotFound");
   const extension = file.contentType === "jpeg" ? "jpg" : file.contentType;
   return {

@@ -10,7 +10,6 @@ import { toErrorBody, type ErrorBody } from "../http/errors.js";
 import { flash } from "../http/flash.js";
 import { formFields, safeNext, text } from "../http/forms.js";
 import { toCsv } from "../lib/csv.js";
-import { NotFoundError } from "../lib/errors.js";
 import { parseAssignmentBody, parseAutoAssignBody, parseDeclarationBody, parsePoolBody, parseSwapBody } from "./judging.schemas.js";
 import * as judging from "./judging.service.js";
 import type { QueueItem } from "./judging.service.js";
@@ -20,11 +19,6 @@ const param = (req: Request, name = "id") => String(req.params[name]);
 /** Videos play in the page; a cover shows as a picture; the rest are documents to download. */
 const VIDEO_TYPES = new Set(["mp4", "mov"]);
 const IMAGE_TYPES = new Set(["jpeg", "png"]);
-/**
- * The recommendation form (推荐表) carries the author's name, unit and stamp: judges are never
- * offered it, so the anonymity of DESIGN §1 holds on the pages.
- */
-const HIDDEN_FROM_JUDGES = new Set(["form"]);
 
 /** Rows of the organizer's entry × judge matrix shown at once. */
 const MATRIX_PAGE = 50;
@@ -172,7 +166,8 @@ export function judgingPages(ctx: AppContext): Router {
     if (!declared) return base;
 
     const fileUrl = (role: string) => `/judge/entries/${entry.id}/files/${role}`;
-    const shown = entry.files.filter((f) => !HIDDEN_FROM_JUDGES.has(f.role));
+    // getEntry already leaves out what judges must not see (the recommendation form).
+    const shown = entry.files;
     const coverFile = shown.find((f) => f.role === "cover" && IMAGE_TYPES.has(f.contentType));
     const videos = shown.filter((f) => VIDEO_TYPES.has(f.contentType)).map((f) => ({ role: f.role, url: fileUrl(f.role), downloadUrl: `${fileUrl(f.role)}?download`, width: f.width, height: f.height, durationSeconds: f.durationSeconds, poster: f.role === "video" && coverFile ? fileUrl("cover") : null }));
     const documents = shown
@@ -237,10 +232,7 @@ export function judgingPages(ctx: AppContext): Router {
   });
 
   // The entry's files for its judges: fileToSend checks access as getEntry does (assigned judges only) and names downloads by entry code.
-  router.get("/judge/entries/:id/files/:role", requireRole("judge"), (req, res, next) => {
-    if (HIDDEN_FROM_JUDGES.has(param(req, "role"))) return next(new NotFoundError("errors.fileNotFound"));
-    return serveFile(req, res, next);
-  });
+  router.get("/judge/entries/:id/files/:role", requireRole("judge"), serveFile);
 
   // ---- The organizer's pages ----
 

@@ -115,6 +115,10 @@ describe("judging API", () => {
       expect(JSON.stringify(entry.body)).not.to.match(/作者|中学|保定|originalName/);
       const video = await as(judge.token).get(`/api/v1/entries/${mine[0]!.entryId}/files/video`).set("Range", "bytes=0-9");
       expect(video.status).to.equal(206);
+      // The recommendation form (推荐表) names the authors: neither listed nor served to judges.
+      expect((await as(admin).get(`/api/v1/entries/${mine[0]!.entryId}`)).body.entry.files.map((f: { role: string }) => f.role)).to.include("form");
+      expect(entry.body.entry.files.map((f: { role: string }) => f.role)).not.to.include("form");
+      expect((await as(judge.token).get(`/api/v1/entries/${mine[0]!.entryId}/files/form`)).status).to.equal(404);
       const others = entries.filter((e) => !mine.some((m) => m.entryId === e.id));
       expect((await as(judge.token).get(`/api/v1/entries/${others[0]!.id}`)).status).to.equal(404);
     });
