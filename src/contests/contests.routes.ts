@@ -6,7 +6,7 @@ import { formFields, handleForm, text } from "../http/forms.js";
 import { compile } from "../lib/validate.js";
 import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
 import * as contests from "./contests.service.js";
-import { withCurrentRound } from "../judging/judging.service.js";
+import { withCurrentRound, withCurrentRounds } from "../judging/judging.service.js";
 import { moveContestStage } from "../results/results.service.js";
 import { AGGREGATIONS, parseCreateContestBody, parseStageBody, parseUpdateContestBody } from "./contests.schemas.js";
 import { checkTransition, nextStage, STAGES, type Stage } from "./lifecycle.js";
@@ -28,7 +28,7 @@ export function contestsApi(ctx: AppContext): Router {
 
   router.get("/contests", async (req, res) => {
     const { stage } = parseListQuery(req.query);
-    res.json({ contests: await contests.listContests(ctx, req.user, { stages: stage ? [stage] : undefined }) });
+    res.json({ contests: await withCurrentRounds(ctx, await contests.listContests(ctx, req.user, { stages: stage ? [stage] : undefined })) });
   });
 
   router.get("/contests/:id", async (req, res) => {
@@ -36,11 +36,11 @@ export function contestsApi(ctx: AppContext): Router {
   });
 
   router.patch("/contests/:id", requireRole("organizer"), async (req, res) => {
-    res.json({ contest: await contests.updateContest(ctx, req.user!, String(req.params.id), parseUpdateContestBody(req.body)) });
+    res.json({ contest: await withCurrentRound(ctx, await contests.updateContest(ctx, req.user!, String(req.params.id), parseUpdateContestBody(req.body))) });
   });
 
   router.post("/contests/:id/stage", requireRole("organizer"), async (req, res) => {
-    res.json({ contest: await moveContestStage(ctx, req.user!, String(req.params.id), parseStageBody(req.body).to) });
+    res.json({ contest: await withCurrentRound(ctx, await moveContestStage(ctx, req.user!, String(req.params.id), parseStageBody(req.body).to)) });
   });
 
   return router;

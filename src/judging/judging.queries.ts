@@ -67,6 +67,15 @@ export async function roundsOf(db: Knex, contestId: string): Promise<RoundRow[]>
   return (await db("rounds").where({ contest_id: contestId }).orderBy("number")).map(roundFromRow);
 }
 
+/** The last round of each of these contests that has one beyond round 1 (the others judge on their own settings). */
+export async function laterRoundsOf(db: Knex, contestIds: string[]): Promise<Map<string, RoundRow>> {
+  const latest = new Map<string, RoundRow>();
+  if (contestIds.length === 0) return latest;
+  const rows = await db("rounds").whereIn("contest_id", contestIds).andWhere("number", ">", 1).orderBy("number");
+  for (const round of rows.map(roundFromRow)) latest.set(round.contestId, round);
+  return latest;
+}
+
 export async function findRound(db: Knex, id: string): Promise<RoundRow | null> {
   const row = await db("rounds").where({ id }).first();
   return row ? roundFromRow(row) : null;

@@ -483,8 +483,16 @@ export async function listRounds(ctx: AppContext, contest: Contest): Promise<(Ro
 
 /** The contest as clients see it: its rubric and aggregation are the current round's (DESIGN §4). */
 export async function withCurrentRound(ctx: AppContext, contest: Contest): Promise<Contest> {
-  const last = (await q.roundsOf(ctx.db, contest.id)).at(-1);
-  if (!last || last.number === 1) return contest;
-  const settings = settingsOf(contest, last);
-  return { ...contest, rubric: settings.rubric, aggregation: settings.aggregation };
+  return (await withCurrentRounds(ctx, [contest]))[0]!;
+}
+
+/** Contests as the API shows them: `rubric` and `aggregation` are the current round's (DESIGN §4). */
+export async function withCurrentRounds(ctx: AppContext, contests: Contest[]): Promise<Contest[]> {
+  const later = await q.laterRoundsOf(ctx.db, contests.map((c) => c.id));
+  return contests.map((contest) => {
+    const last = later.get(contest.id);
+    if (!last) return contest;
+    const settings = settingsOf(contest, last);
+    return { ...contest, rubric: settings.rubric, aggregation: settings.aggregation };
+  });
 }

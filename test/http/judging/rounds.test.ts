@@ -52,9 +52,13 @@ describe("rounds: a final in which the whole panel scores the top N", () => {
     ]);
   });
 
-  it("the contest now shows the final's rubric", async () => {
+  it("the contest now shows the final's rubric and aggregation, in the list too", async () => {
+    const keys = (contest: { rubric: { criteria: { key: string }[] } }) => contest.rubric.criteria.map((k) => k.key);
     const res = await as(c.admin).get(`/api/v1/contests/${c.contestId}`);
-    expect(res.body.contest.rubric.criteria.map((k: { key: string }) => k.key)).to.deep.equal(["live", "qa"]);
+    expect(keys(res.body.contest)).to.deep.equal(["live", "qa"]);
+    const listed = (await as(c.admin).get("/api/v1/contests")).body.contests.find((x: { id: string }) => x.id === c.contestId);
+    expect(keys(listed)).to.deep.equal(["live", "qa"]);
+    expect(listed.aggregation).to.equal("mean");
   });
 
   it("first-round sheets can no longer change", async () => {
