@@ -117,13 +117,14 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   router.post("/login", async (req, res) => {
-    const next = safeNext(formFields(req).next);
+    const next = safeNext(formFields(req).next, "");
     await handleForm(req, res, "accounts/login", { title: req.t("login.title"), next }, async () => {
       const body = parseCredentialsBody({ email: text(formFields(req), "email") ?? "", password: String(formFields(req).password ?? "") });
       const user = await accounts.authenticate(ctx, body.email, body.password, clientIp(req));
       await logIn(req, user.id);
       flash(req, "success", req.t("login.welcome", { name: user.name }));
-      res.redirect(next);
+      // A judge comes to score: his queue is his home.
+      res.redirect(next || (user.role === "judge" ? "/judge" : "/"));
     });
   });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import request from "supertest";
-import { ADMIN, contestBody, snapshot, startTestApp, tokenFor, type TestApp } from "../../helpers/app.js";
+import { ADMIN, contestBody, createActor, snapshot, startTestApp, tokenFor, type TestApp } from "../../helpers/app.js";
 import { csrfOf } from "../../helpers/pages.js";
 
 
@@ -116,6 +116,19 @@ describe("pages", () => {
       token = csrfOf(home.text);
       expect((await agent.post("/logout").type("form").send({ _csrf: token })).status).to.equal(302);
       expect((await agent.get("/")).text).not.to.include("张三");
+    });
+
+    it("after login each goes where he was going, or home; a judge's home is his queue", async () => {
+      const judge = await createActor(app, "judge");
+      const loginAs = async (email: string, password: string, next?: string) => {
+        const agent = request.agent(app.server);
+        const token = csrfOf((await agent.get("/login")).text);
+        return agent.post("/login").type("form").send({ _csrf: token, email, password, ...(next ? { next } : {}) });
+      };
+      expect((await loginAs(judge.email, judge.password)).headers.location).to.equal("/judge");
+      expect((await loginAs(judge.email, judge.password, "/contests")).headers.location).to.equal("/contests");
+      expect((await loginAs(ADMIN.email, ADMIN.password)).headers.location).to.equal("/");
+      expect((await loginAs(ADMIN.email, ADMIN.password, "//evil.example.org")).headers.location).to.equal("/");
     });
 
     it("the session id changes at login", async () => {
