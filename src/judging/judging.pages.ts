@@ -10,7 +10,7 @@ import { toErrorBody, type ErrorBody } from "../http/errors.js";
 import { flash } from "../http/flash.js";
 import { formFields, safeNext, text } from "../http/forms.js";
 import { toCsv } from "../lib/csv.js";
-import { parseAssignmentBody, parseAutoAssignBody, parseDeclarationBody, parsePoolBody, parseSwapBody } from "./judging.schemas.js";
+import { parseAssignmentBody, parseAutoAssignBody, parseDeclarationBody, parseDeclaredConflictBody, parsePoolBody, parseSwapBody } from "./judging.schemas.js";
 import * as judging from "./judging.service.js";
 import type { QueueItem } from "./judging.service.js";
 
@@ -203,6 +203,7 @@ export function judgingPages(ctx: AppContext): Router {
       max: rubricMax(rubric),
       position: { index: here + 1, count: queue.length, submitted: queue.filter((a) => a.status === "submitted").length },
       next: next ? { id: next.id, code: next.code } : null,
+      mayDeclareConflict: round.status === "open" && judging.ASSIGNING_STAGES.includes(contest.stage) && sheet.status !== "submitted",
     };
   }
 
@@ -227,6 +228,23 @@ export function judgingPages(ctx: AppContext): Router {
         const saved = await judging.saveScore(ctx, req.user!, assignmentId, sheetBody(fields));
         flash(req, "success", saved.status === "submitted" ? req.t("score.submittedDone", { total: saved.total === null ? "" : tidy(saved.total) }) : req.t("score.draftSaved"));
         res.redirect(303, `/judge/assignments/${assignmentId}`);
+      },
+    );
+  });
+
+  // A judge declares a conflict with this entry (回避): it leaves his queue for another judge's.
+  router.post("/judge/assignments/:id/conflict", requireRole("judge"), async (req, res) => {
+    const assignmentId = param(req);
+    const reason = String(formFields(req).reason ?? "");
+    await answerForm(
+      req,
+      res,
+      "judging/sheet",
+      async () => ({ ...(await sheetPage(req, assignmentId)), conflictReason: reason }),
+      async () => {
+        const declared = await judging.declareConflict(ctx, req.user!, assignmentId, parseDeclaredConflictBody({ reason }).reason.trim());
+        flash(req, "success", req.t(declared.replaced ? "judge.conflictDeclared" : "judge.conflictDeclaredUnplaced"));
+        res.redirect(303, "/judge");
       },
     );
   });
@@ -390,7 +408,9 @@ export function judgingPages(ctx: AppContext): Router {
       round: progress.round,
       judges,
       lateJudges: judges.filter((j) => j.late),
-      entries: progress.entries.map((e) => ({ ...e, incomplete: e.submitted < e.assigned })),
+      // Before the first assignment every entry is short: nothing to flag yet.
+      entries: progress.entries.map((e) => ({ ...e, incomplete: e.submitted < e.assigned, short: assigned > 0 ? Math.max(0, e.needed - e.assigned) : 0 })),
+      shortEntries: assigned > 0 ? progress.entries.filter((e) => e.assigned < e.needed).length : 0,
       totals: { assigned, submitted, drafts, missing: assigned - submitted, percent: assigned ? Math.floor((submitted / assigned) * 100) : 0 },
     });
   });

@@ -241,6 +241,11 @@ export async function hasDeclared(db: Knex, contestId: string, judgeId: string):
   return Boolean(await db("judge_declarations").where({ contest_id: contestId, judge_id: judgeId }).first("accepted_at"));
 }
 
+/** The judges who have accepted the contest's declaration. */
+export async function declaredJudgeIds(db: Knex, contestId: string): Promise<Set<string>> {
+  return new Set((await db("judge_declarations").where({ contest_id: contestId }).pluck("judge_id")).map(String));
+}
+
 export async function insertDeclaration(db: Knex, contestId: string, judgeId: string, at: string): Promise<void> {
   await db("judge_declarations").insert({ contest_id: contestId, judge_id: judgeId, accepted_at: at }).onConflict(["contest_id", "judge_id"]).ignore();
 }

@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import * as judging from "./judging.service.js";
-import { parseAssignmentBody, parseAutoAssignBody, parseDeclarationBody, parsePoolBody, parseSwapBody } from "./judging.schemas.js";
+import { parseAssignmentBody, parseAutoAssignBody, parseDeclarationBody, parseDeclaredConflictBody, parsePoolBody, parseSwapBody } from "./judging.schemas.js";
 
 const id = (req: Request, name = "id") => String(req.params[name]);
 
@@ -61,6 +61,10 @@ export function judgingApi(ctx: AppContext): Router {
 
   router.put("/assignments/:id/score", requireRole("judge"), async (req, res) => {
     res.json({ assignment: await judging.saveScore(ctx, req.user!, id(req), req.body) });
+  });
+
+  router.post("/assignments/:id/conflict", requireRole("judge"), async (req, res) => {
+    res.json(await judging.declareConflict(ctx, req.user!, id(req), parseDeclaredConflictBody(req.body).reason.trim()));
   });
 
   router.get("/contests/:id/progress", requireRole("organizer"), async (req, res) => {

@@ -54,3 +54,14 @@ export const parseSwapBody = compile<SwapBody>({
   required: ["judgeId"],
   properties: { judgeId: { type: "string", minLength: 1, maxLength: 36 } },
 });
+
+export interface DeclaredConflictBody {
+  reason: string;
+}
+
+export const parseDeclaredConflictBody = compile<DeclaredConflictBody>({
+  type: "object",
+  additionalProperties: false,
+  required: ["reason"],
+  properties: { reason: { type: "string", minLength: 1, maxLength: 500, pattern: "\\S" } },
+});

@@ -8,6 +8,7 @@ import type { Rubric } from "../contests/rubric.js";
 import { judgeableEntries, rankableEntrySummaries, submittedSafeEntrySummaries } from "../entries/entries.service.js";
 import { listEntries as listEntryRows, type EntryRow, type EntrySummary } from "../entries/entries.queries.js";
 import { ConflictError, ForbiddenError, NotFoundError, StageError, ValidationError } from "../lib/errors.js";
+import { groupBy } from "../lib/collections.js";
 import { newId } from "../lib/ids.js";
 import { assignJudges } from "./assign.js";
 import { conflictOf, type ConflictReason } from "./conflicts.js";
@@ -235,6 +236,31 @@ export async function swapAssignment(ctx: AppContext, user: SessionUser, assignm
 }
 
 /**
+ * Hands unsubmitted assignments of `leavingJudgeId` on, one by one, each to the least-loaded judge of
+ * the pool who has no conflict with the entry and does not already have it (ties by id, so the same
+ * state gives the same result). Answers the new rows and the entries that found nobody.
+ */
+function handOn(panel: Panel, all: AssignmentRow[], leaving: AssignmentRow[], leavingJudgeId: string, now: string): { fresh: AssignmentRow[]; unplaced: string[] } {
+  const load = new Map(panel.judges.map((j) => [j.id, 0]));
+  for (const a of all) if (a.judgeId !== leavingJudgeId) load.set(a.judgeId, (load.get(a.judgeId) ?? 0) + 1);
+  const fresh: AssignmentRow[] = [];
+  const unplaced: string[] = [];
+  for (const a of leaving) {
+    const entry = panel.entries.find((e) => e.id === a.entryId);
+    const taken = new Set([...all, ...fresh].filter((x) => x.entryId === a.entryId).map((x) => x.judgeId));
+    const candidates = panel.judges.filter((j) => j.id !== leavingJudgeId && !taken.has(j.id) && entry && !panel.conflict(entry, j)).sort((x, y) => load.get(x.id)! - load.get(y.id)! || x.id.localeCompare(y.id));
+    const next = candidates[0];
+    if (!next) {
+      unplaced.push(a.entryId);
+      continue;
+    }
+    load.set(next.id, load.get(next.id)! + 1);
+    fresh.push(assignmentRow(a.roundId, a.entryId, next.id, now));
+  }
+  return { fresh, unplaced };
+}
+
+/**
  * A judge drops out: his unsubmitted work goes to the least-loaded judges of the pool who have no
  * conflict and do not already have the entry. Answers how many moved and any that found nobody.
  */
@@ -245,27 +271,38 @@ export async function reassignJudge(ctx: AppContext, user: SessionUser, contestI
   return ctx.db.transaction(async (trx) => {
     const all = await q.assignmentsOfRound(trx, round.id);
     const leaving = all.filter((a) => a.judgeId === judgeId && a.status !== "submitted");
-    const load = new Map(panel.judges.map((j) => [j.id, 0]));
-    for (const a of all) if (a.judgeId !== judgeId) load.set(a.judgeId, (load.get(a.judgeId) ?? 0) + 1);
-    const now = ctx.clock.now().toISOString();
-    const fresh: AssignmentRow[] = [];
-    const unplaced: string[] = [];
-    for (const a of leaving) {
-      const entry = panel.entries.find((e) => e.id === a.entryId);
-      const taken = new Set([...all, ...fresh].filter((x) => x.entryId === a.entryId).map((x) => x.judgeId));
-      const candidates = panel.judges.filter((j) => j.id !== judgeId && !taken.has(j.id) && entry && !panel.conflict(entry, j)).sort((x, y) => load.get(x.id)! - load.get(y.id)! || x.id.localeCompare(y.id));
-      const next = candidates[0];
-      if (!next) {
-        unplaced.push(a.entryId);
-        continue;
-      }
-      load.set(next.id, load.get(next.id)! + 1);
-      fresh.push(assignmentRow(round.id, a.entryId, next.id, now));
-    }
+    const { fresh, unplaced } = handOn(panel, all, leaving, judgeId, ctx.clock.now().toISOString());
     await q.deleteAssignments(trx, leaving.filter((a) => !unplaced.includes(a.entryId)).map((a) => a.id));
     await q.insertAssignments(trx, fresh);
     await recordAudit(trx, ctx.clock, { actorId: user.id, action: "judging.reassign", targetType: "contest", targetId: contestId, details: { judgeId, moved: fresh.length, unplaced } });
     return { moved: fresh.length, unplaced };
+  });
+}
+
+/**
+ * A judge declares a conflict with one of his entries (回避, DESIGN §3 "a declared conflict"): it is
+ * recorded, so the entry is never assigned to him again; his unsubmitted assignment (draft included)
+ * goes to the least-loaded eligible judge of the pool, or, when there is none, is left for the
+ * organizer (the audit log and the progress page show the entry short of a judge). A submitted sheet
+ * stays: only the organizer may remove it.
+ */
+export async function declareConflict(ctx: AppContext, user: SessionUser, assignmentId: string, reason: string): Promise<{ entryId: string; replaced: boolean }> {
+  const { sheet, contest, round } = await judgeSheet(ctx, user, assignmentId);
+  if (!ASSIGNING_STAGES.includes(contest.stage) || round.status !== "open") throw new StageError("errors.scoringClosed", { stage: contest.stage });
+  if (sheet.status === "submitted") throw new ConflictError("assignment_scored", "errors.assignmentScored");
+  const panel = await panelOf(ctx, user, contest.id);
+  return ctx.db.transaction(async (trx) => {
+    const now = ctx.clock.now().toISOString();
+    const all = await q.assignmentsOfRound(trx, round.id);
+    const mine = all.find((a) => a.id === assignmentId);
+    // Another request of his removed it meanwhile.
+    if (!mine) throw new NotFoundError("errors.assignmentNotFound");
+    await q.insertDeclaredConflict(trx, { judgeId: user.id, entryId: mine.entryId, reason, at: now });
+    const { fresh } = handOn(panel, all, [mine], user.id, now);
+    await q.deleteAssignments(trx, [mine.id]);
+    await q.insertAssignments(trx, fresh);
+    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "judging.declareConflict", targetType: "entry", targetId: mine.entryId, details: { reason, replacedBy: fresh[0]?.judgeId ?? null } });
+    return { entryId: mine.entryId, replaced: fresh.length > 0 };
   });
 }
 
@@ -380,7 +417,8 @@ export async function scoreHistory(ctx: AppContext, user: SessionUser, entryId: 
 export interface Progress {
   round: { id: string; number: number; name: string; status: string };
   judges: { judgeId: string; name: string; assigned: number; submitted: number; drafts: number; missing: number; declared: boolean }[];
-  entries: { entryId: string; code: string; title: string; assigned: number; submitted: number }[];
+  /** `needed`: the judges the entry should have (judgesPerEntry, or the whole panel in a final round). */
+  entries: { entryId: string; code: string; title: string; assigned: number; needed: number; submitted: number }[];
   late: string[];
   totals: { assigned: number; submitted: number; drafts: number };
 }
@@ -390,24 +428,26 @@ export async function progress(ctx: AppContext, user: SessionUser, contestId: st
   const panel = await panelOf(ctx, user, contestId);
   const { round } = panel.settings;
   const assignments = await q.assignmentsOfRound(ctx.db, round.id);
-  const poolIds = new Set(panel.judges.map((j) => j.id));
   const judgeIds = [...new Set([...panel.judges.map((j) => j.id), ...assignments.map((a) => a.judgeId)])];
   const users = new Map((await findUsersByIds(ctx.db, judgeIds)).map((u) => [u.id, u]));
-  const judges = await Promise.all(
-    judgeIds.map(async (judgeId) => {
-      const mine = assignments.filter((a) => a.judgeId === judgeId);
-      const submitted = mine.filter((a) => a.status === "submitted").length;
-      const drafts = mine.filter((a) => a.status === "draft").length;
-      return { judgeId, name: users.get(judgeId)?.name ?? "", inPool: poolIds.has(judgeId), assigned: mine.length, submitted, drafts, missing: mine.length - submitted, declared: await q.hasDeclared(ctx.db, panel.contest.id, judgeId) };
-    }),
-  );
+  const declared = await q.declaredJudgeIds(ctx.db, panel.contest.id);
+  const byJudge = groupBy(assignments, (a) => a.judgeId);
+  const byEntry = groupBy(assignments, (a) => a.entryId);
+  const judges = judgeIds.map((judgeId) => {
+    const mine = byJudge.get(judgeId) ?? [];
+    const submitted = mine.filter((a) => a.status === "submitted").length;
+    const drafts = mine.filter((a) => a.status === "draft").length;
+    return { judgeId, name: users.get(judgeId)?.name ?? "", assigned: mine.length, submitted, drafts, missing: mine.length - submitted, declared: declared.has(judgeId) };
+  });
+  // A final round's whole panel scores every finalist; a declared conflict may leave an entry short.
+  const needed = panel.settings.judgesPerEntry ?? panel.judges.length;
   const entries = panel.entries.map((e) => {
-    const theirs = assignments.filter((a) => a.entryId === e.id);
-    return { entryId: e.id, code: e.code, title: e.title, assigned: theirs.length, submitted: theirs.filter((a) => a.status === "submitted").length };
+    const theirs = byEntry.get(e.id) ?? [];
+    return { entryId: e.id, code: e.code, title: e.title, assigned: theirs.length, needed, submitted: theirs.filter((a) => a.status === "submitted").length };
   });
   return {
     round: { id: round.id, number: round.number, name: round.name, status: round.status },
-    judges: judges.map(({ inPool: _inPool, ...j }) => j),
+    judges,
     entries,
     late: judges.filter((j) => j.missing > 0).map((j) => j.judgeId),
     totals: { assigned: assignments.length, submitted: assignments.filter((a) => a.status === "submitted").length, drafts: assignments.filter((a) => a.status === "draft").length },

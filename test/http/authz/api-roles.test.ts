@@ -40,6 +40,7 @@ const ALLOWED: Record<string, Caller[]> = {
   "POST /api/v1/contests/:id/declaration": ["judge"],
   "GET /api/v1/assignments/:id/score": ["judge"],
   "PUT /api/v1/assignments/:id/score": ["judge"],
+  "POST /api/v1/assignments/:id/conflict": ["judge"],
   "GET /api/v1/contests/:id/progress": ["organizer"],
   "GET /api/v1/entries/:id/score-history": ["organizer"],
   "POST /api/v1/contests/:id/results/compute": ["organizer"],
