@@ -94,6 +94,10 @@ export async function updateUser(
   await db("users").where({ id }).update(row);
 }
 
+export async function updatePasswordHash(db: Knex, id: string, passwordHash: string, updatedAt: string): Promise<void> {
+  await db("users").where({ id }).update({ password_hash: passwordHash, updated_at: updatedAt });
+}
+
 export async function insertApiToken(
   db: Knex,
   token: { id: string; userId: string; tokenHash: string; createdAt: string; expiresAt: string },
@@ -123,6 +127,14 @@ export async function deleteApiToken(db: Knex, tokenHash: string): Promise<void>
 
 export async function deleteApiTokensOfUser(db: Knex, userId: string): Promise<void> {
   await db("api_tokens").where({ user_id: userId }).del();
+}
+
+/**
+ * Ends every page session of a user. The session store keeps each session as the JSON text
+ * express-session writes (`…"userId":"<id>"…`, no spaces); CAST reads it alike on SQLite and PostgreSQL.
+ */
+export async function deleteSessionsOfUser(db: Knex, userId: string): Promise<void> {
+  await db("sessions").whereRaw("CAST(sess AS TEXT) LIKE ?", [`%"userId":${JSON.stringify(userId)}%`]).del();
 }
 
 export async function insertFailedLogin(db: Knex, attempt: { email: string; ip: string; at: string }): Promise<void> {

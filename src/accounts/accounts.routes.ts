@@ -7,7 +7,18 @@ import { formFields, handleForm, safeNext, text } from "../http/forms.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 import { AppError } from "../lib/errors.js";
 import * as accounts from "./accounts.service.js";
-import { parseCreateUserBody, parseCredentialsBody, parseRegisterBody, parseUpdateUserBody, ROLES, type Role, type UpdateUserBody } from "./accounts.schemas.js";
+import {
+  parseChangePasswordBody,
+  parseChangePasswordForm,
+  parseCreateUserBody,
+  parseCredentialsBody,
+  parseRegisterBody,
+  parseResetPasswordBody,
+  parseUpdateUserBody,
+  ROLES,
+  type Role,
+  type UpdateUserBody,
+} from "./accounts.schemas.js";
 import { MAX_ROSTER_ROWS, parseOwnProfileBody, splitList } from "./roster.js";
 import * as roster from "./roster.service.js";
 
@@ -51,7 +62,7 @@ function formList(fields: Record<string, unknown>, name: string, spaces: boolean
   return typeof value === "string" ? splitList(value, { spaces }) : [];
 }
 
-/** DESIGN §4: register, token, users. */
+/** DESIGN §4: register, token, users; one's own password and an organizer's reset of another's. */
 export function accountsApi(ctx: AppContext): Router {
   const router = Router();
 
@@ -81,6 +92,11 @@ export function accountsApi(ctx: AppContext): Router {
     res.json({ user: await accounts.updateOwnProfile(ctx, req.user!, parseOwnProfileBody(req.body)) });
   });
 
+  // Every token of the user ends, this one too: the caller asks for a new one with the new password.
+  router.put("/me/password", requireRole(), async (req, res) => {
+    res.json({ user: await accounts.changeOwnPassword(ctx, req.user!, parseChangePasswordBody(req.body), clientIp(req)) });
+  });
+
   router.post("/users/import", requireRole("organizer"), async (req, res) => {
     const report = await receiveRoster(ctx, req, res);
     noStore(res);
@@ -90,6 +106,13 @@ export function accountsApi(ctx: AppContext): Router {
   router.post("/users", requireRole("organizer"), async (req, res) => {
     const user = await accounts.createUser(ctx, req.user!, parseCreateUserBody(req.body));
     res.status(201).json({ user });
+  });
+
+  router.post("/users/:id/password", requireRole("organizer"), async (req, res) => {
+    parseResetPasswordBody(req.body ?? {});
+    const reset = await accounts.resetPassword(ctx, req.user!, String(req.params.id));
+    noStore(res);
+    res.json(reset);
   });
 
   router.get("/users", requireRole("organizer"), async (req, res) => {
@@ -107,7 +130,7 @@ export function accountsApi(ctx: AppContext): Router {
   return router;
 }
 
-/** Login, logout, registration and the organizer's user administration pages. */
+/** Login, logout, registration, one's own password and the organizer's user administration pages. */
 export function accountsPages(ctx: AppContext): Router {
   const router = Router();
 
@@ -242,6 +265,31 @@ export function accountsPages(ctx: AppContext): Router {
     const user = await accounts.updateUser(ctx, req.user!, String(req.params.id), { disabled });
     flash(req, "success", req.t(disabled ? "users.disabledDone" : "users.enabledDone", { email: user.email }));
     res.redirect(safeNext(formFields(req).next, "/admin/users"));
+  });
+
+  // The new password is shown once, on the page that answers (never flashed: sessions are stored).
+  router.post("/admin/users/:id/password", requireRole("organizer"), async (req, res) => {
+    const { initialPassword } = await accounts.resetPassword(ctx, req.user!, String(req.params.id));
+    noStore(res);
+    res.render("accounts/judge-edit", { ...(await userPage(req)), reset: { password: initialPassword } });
+  });
+
+  const passwordPage = (req: Request) => ({ title: req.t("password.title") });
+
+  router.get("/me/password", requireRole(), (req, res) => {
+    res.render("accounts/password", passwordPage(req));
+  });
+
+  router.post("/me/password", requireRole(), async (req, res) => {
+    await handleForm(req, res, "accounts/password", passwordPage(req), async () => {
+      const f = formFields(req);
+      const body = parseChangePasswordForm({ currentPassword: String(f.currentPassword ?? ""), newPassword: String(f.newPassword ?? ""), repeatPassword: String(f.repeatPassword ?? "") });
+      const user = await accounts.changeOwnPassword(ctx, req.user!, body, clientIp(req));
+      // His other sessions are gone; this one goes on under a new id.
+      await logIn(req, user.id);
+      flash(req, "success", req.t("password.changed"));
+      res.redirect("/me/password");
+    });
   });
 
   const profilePage = async (req: Request) => {

@@ -1,3 +1,4 @@
+import { ValidationError } from "../lib/errors.js";
 import { compile } from "../lib/validate.js";
 
 export const ROLES = ["organizer", "coordinator", "judge", "contestant"] as const;
@@ -87,3 +88,29 @@ export const parseCredentialsBody = compile<CredentialsBody>({
   required: ["email", "password"],
   properties: { email: { type: "string", minLength: 1, maxLength: 254 }, password },
 });
+
+export interface ChangePasswordBody {
+  currentPassword: string;
+  newPassword: string;
+}
+
+export const parseChangePasswordBody = compile<ChangePasswordBody>({
+  type: "object",
+  additionalProperties: false,
+  required: ["currentPassword", "newPassword"],
+  properties: { currentPassword: password, newPassword: password },
+});
+
+/** An organizer's reset takes no body: the new password is generated, never chosen. */
+export const parseResetPasswordBody = compile<Record<string, never>>({
+  type: "object",
+  additionalProperties: false,
+  properties: {},
+});
+
+/** The change-password form: the API's body, with the new password typed twice (a typo there would lock the user out). */
+export function parseChangePasswordForm(fields: { currentPassword: string; newPassword: string; repeatPassword: string }): ChangePasswordBody {
+  const body = parseChangePasswordBody({ currentPassword: fields.currentPassword, newPassword: fields.newPassword });
+  if (fields.repeatPassword !== body.newPassword) throw new ValidationError("errors.passwordsDiffer", {}, { field: "repeatPassword" }, "passwords_differ");
+  return body;
+}

@@ -6,7 +6,7 @@ import { newId } from "../lib/ids.js";
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from "../lib/errors.js";
 import * as q from "./accounts.queries.js";
 import type { UserRow } from "./accounts.queries.js";
-import type { CreateUserBody, RegisterBody, Role, UpdateUserBody } from "./accounts.schemas.js";
+import type { ChangePasswordBody, CreateUserBody, RegisterBody, Role, UpdateUserBody } from "./accounts.schemas.js";
 import { normalizeCity } from "./cities.js";
 import { cleanList, type OwnProfileBody } from "./roster.js";
 import { assertStrongPassword, hashPassword, verifyAgainstDummy, verifyPassword } from "./passwords.js";
@@ -159,11 +159,10 @@ export async function getUser(ctx: AppContext, id: string): Promise<PublicUser> 
 }
 
 /**
- * Checks e-mail and password, refusing with 429 once an account or an address has too many recent
- * failures (counted in the database, so every app process sees them).
+ * Refuses with 429 once an account or an address has too many recent failed password checks
+ * (counted in the database, so every app process sees them).
  */
-export async function authenticate(ctx: AppContext, rawEmail: string, password: string, ip: string): Promise<UserRow> {
-  const email = canonicalEmail(rawEmail);
+async function assertNotThrottled(ctx: AppContext, email: string, ip: string): Promise<void> {
   const now = ctx.clock.now();
   const windowMs = ctx.config.loginWindowMinutes * 60_000;
   const since = new Date(now.getTime() - windowMs).toISOString();
@@ -177,15 +176,78 @@ export async function authenticate(ctx: AppContext, rawEmail: string, password: 
       throw new TooManyRequestsError(Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)));
     }
   }
+}
+
+async function recordFailedCheck(ctx: AppContext, email: string, ip: string): Promise<void> {
+  await q.insertFailedLogin(ctx.db, { email, ip, at: ctx.clock.now().toISOString() });
+}
+
+/** Checks e-mail and password, refusing with 429 once an account or an address has too many recent failures. */
+export async function authenticate(ctx: AppContext, rawEmail: string, password: string, ip: string): Promise<UserRow> {
+  const email = canonicalEmail(rawEmail);
+  await assertNotThrottled(ctx, email, ip);
   const user = await q.findUserByEmail(ctx.db, email);
   const valid = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
   if (!user || !valid) {
-    await q.insertFailedLogin(ctx.db, { email, ip, at: now.toISOString() });
+    await recordFailedCheck(ctx, email, ip);
     throw new UnauthorizedError("errors.invalidCredentials", "invalid_credentials");
   }
   if (user.disabled) throw new ForbiddenError("errors.accountDisabled", "account_disabled");
   await q.clearFailedLogins(ctx.db, email);
   return user;
+}
+
+/**
+ * Stores a new password hash and ends everything signed in with the old one: every API token (the
+ * caller asks for a new one) and every page session (the page that changed it logs in again).
+ */
+async function replacePassword(trx: Knex, ctx: AppContext, userId: string, passwordHash: string): Promise<void> {
+  await q.updatePasswordHash(trx, userId, passwordHash, ctx.clock.now().toISOString());
+  await q.deleteApiTokensOfUser(trx, userId);
+  await q.deleteSessionsOfUser(trx, userId);
+}
+
+/**
+ * A signed-in user changes his own password. A wrong current password counts as a failed login, so
+ * a stolen session or token cannot be used to guess it faster than the login form allows.
+ */
+export async function changeOwnPassword(ctx: AppContext, actor: SessionUser, body: ChangePasswordBody, ip: string): Promise<PublicUser> {
+  await assertNotThrottled(ctx, actor.email, ip);
+  const user = await q.findUserById(ctx.db, actor.id);
+  if (!user) throw new NotFoundError("errors.userNotFound");
+  if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
+    await recordFailedCheck(ctx, user.email, ip);
+    throw new ValidationError("errors.wrongCurrentPassword", {}, { field: "currentPassword" }, "wrong_password");
+  }
+  assertStrongPassword(body.newPassword, user.email, "newPassword");
+  if (body.newPassword === body.currentPassword) throw new ValidationError("errors.passwordUnchanged", {}, { field: "newPassword" }, "password_unchanged");
+  // Hashed before the transaction, so the database is never held while it runs.
+  const passwordHash = await hashPassword(body.newPassword);
+  return ctx.db.transaction(async (trx) => {
+    await replacePassword(trx, ctx, user.id, passwordHash);
+    await q.clearFailedLogins(trx, user.email);
+    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.passwordChange", targetType: "user", targetId: user.id, details: { email: user.email } });
+    return publicUser((await q.findUserById(trx, user.id))!);
+  });
+}
+
+/**
+ * An organizer resets another user's forgotten password to a generated one, shown to him once. His
+ * own he changes on /me/password, where the current password is asked for.
+ */
+export async function resetPassword(ctx: AppContext, actor: SessionUser, userId: string): Promise<{ user: PublicUser; initialPassword: string }> {
+  if (userId === actor.id) throw new ConflictError("cannot_reset_self", "errors.cannotResetOwnPassword");
+  const user = await q.findUserById(ctx.db, userId);
+  if (!user) throw new NotFoundError("errors.userNotFound");
+  const initialPassword = generateInitialPassword(user.email);
+  const passwordHash = await hashPassword(initialPassword);
+  return ctx.db.transaction(async (trx) => {
+    await replacePassword(trx, ctx, user.id, passwordHash);
+    // A user locked out by his own guesses can sign in with the new password at once.
+    await q.clearFailedLogins(trx, user.email);
+    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.passwordReset", targetType: "user", targetId: user.id, details: { email: user.email } });
+    return { user: publicUser((await q.findUserById(trx, user.id))!), initialPassword };
+  });
 }
 
 /** A new bearer token; only its hash is stored. */

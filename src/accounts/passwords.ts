@@ -26,8 +26,8 @@ export async function verifyAgainstDummy(password: string): Promise<void> {
 
 const COMMON = new Set(["password", "password1", "12345678", "123456789", "1234567890", "qwerty123", "abc12345", "11111111", "88888888", "a1234567", "admin123", "iloveyou1"]);
 
-/** At least 8 characters, letters and digits, not a common password, not the e-mail's name. */
-export function assertStrongPassword(password: string, email: string): void {
+/** At least 8 characters, letters and digits, not a common password, not the e-mail's name; `field` names it in the refusal. */
+export function assertStrongPassword(password: string, email: string, field = "password"): void {
   const localPart = email.split("@")[0]!.toLowerCase();
   const weak =
     password.length < 8 ||
@@ -35,5 +35,5 @@ export function assertStrongPassword(password: string, email: string): void {
     !/\d/.test(password) ||
     COMMON.has(password.toLowerCase()) ||
     (localPart.length >= 4 && password.toLowerCase().includes(localPart));
-  if (weak) throw new ValidationError("errors.weakPassword", {}, { field: "password" }, "weak_password");
+  if (weak) throw new ValidationError("errors.weakPassword", {}, { field }, "weak_password");
 }
