@@ -26,6 +26,9 @@ const SIGNED_IN: readonly Who[] = ROLES;
 const ORGANIZER: readonly Who[] = ["organizer"];
 
 const PASSWORD = "Secret-pass-42";
+/** What the password-change rows set (on users of their own, so PASSWORD keeps working for everyone else). */
+const NEW_PASSWORD = "Matrix-new-pass-7";
+const INITIAL_PASSWORD = /^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/;
 let seq = 0;
 const uniqueEmail = (what: string) => `${what}-${++seq}-${Date.now()}@authz.example.org`;
 
@@ -60,6 +63,8 @@ interface Base {
   disabled: Actor;
   /** A contestant whose credentials the login routes use. */
   spare: { email: string; password: string };
+  /** A user of each role for the rows that change the caller's own password (ending all his tokens and sessions). */
+  passwordUsers: Record<Role, Actor>;
   openContestId: string;
   draftContestId: string;
 }
@@ -89,10 +94,13 @@ async function makeBase(app: TestApp, admin: string): Promise<Base> {
   for (const role of ROLES) actors[role] = await createActor(app, role);
   const disabled = await createActor(app, "organizer");
   const spare = await createActor(app, "contestant");
+  const passwordUsers = {} as Record<Role, Actor>;
+  for (const role of ROLES) passwordUsers[role] = await createActor(app, role);
   return {
     actors,
     disabled,
     spare: { email: spare.email, password: spare.password },
+    passwordUsers,
     openContestId: await newContest(app, admin, "公开的微视频大赛", "open"),
     draftContestId: await newContest(app, admin, "尚未公开的草稿赛事", "draft"),
   };
@@ -120,7 +128,7 @@ interface ApiFixtures extends Base {
 }
 
 interface ApiRoute {
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   label?: string;
   url: (fx: ApiFixtures) => string;
@@ -131,6 +139,8 @@ interface ApiRoute {
   hidden?: true;
   /** Use a new token of the caller (the call revokes it). */
   freshToken?: true;
+  /** Call as the caller role's user in `passwordUsers`, not as the shared actor (the call ends all his tokens). */
+  ownUser?: true;
   check?: (res: Response, fx: ApiFixtures, who: Who, app: TestApp, token?: string) => unknown;
 }
 
@@ -196,6 +206,21 @@ const API_ROUTES: ApiRoute[] = [
     check: (res) => expect(res.body.user.avoidUnits).to.deep.equal(["矩阵回避单位"]),
   },
   {
+    method: "put",
+    path: "/api/v1/me/password",
+    url: () => "/api/v1/me/password",
+    body: () => ({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }),
+    allowed: SIGNED_IN,
+    ok: 200,
+    ownUser: true,
+    check: async (res, fx, who, app, token) => {
+      const user = fx.passwordUsers[who as Role];
+      expect(res.body.user).to.include({ id: user.user.id, role: who });
+      expect((await request(app.server).get("/api/v1/me").set("Authorization", `Bearer ${token}`)).status, "the old token still works").to.equal(401);
+      await tokenFor(app, user.email, NEW_PASSWORD);
+    },
+  },
+  {
     method: "post",
     path: "/api/v1/users/import",
     url: () => "/api/v1/users/import",
@@ -233,6 +258,18 @@ const API_ROUTES: ApiRoute[] = [
     allowed: ORGANIZER,
     ok: 200,
     check: (res, fx) => expect(res.body.user.id).to.equal(fx.victimId),
+  },
+  {
+    method: "post",
+    path: "/api/v1/users/:id/password",
+    url: (fx) => `/api/v1/users/${fx.victimId}/password`,
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res, fx) => {
+      expect(res.headers["cache-control"]).to.equal("no-store");
+      expect(res.body.user.id).to.equal(fx.victimId);
+      expect(res.body.initialPassword).to.match(INITIAL_PASSWORD);
+    },
   },
   {
     method: "patch",
@@ -352,7 +389,10 @@ describe("authorization matrix: the JSON API (role × route)", () => {
       it(testName(route.method, route.path, route.label, who, "token", expected, false), async () => {
         let token: string | undefined;
         if (who === "disabled") token = fx.disabled.token;
-        else if (who !== "anonymous") token = route.freshToken ? await tokenFor(app, fx.actors[who].email, fx.actors[who].password) : fx.actors[who].token;
+        else if (who !== "anonymous") {
+          const actor = route.ownUser ? fx.passwordUsers[who] : fx.actors[who];
+          token = route.freshToken ? await tokenFor(app, actor.email, actor.password) : actor.token;
+        }
         const before = expected.code ? await state(app) : null;
         let req = request(app.server)[route.method](route.url(fx));
         if (token) req = req.set("Authorization", `Bearer ${token}`);
@@ -397,6 +437,8 @@ interface PageRoute {
   hidden?: true;
   /** The call replaces the session (login, registration, logout): run it in a new session of the caller. */
   freshSession?: true;
+  /** With freshSession: a session of the caller role's user in `passwordUsers`, not of the shared actor (the call ends his other sessions). */
+  ownUser?: true;
   check?: (res: Response, fx: PageFixtures, who: Who, app: TestApp) => unknown;
 }
 
@@ -506,6 +548,33 @@ const PAGE_ROUTES: PageRoute[] = [
     ok: 302,
     check: async (_res, fx, _who, app) => expect((await app.db("users").where({ id: fx.victimId }).first()).name).to.equal("表单改名的评委"),
   },
+  { method: "get", path: "/me/password", url: () => "/me/password", allowed: SIGNED_IN, ok: 200, check: (res) => expect(res.text).to.include('data-testid="password-form"') },
+  {
+    method: "post",
+    path: "/me/password",
+    url: () => "/me/password",
+    form: () => ({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD }),
+    allowed: SIGNED_IN,
+    ok: 302,
+    freshSession: true,
+    ownUser: true,
+    check: async (res, fx, who, app) => {
+      expect(res.headers.location).to.equal("/me/password");
+      await tokenFor(app, fx.passwordUsers[who as Role].email, NEW_PASSWORD);
+    },
+  },
+  {
+    method: "post",
+    path: "/admin/users/:id/password",
+    url: (fx) => `/admin/users/${fx.victimId}/password`,
+    form: () => ({}),
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => {
+      expect(res.headers["cache-control"]).to.equal("no-store");
+      expect(/data-testid="initial-password">([^<]+)</.exec(res.text)?.[1]).to.match(INITIAL_PASSWORD);
+    },
+  },
   { method: "get", path: "/me/profile", url: () => "/me/profile", allowed: ["judge"], ok: 200, check: (res) => expect(res.text).to.include('data-testid="avoid-units-form"') },
   {
     method: "post",
@@ -541,13 +610,13 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
   let app: TestApp;
   let fx: PageFixtures;
 
-  const newSession = async (who: Who): Promise<{ agent: PageAgent; csrf: string }> => {
+  const newSession = async (who: Who, actors: Record<Role, Actor>): Promise<{ agent: PageAgent; csrf: string }> => {
     if (who === "disabled") {
       const s = fx.spareDisabledSessions.shift();
       if (!s) throw new Error("no spare session of the disabled organizer left");
       return s;
     }
-    const agent = who === "anonymous" ? request.agent(app.server) : await pageSession(app, fx.actors[who].email, fx.actors[who].password);
+    const agent = who === "anonymous" ? request.agent(app.server) : await pageSession(app, actors[who].email, actors[who].password);
     return { agent, csrf: await csrfFor(agent) };
   };
 
@@ -591,7 +660,7 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
     for (const who of CALLERS) {
       const expected = expectedPage(route, who);
       it(testName(route.method, route.path, route.label, who, "session", expected, true), async () => {
-        const { agent, csrf } = route.freshSession ? await newSession(who) : fx.sessions[who];
+        const { agent, csrf } = route.freshSession ? await newSession(who, route.ownUser ? fx.passwordUsers : fx.actors) : fx.sessions[who];
         const before = expected.code ? await state(app) : null;
         const res =
           route.method === "get"
