@@ -46,7 +46,8 @@ class IncomingFileEngine implements StorageEngine {
     });
     // Known to multer at once, so an abort mid-file removes the partial file too.
     file.path = target;
-    pipeline(file.stream, meter, createWriteStream(target, { highWaterMark: STREAM_BUFFER }), (err) => {
+    // flush: the file is on disk before the entry that points at it is committed and acknowledged.
+    pipeline(file.stream, meter, createWriteStream(target, { highWaterMark: STREAM_BUFFER, flush: true }), (err) => {
       if (err) {
         void this.storage.discard(target).finally(() => done(err));
         return;

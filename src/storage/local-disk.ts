@@ -1,10 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Storage } from "./storage.js";
 
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Files under UPLOAD_DIR/<first two key characters>/<key>; uploads in progress under UPLOAD_DIR/.incoming. */
 export class LocalDiskStorage implements Storage {
@@ -23,8 +32,11 @@ export class LocalDiskStorage implements Storage {
     if (path.dirname(incomingPath) !== this.incomingDir) throw new Error("not an incoming upload");
     const key = randomUUID();
     const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
+    const created = await mkdir(path.dirname(target), { recursive: true });
     await rename(incomingPath, target);
+    // The rename (and a new folder) last only once their folders are on disk too.
+    if (created) await syncFolder(this.root);
+    await syncFolder(path.dirname(target));
     return key;
   }
 
