@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import { toCsv } from "../lib/csv.js";
 import type { PublishedResults } from "./results.service.js";
 
@@ -17,6 +16,8 @@ export function resultsCsv(results: PublishedResults): string {
 
 /** Results as an XLSX workbook: the results sheet, plus the full score matrix for organizers. */
 export async function resultsXlsx(results: PublishedResults, matrix?: { judges: string[]; rows: { code: string; title: string; totals: (number | null)[] }[] }): Promise<Buffer> {
+  // Loaded when first needed: exceljs costs the server ~30 MB of memory from start otherwise.
+  const { default: ExcelJS } = await import("exceljs");
   const book = new ExcelJS.Workbook();
   book.created = new Date(results.computedAt);
   const sheet = book.addWorksheet("成绩");
