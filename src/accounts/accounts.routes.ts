@@ -144,7 +144,7 @@ export function accountsPages(ctx: AppContext): Router {
     await handleForm(req, res, "accounts/login", { title: req.t("login.title"), next }, async () => {
       const body = parseCredentialsBody({ email: text(formFields(req), "email") ?? "", password: String(formFields(req).password ?? "") });
       const user = await accounts.authenticate(ctx, body.email, body.password, clientIp(req));
-      await logIn(req, user.id);
+      await logIn(ctx, req, user.id);
       flash(req, "success", req.t("login.welcome", { name: user.name }));
       // A judge comes to score: his queue is his home.
       res.redirect(next || (user.role === "judge" ? "/judge" : "/"));
@@ -169,7 +169,7 @@ export function accountsPages(ctx: AppContext): Router {
       const f = formFields(req);
       const body = parseRegisterBody({ email: text(f, "email") ?? "", password: String(f.password ?? ""), name: text(f, "name") ?? "", city: text(f, "city") ?? "", unit: text(f, "unit") ?? "" });
       const user = await accounts.registerContestant(ctx, body);
-      await logIn(req, user.id);
+      await logIn(ctx, req, user.id);
       flash(req, "success", req.t("register.done", { name: user.name }));
       res.redirect("/contests");
     });
@@ -286,7 +286,7 @@ export function accountsPages(ctx: AppContext): Router {
       const body = parseChangePasswordForm({ currentPassword: String(f.currentPassword ?? ""), newPassword: String(f.newPassword ?? ""), repeatPassword: String(f.repeatPassword ?? "") });
       const user = await accounts.changeOwnPassword(ctx, req.user!, body, clientIp(req));
       // His other sessions are gone; this one goes on under a new id.
-      await logIn(req, user.id);
+      await logIn(ctx, req, user.id);
       flash(req, "success", req.t("password.changed"));
       res.redirect("/me/password");
     });
@@ -313,12 +313,14 @@ export function accountsPages(ctx: AppContext): Router {
 }
 
 /** A new session id at login, so a session fixed before login is worthless after it. */
-function logIn(req: Request, userId: string): Promise<void> {
+async function logIn(ctx: AppContext, req: Request, userId: string): Promise<void> {
   const lang = req.session.lang;
+  const credentials = await accounts.sessionStamp(ctx, userId);
   return new Promise((resolve, reject) => {
     req.session.regenerate((err) => {
       if (err) return reject(err);
       req.session.userId = userId;
+      req.session.credentials = credentials;
       if (lang) req.session.lang = lang;
       req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
     });

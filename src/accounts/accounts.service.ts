@@ -275,9 +275,23 @@ export async function userForToken(ctx: AppContext, token: string): Promise<Sess
 }
 
 /** The active user of a session, re-read each request so a disabled user is shut out at once. */
-export async function userForSession(ctx: AppContext, userId: string): Promise<SessionUser | null> {
+/**
+ * A fingerprint of the user's password hash, kept in his page sessions at login: once the password
+ * changes, a session made before no longer matches, even one whose row outlived the change.
+ */
+function credentialStamp(user: UserRow): string {
+  return createHash("sha256").update(user.passwordHash).digest("hex").slice(0, 32);
+}
+
+export async function sessionStamp(ctx: AppContext, userId: string): Promise<string> {
   const user = await q.findUserById(ctx.db, userId);
-  return user && !user.disabled ? sessionUser(user) : null;
+  if (!user) throw new NotFoundError("errors.userNotFound");
+  return credentialStamp(user);
+}
+
+export async function userForSession(ctx: AppContext, userId: string, stamp: string | undefined): Promise<SessionUser | null> {
+  const user = await q.findUserById(ctx.db, userId);
+  return user && !user.disabled && stamp === credentialStamp(user) ? sessionUser(user) : null;
 }
 
 function sessionUser(user: UserRow): SessionUser {

@@ -20,14 +20,17 @@ export function bearerAuth(ctx: AppContext): RequestHandler {
   };
 }
 
-/** Pages authenticate by session; the user is re-read each time so disabling takes effect at once. */
+/** Pages authenticate by session; the user is re-read each time so disabling or a new password takes effect at once. */
 export function sessionAuth(ctx: AppContext): RequestHandler {
   return async (req, _res, next) => {
     req.user = null;
     const userId = req.session?.userId;
     if (userId) {
-      req.user = await userForSession(ctx, userId);
-      if (!req.user) delete req.session.userId;
+      req.user = await userForSession(ctx, userId, req.session.credentials);
+      if (!req.user) {
+        delete req.session.userId;
+        delete req.session.credentials;
+      }
     }
     next();
   };

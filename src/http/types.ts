@@ -9,6 +9,8 @@ export interface FlashMessage {
 declare module "express-session" {
   interface SessionData {
     userId?: string;
+    /** The user's credential stamp at login (accounts.service sessionStamp). */
+    credentials?: string;
     lang?: Locale;
     flash?: FlashMessage[];
   }

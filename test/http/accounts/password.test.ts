@@ -165,6 +165,17 @@ describe("passwords: change one's own, reset another's", () => {
       expect((await api("get", "/api/v1/me", other.token)).status).to.equal(200);
       expect((await otherPage.get("/my/entries").set("Accept", "text/html")).status).to.equal(200);
     });
+    it("a session row that outlives the change (a request of his still in flight writes it back) is still shut out", async () => {
+      const user = await createActor(app, "contestant");
+      const page = await pageSession(app, user.email, user.password);
+      const [row] = await app.db("sessions").whereRaw("CAST(sess AS TEXT) LIKE ?", [`%"userId":${JSON.stringify(user.user.id)}%`]);
+      expect(row, "his page session is stored").to.be.an("object");
+      expect((await api("put", "/api/v1/me/password", user.token).send({ currentPassword: user.password, newPassword: NEW_PASSWORD })).status).to.equal(200);
+      await app.db("sessions").insert(row);
+      const res = await page.get("/my/entries").set("Accept", "text/html");
+      expect(res.status).to.equal(401);
+      expect(res.text).to.include('data-code="unauthenticated"');
+    });
   });
 
   describe("wrong current passwords count as failed logins", () => {
