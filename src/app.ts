@@ -78,7 +78,8 @@ export function createApp(ctx: AppContext): Express {
   const sessions = session({
     name: "sw.sid",
     secret: ctx.config.sessionSecret,
-    store: new ConnectSessionKnexStore({ knex: ctx.db, tableName: "sessions", createTable: false, cleanupInterval: 0 }),
+    // Expired sessions are deleted at start and hourly (an unref'd timer: it never holds the process open).
+    store: new ConnectSessionKnexStore({ knex: ctx.db, tableName: "sessions", createTable: false, cleanupInterval: 3_600_000, onDbCleanupError: (err) => ctx.logger.warn({ err }, "session cleanup failed") }),
     resave: false,
     saveUninitialized: false,
     rolling: true,

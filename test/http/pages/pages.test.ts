@@ -2,6 +2,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { ADMIN, contestBody, createActor, snapshot, startTestApp, tokenFor, type TestApp } from "../../helpers/app.js";
 import { csrfOf } from "../../helpers/pages.js";
+import { createApp } from "../../../src/app.js";
 
 
 describe("pages", () => {
@@ -142,6 +143,16 @@ describe("pages", () => {
     it("sessions are stored in the database", async () => {
       const rows = await app.db("sessions").select("sid");
       expect(rows.length).to.be.greaterThan(0);
+    });
+
+    it("expired sessions are deleted when the app starts (and hourly after), live ones kept", async () => {
+      const live = (await app.db("sessions").select("sid")).map((r: { sid: string }) => r.sid);
+      const expired = new Date(Date.now() - 86_400_000);
+      await app.db("sessions").insert({ sid: "expired-session-for-cleanup", sess: JSON.stringify({ cookie: {} }), expired: app.ctx.config.databaseUrl ? expired : expired.toISOString() });
+      createApp(app.ctx);
+      for (let i = 0; i < 50 && (await app.db("sessions").where({ sid: "expired-session-for-cleanup" }).first()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await app.db("sessions").where({ sid: "expired-session-for-cleanup" }).first()).to.equal(undefined);
+      expect((await app.db("sessions").whereIn("sid", live).select("sid")).length).to.equal(live.length);
     });
 
     it("an organizer creates a contest through the form (Shanghai times), edits it and moves its stage", async () => {
