@@ -6,7 +6,7 @@ import type { FileRule } from "../contests/rules.js";
 import { requireRole } from "../http/auth.js";
 import { localizedParams, toErrorBody } from "../http/errors.js";
 import { flash } from "../http/flash.js";
-import { formFields, safeNext } from "../http/forms.js";
+import { buttonAction, formFields } from "../http/forms.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 import { AppError } from "../lib/errors.js";
 import { hasMessage } from "../lib/i18n.js";
@@ -183,18 +183,6 @@ async function answerForm(req: Request, res: Response, view: string, page: () =>
   }
 }
 
-/** After a button's action: back to where it was pressed, with the outcome as a flash message. */
-async function buttonAction(req: Request, res: Response, fallback: string, action: () => Promise<string>): Promise<void> {
-  const back = safeNext(formFields(req).next, fallback);
-  try {
-    flash(req, "success", await action());
-  } catch (err) {
-    const { status, body } = toErrorBody(req, err);
-    if (status >= 500) throw err;
-    flash(req, "error", body.message);
-  }
-  res.redirect(303, back);
-}
 
 /** Pages for entries: submitting, "my entries", the entry page, lists, the format review. */
 export function entriesPages(ctx: AppContext): Router {

@@ -1,5 +1,6 @@
 import type { Request, Response } from "express";
 import { toErrorBody } from "./errors.js";
+import { flash } from "./flash.js";
 
 /** A form's fields without the CSRF token, as strings. */
 export function formFields(req: Request): Record<string, unknown> {
@@ -36,4 +37,17 @@ export async function handleForm(
 /** Only redirect to paths on this site. */
 export function safeNext(next: unknown, fallback = "/"): string {
   return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : fallback;
+}
+
+/** After a button's action: back to where it was pressed, with the outcome (or the refusal) as a flash message. */
+export async function buttonAction(req: Request, res: Response, fallback: string, action: () => Promise<string>): Promise<void> {
+  const back = safeNext(formFields(req).next, fallback);
+  try {
+    flash(req, "success", await action());
+  } catch (err) {
+    const { status, body } = toErrorBody(req, err);
+    if (status >= 500) throw err;
+    flash(req, "error", body.message);
+  }
+  res.redirect(303, back);
 }

@@ -8,7 +8,7 @@ import { listEntries, myEntries } from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { toErrorBody, type ErrorBody } from "../http/errors.js";
 import { flash } from "../http/flash.js";
-import { formFields, safeNext, text } from "../http/forms.js";
+import { buttonAction, formFields, text } from "../http/forms.js";
 import { receiveUpload, type UploadedFile } from "../http/upload.js";
 import { StageError } from "../lib/errors.js";
 import { formatDuration } from "../lib/i18n.js";
@@ -39,18 +39,6 @@ const percent = (share: number) => String(Math.round(share * 1e6) / 1e4);
 
 const isPublic = (contest: Contest) => PUBLIC_STAGES.includes(contest.stage);
 
-/** After a button's action: back to where it was pressed, with the outcome (or the refusal) as a flash message. */
-async function buttonAction(req: Request, res: Response, fallback: string, action: () => Promise<string>): Promise<void> {
-  const back = safeNext(formFields(req).next, fallback);
-  try {
-    flash(req, "success", await action());
-  } catch (err) {
-    const { status, body } = toErrorBody(req, err);
-    if (status >= 500) throw err;
-    flash(req, "error", body.message);
-  }
-  res.redirect(303, back);
-}
 
 /** The rules in force, in the reader's words, one sentence a line (DESIGN §3: printed on every results page). */
 function rulesText(req: Request, rules: RulesInForce): string[] {
