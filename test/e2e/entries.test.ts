@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { CDPSession, Page } from "playwright-core";
 import { ADMIN, createActor, startTestApp, type Actor, type TestApp } from "../helpers/app.js";
-import { launchBrowser, screenshot, type TestBrowser } from "../helpers/browser.js";
+import { expectNoSidewaysScroll, launchBrowser, logInThroughForm, logOutThroughHeader, screenshot, type TestBrowser } from "../helpers/browser.js";
 import { openContest } from "../helpers/entries.js";
 import { testMedia, type TestMedia } from "../helpers/media.js";
 
@@ -41,24 +41,6 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
 
   const header = () => page.locator("header.site-header");
 
-  async function logIn(actor: { email: string; password: string }): Promise<void> {
-    await page.goto(`${app.url}/login`);
-    const form = page.locator('form[action="/login"]');
-    await form.locator('input[name="email"]').fill(actor.email);
-    await form.locator('input[name="password"]').fill(actor.password);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), form.locator('button[type="submit"]').click()]);
-    await header().locator('form[action="/logout"] button').waitFor();
-  }
-
-  async function logOut(): Promise<void> {
-    await Promise.all([page.waitForURL(`${app.url}/`), header().locator('form[action="/logout"] button').click()]);
-  }
-
-  async function noSidewaysScroll(): Promise<void> {
-    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
-    expect(overflow, "horizontal overflow in px").to.be.at.most(0);
-  }
-
   before(async function () {
     this.timeout(120_000);
     media = await testMedia();
@@ -76,7 +58,7 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
   });
 
   it("a contestant fills the submission form and sees each file's progress while it uploads", async function () {
-    await logIn(contestant);
+    await logInThroughForm(page, app.url, contestant);
     await page.goto(`${app.url}/contests/${contestId}`);
     await Promise.all([page.waitForURL(/\/submit$/), page.getByTestId("submit-entry").click()]);
     expect(await page.locator("h1").innerText()).to.equal("提交作品");
@@ -188,15 +170,15 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
     await page.setViewportSize({ width: 375, height: 812 });
     try {
       await page.goto(entryUrl);
-      await noSidewaysScroll();
+      await expectNoSidewaysScroll(page);
       await screenshot(page, "entries-06-entry-phone-375x812");
       await page.goto(`${app.url}/my/entries`);
-      await noSidewaysScroll();
+      await expectNoSidewaysScroll(page);
       // Table rows become cards: the header row is hidden.
       expect(await page.locator("[data-testid=my-entries] thead").isVisible()).to.equal(false);
       await screenshot(page, "entries-07-my-entries-phone-375x812");
       await page.goto(`${app.url}/contests/${contestId}/submit`);
-      await noSidewaysScroll();
+      await expectNoSidewaysScroll(page);
       await screenshot(page, "entries-08-submit-phone-375x812");
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
@@ -204,8 +186,8 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
   });
 
   it("the coordinator of the same city recommends it within the quota", async function () {
-    await logOut();
-    await logIn(coordinator);
+    await logOutThroughHeader(page, app.url);
+    await logInThroughForm(page, app.url, coordinator);
     await page.goto(`${app.url}/contests/${contestId}`);
     await Promise.all([page.waitForURL(/\/entries$/), page.getByTestId("city-entries").click()]);
     expect(await page.getByTestId("quota").innerText()).to.contain("已用 0 / 共 3");
@@ -221,7 +203,7 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
     await page.setViewportSize({ width: 375, height: 812 });
     try {
       await page.reload();
-      await noSidewaysScroll();
+      await expectNoSidewaysScroll(page);
       await screenshot(page, "entries-11-city-entries-phone-375x812");
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
@@ -229,8 +211,8 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
   });
 
   it("the organizer finds it in the entry list and the format review, on a desktop and a phone", async function () {
-    await logOut();
-    await logIn(ADMIN);
+    await logOutThroughHeader(page, app.url);
+    await logInThroughForm(page, app.url, ADMIN);
     await page.goto(`${app.url}/contests/${contestId}`);
     await Promise.all([page.waitForURL(/\/entries$/), page.getByTestId("entry-list").click()]);
     expect(await page.locator(`tr[data-code="${entryCode}"]`).innerText()).to.contain(title).and.contain("保定").and.contain("已推荐");
@@ -241,7 +223,7 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
     await page.setViewportSize({ width: 375, height: 812 });
     try {
       await page.reload();
-      await noSidewaysScroll();
+      await expectNoSidewaysScroll(page);
       await screenshot(page, "entries-14-format-review-phone-375x812");
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { Page } from "playwright-core";
 import request from "supertest";
 import { ADMIN, createActor, startTestApp, type Actor, type TestApp } from "../helpers/app.js";
-import { launchBrowser, screenshot, type TestBrowser } from "../helpers/browser.js";
+import { expectNoSidewaysScroll, launchBrowser, logInThroughForm, screenshot, type TestBrowser } from "../helpers/browser.js";
 import { openContest, submit, videoSubmission } from "../helpers/entries.js";
 import { testMedia } from "../helpers/media.js";
 
@@ -23,19 +23,6 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
   let page: Page;
   let office: Page;
   const contestTitle = "河北省科普微视频大赛（浏览器评审）";
-
-  async function noSidewaysScroll(p: Page): Promise<void> {
-    const overflow = await p.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
-    expect(overflow, `horizontal overflow in px on ${p.url()}`).to.be.at.most(0);
-  }
-
-  async function logIn(p: Page, email: string, password: string): Promise<void> {
-    await p.goto(`${app.url}/login`);
-    const form = p.locator('form[action="/login"]');
-    await form.locator('input[name="email"]').fill(email);
-    await form.locator('input[name="password"]').fill(password);
-    await Promise.all([p.waitForURL((url) => !url.pathname.startsWith("/login")), form.locator('button[type="submit"]').click()]);
-  }
 
   before(async function () {
     const media = await testMedia();
@@ -69,7 +56,7 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
   });
 
   it("the organizer (desktop) sees nothing submitted yet", async function () {
-    await logIn(office, ADMIN.email, ADMIN.password);
+    await logInThroughForm(office, app.url, ADMIN);
     await office.goto(`${app.url}/contests/${contestId}/progress`);
     expect(await office.getByTestId("total-submitted").innerText()).to.equal("0");
     expect(await office.getByTestId("late-judges").innerText()).to.contain("王评委");
@@ -77,19 +64,19 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
   });
 
   it("the judge logs in on his phone and accepts the declaration first", async function () {
-    await logIn(page, judge.email, judge.password);
+    await logInThroughForm(page, app.url, judge);
     await Promise.all([page.waitForURL(/\/judge$/), page.locator('header nav a[href="/judge"]').click()]);
     const declaration = page.getByTestId("declaration");
     expect(await declaration.innerText()).to.contain("回避声明").and.contain("主动申请回避");
     expect(await page.getByTestId("queue-item").count()).to.equal(0);
-    await noSidewaysScroll(page);
+    await expectNoSidewaysScroll(page);
     await screenshot(page, "judging-02-declaration-phone");
     await Promise.all([page.waitForURL(/\/judge$/), page.getByTestId("accept-declaration").click()]);
     expect(await page.locator(".flash").first().innerText()).to.contain("已接受回避声明");
     expect(await page.getByTestId("queue-item").count()).to.equal(2);
     const queue = await page.locator("main").innerText();
     expect(queue).to.contain("待评").and.contain(contestTitle).and.not.contain("欧阳铁柱").and.not.contain("避暑山庄");
-    await noSidewaysScroll(page);
+    await expectNoSidewaysScroll(page);
     await screenshot(page, "judging-03-queue-phone");
   });
 
@@ -110,7 +97,7 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
     expect(played.error).to.equal(null);
     expect(played.currentTime > 0 || played.readyState >= 2, JSON.stringify(played)).to.equal(true);
     expect(await page.locator("main").innerText()).not.to.contain("欧阳铁柱");
-    await noSidewaysScroll(page);
+    await expectNoSidewaysScroll(page);
     await screenshot(page, "judging-04-entry-phone");
   });
 
@@ -127,7 +114,7 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
     expect(await page.getByTestId("score-art").inputValue()).to.equal("22.5");
     expect(await total.innerText()).to.equal("57.5");
     await page.getByTestId("comment").fill("科学性强，讲解清楚");
-    await noSidewaysScroll(page);
+    await expectNoSidewaysScroll(page);
     await screenshot(page, "judging-05-scoring-phone");
   });
 
@@ -147,7 +134,7 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
     await Promise.all([page.waitForURL(/\/judge\/assignments\/[^/]+$/), page.getByTestId("submit-score").click()]);
     expect(await page.locator(".flash").first().innerText()).to.contain("评分已提交，总分 75.5");
     expect(await page.getByTestId("sheet-status").innerText()).to.equal("已提交");
-    await noSidewaysScroll(page);
+    await expectNoSidewaysScroll(page);
     await screenshot(page, "judging-07-submitted-phone");
     await page.goto(`${app.url}/judge`);
     expect(await page.getByTestId("round-progress").innerText()).to.contain("已提交 1 / 2 件");
@@ -166,12 +153,12 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
     await office.setViewportSize({ width: 375, height: 812 });
     try {
       await office.reload();
-      await noSidewaysScroll(office);
+      await expectNoSidewaysScroll(office);
       const box = await office.locator(".matrix-wrap").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
       expect(box.scroll).to.be.greaterThan(box.client);
       await screenshot(office, "judging-11-matrix-phone");
       await office.goto(`${app.url}/contests/${contestId}/progress`);
-      await noSidewaysScroll(office);
+      await expectNoSidewaysScroll(office);
       await screenshot(office, "judging-12-progress-phone");
     } finally {
       await office.setViewportSize({ width: 1280, height: 800 });

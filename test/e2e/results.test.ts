@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { ADMIN, createActor, startTestApp, type Actor, type TestApp } from "../helpers/app.js";
-import { launchBrowser, screenshot, type TestBrowser } from "../helpers/browser.js";
+import { expectNoSidewaysScroll, launchBrowser, logInThroughForm, logOutThroughHeader, screenshot, type TestBrowser } from "../helpers/browser.js";
 import { judgedContest, type JudgedContest } from "../helpers/judged.js";
 import { testMedia, type TestMedia } from "../helpers/media.js";
 
@@ -22,26 +22,6 @@ describe("browser: results review, publication, public notice and an objection",
   let page: Page;
   let c: JudgedContest;
   let citizen: Actor;
-
-  const header = () => page.locator("header.site-header");
-
-  async function logIn(actor: { email: string; password: string }, next = ""): Promise<void> {
-    await page.goto(`${app.url}/login${next ? `?next=${encodeURIComponent(next)}` : ""}`);
-    const form = page.locator('form[action="/login"]');
-    await form.locator('input[name="email"]').fill(actor.email);
-    await form.locator('input[name="password"]').fill(actor.password);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), form.locator('button[type="submit"]').click()]);
-    await header().locator('form[action="/logout"] button').waitFor();
-  }
-
-  async function logOut(): Promise<void> {
-    await Promise.all([page.waitForURL(`${app.url}/`), header().locator('form[action="/logout"] button').click()]);
-  }
-
-  async function noSidewaysScroll(): Promise<void> {
-    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
-    expect(overflow, "horizontal overflow in px").to.be.at.most(0);
-  }
 
   before(async function () {
     this.timeout(120_000);
@@ -64,7 +44,7 @@ describe("browser: results review, publication, public notice and an objection",
   });
 
   it("the organizer reviews the results: table with explanations, chart with prize bands, judge statistics", async () => {
-    await logIn(ADMIN, `/contests/${c.contestId}`);
+    await logInThroughForm(page, app.url, ADMIN, `/contests/${c.contestId}`);
     await Promise.all([page.waitForURL(/\/review\/results$/), page.getByTestId("results-review").click()]);
     expect(await page.locator("h1").innerText()).to.contain("成绩审核");
     await Promise.all([page.waitForURL(/\/review\/results$/), page.getByTestId("compute").click()]);
@@ -92,7 +72,7 @@ describe("browser: results review, publication, public notice and an objection",
     expect(await page.locator(".flash-success").innerText()).to.contain("公示");
     expect(await page.getByTestId("public-results").isVisible()).to.equal(true);
     await screenshot(page, "results-02-published");
-    await logOut();
+    await logOutThroughHeader(page, app.url);
   });
 
   it("an anonymous visitor sees the winners by prize level with the snapshot hash, on a desktop and a phone", async () => {
@@ -109,7 +89,7 @@ describe("browser: results review, publication, public notice and an objection",
     await page.setViewportSize({ width: 375, height: 812 });
     try {
       await page.reload();
-      await noSidewaysScroll();
+      await expectNoSidewaysScroll(page);
       expect(await winners.locator('[data-prize="first"]').isVisible()).to.equal(true);
       await screenshot(page, "results-04-public-phone-375");
     } finally {
@@ -120,13 +100,13 @@ describe("browser: results review, publication, public notice and an objection",
   it("a contestant logs in and files an objection with an evidence file, on a phone", async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     try {
-      await logIn(citizen, `/contests/${c.contestId}/results`);
+      await logInThroughForm(page, app.url, citizen, `/contests/${c.contestId}/results`);
       const form = page.getByTestId("objection-form");
       expect(await page.getByTestId("objection-name").innerText()).to.equal("王公示");
       await form.locator('select[name="entryId"]').selectOption({ label: `${c.entries[2]!.code} 作品 3` });
       await form.locator('textarea[name="text"]').fill("该作品片尾使用的动画与已发表作品雷同，附对比截图。");
       await form.locator('input[name="evidence"]').setInputFiles(media.formPdf);
-      await noSidewaysScroll();
+      await expectNoSidewaysScroll(page);
       await screenshot(page, "results-05-objection-filled-phone");
       await Promise.all([page.waitForURL(/\/results#my-objections$/), page.getByTestId("objection-submit").click()]);
       expect(await page.locator(".flash-success").innerText()).to.contain("异议已提交");
@@ -134,7 +114,7 @@ describe("browser: results review, publication, public notice and an objection",
       expect(await mine.innerText()).to.contain(c.entries[2]!.code).and.contain("待处理").and.contain("form.pdf");
       const row = await app.db("objections").where({ contest_id: c.contestId }).first();
       expect(row).to.include({ user_id: citizen.user.id, entry_id: c.entries[2]!.id, evidence_type: "pdf", status: "open" });
-      await noSidewaysScroll();
+      await expectNoSidewaysScroll(page);
       await screenshot(page, "results-06-objection-filed-phone");
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "chai";
 import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 /** Debian's Chromium (apt-get install chromium); never a browser downloaded by Playwright. */
@@ -73,4 +74,25 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(OUTPUT_DIR, `${name.replace(/[^\w.-]+/g, "-")}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** Logs in through the /login form (optionally with ?next=) and waits for the signed-in header. */
+export async function logInThroughForm(page: Page, baseUrl: string, actor: { email: string; password: string }, next = ""): Promise<void> {
+  await page.goto(`${baseUrl}/login${next ? `?next=${encodeURIComponent(next)}` : ""}`);
+  const form = page.locator('form[action="/login"]');
+  await form.locator('input[name="email"]').fill(actor.email);
+  await form.locator('input[name="password"]').fill(actor.password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), form.locator('button[type="submit"]').click()]);
+  await page.locator('header.site-header form[action="/logout"] button').waitFor();
+}
+
+/** Logs out through the header button, which leads home. */
+export async function logOutThroughHeader(page: Page, baseUrl: string): Promise<void> {
+  await Promise.all([page.waitForURL(`${baseUrl}/`), page.locator('header.site-header form[action="/logout"] button').click()]);
+}
+
+/** The page fits its viewport's width: nothing to scroll sideways (the 375-px phone test). */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+  expect(overflow, `horizontal overflow in px on ${page.url()}`).to.be.at.most(0);
 }
