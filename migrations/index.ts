@@ -14,6 +14,7 @@ import * as createAssignments from "./20261128140300_create-assignments.js";
 import * as addEntryTimingAndSafety from "./20261128150000_add-entry-timing-and-safety.js";
 import * as createResults from "./20261128150100_create-results.js";
 import * as createObjections from "./20261128150200_create-objections.js";
+import * as addEntryPublicVotes from "./20261128160000_add-entry-public-votes.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "20261128150000_add-entry-timing-and-safety": addEntryTimingAndSafety,
   "20261128150100_create-results": createResults,
   "20261128150200_create-objections": createObjections,
+  "20261128160000_add-entry-public-votes": addEntryPublicVotes,
 };

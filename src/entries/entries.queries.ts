@@ -24,6 +24,8 @@ export interface EntryRow {
   recommendedBy: string | null;
   talkSeconds: number | null;
   safetyFailed: boolean;
+  /** Public vote count (网络投票); null until recorded. */
+  publicVotes: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -40,6 +42,8 @@ export interface EntryFileRow {
   probe: VideoFacts | null;
   createdAt: string;
 }
+
+const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 function entryFromRow(row: Record<string, unknown>): EntryRow {
   return {
@@ -60,8 +64,9 @@ function entryFromRow(row: Record<string, unknown>): EntryRow {
     statusReason: (row.status_reason as string | null) ?? null,
     recommendedAt: (row.recommended_at as string | null) ?? null,
     recommendedBy: (row.recommended_by as string | null) ?? null,
-    talkSeconds: row.talk_seconds === null || row.talk_seconds === undefined ? null : Number(row.talk_seconds),
+    talkSeconds: nullableNumber(row.talk_seconds),
     safetyFailed: toBool(row.safety_failed),
+    publicVotes: nullableNumber(row.public_votes),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };
@@ -96,6 +101,7 @@ const ENTRY_COLUMNS: Record<string, string> = {
   recommendedBy: "recommended_by",
   talkSeconds: "talk_seconds",
   safetyFailed: "safety_failed",
+  publicVotes: "public_votes",
   updatedAt: "updated_at",
 };
 
@@ -120,6 +126,7 @@ export async function insertEntry(db: Knex, entry: EntryRow): Promise<void> {
     recommended_by: entry.recommendedBy,
     talk_seconds: entry.talkSeconds,
     safety_failed: entry.safetyFailed,
+    public_votes: entry.publicVotes,
     created_at: entry.createdAt,
     updated_at: entry.updatedAt,
   });
@@ -170,25 +177,37 @@ export interface EntrySummary {
   title: string;
   /** Null also when not asked for. */
   talkSeconds: number | null;
+  /** Null also when not asked for. */
+  publicVotes: number | null;
 }
 
 /**
  * A contest's submitted entries as summaries, in seq order (the unique index on (contest_id, seq)
  * serves the filter and the order): only those recommended, or not failing the safety check,
- * when asked; the talk time only when asked.
+ * when asked; the talk time and the public votes only when asked.
  */
-export async function listSubmittedSummaries(db: Knex, contestId: string, options: { recommendedOnly: boolean; safeOnly: boolean; talkSeconds: boolean }): Promise<EntrySummary[]> {
-  const query = db("entries").where({ contest_id: contestId, status: "submitted" }).orderBy("seq").select(options.talkSeconds ? ["id", "code", "title", "talk_seconds"] : ["id", "code", "title"]);
+export async function listSubmittedSummaries(db: Knex, contestId: string, options: { recommendedOnly: boolean; safeOnly: boolean; talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
+  const columns = ["id", "code", "title", ...(options.talkSeconds ? ["talk_seconds"] : []), ...(options.publicVotes ? ["public_votes"] : [])];
+  const query = db("entries").where({ contest_id: contestId, status: "submitted" }).orderBy("seq").select(columns);
   if (options.recommendedOnly) query.whereNotNull("recommended_at");
   if (options.safeOnly) query.where("safety_failed", false);
   const rows: Record<string, unknown>[] = await query;
   const entries = new Array<EntrySummary>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    const seconds = row.talk_seconds;
-    entries[i] = { id: String(row.id), code: String(row.code), title: String(row.title), talkSeconds: seconds === null || seconds === undefined ? null : Number(seconds) };
+    entries[i] = { id: String(row.id), code: String(row.code), title: String(row.title), talkSeconds: nullableNumber(row.talk_seconds), publicVotes: nullableNumber(row.public_votes) };
   }
   return entries;
+}
+
+/** Sets the listed entries' public votes (by id), one statement per count and chunk; the contest's other entries get 0. */
+export async function replacePublicVotes(db: Knex, contestId: string, votes: Map<string, number>): Promise<void> {
+  await db("entries").where({ contest_id: contestId }).update({ public_votes: 0 });
+  const groups = new Map<number, string[]>();
+  for (const [id, count] of votes) if (count !== 0) groups.set(count, [...(groups.get(count) ?? []), id]);
+  for (const [count, ids] of groups) {
+    for (let i = 0; i < ids.length; i += 500) await db("entries").whereIn("id", ids.slice(i, i + 500)).update({ public_votes: count });
+  }
 }
 
 export async function listOwnEntries(db: Knex, ownerId: string): Promise<(EntryRow & { contestTitle: string })[]> {

@@ -5,7 +5,7 @@ import { isMultipart, receiveUpload, type UploadedFile } from "../http/upload.js
 import { AppError } from "../lib/errors.js";
 import { entriesCsv } from "./entries.csv.js";
 import * as entries from "./entries.service.js";
-import { parseEntryListQuery, parseReasonBody, parseSafetyBody, parseTimingBody } from "./entries.schemas.js";
+import { parseEntryListQuery, parseReasonBody, parseSafetyBody, parsePublicVotesBody, parseTimingBody } from "./entries.schemas.js";
 
 const id = (req: Request, name = "id") => String(req.params[name]);
 
@@ -79,6 +79,14 @@ export function entriesApi(ctx: AppContext): Router {
 
   router.put("/entries/:id/timing", requireRole("organizer"), async (req, res) => {
     res.json({ entry: await entries.setTiming(ctx, req.user!, id(req), parseTimingBody(req.body).seconds) });
+  });
+
+  router.put("/contests/:id/votes", requireRole("organizer"), async (req, res) => {
+    res.json(await entries.recordPublicVotes(ctx, req.user!, id(req), parsePublicVotesBody(req.body).votes));
+  });
+
+  router.get("/contests/:id/votes", requireRole("organizer"), async (req, res) => {
+    res.json(await entries.publicVotes(ctx, req.user!, id(req)));
   });
 
   router.put("/entries/:id/safety", requireRole("organizer"), async (req, res) => {

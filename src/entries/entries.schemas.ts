@@ -111,6 +111,20 @@ export const parseTimingBody = compile<TimingBody>({
   properties: { seconds: { type: "integer", minimum: 0, maximum: 7200 } },
 });
 
+export interface PublicVotesBody {
+  /** Vote counts by entry code. */
+  votes: Record<string, number>;
+}
+
+export const parsePublicVotesBody = compile<PublicVotesBody>({
+  type: "object",
+  additionalProperties: false,
+  required: ["votes"],
+  properties: {
+    votes: { type: "object", maxProperties: 200000, propertyNames: { minLength: 1, maxLength: 40 }, additionalProperties: { type: "integer", minimum: 0, maximum: 1000000000 } },
+  },
+});
+
 export interface SafetyBody {
   safe: boolean;
 }

@@ -289,6 +289,7 @@ export async function submitEntry(ctx: AppContext, user: SessionUser, contestId:
             recommendedBy: null,
             talkSeconds: null,
             safetyFailed: false,
+            publicVotes: null,
             createdAt: now,
             updatedAt: now,
           };
@@ -511,6 +512,38 @@ export async function setTiming(ctx: AppContext, user: SessionUser, entryId: str
   return getEntry(ctx, user, entry.id);
 }
 
+/** Stages in which the public vote may be recorded: once judging runs, until the results go public. */
+const VOTE_STAGES: readonly string[] = ["judging", "review"];
+
+/**
+ * An organizer records the public vote (网络投票, PUT /contests/:id/votes) as one whole: the counts
+ * by entry code; entries not listed get 0. Refused, writing nothing, when the contest gives the vote
+ * no weight, outside judging and review, or when a code is not one of its submitted entries.
+ */
+export async function recordPublicVotes(ctx: AppContext, user: SessionUser, contestId: string, votesByCode: Record<string, number>): Promise<{ votes: Record<string, number> }> {
+  const contest = await getContest(ctx, user, contestId);
+  if (!(contest.rules.publicVoteWeight > 0)) throw new ConflictError("public_vote_off", "errors.publicVoteOff");
+  if (!VOTE_STAGES.includes(contest.stage)) throw new StageError("errors.publicVoteStage", { stage: contest.stage });
+  return ctx.db.transaction(async (trx) => {
+    const entries = await q.listSubmittedSummaries(trx, contest.id, { recommendedOnly: false, safeOnly: false, talkSeconds: false, publicVotes: true });
+    const idOf = new Map(entries.map((e) => [e.code, e.id]));
+    const unknown = Object.keys(votesByCode).filter((code) => !idOf.has(code));
+    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10).join("、") }, { codes: unknown }, "unknown_entries");
+    await q.replacePublicVotes(trx, contest.id, new Map(Object.entries(votesByCode).map(([code, n]) => [idOf.get(code)!, n])));
+    const total = Object.values(votesByCode).reduce((sum, n) => sum + n, 0);
+    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "contest.votes", targetType: "contest", targetId: contest.id, details: { entries: Object.keys(votesByCode).length, total } });
+    return { votes: Object.fromEntries(entries.map((e) => [e.code, votesByCode[e.code] ?? 0])) };
+  });
+}
+
+/** The recorded public vote of a contest's submitted entries, by code (0 where none was recorded). */
+export async function publicVotes(ctx: AppContext, user: SessionUser, contestId: string): Promise<{ votes: Record<string, number> }> {
+  const contest = await getContest(ctx, user, contestId);
+  if (user.role !== "organizer") throw new ForbiddenError();
+  const entries = await q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: false, safeOnly: false, talkSeconds: false, publicVotes: true });
+  return { votes: Object.fromEntries(entries.map((e) => [e.code, e.publicVotes ?? 0])) };
+}
+
 /** An organizer records the experiment safety check; an unsafe entry is not ranked (DESIGN §3). */
 export async function setSafety(ctx: AppContext, user: SessionUser, entryId: string, safe: boolean): Promise<EntryJson> {
   const { entry } = await loadEntry(ctx, user, entryId);
@@ -539,13 +572,13 @@ export async function judgeableEntries(ctx: AppContext, contest: Contest): Promi
  * rankableEntries as lean summaries (id, code, title; the talk time when asked): what computing
  * results reads, by the hundred thousand.
  */
-export async function rankableEntrySummaries(ctx: AppContext, contest: Contest, options: { talkSeconds: boolean }): Promise<EntrySummary[]> {
-  return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: contest.rules.requiresRecommendation, safeOnly: contest.rules.safetyGate, talkSeconds: options.talkSeconds });
+export async function rankableEntrySummaries(ctx: AppContext, contest: Contest, options: { talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
+  return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: contest.rules.requiresRecommendation, safeOnly: contest.rules.safetyGate, ...options });
 }
 
 /** The submitted entries not failing the safety gate, recommended or not (a later round's candidates), as lean summaries. */
-export async function submittedSafeEntrySummaries(ctx: AppContext, contest: Contest, options: { talkSeconds: boolean }): Promise<EntrySummary[]> {
-  return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: false, safeOnly: contest.rules.safetyGate, talkSeconds: options.talkSeconds });
+export async function submittedSafeEntrySummaries(ctx: AppContext, contest: Contest, options: { talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
+  return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: false, safeOnly: contest.rules.safetyGate, ...options });
 }
 
 export interface FileToSend {

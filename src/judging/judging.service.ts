@@ -466,11 +466,11 @@ export async function roundEntries(ctx: AppContext, contest: Contest, round: Rou
 
 /**
  * The entries of the round that may be ranked (roundEntries less those failing the safety gate),
- * as lean summaries in the same order, with the talk time where the contest has time rules: what
- * computing the round's results reads.
+ * as lean summaries in the same order, with the talk time where the contest has time rules and the
+ * public votes where the vote has a weight: what computing the round's results reads.
  */
 export async function rankableRoundEntries(ctx: AppContext, contest: Contest, round: RoundRow): Promise<EntrySummary[]> {
-  const options = { talkSeconds: contest.rules.timeRules != null };
+  const options = { talkSeconds: contest.rules.timeRules != null, publicVotes: contest.rules.publicVoteWeight > 0 };
   if (round.number === 1) return rankableEntrySummaries(ctx, contest, options);
   const ids = new Set(await q.roundEntryIds(ctx.db, round.id));
   return (await submittedSafeEntrySummaries(ctx, contest, options)).filter((e) => ids.has(e.id));

@@ -662,6 +662,16 @@ function fastTallyTableOf(flat: Flat, criterionKeys: readonly string[]): TallyTa
   return { keys: criterionKeys, entryIds: flat.entryIds, sums, counts };
 }
 
+/** Votes as points out of 100, the leader getting 100 (0 when nobody voted), exactly. */
+function normalizedVotes(votes: number, maxVotes: number): Fraction {
+  return maxVotes === 0 ? ZERO : fraction(BigInt(votes) * 100n, BigInt(maxVotes));
+}
+
+/** The vote's points out of 100 as the explanation prints them: rounded half up to 2 decimals. */
+export function publicVotePoints(votes: number, maxVotes: number): number {
+  return roundFraction(normalizedVotes(votes, maxVotes), 2);
+}
+
 /**
  * Blend the judges' score with a public vote (网络投票, DESIGN §3):
  *   normalized = votes ÷ maxVotes × 100          (the leader gets 100; 0 when nobody voted)
@@ -682,7 +692,7 @@ export function applyPublicVote(
     throw new RangeError(`votes must be integers with 0 ≤ votes ≤ maxVotes, got ${votes} of ${maxVotes}`);
   }
   const w = fromNumber(weight);
-  const normalized = maxVotes === 0 ? ZERO : fraction(BigInt(votes) * 100n, BigInt(maxVotes));
+  const normalized = normalizedVotes(votes, maxVotes);
   const blended = add(mul(sub(fraction(1n), w), fromNumber(judgeScore)), mul(w, normalized));
   return roundFraction(blended, 2);
 }

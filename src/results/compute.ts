@@ -1,8 +1,8 @@
 /**
  * The whole results pipeline of DESIGN §3 for one round, pure: submitted sheets → aggregate →
- * talk-time deduction → rank (with the criterion tie chain) → prizes. No I/O.
+ * public vote → talk-time deduction → rank (with the criterion tie chain) → prizes. No I/O.
  */
-import { aggregateWithTallies, tallyMap, type AggregationMethod, type DroppedSheet, type Sheet, type SheetGroups } from "./aggregate.js";
+import { aggregateWithTallies, applyPublicVote, publicVotePoints, tallyMap, type AggregationMethod, type DroppedSheet, type Sheet, type SheetGroups } from "./aggregate.js";
 import { prizeCounts, prizeForRank, type Prize, type PrizeCounts, type PrizeRule } from "./prizes.js";
 import { rankPositions, rankTable, type RankPositions } from "./rank.js";
 import { applyTimeDeduction, type TimeDeduction, type TimeRules } from "./time-rules.js";
@@ -13,6 +13,8 @@ export interface ComputeEntry {
   title: string;
   /** The explainer talk's measured time, when recorded. */
   talkSeconds?: number | null;
+  /** Public vote count (网络投票); none counts as 0 when the vote has a weight. */
+  publicVotes?: number | null;
 }
 
 export interface ComputeInput {
@@ -20,6 +22,8 @@ export interface ComputeInput {
   aggregation: AggregationMethod;
   prizes: PrizeRule;
   timeRules: TimeRules | null;
+  /** The public vote's weight, 0..0.3; 0 or absent: no vote. */
+  publicVoteWeight?: number;
   /** The entries that may be ranked (not withdrawn, disqualified or unsafe). */
   entries: readonly ComputeEntry[];
   /** Submitted sheets only. */
@@ -40,6 +44,8 @@ export interface ResultRow {
     totals: number[];
     dropped: { highest: DroppedSheet; lowest: DroppedSheet } | null;
     aggregate: number;
+    /** The judges' score (aggregate) blended with the vote: (1 − weight) × aggregate + weight × points. */
+    publicVote: { votes: number; maxVotes: number; points: number; weight: number } | null;
     timeDeduction: (TimeDeduction & { seconds: number }) | null;
     tieBrokenBy: { key: string; label: string } | null;
     tiedWith: string[];
@@ -91,14 +97,31 @@ export function computeResults(input: ComputeInput): ComputeOutput {
   const eligibleSheets: readonly Sheet[] = sheets ?? input.sheets;
   if (count < groups.groupOf.length) groups.groupOf = groups.groupOf.slice(0, count);
   const { aggregates, tallies } = aggregateWithTallies(eligibleSheets, input.aggregation, input.criteria.map((c) => c.key), groups);
-  const scored = aggregates.map((agg, k) => {
-    // The aggregates follow the order of first appearance; look up only if that ever fails.
+  // The aggregates follow the order of first appearance; look up only if that ever fails.
+  const entryOf = (k: number) => {
     const p = appearance[k];
-    const entry = p !== undefined && entries[p]!.id === agg.entryId ? entries[p]! : entries[position.get(agg.entryId)!]!;
+    const id = aggregates[k]!.entryId;
+    return p !== undefined && entries[p]!.id === id ? entries[p]! : entries[position.get(id)!]!;
+  };
+  const weight = input.publicVoteWeight ?? 0;
+  // The vote is normalized to the leader among the ranked entries (those with sheets).
+  let maxVotes = 0;
+  if (weight > 0) for (let k = 0; k < aggregates.length; k++) maxVotes = Math.max(maxVotes, entryOf(k).publicVotes ?? 0);
+  const scored = aggregates.map((agg, k) => {
+    const entry = entryOf(k);
+    // The published judges' score (2 decimals) is blended, so the explanation's arithmetic can be redone by hand.
+    const votes = weight > 0 ? (entry.publicVotes ?? 0) : 0;
+    const blended = weight > 0 ? applyPublicVote(agg.score, votes, maxVotes, weight) : null;
     const seconds = input.timeRules && entry.talkSeconds != null ? entry.talkSeconds : null;
     // Time rules apply to the final score after aggregation (DESIGN §3).
-    const timed = seconds !== null ? applyTimeDeduction(agg.rawScore, seconds, input.timeRules!) : null;
-    return { agg, entry, score: timed ? timed.score : agg.score, timeDeduction: timed ? { ...timed.deduction, seconds: seconds! } : null };
+    const timed = seconds !== null ? applyTimeDeduction(blended ?? agg.rawScore, seconds, input.timeRules!) : null;
+    return {
+      agg,
+      entry,
+      score: timed ? timed.score : (blended ?? agg.score),
+      publicVote: blended === null ? null : { votes, maxVotes, points: publicVotePoints(votes, maxVotes), weight },
+      timeDeduction: timed ? { ...timed.deduction, seconds: seconds! } : null,
+    };
   });
   // The tallies follow the order of first appearance too; as a table, their rows line up with `scored`.
   let ranked: RankPositions | null = null;
@@ -140,6 +163,7 @@ export function computeResults(input: ComputeInput): ComputeOutput {
           totals: s.agg.kept,
           dropped: s.agg.dropped,
           aggregate: s.agg.score,
+          publicVote: s.publicVote,
           timeDeduction: s.timeDeduction,
           tieBrokenBy: criterion ? { key: criterion.key, label: criterion.label } : null,
           tiedWith,

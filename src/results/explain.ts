@@ -1,11 +1,14 @@
 import { formatDuration, translate, type Locale } from "../lib/i18n.js";
+import { applyPublicVote } from "./aggregate.js";
 import type { ResultRow } from "./compute.js";
 
 const fmt = (n: number) => String(n);
+/** A share as a percentage without float noise: 0.2 → "20", 0.125 → "12.5". */
+export const percent = (weight: number) => String(Number((weight * 100).toFixed(6)));
 
 /**
  * A ranked entry's score in plain words, e.g. "5 位评委：去掉最高分 93、最低分 81，其余平均 87.33",
- * with the talk-time deduction and the tie-break where they applied.
+ * with the public vote, the talk-time deduction and the tie-break where they applied.
  */
 export function explainResult(row: ResultRow, locale: Locale): string {
   const d = row.detail;
@@ -17,6 +20,11 @@ export function explainResult(row: ResultRow, locale: Locale): string {
     parts.push(t("explain.zscore", { judges: row.judges, mean: d.aggregate.toFixed(2) }));
   } else {
     parts.push(t("explain.mean", { judges: row.judges, mean: d.aggregate.toFixed(2) }));
+  }
+  if (d.publicVote) {
+    const v = d.publicVote;
+    const blended = applyPublicVote(d.aggregate, v.votes, v.maxVotes, v.weight);
+    parts.push(t("explain.publicVote", { votes: v.votes, max: v.maxVotes, points: v.points.toFixed(2), weight: percent(v.weight), judgesWeight: percent(1 - v.weight), aggregate: d.aggregate.toFixed(2), score: blended.toFixed(2) }));
   }
   if (d.timeDeduction && d.timeDeduction.points !== 0) {
     parts.push(t(d.timeDeduction.reason === "under" ? "explain.timeUnder" : "explain.timeOver", { time: formatDuration(d.timeDeduction.seconds, locale), points: Math.abs(d.timeDeduction.points), score: row.score.toFixed(2) }));

@@ -4,14 +4,23 @@ import type { PublishedResults } from "./results.service.js";
 const PRIZE_LABELS: Record<string, string> = { first: "一等奖", second: "二等奖", third: "三等奖" };
 
 const HEADER = ["名次", "作品编号", "作品名称", "得分", "奖项", "评委人数", "作者", "单位", "城市", "计分说明"];
+const WIDTHS = [6, 16, 30, 8, 8, 8, 20, 24, 10, 50];
 
-function rows(results: PublishedResults): (string | number)[][] {
-  return results.results.map((r) => [r.rank, r.code, r.title, r.score, r.prize ? PRIZE_LABELS[r.prize]! : "", r.judges, (r.authors ?? []).join("、"), r.unit ?? "", r.city ?? "", r.explanation]);
+/** The columns, with the public vote count after the judges' count where the vote has a weight. */
+function table(results: PublishedResults): { header: string[]; widths: number[]; rows: (string | number)[][] } {
+  const votes = Boolean(results.rules.publicVoteWeight);
+  const withVotes = <T>(cells: T[], vote: T): T[] => (votes ? [...cells.slice(0, 6), vote, ...cells.slice(6)] : cells);
+  return {
+    header: withVotes(HEADER, "网络投票"),
+    widths: withVotes(WIDTHS, 10),
+    rows: results.results.map((r) => withVotes<string | number>([r.rank, r.code, r.title, r.score, r.prize ? PRIZE_LABELS[r.prize]! : "", r.judges, (r.authors ?? []).join("、"), r.unit ?? "", r.city ?? "", r.explanation], r.publicVotes ?? 0)),
+  };
 }
 
 /** Results as CSV with Chinese headers (UTF-8 with BOM for Excel). */
 export function resultsCsv(results: PublishedResults): string {
-  return toCsv(HEADER, rows(results));
+  const { header, rows } = table(results);
+  return toCsv(header, rows);
 }
 
 /** Results as an XLSX workbook: the results sheet, plus the full score matrix for organizers. */
@@ -21,9 +30,10 @@ export async function resultsXlsx(results: PublishedResults, matrix?: { judges: 
   const book = new ExcelJS.Workbook();
   book.created = new Date(results.computedAt);
   const sheet = book.addWorksheet("成绩");
-  sheet.addRow(HEADER).font = { bold: true };
-  for (const row of rows(results)) sheet.addRow(row);
-  sheet.columns.forEach((column, i) => (column.width = [6, 16, 30, 8, 8, 8, 20, 24, 10, 50][i] ?? 12));
+  const { header, widths, rows } = table(results);
+  sheet.addRow(header).font = { bold: true };
+  for (const row of rows) sheet.addRow(row);
+  sheet.columns.forEach((column, i) => (column.width = widths[i] ?? 12));
   sheet.addRow([]);
   sheet.addRow([`快照 SHA-256：${results.snapshotHash ?? "（尚未公示）"}`]);
   if (matrix) {

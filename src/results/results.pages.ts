@@ -4,7 +4,8 @@ import type { AppContext } from "../context.js";
 import { parseUpdateContestBody } from "../contests/contests.schemas.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import { nextStage, type Stage } from "../contests/lifecycle.js";
-import { listEntries, myEntries } from "../entries/entries.service.js";
+import { parsePublicVotesText, publicVotesText } from "../entries/public-votes.js";
+import { listEntries, myEntries, publicVotes, recordPublicVotes } from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { toErrorBody, type ErrorBody } from "../http/errors.js";
 import { flash } from "../http/flash.js";
@@ -14,6 +15,7 @@ import { StageError } from "../lib/errors.js";
 import { formatDuration } from "../lib/i18n.js";
 import { formatShanghai } from "../lib/time.js";
 import { PRIZE_LEVELS, prizeCuts, scoreHistogram } from "./chart.js";
+import { percent } from "./explain.js";
 import { resultsCsv, resultsXlsx } from "./exports.js";
 import { BIAS_MIN_ENTRIES, judgeStatistics, OUTLIER_DEVIATIONS, OUTLIER_MIN_OTHERS, type StatSheet } from "./judge-stats.js";
 import * as objections from "./objections.service.js";
@@ -34,8 +36,6 @@ const MATRIX_ROWS = 300;
 
 const two = (n: number) => n.toFixed(2);
 const signed = (n: number) => (n > 0 ? `+${two(n)}` : two(n));
-/** A share as a percentage without float noise: 0.1 → "10". */
-const percent = (share: number) => String(Math.round(share * 1e6) / 1e4);
 
 const isPublic = (contest: Contest) => PUBLIC_STAGES.includes(contest.stage);
 
@@ -54,6 +54,9 @@ function rulesText(req: Request, rules: RulesInForce): string[] {
       : req.t("results.rulePrizeCount", { first: rules.prizes.first, second: rules.prizes.second, third: rules.prizes.third }),
     countsText(req, rules),
   ];
+  if (rules.publicVoteWeight) {
+    lines.push(req.t("results.rulePublicVote", { weight: percent(rules.publicVoteWeight), judgesWeight: percent(1 - rules.publicVoteWeight) }));
+  }
   const time = rules.timeRules;
   if (time) {
     const d = (s: number) => formatDuration(s, req.locale);
@@ -148,12 +151,21 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
       outlier: req.t("results.ruleOutlier", { k: OUTLIER_DEVIATIONS, min: OUTLIER_MIN_OTHERS }),
     },
     canCompute: ["judging", "review"].includes(contest.stage),
+    votes: await votesView(ctx, req, contest),
     prizeForm: PRIZE_STAGES.includes(contest.stage) ? { mode: contest.prizes.mode, first: contest.prizes.first, second: contest.prizes.second, third: contest.prizes.third } : null,
     nextStage: next && contest.stage !== "final" ? next : null,
     publishes: next === "notice",
     noticeDays: contest.rules.noticeDays,
     openObjections,
   };
+}
+
+/** The public vote panel (网络投票) of the review page, where the contest gives the vote a weight. */
+async function votesView(ctx: AppContext, req: Request, contest: Contest, typed?: string) {
+  const weight = contest.rules.publicVoteWeight;
+  if (!(weight > 0)) return null;
+  const editable = ["judging", "review"].includes(contest.stage);
+  return { help: req.t("votes.help", { weight: percent(weight) }), editable, text: typed ?? publicVotesText((await publicVotes(ctx, req.user!, contest.id)).votes) };
 }
 
 /** The prize form → the PATCH body's `prizes`; extra awards are kept as they are. */
@@ -274,6 +286,23 @@ export function resultsPages(ctx: AppContext): Router {
       await results.changePrizes(ctx, req.user!, contest.id, body.prizes!);
       return req.t("results.prizesSaved");
     });
+  });
+
+  // The public vote as one block of "code votes" lines; a refusal shows the page again with the lines typed.
+  router.post("/contests/:id/review/results/votes", requireRole("organizer"), async (req, res) => {
+    const typed = String(formFields(req).votes ?? "");
+    try {
+      const votes = parsePublicVotesText(typed);
+      await recordPublicVotes(ctx, req.user!, id(req), votes);
+      flash(req, "success", req.t("votes.saved", { n: Object.keys(votes).length, total: Object.values(votes).reduce((a, b) => a + b, 0) }));
+      res.redirect(303, `/contests/${id(req)}/review/results#votes`);
+    } catch (err) {
+      const { status, body } = toErrorBody(req, err);
+      if (status >= 500) throw err;
+      const contest = await getContest(ctx, req.user, id(req));
+      const view = await reviewView(ctx, req, contest);
+      res.status(status).render("results/review", { ...view, votes: await votesView(ctx, req, contest, typed), votesError: body });
+    }
   });
 
   router.get("/contests/:id/results", async (req, res) => {

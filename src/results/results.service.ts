@@ -26,6 +26,8 @@ export interface RulesInForce {
   prizeCounts: ComputeOutput["counts"];
   criteria: { key: string; label: string; max: number }[];
   timeRules: Contest["rules"]["timeRules"];
+  /** The public vote's weight (0: none); absent in computations stored before the vote. */
+  publicVoteWeight?: number;
   round: { number: number; name: string };
   rankedEntries: number;
 }
@@ -58,7 +60,8 @@ async function resultsOfRound(ctx: AppContext, contest: Contest, settings: Round
     aggregation: settings.aggregation,
     prizes: contest.prizes,
     timeRules: contest.rules.timeRules,
-    entries, // already { id, code, title, talkSeconds }
+    publicVoteWeight: contest.rules.publicVoteWeight,
+    entries, // already { id, code, title, talkSeconds, publicVotes }
     sheets: await submittedSheets(ctx, settings.round.id),
   });
   return {
@@ -70,6 +73,7 @@ async function resultsOfRound(ctx: AppContext, contest: Contest, settings: Round
       prizeCounts: output.counts,
       criteria: settings.rubric.criteria.map((c) => ({ key: c.key, label: c.label, max: c.max })),
       timeRules: contest.rules.timeRules,
+      publicVoteWeight: contest.rules.publicVoteWeight,
       round: { number: settings.round.number, name: settings.round.name },
       rankedEntries: output.results.length,
     },
@@ -115,6 +119,7 @@ function snapshotBody(contest: Contest, results: ContestResults, entries: Map<st
         rank: r.rank,
         prize: r.prize,
         judges: r.judges,
+        ...votesOf(r),
         explanation: { "zh-CN": explainResult(r, "zh-CN"), en: explainResult(r, "en") },
         // Names are published for prize winners only.
         authors: winner ? entry.authors.map((a) => a.name) : [],
@@ -171,6 +176,8 @@ export interface ResultJson {
   rank: number;
   prize: ResultRow["prize"];
   judges: number;
+  /** Where the contest weighs a public vote (网络投票). */
+  publicVotes?: number;
   explanation: string;
   authors?: string[];
   unit?: string;
@@ -187,8 +194,11 @@ export interface PublishedResults {
   snapshots: { number: number; kind: string; sha256: string; createdAt: string }[];
 }
 
+/** The public vote count, on rows of contests where the vote has a weight. */
+const votesOf = (row: ResultRow): { publicVotes?: number } => (row.detail.publicVote ? { publicVotes: row.detail.publicVote.votes } : {});
+
 export function resultJson(row: ResultRow, locale: Locale): ResultJson {
-  return { entryId: row.entryId, code: row.code, title: row.title, score: row.score, rank: row.rank, prize: row.prize, judges: row.judges, explanation: explainResult(row, locale) };
+  return { entryId: row.entryId, code: row.code, title: row.title, score: row.score, rank: row.rank, prize: row.prize, judges: row.judges, ...votesOf(row), explanation: explainResult(row, locale) };
 }
 
 /**

@@ -31,6 +31,8 @@ export interface StoredRows {
   /** Distinct judge ids of the dropped sheets; `dropped` holds [highest judge, highest total, lowest judge, lowest total] or 0. */
   judgeIds: string[];
   dropped: ([number, number, number, number] | 0)[];
+  /** [votes, maxVotes, points, weight] or 0; absent in computations stored before the public vote. */
+  publicVote?: ([number, number, number, number] | 0)[];
   /** [points, reason, seconds] or 0. */
   timeDeduction: ([number, "under" | "over" | null, number] | 0)[];
   /** Distinct tie-break criteria; `tieBrokenBy` holds indexes into it, −1 for none. */
@@ -48,12 +50,13 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Detail = ResultRow["detail"];
 const fieldsHeld: [
   Same<keyof ResultRow, "entryId" | "code" | "title" | "score" | "rank" | "prize" | "judges" | "detail">,
-  Same<keyof Detail, "method" | "totals" | "dropped" | "aggregate" | "timeDeduction" | "tieBrokenBy" | "tiedWith">,
+  Same<keyof Detail, "method" | "totals" | "dropped" | "aggregate" | "publicVote" | "timeDeduction" | "tieBrokenBy" | "tiedWith">,
+  Same<keyof NonNullable<Detail["publicVote"]>, "votes" | "maxVotes" | "points" | "weight">,
   Same<keyof NonNullable<Detail["dropped"]>, "highest" | "lowest">,
   Same<keyof NonNullable<Detail["dropped"]>["highest"], "judgeId" | "total">,
   Same<keyof NonNullable<Detail["timeDeduction"]>, "points" | "reason" | "seconds">,
   Same<keyof NonNullable<Detail["tieBrokenBy"]>, "key" | "label">,
-] = [true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true];
 void fieldsHeld;
 
 /** Whether every row's tiedWith is what rankEntries gives: the codes of the other rows of its rank, in order. */
@@ -121,6 +124,7 @@ export function encodeResultRows(rows: readonly ResultRow[]): StoredRows {
     aggregate: new Array(n),
     judgeIds: [],
     dropped: new Array(n),
+    publicVote: new Array(n),
     timeDeduction: new Array(n),
     criteria: [],
     tieBrokenBy: new Array(n),
@@ -147,6 +151,7 @@ export function encodeResultRows(rows: readonly ResultRow[]): StoredRows {
       const { highest, lowest } = d.dropped;
       stored.dropped[i] = [judgeIndex(highest.judgeId), highest.total, judgeIndex(lowest.judgeId), lowest.total];
     }
+    stored.publicVote![i] = d.publicVote === null ? 0 : [d.publicVote.votes, d.publicVote.maxVotes, d.publicVote.points, d.publicVote.weight];
     if (d.timeDeduction === null) {
       stored.timeDeduction[i] = 0;
     } else {
@@ -175,6 +180,7 @@ export function decodeResultRows(stored: unknown): ResultRow[] {
   for (let i = 0; i < n; i++) {
     const dropped = stored.dropped[i]!;
     const time = stored.timeDeduction[i]!;
+    const vote = stored.publicVote?.[i] ?? 0;
     const tie = stored.tieBrokenBy[i]!;
     const criterion = tie < 0 ? null : stored.criteria[tie]!;
     rows[i] = {
@@ -190,6 +196,7 @@ export function decodeResultRows(stored: unknown): ResultRow[] {
         totals: stored.totals[i]!,
         dropped: dropped === 0 ? null : { highest: { judgeId: stored.judgeIds[dropped[0]]!, total: dropped[1] }, lowest: { judgeId: stored.judgeIds[dropped[2]]!, total: dropped[3] } },
         aggregate: stored.aggregate[i]!,
+        publicVote: vote === 0 ? null : { votes: vote[0], maxVotes: vote[1], points: vote[2], weight: vote[3] },
         timeDeduction: time === 0 ? null : { points: time[0], reason: time[1], seconds: time[2] },
         tieBrokenBy: criterion === null ? null : { key: criterion.key, label: criterion.label },
         tiedWith: ties[i]!,

@@ -26,6 +26,8 @@ const ALLOWED: Record<string, Caller[]> = {
   "POST /api/v1/entries/:id/readmit": ["organizer"],
   "PUT /api/v1/entries/:id/timing": ["organizer"],
   "PUT /api/v1/entries/:id/safety": ["organizer"],
+  "PUT /api/v1/contests/:id/votes": ["organizer"],
+  "GET /api/v1/contests/:id/votes": ["organizer"],
   "POST /api/v1/entries/:id/recommend": ["coordinator"],
   "DELETE /api/v1/entries/:id/recommend": ["coordinator"],
   "PUT /api/v1/contests/:id/judges": ["organizer"],

@@ -73,7 +73,7 @@ describe("results: lean reads, safety gate and talk time, stored results", () =>
           const expected = (await listEntries(ctx.db, { contestId: id, status: "submitted" }))
             .filter((e) => (number === 1 ? !contest.rules.requiresRecommendation || e.recommendedAt !== null : inRound.has(e.id)))
             .filter((e) => !(contest.rules.safetyGate && e.safetyFailed))
-            .map((e) => ({ id: e.id, code: e.code, title: e.title, talkSeconds: contest.rules.timeRules ? e.talkSeconds : null }));
+            .map((e) => ({ id: e.id, code: e.code, title: e.title, talkSeconds: contest.rules.timeRules ? e.talkSeconds : null, publicVotes: contest.rules.publicVoteWeight > 0 ? e.publicVotes : null }));
           expect(await rankableRoundEntries(ctx, contest, round)).to.deep.equal(expected);
           expect(expected.length).to.be.greaterThan(0);
         }
@@ -145,6 +145,7 @@ describe("results: lean reads, safety gate and talk time, stored results", () =>
         totals: row.detail.totals,
         dropped: { highest: { judgeId: row.detail.dropped!.highest.judgeId, total: 81 }, lowest: { judgeId: row.detail.dropped!.lowest.judgeId, total: 79.5 } },
         aggregate: 80.17,
+        publicVote: null,
         timeDeduction: { points: -2, reason: "under", seconds: 170 },
         tieBrokenBy: null,
         tiedWith: [],

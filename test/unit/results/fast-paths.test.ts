@@ -84,17 +84,52 @@ function roundArb(options: { duplicates?: boolean; bad?: boolean; keys?: readonl
 
 const methodArb = fc.constantFrom<AggregationMethod>("trimmed", "mean", "zscore");
 
+/** n / d (d > 0) rounded half away from zero to an integer, in BigInt. */
+function roundBigRatio(n: bigint, d: bigint): bigint {
+  const magnitude = ((n < 0n ? -n : n) * 2n + d) / (2n * d);
+  return n < 0n ? -magnitude : magnitude;
+}
+
+/**
+ * The public vote by hand, in integers: with the judges' score S (2 decimals, S100 = S × 100), the
+ * weight p% and v of the leader's M votes, final = (100 − p)% × S + p% × (100 v / M), so
+ * final × 100 = ((100 − p) × S100 × M + 10000 × p × v) / (100 × M), rounded half up.
+ */
+function referenceVote(score: number, votes: number, maxVotes: number, weight: number): { score: number; points: number } {
+  // The score as the decimal it prints as (at most 2 decimals), in hundredths.
+  const [whole, fraction = ""] = String(score).split(".");
+  const s100 = BigInt(`${whole}${fraction.padEnd(2, "0")}`);
+  const p = BigInt(Math.round(weight * 100));
+  const m = BigInt(maxVotes);
+  const v = BigInt(votes);
+  const final100 = m === 0n ? roundBigRatio((100n - p) * s100, 100n) : roundBigRatio((100n - p) * s100 * m + 10000n * p * v, 100n * m);
+  const points100 = m === 0n ? 0n : roundBigRatio(10000n * v, m);
+  // Hundredths to the nearest float by way of decimal text: Number(final100) alone would round twice for large scores.
+  const hundredths = (n: bigint) => (n === 0n ? 0 : Number(`${n}e-2`));
+  return { score: hundredths(final100), points: hundredths(points100) };
+}
+
 /** The pipeline as it was before the fast paths (reference implementations throughout). */
 function referenceCompute(input: ComputeInput): ComputeOutput {
   const eligible = new Map(input.entries.map((e) => [e.id, e]));
   const sheets = input.sheets.filter((s) => eligible.has(s.entryId));
   const aggregates = aggregateRoundExact(sheets, input.aggregation);
   const tallies = criterionTalliesExact(sheets, input.criteria.map((c) => c.key));
+  const weight = input.publicVoteWeight ?? 0;
+  const maxVotes = Math.max(0, ...[...aggregates.keys()].map((id) => eligible.get(id)!.publicVotes ?? 0));
   const scored = [...aggregates.values()].map((agg) => {
     const entry = eligible.get(agg.entryId)!;
+    const votes = entry.publicVotes ?? 0;
+    const vote = weight > 0 ? referenceVote(agg.score, votes, maxVotes, weight) : null;
     const seconds = input.timeRules && entry.talkSeconds != null ? entry.talkSeconds : null;
-    const timed = seconds !== null ? applyTimeDeduction(agg.rawScore, seconds, input.timeRules!) : null;
-    return { agg, entry, score: timed ? timed.score : agg.score, timeDeduction: timed ? { ...timed.deduction, seconds: seconds! } : null };
+    const timed = seconds !== null ? applyTimeDeduction(vote ? vote.score : agg.rawScore, seconds, input.timeRules!) : null;
+    return {
+      agg,
+      entry,
+      score: timed ? timed.score : vote ? vote.score : agg.score,
+      publicVote: vote ? { votes, maxVotes, points: vote.points, weight } : null,
+      timeDeduction: timed ? { ...timed.deduction, seconds: seconds! } : null,
+    };
   });
   const ranked = rankEntriesExact(scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: tallies.get(s.entry.id)! })));
   const prizes = awardPrizes(ranked, input.prizes);
@@ -115,6 +150,7 @@ function referenceCompute(input: ComputeInput): ComputeOutput {
         totals: s.agg.kept,
         dropped: s.agg.dropped,
         aggregate: s.agg.score,
+        publicVote: s.publicVote,
         timeDeduction: s.timeDeduction,
         tieBrokenBy: criterion ? { key: criterion.key, label: criterion.label } : null,
         tiedWith: r.tiedWith.map((id) => byId.get(id)!.entry.code),
@@ -353,6 +389,9 @@ describe("results fast paths agree with the exact implementation", () => {
       entries: fc.subarray([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3]),
       talk: fc.array(fc.option(fc.integer({ min: 150, max: 300 })), { minLength: 11, maxLength: 11 }),
       timed: fc.boolean(),
+      // Vote counts (often equal or 0, so ties and an all-zero vote occur) and a weight of whole percents, often 0.
+      votes: fc.array(fc.option(fc.oneof(fc.constantFrom(0, 1, 3), fc.nat(5000))), { minLength: 11, maxLength: 11 }),
+      weight: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30 }).map((p) => p / 100)),
       method: methodArb,
       prizes: fc.oneof(
         fc.constant<PrizeRule>({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
@@ -369,7 +408,8 @@ describe("results fast paths agree with the exact implementation", () => {
             aggregation: g.method,
             prizes: g.prizes,
             timeRules: g.timed ? timeRules : null,
-            entries: g.entries.map((i, k) => ({ id: `e${i}`, code: `C-${i}-${k}`, title: `作品 ${i}`, talkSeconds: g.talk[k] ?? null })),
+            publicVoteWeight: g.weight,
+            entries: g.entries.map((i, k) => ({ id: `e${i}`, code: `C-${i}-${k}`, title: `作品 ${i}`, talkSeconds: g.talk[k] ?? null, publicVotes: g.votes[k] ?? null })),
             sheets: g.sheets,
           };
           expectSame(outcome(() => computeResults(input)), outcome(() => referenceCompute(input)));
@@ -386,7 +426,8 @@ describe("results fast paths agree with the exact implementation", () => {
             aggregation: g.method,
             prizes: { mode: "ratio", first: 0.2, second: 0.3, third: 0.3 },
             timeRules: g.timed ? timeRules : null,
-            entries: [...new Set(g.entries)].map((i) => ({ id: `e${i}`, code: `C-${i}`, title: `作品 ${i}`, talkSeconds: g.talk[i] ?? null })),
+            publicVoteWeight: g.weight,
+            entries: [...new Set(g.entries)].map((i) => ({ id: `e${i}`, code: `C-${i}`, title: `作品 ${i}`, talkSeconds: g.talk[i] ?? null, publicVotes: g.votes[i] ?? null })),
             sheets: g.sheets,
           };
           const out = outcome(() => computeResults(input));
@@ -409,7 +450,7 @@ describe("results fast paths agree with the exact implementation", () => {
         rank,
         prize: null,
         judges: 3,
-        detail: { method: "mean", totals: [80, 80, 80], dropped: null, aggregate: 80, timeDeduction: null, tieBrokenBy: null, tiedWith },
+        detail: { method: "mean", totals: [80, 80, 80], dropped: null, aggregate: 80, publicVote: null, timeDeduction: null, tieBrokenBy: null, tiedWith },
       });
       const odd = [row("A", 1, ["B"]), row("B", 1, []), row("C", 3, [])];
       expect(decodeResultRows(JSON.parse(JSON.stringify(encodeResultRows(odd))))).to.deep.equal(odd);
