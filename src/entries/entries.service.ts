@@ -499,17 +499,44 @@ export async function recommendationQuota(ctx: AppContext, contest: Contest, cit
   return { used: await q.countRecommended(ctx.db, contest.id, city), quota: contest.rules.recommendationQuota };
 }
 
+/** Talk times are recorded from closing (the live final) until the results go public. */
+const TIMING_STAGES: readonly string[] = ["closed", "judging", "review"];
+
+function assertTimingOpen(contest: Contest): void {
+  if (!contest.rules.timeRules) throw new ConflictError("no_time_rules", "errors.noTimeRules");
+  if (!TIMING_STAGES.includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
+}
+
+async function writeTiming(ctx: AppContext, trx: Knex, user: SessionUser, entry: { id: string; code: string; talkSeconds: number | null }, seconds: number): Promise<void> {
+  await q.updateEntry(trx, entry.id, { talkSeconds: seconds, updatedAt: ctx.clock.now().toISOString() });
+  await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.timing", targetType: "entry", targetId: entry.id, details: { code: entry.code, seconds, before: entry.talkSeconds } });
+}
+
 /** An organizer records an explainer talk's measured time (PUT /entries/:id/timing), applied after aggregation. */
 export async function setTiming(ctx: AppContext, user: SessionUser, entryId: string, seconds: number): Promise<EntryJson> {
   const { entry } = await loadEntry(ctx, user, entryId);
-  const contest = await getContest(ctx, user, entry.contestId);
-  if (!contest.rules.timeRules) throw new ConflictError("no_time_rules", "errors.noTimeRules");
-  if (!["closed", "judging", "review"].includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
-  await ctx.db.transaction(async (trx) => {
-    await q.updateEntry(trx, entry.id, { talkSeconds: seconds, updatedAt: ctx.clock.now().toISOString() });
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.timing", targetType: "entry", targetId: entry.id, details: { code: entry.code, seconds, before: entry.talkSeconds } });
-  });
+  assertTimingOpen(await getContest(ctx, user, entry.contestId));
+  await ctx.db.transaction((trx) => writeTiming(ctx, trx, user, entry, seconds));
   return getEntry(ctx, user, entry.id);
+}
+
+/** Several talks' times at once, by entry code (the review page); all or nothing, unknown codes refused. */
+export async function setTalkTimes(ctx: AppContext, user: SessionUser, contestId: string, secondsByCode: Record<string, number>): Promise<number> {
+  const contest = await getContest(ctx, user, contestId);
+  assertTimingOpen(contest);
+  return ctx.db.transaction(async (trx) => {
+    const entries = new Map((await q.listSubmittedSummaries(trx, contest.id, { recommendedOnly: false, safeOnly: false, talkSeconds: true })).map((e) => [e.code, e]));
+    const unknown = Object.keys(secondsByCode).filter((code) => !entries.has(code));
+    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10).join("、") }, { codes: unknown }, "unknown_entries");
+    for (const [code, seconds] of Object.entries(secondsByCode)) await writeTiming(ctx, trx, user, entries.get(code)!, seconds);
+    return Object.keys(secondsByCode).length;
+  });
+}
+
+/** The recorded talk times of a contest's submitted entries, by code (only those recorded). */
+export async function talkTimes(ctx: AppContext, contest: Contest): Promise<Record<string, number>> {
+  const entries = await q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: false, safeOnly: false, talkSeconds: true });
+  return Object.fromEntries(entries.filter((e) => e.talkSeconds !== null).map((e) => [e.code, e.talkSeconds!]));
 }
 
 /** Stages in which the public vote may be recorded: once judging runs, until the results go public. */

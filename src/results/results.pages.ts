@@ -4,8 +4,8 @@ import type { AppContext } from "../context.js";
 import { parseUpdateContestBody } from "../contests/contests.schemas.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import { nextStage, type Stage } from "../contests/lifecycle.js";
-import { parsePublicVotesText, publicVotesText } from "../entries/public-votes.js";
-import { listEntries, myEntries, publicVotes, recordPublicVotes } from "../entries/entries.service.js";
+import { codeLinesText, minutesSeconds, parsePublicVotesText, parseTalkTimesText } from "../entries/code-lines.js";
+import { listEntries, myEntries, publicVotes, recordPublicVotes, setTalkTimes, talkTimes } from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { toErrorBody, type ErrorBody } from "../http/errors.js";
 import { flash } from "../http/flash.js";
@@ -152,6 +152,7 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
     },
     canCompute: ["judging", "review"].includes(contest.stage),
     votes: await votesView(ctx, req, contest),
+    talkTimes: await talkTimesView(ctx, req, contest),
     prizeForm: PRIZE_STAGES.includes(contest.stage) ? { mode: contest.prizes.mode, first: contest.prizes.first, second: contest.prizes.second, third: contest.prizes.third } : null,
     nextStage: next && contest.stage !== "final" ? next : null,
     publishes: next === "notice",
@@ -165,7 +166,15 @@ async function votesView(ctx: AppContext, req: Request, contest: Contest, typed?
   const weight = contest.rules.publicVoteWeight;
   if (!(weight > 0)) return null;
   const editable = ["judging", "review"].includes(contest.stage);
-  return { help: req.t("votes.help", { weight: percent(weight) }), editable, text: typed ?? publicVotesText((await publicVotes(ctx, req.user!, contest.id)).votes) };
+  return { help: req.t("votes.help", { weight: percent(weight) }), editable, text: typed ?? codeLinesText((await publicVotes(ctx, req.user!, contest.id)).votes) };
+}
+
+/** The talk times panel of the review page, for contests with time rules (the explainer contest). */
+async function talkTimesView(ctx: AppContext, req: Request, contest: Contest, typed?: string) {
+  const rules = contest.rules.timeRules;
+  if (!rules) return null;
+  const recorded = Object.fromEntries(Object.entries(await talkTimes(ctx, contest)).map(([code, seconds]) => [code, minutesSeconds(seconds)]));
+  return { help: req.t("talkTimes.help", { target: formatDuration(rules.targetSeconds, req.locale) }), editable: ["judging", "review"].includes(contest.stage), text: typed ?? codeLinesText(recorded) };
 }
 
 /** The prize form → the PATCH body's `prizes`; extra awards are kept as they are. */
@@ -288,22 +297,36 @@ export function resultsPages(ctx: AppContext): Router {
     });
   });
 
-  // The public vote as one block of "code votes" lines; a refusal shows the page again with the lines typed.
-  router.post("/contests/:id/review/results/votes", requireRole("organizer"), async (req, res) => {
-    const typed = String(formFields(req).votes ?? "");
+  /**
+   * A block of "code value" lines from the review page (the public vote, talk times): saved, or on a
+   * refusal the page again with the lines as typed and the message by the panel.
+   */
+  async function codeLinesForm(req: Request, res: Response, panel: "votes" | "talkTimes", save: (typed: string) => Promise<string>): Promise<void> {
+    const typed = String(formFields(req)[panel] ?? "");
     try {
-      const votes = parsePublicVotesText(typed);
-      await recordPublicVotes(ctx, req.user!, id(req), votes);
-      flash(req, "success", req.t("votes.saved", { n: Object.keys(votes).length, total: Object.values(votes).reduce((a, b) => a + b, 0) }));
-      res.redirect(303, `/contests/${id(req)}/review/results#votes`);
+      flash(req, "success", await save(typed));
+      res.redirect(303, `/contests/${id(req)}/review/results#${panel}`);
     } catch (err) {
       const { status, body } = toErrorBody(req, err);
       if (status >= 500) throw err;
       const contest = await getContest(ctx, req.user, id(req));
       const view = await reviewView(ctx, req, contest);
-      res.status(status).render("results/review", { ...view, votes: await votesView(ctx, req, contest, typed), votesError: body });
+      const again = panel === "votes" ? await votesView(ctx, req, contest, typed) : await talkTimesView(ctx, req, contest, typed);
+      res.status(status).render("results/review", { ...view, [panel]: again, [`${panel}Error`]: body });
     }
-  });
+  }
+
+  router.post("/contests/:id/review/results/votes", requireRole("organizer"), (req, res) =>
+    codeLinesForm(req, res, "votes", async (typed) => {
+      const votes = parsePublicVotesText(typed);
+      await recordPublicVotes(ctx, req.user!, id(req), votes);
+      return req.t("votes.saved", { n: Object.keys(votes).length, total: Object.values(votes).reduce((a, b) => a + b, 0) });
+    }),
+  );
+
+  router.post("/contests/:id/review/results/talk-times", requireRole("organizer"), (req, res) =>
+    codeLinesForm(req, res, "talkTimes", async (typed) => req.t("talkTimes.saved", { n: await setTalkTimes(ctx, req.user!, id(req), parseTalkTimesText(typed)) })),
+  );
 
   router.get("/contests/:id/results", async (req, res) => {
     const contest = await getContest(ctx, req.user, id(req));
