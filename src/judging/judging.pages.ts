@@ -404,6 +404,7 @@ export function judgingPages(ctx: AppContext): Router {
     const { assigned, submitted, drafts } = progress.totals;
     res.render("judging/progress", {
       title: req.t("progress.title", { contest: contest.title }),
+      renderedAt: ctx.clock.now().toISOString(),
       contest,
       round: progress.round,
       judges,
