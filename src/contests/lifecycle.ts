@@ -1,6 +1,88 @@
+import { StageError } from "../lib/errors.js";
+
 /** DESIGN §2: draft → open → closed → judging → review → notice → final. */
 export const STAGES = ["draft", "open", "closed", "judging", "review", "notice", "final"] as const;
 export type Stage = (typeof STAGES)[number];
+
+/**
+ * The one stage policy: each action a contest's stage allows or forbids, and the stages that allow it.
+ * Services call `assertMay`, view models read `may(contest)`, SQL filters ask `stagesAllowing`; no other
+ * file names a stage list.
+ */
+const ALLOWED_IN = {
+  /** The public sees a contest once it is past the draft. */
+  viewPublicly: ["open", "closed", "judging", "review", "notice", "final"],
+  /** Contestants submit, edit and withdraw (within opensAt..closesAt, which entries check). */
+  submitEntries: ["open"],
+  /** Organizers correct an entry's data before judging starts. */
+  correctEntries: ["draft", "open", "closed"],
+  /** Format review (形式审查): confirm, disqualify, re-admit, safety gate. */
+  reviewEntries: ["open", "closed", "judging", "review"],
+  /** City coordinators recommend entries within their quota (推荐). */
+  recommendEntries: ["open", "closed"],
+  /** Judge pools, assignments, declared conflicts (回避). */
+  assignJudges: ["open", "closed", "judging"],
+  /** Judges save and submit score sheets. */
+  scoreEntries: ["judging"],
+  /** A further round (决赛) opens while judging. */
+  openRounds: ["judging"],
+  /** Talk times of the explainer contest are recorded once the talks are over. */
+  recordTalkTimes: ["closed", "judging", "review"],
+  /** Public vote counts (网络投票). */
+  recordVotes: ["judging", "review"],
+  /** Results are computed (a preview while judging, stored in review) and prize counts edited. */
+  computeResults: ["judging", "review"],
+  /** The organizer's results review page. */
+  reviewResults: ["judging", "review", "notice", "final"],
+  /** Results are public: the notice (公示) and the final list. */
+  viewPublicResults: ["notice", "final"],
+  /** Objections (异议) are filed and resolved during the notice. */
+  handleObjections: ["notice"],
+  /** Contest settings, by group: what a later stage relies on freezes with it. */
+  editDetails: ["draft", "open", "closed", "judging", "review", "notice"],
+  editSchedule: ["draft", "open"],
+  editRules: ["draft", "open", "closed"],
+  editScoring: ["draft", "open", "closed", "judging", "review"],
+  extendNotice: ["notice"],
+} as const satisfies Record<string, readonly Stage[]>;
+
+export type StageAction = keyof typeof ALLOWED_IN;
+export type StageFlags = Record<StageAction, boolean>;
+
+/** Stage-specific refusals keep their own message; the rest say the contest's stage does not allow it. */
+const REFUSALS: Partial<Record<StageAction, string>> = {
+  submitEntries: "errors.submissionsClosed",
+  correctEntries: "errors.entryLocked",
+  reviewEntries: "errors.entryLocked",
+  recommendEntries: "errors.recommendationClosed",
+  assignJudges: "errors.assigningClosed",
+  scoreEntries: "errors.scoringClosed",
+  openRounds: "errors.roundsOnlyInJudging",
+  computeResults: "errors.computeStage",
+  reviewResults: "errors.reviewStage",
+  viewPublicResults: "errors.resultsNotPublic",
+  handleObjections: "errors.objectionResolveStage",
+};
+
+export function stagesAllowing(action: StageAction): readonly Stage[] {
+  return ALLOWED_IN[action];
+}
+
+export function allows(stage: Stage, action: StageAction): boolean {
+  return (ALLOWED_IN[action] as readonly Stage[]).includes(stage);
+}
+
+/** Throws StageError unless the contest's stage allows the action. */
+export function assertMay(contest: { stage: Stage }, action: StageAction, messageKey = REFUSALS[action] ?? "errors.stageForbids"): void {
+  if (!allows(contest.stage, action)) throw new StageError(messageKey, { stage: contest.stage });
+}
+
+/** Every action's flag for a view model: templates show a button only where `may.<action>` is true. */
+export function may(contest: { stage: Stage }): StageFlags {
+  const flags = {} as StageFlags;
+  for (const action of Object.keys(ALLOWED_IN) as StageAction[]) flags[action] = allows(contest.stage, action);
+  return flags;
+}
 
 export type TransitionCheck = { ok: true; direction: "forward" | "back" } | { ok: false; reason: "same" | "skip" | "afterNotice" };
 
@@ -21,7 +103,31 @@ export function nextStage(stage: Stage): Stage | null {
   return STAGES[STAGES.indexOf(stage) + 1] ?? null;
 }
 
+/**
+ * What entering a stage does besides the move itself (DESIGN §2): closing early ends submissions now;
+ * review computes and stores results; the notice opens the objection window and freezes a snapshot;
+ * final freezes the last snapshot.
+ */
+export interface StageEntry {
+  endsSubmissions: boolean;
+  storesResults: boolean;
+  opensNotice: boolean;
+  freezesNotice: boolean;
+  freezesFinal: boolean;
+}
+
+export function onEntering(to: Stage, direction: "forward" | "back"): StageEntry {
+  const forward = direction === "forward";
+  return {
+    endsSubmissions: forward && to === "closed",
+    storesResults: to === "review",
+    opensNotice: to === "notice",
+    freezesNotice: to === "notice",
+    freezesFinal: to === "final",
+  };
+}
+
 /** Stages the public sees: everything past the draft. */
 export function isPublicStage(stage: Stage): boolean {
-  return stage !== "draft";
+  return allows(stage, "viewPublicly");
 }
