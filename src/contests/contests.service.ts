@@ -76,7 +76,7 @@ export async function createContest(ctx: AppContext, actor: SessionUser, body: C
     kind: body.kind,
     title: body.title.trim(),
     description: body.description ?? "",
-    stage: "draft",
+    stage: STAGES[0], // every contest starts as a draft (lifecycle)
     opensAt,
     closesAt,
     noticeEndsAt: null,
