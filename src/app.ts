@@ -15,6 +15,7 @@ import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
 import { resultsPages } from "./results/results.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
+import { stagesApi, stagesPages } from "./stages/stages.routes.js";
 import { bearerAuth, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
@@ -66,6 +67,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(bearerAuth(ctx));
   api.use(accountsApi(ctx));
   api.use(contestsApi(ctx));
+  api.use(stagesApi(ctx));
   api.use(entriesApi(ctx));
   api.use(judgingApi(ctx));
   api.use(resultsApi(ctx));
@@ -94,6 +96,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(pagesOnly(viewLocals));
   app.use(accountsPages(ctx));
   app.use(contestsPages(ctx));
+  app.use(stagesPages(ctx));
   app.use(entriesPages(ctx));
   app.use(judgingPages(ctx));
   app.use(resultsPages(ctx));

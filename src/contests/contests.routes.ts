@@ -6,10 +6,9 @@ import { formFields, handleForm, text } from "../http/forms.js";
 import { compile } from "../lib/validate.js";
 import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
 import * as contests from "./contests.service.js";
-import { withCurrentRound, withCurrentRounds } from "../judging/judging.service.js";
-import { moveContestStage } from "../results/results.service.js";
-import { AGGREGATIONS, parseCreateContestBody, parseStageBody, parseUpdateContestBody } from "./contests.schemas.js";
-import { checkTransition, nextStage, STAGES, type Stage } from "./lifecycle.js";
+import { presentContest, presentContests } from "./contests.presenter.js";
+import { AGGREGATIONS, parseCreateContestBody, parseUpdateContestBody } from "./contests.schemas.js";
+import { checkTransition, may, nextStage, STAGES, stagesAllowing, type Stage } from "./lifecycle.js";
 import { rubricMax, CONTEST_KINDS, defaultRubric, type Criterion } from "./rubric.js";
 
 const parseListQuery = compile<{ stage?: Stage }>({
@@ -18,7 +17,7 @@ const parseListQuery = compile<{ stage?: Stage }>({
   properties: { stage: { type: "string", enum: [...STAGES] } },
 });
 
-/** DESIGN §4: contests and their stages. */
+/** DESIGN §4: contests (their stage moves: stages/stages.routes.ts). */
 export function contestsApi(ctx: AppContext): Router {
   const router = Router();
 
@@ -28,19 +27,15 @@ export function contestsApi(ctx: AppContext): Router {
 
   router.get("/contests", async (req, res) => {
     const { stage } = parseListQuery(req.query);
-    res.json({ contests: await withCurrentRounds(ctx, await contests.listContests(ctx, req.user, { stages: stage ? [stage] : undefined })) });
+    res.json({ contests: await presentContests(ctx, await contests.listContests(ctx, req.user, { stages: stage ? [stage] : undefined })) });
   });
 
   router.get("/contests/:id", async (req, res) => {
-    res.json({ contest: await withCurrentRound(ctx, await contests.getContest(ctx, req.user, String(req.params.id))) });
+    res.json({ contest: await presentContest(ctx, await contests.getContest(ctx, req.user, String(req.params.id))) });
   });
 
   router.patch("/contests/:id", requireRole("organizer"), async (req, res) => {
-    res.json({ contest: await withCurrentRound(ctx, await contests.updateContest(ctx, req.user!, String(req.params.id), parseUpdateContestBody(req.body))) });
-  });
-
-  router.post("/contests/:id/stage", requireRole("organizer"), async (req, res) => {
-    res.json({ contest: await withCurrentRound(ctx, await moveContestStage(ctx, req.user!, String(req.params.id), parseStageBody(req.body).to)) });
+    res.json({ contest: await presentContest(ctx, await contests.updateContest(ctx, req.user!, String(req.params.id), parseUpdateContestBody(req.body))) });
   });
 
   return router;
@@ -100,8 +95,8 @@ export function contestsPages(ctx: AppContext): Router {
   const router = Router();
 
   router.get("/", async (req, res) => {
-    const open = await contests.listContests(ctx, req.user, { stages: ["open"] });
-    const published = await contests.listContests(ctx, req.user, { stages: ["notice", "final"] });
+    const open = await contests.listContests(ctx, req.user, { stages: stagesAllowing("submitEntries") });
+    const published = await contests.listContests(ctx, req.user, { stages: stagesAllowing("viewPublicResults") });
     res.render("home", { title: req.t("home.title"), open, published });
   });
 
@@ -131,12 +126,13 @@ export function contestsPages(ctx: AppContext): Router {
   });
 
   router.get("/contests/:id", async (req, res) => {
-    const contest = await contests.getContest(ctx, req.user, String(req.params.id));
+    const contest = await presentContest(ctx, await contests.getContest(ctx, req.user, String(req.params.id)));
     const next = nextStage(contest.stage);
     const back = STAGES[STAGES.indexOf(contest.stage) - 1];
     res.render("contests/show", {
       title: contest.title,
       contest,
+      may: may(contest),
       rubricMax: rubricMax(contest.rubric),
       fileRules: Object.entries(contest.rules.files).map(([role, rule]) => ({ role, ...rule, maxMB: Math.round(rule.maxBytes / 1048576) })),
       stages: STAGES.map((s) => ({ stage: s, current: s === contest.stage, done: STAGES.indexOf(s) < STAGES.indexOf(contest.stage) })),
@@ -162,12 +158,6 @@ export function contestsPages(ctx: AppContext): Router {
       flash(req, "success", req.t("contests.saved"));
       res.redirect(`/contests/${contest.id}`);
     });
-  });
-
-  router.post("/contests/:id/stage", requireRole("organizer"), async (req, res) => {
-    const contest = await moveContestStage(ctx, req.user!, String(req.params.id), parseStageBody({ to: formFields(req).to }).to);
-    flash(req, "success", req.t("contests.stageMoved", { stage: req.t(`stage.${contest.stage}`) }));
-    res.redirect(`/contests/${contest.id}`);
   });
 
   return router;

@@ -7,7 +7,7 @@ import { newId } from "../lib/ids.js";
 import * as q from "./contests.queries.js";
 import type { ContestRow } from "./contests.queries.js";
 import type { CreateContestBody, UpdateContestBody } from "./contests.schemas.js";
-import { checkTransition, isPublicStage, STAGES, type Stage } from "./lifecycle.js";
+import { allows, checkTransition, isPublicStage, onEntering, STAGES, type Stage, type StageAction, type StageEntry } from "./lifecycle.js";
 import { DEFAULT_PRIZES, prizeSharesExceedOne, type PrizeSettings } from "./prizes.js";
 import { assertValidRubric, defaultRubric } from "./rubric.js";
 import { defaultRules, fileRolesOf, mergeRules, type ContestRules } from "./rules.js";
@@ -19,18 +19,18 @@ export function contestJson(row: ContestRow): Contest {
   return rest;
 }
 
-/** The stages in which each setting may still change: once judging starts the rubric is fixed, and so on. */
-const EDITABLE_IN: Record<keyof UpdateContestBody, readonly Stage[]> = {
-  title: ["draft", "open", "closed", "judging", "review", "notice"],
-  description: ["draft", "open", "closed", "judging", "review", "notice"],
-  opensAt: ["draft", "open"],
-  closesAt: ["draft", "open"],
-  rules: ["draft", "open", "closed"],
-  rubric: ["draft", "open", "closed"],
-  judgesPerEntry: ["draft", "open", "closed"],
-  aggregation: ["draft", "open", "closed", "judging", "review"],
-  prizes: ["draft", "open", "closed", "judging", "review"],
-  noticeEndsAt: ["notice"],
+/** Each setting's group in the stage policy: once judging starts the rubric is fixed, and so on. */
+const SETTING_ACTION: Record<keyof UpdateContestBody, StageAction> = {
+  title: "editDetails",
+  description: "editDetails",
+  opensAt: "editSchedule",
+  closesAt: "editSchedule",
+  rules: "editRules",
+  rubric: "editRules",
+  judgesPerEntry: "editRules",
+  aggregation: "editScoring",
+  prizes: "editScoring",
+  noticeEndsAt: "extendNotice",
 };
 
 function instant(value: string): string {
@@ -76,7 +76,7 @@ export async function createContest(ctx: AppContext, actor: SessionUser, body: C
     kind: body.kind,
     title: body.title.trim(),
     description: body.description ?? "",
-    stage: "draft",
+    stage: STAGES[0], // every contest starts as a draft (lifecycle)
     opensAt,
     closesAt,
     noticeEndsAt: null,
@@ -117,7 +117,7 @@ export async function updateContest(ctx: AppContext, actor: SessionUser, id: str
   return ctx.db.transaction(async (trx) => {
     const contest = await q.findContest(trx, id);
     if (!contest) throw new NotFoundError("errors.contestNotFound");
-    const locked = (Object.keys(body) as (keyof UpdateContestBody)[]).filter((field) => !EDITABLE_IN[field].includes(contest.stage));
+    const locked = (Object.keys(body) as (keyof UpdateContestBody)[]).filter((field) => !allows(contest.stage, SETTING_ACTION[field]));
     if (locked.length > 0) {
       throw new StageError("errors.settingLocked", { fields: locked.join(", "), stage: contest.stage }, { locked, stage: contest.stage });
     }
@@ -153,7 +153,8 @@ const TRANSITION_MESSAGES = { same: "errors.stageSame", skip: "errors.stageSkip"
 
 /**
  * Moves a contest one stage on (or back, before the notice). Closing early ends submissions at once;
- * the notice opens its objection window of `noticeDays`.
+ * the notice opens its objection window of `noticeDays`. The move with every domain's effects is
+ * stages/stages.service.ts.
  */
 export async function moveStage(
   ctx: AppContext,
@@ -161,7 +162,7 @@ export async function moveStage(
   id: string,
   to: Stage,
   /** What other domains must do in the same transaction (results snapshots); throwing refuses the move. */
-  beforeCommit?: (trx: Knex, contest: Contest) => Promise<void>,
+  beforeCommit?: (trx: Knex, contest: Contest, entering: StageEntry) => Promise<void>,
 ): Promise<Contest> {
   return ctx.db.transaction(async (trx) => {
     const contest = await q.findContest(trx, id);
@@ -171,11 +172,12 @@ export async function moveStage(
       throw new StageError(TRANSITION_MESSAGES[check.reason], { from: contest.stage, to }, { from: contest.stage, to });
     }
     const now = ctx.clock.now();
+    const entering = onEntering(to, check.direction);
     const changes: Partial<ContestRow> = { stage: to, updatedAt: now.toISOString() };
-    if (to === "closed" && check.direction === "forward" && Date.parse(contest.closesAt) > now.getTime()) {
+    if (entering.endsSubmissions && Date.parse(contest.closesAt) > now.getTime()) {
       changes.closesAt = now.toISOString();
     }
-    if (to === "notice") {
+    if (entering.opensNotice) {
       changes.noticeEndsAt = new Date(now.getTime() + contest.rules.noticeDays * 86_400_000).toISOString();
     }
     await q.updateContest(trx, id, changes);
@@ -187,7 +189,7 @@ export async function moveStage(
       details: { from: contest.stage, to, ...(changes.closesAt ? { closesAt: changes.closesAt } : {}) },
     });
     const moved = contestJson((await q.findContest(trx, id))!);
-    if (beforeCommit) await beforeCommit(trx, moved);
+    if (beforeCommit) await beforeCommit(trx, moved, entering);
     return moved;
   });
 }

@@ -1,7 +1,9 @@
+import type { Knex } from "knex";
 import type { SessionUser } from "../accounts/accounts.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest } from "../contests/contests.service.js";
+import { assertMay } from "../contests/lifecycle.js";
 import { disqualifyInTransaction } from "../entries/entries.service.js";
 import type { UploadedFile } from "../http/upload.js";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
@@ -53,7 +55,9 @@ export async function fileObjection(ctx: AppContext, user: SessionUser, contestI
   try {
     const contest = await getContest(ctx, user, contestId);
     const now = ctx.clock.now();
-    if (contest.stage !== "notice" || !contest.noticeEndsAt || now.getTime() >= Date.parse(contest.noticeEndsAt)) {
+    // Outside the notice, or after its window has closed, the refusal says the window is closed.
+    assertMay(contest, "handleObjections", "errors.objectionWindowClosed");
+    if (!contest.noticeEndsAt || now.getTime() >= Date.parse(contest.noticeEndsAt)) {
       throw new StageError("errors.objectionWindowClosed", { stage: contest.stage });
     }
     const fields = parseObjectionFields(upload.fields);
@@ -108,7 +112,7 @@ export async function resolveObjection(ctx: AppContext, user: SessionUser, objec
   const objection = await q.findObjection(ctx.db, objectionId);
   if (!objection) throw new NotFoundError("errors.objectionNotFound");
   const contest = await getContest(ctx, user, objection.contestId);
-  if (contest.stage !== "notice") throw new StageError("errors.objectionResolveStage", { stage: contest.stage });
+  assertMay(contest, "handleObjections");
   if (objection.status !== "open") throw new ConflictError("objection_resolved", "errors.objectionResolved");
   await ctx.db.transaction(async (trx) => {
     const now = ctx.clock.now().toISOString();
@@ -121,6 +125,11 @@ export async function resolveObjection(ctx: AppContext, user: SessionUser, objec
   });
   const resolved = (await q.objectionsOf(ctx.db, contest.id)).find((o) => o.id === objection.id)!;
   return objectionJson(resolved, true);
+}
+
+/** Objections of the contest still waiting for an answer (the final list waits for none). */
+export async function countOpenObjections(db: Knex, contestId: string): Promise<number> {
+  return q.countOpenObjections(db, contestId);
 }
 
 /** The evidence file, for organizers and the person who filed it. */

@@ -3,7 +3,7 @@ import type { SessionUser } from "../accounts/accounts.service.js";
 import { findUsersByIds } from "../accounts/accounts.queries.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
-import { getContest, moveStage, updateContest, type Contest } from "../contests/contests.service.js";
+import { getContest, updateContest, type Contest } from "../contests/contests.service.js";
 import type { Stage } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
 import { listEntries as entryRows, type EntryRow } from "../entries/entries.queries.js";
@@ -46,7 +46,7 @@ function storedForm(results: ContestResults): unknown {
 }
 
 /** The latest stored computation, exactly as it was computed. */
-async function loadComputed(db: Knex, contestId: string): Promise<ContestResults | null> {
+export async function loadComputed(db: Knex, contestId: string): Promise<ContestResults | null> {
   const found = await q.findComputed<ContestResults>(db, contestId);
   return found ? { ...found.data, results: decodeResultRows(found.data.results) } : null;
 }
@@ -82,7 +82,7 @@ async function resultsOfRound(ctx: AppContext, contest: Contest, settings: Round
   };
 }
 
-async function computeAndStore(ctx: AppContext, trx: Knex, contest: Contest): Promise<ContestResults> {
+export async function computeAndStore(ctx: AppContext, trx: Knex, contest: Contest): Promise<ContestResults> {
   // Every read goes through the transaction: SQLite has one connection, and the results must see the transaction's own writes.
   const inTransaction: AppContext = { ...ctx, db: trx };
   const round = await currentRound(inTransaction, trx, contest);
@@ -130,7 +130,7 @@ function snapshotBody(contest: Contest, results: ContestResults, entries: Map<st
   };
 }
 
-async function writeSnapshot(ctx: AppContext, trx: Knex, contest: Contest, results: ContestResults, kind: q.SnapshotRow["kind"], noticeEndsAt: string | null): Promise<q.SnapshotRow> {
+export async function writeSnapshot(ctx: AppContext, trx: Knex, contest: Contest, results: ContestResults, kind: q.SnapshotRow["kind"], noticeEndsAt: string | null): Promise<q.SnapshotRow> {
   const previous = await q.snapshotsOf(trx, contest.id);
   const number = (previous.at(-1)?.number ?? 0) + 1;
   const createdAt = ctx.clock.now().toISOString();
@@ -145,26 +145,6 @@ async function writeSnapshot(ctx: AppContext, trx: Knex, contest: Contest, resul
 export async function recomputeAndRepublish(ctx: AppContext, trx: Knex, contest: Contest): Promise<q.SnapshotRow> {
   const results = await computeAndStore(ctx, trx, contest);
   return writeSnapshot(ctx, trx, contest, results, "revision", contest.noticeEndsAt);
-}
-
-/**
- * Moves a contest's stage with what the results need: entering review computes them (scores are
- * frozen from then on); the notice freezes a snapshot and publishes it; final is refused while an
- * objection is open and freezes the last snapshot for good.
- */
-export async function moveContestStage(ctx: AppContext, user: SessionUser, contestId: string, to: Stage): Promise<Contest> {
-  return moveStage(ctx, user, contestId, to, async (trx, contest) => {
-    if (to === "review") await computeAndStore(ctx, trx, contest);
-    if (to === "notice") {
-      const results = await computeAndStore(ctx, trx, contest);
-      await writeSnapshot(ctx, trx, contest, results, "notice", contest.noticeEndsAt);
-    }
-    if (to === "final") {
-      if ((await q.countOpenObjections(trx, contest.id)) > 0) throw new ConflictError("objections_open", "errors.objectionsOpen");
-      const computed = await loadComputed(trx, contest.id);
-      await writeSnapshot(ctx, trx, contest, computed!, "final", contest.noticeEndsAt);
-    }
-  });
 }
 
 /** A result as clients see it (DESIGN §4), with its explanation in the reader's language. */
