@@ -19,6 +19,7 @@ import { judgeSheet } from "./scoring.service.js";
  */
 export async function declareConflict(ctx: AppContext, user: SessionUser, assignmentId: string, reason: string): Promise<{ entryId: string; replaced: boolean }> {
   const { sheet, contest, round } = await judgeSheet(ctx, user, assignmentId);
+  // His entry must still be able to move to another judge: assignments may change and the round is open.
   assertMay(contest, "assignJudges", "errors.scoringClosed");
   if (round.status !== "open") throw new StageError("errors.scoringClosed", { stage: contest.stage });
   if (sheet.status === "submitted") throw new ConflictError("assignment_scored", "errors.assignmentScored");

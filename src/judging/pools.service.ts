@@ -1,5 +1,4 @@
-import type { SessionUser } from "../accounts/accounts.service.js";
-import { findUsersByIds, type UserRow } from "../accounts/accounts.service.js";
+import { findUsersByIds, type SessionUser, type UserRow } from "../accounts/accounts.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
@@ -17,7 +16,7 @@ import { currentRound, roundEntries } from "./rounds.service.js";
 /** Judge pools and assignments: prepared once entries are in, and adjusted while judging runs. */
 
 /** The active judges among these ids, in their order. */
-export async function activeJudges(ctx: AppContext, ids: string[]): Promise<UserRow[]> {
+async function activeJudges(ctx: AppContext, ids: string[]): Promise<UserRow[]> {
   const users = await findUsersByIds(ctx, ids);
   const byId = new Map(users.map((u) => [u.id, u]));
   return ids.map((id) => byId.get(id)).filter((u): u is UserRow => Boolean(u && u.role === "judge" && !u.disabled));

@@ -1,5 +1,4 @@
-import type { SessionUser } from "../accounts/accounts.service.js";
-import { findUsersByIds } from "../accounts/accounts.service.js";
+import { findUsersByIds, type SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import { groupBy } from "../lib/collections.js";
 import * as q from "./judging.queries.js";
