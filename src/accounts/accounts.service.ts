@@ -6,6 +6,7 @@ import { newId } from "../lib/ids.js";
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from "../lib/errors.js";
 import * as q from "./accounts.queries.js";
 import type { UserRow } from "./accounts.queries.js";
+export type { UserRow } from "./accounts.queries.js";
 import type { ChangePasswordBody, CreateUserBody, RegisterBody, Role, UpdateUserBody } from "./accounts.schemas.js";
 import { normalizeCity } from "./cities.js";
 import { cleanList, type OwnProfileBody } from "./roster.js";
@@ -150,6 +151,11 @@ export function generateInitialPassword(email: string): string {
 
 export async function listUsers(ctx: AppContext, role?: Role): Promise<PublicUser[]> {
   return (await q.listUsers(ctx.db, { role })).map(publicUser);
+}
+
+/** The users of these ids (unknown ids are left out), for another domain's lists of judges. */
+export async function findUsersByIds(ctx: AppContext, ids: string[]): Promise<UserRow[]> {
+  return q.findUsersByIds(ctx.db, ids);
 }
 
 export async function getUser(ctx: AppContext, id: string): Promise<PublicUser> {

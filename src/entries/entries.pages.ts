@@ -3,6 +3,7 @@ import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import type { FileRule } from "../contests/rules.js";
+import { allows } from "../contests/lifecycle.js";
 import { requireRole } from "../http/auth.js";
 import { localizedParams, toErrorBody } from "../http/errors.js";
 import { flash } from "../http/flash.js";
@@ -14,7 +15,7 @@ import type { ContentType } from "../media/content-type.js";
 import { reviewEntry, type FileFacts, type RuleCheck } from "../media/format-review.js";
 import { entriesCsv } from "./entries.csv.js";
 import { acceptOf } from "./entries.file-rules.js";
-import { sendEntryFile } from "./entries.routes.js";
+import { sendFile } from "../http/send-file.js";
 import { parseEntryListQuery, parseReasonBody, type EntryListQuery } from "./entries.schemas.js";
 import * as entries from "./entries.service.js";
 import type { EntryFileJson, EntryJson } from "./entries.service.js";
@@ -258,7 +259,7 @@ export function entriesPages(ctx: AppContext): Router {
       fileInputs: mayChange ? fileInputs(contest) : [],
       themes: WEEK_THEMES,
       teamMax: contest.rules.teamMax,
-      mayReview: isOrganizer && entries.REVIEW_STAGES.includes(contest.stage),
+      mayReview: isOrganizer && allows(contest.stage, "reviewEntries"),
       recommending,
       mayRecommend: recommending && entry.status === "submitted" && RECOMMENDATION_STAGES.includes(contest.stage),
       quota: recommending ? await entries.recommendationQuota(ctx, contest, entry.city!) : null,
@@ -270,7 +271,7 @@ export function entriesPages(ctx: AppContext): Router {
     res.render("entries/show", await entryPage(req, id(req)));
   });
 
-  router.get("/entries/:id/files/:role", requireRole(), sendEntryFile(ctx));
+  router.get("/entries/:id/files/:role", requireRole(), sendFile((req) => entries.fileToSend(ctx, req.user!, id(req), String(req.params.role))));
 
   // The owner's edit (fields and replaced files): the same steps as PATCH /api/v1/entries/:id.
   router.post("/entries/:id", requireRole("contestant", "organizer"), async (req, res) => {
@@ -353,7 +354,7 @@ export function entriesPages(ctx: AppContext): Router {
       title: req.t("formatReview.title"),
       contest,
       onlyFailing,
-      mayReview: entries.REVIEW_STAGES.includes(contest.stage),
+      mayReview: allows(contest.stage, "reviewEntries"),
       entries: found.map((e) => {
         const results = ruleResults(req, contest, e);
         return { ...e, results, failingCount: results.filter((c) => !c.ok).length };

@@ -1,8 +1,10 @@
 import { Router, type Request, type RequestHandler } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
+import { sendFile } from "../http/send-file.js";
 import { isMultipart, receiveUpload, type UploadedFile } from "../http/upload.js";
 import { AppError } from "../lib/errors.js";
+import * as inputs from "../results/inputs.service.js";
 import { entriesCsv } from "./entries.csv.js";
 import * as entries from "./entries.service.js";
 import { parseEntryListQuery, parseReasonBody, parseSafetyBody, parsePublicVotesBody, parseTimingBody } from "./entries.schemas.js";
@@ -14,19 +16,6 @@ async function readEntryBody(ctx: AppContext, req: Request, res: Parameters<Requ
   if (isMultipart(req)) return receiveUpload(req, res, ctx.storage, limits);
   if (req.is("application/json")) return { fields: (req.body ?? {}) as Record<string, unknown>, files: [] };
   throw new AppError(415, "multipart_required", "errors.multipartRequired");
-}
-
-/** Streams a stored file with Range support (206/416), its type, and its name on download. */
-export function sendEntryFile(ctx: AppContext): RequestHandler {
-  return async (req, res, next) => {
-    const file = await entries.fileToSend(ctx, req.user!, id(req), id(req, "role"));
-    res.type(file.mime);
-    res.set("Cache-Control", "private, max-age=0");
-    if (req.query.download !== undefined) res.attachment(file.downloadName);
-    res.sendFile(file.path, { dotfiles: "allow", cacheControl: false }, (err) => {
-      if (err && !res.headersSent) next(err);
-    });
-  };
 }
 
 /** DESIGN §4: entries and their files. */
@@ -67,7 +56,7 @@ export function entriesApi(ctx: AppContext): Router {
     res.json({ entry: await entries.withdrawEntry(ctx, req.user!, id(req)) });
   });
 
-  router.get("/entries/:id/files/:role", requireRole(), sendEntryFile(ctx));
+  router.get("/entries/:id/files/:role", requireRole(), sendFile((req) => entries.fileToSend(ctx, req.user!, id(req), id(req, "role"))));
 
   router.post("/entries/:id/disqualify", requireRole("organizer"), async (req, res) => {
     res.json({ entry: await entries.setDisqualified(ctx, req.user!, id(req), true, parseReasonBody(req.body).reason) });
@@ -78,15 +67,15 @@ export function entriesApi(ctx: AppContext): Router {
   });
 
   router.put("/entries/:id/timing", requireRole("organizer"), async (req, res) => {
-    res.json({ entry: await entries.setTiming(ctx, req.user!, id(req), parseTimingBody(req.body).seconds) });
+    res.json({ entry: await inputs.setTiming(ctx, req.user!, id(req), parseTimingBody(req.body).seconds) });
   });
 
   router.put("/contests/:id/votes", requireRole("organizer"), async (req, res) => {
-    res.json(await entries.recordPublicVotes(ctx, req.user!, id(req), parsePublicVotesBody(req.body).votes));
+    res.json(await inputs.recordPublicVotes(ctx, req.user!, id(req), parsePublicVotesBody(req.body).votes));
   });
 
   router.get("/contests/:id/votes", requireRole("organizer"), async (req, res) => {
-    res.json(await entries.publicVotes(ctx, req.user!, id(req)));
+    res.json(await inputs.publicVotes(ctx, req.user!, id(req)));
   });
 
   router.put("/entries/:id/safety", requireRole("organizer"), async (req, res) => {

@@ -4,18 +4,24 @@ import { normalizeCity } from "../accounts/cities.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
+import { allows, assertMay } from "../contests/lifecycle.js";
 import type { ContestKind } from "../contests/rubric.js";
 import type { FileRule } from "../contests/rules.js";
 import type { UploadedFile } from "../http/upload.js";
-import { AppError, ConflictError, ForbiddenError, NotFoundError, StageError, ValidationError } from "../lib/errors.js";
+import { AppError, ConflictError, ForbiddenError, ValidationError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
-import { isAssignedJudge } from "../judging/judging.access.js";
-import { CONTENT_TYPES, detectContentType, VIDEO_TYPES } from "../media/content-type.js";
-import { checkFile, reviewEntry, type FileFacts, type RuleCheck } from "../media/format-review.js";
+import { detectContentType, VIDEO_TYPES } from "../media/content-type.js";
+import { checkFile, type FileFacts } from "../media/format-review.js";
 import { probeVideo } from "../media/probe.js";
+import { entryJson, failingChecks, getEntry, loadEntry, type EntryJson, type Viewer } from "./entries.access.js";
 import * as q from "./entries.queries.js";
 import type { EntryFileRow, EntryRow, EntrySummary } from "./entries.queries.js";
 import { fieldsFromMultipart, parseEntryChanges, parseEntryFields, type EntryChanges, type EntryListQuery } from "./entries.schemas.js";
+
+// The entries domain as other domains, routes and pages reach it: reading and the review live in their own files.
+export { entryJson, fileToSend, getEntry, viewerOf, type EntryFileJson, type EntryJson, type FileToSend, type Viewer } from "./entries.access.js";
+export { disqualifyInTransaction, recommendationQuota, setDisqualified, setRecommended, setSafety } from "./entries.review.js";
+export type { EntryRow, EntrySummary } from "./entries.queries.js";
 
 /** Entry codes by kind, as printed on certificates: SP-2026-0007. */
 const CODE_PREFIX: Record<ContestKind, string> = { video: "SP", experiment: "SY", explainer: "JJ", report: "ZJ" };
@@ -31,123 +37,14 @@ function limitKey(text: string): string {
   return text.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
 }
 
-export type Viewer = "owner" | "organizer" | "coordinator" | "judge";
-
-export interface EntryFileJson {
-  role: string;
-  contentType: string;
-  mime: string;
-  size: number;
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
-  videoCodec: string | null;
-  url: string;
-  originalName?: string;
-  sha256?: string;
-}
-
-export interface EntryJson {
-  id: string;
-  code: string;
-  contestId: string;
-  title: string;
-  summary: string;
-  category: string;
-  status: string;
-  files: EntryFileJson[];
-  statusReason?: string | null;
-  recommended?: boolean;
-  talkSeconds?: number | null;
-  safetyFailed?: boolean;
-  city?: string;
-  unit?: string;
-  authors?: { name: string; role?: string }[];
-  ownerId?: string;
-  createdAt?: string;
-  updatedAt?: string;
-  checks?: RuleCheck[];
-  duplicates?: string[];
-}
-
-/**
- * The recommendation form (推荐表) carries the author's name, unit and stamp: judges are never shown
- * it nor served it, so the anonymity of DESIGN §1 holds for the API as for the pages.
- */
-const ROLES_HIDDEN_FROM_JUDGES = new Set(["form"]);
-
-const visibleTo = (viewer: Viewer) => (file: EntryFileRow) => viewer !== "judge" || !ROLES_HIDDEN_FROM_JUDGES.has(file.role);
-
-function fileJson(entryId: string, file: EntryFileRow, viewer: Viewer): EntryFileJson {
-  const json: EntryFileJson = {
-    role: file.role,
-    contentType: file.contentType,
-    mime: CONTENT_TYPES[file.contentType],
-    size: file.size,
-    durationSeconds: file.probe?.durationSeconds ?? null,
-    width: file.probe?.width ?? null,
-    height: file.probe?.height ?? null,
-    videoCodec: file.probe?.videoCodec ?? null,
-    url: `/api/v1/entries/${entryId}/files/${file.role}`,
-  };
-  // Original file names often carry the author's name: judges never see them.
-  if (viewer !== "judge") Object.assign(json, { originalName: file.originalName, sha256: file.sha256 });
-  return json;
-}
-
-/** An entry as a viewer may see it: judges get the work without who made it (DESIGN §1). */
-export function entryJson(entry: EntryRow, files: EntryFileRow[], viewer: Viewer): EntryJson {
-  const base: EntryJson = {
-    id: entry.id,
-    code: entry.code,
-    contestId: entry.contestId,
-    title: entry.title,
-    summary: entry.summary,
-    category: entry.category,
-    status: entry.status,
-    files: files.filter(visibleTo(viewer)).map((f) => fileJson(entry.id, f, viewer)),
-  };
-  if (viewer === "judge") return base;
-  return {
-    ...base,
-    statusReason: entry.statusReason,
-    recommended: entry.recommendedAt !== null,
-    talkSeconds: entry.talkSeconds,
-    safetyFailed: entry.safetyFailed,
-    city: entry.city,
-    unit: entry.unit,
-    authors: entry.authors,
-    ownerId: entry.ownerId,
-    createdAt: entry.createdAt,
-    updatedAt: entry.updatedAt,
-  };
-}
-
-/** Who the user is to this entry by role, owner or city, or null (judges are found by assignment). */
-export function viewerOf(user: SessionUser, entry: EntryRow): Viewer | null {
-  if (user.role === "organizer") return "organizer";
-  if (entry.ownerId === user.id) return "owner";
-  if (user.role === "coordinator" && user.city === entry.city) return "coordinator";
-  return null;
-}
-
-async function loadEntry(ctx: AppContext, user: SessionUser, entryId: string): Promise<{ entry: EntryRow; viewer: Viewer }> {
-  const entry = await q.findEntry(ctx.db, entryId);
-  let viewer = entry ? viewerOf(user, entry) : null;
-  if (entry && !viewer && user.role === "judge" && (await isAssignedJudge(ctx, entry.id, user.id))) viewer = "judge";
-  // An entry one may not see is answered as absent, so ids cannot be probed.
-  if (!entry || !viewer) throw new NotFoundError("errors.entryNotFound");
-  return { entry, viewer };
-}
-
 /** Whether the contest takes new entries and owners' changes right now (the pages show their forms by it). */
 export function isAccepting(contest: Contest, now: Date): boolean {
-  return contest.stage === "open" && Date.parse(contest.opensAt) <= now.getTime() && now.getTime() < Date.parse(contest.closesAt);
+  return allows(contest.stage, "submitEntries") && Date.parse(contest.opensAt) <= now.getTime() && now.getTime() < Date.parse(contest.closesAt);
 }
 
 function assertAccepting(contest: Contest, now: Date): void {
   if (!isAccepting(contest, now)) {
-    const key = contest.stage === "open" && now.getTime() < Date.parse(contest.opensAt) ? "errors.submissionsNotYetOpen" : "errors.submissionsClosed";
+    const key = allows(contest.stage, "submitEntries") && now.getTime() < Date.parse(contest.opensAt) ? "errors.submissionsNotYetOpen" : "errors.submissionsClosed";
     throw new ConflictError("submissions_closed", key, { stage: contest.stage });
   }
 }
@@ -321,9 +218,6 @@ async function withRetryOnUniqueViolation<T>(work: () => Promise<T>): Promise<T>
   }
 }
 
-/** Stages in which organizers may still correct or withdraw an entry (before judging). */
-const ORGANIZER_EDIT_STAGES = ["draft", "open", "closed"];
-
 function assertMayChange(contest: Contest, entry: EntryRow, viewer: Viewer, now: Date): void {
   if (viewer === "owner") {
     assertAccepting(contest, now);
@@ -331,7 +225,8 @@ function assertMayChange(contest: Contest, entry: EntryRow, viewer: Viewer, now:
     return;
   }
   if (viewer !== "organizer") throw new ForbiddenError();
-  if (!ORGANIZER_EDIT_STAGES.includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
+  // Organizers may still correct or withdraw an entry before judging.
+  assertMay(contest, "correctEntries");
 }
 
 /** The owner (until closing) or an organizer (until judging) edits fields and replaces files. */
@@ -392,21 +287,6 @@ export async function withdrawEntry(ctx: AppContext, user: SessionUser, entryId:
   return getEntry(ctx, user, entry.id);
 }
 
-export async function getEntry(ctx: AppContext, user: SessionUser, entryId: string): Promise<EntryJson> {
-  const { entry, viewer } = await loadEntry(ctx, user, entryId);
-  const files = await q.filesOfEntries(ctx.db, [entry.id]);
-  const json = entryJson(entry, files, viewer);
-  if (viewer === "organizer" || viewer === "owner") {
-    const contest = await getContest(ctx, user, entry.contestId);
-    json.checks = failingChecks(contest, files);
-  }
-  return json;
-}
-
-function failingChecks(contest: Contest, files: EntryFileRow[]): RuleCheck[] {
-  return reviewEntry(contest.rules.files, files.map((f) => ({ role: f.role, contentType: f.contentType, size: f.size, video: f.probe }))).filter((c) => !c.ok);
-}
-
 /**
  * Entries of a contest as the user may list them: organizers all (with filters, format-review
  * failures and duplicate files), coordinators their city's, contestants their own.
@@ -452,143 +332,6 @@ export async function myEntries(ctx: AppContext, user: SessionUser): Promise<(En
   return entries.map((e) => ({ ...entryJson(e, files.filter((f) => f.entryId === e.id), "owner"), contestTitle: e.contestTitle }));
 }
 
-/** Stages in which the format review may disqualify or re-admit (before results are public). */
-export const REVIEW_STAGES = ["open", "closed", "judging", "review"];
-
-/** An organizer disqualifies an entry in the format review; the owner sees the reason. */
-export async function setDisqualified(ctx: AppContext, user: SessionUser, entryId: string, disqualify: boolean, reason?: string): Promise<EntryJson> {
-  const { entry } = await loadEntry(ctx, user, entryId);
-  const contest = await getContest(ctx, user, entry.contestId);
-  if (!REVIEW_STAGES.includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
-  const from = disqualify ? "submitted" : "disqualified";
-  if (entry.status !== from) throw new ConflictError("entry_status", "errors.entryStatusIs", { status: entry.status });
-  await ctx.db.transaction(async (trx) => {
-    await q.updateEntry(trx, entry.id, { status: disqualify ? "disqualified" : "submitted", statusReason: disqualify ? reason!.trim() : null, updatedAt: ctx.clock.now().toISOString() });
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: disqualify ? "entry.disqualify" : "entry.readmit", targetType: "entry", targetId: entry.id, details: { code: entry.code, reason } });
-  });
-  return getEntry(ctx, user, entry.id);
-}
-
-/** Disqualifies inside the caller's transaction: an upheld objection during the notice (DESIGN §2). */
-export async function disqualifyInTransaction(trx: Knex, ctx: AppContext, entryId: string, reason: string): Promise<void> {
-  await q.updateEntry(trx, entryId, { status: "disqualified", statusReason: reason, updatedAt: ctx.clock.now().toISOString() });
-}
-
-/** A city coordinator recommends (推荐) an entry of his city, within the city's quota. */
-export async function setRecommended(ctx: AppContext, user: SessionUser, entryId: string, recommend: boolean): Promise<EntryJson> {
-  if (user.role !== "coordinator") throw new ForbiddenError();
-  const { entry } = await loadEntry(ctx, user, entryId);
-  const contest = await getContest(ctx, user, entry.contestId);
-  if (!contest.rules.requiresRecommendation) throw new ConflictError("recommendation_not_required", "errors.recommendationNotRequired");
-  if (contest.stage !== "open" && contest.stage !== "closed") throw new StageError("errors.recommendationClosed", { stage: contest.stage });
-  if (entry.status !== "submitted") throw new ConflictError("entry_status", "errors.entryStatusIs", { status: entry.status });
-  if ((entry.recommendedAt !== null) === recommend) return getEntry(ctx, user, entry.id);
-  await ctx.db.transaction(async (trx) => {
-    if (recommend && (await q.countRecommended(trx, contest.id, entry.city)) >= contest.rules.recommendationQuota) {
-      throw new ConflictError("quota_full", "errors.quotaFull", { quota: contest.rules.recommendationQuota });
-    }
-    const now = ctx.clock.now().toISOString();
-    await q.updateEntry(trx, entry.id, { recommendedAt: recommend ? now : null, recommendedBy: recommend ? user.id : null, updatedAt: now });
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: recommend ? "entry.recommend" : "entry.unrecommend", targetType: "entry", targetId: entry.id, details: { code: entry.code, city: entry.city } });
-  });
-  return getEntry(ctx, user, entry.id);
-}
-
-/** A city's use of its recommendation quota. */
-export async function recommendationQuota(ctx: AppContext, contest: Contest, city: string): Promise<{ used: number; quota: number }> {
-  return { used: await q.countRecommended(ctx.db, contest.id, city), quota: contest.rules.recommendationQuota };
-}
-
-/** Talk times are recorded from closing (the live final) until the results go public. */
-const TIMING_STAGES: readonly string[] = ["closed", "judging", "review"];
-
-function assertTimingOpen(contest: Contest): void {
-  if (!contest.rules.timeRules) throw new ConflictError("no_time_rules", "errors.noTimeRules");
-  if (!TIMING_STAGES.includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
-}
-
-async function writeTiming(ctx: AppContext, trx: Knex, user: SessionUser, entry: { id: string; code: string; talkSeconds: number | null }, seconds: number): Promise<void> {
-  await q.updateEntry(trx, entry.id, { talkSeconds: seconds, updatedAt: ctx.clock.now().toISOString() });
-  await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.timing", targetType: "entry", targetId: entry.id, details: { code: entry.code, seconds, before: entry.talkSeconds } });
-}
-
-/** An organizer records an explainer talk's measured time (PUT /entries/:id/timing), applied after aggregation. */
-export async function setTiming(ctx: AppContext, user: SessionUser, entryId: string, seconds: number): Promise<EntryJson> {
-  const { entry } = await loadEntry(ctx, user, entryId);
-  assertTimingOpen(await getContest(ctx, user, entry.contestId));
-  await ctx.db.transaction((trx) => writeTiming(ctx, trx, user, entry, seconds));
-  return getEntry(ctx, user, entry.id);
-}
-
-/** Several talks' times at once, by entry code (the review page); all or nothing, unknown codes refused. */
-export async function setTalkTimes(ctx: AppContext, user: SessionUser, contestId: string, secondsByCode: Record<string, number>): Promise<number> {
-  const contest = await getContest(ctx, user, contestId);
-  assertTimingOpen(contest);
-  return ctx.db.transaction(async (trx) => {
-    const entries = new Map((await q.listSubmittedSummaries(trx, contest.id, { recommendedOnly: false, safeOnly: false, talkSeconds: true })).map((e) => [e.code, e]));
-    const unknown = Object.keys(secondsByCode).filter((code) => !entries.has(code));
-    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10).join("、") }, { codes: unknown }, "unknown_entries");
-    for (const [code, seconds] of Object.entries(secondsByCode)) await writeTiming(ctx, trx, user, entries.get(code)!, seconds);
-    return Object.keys(secondsByCode).length;
-  });
-}
-
-/** The recorded talk times of a contest's submitted entries, by code (only those recorded). */
-export async function talkTimes(ctx: AppContext, contest: Contest): Promise<Record<string, number>> {
-  const entries = await q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: false, safeOnly: false, talkSeconds: true });
-  return Object.fromEntries(entries.filter((e) => e.talkSeconds !== null).map((e) => [e.code, e.talkSeconds!]));
-}
-
-/** Stages in which the public vote may be recorded: once judging runs, until the results go public. */
-const VOTE_STAGES: readonly string[] = ["judging", "review"];
-
-/**
- * An organizer records the public vote (网络投票, PUT /contests/:id/votes) as one whole: the counts
- * by entry code; entries not listed get 0. Refused, writing nothing, when the contest gives the vote
- * no weight, outside judging and review, or when a code is not one of its submitted entries.
- */
-export async function recordPublicVotes(ctx: AppContext, user: SessionUser, contestId: string, votesByCode: Record<string, number>): Promise<{ votes: Record<string, number> }> {
-  const contest = await getContest(ctx, user, contestId);
-  if (!(contest.rules.publicVoteWeight > 0)) throw new ConflictError("public_vote_off", "errors.publicVoteOff");
-  if (!VOTE_STAGES.includes(contest.stage)) throw new StageError("errors.publicVoteStage", { stage: contest.stage });
-  return ctx.db.transaction(async (trx) => {
-    const entries = await q.listSubmittedSummaries(trx, contest.id, { recommendedOnly: false, safeOnly: false, talkSeconds: false, publicVotes: true });
-    const idOf = new Map(entries.map((e) => [e.code, e.id]));
-    const unknown = Object.keys(votesByCode).filter((code) => !idOf.has(code));
-    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10).join("、") }, { codes: unknown }, "unknown_entries");
-    await q.replacePublicVotes(trx, contest.id, new Map(Object.entries(votesByCode).map(([code, n]) => [idOf.get(code)!, n])));
-    const total = Object.values(votesByCode).reduce((sum, n) => sum + n, 0);
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "contest.votes", targetType: "contest", targetId: contest.id, details: { entries: Object.keys(votesByCode).length, total } });
-    return { votes: Object.fromEntries(entries.map((e) => [e.code, votesByCode[e.code] ?? 0])) };
-  });
-}
-
-/** The recorded public vote of a contest's submitted entries, by code (0 where none was recorded). */
-export async function publicVotes(ctx: AppContext, user: SessionUser, contestId: string): Promise<{ votes: Record<string, number> }> {
-  const contest = await getContest(ctx, user, contestId);
-  if (user.role !== "organizer") throw new ForbiddenError();
-  const entries = await q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: false, safeOnly: false, talkSeconds: false, publicVotes: true });
-  return { votes: Object.fromEntries(entries.map((e) => [e.code, e.publicVotes ?? 0])) };
-}
-
-/** An organizer records the experiment safety check; an unsafe entry is not ranked (DESIGN §3). */
-export async function setSafety(ctx: AppContext, user: SessionUser, entryId: string, safe: boolean): Promise<EntryJson> {
-  const { entry } = await loadEntry(ctx, user, entryId);
-  const contest = await getContest(ctx, user, entry.contestId);
-  if (!contest.rules.safetyGate) throw new ConflictError("no_safety_gate", "errors.noSafetyGate");
-  if (!REVIEW_STAGES.includes(contest.stage)) throw new StageError("errors.entryLocked", { stage: contest.stage });
-  await ctx.db.transaction(async (trx) => {
-    await q.updateEntry(trx, entry.id, { safetyFailed: !safe, updatedAt: ctx.clock.now().toISOString() });
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.safety", targetType: "entry", targetId: entry.id, details: { code: entry.code, safe } });
-  });
-  return getEntry(ctx, user, entry.id);
-}
-
-/** Entries that may be ranked: submitted, past recommendation where required, and not failing the safety gate. */
-export async function rankableEntries(ctx: AppContext, contest: Contest): Promise<EntryRow[]> {
-  return (await judgeableEntries(ctx, contest)).filter((e) => !(contest.rules.safetyGate && e.safetyFailed));
-}
-
 /** Entries that go on to judging: submitted, and recommended where the contest requires it. */
 export async function judgeableEntries(ctx: AppContext, contest: Contest): Promise<EntryRow[]> {
   const entries = await q.listEntries(ctx.db, { contestId: contest.id, status: "submitted" });
@@ -596,8 +339,9 @@ export async function judgeableEntries(ctx: AppContext, contest: Contest): Promi
 }
 
 /**
- * rankableEntries as lean summaries (id, code, title; the talk time when asked): what computing
- * results reads, by the hundred thousand.
+ * Entries that may be ranked (submitted, past recommendation where required, not failing the safety
+ * gate) as lean summaries (id, code, title; the talk time when asked): what computing results reads,
+ * by the hundred thousand.
  */
 export async function rankableEntrySummaries(ctx: AppContext, contest: Contest, options: { talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
   return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: contest.rules.requiresRecommendation, safeOnly: contest.rules.safetyGate, ...options });
@@ -608,23 +352,32 @@ export async function submittedSafeEntrySummaries(ctx: AppContext, contest: Cont
   return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: false, safeOnly: contest.rules.safetyGate, ...options });
 }
 
-export interface FileToSend {
-  path: string;
-  mime: string;
-  size: number;
-  downloadName: string;
+/** Every submitted entry of the contest, as lean summaries (what talk times and the public vote are recorded against). */
+export async function submittedEntrySummaries(ctx: AppContext, contestId: string, options: { talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
+  return q.listSubmittedSummaries(ctx.db, contestId, { recommendedOnly: false, safeOnly: false, ...options });
 }
 
-/** A stored file for someone allowed to read the entry; judges get a name without the author's, and never the form. */
-export async function fileToSend(ctx: AppContext, user: SessionUser, entryId: string, role: string): Promise<FileToSend> {
-  const { entry, viewer } = await loadEntry(ctx, user, entryId);
-  const file = (await q.filesOfEntries(ctx.db, [entry.id])).filter(visibleTo(viewer)).find((f) => f.role === role);
-  if (!file) throw new NotFoundError("errors.fileNotFound");
-  const extension = file.contentType === "jpeg" ? "jpg" : file.contentType;
-  return {
-    path: ctx.storage.pathOf(file.storageKey),
-    mime: CONTENT_TYPES[file.contentType],
-    size: file.size,
-    downloadName: viewer === "judge" ? `${entry.code}-${role}.${extension}` : file.originalName,
-  };
+/** The contest's submitted entries, recommended or not (a later round picks its finalists among them). */
+export async function submittedEntries(ctx: AppContext, contestId: string): Promise<EntryRow[]> {
+  return q.listEntries(ctx.db, { contestId, status: "submitted" });
+}
+
+/** Every entry of the contest, whatever its status (for the results' snapshots and review). */
+export async function contestEntries(ctx: AppContext, contestId: string): Promise<EntryRow[]> {
+  return q.listEntries(ctx.db, { contestId });
+}
+
+/** The entry's row for a user who may read it (answered as absent otherwise), for another domain's rule on one entry. */
+export async function readableEntry(ctx: AppContext, user: SessionUser, entryId: string): Promise<EntryRow> {
+  return (await loadEntry(ctx, user, entryId)).entry;
+}
+
+/** Records a talk's measured time inside the caller's transaction (the results' inputs audit it). */
+export async function setTalkSecondsInTransaction(trx: Knex, ctx: AppContext, entryId: string, seconds: number): Promise<void> {
+  await q.updateEntry(trx, entryId, { talkSeconds: seconds, updatedAt: ctx.clock.now().toISOString() });
+}
+
+/** Replaces the contest's public vote counts, by entry id, inside the caller's transaction. */
+export async function replacePublicVotesInTransaction(trx: Knex, contestId: string, votesByEntryId: Map<string, number>): Promise<void> {
+  await q.replacePublicVotes(trx, contestId, votesByEntryId);
 }

@@ -3,7 +3,8 @@ import { listUsers, type PublicUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import { isMultipleOf, rubricMax, type Rubric } from "../contests/rubric.js";
-import { sendEntryFile } from "../entries/entries.routes.js";
+import { allows } from "../contests/lifecycle.js";
+import { sendFile } from "../http/send-file.js";
 import * as entries from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { toErrorBody, type ErrorBody } from "../http/errors.js";
@@ -106,7 +107,7 @@ function withLabels(body: ErrorBody, rubric: Rubric): ErrorBody {
 /** HTML pages of judging: the judge's workspace and score sheet; the organizer's pool, assignments, progress and score history. */
 export function judgingPages(ctx: AppContext): Router {
   const router = Router();
-  const serveFile = sendEntryFile(ctx);
+  const serveFile = sendFile((req) => entries.fileToSend(ctx, req.user!, param(req), param(req, "role")));
 
   const statusLabel = (req: Request, status: string) => req.t(`assignmentStatus.${status}`);
 
@@ -203,7 +204,7 @@ export function judgingPages(ctx: AppContext): Router {
       max: rubricMax(rubric),
       position: { index: here + 1, count: queue.length, submitted: queue.filter((a) => a.status === "submitted").length },
       next: next ? { id: next.id, code: next.code } : null,
-      mayDeclareConflict: round.status === "open" && judging.ASSIGNING_STAGES.includes(contest.stage) && sheet.status !== "submitted",
+      mayDeclareConflict: round.status === "open" && allows(contest.stage, "assignJudges") && sheet.status !== "submitted",
     };
   }
 
@@ -305,7 +306,7 @@ export function judgingPages(ctx: AppContext): Router {
       contest,
       round,
       judgesPerEntry: settings.judgesPerEntry,
-      mayAssign: judging.ASSIGNING_STAGES.includes(contest.stage) && round.status === "open",
+      mayAssign: allows(contest.stage, "assignJudges") && round.status === "open",
       mayAuto: !scored,
       candidates: everyJudge
         .filter((j) => !j.disabled)

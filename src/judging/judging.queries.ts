@@ -180,10 +180,6 @@ export async function deleteAssignments(db: Knex, ids: string[]): Promise<void> 
   for (let i = 0; i < ids.length; i += 500) await db("assignments").whereIn("id", ids.slice(i, i + 500)).del();
 }
 
-export async function updateAssignmentJudge(db: Knex, id: string, judgeId: string, updatedAt: string): Promise<void> {
-  await db("assignments").where({ id }).update({ judge_id: judgeId, updated_at: updatedAt });
-}
-
 export async function saveSheet(db: Knex, id: string, sheet: Pick<AssignmentRow, "status" | "scores" | "deductions" | "comment" | "total" | "updatedAt" | "submittedAt">): Promise<void> {
   await db("assignments")
     .where({ id })

@@ -5,7 +5,7 @@ import { parseUpdateContestBody } from "../contests/contests.schemas.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import { nextStage, type Stage } from "../contests/lifecycle.js";
 import { codeLinesText, minutesSeconds, parsePublicVotesText, parseTalkTimesText } from "../entries/code-lines.js";
-import { listEntries, myEntries, publicVotes, recordPublicVotes, setTalkTimes, talkTimes } from "../entries/entries.service.js";
+import { listEntries, myEntries } from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { toErrorBody, type ErrorBody } from "../http/errors.js";
 import { flash } from "../http/flash.js";
@@ -16,13 +16,14 @@ import { formatDuration } from "../lib/i18n.js";
 import { formatShanghai } from "../lib/time.js";
 import { PRIZE_LEVELS, prizeCuts, scoreHistogram } from "./chart.js";
 import { percent } from "./explain.js";
-import { resultsCsv, resultsXlsx } from "./exports.js";
+import { publicVotes, recordPublicVotes, setTalkTimes, talkTimes } from "./inputs.service.js";
 import { BIAS_MIN_ENTRIES, judgeStatistics, OUTLIER_DEVIATIONS, OUTLIER_MIN_OTHERS, type StatSheet } from "./judge-stats.js";
 import * as objections from "./objections.service.js";
 import { EVIDENCE_MAX_BYTES, type ObjectionJson } from "./objections.service.js";
 import * as results from "./results.service.js";
 import type { PublishedResults, ResultJson, RulesInForce } from "./results.service.js";
 import { parseResolveBody } from "./results.schemas.js";
+import { sendResultsExport } from "./send-export.js";
 
 const id = (req: Request) => String(req.params.id);
 
@@ -239,13 +240,7 @@ async function publicView(ctx: AppContext, req: Request, contest: Contest, typed
 async function sendExport(ctx: AppContext, req: Request, res: Response, format: "csv" | "xlsx"): Promise<void> {
   const contest = await getContest(ctx, req.user, id(req));
   const published = isPublic(contest) ? await results.publishedResults(ctx, null, contest.id, req.locale) : await results.publishedResults(ctx, req.user, contest.id, req.locale);
-  const name = `results-${contest.id}`;
-  if (format === "csv") {
-    res.type("text/csv; charset=utf-8").attachment(`${name}.csv`).send(resultsCsv(published));
-    return;
-  }
-  const matrix = req.user?.role === "organizer" ? await results.scoreMatrix(ctx, req.user, contest.id) : undefined;
-  res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").attachment(`${name}.xlsx`).send(await resultsXlsx(published, matrix));
+  await sendResultsExport(ctx, req, res, format, published);
 }
 
 /** A contestant's own entries with their published score, rank and prize, contest by contest. */

@@ -1,28 +1,16 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Request } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { getContest } from "../contests/contests.service.js";
 import { listRounds } from "../judging/judging.service.js";
-import { resultsCsv, resultsXlsx } from "./exports.js";
 import * as results from "./results.service.js";
 import { EVIDENCE_MAX_BYTES } from "./objections.service.js";
 import * as objections from "./objections.service.js";
 import { parseFinalRoundBody, parseResolveBody } from "./results.schemas.js";
+import { sendResultsExport } from "./send-export.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 
 const id = (req: Request) => String(req.params.id);
-
-/** Sends results exports: organizers always, everyone once public. */
-async function sendExport(ctx: AppContext, req: Request, res: Response, format: "csv" | "xlsx"): Promise<void> {
-  const published = await results.publishedResults(ctx, req.user, id(req), req.locale);
-  const name = `results-${id(req)}`;
-  if (format === "csv") {
-    res.type("text/csv; charset=utf-8").attachment(`${name}.csv`).send(resultsCsv(published));
-    return;
-  }
-  const matrix = req.user?.role === "organizer" ? await results.scoreMatrix(ctx, req.user, id(req)) : undefined;
-  res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").attachment(`${name}.xlsx`).send(await resultsXlsx(published, matrix));
-}
 
 /** DESIGN §4: results, snapshots, rounds. */
 export function resultsApi(ctx: AppContext): Router {
@@ -37,8 +25,9 @@ export function resultsApi(ctx: AppContext): Router {
     res.json(await results.publishedResults(ctx, req.user, id(req), req.locale));
   });
 
-  router.get("/contests/:id/results.csv", (req, res) => sendExport(ctx, req, res, "csv"));
-  router.get("/contests/:id/results.xlsx", (req, res) => sendExport(ctx, req, res, "xlsx"));
+  // Exports: organizers always (the latest computation), everyone once public.
+  router.get("/contests/:id/results.csv", async (req, res) => sendResultsExport(ctx, req, res, "csv", await results.publishedResults(ctx, req.user, id(req), req.locale)));
+  router.get("/contests/:id/results.xlsx", async (req, res) => sendResultsExport(ctx, req, res, "xlsx", await results.publishedResults(ctx, req.user, id(req), req.locale)));
 
   router.get("/contests/:id/results/snapshots/:number", async (req, res) => {
     const text = await results.snapshotText(ctx, req.user, id(req), Number(req.params.number));

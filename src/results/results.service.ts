@@ -1,12 +1,12 @@
 import type { Knex } from "knex";
 import type { SessionUser } from "../accounts/accounts.service.js";
-import { findUsersByIds } from "../accounts/accounts.queries.js";
+import { findUsersByIds } from "../accounts/accounts.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, updateContest, type Contest } from "../contests/contests.service.js";
-import type { Stage } from "../contests/lifecycle.js";
+import { allows, assertMay } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
-import { listEntries as entryRows, type EntryRow } from "../entries/entries.queries.js";
+import { contestEntries, type EntryRow } from "../entries/entries.service.js";
 import { currentRound, rankableRoundEntries, roundEntries, settingsOf, submittedSheets, openFinalRound, type RoundSettings } from "../judging/judging.service.js";
 import { ConflictError, ForbiddenError, StageError, ValidationError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
@@ -16,9 +16,6 @@ import { explainResult } from "./explain.js";
 import { computeResults, type ComputeOutput, type ResultRow } from "./compute.js";
 import * as q from "./results.queries.js";
 import { decodeResultRows, encodeResultRows } from "./stored.js";
-
-/** Stages in which organizers may compute results: a preview while judging, the real thing in review. */
-const COMPUTE_STAGES: readonly Stage[] = ["judging", "review"];
 
 export interface RulesInForce {
   aggregation: Contest["aggregation"];
@@ -94,7 +91,8 @@ export async function computeAndStore(ctx: AppContext, trx: Knex, contest: Conte
 /** POST /contests/:id/results/compute: the organizer computes (or recomputes) the results. */
 export async function computeContestResults(ctx: AppContext, user: SessionUser, contestId: string): Promise<ContestResults> {
   const contest = await getContest(ctx, user, contestId);
-  if (!COMPUTE_STAGES.includes(contest.stage)) throw new StageError("errors.computeStage", { stage: contest.stage });
+  // A preview while judging, the real thing in review.
+  assertMay(contest, "computeResults");
   return ctx.db.transaction(async (trx) => {
     const results = await computeAndStore(ctx, trx, contest);
     await recordAudit(trx, ctx.clock, { actorId: user.id, action: "results.compute", targetType: "contest", targetId: contest.id, details: { ranked: results.results.length } });
@@ -134,7 +132,7 @@ export async function writeSnapshot(ctx: AppContext, trx: Knex, contest: Contest
   const previous = await q.snapshotsOf(trx, contest.id);
   const number = (previous.at(-1)?.number ?? 0) + 1;
   const createdAt = ctx.clock.now().toISOString();
-  const entries = new Map((await entryRows(trx, { contestId: contest.id })).map((e) => [e.id, e]));
+  const entries = new Map((await contestEntries({ ...ctx, db: trx }, contest.id)).map((e) => [e.id, e]));
   const text = canonicalJson(snapshotBody(contest, results, entries, kind, number, createdAt, noticeEndsAt));
   const snapshot: q.SnapshotRow = { id: newId(), contestId: contest.id, number, kind, canonicalJson: text, sha256: sha256Hex(text), createdAt };
   await q.insertSnapshot(trx, snapshot);
@@ -189,7 +187,7 @@ export async function publishedResults(ctx: AppContext, user: SessionUser | null
   const contest = await getContest(ctx, user, contestId);
   const snapshots = await q.snapshotsOf(ctx.db, contest.id);
   const list = snapshots.map((s) => ({ number: s.number, kind: s.kind, sha256: s.sha256, createdAt: s.createdAt }));
-  const isPublic = contest.stage === "notice" || contest.stage === "final";
+  const isPublic = allows(contest.stage, "viewPublicResults");
   if (isPublic && user?.role !== "organizer") {
     const latest = snapshots.at(-1)!;
     const body = JSON.parse(latest.canonicalJson) as ReturnType<typeof snapshotBody>;
@@ -206,7 +204,7 @@ export async function publishedResults(ctx: AppContext, user: SessionUser | null
 export async function snapshotText(ctx: AppContext, user: SessionUser | null, contestId: string, number: number): Promise<string> {
   const contest = await getContest(ctx, user, contestId);
   const snapshot = (await q.snapshotsOf(ctx.db, contest.id)).find((s) => s.number === number);
-  if (!snapshot || !["notice", "final"].includes(contest.stage)) throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
+  if (!snapshot || !allows(contest.stage, "viewPublicResults")) throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
   return snapshot.canonicalJson;
 }
 
@@ -236,7 +234,7 @@ export async function scoreMatrix(ctx: AppContext, user: SessionUser, contestId:
   const sheets = await submittedSheets(ctx, round.id);
   const entries = await roundEntries(ctx, contest, round);
   const judgeIds = [...new Set(sheets.map((s) => s.judgeId))].sort();
-  const names = new Map((await findUsersByIds(ctx.db, judgeIds)).map((u) => [u.id, u.name]));
+  const names = new Map((await findUsersByIds(ctx, judgeIds)).map((u) => [u.id, u.name]));
   const totals = new Map(sheets.map((s) => [`${s.entryId}|${s.judgeId}`, s.total]));
   return {
     judges: judgeIds.map((id) => names.get(id) ?? id),
@@ -259,7 +257,7 @@ export async function unrankedEntries(ctx: AppContext, user: SessionUser, contes
   const inRound = new Set((await roundEntries(ctx, contest, round)).map((e) => e.id));
   const scored = new Set((await submittedSheets(ctx, round.id)).map((s) => s.entryId));
   const out: Awaited<ReturnType<typeof unrankedEntries>> = [];
-  for (const e of await entryRows(ctx.db, { contestId: contest.id })) {
+  for (const e of await contestEntries(ctx, contest.id)) {
     let reason: UnrankedReason | null = null;
     if (e.status === "withdrawn") reason = "withdrawn";
     else if (e.status === "disqualified") reason = "disqualified";

@@ -1,0 +1,45 @@
+import { findUsersByIds, type SessionUser } from "../accounts/accounts.service.js";
+import type { AppContext } from "../context.js";
+import { groupBy } from "../lib/collections.js";
+import * as q from "./judging.queries.js";
+import { panelOf } from "./pools.service.js";
+
+export interface Progress {
+  round: { id: string; number: number; name: string; status: string };
+  judges: { judgeId: string; name: string; assigned: number; submitted: number; drafts: number; missing: number; declared: boolean }[];
+  /** `needed`: the judges the entry should have (judgesPerEntry, or the whole panel in a final round). */
+  entries: { entryId: string; code: string; title: string; assigned: number; needed: number; submitted: number }[];
+  late: string[];
+  totals: { assigned: number; submitted: number; drafts: number };
+}
+
+/** Per judge and per entry completion of the current round (GET /contests/:id/progress). */
+export async function progress(ctx: AppContext, user: SessionUser, contestId: string): Promise<Progress> {
+  const panel = await panelOf(ctx, user, contestId);
+  const { round } = panel.settings;
+  const assignments = await q.assignmentsOfRound(ctx.db, round.id);
+  const judgeIds = [...new Set([...panel.judges.map((j) => j.id), ...assignments.map((a) => a.judgeId)])];
+  const users = new Map((await findUsersByIds(ctx, judgeIds)).map((u) => [u.id, u]));
+  const declared = await q.declaredJudgeIds(ctx.db, panel.contest.id);
+  const byJudge = groupBy(assignments, (a) => a.judgeId);
+  const byEntry = groupBy(assignments, (a) => a.entryId);
+  const judges = judgeIds.map((judgeId) => {
+    const mine = byJudge.get(judgeId) ?? [];
+    const submitted = mine.filter((a) => a.status === "submitted").length;
+    const drafts = mine.filter((a) => a.status === "draft").length;
+    return { judgeId, name: users.get(judgeId)?.name ?? "", assigned: mine.length, submitted, drafts, missing: mine.length - submitted, declared: declared.has(judgeId) };
+  });
+  // A final round's whole panel scores every finalist; a declared conflict may leave an entry short.
+  const needed = panel.settings.judgesPerEntry ?? panel.judges.length;
+  const entries = panel.entries.map((e) => {
+    const theirs = byEntry.get(e.id) ?? [];
+    return { entryId: e.id, code: e.code, title: e.title, assigned: theirs.length, needed, submitted: theirs.filter((a) => a.status === "submitted").length };
+  });
+  return {
+    round: { id: round.id, number: round.number, name: round.name, status: round.status },
+    judges,
+    entries,
+    late: judges.filter((j) => j.missing > 0).map((j) => j.judgeId),
+    totals: { assigned: assignments.length, submitted: assignments.filter((a) => a.status === "submitted").length, drafts: assignments.filter((a) => a.status === "draft").length },
+  };
+}

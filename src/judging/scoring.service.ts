@@ -1,0 +1,119 @@
+import type { SessionUser } from "../accounts/accounts.service.js";
+import type { AppContext } from "../context.js";
+import { getContest, type Contest } from "../contests/contests.service.js";
+import { assertMay } from "../contests/lifecycle.js";
+import type { Rubric } from "../contests/rubric.js";
+import { ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
+import * as q from "./judging.queries.js";
+import type { AssignmentRow, RoundRow } from "./judging.queries.js";
+import { settingsOf } from "./round-settings.js";
+import { checkScoreSheet } from "./score-sheet.js";
+
+/**
+ * The judges' work: their queue, their score sheets and the sheets' history. This file reads no
+ * other domain's entries, so the entries domain may ask it whether a judge has an entry.
+ */
+
+/** Whether a judge has this entry in any of his rounds: the one way judges reach an entry. */
+export async function isAssignedJudge(ctx: AppContext, entryId: string, judgeId: string): Promise<boolean> {
+  return q.isAssigned(ctx.db, entryId, judgeId);
+}
+
+export interface QueueItem {
+  id: string;
+  entryId: string;
+  code: string;
+  title: string;
+  category: string;
+  status: AssignmentRow["status"];
+  contestId: string;
+  roundName: string;
+  roundOpen: boolean;
+  total: number | null;
+}
+
+/** A judge's queue: entry codes and titles, never who made them (GET /me/assignments). */
+export async function judgeQueue(ctx: AppContext, user: SessionUser): Promise<QueueItem[]> {
+  if (user.role !== "judge") throw new ForbiddenError();
+  return (await q.judgeQueue(ctx.db, user.id)).map((a) => ({
+    id: a.id,
+    entryId: a.entryId,
+    code: a.code,
+    title: a.title,
+    category: a.category,
+    status: a.status,
+    contestId: a.contestId,
+    roundName: a.roundName,
+    roundOpen: a.roundStatus === "open",
+    total: a.total,
+  }));
+}
+
+export interface SheetJson {
+  id: string;
+  entryId: string;
+  status: AssignmentRow["status"];
+  scores: Record<string, number>;
+  deductions: Record<string, number>;
+  comment: string;
+  total: number | null;
+  submittedAt: string | null;
+}
+
+function sheetJson(a: AssignmentRow): SheetJson {
+  return { id: a.id, entryId: a.entryId, status: a.status, scores: a.scores ?? {}, deductions: a.deductions ?? {}, comment: a.comment ?? "", total: a.total, submittedAt: a.submittedAt };
+}
+
+/** The judge's own assignment with the rubric he scores it by. */
+export async function judgeSheet(ctx: AppContext, user: SessionUser, assignmentId: string): Promise<{ sheet: SheetJson; rubric: Rubric; contest: Contest; round: RoundRow; declared: boolean }> {
+  const assignment = await q.findAssignment(ctx.db, assignmentId);
+  if (!assignment) throw new NotFoundError("errors.assignmentNotFound");
+  if (assignment.judgeId !== user.id) throw new ForbiddenError("errors.notYourAssignment", "not_your_assignment");
+  const round = (await q.findRound(ctx.db, assignment.roundId))!;
+  const contest = await getContest(ctx, user, round.contestId);
+  return { sheet: sheetJson(assignment), rubric: settingsOf(contest, round).rubric, contest, round, declared: await q.hasDeclared(ctx.db, contest.id, user.id) };
+}
+
+/**
+ * A judge saves a draft or submits his sheet (PUT /assignments/:id/score). Refused for another
+ * judge's assignment, before the declaration, outside judging or in a closed round; every save is
+ * kept in the score history.
+ */
+export async function saveScore(ctx: AppContext, user: SessionUser, assignmentId: string, body: unknown): Promise<SheetJson> {
+  const { sheet: current, rubric, contest, round, declared } = await judgeSheet(ctx, user, assignmentId);
+  assertMay(contest, "scoreEntries");
+  if (round.status !== "open") throw new StageError("errors.scoringClosed", { stage: contest.stage });
+  if (!declared) throw new ForbiddenError("errors.declarationRequired", "declaration_required");
+  const { sheet, total } = checkScoreSheet(rubric, body);
+  const now = ctx.clock.now().toISOString();
+  const next = {
+    status: (sheet.submit ? "submitted" : "draft") as AssignmentRow["status"],
+    scores: sheet.scores,
+    deductions: sheet.deductions ?? {},
+    comment: sheet.comment ?? "",
+    total,
+    updatedAt: now,
+    submittedAt: sheet.submit ? now : null,
+  };
+  await ctx.db.transaction(async (trx) => {
+    await q.saveSheet(trx, assignmentId, next);
+    await q.insertScoreHistory(trx, {
+      assignmentId,
+      judgeId: user.id,
+      at: now,
+      before: current.status === "assigned" ? null : { status: current.status, scores: current.scores, deductions: current.deductions, total: current.total },
+      after: { status: next.status, scores: next.scores, deductions: next.deductions, total: next.total },
+    });
+  });
+  return sheetJson((await q.findAssignment(ctx.db, assignmentId))!);
+}
+
+export async function scoreHistory(ctx: AppContext, user: SessionUser, entryId: string) {
+  if (user.role !== "organizer") throw new ForbiddenError();
+  return q.scoreHistoryOfEntry(ctx.db, entryId);
+}
+
+/** The submitted sheets of a round, for computing its results, in (entry, judge) order. */
+export async function submittedSheets(ctx: AppContext, roundId: string): Promise<{ entryId: string; judgeId: string; total: number; scores: Record<string, number> }[]> {
+  return q.submittedSheetsOfRound(ctx.db, roundId);
+}
