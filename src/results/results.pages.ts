@@ -295,7 +295,7 @@ export function resultsPages(ctx: AppContext): Router {
    * A block of "code value" lines from the review page (the public vote, talk times): saved, or on a
    * refusal the page again with the lines as typed and the message by the panel.
    */
-  async function codeLinesForm(req: Request, res: Response, panel: "votes" | "talkTimes", save: (typed: string) => Promise<string>): Promise<void> {
+  async function saveCodeLines(req: Request, res: Response, panel: "votes" | "talkTimes", save: (typed: string) => Promise<string>): Promise<void> {
     const typed = String(formFields(req)[panel] ?? "");
     const page = async ({ body }: Refusal) => {
       const contest = await getContest(ctx, req.user, routeParam(req));
@@ -309,7 +309,7 @@ export function resultsPages(ctx: AppContext): Router {
   }
 
   router.post("/contests/:id/review/results/votes", requireRole("organizer"), (req, res) =>
-    codeLinesForm(req, res, "votes", async (typed) => {
+    saveCodeLines(req, res, "votes", async (typed) => {
       const votes = parsePublicVotesText(typed);
       await recordPublicVotes(ctx, req.user!, routeParam(req), votes);
       return req.t("votes.saved", { n: Object.keys(votes).length, total: Object.values(votes).reduce((a, b) => a + b, 0) });
@@ -317,7 +317,7 @@ export function resultsPages(ctx: AppContext): Router {
   );
 
   router.post("/contests/:id/review/results/talk-times", requireRole("organizer"), (req, res) =>
-    codeLinesForm(req, res, "talkTimes", async (typed) => req.t("talkTimes.saved", { n: await setTalkTimes(ctx, req.user!, routeParam(req), parseTalkTimesText(typed)) })),
+    saveCodeLines(req, res, "talkTimes", async (typed) => req.t("talkTimes.saved", { n: await setTalkTimes(ctx, req.user!, routeParam(req), parseTalkTimesText(typed)) })),
   );
 
   router.get("/contests/:id/results", async (req, res) => {
