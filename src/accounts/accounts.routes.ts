@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
-import { localizedParams, toErrorBody } from "../http/errors.js";
+import { localizedParams } from "../http/errors.js";
 import { flash } from "../http/flash.js";
-import { formFields, handleForm, safeNext, text } from "../http/forms.js";
+import { answerForm, formFields, safeNext, text } from "../http/forms.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 import { AppError } from "../lib/errors.js";
 import * as accounts from "./accounts.service.js";
@@ -141,7 +141,7 @@ export function accountsPages(ctx: AppContext): Router {
 
   router.post("/login", async (req, res) => {
     const next = safeNext(formFields(req).next, "");
-    await handleForm(req, res, "accounts/login", { title: req.t("login.title"), next }, async () => {
+    await answerForm(req, res, { view: "accounts/login", page: ({ typed }) => ({ title: req.t("login.title"), next, values: typed }) }, async () => {
       const body = parseCredentialsBody({ email: text(formFields(req), "email") ?? "", password: String(formFields(req).password ?? "") });
       const user = await accounts.authenticate(ctx, body.email, body.password, clientIp(req));
       await logIn(ctx, req, user.id);
@@ -165,7 +165,7 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   router.post("/register", async (req, res) => {
-    await handleForm(req, res, "accounts/register", { title: req.t("register.title") }, async () => {
+    await answerForm(req, res, { view: "accounts/register", page: ({ typed }) => ({ title: req.t("register.title"), values: typed }) }, async () => {
       const f = formFields(req);
       const body = parseRegisterBody({ email: text(f, "email") ?? "", password: String(f.password ?? ""), name: text(f, "name") ?? "", city: text(f, "city") ?? "", unit: text(f, "unit") ?? "" });
       const user = await accounts.registerContestant(ctx, body);
@@ -187,7 +187,7 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   router.post("/admin/users", requireRole("organizer"), async (req, res) => {
-    await handleForm(req, res, "accounts/users", await usersPage(req), async () => {
+    await answerForm(req, res, { view: "accounts/users", page: async ({ typed }) => ({ ...(await usersPage(req)), values: typed }) }, async () => {
       const f = formFields(req);
       const email = text(f, "email") ?? "";
       // "Generate": a random initial password shown once on the page that answers (never flashed: sessions are stored).
@@ -220,16 +220,11 @@ export function accountsPages(ctx: AppContext): Router {
 
   // Multipart: the session and the CSRF token (?_csrf= or the header) are checked before the body is read.
   router.post("/admin/users/import", requireRole("organizer"), async (req, res) => {
-    try {
+    await answerForm(req, res, { view: "accounts/roster-import", page: () => ({ title: req.t("roster.title"), maxRows: MAX_ROSTER_ROWS }) }, async () => {
       const report = await receiveRoster(ctx, req, res);
       noStore(res);
       res.render("accounts/roster-import", { title: req.t("roster.resultTitle"), report: rosterReportView(req, report) });
-    } catch (err) {
-      const { status, body } = toErrorBody(req, err);
-      // A body left unread (a file over the limit) is for the error handler to settle.
-      if (status >= 500 || !req.complete) throw err;
-      res.status(status).render("accounts/roster-import", { title: req.t("roster.title"), maxRows: MAX_ROSTER_ROWS, formError: body });
-    }
+    });
   });
 
   const userPage = async (req: Request) => {
@@ -249,7 +244,7 @@ export function accountsPages(ctx: AppContext): Router {
 
   router.post("/admin/users/:id", requireRole("organizer"), async (req, res) => {
     const page = await userPage(req);
-    await handleForm(req, res, "accounts/judge-edit", page, async () => {
+    await answerForm(req, res, { view: "accounts/judge-edit", page: ({ typed }) => ({ ...page, values: typed }) }, async () => {
       const f = formFields(req);
       const body: UpdateUserBody = { name: text(f, "name") ?? "", unit: text(f, "unit") ?? null, city: text(f, "city") ?? null };
       // Expertise and units to avoid matter for judges only (assignment and conflicts); the form shows them to judges only.
@@ -281,7 +276,7 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   router.post("/me/password", requireRole(), async (req, res) => {
-    await handleForm(req, res, "accounts/password", passwordPage(req), async () => {
+    await answerForm(req, res, { view: "accounts/password", page: ({ typed }) => ({ ...passwordPage(req), values: typed }) }, async () => {
       const f = formFields(req);
       const body = parseChangePasswordForm({ currentPassword: String(f.currentPassword ?? ""), newPassword: String(f.newPassword ?? ""), repeatPassword: String(f.repeatPassword ?? "") });
       const user = await accounts.changeOwnPassword(ctx, req.user!, body, clientIp(req));
@@ -302,7 +297,7 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   router.post("/me/profile", requireRole("judge"), async (req, res) => {
-    await handleForm(req, res, "accounts/judge-profile", await profilePage(req), async () => {
+    await answerForm(req, res, { view: "accounts/judge-profile", page: async ({ typed }) => ({ ...(await profilePage(req)), values: typed }) }, async () => {
       await accounts.updateOwnProfile(ctx, req.user!, parseOwnProfileBody({ avoidUnits: formList(formFields(req), "avoidUnits", false) }));
       flash(req, "success", req.t("judgeProfile.saved"));
       res.redirect("/me/profile");

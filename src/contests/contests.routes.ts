@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
-import { formFields, handleForm, text } from "../http/forms.js";
+import { answerForm, formFields, text } from "../http/forms.js";
 import { compile } from "../lib/validate.js";
 import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
 import * as contests from "./contests.service.js";
@@ -118,7 +118,7 @@ export function contestsPages(ctx: AppContext): Router {
   });
 
   router.post("/contests", requireRole("organizer"), async (req, res) => {
-    await handleForm(req, res, "contests/form", formPage(req, null), async () => {
+    await answerForm(req, res, { view: "contests/form", page: ({ typed }) => ({ ...formPage(req, null), values: typed }) }, async () => {
       const contest = await contests.createContest(ctx, req.user!, parseCreateContestBody(contestBodyFromForm(formFields(req), false)));
       flash(req, "success", req.t("contests.created", { title: contest.title }));
       res.redirect(`/contests/${contest.id}`);
@@ -149,7 +149,7 @@ export function contestsPages(ctx: AppContext): Router {
 
   router.post("/contests/:id", requireRole("organizer"), async (req, res) => {
     const contest = await contests.getContest(ctx, req.user, String(req.params.id));
-    await handleForm(req, res, "contests/form", formPage(req, contest), async () => {
+    await answerForm(req, res, { view: "contests/form", page: ({ typed }) => ({ ...formPage(req, contest), values: typed }) }, async () => {
       const body = contestBodyFromForm(formFields(req), true);
       // Only send what changed, so settings locked in this stage are not touched by an unchanged form.
       const before = contestBodyFromForm({ ...formValues(contest), criteria: contest.rubric.criteria }, true);

@@ -1,13 +1,14 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type Request } from "express";
 import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
+import { may } from "../contests/lifecycle.js";
 import type { FileRule } from "../contests/rules.js";
-import { allows } from "../contests/lifecycle.js";
 import { requireRole } from "../http/auth.js";
-import { localizedParams, toErrorBody } from "../http/errors.js";
+import { routeParam } from "../http/params.js";
+import { localizedParams } from "../http/errors.js";
 import { flash } from "../http/flash.js";
-import { buttonAction, formFields } from "../http/forms.js";
+import { answerForm, formFields, repeatedField, wantsJson } from "../http/forms.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 import { AppError } from "../lib/errors.js";
 import { hasMessage } from "../lib/i18n.js";
@@ -20,7 +21,6 @@ import { parseEntryListQuery, parseReasonBody, type EntryListQuery } from "./ent
 import * as entries from "./entries.service.js";
 import type { EntryFileJson, EntryJson } from "./entries.service.js";
 
-const id = (req: Request) => String(req.params.id);
 
 /** The week's four themes (DESIGN §1), offered as categories; stored in Chinese, as judges' expertise is. */
 const WEEK_THEMES = [
@@ -38,17 +38,11 @@ const MAX_AUTHOR_ROWS = 10;
 /** Documents are offered for download; videos play in the page, the cover shows as a picture. */
 const VIDEO_TYPES = new Set(["mp4", "mov"]);
 
-/** The upload script asks for JSON ({entry} or {error}); a plain form post gets pages and redirects. */
-function wantsJson(req: Request): boolean {
-  return req.accepts(["html", "json"]) === "json";
-}
-
 interface AuthorRow {
   name: string;
   role: string;
 }
 
-const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : []);
 
 /** Author rows as typed: the script's JSON `authors`, or the form's repeated `authorName`/`authorRole` fields. */
 function authorRows(fields: Record<string, unknown>): AuthorRow[] {
@@ -61,8 +55,8 @@ function authorRows(fields: Record<string, unknown>): AuthorRow[] {
     }
     return [];
   }
-  const roles = list(fields.authorRole);
-  return list(fields.authorName).map((name, i) => ({ name, role: roles[i] ?? "" }));
+  const roles = repeatedField(fields.authorRole);
+  return repeatedField(fields.authorName).map((name, i) => ({ name, role: roles[i] ?? "" }));
 }
 
 /**
@@ -166,24 +160,6 @@ function queryString(query: EntryListQuery): string {
   return text ? `?${text}` : "";
 }
 
-/** Stages in which a coordinator may recommend (as setRecommended enforces). */
-const RECOMMENDATION_STAGES = ["open", "closed"];
-
-/**
- * Runs an action that answers itself. On a refusal (4xx) the script gets {error} as JSON, a plain form
- * post gets its form again with the message and what was typed. Other errors go to the error handler.
- */
-async function answerForm(req: Request, res: Response, view: string, page: () => Promise<Record<string, unknown>>, action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (wantsJson(req)) throw err;
-    const { status, body } = toErrorBody(req, err);
-    if (status >= 500) throw err;
-    res.status(status).render(view, { ...(await page()), formError: body, reselectFiles: true });
-  }
-}
-
 
 /** Pages for entries: submitting, "my entries", the entry page, lists, the format review. */
 export function entriesPages(ctx: AppContext): Router {
@@ -199,17 +175,17 @@ export function entriesPages(ctx: AppContext): Router {
   });
 
   router.get("/contests/:id/submit", requireRole("contestant"), async (req, res) => {
-    await entries.assertMaySubmit(ctx, req.user!, id(req));
-    const contest = await getContest(ctx, req.user, id(req));
+    await entries.assertMaySubmit(ctx, req.user!, routeParam(req));
+    const contest = await getContest(ctx, req.user, routeParam(req));
     res.render("entries/submit", await submitPage(req, contest, null));
   });
 
   // Session and CSRF (header or ?_csrf=) checked before a byte of the body is read; then the API's own steps.
   router.post("/contests/:id/entries", requireRole("contestant"), async (req, res) => {
     if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
-    await entries.assertMaySubmit(ctx, req.user!, id(req));
-    const contest = await getContest(ctx, req.user, id(req));
-    await answerForm(req, res, "entries/submit", () => submitPage(req, contest, (req.body ?? {}) as Record<string, unknown>), async () => {
+    await entries.assertMaySubmit(ctx, req.user!, routeParam(req));
+    const contest = await getContest(ctx, req.user, routeParam(req));
+    await answerForm(req, res, { view: "entries/submit", page: async () => ({ ...(await submitPage(req, contest, (req.body ?? {}) as Record<string, unknown>)), reselectFiles: true }) }, async () => {
       const upload = await receiveUpload(req, res, ctx.storage, await entries.uploadLimits(ctx, req.user!, contest.id));
       const entry = await entries.submitEntry(ctx, req.user!, contest.id, { fields: entryFieldsFromForm(upload.fields), files: upload.files });
       flash(req, "success", req.t("entries.submitted", { code: entry.code }));
@@ -239,6 +215,7 @@ export function entriesPages(ctx: AppContext): Router {
     const isCoordinator = user.role === "coordinator";
     const mayChange = isOwner && entry.status === "submitted" && entries.isAccepting(contest, ctx.clock.now());
     const recommending = isCoordinator && contest.rules.requiresRecommendation;
+    const flags = may(contest);
     const url = (role: string) => `/entries/${entry.id}/files/${role}`;
     const files = entry.files.map((f) => ({ ...f, pageUrl: url(f.role), isVideo: VIDEO_TYPES.has(f.contentType) }));
     return {
@@ -259,27 +236,27 @@ export function entriesPages(ctx: AppContext): Router {
       fileInputs: mayChange ? fileInputs(contest) : [],
       themes: WEEK_THEMES,
       teamMax: contest.rules.teamMax,
-      mayReview: isOrganizer && allows(contest.stage, "reviewEntries"),
+      mayReview: isOrganizer && flags.reviewEntries,
       recommending,
-      mayRecommend: recommending && entry.status === "submitted" && RECOMMENDATION_STAGES.includes(contest.stage),
+      mayRecommend: recommending && entry.status === "submitted" && flags.recommendEntries,
       quota: recommending ? await entries.recommendationQuota(ctx, contest, entry.city!) : null,
       back: `/entries/${entry.id}`,
     };
   };
 
   router.get("/entries/:id", requireRole(), async (req, res) => {
-    res.render("entries/show", await entryPage(req, id(req)));
+    res.render("entries/show", await entryPage(req, routeParam(req)));
   });
 
-  router.get("/entries/:id/files/:role", requireRole(), sendFile((req) => entries.fileToSend(ctx, req.user!, id(req), String(req.params.role))));
+  router.get("/entries/:id/files/:role", requireRole(), sendFile((req) => entries.fileToSend(ctx, req.user!, routeParam(req), routeParam(req, "role"))));
 
   // The owner's edit (fields and replaced files): the same steps as PATCH /api/v1/entries/:id.
   router.post("/entries/:id", requireRole("contestant", "organizer"), async (req, res) => {
     if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
-    const limits = await entries.uploadLimits(ctx, req.user!, "", id(req));
-    await answerForm(req, res, "entries/show", () => entryPage(req, id(req), (req.body ?? {}) as Record<string, unknown>), async () => {
+    const limits = await entries.uploadLimits(ctx, req.user!, "", routeParam(req));
+    await answerForm(req, res, { view: "entries/show", page: async () => ({ ...(await entryPage(req, routeParam(req), (req.body ?? {}) as Record<string, unknown>)), reselectFiles: true }) }, async () => {
       const upload = await receiveUpload(req, res, ctx.storage, limits);
-      const entry = await entries.updateEntry(ctx, req.user!, id(req), { fields: entryFieldsFromForm(upload.fields), files: upload.files });
+      const entry = await entries.updateEntry(ctx, req.user!, routeParam(req), { fields: entryFieldsFromForm(upload.fields), files: upload.files });
       flash(req, "success", req.t("entries.saved"));
       if (wantsJson(req)) res.json({ entry });
       else res.redirect(303, `/entries/${entry.id}`);
@@ -287,31 +264,31 @@ export function entriesPages(ctx: AppContext): Router {
   });
 
   router.post("/entries/:id/withdraw", requireRole("contestant", "organizer"), async (req, res) => {
-    await buttonAction(req, res, `/entries/${id(req)}`, async () => {
-      const entry = await entries.withdrawEntry(ctx, req.user!, id(req));
+    await answerForm(req, res, { back: `/entries/${routeParam(req)}` }, async () => {
+      const entry = await entries.withdrawEntry(ctx, req.user!, routeParam(req));
       return req.t("entries.withdrawn", { code: entry.code });
     });
   });
 
   router.post("/entries/:id/disqualify", requireRole("organizer"), async (req, res) => {
-    await buttonAction(req, res, `/entries/${id(req)}`, async () => {
+    await answerForm(req, res, { back: `/entries/${routeParam(req)}` }, async () => {
       const { reason } = parseReasonBody({ reason: formFields(req).reason ?? "" });
-      const entry = await entries.setDisqualified(ctx, req.user!, id(req), true, reason);
+      const entry = await entries.setDisqualified(ctx, req.user!, routeParam(req), true, reason);
       return req.t("entries.disqualified", { code: entry.code });
     });
   });
 
   router.post("/entries/:id/readmit", requireRole("organizer"), async (req, res) => {
-    await buttonAction(req, res, `/entries/${id(req)}`, async () => {
-      const entry = await entries.setDisqualified(ctx, req.user!, id(req), false);
+    await answerForm(req, res, { back: `/entries/${routeParam(req)}` }, async () => {
+      const entry = await entries.setDisqualified(ctx, req.user!, routeParam(req), false);
       return req.t("entries.readmitted", { code: entry.code });
     });
   });
 
   for (const [path, recommend] of [["recommend", true], ["unrecommend", false]] as const) {
     router.post(`/entries/:id/${path}`, requireRole("coordinator"), async (req, res) => {
-      await buttonAction(req, res, `/entries/${id(req)}`, async () => {
-        const entry = await entries.setRecommended(ctx, req.user!, id(req), recommend);
+      await answerForm(req, res, { back: `/entries/${routeParam(req)}` }, async () => {
+        const entry = await entries.setRecommended(ctx, req.user!, routeParam(req), recommend);
         return req.t(recommend ? "entries.recommendedDone" : "entries.unrecommendedDone", { code: entry.code });
       });
     });
@@ -319,7 +296,7 @@ export function entriesPages(ctx: AppContext): Router {
 
   router.get("/contests/:id/entries", requireRole("organizer", "coordinator"), async (req, res) => {
     const user = req.user!;
-    const contest = await getContest(ctx, user, id(req));
+    const contest = await getContest(ctx, user, routeParam(req));
     const query = listQuery(req);
     const found = await entries.listEntries(ctx, user, contest.id, query);
     const isOrganizer = user.role === "organizer";
@@ -330,7 +307,7 @@ export function entriesPages(ctx: AppContext): Router {
       contest,
       isOrganizer,
       recommending,
-      mayRecommend: recommending && RECOMMENDATION_STAGES.includes(contest.stage),
+      mayRecommend: recommending && may(contest).recommendEntries,
       quota: recommending ? await entries.recommendationQuota(ctx, contest, user.city ?? "") : null,
       filters: query,
       themes: WEEK_THEMES,
@@ -342,19 +319,19 @@ export function entriesPages(ctx: AppContext): Router {
   });
 
   router.get("/contests/:id/entries.csv", requireRole("organizer", "coordinator"), async (req, res) => {
-    const found = await entries.listEntries(ctx, req.user!, id(req), listQuery(req));
-    res.type("text/csv; charset=utf-8").attachment(`entries-${id(req)}.csv`).send(entriesCsv(found, req.t));
+    const found = await entries.listEntries(ctx, req.user!, routeParam(req), listQuery(req));
+    res.type("text/csv; charset=utf-8").attachment(`entries-${routeParam(req)}.csv`).send(entriesCsv(found, req.t));
   });
 
   router.get("/contests/:id/review", requireRole("organizer"), async (req, res) => {
-    const contest = await getContest(ctx, req.user, id(req));
+    const contest = await getContest(ctx, req.user, routeParam(req));
     const onlyFailing = req.query.failing === "1";
     const found = await entries.listEntries(ctx, req.user!, contest.id, onlyFailing ? { failing: "1" } : {});
     res.render("entries/review", {
       title: req.t("formatReview.title"),
       contest,
       onlyFailing,
-      mayReview: allows(contest.stage, "reviewEntries"),
+      may: may(contest),
       entries: found.map((e) => {
         const results = ruleResults(req, contest, e);
         return { ...e, results, failingCount: results.filter((c) => !c.ok).length };

@@ -38,6 +38,20 @@ function fieldProblems(req: Request, details: unknown): FieldProblem[] | undefin
   return undefined;
 }
 
+/**
+ * A refused form's message per field, by path. A service may word a field for the form apart from the
+ * API (`details.formFields`: a score sheet says what score.js says in the browser); otherwise the
+ * field problems the API answers.
+ */
+export function formFieldMessages(req: Request, err: unknown): Record<string, string> {
+  if (!(err instanceof AppError)) return {};
+  const d = err.details as { formFields?: unknown } | undefined;
+  const problems = (d?.formFields ? fieldProblems(req, { fields: d.formFields }) : fieldProblems(req, err.details)) ?? [];
+  const messages: Record<string, string> = {};
+  for (const p of problems) if (p.message && !(p.field in messages)) messages[p.field] = p.message;
+  return messages;
+}
+
 /** Stage and file role names in messages are shown in the reader's language, not as codes. */
 const CODED_PARAMS: Record<string, string> = { from: "stage.", to: "stage.", stage: "stage.", role: "fileRole.", status: "entryStatus.", reason: "conflictReason." };
 

@@ -1,3 +1,4 @@
+import type { ErrorObject } from "ajv";
 import type { Rubric } from "../contests/rubric.js";
 import { isMultipleOf } from "../contests/rubric.js";
 import { ValidationError } from "../lib/errors.js";
@@ -45,17 +46,38 @@ function validatorFor(rubric: Rubric, submit: boolean): Validator<ScoreSheet> {
   return validator;
 }
 
+/** The score form's words for the fields the schema refused: the ones score.js shows in the browser. */
+function formWords(rubric: Rubric, errors: readonly ErrorObject[]): { field: string; messageKey: string; params?: Record<string, number> }[] {
+  const items = new Map<string, { max: number }>([...rubric.criteria.map((c) => [`scores.${c.key}`, c] as const), ...(rubric.deductions ?? []).map((d) => [`deductions.${d.key}`, d] as const)]);
+  return errors.flatMap((e) => {
+    const path = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
+    if (e.keyword === "required" && path === "scores") return [{ field: `scores.${String((e.params as { missingProperty: string }).missingProperty)}`, messageKey: "score.msgRequired" }];
+    const item = items.get(path);
+    if (!item) return [];
+    if (e.keyword === "type") return [{ field: path, messageKey: "score.msgNumber" }];
+    if (e.keyword === "minimum" || e.keyword === "maximum") return [{ field: path, messageKey: "score.msgRange", params: { max: item.max } }];
+    return [];
+  });
+}
+
 /** Validates a sheet against the rubric (schema, then steps); answers it with its total, exact to the decimal. */
 export function checkScoreSheet(rubric: Rubric, body: unknown): { sheet: ScoreSheet; total: number | null } {
   const submit = typeof body === "object" && body !== null && (body as { submit?: unknown }).submit === true;
-  const sheet = validatorFor(rubric, submit)(body);
+  let sheet: ScoreSheet;
+  try {
+    sheet = validatorFor(rubric, submit)(body);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const details = err.details as { schemaErrors: ErrorObject[] };
+    throw new ValidationError(err.messageKey, err.params, { ...details, formFields: formWords(rubric, details.schemaErrors) });
+  }
   const offStep = [
     ...rubric.criteria.filter((c) => sheet.scores[c.key] !== undefined && !isMultipleOf(sheet.scores[c.key]!, c.step)).map((c) => ({ field: `scores.${c.key}`, step: c.step, key: c.key })),
     ...(rubric.deductions ?? []).filter((d) => d.step !== undefined && sheet.deductions?.[d.key] !== undefined && !isMultipleOf(sheet.deductions[d.key]!, d.step)).map((d) => ({ field: `deductions.${d.key}`, step: d.step!, key: d.key })),
   ];
   if (offStep.length > 0) {
     const first = offStep[0]!;
-    throw new ValidationError("errors.scoreOffStep", { key: first.key, step: first.step }, { fields: offStep.map((o) => ({ field: o.field, messageKey: "errors.scoreOffStep", params: { key: o.key, step: o.step } })) }, "validation_failed");
+    throw new ValidationError("errors.scoreOffStep", { key: first.key, step: first.step }, { fields: offStep.map((o) => ({ field: o.field, messageKey: "errors.scoreOffStep", params: { key: o.key, step: o.step } })), formFields: offStep.map((o) => ({ field: o.field, messageKey: "score.msgStep", params: { step: o.step } })) }, "validation_failed");
   }
   const complete = rubric.criteria.every((c) => sheet.scores[c.key] !== undefined);
   if (!complete) return { sheet, total: null };

@@ -3,14 +3,14 @@ import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import { parseUpdateContestBody } from "../contests/contests.schemas.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
-import { nextStage, type Stage } from "../contests/lifecycle.js";
+import { assertMay, may, nextStage } from "../contests/lifecycle.js";
 import { codeLinesText, minutesSeconds, parsePublicVotesText, parseTalkTimesText } from "../entries/code-lines.js";
 import { listEntries, myEntries } from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
-import { toErrorBody, type ErrorBody } from "../http/errors.js";
+import { routeParam } from "../http/params.js";
 import { flash } from "../http/flash.js";
-import { buttonAction, formFields, text } from "../http/forms.js";
-import { receiveUpload, type UploadedFile } from "../http/upload.js";
+import { answerForm, formFields, text, type Refusal } from "../http/forms.js";
+import { receiveUpload } from "../http/upload.js";
 import { StageError } from "../lib/errors.js";
 import { formatDuration } from "../lib/i18n.js";
 import { formatShanghai } from "../lib/time.js";
@@ -25,21 +25,15 @@ import type { PublishedResults, ResultJson, RulesInForce } from "./results.servi
 import { parseResolveBody } from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
 
-const id = (req: Request) => String(req.params.id);
 
-/** The organizer's review: a preview while judging, the real thing in review, and a record afterwards. */
-const REVIEW_STAGES: readonly Stage[] = ["judging", "review", "notice", "final"];
-/** Prize settings may change until the notice (as updateContest allows). */
-const PRIZE_STAGES: readonly Stage[] = ["judging", "review"];
-const PUBLIC_STAGES: readonly Stage[] = ["notice", "final"];
 /** Rows of the score matrix rendered in the page; the XLSX export has them all. */
 const MATRIX_ROWS = 300;
 
-const two = (n: number) => n.toFixed(2);
-const signed = (n: number) => (n > 0 ? `+${two(n)}` : two(n));
+/** Scores, means and deviations as shown: two decimals, as the results list prints them. */
+const twoDecimals = (n: number) => n.toFixed(2);
+const signedTwoDecimals = (n: number) => (n > 0 ? `+${twoDecimals(n)}` : twoDecimals(n));
 
-const isPublic = (contest: Contest) => PUBLIC_STAGES.includes(contest.stage);
-
+const isPublic = (contest: Contest) => may(contest).viewPublicResults;
 
 /** The rules in force, in the reader's words, one sentence a line (DESIGN §3: printed on every results page). */
 function rulesText(req: Request, rules: RulesInForce): string[] {
@@ -79,7 +73,7 @@ interface ResultRowView extends ResultJson {
 }
 
 function rowView(req: Request, r: ResultJson): ResultRowView {
-  return { ...r, scoreText: two(r.score), prizeLabel: r.prize ? req.t(`prize.${r.prize}`) : "", authorsText: (r.authors ?? []).join(req.locale === "en" ? ", " : "、") };
+  return { ...r, scoreText: twoDecimals(r.score), prizeLabel: r.prize ? req.t(`prize.${r.prize}`) : "", authorsText: (r.authors ?? []).join(req.locale === "en" ? ", " : "、") };
 }
 
 function chartSvg(req: Request, rows: readonly ResultJson[]): string {
@@ -102,7 +96,7 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
   const published = await results.publishedResults(ctx, user, contest.id, req.locale);
   const matrix = await results.scoreMatrix(ctx, user, contest.id);
   const unranked = await results.unrankedEntries(ctx, user, contest.id);
-  const openObjections = PUBLIC_STAGES.includes(contest.stage) ? (await objections.listObjections(ctx, user, contest.id)).filter((o) => o.status === "open").length : 0;
+  const openObjections = isPublic(contest) ? (await objections.listObjections(ctx, user, contest.id)).filter((o) => o.status === "open").length : 0;
 
   const sheets: StatSheet[] = matrix.rows.flatMap((row) => row.totals.flatMap((total, j) => (total === null ? [] : [{ entryId: row.entryId, judgeId: matrix.judgeIds[j]!, total }])));
   const stats = judgeStatistics(sheets);
@@ -111,9 +105,11 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
   const outlierKeys = new Set(stats.outliers.map((o) => `${o.entryId}|${o.judgeId}`));
 
   const next = nextStage(contest.stage);
+  const flags = may(contest);
   return {
     title: req.t("results.reviewTitle"),
     contest,
+    may: flags,
     preview: contest.stage === "judging",
     published: isPublic(contest),
     computedAt: published.computedAt,
@@ -133,10 +129,10 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
       judgeId: j.judgeId,
       name: judgeName.get(j.judgeId) ?? j.judgeId,
       sheets: j.sheets,
-      mean: two(j.mean),
-      sd: two(j.sd),
+      mean: twoDecimals(j.mean),
+      sd: twoDecimals(j.sd),
       correlation: j.correlation === null ? "—" : j.correlation.toFixed(2),
-      offset: j.offset === null ? "—" : signed(j.offset),
+      offset: j.offset === null ? "—" : signedTwoDecimals(j.offset),
       compared: j.compared,
       bias: j.bias,
     })),
@@ -144,17 +140,16 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
       code: entryOf.get(o.entryId)?.code ?? o.entryId,
       judge: judgeName.get(o.judgeId) ?? o.judgeId,
       total: o.total,
-      othersMean: two(o.othersMean),
-      deviations: signed(o.deviations),
+      othersMean: twoDecimals(o.othersMean),
+      deviations: signedTwoDecimals(o.deviations),
     })),
     statRules: {
-      bias: req.t("results.ruleBias", { sd: stats.withinEntrySd === null ? "—" : two(stats.withinEntrySd), min: BIAS_MIN_ENTRIES }),
+      bias: req.t("results.ruleBias", { sd: stats.withinEntrySd === null ? "—" : twoDecimals(stats.withinEntrySd), min: BIAS_MIN_ENTRIES }),
       outlier: req.t("results.ruleOutlier", { k: OUTLIER_DEVIATIONS, min: OUTLIER_MIN_OTHERS }),
     },
-    canCompute: ["judging", "review"].includes(contest.stage),
     votes: await votesView(ctx, req, contest),
     talkTimes: await talkTimesView(ctx, req, contest),
-    prizeForm: PRIZE_STAGES.includes(contest.stage) ? { mode: contest.prizes.mode, first: contest.prizes.first, second: contest.prizes.second, third: contest.prizes.third } : null,
+    prizeForm: flags.computeResults ? { mode: contest.prizes.mode, first: contest.prizes.first, second: contest.prizes.second, third: contest.prizes.third } : null,
     nextStage: next && contest.stage !== "final" ? next : null,
     publishes: next === "notice",
     noticeDays: contest.rules.noticeDays,
@@ -166,8 +161,7 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
 async function votesView(ctx: AppContext, req: Request, contest: Contest, typed?: string) {
   const weight = contest.rules.publicVoteWeight;
   if (!(weight > 0)) return null;
-  const editable = ["judging", "review"].includes(contest.stage);
-  return { help: req.t("votes.help", { weight: percent(weight) }), editable, text: typed ?? codeLinesText((await publicVotes(ctx, req.user!, contest.id)).votes) };
+  return { help: req.t("votes.help", { weight: percent(weight) }), text: typed ?? codeLinesText((await publicVotes(ctx, req.user!, contest.id)).votes) };
 }
 
 /** The talk times panel of the review page, for contests with time rules (the explainer contest). */
@@ -175,7 +169,7 @@ async function talkTimesView(ctx: AppContext, req: Request, contest: Contest, ty
   const rules = contest.rules.timeRules;
   if (!rules) return null;
   const recorded = Object.fromEntries(Object.entries(await talkTimes(ctx, contest)).map(([code, seconds]) => [code, minutesSeconds(seconds)]));
-  return { help: req.t("talkTimes.help", { target: formatDuration(rules.targetSeconds, req.locale) }), editable: ["judging", "review"].includes(contest.stage), text: typed ?? codeLinesText(recorded) };
+  return { help: req.t("talkTimes.help", { target: formatDuration(rules.targetSeconds, req.locale) }), text: typed ?? codeLinesText(recorded) };
 }
 
 /** The prize form → the PATCH body's `prizes`; extra awards are kept as they are. */
@@ -238,7 +232,7 @@ async function publicView(ctx: AppContext, req: Request, contest: Contest, typed
 
 /** Exports: the published snapshot in notice and final; before, the organizer's computation. Organizers' XLSX adds the score matrix. */
 async function sendExport(ctx: AppContext, req: Request, res: Response, format: "csv" | "xlsx"): Promise<void> {
-  const contest = await getContest(ctx, req.user, id(req));
+  const contest = await getContest(ctx, req.user, routeParam(req));
   const published = isPublic(contest) ? await results.publishedResults(ctx, null, contest.id, req.locale) : await results.publishedResults(ctx, req.user, contest.id, req.locale);
   await sendResultsExport(ctx, req, res, format, published);
 }
@@ -258,7 +252,7 @@ async function myResultsView(ctx: AppContext, req: Request, user: SessionUser) {
       const byEntry = new Map(published.results.map((r) => [r.entryId, r]));
       rows = own.map((e) => {
         const r = byEntry.get(e.id);
-        return { code: e.code, title: e.title, score: r ? two(r.score) : null, rank: r?.rank ?? null, prize: r?.prize ? req.t(`prize.${r.prize}`) : "", n: published.results.length };
+        return { code: e.code, title: e.title, score: r ? twoDecimals(r.score) : null, rank: r?.rank ?? null, prize: r?.prize ? req.t(`prize.${r.prize}`) : "", n: published.results.length };
       });
     }
     groups.push({ contest, published: Boolean(published), rows, pending: own.map((e) => ({ code: e.code, title: e.title })) });
@@ -271,21 +265,21 @@ export function resultsPages(ctx: AppContext): Router {
   const router = Router();
 
   router.get("/contests/:id/review/results", requireRole("organizer"), async (req, res) => {
-    const contest = await getContest(ctx, req.user, id(req));
-    if (!REVIEW_STAGES.includes(contest.stage)) throw new StageError("errors.reviewStage", { stage: contest.stage });
+    const contest = await getContest(ctx, req.user, routeParam(req));
+    assertMay(contest, "reviewResults");
     res.render("results/review", await reviewView(ctx, req, contest));
   });
 
   router.post("/contests/:id/review/results/compute", requireRole("organizer"), async (req, res) => {
-    await buttonAction(req, res, `/contests/${id(req)}/review/results`, async () => {
-      const computed = await results.computeContestResults(ctx, req.user!, id(req));
+    await answerForm(req, res, { back: `/contests/${routeParam(req)}/review/results` }, async () => {
+      const computed = await results.computeContestResults(ctx, req.user!, routeParam(req));
       return req.t("results.computed", { ranked: computed.results.length });
     });
   });
 
   router.post("/contests/:id/review/results/prizes", requireRole("organizer"), async (req, res) => {
-    await buttonAction(req, res, `/contests/${id(req)}/review/results`, async () => {
-      const contest = await getContest(ctx, req.user, id(req));
+    await answerForm(req, res, { back: `/contests/${routeParam(req)}/review/results` }, async () => {
+      const contest = await getContest(ctx, req.user, routeParam(req));
       const body = parseUpdateContestBody({ prizes: prizesFromForm(formFields(req), contest) });
       await results.changePrizes(ctx, req.user!, contest.id, body.prizes!);
       return req.t("results.prizesSaved");
@@ -296,60 +290,53 @@ export function resultsPages(ctx: AppContext): Router {
    * A block of "code value" lines from the review page (the public vote, talk times): saved, or on a
    * refusal the page again with the lines as typed and the message by the panel.
    */
-  async function codeLinesForm(req: Request, res: Response, panel: "votes" | "talkTimes", save: (typed: string) => Promise<string>): Promise<void> {
+  async function saveCodeLines(req: Request, res: Response, panel: "votes" | "talkTimes", save: (typed: string) => Promise<string>): Promise<void> {
     const typed = String(formFields(req)[panel] ?? "");
-    try {
-      flash(req, "success", await save(typed));
-      res.redirect(303, `/contests/${id(req)}/review/results#${panel}`);
-    } catch (err) {
-      const { status, body } = toErrorBody(req, err);
-      if (status >= 500) throw err;
-      const contest = await getContest(ctx, req.user, id(req));
-      const view = await reviewView(ctx, req, contest);
+    const page = async ({ body }: Refusal) => {
+      const contest = await getContest(ctx, req.user, routeParam(req));
       const again = panel === "votes" ? await votesView(ctx, req, contest, typed) : await talkTimesView(ctx, req, contest, typed);
-      res.status(status).render("results/review", { ...view, [panel]: again, [`${panel}Error`]: body });
-    }
+      return { ...(await reviewView(ctx, req, contest)), [panel]: again, [`${panel}Error`]: body };
+    };
+    await answerForm(req, res, { view: "results/review", page }, async () => {
+      flash(req, "success", await save(typed));
+      res.redirect(303, `/contests/${routeParam(req)}/review/results#${panel}`);
+    });
   }
 
   router.post("/contests/:id/review/results/votes", requireRole("organizer"), (req, res) =>
-    codeLinesForm(req, res, "votes", async (typed) => {
+    saveCodeLines(req, res, "votes", async (typed) => {
       const votes = parsePublicVotesText(typed);
-      await recordPublicVotes(ctx, req.user!, id(req), votes);
+      await recordPublicVotes(ctx, req.user!, routeParam(req), votes);
       return req.t("votes.saved", { n: Object.keys(votes).length, total: Object.values(votes).reduce((a, b) => a + b, 0) });
     }),
   );
 
   router.post("/contests/:id/review/results/talk-times", requireRole("organizer"), (req, res) =>
-    codeLinesForm(req, res, "talkTimes", async (typed) => req.t("talkTimes.saved", { n: await setTalkTimes(ctx, req.user!, id(req), parseTalkTimesText(typed)) })),
+    saveCodeLines(req, res, "talkTimes", async (typed) => req.t("talkTimes.saved", { n: await setTalkTimes(ctx, req.user!, routeParam(req), parseTalkTimesText(typed)) })),
   );
 
   router.get("/contests/:id/results", async (req, res) => {
-    const contest = await getContest(ctx, req.user, id(req));
+    const contest = await getContest(ctx, req.user, routeParam(req));
     res.render("results/public", await publicView(ctx, req, contest));
   });
 
   // An objection through the page: multipart (the evidence file), CSRF token from ?_csrf= or the header.
   router.post("/contests/:id/objections", requireRole(), async (req, res) => {
-    let typed: Record<string, unknown> = {};
-    try {
-      const upload: { fields: Record<string, unknown>; files: UploadedFile[] } = await receiveUpload(req, res, ctx.storage, { evidence: EVIDENCE_MAX_BYTES });
+    const page = async ({ typed }: Refusal) => {
+      const contest = await getContest(ctx, req.user, routeParam(req));
+      return publicView(ctx, req, contest, { entryId: typeof typed.entryId === "string" ? typed.entryId : undefined, text: typeof typed.text === "string" ? typed.text : undefined });
+    };
+    await answerForm(req, res, { view: "results/public", page }, async () => {
+      const upload = await receiveUpload(req, res, ctx.storage, { evidence: EVIDENCE_MAX_BYTES });
       const { _csrf: _token, ...fields } = upload.fields;
-      typed = fields;
-      await objections.fileObjection(ctx, req.user!, id(req), { fields, files: upload.files });
+      await objections.fileObjection(ctx, req.user!, routeParam(req), { fields, files: upload.files });
       flash(req, "success", req.t("results.objectionFiled"));
-      res.redirect(303, `/contests/${id(req)}/results#my-objections`);
-    } catch (err) {
-      const { status, body } = toErrorBody(req, err);
-      // A body left unread (a file over the limit) is for the error handler to settle.
-      if (status >= 500 || !req.complete) throw err;
-      const contest = await getContest(ctx, req.user, id(req));
-      const view = await publicView(ctx, req, contest, { entryId: typeof typed.entryId === "string" ? typed.entryId : undefined, text: typeof typed.text === "string" ? typed.text : undefined });
-      res.status(status).render("results/public", { ...view, formError: body satisfies ErrorBody });
-    }
+      res.redirect(303, `/contests/${routeParam(req)}/results#my-objections`);
+    });
   });
 
   router.get("/contests/:id/objections", requireRole("organizer"), async (req, res) => {
-    const contest = await getContest(ctx, req.user, id(req));
+    const contest = await getContest(ctx, req.user, routeParam(req));
     const list = (await objections.listObjections(ctx, req.user!, contest.id)).map((o) => ({ ...objectionView(req, o), createdAtText: formatShanghai(o.createdAt, req.locale), resolvedAtText: formatShanghai(o.resolvedAt, req.locale) }));
     const snapshots = (await results.publishedResults(ctx, req.user, contest.id, req.locale)).snapshots;
     res.render("results/objections", {
@@ -357,23 +344,23 @@ export function resultsPages(ctx: AppContext): Router {
       contest,
       objections: list,
       open: list.filter((o) => o.status === "open").length,
-      canResolve: contest.stage === "notice",
+      may: may(contest),
       snapshots: snapshots.length,
     });
   });
 
   router.post("/objections/:id/resolve", requireRole("organizer"), async (req, res) => {
     const fields = formFields(req);
-    await buttonAction(req, res, "/", async () => {
+    await answerForm(req, res, { back: "/" }, async () => {
       const decision = text(fields, "decision");
       const body = parseResolveBody({ decision: decision ?? "", reply: typeof fields.reply === "string" ? fields.reply : "", ...(decision === "upheld" && fields.disqualify === "true" ? { disqualify: true } : {}) });
-      await objections.resolveObjection(ctx, req.user!, id(req), body);
+      await objections.resolveObjection(ctx, req.user!, routeParam(req), body);
       return req.t(body.disqualify ? "results.resolvedRepublished" : "results.resolved");
     });
   });
 
   router.get("/objections/:id/evidence", requireRole(), async (req, res, next) => {
-    const file = await objections.evidenceFile(ctx, req.user!, id(req));
+    const file = await objections.evidenceFile(ctx, req.user!, routeParam(req));
     res.type(file.mime).attachment(file.name);
     res.sendFile(file.path, { dotfiles: "allow" }, (err) => {
       if (err && !res.headersSent) next(err);

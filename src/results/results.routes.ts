@@ -1,6 +1,7 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
+import { routeParam } from "../http/params.js";
 import { getContest } from "../contests/contests.service.js";
 import { listRounds } from "../judging/judging.service.js";
 import * as results from "./results.service.js";
@@ -10,43 +11,42 @@ import { parseFinalRoundBody, parseResolveBody } from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 
-const id = (req: Request) => String(req.params.id);
 
 /** DESIGN §4: results, snapshots, rounds. */
 export function resultsApi(ctx: AppContext): Router {
   const router = Router();
 
   router.post("/contests/:id/results/compute", requireRole("organizer"), async (req, res) => {
-    const computed = await results.computeContestResults(ctx, req.user!, id(req));
+    const computed = await results.computeContestResults(ctx, req.user!, routeParam(req));
     res.json({ ...computed, results: computed.results.map((r) => results.resultJson(r, req.locale)) });
   });
 
   router.get("/contests/:id/results", async (req, res) => {
-    res.json(await results.publishedResults(ctx, req.user, id(req), req.locale));
+    res.json(await results.publishedResults(ctx, req.user, routeParam(req), req.locale));
   });
 
   // Exports: organizers always (the latest computation), everyone once public.
-  router.get("/contests/:id/results.csv", async (req, res) => sendResultsExport(ctx, req, res, "csv", await results.publishedResults(ctx, req.user, id(req), req.locale)));
-  router.get("/contests/:id/results.xlsx", async (req, res) => sendResultsExport(ctx, req, res, "xlsx", await results.publishedResults(ctx, req.user, id(req), req.locale)));
+  router.get("/contests/:id/results.csv", async (req, res) => sendResultsExport(ctx, req, res, "csv", await results.publishedResults(ctx, req.user, routeParam(req), req.locale)));
+  router.get("/contests/:id/results.xlsx", async (req, res) => sendResultsExport(ctx, req, res, "xlsx", await results.publishedResults(ctx, req.user, routeParam(req), req.locale)));
 
   router.get("/contests/:id/results/snapshots/:number", async (req, res) => {
-    const text = await results.snapshotText(ctx, req.user, id(req), Number(req.params.number));
+    const text = await results.snapshotText(ctx, req.user, routeParam(req), Number(req.params.number));
     // Exactly the hashed bytes: no re-serialization.
     res.type("application/json; charset=utf-8").send(Buffer.from(text, "utf8"));
   });
 
   router.get("/contests/:id/scores", requireRole("organizer"), async (req, res) => {
-    res.json(await results.scoreMatrix(ctx, req.user!, id(req)));
+    res.json(await results.scoreMatrix(ctx, req.user!, routeParam(req)));
   });
 
   router.get("/contests/:id/rounds", requireRole("organizer"), async (req, res) => {
-    const contest = await getContest(ctx, req.user, id(req));
+    const contest = await getContest(ctx, req.user, routeParam(req));
     const rounds = await listRounds(ctx, contest);
     res.json({ rounds: rounds.map((r) => ({ id: r.round.id, number: r.round.number, name: r.round.name, status: r.round.status, rubric: r.rubric, aggregation: r.aggregation, judgesPerEntry: r.judgesPerEntry, entries: r.entries, judges: r.judges })) });
   });
 
   router.post("/contests/:id/rounds", requireRole("organizer"), async (req, res) => {
-    const round = await results.advanceToFinal(ctx, req.user!, id(req), parseFinalRoundBody(req.body));
+    const round = await results.advanceToFinal(ctx, req.user!, routeParam(req), parseFinalRoundBody(req.body));
     res.status(201).json({ round: { id: round.id, number: round.number, name: round.name, status: round.status } });
   });
 
@@ -59,19 +59,19 @@ export function objectionsApi(ctx: AppContext): Router {
 
   router.post("/contests/:id/objections", requireRole(), async (req, res) => {
     const body = isMultipart(req) ? await receiveUpload(req, res, ctx.storage, { evidence: EVIDENCE_MAX_BYTES }) : { fields: (req.body ?? {}) as Record<string, unknown>, files: [] };
-    res.status(201).json({ objection: await objections.fileObjection(ctx, req.user!, id(req), body) });
+    res.status(201).json({ objection: await objections.fileObjection(ctx, req.user!, routeParam(req), body) });
   });
 
   router.get("/contests/:id/objections", requireRole(), async (req, res) => {
-    res.json({ objections: await objections.listObjections(ctx, req.user!, id(req)) });
+    res.json({ objections: await objections.listObjections(ctx, req.user!, routeParam(req)) });
   });
 
   router.post("/objections/:id/resolve", requireRole("organizer"), async (req, res) => {
-    res.json({ objection: await objections.resolveObjection(ctx, req.user!, id(req), parseResolveBody(req.body)) });
+    res.json({ objection: await objections.resolveObjection(ctx, req.user!, routeParam(req), parseResolveBody(req.body)) });
   });
 
   router.get("/objections/:id/evidence", requireRole(), async (req, res, next) => {
-    const file = await objections.evidenceFile(ctx, req.user!, id(req));
+    const file = await objections.evidenceFile(ctx, req.user!, routeParam(req));
     res.type(file.mime).attachment(file.name);
     res.sendFile(file.path, { dotfiles: "allow" }, (err) => {
       if (err && !res.headersSent) next(err);
