@@ -20,7 +20,7 @@ function refBoundaries(n: number, [p1, p2, p3]: [number, number, number]): [numb
 }
 
 /** Each ranked entry's prize as computeResults awards it: prizeForRank under the boundaries for N = the entries ranked. */
-function awardPrizes(ranked: readonly { entryId: string; rank: number }[], rule: PrizeSettings): Map<string, Prize> {
+function prizesByEntry(ranked: readonly { entryId: string; rank: number }[], rule: PrizeSettings): Map<string, Prize> {
   const counts = prizeCounts(rule, ranked.length);
   return new Map(ranked.map((r) => [r.entryId, prizeForRank(r.rank, counts)]));
 }
@@ -94,7 +94,7 @@ describe("results/prizes", () => {
         ...Array.from({ length: 8 }, (_, i) => ({ entryId: `E${i}`, score: 90 - i, criteria: tie })),
       ]);
       expect(ranked.slice(0, 3).map((r) => r.rank)).to.deep.equal([1, 1, 3]);
-      const prizes = awardPrizes(ranked, DEFAULT_PRIZES);
+      const prizes = prizesByEntry(ranked, DEFAULT_PRIZES);
       expect(prizes.get("A")).to.equal("first");
       expect(prizes.get("B")).to.equal("first");
       expect(prizes.get("E0")).to.equal("second"); // rank 3
@@ -105,7 +105,7 @@ describe("results/prizes", () => {
 
     it("a tie across the second/third boundary gives all tied entries the second prize", () => {
       // N = 10, boundaries 1 / 3 / 6; ranks 1, 2, 3, 3, 3, 6, … → the three entries at rank 3 are second.
-      const prizes = awardPrizes(ranksFromScores([99, 98, 97, 97, 97, 95, 94, 93, 92, 91]), DEFAULT_PRIZES);
+      const prizes = prizesByEntry(ranksFromScores([99, 98, 97, 97, 97, 95, 94, 93, 92, 91]), DEFAULT_PRIZES);
       expect([...prizes.values()]).to.deep.equal(["first", "second", "second", "second", "second", "third", null, null, null, null]);
     });
   });
@@ -144,7 +144,7 @@ describe("results/prizes", () => {
       fc.assert(
         fc.property(fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 40 }), percentRule, (scores, { percents, rule }) => {
           const ranked = ranksFromScores(scores);
-          const prizes = awardPrizes(ranked, rule);
+          const prizes = prizesByEntry(ranked, rule);
           const [b1, b2, b3] = refBoundaries(ranked.length, percents);
           for (const { entryId, rank } of ranked) {
             const expected: Prize = rank <= b1 ? "first" : rank <= b2 ? "second" : rank <= b3 ? "third" : null;
