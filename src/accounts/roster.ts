@@ -2,6 +2,7 @@
  * The judges' roster (专家名单) an organizer imports: a CSV or a spreadsheet with a header row in
  * Chinese or English. Pure: text and cells in, checked rows out; no database, no clock, no randomness.
  */
+import { CsvError, parse } from "csv-parse/sync";
 import { ValidationError, type MessageParams } from "../lib/errors.js";
 import { compile } from "../lib/validate.js";
 import { normalizeCity, type City } from "./cities.js";
@@ -126,54 +127,22 @@ function isEmail(value: string): boolean {
 }
 
 /**
- * Parses CSV text (RFC 4180: comma-separated, `"` quotes with `""` inside, CRLF, LF or CR line ends)
- * into records numbered from 1; a leading BOM is dropped. An unclosed quote is refused, since the
- * rest of the file would silently become one cell.
+ * Parses CSV text (RFC 4180: comma-separated, `"` quotes with `""` inside, CRLF, LF or CR line ends,
+ * even mixed) into records numbered from 1, as a spreadsheet numbers its rows; a leading BOM is
+ * dropped, rows may differ in length, and a quote inside an unquoted cell is kept as typed. An
+ * unclosed quote is refused, since the rest of the file would silently become one cell.
  */
 export function parseCsv(text: string): RosterRecord[] {
-  const input = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const records: RosterRecord[] = [];
-  let cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let quoteStartRecord = 0;
-  let i = 0;
-  const endRecord = () => {
-    cells.push(cell);
-    records.push({ row: records.length + 1, cells });
-    cells = [];
-    cell = "";
-  };
-  while (i < input.length) {
-    const ch = input[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (input[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else cell += ch;
-      i += 1;
-      continue;
-    }
-    if (ch === '"' && cell === "") {
-      quoted = true;
-      quoteStartRecord = records.length + 1;
-    } else if (ch === ",") {
-      cells.push(cell);
-      cell = "";
-    } else if (ch === "\r" || ch === "\n") {
-      endRecord();
-      if (ch === "\r" && input[i + 1] === "\n") i += 1;
-    } else cell += ch;
-    i += 1;
+  let rows: string[][];
+  try {
+    rows = parse(text, { bom: true, relax_column_count: true, relax_quotes: true, record_delimiter: ["\r\n", "\n", "\r"] });
+  } catch (err) {
+    if (!(err instanceof CsvError) || err.code !== "CSV_QUOTE_NOT_CLOSED") throw err;
+    // The records read before the unclosed one: the quote opened in the next.
+    const row = Number(err.records) + 1;
+    throw new ValidationError("errors.rosterUnclosedQuote", { row }, { row }, "roster_malformed");
   }
-  if (quoted) throw new ValidationError("errors.rosterUnclosedQuote", { row: quoteStartRecord }, { row: quoteStartRecord }, "roster_malformed");
-  // No record for the empty remainder after a final line end.
-  if (cell !== "" || cells.length > 0) endRecord();
-  return records;
+  return rows.map((cells, i) => ({ row: i + 1, cells }));
 }
 
 function isBlank(record: RosterRecord): boolean {

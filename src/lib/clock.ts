@@ -4,8 +4,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/** Instants are stored as ISO-8601 UTC strings of one fixed shape, so they sort and compare as text. */
-export function toIso(date: Date): string {
-  return date.toISOString();
-}

@@ -2,10 +2,15 @@
  * The whole results pipeline of DESIGN §3 for one round, pure: submitted sheets → aggregate →
  * public vote → talk-time deduction → rank (with the criterion tie chain) → prizes. No I/O.
  */
-import { aggregateWithTallies, applyPublicVote, publicVotePoints, tallyMap, type AggregationMethod, type DroppedSheet, type Sheet, type SheetGroups } from "./aggregate.js";
-import { prizeCounts, prizeForRank, type Prize, type PrizeCounts, type PrizeRule } from "./prizes.js";
+import type { Aggregation } from "../contests/contests.schemas.js";
+import type { PrizeSettings } from "../contests/prizes.js";
+import { aggregateWithTallies, type CriterionTally, type DroppedSheet, type EntryAggregate, type Sheet } from "./aggregate.js";
+import { tallyMap, type TallyTable } from "./aggregate.fast.js";
+import { prizeCounts, prizeForRank, type Prize, type PrizeCounts } from "./prizes.js";
 import { rankPositions, rankTable, type RankPositions } from "./rank.js";
+import { sheetsOfEntries } from "./sheet-groups.js";
 import { applyTimeDeduction, type TimeDeduction, type TimeRules } from "./time-rules.js";
+import { applyPublicVote, publicVotePoints } from "./votes.js";
 
 export interface ComputeEntry {
   id: string;
@@ -19,8 +24,8 @@ export interface ComputeEntry {
 
 export interface ComputeInput {
   criteria: readonly { key: string; label: string }[];
-  aggregation: AggregationMethod;
-  prizes: PrizeRule;
+  aggregation: Aggregation;
+  prizes: PrizeSettings;
   timeRules: TimeRules | null;
   /** The public vote's weight, 0..0.3; 0 or absent: no vote. */
   publicVoteWeight?: number;
@@ -40,7 +45,7 @@ export interface ResultRow {
   judges: number;
   /** What the explanation says: how the score came about and, where a tie was broken, by what. */
   detail: {
-    method: AggregationMethod;
+    method: Aggregation;
     totals: number[];
     dropped: { highest: DroppedSheet; lowest: DroppedSheet } | null;
     aggregate: number;
@@ -61,54 +66,37 @@ export interface ComputeOutput {
 
 export function computeResults(input: ComputeInput): ComputeOutput {
   const entries = input.entries;
-  const position = new Map<string, number>();
-  for (let i = 0; i < entries.length; i++) position.set(entries[i]!.id, i);
-  // The sheets of eligible entries, grouped by entry in order of first appearance (the order of
-  // aggregateRound's map). Sheets mostly come grouped by entry: one lookup per run.
-  const groupOfEntry = new Int32Array(entries.length).fill(-1);
-  const appearance: number[] = [];
-  const groups: SheetGroups = { entryIds: [], groupOf: new Int32Array(input.sheets.length) };
-  let sheets: Sheet[] | null = null; // a copy only once some sheet is left out
-  let count = 0;
-  let lastId: string | undefined;
-  let group = -1;
-  for (let s = 0; s < input.sheets.length; s++) {
-    const sheet = input.sheets[s]!;
-    if (lastId === undefined || sheet.entryId !== lastId) {
-      lastId = sheet.entryId;
-      const p = position.get(lastId);
-      if (p === undefined) group = -1;
-      else {
-        if (groupOfEntry[p] === -1) {
-          groupOfEntry[p] = appearance.length;
-          appearance.push(p);
-          groups.entryIds.push(lastId);
-        }
-        group = groupOfEntry[p]!;
-      }
-    }
-    if (group < 0) {
-      sheets ??= input.sheets.slice(0, s);
-      continue;
-    }
-    if (sheets !== null) sheets.push(sheet);
-    groups.groupOf[count++] = group;
-  }
-  const eligibleSheets: readonly Sheet[] = sheets ?? input.sheets;
-  if (count < groups.groupOf.length) groups.groupOf = groups.groupOf.slice(0, count);
-  const { aggregates, tallies } = aggregateWithTallies(eligibleSheets, input.aggregation, input.criteria.map((c) => c.key), groups);
-  // The aggregates follow the order of first appearance; look up only if that ever fails.
-  const entryOf = (k: number) => {
-    const p = appearance[k];
-    const id = aggregates[k]!.entryId;
-    return p !== undefined && entries[p]!.id === id ? entries[p]! : entries[position.get(id)!]!;
-  };
+  // 1. Aggregate: each rankable entry's sheets → the judges' score (and the criteria for ties).
+  const eligible = sheetsOfEntries(entries, input.sheets);
+  const criterionKeys = input.criteria.map((c) => c.key);
+  const { aggregates, tallies } = aggregateWithTallies(eligible.sheets, input.aggregation, criterionKeys, eligible.groups);
+  const aggregated = aggregates.map((agg, k) => ({ agg, entry: entries[eligible.entryIndex(k, agg.entryId)]! }));
+  // 2. Blend the public vote, 3. deduct talk time.
+  const scored = finalScores(aggregated, input);
+  // 4. Rank, breaking ties on the rubric's criteria.
+  const ranked = rankScored(scored, tallies);
+  // 5. Award prizes by rank.
+  const counts = prizeCounts(input.prizes, ranked.order.length);
+  const results = resultRows(scored, ranked, counts, input.criteria);
+  const unranked = eligible.withoutSheets().map((i) => ({ entryId: entries[i]!.id, code: entries[i]!.code, title: entries[i]!.title }));
+  return { results, counts, unranked };
+}
+
+interface Scored {
+  agg: EntryAggregate;
+  entry: ComputeEntry;
+  score: number;
+  publicVote: ResultRow["detail"]["publicVote"];
+  timeDeduction: ResultRow["detail"]["timeDeduction"];
+}
+
+/** Each entry's final score: the judges' score blended with the public vote, less the talk-time deduction. */
+function finalScores(aggregated: readonly { agg: EntryAggregate; entry: ComputeEntry }[], input: ComputeInput): Scored[] {
   const weight = input.publicVoteWeight ?? 0;
   // The vote is normalized to the leader among the ranked entries (those with sheets).
   let maxVotes = 0;
-  if (weight > 0) for (let k = 0; k < aggregates.length; k++) maxVotes = Math.max(maxVotes, entryOf(k).publicVotes ?? 0);
-  const scored = aggregates.map((agg, k) => {
-    const entry = entryOf(k);
+  if (weight > 0) for (const { entry } of aggregated) maxVotes = Math.max(maxVotes, entry.publicVotes ?? 0);
+  return aggregated.map(({ agg, entry }) => {
     // The published judges' score (2 decimals) is blended, so the explanation's arithmetic can be redone by hand.
     const votes = weight > 0 ? (entry.publicVotes ?? 0) : 0;
     const blended = weight > 0 ? applyPublicVote(agg.score, votes, maxVotes, weight) : null;
@@ -123,7 +111,14 @@ export function computeResults(input: ComputeInput): ComputeOutput {
       timeDeduction: timed ? { ...timed.deduction, seconds: seconds! } : null,
     };
   });
-  // The tallies follow the order of first appearance too; as a table, their rows line up with `scored`.
+}
+
+/**
+ * Competition ranks with the criterion tie chain. The tallies follow the order of first
+ * appearance too; as a table (the fast path), their rows line up with `scored` and rankTable
+ * ranks on them directly, else rankPositions ranks from the map.
+ */
+function rankScored(scored: readonly Scored[], tallies: TallyTable | Map<string, CriterionTally[]>): RankPositions {
   let ranked: RankPositions | null = null;
   if (!(tallies instanceof Map) && tallies.entryIds.length === scored.length && scored.every((s, k) => tallies.entryIds[k] === s.agg.entryId)) {
     ranked = rankTable(
@@ -138,7 +133,11 @@ export function computeResults(input: ComputeInput): ComputeOutput {
     const map = tallies instanceof Map ? tallies : tallyMap(tallies);
     ranked = rankPositions(scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: map.get(s.entry.id)! })));
   }
-  const counts = prizeCounts(input.prizes, ranked.order.length);
+  return ranked;
+}
+
+/** The rows in rank order, each with its prize and what the explanation says. */
+function resultRows(scored: readonly Scored[], ranked: RankPositions, counts: PrizeCounts, criteria: ComputeInput["criteria"]): ResultRow[] {
   const results = new Array<ResultRow>(ranked.order.length);
   // Entries of equal rank are adjacent: tiedWith is the codes of the others of the run.
   for (let start = 0; start < ranked.order.length; ) {
@@ -149,7 +148,7 @@ export function computeResults(input: ComputeInput): ComputeOutput {
       const tiedWith: string[] = [];
       for (let j = start; j < end; j++) if (j !== i) tiedWith.push(scored[ranked.order[j]!]!.entry.code);
       const tieBrokenBy = ranked.tieBrokenBy[i]!;
-      const criterion = tieBrokenBy === null ? null : input.criteria[tieBrokenBy]!;
+      const criterion = tieBrokenBy === null ? null : criteria[tieBrokenBy]!;
       results[i] = {
         entryId: s.entry.id,
         code: s.entry.code,
@@ -172,13 +171,5 @@ export function computeResults(input: ComputeInput): ComputeOutput {
     }
     start = end;
   }
-  const unranked: ComputeOutput["unranked"] = [];
-  // Entries without sheets. (With an id listed twice, only the last of them is marked: compare ids then.)
-  const distinct = position.size === entries.length;
-  const withSheets = distinct ? null : new Set(aggregates.map((a) => a.entryId));
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    if (withSheets === null ? groupOfEntry[i] === -1 : !withSheets.has(e.id)) unranked.push({ entryId: e.id, code: e.code, title: e.title });
-  }
-  return { results, counts, unranked };
+  return results;
 }

@@ -143,11 +143,6 @@ export function readScore(x: number): Fraction {
   return roundToFraction(fromNumber(x), SCORE_INPUT_PLACES);
 }
 
-/** Half-up rounding of the decimal a float prints as: roundHalfUp(1.005) === 1.01, roundHalfUp(2.675) === 2.68. */
-export function roundHalfUp(x: number, places = 2): number {
-  return roundFraction(fromNumber(x), places);
-}
-
 /**
  * Half-up rounding of a float that carries arithmetic error, such as a z-score mean (irrational,
  * so it cannot be exact). The value is first snapped to `snapPlaces` decimals, an absolute grid

@@ -1,5 +1,5 @@
 import { formatDuration, translate, type Locale } from "../lib/i18n.js";
-import { applyPublicVote } from "./aggregate.js";
+import { applyPublicVote } from "./votes.js";
 import type { ResultRow } from "./compute.js";
 
 const fmt = (n: number) => String(n);

@@ -24,6 +24,7 @@
  * - Correlation: Pearson's r between his totals and the mean of the other judges' totals on the
  *   same entries; null with fewer than 2 such entries or when either side does not vary.
  */
+import { groupBy } from "../lib/collections.js";
 import { compare, div, fraction, mul, readScore, sub, sum, toNumber, ZERO, type Fraction } from "./decimal.js";
 
 export const OUTLIER_DEVIATIONS = 2.5;
@@ -107,16 +108,6 @@ function read(sheets: readonly StatSheet[]): ReadSheet[] {
   });
 }
 
-function groupBy<K extends "entryId" | "judgeId">(sheets: readonly ReadSheet[], key: K): Map<string, ReadSheet[]> {
-  const groups = new Map<string, ReadSheet[]>();
-  for (const s of sheets) {
-    const group = groups.get(s[key]);
-    if (group) group.push(s);
-    else groups.set(s[key], [s]);
-  }
-  return groups;
-}
-
 /** Pearson's r of paired values; null when fewer than 2 pairs or either side is constant. */
 function pearson(xs: readonly Fraction[], ys: readonly Fraction[]): number | null {
   if (xs.length < 2) return null;
@@ -133,7 +124,7 @@ function pearson(xs: readonly Fraction[], ys: readonly Fraction[]): number | nul
 /** Statistics of a round's submitted sheets (see the rules at the top of this file). */
 export function judgeStatistics(input: readonly StatSheet[]): JudgeStatistics {
   const sheets = read(input);
-  const byEntry = groupBy(sheets, "entryId");
+  const byEntry = groupBy(sheets, (s) => s.entryId);
   const entrySums = new Map([...byEntry].map(([id, group]) => [id, sum(group.map((s) => s.total))]));
 
   /** Mean of the entry's sheets other than this one; null when it has no other. */
@@ -152,7 +143,7 @@ export function judgeStatistics(input: readonly StatSheet[]): JudgeStatistics {
   }
   const withinVariance = degrees > 0 ? div(squares, count(degrees)) : null;
 
-  const judges: JudgeStats[] = [...groupBy(sheets, "judgeId")].map(([judgeId, own]) => {
+  const judges: JudgeStats[] = [...groupBy(sheets, (s) => s.judgeId)].map(([judgeId, own]) => {
     const totals = own.map((s) => s.total);
     const pairs = own.map((s) => ({ mine: s.total, others: othersMean(s) })).filter((p): p is { mine: Fraction; others: Fraction } => p.others !== null);
     const offset = pairs.length > 0 ? mean(pairs.map((p) => sub(p.mine, p.others))) : null;

@@ -5,15 +5,10 @@
  * boundary, the second when its rank ≤ the second, the third when its rank ≤ the third. With
  * competition ranks (1, 2, 2, 4) entries sharing a rank across a boundary all get the higher prize.
  */
+import type { PrizeSettings } from "../contests/prizes.js";
 import { add, fraction, fromNumber, mul, roundScaled } from "./decimal.js";
 
-export type PrizeRule =
-  | { mode: "ratio"; first: number; second: number; third: number }
-  | { mode: "count"; first: number; second: number; third: number };
-
 export type Prize = "first" | "second" | "third" | null;
-
-export const DEFAULT_PRIZE_RULE: PrizeRule = { mode: "ratio", first: 0.1, second: 0.2, third: 0.3 };
 
 /**
  * `first`, `second`, `third` are CUMULATIVE rank boundaries (second = places for first and second
@@ -27,7 +22,7 @@ export interface PrizeCounts {
   perLevel: { first: number; second: number; third: number };
 }
 
-function checkRule(rule: PrizeRule): void {
+function checkRule(rule: PrizeSettings): void {
   const levels = [rule.first, rule.second, rule.third];
   if (rule.mode === "ratio") {
     if (!levels.every((r) => Number.isFinite(r) && r >= 0 && r <= 1)) {
@@ -48,7 +43,7 @@ function checkRule(rule: PrizeRule): void {
  * second = round(N × (r1 + r2)), third = round(N × (r1 + r2 + r3)); N = 17 at 0.1/0.2/0.3 gives
  * round(1.7) = 2, round(5.1) = 5, round(10.2) = 10. Counts are summed. Boundaries never exceed N.
  */
-export function prizeCounts(rule: PrizeRule, rankedCount: number): PrizeCounts {
+export function prizeCounts(rule: PrizeSettings, rankedCount: number): PrizeCounts {
   checkRule(rule);
   if (!Number.isSafeInteger(rankedCount) || rankedCount < 0) {
     throw new RangeError(`ranked count must be a whole number ≥ 0, got ${rankedCount}`);
@@ -80,23 +75,3 @@ export function prizeForRank(rank: number, counts: Pick<PrizeCounts, "first" | "
   return null;
 }
 
-/**
- * The prize of every ranked entry; N is the number of entries given (withdrawn, disqualified and
- * safety-failed entries must not be among them). Throws a RangeError for a rank that is not a
- * whole number in 1..N or a duplicate entryId.
- */
-export function awardPrizes(
-  ranked: readonly { entryId: string; rank: number }[],
-  rule: PrizeRule,
-): Map<string, Prize> {
-  const counts = prizeCounts(rule, ranked.length);
-  const prizes = new Map<string, Prize>();
-  for (const { entryId, rank } of ranked) {
-    if (!Number.isSafeInteger(rank) || rank < 1 || rank > ranked.length) {
-      throw new RangeError(`entry ${entryId}: rank must be a whole number in 1..${ranked.length}`);
-    }
-    if (prizes.has(entryId)) throw new RangeError(`entry ${entryId} is listed twice`);
-    prizes.set(entryId, prizeForRank(rank, counts));
-  }
-  return prizes;
-}

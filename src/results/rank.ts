@@ -197,7 +197,7 @@ function fastRank(items: readonly RankInput[]): RankPositions | null {
 
 /**
  * rankPositions for distinct entries whose criterion sums are at hand as integer millionths (a
- * TallyTable of aggregate.ts, row k for entry k): the same answer as rankPositions of inputs whose
+ * TallyTable of aggregate.fast.ts, row k for entry k): the same answer as rankPositions of inputs whose
  * sums are those values ÷ 10^6 as floats, without building them. Null when something does not fit
  * (a non-finite score, a sum over 10^12 millionths, a cross product past 2^53): the caller then
  * takes rankPositions, which throws what the reference throws.

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import fc from "fast-check";
+import type { Aggregation } from "../../../src/contests/contests.schemas.js";
 import {
   aggregateRound,
-  applyPublicVote,
   criterionTallies,
-  type AggregationMethod,
   type Sheet,
 } from "../../../src/results/aggregate.js";
+import { applyPublicVote } from "../../../src/results/votes.js";
 import { refRoundRatio } from "./reference.js";
 
 /** Sheets for one entry from (judgeId, total) pairs. */
@@ -14,7 +14,7 @@ function sheetsFor(entryId: string, totals: [string, number][]): Sheet[] {
   return totals.map(([judgeId, total]) => ({ entryId, judgeId, total, scores: {} }));
 }
 
-function only(sheets: Sheet[], method: AggregationMethod) {
+function only(sheets: Sheet[], method: Aggregation) {
   const results = aggregateRound(sheets, method);
   expect(results.size).to.equal(1);
   return [...results.values()][0]!;
@@ -204,7 +204,7 @@ describe("results/aggregate", () => {
   describe("input checks", () => {
     it("refuses two sheets of one judge for one entry, an unknown method and a non-finite total", () => {
       expect(() => aggregateRound(sheetsFor("A", [["j1", 80], ["j1", 81]]), "mean")).to.throw(RangeError, /two sheets/);
-      expect(() => aggregateRound([], "median" as AggregationMethod)).to.throw(RangeError, /unknown/);
+      expect(() => aggregateRound([], "median" as Aggregation)).to.throw(RangeError, /unknown/);
       expect(() => aggregateRound(sheetsFor("A", [["j1", Number.NaN]]), "mean")).to.throw(RangeError);
     });
 
@@ -356,7 +356,7 @@ describe("results/aggregate", () => {
       fc.assert(
         fc.property(
           roundArb.chain((gen) => fc.tuple(fc.constant(gen), fc.shuffledSubarray(gen, { minLength: gen.length, maxLength: gen.length }))),
-          fc.constantFrom<AggregationMethod>("trimmed", "mean", "zscore"),
+          fc.constantFrom<Aggregation>("trimmed", "mean", "zscore"),
           ([gen, shuffled], method) => {
             const a = aggregateRound(toSheets(gen), method);
             const b = aggregateRound(toSheets(shuffled), method);

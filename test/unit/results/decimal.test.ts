@@ -11,11 +11,13 @@ import {
   readScore,
   roundFloatHalfUp,
   roundFraction,
-  roundHalfUp,
   sub,
   toNumber,
 } from "../../../src/results/decimal.js";
 import { plainDecimal, refRoundHalfUp, roundDecimalString } from "./reference.js";
+
+/** Half-up rounding of the decimal a float prints as, the way the results code does it: roundHalfUp(1.005) === 1.01, roundHalfUp(2.675) === 2.68. */
+const roundHalfUp = (x: number, places = 2): number => roundFraction(fromNumber(x), places);
 
 /** Decimals with up to 4 places, half of them ending in 5 at the third place: the hard cases. */
 const shortDecimal = (maxWhole: number) =>

@@ -5,16 +5,16 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
+import type { Aggregation } from "../../../src/contests/contests.schemas.js";
+import type { PrizeSettings } from "../../../src/contests/prizes.js";
 import {
   aggregateRound,
-  aggregateRoundExact,
   aggregateWithTallies,
   criterionTallies,
-  criterionTalliesExact,
-  tallyMap,
-  type AggregationMethod,
   type Sheet,
 } from "../../../src/results/aggregate.js";
+import { aggregateRoundExact, criterionTalliesExact } from "../../../src/results/aggregate.exact.js";
+import { tallyMap } from "../../../src/results/aggregate.fast.js";
 import { computeResults, type ComputeInput, type ComputeOutput, type ResultRow } from "../../../src/results/compute.js";
 import {
   compare,
@@ -28,7 +28,7 @@ import {
   scaledScore,
   SCORE_SCALE,
 } from "../../../src/results/decimal.js";
-import { awardPrizes, prizeCounts, type PrizeRule } from "../../../src/results/prizes.js";
+import { prizeCounts, prizeForRank } from "../../../src/results/prizes.js";
 import { rankEntries, rankEntriesExact, rankPositions, rankTable, type RankInput } from "../../../src/results/rank.js";
 import { decodeResultRows, encodeResultRows } from "../../../src/results/stored.js";
 import { applyTimeDeduction, type TimeRules } from "../../../src/results/time-rules.js";
@@ -82,7 +82,7 @@ function roundArb(options: { duplicates?: boolean; bad?: boolean; keys?: readonl
   return list.map((xs) => xs.map((s) => ({ entryId: `e${s.entry}`, judgeId: `j${s.judge}`, total: s.total, scores: s.scores as Record<string, number> })));
 }
 
-const methodArb = fc.constantFrom<AggregationMethod>("trimmed", "mean", "zscore");
+const methodArb = fc.constantFrom<Aggregation>("trimmed", "mean", "zscore");
 
 /** n / d (d > 0) rounded half away from zero to an integer, in BigInt. */
 function roundBigRatio(n: bigint, d: bigint): bigint {
@@ -132,7 +132,7 @@ function referenceCompute(input: ComputeInput): ComputeOutput {
     };
   });
   const ranked = rankEntriesExact(scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: tallies.get(s.entry.id)! })));
-  const prizes = awardPrizes(ranked, input.prizes);
+  const prizes = prizeCounts(input.prizes, ranked.length);
   const byId = new Map(scored.map((s) => [s.entry.id, s]));
   const results = ranked.map((r): ResultRow => {
     const s = byId.get(r.entryId)!;
@@ -143,7 +143,7 @@ function referenceCompute(input: ComputeInput): ComputeOutput {
       title: s.entry.title,
       score: s.score,
       rank: r.rank,
-      prize: prizes.get(r.entryId) ?? null,
+      prize: prizeForRank(r.rank, prizes),
       judges: s.agg.judges,
       detail: {
         method: s.agg.method,
@@ -394,9 +394,9 @@ describe("results fast paths agree with the exact implementation", () => {
       weight: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30 }).map((p) => p / 100)),
       method: methodArb,
       prizes: fc.oneof(
-        fc.constant<PrizeRule>({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
-        fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3)).map(([a, b, c]): PrizeRule => ({ mode: "count", first: a, second: b, third: c })),
-        fc.constant({ mode: "ratio", first: 2, second: 0, third: 0 } as PrizeRule),
+        fc.constant<PrizeSettings>({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
+        fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3)).map(([a, b, c]): PrizeSettings => ({ mode: "count", first: a, second: b, third: c })),
+        fc.constant({ mode: "ratio", first: 2, second: 0, third: 0 } as PrizeSettings),
       ),
     });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { aggregateRound, criterionTallies, type Sheet } from "../../../src/results/aggregate.js";
-import { awardPrizes } from "../../../src/results/prizes.js";
+import { prizeCounts, prizeForRank } from "../../../src/results/prizes.js";
 import { rankEntries } from "../../../src/results/rank.js";
 import { applyTimeDeduction } from "../../../src/results/time-rules.js";
 
@@ -45,7 +45,7 @@ describe("results pipeline: sheets → trimmed mean → time deduction → rank 
       { entryId: "D", rank: 3, tieBrokenBy: null, tiedWith: [] },
       { entryId: "C", rank: 4, tieBrokenBy: null, tiedWith: [] },
     ]);
-    const prizes = awardPrizes(ranked, { mode: "count", first: 1, second: 1, third: 1 });
-    expect(Object.fromEntries(prizes)).to.deep.equal({ A: "first", B: "second", D: "third", C: null });
+    const counts = prizeCounts({ mode: "count", first: 1, second: 1, third: 1 }, ranked.length);
+    expect(Object.fromEntries(ranked.map((r) => [r.entryId, prizeForRank(r.rank, counts)]))).to.deep.equal({ A: "first", B: "second", D: "third", C: null });
   });
 });

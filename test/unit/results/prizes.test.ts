@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { awardPrizes, DEFAULT_PRIZE_RULE, prizeCounts, type Prize, type PrizeRule } from "../../../src/results/prizes.js";
+import { DEFAULT_PRIZES, type PrizeSettings } from "../../../src/contests/prizes.js";
+import { prizeCounts, prizeForRank, type Prize } from "../../../src/results/prizes.js";
 import { rankEntries } from "../../../src/results/rank.js";
 
 /** Reference: N × percent / 100 rounded half up, in integers. */
@@ -18,6 +19,12 @@ function refBoundaries(n: number, [p1, p2, p3]: [number, number, number]): [numb
   ];
 }
 
+/** Each ranked entry's prize as computeResults awards it: prizeForRank under the boundaries for N = the entries ranked. */
+function prizesByEntry(ranked: readonly { entryId: string; rank: number }[], rule: PrizeSettings): Map<string, Prize> {
+  const counts = prizeCounts(rule, ranked.length);
+  return new Map(ranked.map((r) => [r.entryId, prizeForRank(r.rank, counts)]));
+}
+
 /** Competition ranks for entries e0… from a list of scores: 1 + how many score strictly higher. */
 function ranksFromScores(scores: number[]): { entryId: string; rank: number }[] {
   return scores.map((s, i) => ({ entryId: `e${i}`, rank: 1 + scores.filter((t) => t > s).length }));
@@ -28,7 +35,7 @@ const level = (p: Prize) => (p === null ? 4 : LEVEL[p]);
 
 const percentRule = fc
   .tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }))
-  .map(([a, b, c]) => ({ percents: [a, b, c] as [number, number, number], rule: { mode: "ratio", first: a / 100, second: b / 100, third: c / 100 } as PrizeRule }));
+  .map(([a, b, c]) => ({ percents: [a, b, c] as [number, number, number], rule: { mode: "ratio", first: a / 100, second: b / 100, third: c / 100 } as PrizeSettings }));
 
 describe("results/prizes", () => {
   describe("prizeCounts (worked examples, default ratios 0.1 / 0.2 / 0.3)", () => {
@@ -43,7 +50,7 @@ describe("results/prizes", () => {
     ];
     for (const [n, [first, second, third], perLevel] of table) {
       it(`N = ${n} → boundaries ${first}, ${second}, ${third}`, () => {
-        expect(prizeCounts(DEFAULT_PRIZE_RULE, n)).to.deep.equal({
+        expect(prizeCounts(DEFAULT_PRIZES, n)).to.deep.equal({
           first,
           second,
           third,
@@ -61,7 +68,7 @@ describe("results/prizes", () => {
     });
 
     it("count mode sums the counts cumulatively and caps them at N", () => {
-      const rule: PrizeRule = { mode: "count", first: 3, second: 5, third: 12 };
+      const rule: PrizeSettings = { mode: "count", first: 3, second: 5, third: 12 };
       expect(prizeCounts(rule, 30)).to.deep.equal({ first: 3, second: 8, third: 20, perLevel: { first: 3, second: 5, third: 12 } });
       expect(prizeCounts(rule, 10)).to.deep.equal({ first: 3, second: 8, third: 10, perLevel: { first: 3, second: 5, third: 2 } });
     });
@@ -71,12 +78,12 @@ describe("results/prizes", () => {
       expect(() => prizeCounts({ mode: "count", first: 1.5, second: 0, third: 0 }, 5)).to.throw(RangeError);
       expect(() => prizeCounts({ mode: "ratio", first: 1.1, second: 0, third: 0 }, 5)).to.throw(RangeError);
       expect(() => prizeCounts({ mode: "ratio", first: Number.NaN, second: 0, third: 0 }, 5)).to.throw(RangeError);
-      expect(() => prizeCounts(DEFAULT_PRIZE_RULE, -1)).to.throw(RangeError);
-      expect(() => prizeCounts({ mode: "share" } as unknown as PrizeRule, 5)).to.throw(RangeError);
+      expect(() => prizeCounts(DEFAULT_PRIZES, -1)).to.throw(RangeError);
+      expect(() => prizeCounts({ mode: "share" } as unknown as PrizeSettings, 5)).to.throw(RangeError);
     });
   });
 
-  describe("awardPrizes (worked examples)", () => {
+  describe("prizeForRank under prizeCounts (worked examples)", () => {
     it("a full tie straddling the first/second boundary gives both entries the first prize", () => {
       // N = 10 → first boundary round(1.0) = 1, second round(3.0) = 3, third round(6.0) = 6.
       // A and B tie on score and every criterion → both rank 1 ≤ 1 → both first; C has rank 3 ≤ 3 → second.
@@ -87,7 +94,7 @@ describe("results/prizes", () => {
         ...Array.from({ length: 8 }, (_, i) => ({ entryId: `E${i}`, score: 90 - i, criteria: tie })),
       ]);
       expect(ranked.slice(0, 3).map((r) => r.rank)).to.deep.equal([1, 1, 3]);
-      const prizes = awardPrizes(ranked, DEFAULT_PRIZE_RULE);
+      const prizes = prizesByEntry(ranked, DEFAULT_PRIZES);
       expect(prizes.get("A")).to.equal("first");
       expect(prizes.get("B")).to.equal("first");
       expect(prizes.get("E0")).to.equal("second"); // rank 3
@@ -98,14 +105,8 @@ describe("results/prizes", () => {
 
     it("a tie across the second/third boundary gives all tied entries the second prize", () => {
       // N = 10, boundaries 1 / 3 / 6; ranks 1, 2, 3, 3, 3, 6, … → the three entries at rank 3 are second.
-      const prizes = awardPrizes(ranksFromScores([99, 98, 97, 97, 97, 95, 94, 93, 92, 91]), DEFAULT_PRIZE_RULE);
+      const prizes = prizesByEntry(ranksFromScores([99, 98, 97, 97, 97, 95, 94, 93, 92, 91]), DEFAULT_PRIZES);
       expect([...prizes.values()]).to.deep.equal(["first", "second", "second", "second", "second", "third", null, null, null, null]);
-    });
-
-    it("refuses ranks outside 1..N and duplicate entries", () => {
-      expect(() => awardPrizes([{ entryId: "a", rank: 0 }], DEFAULT_PRIZE_RULE)).to.throw(RangeError);
-      expect(() => awardPrizes([{ entryId: "a", rank: 2 }], DEFAULT_PRIZE_RULE)).to.throw(RangeError);
-      expect(() => awardPrizes([{ entryId: "a", rank: 1 }, { entryId: "a", rank: 1 }], DEFAULT_PRIZE_RULE)).to.throw(RangeError);
     });
   });
 
@@ -125,7 +126,7 @@ describe("results/prizes", () => {
         percentRule.map((r) => r.rule),
         fc
           .tuple(fc.nat(50), fc.nat(50), fc.nat(50))
-          .map(([a, b, c]): PrizeRule => ({ mode: "count", first: a, second: b, third: c })),
+          .map(([a, b, c]): PrizeSettings => ({ mode: "count", first: a, second: b, third: c })),
       );
       fc.assert(
         fc.property(fc.integer({ min: 0, max: 2000 }), anyRule, (n, rule) => {
@@ -143,7 +144,7 @@ describe("results/prizes", () => {
       fc.assert(
         fc.property(fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 40 }), percentRule, (scores, { percents, rule }) => {
           const ranked = ranksFromScores(scores);
-          const prizes = awardPrizes(ranked, rule);
+          const prizes = prizesByEntry(ranked, rule);
           const [b1, b2, b3] = refBoundaries(ranked.length, percents);
           for (const { entryId, rank } of ranked) {
             const expected: Prize = rank <= b1 ? "first" : rank <= b2 ? "second" : rank <= b3 ? "third" : null;
