@@ -197,10 +197,10 @@ export function checkRoster(records: RosterRecord[]): CheckedRoster {
   if (!header) throw new ValidationError("errors.rosterEmpty", {}, undefined, "roster_empty");
   const { columns, missing, repeated } = detectHeader(header.cells);
   if (missing.length > 0) {
-    throw new ValidationError("errors.rosterHeader", { columns: missing.map((f) => HEADER_ALIASES[f].slice(0, 1).concat(f).join("/")).join("、") }, { missing, headerRow: header.row }, "roster_header");
+    throw new ValidationError("errors.rosterHeader", { columns: missing.map((f) => HEADER_ALIASES[f].slice(0, 1).concat(f).join("/")) }, { missing, headerRow: header.row }, "roster_header");
   }
   if (repeated.length > 0) {
-    throw new ValidationError("errors.rosterRepeatedColumn", { columns: repeated.map((f) => `${HEADER_ALIASES[f][0]}/${f}`).join("、") }, { repeated, headerRow: header.row }, "roster_header");
+    throw new ValidationError("errors.rosterRepeatedColumn", { columns: repeated.map((f) => `${HEADER_ALIASES[f][0]}/${f}`) }, { repeated, headerRow: header.row }, "roster_header");
   }
   const data = nonBlank.slice(1);
   if (data.length === 0) throw new ValidationError("errors.rosterEmpty", {}, undefined, "roster_empty");

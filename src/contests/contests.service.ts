@@ -51,7 +51,7 @@ function assertRules(kind: ContestRow["kind"], rules: ContestRules): void {
   const allowed = fileRolesOf(kind);
   const unknown = Object.keys(rules.files).filter((role) => !allowed.includes(role));
   if (unknown.length > 0) {
-    throw new ValidationError("errors.unknownFileRole", { roles: unknown.join(", "), allowed: allowed.join(", ") }, { field: "rules.files" }, "invalid_rules");
+    throw new ValidationError("errors.unknownFileRole", { roles: unknown, allowed }, { field: "rules.files" }, "invalid_rules");
   }
   for (const [role, rule] of Object.entries(rules.files)) {
     if (rule.minSeconds !== undefined && rule.maxSeconds !== undefined && rule.minSeconds > rule.maxSeconds) {
@@ -119,7 +119,7 @@ export async function updateContest(ctx: AppContext, actor: SessionUser, id: str
     if (!contest) throw new NotFoundError("errors.contestNotFound");
     const locked = (Object.keys(body) as (keyof UpdateContestBody)[]).filter((field) => !allows(contest.stage, SETTING_ACTION[field]));
     if (locked.length > 0) {
-      throw new StageError("errors.settingLocked", { fields: locked.join(", "), stage: contest.stage }, { locked, stage: contest.stage });
+      throw new StageError("errors.settingLocked", { fields: locked, stage: contest.stage }, { locked, stage: contest.stage });
     }
     const changes: Partial<ContestRow> = {};
     if (body.title !== undefined) changes.title = body.title.trim();

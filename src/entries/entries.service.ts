@@ -158,7 +158,7 @@ export async function submitEntry(ctx: AppContext, user: SessionUser, contestId:
     const unit = (fields.unit ?? user.unit ?? "").trim();
     const missing = Object.entries(contest.rules.files).filter(([role, rule]) => rule.required && !upload.files.some((f) => f.role === role)).map(([role]) => role);
     if (missing.length > 0) {
-      throw new ValidationError("errors.missingFiles", { roles: missing.join("、") }, { missing }, "missing_files");
+      throw new ValidationError("errors.missingFiles", { roles: missing }, { missing }, "missing_files");
     }
     const stored = await storeUploads(ctx, contest, upload.files);
     try {

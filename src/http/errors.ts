@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { AppError, NotFoundError, TooManyRequestsError } from "../lib/errors.js";
+import { AppError, NotFoundError, TooManyRequestsError, type MessageParams } from "../lib/errors.js";
 import { DEFAULT_LOCALE, hasMessage, translate } from "../lib/i18n.js";
 import { describeSchemaErrors, type FieldProblem } from "../lib/validate.js";
 import "./types.js";
@@ -32,7 +32,7 @@ const LIBRARY_ERRORS: Record<string, { status: number; code: string; key: string
 
 /** Field problems in the reader's language, from ajv errors or from a service's own field list. */
 function fieldProblems(req: Request, details: unknown): FieldProblem[] | undefined {
-  const d = details as { schemaErrors?: ErrorObject[]; fields?: { field: string; messageKey?: string; params?: Record<string, string | number> }[] } | undefined;
+  const d = details as { schemaErrors?: ErrorObject[]; fields?: { field: string; messageKey?: string; params?: MessageParams }[] } | undefined;
   if (d?.schemaErrors) return describeSchemaErrors(d.schemaErrors, req.locale);
   if (d?.fields) return d.fields.map((f) => ({ field: f.field, message: f.messageKey ? req.t(f.messageKey, localizedParams(req, f.params ?? {})) : "" }));
   return undefined;
@@ -53,16 +53,19 @@ export function formFieldMessages(req: Request, err: unknown): Record<string, st
 }
 
 /** Stage and file role names in messages are shown in the reader's language, not as codes. */
-const CODED_PARAMS: Record<string, string> = { from: "stage.", to: "stage.", stage: "stage.", role: "fileRole.", status: "entryStatus.", reason: "conflictReason." };
+const CODED_PARAMS: Record<string, string> = { from: "stage.", to: "stage.", stage: "stage.", role: "fileRole.", status: "entryStatus.", reason: "conflictReason.", round: "roundName." };
 
-export function localizedParams(req: Request, params: Record<string, string | number>): Record<string, string | number> {
+export function localizedParams(req: Request, params: MessageParams): MessageParams {
   const out = { ...params };
   for (const [name, prefix] of Object.entries(CODED_PARAMS)) {
     const value = out[name];
     if (typeof value === "string" && hasMessage(`${prefix}${value}`)) out[name] = req.t(`${prefix}${value}`);
   }
   // A list of file roles, as in "missing: video、form".
-  if (typeof out.roles === "string") out.roles = out.roles.split("、").map((role) => (hasMessage(`fileRole.${role}`) ? req.t(`fileRole.${role}`) : role)).join(req.locale === "en" ? ", " : "、");
+  for (const name of ["roles", "allowed"]) {
+    const value = out[name];
+    if (typeof value === "object") out[name] = value.map((role) => (hasMessage(`fileRole.${role}`) ? req.t(`fileRole.${role}`) : role));
+  }
   return out;
 }
 

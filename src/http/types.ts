@@ -1,5 +1,6 @@
 import type { SessionUser } from "../accounts/accounts.service.js";
 import type { Locale } from "../lib/i18n.js";
+import type { MessageParams } from "../lib/errors.js";
 
 export interface FlashMessage {
   kind: "success" | "error" | "info";
@@ -21,6 +22,6 @@ declare module "express-serve-static-core" {
     /** The signed-in user (session for pages, bearer token for the API), or null. */
     user: SessionUser | null;
     locale: Locale;
-    t: (key: string, params?: Record<string, string | number>) => string;
+    t: (key: string, params?: MessageParams) => string;
   }
 }

@@ -28,7 +28,7 @@ export async function setPool(ctx: AppContext, user: SessionUser, contestId: str
   assertMay(contest, "assignJudges");
   const judges = await activeJudges(ctx, judgeIds);
   const unknown = judgeIds.filter((id) => !judges.some((j) => j.id === id));
-  if (unknown.length > 0) throw new ValidationError("errors.notJudges", { ids: unknown.join(", ") }, { judgeIds: unknown }, "not_judges");
+  if (unknown.length > 0) throw new ValidationError("errors.notJudges", { ids: unknown }, { judgeIds: unknown }, "not_judges");
   return ctx.db.transaction(async (trx) => {
     const round = await currentRound(ctx, trx, contest);
     await q.replacePool(trx, round.id, judgeIds);

@@ -2,7 +2,8 @@
  * One error family (as Ghost's @tryghost/errors): services throw these, one middleware renders them.
  * `code` is stable for clients; `messageKey` names a message in src/locales/*.json.
  */
-export type MessageParams = Record<string, string | number>;
+/** A message's parameters; a list is joined the reader's way when the message is shown (“、” or “, ”). */
+export type MessageParams = Record<string, string | number | readonly string[]>;
 
 export class AppError extends Error {
   constructor(

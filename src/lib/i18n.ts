@@ -32,15 +32,18 @@ export function formatBytes(bytes: number): string {
 
 const FORMATS: Record<string, (value: number, locale: Locale) => string> = { duration: formatDuration, bytes: (value) => formatBytes(value) };
 
+const LIST_SEPARATORS: Record<Locale, string> = { "zh-CN": "、", en: ", " };
+
 /**
  * Looks a message up by key, falling back to Chinese, then to the key itself. `{name}` takes
- * params.name; `{name:duration}` and `{name:bytes}` format a number for the reader.
+ * params.name (a list joined as the locale does); `{name:duration}` and `{name:bytes}` format a number for the reader.
  */
 export function translate(locale: Locale, key: string, params: MessageParams = {}): string {
   const template = catalogs[locale][key] ?? catalogs[DEFAULT_LOCALE][key] ?? key;
   return template.replace(/\{(\w+)(?::(\w+))?\}/g, (whole, name: string, format: string | undefined) => {
     if (!(name in params)) return whole;
     const value = params[name]!;
+    if (typeof value === "object") return value.join(LIST_SEPARATORS[locale]);
     const formatter = format ? FORMATS[format] : undefined;
     return formatter && typeof value === "number" ? formatter(value, locale) : String(value);
   });

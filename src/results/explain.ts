@@ -1,4 +1,5 @@
 import { formatDuration, translate, type Locale } from "../lib/i18n.js";
+import type { MessageParams } from "../lib/errors.js";
 import { applyPublicVote } from "./votes.js";
 import type { ResultRow } from "./compute.js";
 
@@ -12,7 +13,7 @@ export const percent = (weight: number) => String(Number((weight * 100).toFixed(
  */
 export function explainResult(row: ResultRow, locale: Locale): string {
   const d = row.detail;
-  const t = (key: string, params: Record<string, string | number> = {}) => translate(locale, key, params);
+  const t = (key: string, params: MessageParams = {}) => translate(locale, key, params);
   const parts: string[] = [];
   if (d.method === "trimmed" && d.dropped) {
     parts.push(t("explain.trimmed", { judges: row.judges, highest: fmt(d.dropped.highest.total), lowest: fmt(d.dropped.lowest.total), mean: d.aggregate.toFixed(2) }));
@@ -32,6 +33,6 @@ export function explainResult(row: ResultRow, locale: Locale): string {
     parts.push(t("explain.timeOk", { time: formatDuration(d.timeDeduction.seconds, locale) }));
   }
   if (d.tieBrokenBy) parts.push(t("explain.tieBroken", { criterion: d.tieBrokenBy.label }));
-  else if (d.tiedWith.length > 0) parts.push(t("explain.tied", { codes: d.tiedWith.join(locale === "en" ? ", " : "、") }));
+  else if (d.tiedWith.length > 0) parts.push(t("explain.tied", { codes: d.tiedWith }));
   return parts.join(locale === "en" ? "; " : "；");
 }

@@ -35,7 +35,7 @@ export async function setTalkTimes(ctx: AppContext, user: SessionUser, contestId
   return ctx.db.transaction(async (trx) => {
     const entries = new Map((await submittedEntrySummaries({ ...ctx, db: trx }, contest.id, { talkSeconds: true })).map((e) => [e.code, e]));
     const unknown = Object.keys(secondsByCode).filter((code) => !entries.has(code));
-    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10).join("、") }, { codes: unknown }, "unknown_entries");
+    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10) }, { codes: unknown }, "unknown_entries");
     for (const [code, seconds] of Object.entries(secondsByCode)) await writeTiming(ctx, trx, user, entries.get(code)!, seconds);
     return Object.keys(secondsByCode).length;
   });
@@ -60,7 +60,7 @@ export async function recordPublicVotes(ctx: AppContext, user: SessionUser, cont
     const entries = await submittedEntrySummaries({ ...ctx, db: trx }, contest.id, { talkSeconds: false, publicVotes: true });
     const idOf = new Map(entries.map((e) => [e.code, e.id]));
     const unknown = Object.keys(votesByCode).filter((code) => !idOf.has(code));
-    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10).join("、") }, { codes: unknown }, "unknown_entries");
+    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10) }, { codes: unknown }, "unknown_entries");
     await replacePublicVotesInTransaction(trx, contest.id, new Map(Object.entries(votesByCode).map(([code, n]) => [idOf.get(code)!, n])));
     const total = Object.values(votesByCode).reduce((sum, n) => sum + n, 0);
     await recordAudit(trx, ctx.clock, { actorId: user.id, action: "contest.votes", targetType: "contest", targetId: contest.id, details: { entries: Object.keys(votesByCode).length, total } });
