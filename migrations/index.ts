@@ -15,6 +15,7 @@ import * as addEntryTimingAndSafety from "./20261128150000_add-entry-timing-and-
 import * as createResults from "./20261128150100_create-results.js";
 import * as createObjections from "./20261128150200_create-objections.js";
 import * as addEntryPublicVotes from "./20261128160000_add-entry-public-votes.js";
+import * as roundNameKeys from "./20261201120000_round-name-keys.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "20261128150100_create-results": createResults,
   "20261128150200_create-objections": createObjections,
   "20261128160000_add-entry-public-votes": addEntryPublicVotes,
+  "20261201120000_round-name-keys": roundNameKeys,
 };

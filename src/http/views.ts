@@ -8,6 +8,7 @@ import { formatShanghai } from "../lib/time.js";
 import type { Role } from "../accounts/accounts.schemas.js";
 import type { FileRule } from "../contests/rules.js";
 import { fileRuleText } from "../entries/entries.file-rules.js";
+import { roundLabel } from "../judging/round-names.js";
 import { takeFlash } from "./flash.js";
 import "./types.js";
 
@@ -36,6 +37,9 @@ export function setUpViews(app: Express): void {
         },
         time(iso: string | null, options: HelperOptions) {
           return formatShanghai(iso, options.data.root.locale);
+        },
+        roundName(name: string, options: HelperOptions) {
+          return roundLabel(name, options.data.root.locale);
         },
         city(name: string | null, options: HelperOptions) {
           return name ? cityLabel(name, options.data.root.locale) : "";

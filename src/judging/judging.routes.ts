@@ -1,3 +1,4 @@
+import { roundLabel } from "./round-names.js";
 import { Router } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
@@ -16,7 +17,7 @@ export function judgingApi(ctx: AppContext): Router {
 
   router.get("/contests/:id/judges", requireRole("organizer"), async (req, res) => {
     const { round, judges } = await judging.getPool(ctx, req.user!, routeParam(req));
-    res.json({ round: { id: round.id, number: round.number, name: round.name }, judgeIds: judges.map((j) => j.id) });
+    res.json({ round: { id: round.id, number: round.number, name: roundLabel(round.name, req.locale) }, judgeIds: judges.map((j) => j.id) });
   });
 
   router.post("/contests/:id/judges/:judgeId/reassign", requireRole("organizer"), async (req, res) => {
@@ -46,7 +47,8 @@ export function judgingApi(ctx: AppContext): Router {
   });
 
   router.get("/me/assignments", requireRole("judge"), async (req, res) => {
-    res.json({ assignments: await judging.judgeQueue(ctx, req.user!) });
+    const queue = await judging.judgeQueue(ctx, req.user!);
+    res.json({ assignments: queue.map((item) => ({ ...item, roundName: roundLabel(item.roundName, req.locale) })) });
   });
 
   router.post("/contests/:id/declaration", requireRole("judge"), async (req, res) => {
@@ -72,7 +74,8 @@ export function judgingApi(ctx: AppContext): Router {
   });
 
   router.get("/entries/:id/score-history", requireRole("organizer"), async (req, res) => {
-    res.json({ history: await judging.scoreHistory(ctx, req.user!, routeParam(req)) });
+    const history = await judging.scoreHistory(ctx, req.user!, routeParam(req));
+    res.json({ history: history.map((h) => ({ ...h, roundName: roundLabel(h.roundName, req.locale) })) });
   });
 
   return router;

@@ -10,6 +10,7 @@ import { newId } from "../lib/ids.js";
 import * as q from "./judging.queries.js";
 import type { RoundRow } from "./judging.queries.js";
 import { settingsOf, type RoundSettings } from "./round-settings.js";
+import { FIRST_ROUND_NAME } from "./round-names.js";
 
 /** Rounds: the first (初评) and any final round (决赛), the entries each judges and ranks, and the contest as its current round shows it. */
 
@@ -17,7 +18,7 @@ import { settingsOf, type RoundSettings } from "./round-settings.js";
 export async function currentRound(ctx: AppContext, db: Knex, contest: Contest): Promise<RoundRow> {
   const rounds = await q.roundsOf(db, contest.id);
   if (rounds.length > 0) return rounds[rounds.length - 1]!;
-  const first: RoundRow = { id: newId(), contestId: contest.id, number: 1, name: "初评", rubric: null, aggregation: null, judgesPerEntry: null, status: "open", createdAt: ctx.clock.now().toISOString() };
+  const first: RoundRow = { id: newId(), contestId: contest.id, number: 1, name: FIRST_ROUND_NAME, rubric: null, aggregation: null, judgesPerEntry: null, status: "open", createdAt: ctx.clock.now().toISOString() };
   await q.insertRound(db, first).catch(async (err: unknown) => {
     // Another request created it first.
     if ((await q.roundsOf(db, contest.id)).length === 0) throw err;

@@ -1,3 +1,4 @@
+import { roundLabel } from "../judging/round-names.js";
 import { Router, type Request, type Response } from "express";
 import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
@@ -39,7 +40,7 @@ const isPublic = (contest: Contest) => may(contest).viewPublicResults;
 function rulesText(req: Request, rules: RulesInForce): string[] {
   const criteria = rules.criteria.map((c) => `“${c.label}”`).join(req.locale === "en" ? ", " : "、");
   const lines = [
-    req.t("results.ruleRound", { round: rules.round.name }),
+    req.t("results.ruleRound", { round: roundLabel(rules.round.name, req.locale) }),
     req.t("results.ruleCriteria", { criteria, max: rules.criteria.reduce((n, c) => n + c.max, 0) }),
     req.t(`results.rule${rules.aggregation === "trimmed" ? "Trimmed" : rules.aggregation === "mean" ? "Mean" : "Zscore"}`),
     req.t("results.ruleRounding"),

@@ -1,3 +1,4 @@
+import { roundLabel } from "../judging/round-names.js";
 import { Router } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
@@ -42,12 +43,12 @@ export function resultsApi(ctx: AppContext): Router {
   router.get("/contests/:id/rounds", requireRole("organizer"), async (req, res) => {
     const contest = await getContest(ctx, req.user, routeParam(req));
     const rounds = await listRounds(ctx, contest);
-    res.json({ rounds: rounds.map((r) => ({ id: r.round.id, number: r.round.number, name: r.round.name, status: r.round.status, rubric: r.rubric, aggregation: r.aggregation, judgesPerEntry: r.judgesPerEntry, entries: r.entries, judges: r.judges })) });
+    res.json({ rounds: rounds.map((r) => ({ id: r.round.id, number: r.round.number, name: roundLabel(r.round.name, req.locale), status: r.round.status, rubric: r.rubric, aggregation: r.aggregation, judgesPerEntry: r.judgesPerEntry, entries: r.entries, judges: r.judges })) });
   });
 
   router.post("/contests/:id/rounds", requireRole("organizer"), async (req, res) => {
     const round = await results.advanceToFinal(ctx, req.user!, routeParam(req), parseFinalRoundBody(req.body));
-    res.status(201).json({ round: { id: round.id, number: round.number, name: round.name, status: round.status } });
+    res.status(201).json({ round: { id: round.id, number: round.number, name: roundLabel(round.name, req.locale), status: round.status } });
   });
 
   return router;
