@@ -3,20 +3,13 @@ import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
 import { formFields, handleForm, text } from "../http/forms.js";
-import { compile } from "../lib/validate.js";
 import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
 import * as contests from "./contests.service.js";
 import { withCurrentRound, withCurrentRounds } from "../judging/judging.service.js";
 import { moveContestStage } from "../results/results.service.js";
-import { AGGREGATIONS, parseCreateContestBody, parseStageBody, parseUpdateContestBody } from "./contests.schemas.js";
-import { checkTransition, nextStage, STAGES, type Stage } from "./lifecycle.js";
+import { AGGREGATIONS, parseContestListQuery, parseCreateContestBody, parseStageBody, parseUpdateContestBody } from "./contests.schemas.js";
+import { checkTransition, nextStage, STAGES } from "./lifecycle.js";
 import { rubricMax, CONTEST_KINDS, defaultRubric, type Criterion } from "./rubric.js";
-
-const parseListQuery = compile<{ stage?: Stage }>({
-  type: "object",
-  additionalProperties: true,
-  properties: { stage: { type: "string", enum: [...STAGES] } },
-});
 
 /** DESIGN §4: contests and their stages. */
 export function contestsApi(ctx: AppContext): Router {
@@ -27,7 +20,7 @@ export function contestsApi(ctx: AppContext): Router {
   });
 
   router.get("/contests", async (req, res) => {
-    const { stage } = parseListQuery(req.query);
+    const { stage } = parseContestListQuery(req.query);
     res.json({ contests: await withCurrentRounds(ctx, await contests.listContests(ctx, req.user, { stages: stage ? [stage] : undefined })) });
   });
 

@@ -1,3 +1,5 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { StringEnum, StringMap } from "../lib/schema.js";
 import { DEFAULT_TIME_RULES, type TimeRules } from "../results/time-rules.js";
 import type { ContestKind } from "./rubric.js";
 
@@ -77,61 +79,60 @@ export function defaultRules(kind: ContestKind): ContestRules {
   };
 }
 
-export type RulesInput = Partial<Omit<ContestRules, "files" | "timeRules">> & {
-  files?: Record<string, Partial<FileRule>>;
-  timeRules?: Partial<TimeRules> | null;
-};
+const nullableCount = Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), Type.Null()]);
 
-const nullableCount = { anyOf: [{ type: "integer", minimum: 1, maximum: 1000 }, { type: "null" }] };
-
-const fileRuleSchema = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    required: { type: "boolean" },
-    types: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: ["mp4", "mov", "pdf", "docx", "pptx", "jpeg", "png"] } },
-    maxBytes: { type: "integer", minimum: 1, maximum: 10 * 1024 * MB },
-    minSeconds: { type: "number", minimum: 0, maximum: 36000 },
-    maxSeconds: { type: "number", exclusiveMinimum: 0, maximum: 36000 },
-    minHeight: { type: "integer", minimum: 1, maximum: 10000 },
-    aspectRatio: { type: "string", pattern: "^[1-9][0-9]?:[1-9][0-9]?$" },
-    videoCodecs: { type: "array", items: { type: "string", enum: ["h264", "hevc", "vp9", "av1", "mpeg4"] } },
+/** A file role's rule as a contest sets it: every field optional, laid over the current rule by mergeRules. */
+const fileRuleSchema = Type.Object(
+  {
+    required: Type.Optional(Type.Boolean()),
+    types: Type.Optional(Type.Array(StringEnum(["mp4", "mov", "pdf", "docx", "pptx", "jpeg", "png"]), { minItems: 1, uniqueItems: true })),
+    maxBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 * 1024 * MB })),
+    minSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 36000 })),
+    maxSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 36000 })),
+    minHeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+    aspectRatio: Type.Optional(Type.String({ pattern: "^[1-9][0-9]?:[1-9][0-9]?$" })),
+    videoCodecs: Type.Optional(Type.Array(StringEnum(["h264", "hevc", "vp9", "av1", "mpeg4"]))),
   },
-};
+  { additionalProperties: false },
+);
 
-export const rulesSchema = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    files: { type: "object", maxProperties: 10, additionalProperties: fileRuleSchema, propertyNames: { pattern: "^[a-z]{1,20}$" } },
-    maxEntriesPerAuthor: nullableCount,
-    maxEntriesPerUnit: nullableCount,
-    requiresRecommendation: { type: "boolean" },
-    recommendationQuota: { type: "integer", minimum: 1, maximum: 1000 },
-    sameCityConflict: { type: "boolean" },
-    publicVoteWeight: { type: "number", minimum: 0, maximum: 0.3 },
-    noticeDays: { type: "integer", minimum: 1, maximum: 60 },
-    safetyGate: { type: "boolean" },
-    teamMax: nullableCount,
-    timeRules: {
-      anyOf: [
-        {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            minSeconds: { type: "integer", minimum: 0, maximum: 3600 },
-            underPenalty: { type: "number", minimum: 0, maximum: 100 },
-            targetSeconds: { type: "integer", minimum: 1, maximum: 3600 },
-            graceSeconds: { type: "integer", minimum: 0, maximum: 600 },
-            overPenalty: { type: "number", minimum: 0, maximum: 100 },
-            cutoffSeconds: { type: "integer", minimum: 1, maximum: 3600 },
-          },
-        },
-        { type: "null" },
-      ],
-    },
+const timeRulesSchema = Type.Object(
+  {
+    minSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+    underPenalty: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    targetSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+    graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
+    overPenalty: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    cutoffSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
   },
-} as const;
+  { additionalProperties: false },
+);
+
+/** The rules a contest is created or edited with: any subset of ContestRules, each file role and the time rules partial too. */
+export const rulesSchema = Type.Object(
+  {
+    files: Type.Optional(StringMap(fileRuleSchema, { maxProperties: 10, propertyNames: { pattern: "^[a-z]{1,20}$" } })),
+    maxEntriesPerAuthor: Type.Optional(nullableCount),
+    maxEntriesPerUnit: Type.Optional(nullableCount),
+    requiresRecommendation: Type.Optional(Type.Boolean()),
+    recommendationQuota: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    sameCityConflict: Type.Optional(Type.Boolean()),
+    publicVoteWeight: Type.Optional(Type.Number({ minimum: 0, maximum: 0.3 })),
+    noticeDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+    safetyGate: Type.Optional(Type.Boolean()),
+    teamMax: Type.Optional(nullableCount),
+    timeRules: Type.Optional(Type.Union([timeRulesSchema, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type RulesInput = Static<typeof rulesSchema>;
+
+// ContestRules, FileRule and TimeRules are the stored, complete settings (every field present after
+// defaultRules and mergeRules), not what a request may send; the input schema must name exactly their
+// fields, so a field added on one side only fails to compile here.
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+const inputNamesEveryStoredField: SameKeys<RulesInput, ContestRules> & SameKeys<Static<typeof fileRuleSchema>, FileRule> & SameKeys<Static<typeof timeRulesSchema>, TimeRules> = true;
+void inputNamesEveryStoredField;
 
 /** Lays a partial rules object over the current rules: each file role and the time rules are merged key by key. */
 export function mergeRules(base: ContestRules, input: RulesInput): ContestRules {
