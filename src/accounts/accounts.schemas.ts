@@ -1,112 +1,63 @@
+import { Type, type Static } from "@sinclair/typebox";
 import { ValidationError } from "../lib/errors.js";
+import { StringEnum } from "../lib/schema.js";
 import { compile } from "../lib/validate.js";
 
 export const ROLES = ["organizer", "coordinator", "judge", "contestant"] as const;
 export type Role = (typeof ROLES)[number];
 
-const email = { type: "string", format: "email", maxLength: 254 } as const;
-const password = { type: "string", minLength: 1, maxLength: 128 } as const;
-const name = { type: "string", minLength: 1, maxLength: 100 } as const;
-const city = { type: "string", minLength: 1, maxLength: 40 } as const;
-const unit = { type: "string", maxLength: 200 } as const;
-const expertise = { type: "array", maxItems: 20, items: { type: "string", minLength: 1, maxLength: 40 } } as const;
-const avoidUnits = { type: "array", maxItems: 50, items: { type: "string", minLength: 1, maxLength: 200 } } as const;
+const email = Type.String({ format: "email", maxLength: 254 });
+const password = Type.String({ minLength: 1, maxLength: 128 });
+const name = Type.String({ minLength: 1, maxLength: 100 });
+const city = Type.String({ minLength: 1, maxLength: 40 });
+const unit = Type.String({ maxLength: 200 });
+const expertise = Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 });
+const avoidUnits = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 });
 
-export interface RegisterBody {
-  email: string;
-  password: string;
-  name: string;
-  city: string;
-  unit: string;
-}
+export const RegisterBodySchema = Type.Object({ email, password, name, city, unit }, { additionalProperties: false });
+export type RegisterBody = Static<typeof RegisterBodySchema>;
+export const parseRegisterBody = compile(RegisterBodySchema);
 
-export const parseRegisterBody = compile<RegisterBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["email", "password", "name", "city", "unit"],
-  properties: { email, password, name, city, unit },
-});
-
-export interface CreateUserBody {
-  email: string;
-  password: string;
-  name: string;
-  role: Role;
-  city?: string | null;
-  unit?: string | null;
-  expertise?: string[];
-  avoidUnits?: string[];
-}
-
-export const parseCreateUserBody = compile<CreateUserBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["email", "password", "name", "role"],
-  properties: {
+export const CreateUserBodySchema = Type.Object(
+  {
     email,
     password,
     name,
-    role: { type: "string", enum: [...ROLES] },
-    city: { anyOf: [city, { type: "null" }] },
-    unit: { anyOf: [unit, { type: "null" }] },
-    expertise,
-    avoidUnits,
+    role: StringEnum(ROLES),
+    city: Type.Optional(Type.Union([city, Type.Null()])),
+    unit: Type.Optional(Type.Union([unit, Type.Null()])),
+    expertise: Type.Optional(expertise),
+    avoidUnits: Type.Optional(avoidUnits),
   },
-});
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBodySchema>;
+export const parseCreateUserBody = compile(CreateUserBodySchema);
 
-export interface UpdateUserBody {
-  name?: string;
-  city?: string | null;
-  unit?: string | null;
-  expertise?: string[];
-  avoidUnits?: string[];
-  disabled?: boolean;
-}
-
-export const parseUpdateUserBody = compile<UpdateUserBody>({
-  type: "object",
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    name,
-    city: { anyOf: [city, { type: "null" }] },
-    unit: { anyOf: [unit, { type: "null" }] },
-    expertise,
-    avoidUnits,
-    disabled: { type: "boolean" },
+export const UpdateUserBodySchema = Type.Object(
+  {
+    name: Type.Optional(name),
+    city: Type.Optional(Type.Union([city, Type.Null()])),
+    unit: Type.Optional(Type.Union([unit, Type.Null()])),
+    expertise: Type.Optional(expertise),
+    avoidUnits: Type.Optional(avoidUnits),
+    disabled: Type.Optional(Type.Boolean()),
   },
-});
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateUserBody = Static<typeof UpdateUserBodySchema>;
+export const parseUpdateUserBody = compile(UpdateUserBodySchema);
 
-export interface CredentialsBody {
-  email: string;
-  password: string;
-}
+export const CredentialsBodySchema = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }), password }, { additionalProperties: false });
+export type CredentialsBody = Static<typeof CredentialsBodySchema>;
+export const parseCredentialsBody = compile(CredentialsBodySchema);
 
-export const parseCredentialsBody = compile<CredentialsBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["email", "password"],
-  properties: { email: { type: "string", minLength: 1, maxLength: 254 }, password },
-});
-
-export interface ChangePasswordBody {
-  currentPassword: string;
-  newPassword: string;
-}
-
-export const parseChangePasswordBody = compile<ChangePasswordBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["currentPassword", "newPassword"],
-  properties: { currentPassword: password, newPassword: password },
-});
+export const ChangePasswordBodySchema = Type.Object({ currentPassword: password, newPassword: password }, { additionalProperties: false });
+export type ChangePasswordBody = Static<typeof ChangePasswordBodySchema>;
+export const parseChangePasswordBody = compile(ChangePasswordBodySchema);
 
 /** An organizer's reset takes no body: the new password is generated, never chosen. */
-export const parseResetPasswordBody = compile<Record<string, never>>({
-  type: "object",
-  additionalProperties: false,
-  properties: {},
-});
+export const parseResetPasswordBody = compile(Type.Object({}, { additionalProperties: false }));
 
 /** The change-password form: the API's body, with the new password typed twice (a typo there would lock the user out). */
 export function parseChangePasswordForm(fields: { currentPassword: string; newPassword: string; repeatPassword: string }): ChangePasswordBody {

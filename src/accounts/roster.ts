@@ -3,6 +3,7 @@
  * Chinese or English. Pure: text and cells in, checked rows out; no database, no clock, no randomness.
  */
 import { CsvError, parse } from "csv-parse/sync";
+import { Type, type Static } from "@sinclair/typebox";
 import { ValidationError, type MessageParams } from "../lib/errors.js";
 import { compile } from "../lib/validate.js";
 import { normalizeCity, type City } from "./cities.js";
@@ -116,7 +117,7 @@ export function canonicalRosterEmail(value: string): string {
 }
 
 // The same `format: "email"` the user schemas use, so a row refused here would be refused there.
-const emailValidator = compile<string>({ type: "string", format: "email", maxLength: LIMITS.email });
+const emailValidator = compile(Type.String({ format: "email", maxLength: LIMITS.email }));
 function isEmail(value: string): boolean {
   try {
     emailValidator(value);
@@ -218,16 +219,12 @@ export function checkRoster(records: RosterRecord[]): CheckedRoster {
 }
 
 /** What a judge may change of his own profile (PATCH /api/v1/me): only the units he must avoid. */
-export interface OwnProfileBody {
-  avoidUnits: string[];
-}
-
-export const parseOwnProfileBody = compile<OwnProfileBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["avoidUnits"],
-  properties: { avoidUnits: { type: "array", maxItems: LIMITS.avoidUnits, items: { type: "string", minLength: 1, maxLength: LIMITS.avoidUnit } } },
-});
+export const OwnProfileBodySchema = Type.Object(
+  { avoidUnits: Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.avoidUnit }), { maxItems: LIMITS.avoidUnits }) },
+  { additionalProperties: false },
+);
+export type OwnProfileBody = Static<typeof OwnProfileBodySchema>;
+export const parseOwnProfileBody = compile(OwnProfileBodySchema);
 
 /** A list from the API or a form, cleaned as a roster cell's would be: trimmed, no empty or repeated items. */
 export function cleanList(items: readonly string[]): string[] {

@@ -1,24 +1,8 @@
 import { Router } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
-import { compile } from "../lib/validate.js";
+import { parseAuditQuery } from "./audit.schemas.js";
 import { auditLog } from "./audit.service.js";
-
-interface AuditQuery {
-  targetType?: string;
-  targetId?: string;
-  page?: string;
-}
-
-const parseAuditQuery = compile<AuditQuery>({
-  type: "object",
-  additionalProperties: true,
-  properties: {
-    targetType: { type: "string", enum: ["user", "contest", "entry", "system"] },
-    targetId: { type: "string", maxLength: 36 },
-    page: { type: "string", pattern: "^[1-9][0-9]{0,5}$" },
-  },
-});
 
 function filterOf(query: unknown) {
   const q = parseAuditQuery(query);

@@ -3,19 +3,12 @@ import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
 import { answerForm, formFields, text } from "../http/forms.js";
-import { compile } from "../lib/validate.js";
 import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
 import * as contests from "./contests.service.js";
 import { presentContest, presentContests } from "./contests.presenter.js";
-import { AGGREGATIONS, parseCreateContestBody, parseUpdateContestBody } from "./contests.schemas.js";
-import { checkTransition, may, nextStage, STAGES, stagesAllowing, type Stage } from "./lifecycle.js";
+import { AGGREGATIONS, parseContestListQuery, parseCreateContestBody, parseUpdateContestBody } from "./contests.schemas.js";
+import { checkTransition, may, nextStage, STAGES, stagesAllowing } from "./lifecycle.js";
 import { rubricMax, CONTEST_KINDS, defaultRubric, type Criterion } from "./rubric.js";
-
-const parseListQuery = compile<{ stage?: Stage }>({
-  type: "object",
-  additionalProperties: true,
-  properties: { stage: { type: "string", enum: [...STAGES] } },
-});
 
 /** DESIGN §4: contests (their stage moves: stages/stages.routes.ts). */
 export function contestsApi(ctx: AppContext): Router {
@@ -26,7 +19,7 @@ export function contestsApi(ctx: AppContext): Router {
   });
 
   router.get("/contests", async (req, res) => {
-    const { stage } = parseListQuery(req.query);
+    const { stage } = parseContestListQuery(req.query);
     res.json({ contests: await presentContests(ctx, await contests.listContests(ctx, req.user, { stages: stage ? [stage] : undefined })) });
   });
 

@@ -1,87 +1,61 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { LangParam, StringEnum } from "../lib/schema.js";
 import { compile } from "../lib/validate.js";
-import { STAGES, type Stage } from "./lifecycle.js";
-import { prizesSchema, type PrizeSettings } from "./prizes.js";
-import { CONTEST_KINDS, rubricSchema, type ContestKind, type Rubric } from "./rubric.js";
-import { rulesSchema, type RulesInput } from "./rules.js";
+import { STAGES } from "./lifecycle.js";
+import { prizesSchema } from "./prizes.js";
+import { CONTEST_KINDS, rubricSchema } from "./rubric.js";
+import { rulesSchema } from "./rules.js";
 
 export const AGGREGATIONS = ["trimmed", "mean", "zscore"] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-const instant = { type: "string", format: "date-time", maxLength: 40 } as const;
-const title = { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" } as const;
-const description = { type: "string", maxLength: 5000 } as const;
-const judgesPerEntry = { type: "integer", minimum: 1, maximum: 50 } as const;
-const aggregation = { type: "string", enum: [...AGGREGATIONS] } as const;
+const instant = Type.String({ format: "date-time", maxLength: 40 });
+const title = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
+const description = Type.String({ maxLength: 5000 });
+const judgesPerEntry = Type.Integer({ minimum: 1, maximum: 50 });
+const aggregation = StringEnum(AGGREGATIONS);
 
-export interface CreateContestBody {
-  kind: ContestKind;
-  title: string;
-  description?: string;
-  opensAt: string;
-  closesAt: string;
-  judgesPerEntry?: number;
-  rubric?: Rubric;
-  aggregation?: Aggregation;
-  prizes?: PrizeSettings;
-  rules?: RulesInput;
-}
-
-export const parseCreateContestBody = compile<CreateContestBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["kind", "title", "opensAt", "closesAt"],
-  properties: {
-    kind: { type: "string", enum: [...CONTEST_KINDS] },
+export const CreateContestBodySchema = Type.Object(
+  {
+    kind: StringEnum(CONTEST_KINDS),
     title,
-    description,
+    description: Type.Optional(description),
     opensAt: instant,
     closesAt: instant,
-    judgesPerEntry,
-    rubric: rubricSchema,
-    aggregation,
-    prizes: prizesSchema,
-    rules: rulesSchema,
+    judgesPerEntry: Type.Optional(judgesPerEntry),
+    rubric: Type.Optional(rubricSchema),
+    aggregation: Type.Optional(aggregation),
+    prizes: Type.Optional(prizesSchema),
+    rules: Type.Optional(rulesSchema),
   },
-});
+  { additionalProperties: false },
+);
+export type CreateContestBody = Static<typeof CreateContestBodySchema>;
+export const parseCreateContestBody = compile(CreateContestBodySchema);
 
-export interface UpdateContestBody {
-  title?: string;
-  description?: string;
-  opensAt?: string;
-  closesAt?: string;
-  noticeEndsAt?: string;
-  judgesPerEntry?: number;
-  rubric?: Rubric;
-  aggregation?: Aggregation;
-  prizes?: PrizeSettings;
-  rules?: RulesInput;
-}
-
-export const parseUpdateContestBody = compile<UpdateContestBody>({
-  type: "object",
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    title,
-    description,
-    opensAt: instant,
-    closesAt: instant,
-    noticeEndsAt: instant,
-    judgesPerEntry,
-    rubric: rubricSchema,
-    aggregation,
-    prizes: prizesSchema,
-    rules: rulesSchema,
+export const UpdateContestBodySchema = Type.Object(
+  {
+    title: Type.Optional(title),
+    description: Type.Optional(description),
+    opensAt: Type.Optional(instant),
+    closesAt: Type.Optional(instant),
+    noticeEndsAt: Type.Optional(instant),
+    judgesPerEntry: Type.Optional(judgesPerEntry),
+    rubric: Type.Optional(rubricSchema),
+    aggregation: Type.Optional(aggregation),
+    prizes: Type.Optional(prizesSchema),
+    rules: Type.Optional(rulesSchema),
   },
-});
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateContestBody = Static<typeof UpdateContestBodySchema>;
+export const parseUpdateContestBody = compile(UpdateContestBodySchema);
 
-export interface StageBody {
-  to: Stage;
-}
+export const StageBodySchema = Type.Object({ to: StringEnum(STAGES) }, { additionalProperties: false });
+export type StageBody = Static<typeof StageBodySchema>;
+export const parseStageBody = compile(StageBodySchema);
 
-export const parseStageBody = compile<StageBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["to"],
-  properties: { to: { type: "string", enum: [...STAGES] } },
-});
+/** GET /contests?stage=…: unknown parameters are refused like unknown body fields. */
+export const ContestListQuerySchema = Type.Object({ stage: Type.Optional(StringEnum(STAGES)), lang: LangParam }, { additionalProperties: false });
+export type ContestListQuery = Static<typeof ContestListQuerySchema>;
+export const parseContestListQuery = compile(ContestListQuerySchema);

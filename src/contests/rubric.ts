@@ -1,58 +1,31 @@
+import { Type, type Static } from "@sinclair/typebox";
 import { ValidationError } from "../lib/errors.js";
 
 export const CONTEST_KINDS = ["video", "experiment", "explainer", "report"] as const;
 export type ContestKind = (typeof CONTEST_KINDS)[number];
 
-export interface Criterion {
-  key: string;
-  label: string;
-  max: number;
-  step: number;
-  description?: string;
-}
-
-export interface Deduction {
-  key: string;
-  label: string;
-  max: number;
-  step?: number;
-}
-
-export interface Rubric {
-  criteria: Criterion[];
-  deductions?: Deduction[];
-}
-
 /** Keys name criteria, deductions and awards in JSON: ASCII, starting with a letter. */
-export const keySchema = { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,39}$" } as const;
-export const labelSchema = { type: "string", minLength: 1, maxLength: 60 } as const;
-const points = { type: "number", exclusiveMinimum: 0, maximum: 1000 } as const;
+export const keySchema = Type.String({ pattern: "^[A-Za-z][A-Za-z0-9_]{0,39}$" });
+export const labelSchema = Type.String({ minLength: 1, maxLength: 60 });
+const points = Type.Number({ exclusiveMinimum: 0, maximum: 1000 });
 
-export const criterionSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["key", "label", "max", "step"],
-  properties: { key: keySchema, label: labelSchema, max: points, step: points, description: { type: "string", maxLength: 500 } },
-} as const;
+export const criterionSchema = Type.Object(
+  { key: keySchema, label: labelSchema, max: points, step: points, description: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+export type Criterion = Static<typeof criterionSchema>;
 
-export const rubricSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["criteria"],
-  properties: {
-    criteria: { type: "array", minItems: 1, maxItems: 30, items: criterionSchema },
-    deductions: {
-      type: "array",
-      maxItems: 10,
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["key", "label", "max"],
-        properties: { key: keySchema, label: labelSchema, max: points, step: points },
-      },
-    },
+export const deductionSchema = Type.Object({ key: keySchema, label: labelSchema, max: points, step: Type.Optional(points) }, { additionalProperties: false });
+export type Deduction = Static<typeof deductionSchema>;
+
+export const rubricSchema = Type.Object(
+  {
+    criteria: Type.Array(criterionSchema, { minItems: 1, maxItems: 30 }),
+    deductions: Type.Optional(Type.Array(deductionSchema, { maxItems: 10 })),
   },
-} as const;
+  { additionalProperties: false },
+);
+export type Rubric = Static<typeof rubricSchema>;
 
 /** Whether `value` is a whole multiple of `step`, judged on decimals (0.3 is a multiple of 0.1). */
 export function isMultipleOf(value: number, step: number): boolean {

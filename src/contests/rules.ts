@@ -1,39 +1,75 @@
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { StringEnum, StringMap } from "../lib/schema.js";
+import { CONTENT_TYPES, type ContentType } from "../media/content-type.js";
 import { DEFAULT_TIME_RULES, type TimeRules } from "../results/time-rules.js";
 import type { ContestKind } from "./rubric.js";
 
-/** What one uploaded file must be (DESIGN §4 file roles). Hard limits refuse the upload; soft ones are flagged. */
-export interface FileRule {
-  required: boolean;
-  /** Content types by their short name, checked from the bytes: mp4, mov, pdf, docx, pptx, jpeg, png. */
-  types: string[];
-  maxBytes: number;
-  minSeconds?: number;
-  maxSeconds?: number;
-  /** Soft: flagged in the format review, not refused. */
-  minHeight?: number;
-  aspectRatio?: string;
-  videoCodecs?: string[];
-}
-
-
-export interface ContestRules {
-  files: Record<string, FileRule>;
-  maxEntriesPerAuthor: number | null;
-  maxEntriesPerUnit: number | null;
-  requiresRecommendation: boolean;
-  recommendationQuota: number;
-  /** A judge from the entry's city is a conflict too. */
-  sameCityConflict: boolean;
-  /** Share of the final score from the public vote, 0–0.3. */
-  publicVoteWeight: number;
-  noticeDays: number;
-  /** Experiments: an entry that fails the safety check is not ranked. */
-  safetyGate: boolean;
-  teamMax: number | null;
-  timeRules: TimeRules | null;
-}
-
 const MB = 1024 * 1024;
+
+/** What one uploaded file must be (DESIGN §4 file roles). Hard limits refuse the upload; soft ones are flagged. */
+const fileRuleSchema = Type.Object(
+  {
+    required: Type.Boolean(),
+    /** Content types by their short name, checked from the bytes: mp4, mov, pdf, docx, pptx, jpeg, png. */
+    types: Type.Array(StringEnum(Object.keys(CONTENT_TYPES) as ContentType[]), { minItems: 1, uniqueItems: true }),
+    maxBytes: Type.Integer({ minimum: 1, maximum: 10 * 1024 * MB }),
+    minSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 36000 })),
+    maxSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 36000 })),
+    /** Soft: flagged in the format review, not refused. */
+    minHeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+    aspectRatio: Type.Optional(Type.String({ pattern: "^[1-9][0-9]?:[1-9][0-9]?$" })),
+    // Typed as any string: the format review compares it with whatever codec name ffprobe reports.
+    videoCodecs: Type.Optional(Type.Array(Type.Unsafe<string>(StringEnum(["h264", "hevc", "vp9", "av1", "mpeg4"])))),
+  },
+  { additionalProperties: false },
+);
+export type FileRule = Static<typeof fileRuleSchema>;
+
+/** The talk-time rules' fields (their meaning: results/time-rules.ts). */
+const timeRulesSchema = Type.Object(
+  {
+    minSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+    underPenalty: Type.Number({ minimum: 0, maximum: 100 }),
+    targetSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+    graceSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
+    overPenalty: Type.Number({ minimum: 0, maximum: 100 }),
+    cutoffSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+  },
+  { additionalProperties: false },
+);
+
+const nullableCount = Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), Type.Null()]);
+
+/** The settings beside the files and the time rules. */
+const settings = {
+  maxEntriesPerAuthor: nullableCount,
+  maxEntriesPerUnit: nullableCount,
+  requiresRecommendation: Type.Boolean(),
+  recommendationQuota: Type.Integer({ minimum: 1, maximum: 1000 }),
+  /** A judge from the entry's city is a conflict too. */
+  sameCityConflict: Type.Boolean(),
+  /** Share of the final score from the public vote, 0–0.3. */
+  publicVoteWeight: Type.Number({ minimum: 0, maximum: 0.3 }),
+  noticeDays: Type.Integer({ minimum: 1, maximum: 60 }),
+  /** Experiments: an entry that fails the safety check is not ranked. */
+  safetyGate: Type.Boolean(),
+  teamMax: nullableCount,
+};
+
+/** File rules by role: lower-case role names, at most ten roles. */
+const filesOf = <T extends TSchema>(rule: T) => StringMap(rule, { maxProperties: 10, propertyNames: { pattern: "^[a-z]{1,20}$" } });
+
+/** A contest's rules as stored: complete, every field present (defaultRules, then mergeRules). */
+export const contestRulesSchema = Type.Object(
+  { files: filesOf(fileRuleSchema), ...settings, timeRules: Type.Union([timeRulesSchema, Type.Null()]) },
+  { additionalProperties: false },
+);
+export type ContestRules = Static<typeof contestRulesSchema>;
+
+// TimeRules (results/time-rules.ts, where the deduction is computed) must stay the type this schema gives.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const timeRulesAgree: Same<Static<typeof timeRulesSchema>, TimeRules> = true;
+void timeRulesAgree;
 
 const FORM: FileRule = { required: true, types: ["pdf", "jpeg", "png"], maxBytes: 20 * MB };
 
@@ -77,61 +113,19 @@ export function defaultRules(kind: ContestKind): ContestRules {
   };
 }
 
-export type RulesInput = Partial<Omit<ContestRules, "files" | "timeRules">> & {
-  files?: Record<string, Partial<FileRule>>;
-  timeRules?: Partial<TimeRules> | null;
-};
-
-const nullableCount = { anyOf: [{ type: "integer", minimum: 1, maximum: 1000 }, { type: "null" }] };
-
-const fileRuleSchema = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    required: { type: "boolean" },
-    types: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: ["mp4", "mov", "pdf", "docx", "pptx", "jpeg", "png"] } },
-    maxBytes: { type: "integer", minimum: 1, maximum: 10 * 1024 * MB },
-    minSeconds: { type: "number", minimum: 0, maximum: 36000 },
-    maxSeconds: { type: "number", exclusiveMinimum: 0, maximum: 36000 },
-    minHeight: { type: "integer", minimum: 1, maximum: 10000 },
-    aspectRatio: { type: "string", pattern: "^[1-9][0-9]?:[1-9][0-9]?$" },
-    videoCodecs: { type: "array", items: { type: "string", enum: ["h264", "hevc", "vp9", "av1", "mpeg4"] } },
+/**
+ * The rules a contest is created or edited with: any subset of the settings, each file role and the time
+ * rules partial too, laid over the current rules by mergeRules.
+ */
+export const rulesSchema = Type.Object(
+  {
+    files: Type.Optional(filesOf(Type.Partial(fileRuleSchema))),
+    ...Type.Partial(Type.Object(settings)).properties,
+    timeRules: Type.Optional(Type.Union([Type.Partial(timeRulesSchema), Type.Null()])),
   },
-};
-
-export const rulesSchema = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    files: { type: "object", maxProperties: 10, additionalProperties: fileRuleSchema, propertyNames: { pattern: "^[a-z]{1,20}$" } },
-    maxEntriesPerAuthor: nullableCount,
-    maxEntriesPerUnit: nullableCount,
-    requiresRecommendation: { type: "boolean" },
-    recommendationQuota: { type: "integer", minimum: 1, maximum: 1000 },
-    sameCityConflict: { type: "boolean" },
-    publicVoteWeight: { type: "number", minimum: 0, maximum: 0.3 },
-    noticeDays: { type: "integer", minimum: 1, maximum: 60 },
-    safetyGate: { type: "boolean" },
-    teamMax: nullableCount,
-    timeRules: {
-      anyOf: [
-        {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            minSeconds: { type: "integer", minimum: 0, maximum: 3600 },
-            underPenalty: { type: "number", minimum: 0, maximum: 100 },
-            targetSeconds: { type: "integer", minimum: 1, maximum: 3600 },
-            graceSeconds: { type: "integer", minimum: 0, maximum: 600 },
-            overPenalty: { type: "number", minimum: 0, maximum: 100 },
-            cutoffSeconds: { type: "integer", minimum: 1, maximum: 3600 },
-          },
-        },
-        { type: "null" },
-      ],
-    },
-  },
-} as const;
+  { additionalProperties: false },
+);
+export type RulesInput = Static<typeof rulesSchema>;
 
 /** Lays a partial rules object over the current rules: each file role and the time rules are merged key by key. */
 export function mergeRules(base: ContestRules, input: RulesInput): ContestRules {

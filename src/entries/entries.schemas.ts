@@ -1,86 +1,73 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { LangParam, StringEnum, Const, StringMap } from "../lib/schema.js";
 import { compile } from "../lib/validate.js";
 
 export const ENTRY_STATUSES = ["submitted", "withdrawn", "disqualified"] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
 
-export interface Author {
-  name: string;
-  role?: string;
-}
+const author = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 50, pattern: "\\S" }), role: Type.Optional(Type.String({ maxLength: 20 })) },
+  { additionalProperties: false },
+);
+export type Author = Static<typeof author>;
 
-const author = {
-  type: "object",
-  additionalProperties: false,
-  required: ["name"],
-  properties: { name: { type: "string", minLength: 1, maxLength: 50, pattern: "\\S" }, role: { type: "string", maxLength: 20 } },
-} as const;
+export const authorsSchema = Type.Array(author, { minItems: 1, maxItems: 20 });
 
-export const authorsSchema = { type: "array", minItems: 1, maxItems: 20, items: author } as const;
-
-const title = { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" } as const;
-const summary = { type: "string", maxLength: 5000 } as const;
-const category = { type: "string", minLength: 1, maxLength: 40, pattern: "\\S" } as const;
-const city = { type: "string", minLength: 1, maxLength: 40 } as const;
-const unit = { type: "string", maxLength: 200 } as const;
-
-export interface EntryFields {
-  title: string;
-  summary?: string;
-  category: string;
-  city?: string;
-  unit?: string;
-  authors: Author[];
-  declaration: true;
-}
+const title = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
+const summary = Type.String({ maxLength: 5000 });
+const category = Type.String({ minLength: 1, maxLength: 40, pattern: "\\S" });
+const city = Type.String({ minLength: 1, maxLength: 40 });
+const unit = Type.String({ maxLength: 200 });
 
 /** A submission's text fields, after `authors` is parsed from its JSON text and `declaration` from "true". */
-export const parseEntryFields = compile<EntryFields>({
-  type: "object",
-  additionalProperties: false,
-  required: ["title", "category", "authors", "declaration"],
-  properties: { title, summary, category, city, unit, authors: authorsSchema, declaration: { const: true } },
-});
-
-export type EntryChanges = Partial<Omit<EntryFields, "declaration">>;
-
-export const parseEntryChanges = compile<EntryChanges>({
-  type: "object",
-  additionalProperties: false,
-  properties: { title, summary, category, city, unit, authors: authorsSchema },
-});
-
-export interface ReasonBody {
-  reason: string;
-}
-
-export const parseReasonBody = compile<ReasonBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["reason"],
-  properties: { reason: { type: "string", minLength: 1, maxLength: 1000, pattern: "\\S" } },
-});
-
-export interface EntryListQuery {
-  city?: string;
-  category?: string;
-  status?: EntryStatus;
-  q?: string;
-  failing?: "1" | "0";
-  recommended?: "1" | "0";
-}
-
-export const parseEntryListQuery = compile<EntryListQuery>({
-  type: "object",
-  additionalProperties: true,
-  properties: {
-    city: { type: "string", maxLength: 40 },
-    category: { type: "string", maxLength: 40 },
-    status: { type: "string", enum: [...ENTRY_STATUSES] },
-    q: { type: "string", maxLength: 100 },
-    failing: { type: "string", enum: ["1", "0"] },
-    recommended: { type: "string", enum: ["1", "0"] },
+export const EntryFieldsSchema = Type.Object(
+  {
+    title,
+    summary: Type.Optional(summary),
+    category,
+    city: Type.Optional(city),
+    unit: Type.Optional(unit),
+    authors: authorsSchema,
+    declaration: Const(true),
   },
-});
+  { additionalProperties: false },
+);
+export type EntryFields = Static<typeof EntryFieldsSchema>;
+export const parseEntryFields = compile(EntryFieldsSchema);
+
+export const EntryChangesSchema = Type.Object(
+  {
+    title: Type.Optional(title),
+    summary: Type.Optional(summary),
+    category: Type.Optional(category),
+    city: Type.Optional(city),
+    unit: Type.Optional(unit),
+    authors: Type.Optional(authorsSchema),
+  },
+  { additionalProperties: false },
+);
+export type EntryChanges = Static<typeof EntryChangesSchema>;
+export const parseEntryChanges = compile(EntryChangesSchema);
+
+export const ReasonBodySchema = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000, pattern: "\\S" }) }, { additionalProperties: false });
+export type ReasonBody = Static<typeof ReasonBodySchema>;
+export const parseReasonBody = compile(ReasonBodySchema);
+
+/** The entry list's filters; unknown parameters are refused like unknown body fields. */
+export const EntryListQuerySchema = Type.Object(
+  {
+    city: Type.Optional(Type.String({ maxLength: 40 })),
+    category: Type.Optional(Type.String({ maxLength: 40 })),
+    status: Type.Optional(StringEnum(ENTRY_STATUSES)),
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    failing: Type.Optional(StringEnum(["1", "0"])),
+    recommended: Type.Optional(StringEnum(["1", "0"])),
+    lang: LangParam,
+  },
+  { additionalProperties: false },
+);
+export type EntryListQuery = Static<typeof EntryListQuerySchema>;
+export const parseEntryListQuery = compile(EntryListQuerySchema);
 
 /**
  * Multipart text arrives as strings: `authors` is JSON text and `declaration` the word "true".
@@ -100,38 +87,20 @@ export function fieldsFromMultipart(raw: Record<string, unknown>): Record<string
   return out;
 }
 
-export interface TimingBody {
-  seconds: number;
-}
+export const TimingBodySchema = Type.Object({ seconds: Type.Integer({ minimum: 0, maximum: 7200 }) }, { additionalProperties: false });
+export type TimingBody = Static<typeof TimingBodySchema>;
+export const parseTimingBody = compile(TimingBodySchema);
 
-export const parseTimingBody = compile<TimingBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["seconds"],
-  properties: { seconds: { type: "integer", minimum: 0, maximum: 7200 } },
-});
-
-export interface PublicVotesBody {
-  /** Vote counts by entry code. */
-  votes: Record<string, number>;
-}
-
-export const parsePublicVotesBody = compile<PublicVotesBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["votes"],
-  properties: {
-    votes: { type: "object", maxProperties: 200000, propertyNames: { minLength: 1, maxLength: 40 }, additionalProperties: { type: "integer", minimum: 0, maximum: 1000000000 } },
+export const PublicVotesBodySchema = Type.Object(
+  {
+    /** Vote counts by entry code. */
+    votes: StringMap(Type.Integer({ minimum: 0, maximum: 1000000000 }), { maxProperties: 200000, propertyNames: { minLength: 1, maxLength: 40 } }),
   },
-});
+  { additionalProperties: false },
+);
+export type PublicVotesBody = Static<typeof PublicVotesBodySchema>;
+export const parsePublicVotesBody = compile(PublicVotesBodySchema);
 
-export interface SafetyBody {
-  safe: boolean;
-}
-
-export const parseSafetyBody = compile<SafetyBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["safe"],
-  properties: { safe: { type: "boolean" } },
-});
+export const SafetyBodySchema = Type.Object({ safe: Type.Boolean() }, { additionalProperties: false });
+export type SafetyBody = Static<typeof SafetyBodySchema>;
+export const parseSafetyBody = compile(SafetyBodySchema);

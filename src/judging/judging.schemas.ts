@@ -1,67 +1,29 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { Const } from "../lib/schema.js";
 import { compile } from "../lib/validate.js";
 
-export interface PoolBody {
-  judgeIds: string[];
-}
+const userId = Type.String({ minLength: 1, maxLength: 36 });
 
-export const parsePoolBody = compile<PoolBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["judgeIds"],
-  properties: { judgeIds: { type: "array", maxItems: 10000, uniqueItems: true, items: { type: "string", minLength: 1, maxLength: 36 } } },
-});
+export const PoolBodySchema = Type.Object({ judgeIds: Type.Array(userId, { maxItems: 10000, uniqueItems: true }) }, { additionalProperties: false });
+export type PoolBody = Static<typeof PoolBodySchema>;
+export const parsePoolBody = compile(PoolBodySchema);
 
-export interface AutoAssignBody {
-  seed?: number | string;
-}
+export const AutoAssignBodySchema = Type.Object({ seed: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 100 })])) }, { additionalProperties: false });
+export type AutoAssignBody = Static<typeof AutoAssignBodySchema>;
+export const parseAutoAssignBody = compile(AutoAssignBodySchema);
 
-export const parseAutoAssignBody = compile<AutoAssignBody>({
-  type: "object",
-  additionalProperties: false,
-  properties: { seed: { anyOf: [{ type: "integer" }, { type: "string", maxLength: 100 }] } },
-});
+export const DeclarationBodySchema = Type.Object({ accept: Const(true) }, { additionalProperties: false });
+export type DeclarationBody = Static<typeof DeclarationBodySchema>;
+export const parseDeclarationBody = compile(DeclarationBodySchema);
 
-export interface DeclarationBody {
-  accept: true;
-}
+export const AssignmentBodySchema = Type.Object({ entryId: Type.String({ minLength: 1, maxLength: 36 }), judgeId: userId }, { additionalProperties: false });
+export type AssignmentBody = Static<typeof AssignmentBodySchema>;
+export const parseAssignmentBody = compile(AssignmentBodySchema);
 
-export const parseDeclarationBody = compile<DeclarationBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["accept"],
-  properties: { accept: { const: true } },
-});
+export const SwapBodySchema = Type.Object({ judgeId: userId }, { additionalProperties: false });
+export type SwapBody = Static<typeof SwapBodySchema>;
+export const parseSwapBody = compile(SwapBodySchema);
 
-export interface AssignmentBody {
-  entryId: string;
-  judgeId: string;
-}
-
-export const parseAssignmentBody = compile<AssignmentBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["entryId", "judgeId"],
-  properties: { entryId: { type: "string", minLength: 1, maxLength: 36 }, judgeId: { type: "string", minLength: 1, maxLength: 36 } },
-});
-
-export interface SwapBody {
-  judgeId: string;
-}
-
-export const parseSwapBody = compile<SwapBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["judgeId"],
-  properties: { judgeId: { type: "string", minLength: 1, maxLength: 36 } },
-});
-
-export interface DeclaredConflictBody {
-  reason: string;
-}
-
-export const parseDeclaredConflictBody = compile<DeclaredConflictBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["reason"],
-  properties: { reason: { type: "string", minLength: 1, maxLength: 500, pattern: "\\S" } },
-});
+export const DeclaredConflictBodySchema = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500, pattern: "\\S" }) }, { additionalProperties: false });
+export type DeclaredConflictBody = Static<typeof DeclaredConflictBodySchema>;
+export const parseDeclaredConflictBody = compile(DeclaredConflictBodySchema);

@@ -1,46 +1,41 @@
 import type { ErrorObject } from "ajv";
+import { Type, type Static, type TNumber } from "@sinclair/typebox";
 import type { Rubric } from "../contests/rubric.js";
 import { isMultipleOf } from "../contests/rubric.js";
 import { ValidationError } from "../lib/errors.js";
 import { compile, type Validator } from "../lib/validate.js";
 import { readScore, roundFraction, sub, sum } from "../results/decimal.js";
 
-export interface ScoreSheet {
-  scores: Record<string, number>;
-  deductions?: Record<string, number>;
-  comment?: string;
-  submit: boolean;
+/**
+ * The schema of a score sheet, generated from the rubric (STYLE: the rubric generates the judges'
+ * schema): only the rubric's keys, each a number within 0..max.
+ */
+function scoreSheetSchema(rubric: Rubric, submit: boolean) {
+  const points = (max: number) => Type.Number({ minimum: 0, maximum: max });
+  // A draft may be partial; a submitted sheet scores every criterion.
+  const scores: Record<string, TNumber> = Object.fromEntries(rubric.criteria.map((c) => [c.key, submit ? points(c.max) : Type.Optional(points(c.max))]));
+  const deductions: Record<string, TNumber> = Object.fromEntries((rubric.deductions ?? []).map((d) => [d.key, Type.Optional(points(d.max))]));
+  return Type.Object(
+    {
+      scores: Type.Object(scores, { additionalProperties: false }),
+      deductions: Type.Optional(Type.Object(deductions, { additionalProperties: false })),
+      comment: Type.Optional(Type.String({ maxLength: 2000 })),
+      submit: Type.Boolean(),
+    },
+    { additionalProperties: false },
+  );
 }
+
+export type ScoreSheet = Static<ReturnType<typeof scoreSheetSchema>>;
 
 const validators = new Map<string, Validator<ScoreSheet>>();
 
-/**
- * The schema of a score sheet, generated from the rubric (STYLE: the rubric generates the judges'
- * schema): only the rubric's keys, each a number within 0..max. Compiled once per rubric.
- */
+/** The sheet's validator for this rubric, compiled once per rubric. */
 function validatorFor(rubric: Rubric, submit: boolean): Validator<ScoreSheet> {
   const cacheKey = JSON.stringify([rubric, submit]);
   let validator = validators.get(cacheKey);
   if (!validator) {
-    const points = (max: number) => ({ type: "number", minimum: 0, maximum: max });
-    const deductions = rubric.deductions ?? [];
-    validator = compile<ScoreSheet>({
-      type: "object",
-      additionalProperties: false,
-      required: ["scores", "submit"],
-      properties: {
-        scores: {
-          type: "object",
-          additionalProperties: false,
-          properties: Object.fromEntries(rubric.criteria.map((c) => [c.key, points(c.max)])),
-          // A draft may be partial; a submitted sheet scores every criterion.
-          required: submit ? rubric.criteria.map((c) => c.key) : [],
-        },
-        deductions: { type: "object", additionalProperties: false, properties: Object.fromEntries(deductions.map((d) => [d.key, points(d.max)])) },
-        comment: { type: "string", maxLength: 2000 },
-        submit: { type: "boolean" },
-      },
-    });
+    validator = compile(scoreSheetSchema(rubric, submit));
     validators.set(cacheKey, validator);
   }
   return validator;

@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type JSONSchemaType, type Schema } from "ajv";
+import type { Static, TSchema } from "@sinclair/typebox";
+import { Ajv, type ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
 import localizeAll from "ajv-i18n";
 import { ValidationError } from "./errors.js";
@@ -10,10 +11,13 @@ addFormats.default(ajv);
 
 export type Validator<T> = (data: unknown) => T;
 
-/** Compiles a schema once; the returned function answers the typed value or throws ValidationError. */
-export function compile<T>(schema: JSONSchemaType<T> | Schema): Validator<T> {
-  const check = ajv.compile<T>(schema as Schema);
-  return (data: unknown): T => {
+/**
+ * Compiles a TypeBox schema once; the returned function answers the value typed by the schema itself
+ * (the schema is the type: no hand-written interface can drift from it) or throws ValidationError.
+ */
+export function compile<S extends TSchema>(schema: S): Validator<Static<S>> {
+  const check = ajv.compile<Static<S>>(schema);
+  return (data: unknown): Static<S> => {
     if (check(data)) return data;
     throw new ValidationError("errors.validation", {}, { schemaErrors: check.errors ?? [] });
   };

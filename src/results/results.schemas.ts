@@ -1,53 +1,36 @@
+import { Type, type Static } from "@sinclair/typebox";
+import { AGGREGATIONS } from "../contests/contests.schemas.js";
+import { rubricSchema } from "../contests/rubric.js";
+import { StringEnum } from "../lib/schema.js";
 import { compile } from "../lib/validate.js";
-import { AGGREGATIONS, type Aggregation } from "../contests/contests.schemas.js";
-import { rubricSchema, type Rubric } from "../contests/rubric.js";
 
-export interface FinalRoundBody {
-  name: string;
-  top?: number;
-  threshold?: number;
-  rubric?: Rubric;
-  aggregation?: Aggregation;
-}
-
-export const parseFinalRoundBody = compile<FinalRoundBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["name"],
-  properties: {
-    name: { type: "string", minLength: 1, maxLength: 60, pattern: "\\S" },
-    top: { type: "integer", minimum: 1, maximum: 100000 },
-    threshold: { type: "number", minimum: 0, maximum: 100000 },
-    rubric: rubricSchema,
-    aggregation: { type: "string", enum: [...AGGREGATIONS] },
+export const FinalRoundBodySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 60, pattern: "\\S" }),
+    top: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+    threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 100000 })),
+    rubric: Type.Optional(rubricSchema),
+    aggregation: Type.Optional(StringEnum(AGGREGATIONS)),
   },
-});
+  { additionalProperties: false },
+);
+export type FinalRoundBody = Static<typeof FinalRoundBodySchema>;
+export const parseFinalRoundBody = compile(FinalRoundBodySchema);
 
-export interface ObjectionFields {
-  entryId: string;
-  text: string;
-}
+export const ObjectionFieldsSchema = Type.Object(
+  { entryId: Type.String({ minLength: 1, maxLength: 36 }), text: Type.String({ minLength: 5, maxLength: 5000, pattern: "\\S" }) },
+  { additionalProperties: false },
+);
+export type ObjectionFields = Static<typeof ObjectionFieldsSchema>;
+export const parseObjectionFields = compile(ObjectionFieldsSchema);
 
-export const parseObjectionFields = compile<ObjectionFields>({
-  type: "object",
-  additionalProperties: false,
-  required: ["entryId", "text"],
-  properties: { entryId: { type: "string", minLength: 1, maxLength: 36 }, text: { type: "string", minLength: 5, maxLength: 5000, pattern: "\\S" } },
-});
-
-export interface ResolveBody {
-  decision: "upheld" | "rejected";
-  reply: string;
-  disqualify?: boolean;
-}
-
-export const parseResolveBody = compile<ResolveBody>({
-  type: "object",
-  additionalProperties: false,
-  required: ["decision", "reply"],
-  properties: {
-    decision: { type: "string", enum: ["upheld", "rejected"] },
-    reply: { type: "string", minLength: 1, maxLength: 5000, pattern: "\\S" },
-    disqualify: { type: "boolean" },
+export const ResolveBodySchema = Type.Object(
+  {
+    decision: StringEnum(["upheld", "rejected"]),
+    reply: Type.String({ minLength: 1, maxLength: 5000, pattern: "\\S" }),
+    disqualify: Type.Optional(Type.Boolean()),
   },
-});
+  { additionalProperties: false },
+);
+export type ResolveBody = Static<typeof ResolveBodySchema>;
+export const parseResolveBody = compile(ResolveBodySchema);

@@ -254,6 +254,24 @@ describe("contests API", () => {
       expect((await request(app.server).get("/api/v1/contests?stage=nonsense")).status).to.equal(400);
     });
 
+    it("when the contest list is asked with an unknown query parameter, it answers 400 validation_failed naming it; ?lang= still passes", async () => {
+      const res = await request(app.server).get("/api/v1/contests?stage=open&sort=title").set("Accept-Language", "en");
+      expect(res.status).to.equal(400);
+      expect(res.body.error.code).to.equal("validation_failed");
+      expect(res.body.error.message).to.match(/^The data sent is not valid: sort/);
+      expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).to.deep.equal(["sort"]);
+      expect((await request(app.server).get("/api/v1/contests?stage=open&lang=en")).status).to.equal(200);
+    });
+
+    it("when the audit log is asked with an unknown query parameter, it answers 400 validation_failed naming it; ?lang= still passes", async () => {
+      const res = await request(app.server).get("/api/v1/audit?targetType=contest&actor=someone").set("Authorization", `Bearer ${admin}`).set("Accept-Language", "en");
+      expect(res.status).to.equal(400);
+      expect(res.body.error.code).to.equal("validation_failed");
+      expect(res.body.error.message).to.match(/^The data sent is not valid: actor/);
+      expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).to.deep.equal(["actor"]);
+      expect((await request(app.server).get("/api/v1/audit?targetType=contest&lang=en").set("Authorization", `Bearer ${admin}`)).status).to.equal(200);
+    });
+
     it("organizers read the audit log", async () => {
       const res = await request(app.server).get("/api/v1/audit?targetType=contest").set("Authorization", `Bearer ${admin}`);
       expect(res.status).to.equal(200);

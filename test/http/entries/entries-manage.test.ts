@@ -155,6 +155,16 @@ describe("managing entries", () => {
       expect(search.body.entries).to.have.length(3);
     });
 
+    it("when the entry list is asked with an unknown query parameter, it answers 400 validation_failed naming it; ?lang= still passes", async () => {
+      const admin = as(contest.admin);
+      const res = await admin.get(`/api/v1/contests/${contest.id}/entries?city=${encodeURIComponent("保定")}&sortBy=title`).set("Accept-Language", "en");
+      expect(res.status).to.equal(400);
+      expect(res.body.error.code).to.equal("validation_failed");
+      expect(res.body.error.message).to.match(/^The data sent is not valid: sortBy/);
+      expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).to.deep.equal(["sortBy"]);
+      expect((await admin.get(`/api/v1/contests/${contest.id}/entries?failing=1&lang=en`)).status).to.equal(200);
+    });
+
     it("a coordinator lists only his city's entries", async () => {
       const res = await as(coordinator.token).get(`/api/v1/contests/${contest.id}/entries`);
       expect(res.body.entries.map((e: { id: string }) => e.id).sort()).to.deep.equal([good, lowRes].sort());
