@@ -207,7 +207,7 @@ export async function authenticate(ctx: AppContext, rawEmail: string, password: 
  * Stores a new password hash and ends everything signed in with the old one: every API token (the
  * caller asks for a new one) and every page session (the page that changed it logs in again).
  */
-async function replacePassword(trx: Knex, ctx: AppContext, userId: string, passwordHash: string): Promise<void> {
+async function replacePassword(ctx: AppContext, trx: Knex, userId: string, passwordHash: string): Promise<void> {
   await q.updatePasswordHash(trx, userId, passwordHash, ctx.clock.now().toISOString());
   await q.deleteApiTokensOfUser(trx, userId);
   await q.deleteSessionsOfUser(trx, userId);
@@ -230,7 +230,7 @@ export async function changeOwnPassword(ctx: AppContext, actor: SessionUser, bod
   // Hashed before the transaction, so the database is never held while it runs.
   const passwordHash = await hashPassword(body.newPassword);
   return ctx.db.transaction(async (trx) => {
-    await replacePassword(trx, ctx, user.id, passwordHash);
+    await replacePassword(ctx, trx, user.id, passwordHash);
     await q.clearFailedLogins(trx, user.email);
     await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.passwordChange", targetType: "user", targetId: user.id, details: { email: user.email } });
     return publicUser((await q.findUserById(trx, user.id))!);
@@ -248,7 +248,7 @@ export async function resetPassword(ctx: AppContext, actor: SessionUser, userId:
   const initialPassword = generateInitialPassword(user.email);
   const passwordHash = await hashPassword(initialPassword);
   return ctx.db.transaction(async (trx) => {
-    await replacePassword(trx, ctx, user.id, passwordHash);
+    await replacePassword(ctx, trx, user.id, passwordHash);
     // A user locked out by his own guesses can sign in with the new password at once.
     await q.clearFailedLogins(trx, user.email);
     await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.passwordReset", targetType: "user", targetId: user.id, details: { email: user.email } });

@@ -32,10 +32,14 @@ const ALLOWED_IN = {
   recordVotes: ["judging", "review"],
   /** Results are computed (a preview while judging, stored in review) and prize counts edited. */
   computeResults: ["judging", "review"],
+  /** While judging, results are a preview computed on the fly; from review on they are stored. */
+  previewResults: ["judging"],
   /** The organizer's results review page. */
   reviewResults: ["judging", "review", "notice", "final"],
   /** Results are public: the notice (公示) and the final list. */
   viewPublicResults: ["notice", "final"],
+  /** The published results are final (certificates, exports). */
+  showFinalResults: ["final"],
   /** Objections (异议) are filed and resolved during the notice. */
   handleObjections: ["notice"],
   /** Contest settings, by group: what a later stage relies on freezes with it. */

@@ -25,7 +25,7 @@ export async function setDisqualified(ctx: AppContext, user: SessionUser, entryI
 }
 
 /** Disqualifies inside the caller's transaction: an upheld objection during the notice (DESIGN §2). */
-export async function disqualifyInTransaction(trx: Knex, ctx: AppContext, entryId: string, reason: string): Promise<void> {
+export async function disqualifyInTransaction(ctx: AppContext, trx: Knex, entryId: string, reason: string): Promise<void> {
   await q.updateEntry(trx, entryId, { status: "disqualified", statusReason: reason, updatedAt: ctx.clock.now().toISOString() });
 }
 

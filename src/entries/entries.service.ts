@@ -373,7 +373,7 @@ export async function readableEntry(ctx: AppContext, user: SessionUser, entryId:
 }
 
 /** Records a talk's measured time inside the caller's transaction (the results' inputs audit it). */
-export async function setTalkSecondsInTransaction(trx: Knex, ctx: AppContext, entryId: string, seconds: number): Promise<void> {
+export async function setTalkSecondsInTransaction(ctx: AppContext, trx: Knex, entryId: string, seconds: number): Promise<void> {
   await q.updateEntry(trx, entryId, { talkSeconds: seconds, updatedAt: ctx.clock.now().toISOString() });
 }
 

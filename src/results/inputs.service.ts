@@ -16,7 +16,7 @@ function assertTimingOpen(contest: Contest): void {
 }
 
 async function writeTiming(ctx: AppContext, trx: Knex, user: SessionUser, entry: { id: string; code: string; talkSeconds: number | null }, seconds: number): Promise<void> {
-  await setTalkSecondsInTransaction(trx, ctx, entry.id, seconds);
+  await setTalkSecondsInTransaction(ctx, trx, entry.id, seconds);
   await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.timing", targetType: "entry", targetId: entry.id, details: { code: entry.code, seconds, before: entry.talkSeconds } });
 }
 

@@ -118,7 +118,7 @@ export async function resolveObjection(ctx: AppContext, user: SessionUser, objec
     const now = ctx.clock.now().toISOString();
     await q.resolveObjection(trx, objection.id, { status: body.decision, reply: body.reply.trim(), resolvedBy: user.id, resolvedAt: now });
     if (body.decision === "upheld" && body.disqualify) {
-      await disqualifyInTransaction(trx, ctx, objection.entryId, body.reply.trim());
+      await disqualifyInTransaction(ctx, trx, objection.entryId, body.reply.trim());
       await recomputeAndRepublish(ctx, trx, contest);
     }
     await recordAudit(trx, ctx.clock, { actorId: user.id, action: "objection.resolve", targetType: "contest", targetId: contest.id, details: { objectionId, entryId: objection.entryId, decision: body.decision, disqualify: Boolean(body.disqualify) } });

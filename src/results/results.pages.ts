@@ -4,7 +4,7 @@ import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import { parseUpdateContestBody } from "../contests/contests.schemas.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
-import { assertMay, may, nextStage } from "../contests/lifecycle.js";
+import { assertMay, may, nextStage, onEntering } from "../contests/lifecycle.js";
 import { codeLinesText, minutesSeconds, parsePublicVotesText, parseTalkTimesText } from "../entries/code-lines.js";
 import { listEntries, myEntries } from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
@@ -111,7 +111,7 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
     title: req.t("results.reviewTitle"),
     contest,
     may: flags,
-    preview: contest.stage === "judging",
+    preview: flags.previewResults,
     published: isPublic(contest),
     computedAt: published.computedAt,
     rows: published.results.map((r) => rowView(req, r)),
@@ -151,8 +151,8 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
     votes: await votesView(ctx, req, contest),
     talkTimes: await talkTimesView(ctx, req, contest),
     prizeForm: flags.computeResults ? { mode: contest.prizes.mode, first: contest.prizes.first, second: contest.prizes.second, third: contest.prizes.third } : null,
-    nextStage: next && contest.stage !== "final" ? next : null,
-    publishes: next === "notice",
+    nextStage: next,
+    publishes: next !== null && onEntering(next, "forward").freezesNotice,
     noticeDays: contest.rules.noticeDays,
     openObjections,
   };
@@ -203,7 +203,8 @@ async function publicView(ctx: AppContext, req: Request, contest: Contest, typed
   const published = await publicResults(ctx, req, contest);
   const rows = published.results.map((r) => rowView(req, r));
   const now = ctx.clock.now().getTime();
-  const windowOpen = contest.stage === "notice" && contest.noticeEndsAt !== null && now < Date.parse(contest.noticeEndsAt);
+  const flags = may(contest);
+  const windowOpen = flags.handleObjections && contest.noticeEndsAt !== null && now < Date.parse(contest.noticeEndsAt);
   const user = req.user;
   const mine = user && user.role !== "organizer" && isPublic(contest) ? await objections.listObjections(ctx, user, contest.id) : [];
   const organizer = user?.role === "organizer";
@@ -214,8 +215,8 @@ async function publicView(ctx: AppContext, req: Request, contest: Contest, typed
     organizer,
     notice: {
       open: windowOpen,
-      ended: contest.stage === "notice" && !windowOpen,
-      final: contest.stage === "final",
+      ended: flags.handleObjections && !windowOpen,
+      final: flags.showFinalResults,
       endsAt: contest.noticeEndsAt ? formatShanghai(contest.noticeEndsAt, req.locale) : "",
     },
     winners: PRIZE_LEVELS.map((level) => ({ level, label: req.t(`prize.${level}`), rows: rows.filter((r) => r.prize === level) })).filter((g) => g.rows.length > 0),
