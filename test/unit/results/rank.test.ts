@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { rankEntries, rankEntriesExact, type RankInput } from "../../../src/results/rank.js";
+import { RunShares, TIE_KINDS, type TieKind } from "./tie-coverage.js";
 
 function entry(entryId: string, score: number, ...criteria: [number, number][]): RankInput {
   return { entryId, score, criteria: criteria.map(([sum, count]) => ({ sum, count })) };
@@ -12,7 +13,7 @@ function entry(entryId: string, score: number, ...criteria: [number, number][]):
  * scored the criterion. Half of the entries are twins of an earlier one: same score, the same first
  * `from` criterion means (as is, or over twice the judges: 2/2 and 1/1), the rest drawn afresh, so
  * ties decided by the 2nd criterion, by the 3rd and full ties all occur in most runs (measured by
- * TieCoverage below).
+ * RunShares in the properties).
  */
 const criterionArb = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 })).map(([halves, count]) => ({ sum: (halves * count) / 2, count })) },
@@ -46,45 +47,18 @@ const inputsArb = fc
     return items;
   });
 
-/**
- * How often the generated inputs reach each kind of tie (by the reference, over all pairs), so a
- * property cannot pass on inputs that never exercise the tie chain: `check` asserts the share of
- * runs that had a tie decided by the 2nd criterion, by the 3rd, and a full tie.
- */
-class TieCoverage {
-  private runs = 0;
-  private seen = { second: 0, third: 0, full: 0 };
-
-  record(items: readonly RankInput[]): void {
-    this.runs += 1;
-    const kinds = new Set<string>();
-    for (let i = 0; i < items.length; i++) {
-      for (let j = i + 1; j < items.length; j++) {
-        const { order, criterion } = refCompare(items[i]!, items[j]!);
-        if (order === 0) kinds.add("full");
-        else if (criterion === 1) kinds.add("second");
-        else if (criterion === 2) kinds.add("third");
-      }
-    }
-    for (const kind of kinds) this.seen[kind as keyof typeof this.seen] += 1;
-  }
-
-  /** The shares as text, e.g. "2nd 61%, 3rd 40%, full 35%", for the test title. */
-  summary(): string {
-    const pct = (n: number) => `${Math.round((100 * n) / this.runs)}%`;
-    return `ties by the 2nd criterion in ${pct(this.seen.second)}, by the 3rd in ${pct(this.seen.third)}, full ties in ${pct(this.seen.full)} of ${this.runs} runs`;
-  }
-
-  check(minShare: number): void {
-    for (const [kind, n] of Object.entries(this.seen)) {
-      expect(n / this.runs, `share of runs with a ${kind} tie (${this.summary()})`).to.be.at.least(minShare);
+/** The tie kinds a run's items reach, by the reference over all pairs (not by the code under test). */
+function tieKindsOfItems(items: readonly RankInput[]): TieKind[] {
+  const kinds: TieKind[] = [];
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) {
+      const { order, criterion } = refCompare(items[i]!, items[j]!);
+      if (order === 0) kinds.push("full tie");
+      else if (criterion === 1) kinds.push("2nd criterion");
+      else if (criterion === 2) kinds.push("3rd criterion");
     }
   }
-}
-
-/** Adds the measured tie coverage to the running test's title, so the report shows it. */
-function reportCoverage(context: Mocha.Context, coverage: TieCoverage): void {
-  if (context.test) context.test.title += ` [${coverage.summary()}]`;
+  return kinds;
 }
 
 /**
@@ -180,10 +154,10 @@ describe("results/rank", () => {
   for (const [name, rank] of [["rankEntries", rankEntries], ["rankEntriesExact", rankEntriesExact]] as const) {
     describe(`properties of ${name}`, () => {
       it("ranks are competition ranks: one more than the number of entries strictly ahead", function () {
-        const coverage = new TieCoverage();
+        const coverage = new RunShares(TIE_KINDS);
         fc.assert(
           fc.property(inputsArb, (items) => {
-            coverage.record(items);
+            coverage.record(tieKindsOfItems(items));
             const ranked = rank(items);
             expect(ranked.map((r) => r.entryId).sort()).to.deep.equal(items.map((i) => i.entryId).sort());
             const byId = new Map(items.map((i) => [i.entryId, i]));
@@ -197,15 +171,14 @@ describe("results/rank", () => {
           }),
           { numRuns: 1000 },
         );
-        reportCoverage(this, coverage);
-        coverage.check(0.3);
+        coverage.showIn(this).expectAtLeast(0.3);
       });
 
       it("the output is ordered by the key, full ties by entryId, and tieBrokenBy names the deciding criterion", function () {
-        const coverage = new TieCoverage();
+        const coverage = new RunShares(TIE_KINDS);
         fc.assert(
           fc.property(inputsArb, (items) => {
-            coverage.record(items);
+            coverage.record(tieKindsOfItems(items));
             const ranked = rank(items);
             const byId = new Map(items.map((i) => [i.entryId, i]));
             for (let i = 1; i < ranked.length; i++) {
@@ -221,8 +194,7 @@ describe("results/rank", () => {
           }),
           { numRuns: 1000 },
         );
-        reportCoverage(this, coverage);
-        coverage.check(0.3);
+        coverage.showIn(this).expectAtLeast(0.3);
       });
     });
   }
