@@ -32,7 +32,7 @@ import { awardPrizes, prizeCounts, type PrizeRule } from "../../../src/results/p
 import { rankEntries, rankEntriesExact, rankPositions, rankTable, type RankInput } from "../../../src/results/rank.js";
 import { decodeResultRows, encodeResultRows } from "../../../src/results/stored.js";
 import { applyTimeDeduction, type TimeRules } from "../../../src/results/time-rules.js";
-import { RunShares, TIE_KINDS, tieKindsOf } from "./tie-coverage.js";
+import { RunShares, TIE_KINDS, tieKindsOf, type TieKind } from "./tie-coverage.js";
 
 /** What a call gives: its value, or its error's class and message. */
 function outcome<T>(f: () => T): { value: T } | { error: string } {
@@ -470,6 +470,78 @@ describe("results fast paths agree with the exact implementation", () => {
         }),
         { numRuns: 2000 },
       );
+    });
+
+    it("computeResults equals the reference pipeline on rounds full of ties (by the 2nd and 3rd criterion, and full ties)", function () {
+      /**
+       * Fresh entries get 1 to 5 sheets of small scores; a twin copies an earlier entry's sheets
+       * and then moves one point within one sheet: from b to c (same total, same a mean: the tie is
+       * for b to break), from c to the off-rubric d (a deduction-like key: same total, a and b: c
+       * breaks it), or nowhere (a full tie). Whatever the aggregation, the twins' scores are equal.
+       */
+      const sheetArb = fc.record({ a: fc.integer({ min: 2, max: 4 }), b: fc.integer({ min: 2, max: 4 }), c: fc.integer({ min: 2, max: 4 }), d: fc.integer({ min: 1, max: 3 }) });
+      const roundArb = fc.array(
+        fc.record({
+          sheets: fc.array(sheetArb, { minLength: 1, maxLength: 5 }),
+          twin: fc.option(fc.record({ of: fc.nat(), move: fc.constantFrom("b→c", "c→d", "none"), sheet: fc.nat() }), { freq: 3 }),
+        }),
+        { minLength: 2, maxLength: 10 },
+      );
+      const coverage = new RunShares(TIE_KINDS);
+      fc.assert(
+        fc.property(roundArb, methodArb, (gen, method) => {
+          const perEntry: { a: number; b: number; c: number; d: number }[][] = [];
+          for (const [k, e] of gen.entries()) {
+            if (e.twin === null || k === 0) {
+              perEntry.push(e.sheets);
+              continue;
+            }
+            const copy = perEntry[e.twin.of % k]!.map((s) => ({ ...s }));
+            const s = copy[e.twin.sheet % copy.length]!;
+            if (e.twin.move === "b→c") [s.b, s.c] = [s.b - 1, s.c + 1];
+            if (e.twin.move === "c→d") [s.c, s.d] = [s.c - 1, s.d + 1];
+            perEntry.push(copy);
+          }
+          const sheets: Sheet[] = perEntry.flatMap((list, k) => list.map((s, j) => ({ entryId: `e${k}`, judgeId: `j${j}`, total: s.a + s.b + s.c + s.d, scores: s })));
+          const input: ComputeInput = {
+            criteria: [{ key: "a", label: "甲" }, { key: "b", label: "乙" }, { key: "c", label: "丙" }],
+            aggregation: method,
+            prizes: { mode: "count", first: 1, second: 2, third: 2 },
+            timeRules: null,
+            entries: perEntry.map((_, k) => ({ id: `e${k}`, code: `C-${k}`, title: `作品 ${k}` })),
+            sheets,
+          };
+          const got = outcome(() => computeResults(input));
+          if ("value" in got) {
+            const rows = got.value.results;
+            coverage.record(rows.flatMap((r): TieKind[] => (r.detail.tieBrokenBy?.key === "b" ? ["2nd criterion"] : r.detail.tieBrokenBy?.key === "c" ? ["3rd criterion"] : r.detail.tiedWith.length > 0 ? ["full tie"] : [])));
+            // The tie chain by hand, on whole-number sums (not through the code under test): among
+            // equal scores the first criterion whose mean differs decides, the higher mean first.
+            const sheetsOf = (code: string) => perEntry[Number(code.slice(2))]!;
+            for (let i = 1; i < rows.length; i++) {
+              const [above, me] = [rows[i - 1]!, rows[i]!];
+              if (above.score !== me.score) {
+                expect(above.score).to.be.greaterThan(me.score);
+                expect([me.rank, me.detail.tieBrokenBy]).to.deep.equal([i + 1, null]);
+                continue;
+              }
+              const [x, y] = [sheetsOf(above.code), sheetsOf(me.code)];
+              const sum = (list: typeof x, key: "a" | "b" | "c") => list.reduce((t, s) => t + s[key], 0);
+              // mean(x) − mean(y) has the sign of sum(x) × count(y) − sum(y) × count(x).
+              const deciding = (["a", "b", "c"] as const).find((key) => sum(x, key) * y.length !== sum(y, key) * x.length);
+              if (deciding === undefined) {
+                expect([me.rank, me.detail.tieBrokenBy, me.detail.tiedWith.includes(above.code)]).to.deep.equal([above.rank, null, true]);
+              } else {
+                expect(sum(x, deciding) * y.length).to.be.greaterThan(sum(y, deciding) * x.length);
+                expect([me.rank, me.detail.tieBrokenBy?.key]).to.deep.equal([i + 1, deciding]);
+              }
+            }
+          } else coverage.record([]);
+          expectSame(got, outcome(() => referenceCompute(input)));
+        }),
+        { numRuns: 1000 },
+      );
+      coverage.showIn(this).expectAtLeast(0.3);
     });
 
     it("stored columns give back the computed rows exactly, through JSON", () => {
