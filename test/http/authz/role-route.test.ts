@@ -763,9 +763,11 @@ describe("a disabled user is shut out of the API and the pages", () => {
   it("he cannot log in through the form either: 403 with the reason, and no session", async () => {
     const fresh = request.agent(app.server);
     const page = await fresh.get("/login");
+    const before = await state(app);
     const res = await fresh.post("/login").type("form").set("Accept", "text/html").send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1], email: user.email, password: user.password });
     expect(res.status).to.equal(403);
     expect(res.text).to.include("该账号已被停用");
+    expect(await state(app)).to.deep.equal(before);
     expect((await fresh.get("/admin/users").set("Accept", "text/html")).status).to.equal(401);
   });
 
