@@ -125,4 +125,17 @@ describe("results: a tie on the final score is broken by the 2nd, then the 3rd c
     expect(r.get(code("E"))!.explanation).to.equal(`5 judges: highest 70 and lowest 70 dropped, the rest average 70.00; fully tied with ${code("F")}`);
     expect(r.get(code("F"))!.explanation).to.equal(`5 judges: highest 74 and lowest 66 dropped, the rest average 70.00; fully tied with ${code("E")}`);
   });
+
+  it("the public notice shows the same ranks, prizes and tie-breaks as the organizer saw", async () => {
+    const admin = (path: string, body?: object) => request(app.server).post(path).set("Authorization", `Bearer ${c.admin}`).send(body);
+    const computed = (await request(app.server).get(`/api/v1/contests/${c.contestId}/results`).set("Authorization", `Bearer ${c.admin}`)).body.results as ResultJson[];
+    expect((await admin(`/api/v1/contests/${c.contestId}/stage`, { to: "review" })).status).to.equal(200);
+    const notice = await admin(`/api/v1/contests/${c.contestId}/stage`, { to: "notice" });
+    expect(notice.status, JSON.stringify(notice.body)).to.equal(200);
+    const pub = await request(app.server).get(`/api/v1/contests/${c.contestId}/results`);
+    expect(pub.status, JSON.stringify(pub.body)).to.equal(200);
+    const pick = (rows: ResultJson[]) => rows.map((r) => [r.code, r.score, r.rank, r.prize, r.explanation]);
+    expect(pick(pub.body.results as ResultJson[])).to.deep.equal(pick(computed));
+    expect(byCode(pub.body.results as ResultJson[]).get(code("D"))!.explanation).to.include("按“趣味性”平均分排在其后");
+  });
 });
