@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
 import { ADMIN, createActor, snapshot, startTestApp, tokenFor, type TestApp } from "../../helpers/app.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 const newcomer = (overrides: Record<string, unknown> = {}) => ({
   email: "teacher.li@example.org",
@@ -89,9 +90,11 @@ describe("accounts API", () => {
     const res = await request(app.server).patch(`/api/v1/users/${judge.user.id}`).set("Authorization", `Bearer ${admin}`).send({ disabled: true });
     expect(res.status).to.equal(200);
     expect(res.body.user.disabled).to.equal(true);
+    const before = await writtenState(app);
     const login = await request(app.server).post("/api/v1/auth/token").send({ email: judge.email, password: judge.password });
     expect(login.status).to.equal(403);
     expect(login.body.error.code).to.equal("account_disabled");
+    await expectNothingWritten(app, before, "a refused login"); // no token handed out
     const me = await request(app.server).get("/api/v1/me").set("Authorization", `Bearer ${judge.token}`);
     expect(me.status).to.equal(401);
     expect(await app.db("audit_log").where({ action: "user.disable", target_id: judge.user.id })).to.have.length(1);
@@ -102,9 +105,11 @@ describe("accounts API", () => {
 
   it("an organizer cannot disable himself", async () => {
     const me = await request(app.server).get("/api/v1/me").set("Authorization", `Bearer ${admin}`);
+    const before = await writtenState(app);
     const res = await request(app.server).patch(`/api/v1/users/${me.body.user.id}`).set("Authorization", `Bearer ${admin}`).send({ disabled: true });
     expect(res.status).to.equal(409);
     expect(res.body.error.code).to.equal("cannot_disable_self");
+    await expectNothingWritten(app, before);
   });
 
   describe("bad input gets a 4xx with {error: {code, message}} and writes nothing", () => {
@@ -137,10 +142,12 @@ describe("accounts API", () => {
     }
 
     it("answers in English with Accept-Language: en", async () => {
+      const before = await writtenState(app);
       const res = await request(app.server).post("/api/v1/auth/register").set("Accept-Language", "en-US,en;q=0.9").send(newcomer({ email: "x7@example.org", password: "short" }));
       expect(res.status).to.equal(400);
       expect(res.body.error.code).to.equal("weak_password");
       expect(res.body.error.message).to.match(/^Password too weak/);
+      await expectNothingWritten(app, before);
     });
 
     it("names the offending field in English too", async () => {
@@ -157,11 +164,14 @@ describe("accounts API", () => {
 
   describe("login", () => {
     it("a wrong password gets 401 invalid_credentials, the same as an unknown e-mail", async () => {
+      const before = await writtenState(app);
       const wrong = await request(app.server).post("/api/v1/auth/token").send({ email: "teacher.li@example.org", password: "Wrong-pass-1" });
       const unknown = await request(app.server).post("/api/v1/auth/token").send({ email: "ghost@example.org", password: "Wrong-pass-1" });
       expect(wrong.status).to.equal(401);
       expect(unknown.status).to.equal(401);
       expect(wrong.body).to.deep.equal(unknown.body);
+      // Only the failed attempts are counted (login_attempts, left out of the comparison): no token, no user.
+      await expectNothingWritten(app, before, "a refused login");
     });
 
     it("is rate limited per account: after 5 failures even the right password gets 429 with Retry-After", async () => {
@@ -169,8 +179,10 @@ describe("accounts API", () => {
       for (let i = 0; i < 5; i += 1) {
         expect((await request(app.server).post("/api/v1/auth/token").send({ email: victim.email, password: `Guess-${i}-x` })).status).to.equal(401);
       }
+      const before = await writtenState(app);
       const res = await request(app.server).post("/api/v1/auth/token").send({ email: victim.email, password: victim.password });
       expect(res.status).to.equal(429);
+      await expectNothingWritten(app, before, "a rate-limited login");
       expect(res.body.error.code).to.equal("too_many_attempts");
       expect(Number(res.headers["retry-after"])).to.be.greaterThan(0);
     });

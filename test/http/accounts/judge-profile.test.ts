@@ -4,6 +4,7 @@ import { ADMIN, createActor, snapshot, startTestApp, tokenFor, type Actor, type 
 import { openContest, submit, videoSubmission } from "../../helpers/entries.js";
 import { testMedia } from "../../helpers/media.js";
 import { csrfOf, pageSession } from "../../helpers/pages.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 /** A judge's profile: expertise and units to avoid (回避单位), kept by organizers, the avoid units by the judge too. */
 describe("judge profile: expertise and units to avoid", () => {
@@ -102,10 +103,12 @@ describe("judge profile: expertise and units to avoid", () => {
       const pool = await request(app.server).put(`/api/v1/contests/${contestId}/judges`).set("Authorization", `Bearer ${admin}`).send({ judgeIds: [avoider.user.id] });
       expect(pool.status, JSON.stringify(pool.body)).to.equal(200);
       expect((await as(avoider.token).patch("/api/v1/me", { avoidUnits: ["唐山市 第一中学"] })).status).to.equal(200);
+      const before = await writtenState(app);
       const add = await request(app.server).post(`/api/v1/contests/${contestId}/assignments`).set("Authorization", `Bearer ${admin}`).send({ entryId: entry.body.entry.id, judgeId: avoider.user.id });
       expect(add.status, JSON.stringify(add.body)).to.equal(409);
       expect(add.body.error.code).to.equal("conflict_of_interest");
       expect(add.body.error.message).to.include("作品单位在评委的回避单位中");
+      await expectNothingWritten(app, before);
     });
   });
 

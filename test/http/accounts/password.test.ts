@@ -2,6 +2,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { ADMIN, createActor, snapshot, startTestApp, tokenFor, type Actor, type TestApp } from "../../helpers/app.js";
 import { csrfFor, csrfOf, pageSession, type PageAgent } from "../../helpers/pages.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 /**
  * Passwords after the first one: a signed-in user changes his own (PUT /api/v1/me/password,
@@ -240,9 +241,12 @@ describe("passwords: change one's own, reset another's", () => {
 
     it("the message is in English for an English reader", async () => {
       const csrf = await csrfFor(agent);
+      // Not state(): ?lang=en keeps the reader's language in his session, as it should.
+      const before = await writtenState(app);
       const res = await agent.post("/me/password?lang=en").type("form").set("Accept", "text/html").send({ _csrf: csrf, currentPassword: "Not-his-pass-1", newPassword: NEW_PASSWORD, repeatPassword: NEW_PASSWORD });
       expect(res.status).to.equal(400);
       expect(res.text).to.include("The current password is wrong");
+      await expectNothingWritten(app, before);
       await agent.get("/?lang=zh-CN");
     });
 

@@ -4,8 +4,9 @@ import request, { type Response } from "supertest";
 import { accountsApi, accountsPages } from "../../../src/accounts/accounts.routes.js";
 import { auditApi, auditPages } from "../../../src/audit/audit.routes.js";
 import { contestsApi, contestsPages } from "../../../src/contests/contests.routes.js";
-import { ADMIN, contestBody, createActor, snapshot, startTestApp, tokenFor, type Actor, type TestApp } from "../../helpers/app.js";
+import { ADMIN, contestBody, createActor, startTestApp, tokenFor, type Actor, type TestApp } from "../../helpers/app.js";
 import { csrfFor, pageSession, type PageAgent } from "../../helpers/pages.js";
+import { writtenState, type WrittenState } from "../../helpers/unchanged.js";
 
 /**
  * The role × route matrix (DESIGN §1 and §4): every route of the accounts, contests and audit API and
@@ -35,10 +36,8 @@ const uniqueEmail = (what: string) => `${what}-${++seq}-${Date.now()}@authz.exam
 /** A datetime-local value (Shanghai time) `days` from now, as the contest form sends it. */
 const shanghaiLocal = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 16);
 
-/** Everything a refused call must leave alone: the domain tables, plus the API tokens. */
-async function state(app: TestApp): Promise<Record<string, unknown[]>> {
-  return { ...(await snapshot(app.db)), api_tokens: await app.db("api_tokens").select("*").orderBy("id") };
-}
+/** Everything a refused call must leave alone: the domain tables, the API tokens and the stored files. */
+const state = (app: TestApp): Promise<WrittenState> => writtenState(app);
 
 interface Expected {
   status: number;
@@ -763,9 +762,11 @@ describe("a disabled user is shut out of the API and the pages", () => {
   it("he cannot log in through the form either: 403 with the reason, and no session", async () => {
     const fresh = request.agent(app.server);
     const page = await fresh.get("/login");
+    const before = await state(app);
     const res = await fresh.post("/login").type("form").set("Accept", "text/html").send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1], email: user.email, password: user.password });
     expect(res.status).to.equal(403);
     expect(res.text).to.include("该账号已被停用");
+    expect(await state(app)).to.deep.equal(before);
     expect((await fresh.get("/admin/users").set("Accept", "text/html")).status).to.equal(401);
   });
 

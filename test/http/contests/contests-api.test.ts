@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
 import { ADMIN, contestBody, createActor, snapshot, startTestApp, tokenFor, type Actor, type TestApp } from "../../helpers/app.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 describe("contests API", () => {
   let app: TestApp;
@@ -158,10 +159,12 @@ describe("contests API", () => {
 
     it("refuses moving to the current stage and an unknown stage", async () => {
       const { id } = (await post("/api/v1/contests", contestBody())).body.contest;
+      const before = await writtenState(app);
       expect((await moveTo(id, "draft")).status).to.equal(409);
       const unknown = await moveTo(id, "archived");
       expect(unknown.status).to.equal(400);
       expect(unknown.body.error.code).to.equal("validation_failed");
+      await expectNothingWritten(app, before);
     });
 
     it("closing early ends submissions at once: closesAt becomes the moment of closing", async () => {
@@ -179,9 +182,11 @@ describe("contests API", () => {
       await moveTo(id, "closed");
       expect((await moveTo(id, "open")).status).to.equal(200);
       for (const to of ["closed", "judging", "review", "notice"]) await moveTo(id, to);
+      const before = await writtenState(app);
       const back = await moveTo(id, "review");
       expect(back.status).to.equal(409);
       expect(back.body.error.code).to.equal("stage_conflict");
+      await expectNothingWritten(app, before);
     });
 
     it("the notice opens a 7-day objection window", async () => {
@@ -217,15 +222,19 @@ describe("contests API", () => {
     it("refuses every change once final", async () => {
       const { id } = (await post("/api/v1/contests", contestBody())).body.contest;
       for (const to of ["open", "closed", "judging", "review", "notice", "final"]) await moveTo(id, to);
+      const before = await writtenState(app);
       const res = await patch(`/api/v1/contests/${id}`, { title: "改名" });
       expect(res.status).to.equal(409);
+      await expectNothingWritten(app, before);
     });
 
     it("refuses closesAt before opensAt, an empty patch and an unknown contest", async () => {
       const { id } = (await post("/api/v1/contests", contestBody())).body.contest;
+      const before = await writtenState(app);
       expect((await patch(`/api/v1/contests/${id}`, { closesAt: "2000-01-01T00:00:00Z" })).body.error.code).to.equal("invalid_dates");
       expect((await patch(`/api/v1/contests/${id}`, {})).status).to.equal(400);
       expect((await patch(`/api/v1/contests/no-such-contest`, { title: "x" })).status).to.equal(404);
+      await expectNothingWritten(app, before);
     });
   });
 

@@ -6,6 +6,7 @@ import { getContest } from "../../../src/contests/contests.service.js";
 import { createActor, snapshot, startTestApp, type Actor, type TestApp } from "../../helpers/app.js";
 import { filesUnder, openContest, submit, videoSubmission } from "../../helpers/entries.js";
 import { testMedia, type TestMedia } from "../../helpers/media.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 describe("managing entries", () => {
   let app: TestApp;
@@ -78,8 +79,10 @@ describe("managing entries", () => {
       const res = await as(owner.token).delete(`/api/v1/entries/${entryId}`);
       expect(res.status).to.equal(200);
       expect(res.body.entry.status).to.equal("withdrawn");
+      const before = await writtenState(app);
       const edit = await as(owner.token).patch(`/api/v1/entries/${entryId}`).send({ title: "x" });
       expect(edit.status).to.equal(409);
+      await expectNothingWritten(app, before);
     });
 
     it("cannot change anything after closing", async () => {
@@ -113,9 +116,11 @@ describe("managing entries", () => {
         files: { video: media.valid1080, plan: media.formPdf, form: media.formPdf },
       });
       for (let i = 1; i <= 5; i += 1) expect((await submit(app, contest.id, owner.token, body(i))).status).to.equal(201);
+      const before = await writtenState(app);
       const sixth = await submit(app, contest.id, owner.token, body(6));
       expect(sixth.status).to.equal(409);
       expect(sixth.body.error.message).to.equal("每个单位在本赛事最多提交 5 件作品");
+      await expectNothingWritten(app, before);
     });
 
     it("flags the same file submitted twice in a contest to organizers", async () => {
@@ -195,8 +200,10 @@ describe("managing entries", () => {
 
     it("an organizer disqualifies with a reason the owner sees, and re-admits; both audited", async () => {
       await as(contest.admin).post(`/api/v1/contests/${contest.id}/stage`, { to: "closed" });
+      const before = await writtenState(app);
       const noReason = await as(contest.admin).post(`/api/v1/entries/${lowRes}/disqualify`, {});
       expect(noReason.status).to.equal(400);
+      await expectNothingWritten(app, before);
       const res = await as(contest.admin).post(`/api/v1/entries/${lowRes}/disqualify`, { reason: "分辨率不足 1080p" });
       expect(res.status).to.equal(200);
       const seen = await as(owner.token).get(`/api/v1/entries/${lowRes}`);

@@ -7,6 +7,7 @@ import { acceptOf, fileRuleText } from "../../../src/entries/entries.file-rules.
 import { filesUnder, openContest, submit, videoSubmission } from "../../helpers/entries.js";
 import { testMedia, type TestMedia } from "../../helpers/media.js";
 import { csrfOf, pageSession, type PageAgent } from "../../helpers/pages.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 /** A multipart form post as a browser without script sends it: author rows, the token in the action's query. */
 function formPost(agent: PageAgent, url: string, fields: Record<string, string | string[]>, files: Record<string, string>) {
@@ -279,9 +280,11 @@ describe("entry pages", () => {
 
     it("a contestant cannot disqualify (403) and a form without its token is refused (403)", async () => {
       const csrf = csrfOf((await ownerPages.get("/my/entries")).text);
+      const before = await writtenState(app);
       expect((await ownerPages.post(`/entries/${tangshanId}/disqualify`).type("form").send({ _csrf: csrf, reason: "x" })).status).to.equal(403);
       expect((await organizerPages.post(`/entries/${tangshanId}/disqualify`).type("form").send({ reason: "x" })).status).to.equal(403);
       expect((await entryRow(tangshanId)).status).to.equal("submitted");
+      await expectNothingWritten(app, before);
     });
   });
 

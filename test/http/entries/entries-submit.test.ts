@@ -7,6 +7,7 @@ import request from "supertest";
 import { createActor, snapshot, startTestApp, type Actor, type TestApp } from "../../helpers/app.js";
 import { filesUnder, openContest, submit, videoSubmission } from "../../helpers/entries.js";
 import { testMedia, type TestMedia } from "../../helpers/media.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 describe("submitting entries", () => {
   let app: TestApp;
@@ -149,20 +150,26 @@ describe("submitting entries", () => {
 
     it("an upload to an open contest whose closing time has passed → 409", async () => {
       const late = await openContest(app, { opensAt: "2026-01-01T00:00:00Z", closesAt: "2026-01-02T00:00:00Z" });
+      const before = await writtenState(app);
       const res = await submit(app, late.id, contestant.token, videoSubmission(media));
       expect(res.status).to.equal(409);
+      await expectNothingWritten(app, before);
     });
 
     it("a JSON body instead of multipart → 415", async () => {
+      const before = await writtenState(app);
       const res = await request(app.server).post(`/api/v1/contests/${contestId}/entries`).set("Authorization", `Bearer ${contestant.token}`).send(videoSubmission(media).fields);
       expect(res.status).to.equal(415);
       expect(res.body.error.code).to.equal("multipart_required");
+      await expectNothingWritten(app, before);
     });
 
     it("a draft contest is not found", async () => {
       const res = await request(app.server).post("/api/v1/contests").set("Authorization", `Bearer ${admin}`).send({ kind: "video", title: "草稿", opensAt: "2026-01-01T00:00:00Z", closesAt: "2027-01-01T00:00:00Z" });
+      const before = await writtenState(app);
       const sent = await submit(app, res.body.contest.id, contestant.token, videoSubmission(media));
       expect(sent.status).to.equal(404);
+      await expectNothingWritten(app, before);
     });
   });
 

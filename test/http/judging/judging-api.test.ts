@@ -3,6 +3,7 @@ import request from "supertest";
 import { createActor, snapshot, startTestApp, type Actor, type TestApp } from "../../helpers/app.js";
 import { openContest, submit, videoSubmission } from "../../helpers/entries.js";
 import { testMedia } from "../../helpers/media.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 describe("judging API", () => {
   let app: TestApp;
@@ -42,9 +43,11 @@ describe("judging API", () => {
 
   it("refuses a pool with someone who is not a judge", async () => {
     const contestant = await createActor(app, "contestant");
+    const before = await writtenState(app);
     const res = await as(admin).put(`/api/v1/contests/${contestId}/judges`, { judgeIds: [judges[0]!.user.id, contestant.user.id] });
     expect(res.status).to.equal(400);
     expect(res.body.error.code).to.equal("not_judges");
+    await expectNothingWritten(app, before);
   });
 
   it("sets the pool and assigns: k distinct judges per entry, equal loads, no conflicts", async () => {
@@ -134,8 +137,10 @@ describe("judging API", () => {
     it("the declaration is accepted by judges of the panel only", async () => {
       expect((await as(judge.token).post(`/api/v1/contests/${contestId}/declaration`, { accept: true })).status).to.equal(200);
       const outsider = await createActor(app, "judge");
+      const before = await writtenState(app);
       expect((await as(outsider.token).post(`/api/v1/contests/${contestId}/declaration`, { accept: true })).status).to.equal(403);
       expect((await as(judge.token).post(`/api/v1/contests/${contestId}/declaration`, { accept: false })).status).to.equal(400);
+      await expectNothingWritten(app, before);
     });
 
     // Mocha runs a suite's own tests before its sub-suites, so these stay at this level to run in order.

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { createActor, startTestApp, type Actor, type TestApp } from "../../helpers/app.js";
 import { judgedContest, type JudgedContest } from "../../helpers/judged.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 const rubric = { criteria: [{ key: "content", label: "内容", max: 100, step: 1 }] };
 const finalRubric = { criteria: [{ key: "live", label: "现场表现", max: 60, step: 1 }, { key: "qa", label: "答辩", max: 40, step: 1 }] };
@@ -37,8 +38,10 @@ describe("rounds: a final in which the whole panel scores the top N", () => {
   after(() => app.close());
 
   it("refuses a round without top or threshold", async () => {
+    const before = await writtenState(app);
     const res = await as(c.admin).post(`/api/v1/contests/${c.contestId}/rounds`, { name: "决赛" });
     expect(res.status).to.equal(400);
+    await expectNothingWritten(app, before);
   });
 
   it("advances the top 3, ties at the cut all advancing, and closes the first round", async () => {
@@ -65,8 +68,10 @@ describe("rounds: a final in which the whole panel scores the top N", () => {
     const judge = c.judges[0]!;
     const queue = (await as(judge.token).get("/api/v1/me/assignments")).body.assignments;
     const first = queue.find((a: { roundName: string }) => a.roundName === "初评");
+    const before = await writtenState(app);
     const res = await as(judge.token).put(`/api/v1/assignments/${first.id}/score`, { scores: { content: 10 }, submit: true });
     expect(res.status).to.equal(409);
+    await expectNothingWritten(app, before);
   });
 
   it("the whole final panel gets every finalist, and the final alone decides", async () => {

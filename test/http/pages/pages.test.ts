@@ -2,6 +2,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { ADMIN, contestBody, createActor, snapshot, startTestApp, tokenFor, type TestApp } from "../../helpers/app.js";
 import { csrfOf } from "../../helpers/pages.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 import { createApp } from "../../../src/app.js";
 
 
@@ -81,8 +82,10 @@ describe("pages", () => {
       const token = csrfOf((await other.get("/register")).text);
       const agent = request.agent(app.server);
       await agent.get("/register");
+      const before = await writtenState(app);
       const res = await agent.post("/register").type("form").send({ _csrf: token, name: "张三", email: "zhang@example.org", password: "Kepu-2026-x", city: "唐山", unit: "唐山一中" });
       expect(res.status).to.equal(403);
+      await expectNothingWritten(app, before);
     });
 
     it("registration with its token creates the contestant and logs him in", async () => {
@@ -99,17 +102,21 @@ describe("pages", () => {
     it("a registration form error re-renders the form with the message and the values typed", async () => {
       const agent = request.agent(app.server);
       const token = csrfOf((await agent.get("/register")).text);
+      const before = await writtenState(app);
       const res = await agent.post("/register").type("form").send({ _csrf: token, name: "李四", email: "li4@example.org", password: "weak", city: "唐山", unit: "唐山二中" });
       expect(res.status).to.equal(400);
       expect(res.text).to.include("密码太弱").and.include('value="li4@example.org"').and.include('value="唐山二中"');
+      await expectNothingWritten(app, before);
     });
 
     it("login with a wrong password re-renders the form with 401; the right one logs in; logout ends the session", async () => {
       const agent = request.agent(app.server);
       let token = csrfOf((await agent.get("/login")).text);
+      const before = await writtenState(app);
       const wrong = await agent.post("/login").type("form").send({ _csrf: token, email: "zhang@example.org", password: "nope-nope-1" });
       expect(wrong.status).to.equal(401);
       expect(wrong.text).to.include("邮箱或密码不正确");
+      await expectNothingWritten(app, before, "a refused login");
       const ok = await agent.post("/login").type("form").send({ _csrf: token, email: "zhang@example.org", password: "Kepu-2026-x" });
       expect(ok.status).to.equal(302);
       const home = await agent.get("/");
@@ -206,9 +213,11 @@ describe("pages", () => {
       const moved = await agent.post(`/contests/${id}/stage`).type("form").send({ _csrf: csrfOf(show.text), to: "open" });
       expect(moved.status).to.equal(302);
       expect((await app.db("contests").where({ id }).first()).stage).to.equal("open");
+      const before = await writtenState(app);
       const skipped = await agent.post(`/contests/${id}/stage`).type("form").set("Accept", "text/html").send({ _csrf: csrfOf(show.text), to: "final" });
       expect(skipped.status).to.equal(409);
       expect(skipped.text).to.include("逐步推进");
+      await expectNothingWritten(app, before);
     });
 
     it("a contest form with closesAt before opensAt re-renders with the message and writes nothing", async () => {

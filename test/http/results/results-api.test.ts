@@ -5,6 +5,7 @@ import { parse } from "csv-parse/sync";
 import request from "supertest";
 import { createActor, snapshot, startTestApp, TestClock, type Actor, type TestApp } from "../../helpers/app.js";
 import { judgedContest, type JudgedContest } from "../../helpers/judged.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 const rubric = { criteria: [{ key: "science", label: "科学性", max: 50, step: 1 }, { key: "art", label: "艺术性", max: 50, step: 1 }] };
 const s = (science: number, art: number) => ({ science, art });
@@ -118,7 +119,9 @@ describe("results: compute, notice, objections, final", () => {
   let objectionId: string;
 
   it("a signed-in person files an objection inside the window; anonymous cannot", async () => {
+    const before = await writtenState(app);
     expect((await request(app.server).post(`/api/v1/contests/${c.contestId}/objections`).send({ entryId: c.entries[0]!.id, text: "该作品与往届作品雷同。" })).status).to.equal(401);
+    await expectNothingWritten(app, before);
     const res = await as(citizen.token).post(`/api/v1/contests/${c.contestId}/objections`, { entryId: c.entries[0]!.id, text: "该作品与往届作品雷同。" });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.objection).to.include({ status: "open", entryId: c.entries[0]!.id });

@@ -6,6 +6,7 @@ import { ADMIN, createActor, snapshot, startTestApp, TestClock, type Actor, type
 import { judgedContest, type JudgedContest } from "../../helpers/judged.js";
 import { testMedia, type TestMedia } from "../../helpers/media.js";
 import { csrfFor, csrfOf, pageSession, type PageAgent } from "../../helpers/pages.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 const rubric = { criteria: [{ key: "science", label: "科学性", max: 50, step: 1 }, { key: "art", label: "艺术性", max: 50, step: 1 }] };
 /** A sheet with this total, split over the two criteria. */
@@ -212,13 +213,13 @@ describe("results pages: review, public notice, objections, my results", () => {
     });
 
     it("without the token nothing is written; a too-short text comes back with the message and what was typed", async () => {
-      const before = await snapshot(app.db);
+      const before = await writtenState(app);
       const noToken = await citizenPages.post(`/contests/${c.contestId}/objections`).set("Accept", "text/html").field("entryId", c.entries[1]!.id).field("text", "作品存在抄袭。").attach("evidence", media.formPdf);
       expect(noToken.status).to.equal(403);
       const short = await citizenPages.post(`/contests/${c.contestId}/objections?_csrf=${formToken}`).set("Accept", "text/html").field("entryId", c.entries[1]!.id).field("text", "抄袭");
       expect(short.status).to.equal(400);
       expect(short.text).to.include("flash-error").and.include(">抄袭</textarea>").and.include(`<option value="${c.entries[1]!.id}" selected>`);
-      expect(await snapshot(app.db)).to.deep.equal(before);
+      await expectNothingWritten(app, before); // no row, and no evidence file
     });
 
     it("inside the window a multipart post with a PDF creates the objection; the person sees it with its evidence", async () => {
@@ -249,9 +250,11 @@ describe("results pages: review, public notice, objections, my results", () => {
       expect(text).to.include("张公示").and.include(codes[1]).and.include("高度雷同").and.include("待处理 1 件");
       expect(page.text).to.include(`href="/objections/${objectionId}/evidence"`).and.include(`action="/objections/${objectionId}/resolve"`);
       expect((await organizer.get(`/objections/${objectionId}/evidence`)).status).to.equal(200);
+      const before = await writtenState(app);
       const noReply = await organizer.post(`/objections/${objectionId}/resolve`).type("form").send({ _csrf: csrfOf(page.text), decision: "upheld", disqualify: "true", reply: " ", next: `/contests/${c.contestId}/objections` });
       expect(noReply.status).to.equal(303);
       expect((await app.db("objections").where({ id: objectionId }).first()).status).to.equal("open");
+      await expectNothingWritten(app, before); // not the disqualification either
       expect((await html(organizer, `/contests/${c.contestId}/objections`)).text).to.include("flash-error");
     });
 

@@ -8,6 +8,7 @@ import {
 } from "../../../src/results/aggregate.js";
 import { applyPublicVote } from "../../../src/results/votes.js";
 import { refRoundRatio } from "./reference.js";
+import { RunShares } from "./tie-coverage.js";
 
 /** Sheets for one entry from (judgeId, total) pairs. */
 function sheetsFor(entryId: string, totals: [string, number][]): Sheet[] {
@@ -27,14 +28,17 @@ interface GenSheet {
   tenths: number;
 }
 
+// Few entries and lengths up to the maximum (size "max": fast-check's default size keeps arrays
+// short), so that most runs have an entry with 5 or more judges, where `trimmed` drops sheets,
+// often with a tie for the highest or lowest total (measured in the trimmed property).
 const roundArb = fc.uniqueArray(
   fc.record({
-    entry: fc.integer({ min: 0, max: 5 }),
+    entry: fc.integer({ min: 0, max: 3 }),
     judge: fc.integer({ min: 0, max: 7 }),
-    // Mostly any total, sometimes a few popular ones so that ties are common.
-    tenths: fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(700, 800, 850, 900)),
+    // Any total, or more often one of a few popular ones so that ties are common.
+    tenths: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 2, arbitrary: fc.constantFrom(700, 800, 850, 900) }),
   }),
-  { selector: (s) => `${s.entry}/${s.judge}`, minLength: 1, maxLength: 40 },
+  { selector: (s) => `${s.entry}/${s.judge}`, minLength: 1, maxLength: 32, size: "max" },
 );
 
 function toSheets(gen: readonly GenSheet[]): Sheet[] {
@@ -278,11 +282,15 @@ describe("results/aggregate", () => {
 
   describe("properties", () => {
     for (const method of ["trimmed", "mean"] as const) {
-      it(`${method} agrees with sorting and averaging whole tenths`, () => {
+      it(`${method} agrees with sorting and averaging whole tenths`, function () {
+        const coverage = new RunShares(["5+ judges", "a tie for the highest or lowest of 5+"] as const);
         fc.assert(
           fc.property(roundArb, (gen) => {
             const results = aggregateRound(toSheets(gen), method);
             const groups = groupTenths(gen);
+            const big = [...groups.values()].map((g) => g.map((x) => x.tenths)).filter((t) => t.length >= 5);
+            const tiedEnds = big.some((t) => t.filter((x) => x === Math.max(...t)).length > 1 || t.filter((x) => x === Math.min(...t)).length > 1);
+            coverage.record([...(big.length > 0 ? (["5+ judges"] as const) : []), ...(tiedEnds ? (["a tie for the highest or lowest of 5+"] as const) : [])]);
             expect([...results.keys()].sort()).to.deep.equal([...groups.keys()].sort());
             for (const [entryId, group] of groups) {
               const tenths = group.map((g) => g.tenths);
@@ -303,6 +311,7 @@ describe("results/aggregate", () => {
           }),
           { numRuns: 500 },
         );
+        coverage.showIn(this).expectAtLeast(0.3);
       });
     }
 

@@ -32,6 +32,7 @@ import { prizeCounts, prizeForRank } from "../../../src/results/prizes.js";
 import { rankEntries, rankEntriesExact, rankPositions, rankTable, type RankInput } from "../../../src/results/rank.js";
 import { decodeResultRows, encodeResultRows } from "../../../src/results/stored.js";
 import { applyTimeDeduction, type TimeRules } from "../../../src/results/time-rules.js";
+import { RunShares, TIE_KINDS, tieKindsOf, type TieKind } from "./tie-coverage.js";
 
 /** What a call gives: its value, or its error's class and message. */
 function outcome<T>(f: () => T): { value: T } | { error: string } {
@@ -314,51 +315,101 @@ describe("results fast paths agree with the exact implementation", () => {
   });
 
   describe("rank.ts", () => {
-    /** Scores in hundredths and criterion sums in tenths, few distinct values: ties on everything are common. */
+    /**
+     * Scores in hundredths and criterion sums in tenths, few distinct values: ties on everything are
+     * common. Mostly three criteria (sometimes fewer: a shorter list is padded with "nobody scored
+     * it"); half of the entries are twins of an earlier one (same score, the first `from` criteria
+     * copied, the rest drawn afresh), so ties by the 2nd and 3rd criterion and full ties occur in
+     * most runs; some values the fast path must refuse or that make both throw.
+     */
+    const rankCriterionArb = fc.oneof(
+      { weight: 16, arbitrary: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 })).map(([halves, count]) => ({ sum: (halves * count) / 2, count })) },
+      { weight: 8, arbitrary: fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 4 })).map(([tenths, count]) => ({ sum: (tenths * count) / 10, count })) },
+      { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 4 })).map(([tenths, count]) => ({ sum: tenths / 10, count })) },
+      { weight: 1, arbitrary: fc.constantFrom({ sum: 0.3, count: 3 }, { sum: 0.1, count: 1 }, { sum: 3e12, count: 2 }, { sum: 1, count: 1.5 }, { sum: 2e6, count: 9e9 }) },
+    );
     const itemsArb = fc
       .uniqueArray(
         fc.record({
           id: fc.string({ minLength: 1, maxLength: 3 }),
-          score: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 4 }).map((i) => 80 + i * 0.25) }, { weight: 1, arbitrary: fc.constantFrom(Number.NaN, 85.123) }),
-          criteria: fc.array(
-            fc.oneof(
-              { weight: 8, arbitrary: fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 4 })).map(([tenths, count]) => ({ sum: (tenths * count) / 10, count })) },
-              { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 4 })).map(([tenths, count]) => ({ sum: tenths / 10, count })) },
-              { weight: 1, arbitrary: fc.constantFrom({ sum: 0.3, count: 3 }, { sum: 0.1, count: 1 }, { sum: 3e12, count: 2 }, { sum: 1, count: 1.5 }, { sum: 2e6, count: 9e9 }) },
-            ),
-            { minLength: 0, maxLength: 3 },
+          score: fc.oneof({ weight: 19, arbitrary: fc.integer({ min: 0, max: 2 }).map((i) => 80 + i * 0.25) }, { weight: 1, arbitrary: fc.constantFrom(Number.NaN, 85.123) }),
+          criteria: fc.oneof(
+            { weight: 4, arbitrary: fc.array(rankCriterionArb, { minLength: 3, maxLength: 3 }) },
+            { weight: 1, arbitrary: fc.array(rankCriterionArb, { minLength: 0, maxLength: 2 }) },
           ),
+          twin: fc.option(fc.record({ of: fc.nat(), from: fc.integer({ min: 1, max: 3 }) }), { freq: 2 }),
         }),
-        { selector: (r) => r.id, maxLength: 14 },
+        { selector: (r) => r.id, minLength: 2, maxLength: 14 },
       )
-      .map((rows) => rows.map((r): RankInput => ({ entryId: r.id, score: r.score, criteria: r.criteria })));
+      .map((rows) => {
+        const items: RankInput[] = [];
+        for (const [k, r] of rows.entries()) {
+          const base = r.twin !== null && k > 0 ? items[r.twin.of % k]! : null;
+          if (base === null) items.push({ entryId: r.id, score: r.score, criteria: r.criteria });
+          else items.push({ entryId: r.id, score: base.score, criteria: [...base.criteria.slice(0, r.twin!.from), ...r.criteria.slice(r.twin!.from)] });
+        }
+        return items;
+      });
 
-    it("rankEntries equals rankEntriesExact (values and errors)", () => {
+    it("rankEntries equals rankEntriesExact (values and errors)", function () {
+      const coverage = new RunShares(TIE_KINDS);
       fc.assert(
         fc.property(itemsArb, (items) => {
-          expectSame(outcome(() => rankEntries(items)), outcome(() => rankEntriesExact(items)));
+          const exact = outcome(() => rankEntriesExact(items));
+          if ("value" in exact) coverage.record(tieKindsOf({ rank: exact.value.map((r) => r.rank), tieBrokenBy: exact.value.map((r) => r.tieBrokenBy) }));
+          else coverage.record([]);
+          expectSame(outcome(() => rankEntries(items)), exact);
         }),
         { numRuns: 3000 },
       );
+      coverage.showIn(this).expectAtLeast(0.3);
     });
 
-    it("rankTable equals rankPositions of the same sums as floats, where it answers", () => {
-      const tableArb = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 14 })).chain(([width, n]) =>
+    it("rankTable equals rankPositions of the same sums as floats, and answers unless a sum is too big", function () {
+      /**
+       * Rows of `width` cells [sum in millionths, count]. Mostly means of 0.5 or 1 over 1 to 4
+       * judges, sometimes nobody, sometimes any sum up to 10^12; two scores. Half of the rows are
+       * twins of an earlier row (same score, the first `from` cells copied, as is or over twice the
+       * judges), so ties by the 2nd and 3rd criterion and full ties are common. One run in seven
+       * plants a sum past 10^12, which rankTable must refuse (null) and only then.
+       */
+      const cellArb = fc.oneof(
+        { weight: 6, arbitrary: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 })).map(([m, c]): [number, number] => [m * 500_000 * c, c]) },
+        { weight: 1, arbitrary: fc.constant<[number, number]>([0, 0]) },
+        { weight: 1, arbitrary: fc.tuple(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 1, max: 5 })) },
+      );
+      const tableArb = fc.tuple(fc.constantFrom(3, 3, 3, 2, 1), fc.integer({ min: 2, max: 14 })).chain(([width, n]) =>
         fc.record({
           width: fc.constant(width),
-          scores: fc.array(fc.integer({ min: 0, max: 3 }).map((i) => 80 + i * 0.5), { minLength: n, maxLength: n }),
-          cells: fc.array(
-            fc.oneof(
-              fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 4 })).map(([m, c]) => [m * 500_000 * c, c] as const),
-              fc.tuple(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 1, max: 5 })),
-              fc.constant([2e12, 3] as const),
-            ),
-            { minLength: n * width, maxLength: n * width },
+          rows: fc.array(
+            fc.record({
+              score: fc.constantFrom(80, 80.5),
+              cells: fc.array(cellArb, { minLength: width, maxLength: width }),
+              twin: fc.option(fc.record({ of: fc.nat(), from: fc.integer({ min: 1, max: width }), doubled: fc.boolean() }), { freq: 2 }),
+            }),
+            { minLength: n, maxLength: n },
           ),
+          huge: fc.option(fc.tuple(fc.nat(), fc.constantFrom(2e12, -3e12)), { freq: 7 }),
         }),
       );
+      const coverage = new RunShares(TIE_KINDS);
       fc.assert(
-        fc.property(tableArb, ({ width, scores, cells }) => {
+        fc.property(tableArb, ({ width, rows, huge }) => {
+          const scores: number[] = [];
+          const cells: [number, number][] = [];
+          for (const [k, row] of rows.entries()) {
+            const base = row.twin !== null && k > 0 ? row.twin.of % k : null;
+            scores.push(base === null ? row.score : scores[base]!);
+            for (let i = 0; i < width; i++) {
+              if (base === null || i >= row.twin!.from) {
+                cells.push(row.cells[i]!);
+                continue;
+              }
+              const [s, c] = cells[base * width + i]!;
+              cells.push(row.twin!.doubled && Math.abs(s) <= 5e11 ? [s * 2, c * 2] : [s, c]);
+            }
+          }
+          if (huge !== null) cells[huge[0] % cells.length] = [huge[1], 3];
           const n = scores.length;
           const ids = scores.map((_, k) => `e${(k * 7) % 11}-${k}`);
           const sums = Float64Array.from(cells.map(([s, c]) => (c === 0 ? 0 : s)));
@@ -369,15 +420,18 @@ describe("results fast paths agree with the exact implementation", () => {
             score: scores[k]!,
             criteria: Array.from({ length: width }, (_, i) => ({ sum: sums[k * width + i]! / SCORE_SCALE, count: counts[k * width + i]! })),
           }));
-          if (fast === null) {
-            expect(cells.some(([s, c]) => c !== 0 && Math.abs(s) > 1e12)).to.equal(true);
-            return;
+          const reference = rankPositions(items);
+          coverage.record(tieKindsOf(reference));
+          // Counts ≤ 8 and sums ≤ 10^12: no cross product passes 2^53, so only a too-big sum gives null.
+          expect(fast === null, "rankTable refuses exactly the tables with a sum past 10^12").to.equal(cells.some(([s, c]) => c !== 0 && Math.abs(s) > 1e12));
+          if (fast !== null) {
+            expect(fast.order.length).to.equal(n);
+            expectSame(fast, reference);
           }
-          expect(fast.order.length).to.equal(n);
-          expectSame(fast, rankPositions(items));
         }),
         { numRuns: 3000 },
       );
+      coverage.showIn(this).expectAtLeast(0.3);
     });
   });
 
@@ -416,6 +470,78 @@ describe("results fast paths agree with the exact implementation", () => {
         }),
         { numRuns: 2000 },
       );
+    });
+
+    it("computeResults equals the reference pipeline on rounds full of ties (by the 2nd and 3rd criterion, and full ties)", function () {
+      /**
+       * Fresh entries get 1 to 5 sheets of small scores; a twin copies an earlier entry's sheets
+       * and then moves one point within one sheet: from b to c (same total, same a mean: the tie is
+       * for b to break), from c to the off-rubric d (a deduction-like key: same total, a and b: c
+       * breaks it), or nowhere (a full tie). Whatever the aggregation, the twins' scores are equal.
+       */
+      const sheetArb = fc.record({ a: fc.integer({ min: 2, max: 4 }), b: fc.integer({ min: 2, max: 4 }), c: fc.integer({ min: 2, max: 4 }), d: fc.integer({ min: 1, max: 3 }) });
+      const roundArb = fc.array(
+        fc.record({
+          sheets: fc.array(sheetArb, { minLength: 1, maxLength: 5 }),
+          twin: fc.option(fc.record({ of: fc.nat(), move: fc.constantFrom("b→c", "c→d", "none"), sheet: fc.nat() }), { freq: 3 }),
+        }),
+        { minLength: 2, maxLength: 10 },
+      );
+      const coverage = new RunShares(TIE_KINDS);
+      fc.assert(
+        fc.property(roundArb, methodArb, (gen, method) => {
+          const perEntry: { a: number; b: number; c: number; d: number }[][] = [];
+          for (const [k, e] of gen.entries()) {
+            if (e.twin === null || k === 0) {
+              perEntry.push(e.sheets);
+              continue;
+            }
+            const copy = perEntry[e.twin.of % k]!.map((s) => ({ ...s }));
+            const s = copy[e.twin.sheet % copy.length]!;
+            if (e.twin.move === "b→c") [s.b, s.c] = [s.b - 1, s.c + 1];
+            if (e.twin.move === "c→d") [s.c, s.d] = [s.c - 1, s.d + 1];
+            perEntry.push(copy);
+          }
+          const sheets: Sheet[] = perEntry.flatMap((list, k) => list.map((s, j) => ({ entryId: `e${k}`, judgeId: `j${j}`, total: s.a + s.b + s.c + s.d, scores: s })));
+          const input: ComputeInput = {
+            criteria: [{ key: "a", label: "甲" }, { key: "b", label: "乙" }, { key: "c", label: "丙" }],
+            aggregation: method,
+            prizes: { mode: "count", first: 1, second: 2, third: 2 },
+            timeRules: null,
+            entries: perEntry.map((_, k) => ({ id: `e${k}`, code: `C-${k}`, title: `作品 ${k}` })),
+            sheets,
+          };
+          const got = outcome(() => computeResults(input));
+          if ("value" in got) {
+            const rows = got.value.results;
+            coverage.record(rows.flatMap((r): TieKind[] => (r.detail.tieBrokenBy?.key === "b" ? ["2nd criterion"] : r.detail.tieBrokenBy?.key === "c" ? ["3rd criterion"] : r.detail.tiedWith.length > 0 ? ["full tie"] : [])));
+            // The tie chain by hand, on whole-number sums (not through the code under test): among
+            // equal scores the first criterion whose mean differs decides, the higher mean first.
+            const sheetsOf = (code: string) => perEntry[Number(code.slice(2))]!;
+            for (let i = 1; i < rows.length; i++) {
+              const [above, me] = [rows[i - 1]!, rows[i]!];
+              if (above.score !== me.score) {
+                expect(above.score).to.be.greaterThan(me.score);
+                expect([me.rank, me.detail.tieBrokenBy]).to.deep.equal([i + 1, null]);
+                continue;
+              }
+              const [x, y] = [sheetsOf(above.code), sheetsOf(me.code)];
+              const sum = (list: typeof x, key: "a" | "b" | "c") => list.reduce((t, s) => t + s[key], 0);
+              // mean(x) − mean(y) has the sign of sum(x) × count(y) − sum(y) × count(x).
+              const deciding = (["a", "b", "c"] as const).find((key) => sum(x, key) * y.length !== sum(y, key) * x.length);
+              if (deciding === undefined) {
+                expect([me.rank, me.detail.tieBrokenBy, me.detail.tiedWith.includes(above.code)]).to.deep.equal([above.rank, null, true]);
+              } else {
+                expect(sum(x, deciding) * y.length).to.be.greaterThan(sum(y, deciding) * x.length);
+                expect([me.rank, me.detail.tieBrokenBy?.key]).to.deep.equal([i + 1, deciding]);
+              }
+            }
+          } else coverage.record([]);
+          expectSame(got, outcome(() => referenceCompute(input)));
+        }),
+        { numRuns: 1000 },
+      );
+      coverage.showIn(this).expectAtLeast(0.3);
     });
 
     it("stored columns give back the computed rows exactly, through JSON", () => {

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { DEFAULT_PRIZES, type PrizeSettings } from "../../../src/contests/prizes.js";
 import { prizeCounts, prizeForRank, type Prize } from "../../../src/results/prizes.js";
 import { rankEntries } from "../../../src/results/rank.js";
+import { RunShares } from "./tie-coverage.js";
 
 /** Reference: N × percent / 100 rounded half up, in integers. */
 function refRoundShare(n: number, percent: number): number {
@@ -140,22 +141,32 @@ describe("results/prizes", () => {
       );
     });
 
-    it("boundary tie rule: prize by rank ≤ boundary, tied entries alike, better ranks never worse prizes", () => {
+    it("boundary tie rule: prize by rank ≤ boundary, tied entries alike, better ranks never worse prizes", function () {
+      // Lengths up to the maximum (fast-check's default size keeps arrays short): with 9 scores over
+      // up to 40 entries, most runs have a shared rank across a prize boundary (measured below).
+      const coverage = new RunShares(["a shared rank across a boundary"] as const);
       fc.assert(
-        fc.property(fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 40 }), percentRule, (scores, { percents, rule }) => {
+        fc.property(fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 40, size: "max" }), percentRule, (scores, { percents, rule }) => {
           const ranked = ranksFromScores(scores);
           const prizes = prizesByEntry(ranked, rule);
           const [b1, b2, b3] = refBoundaries(ranked.length, percents);
+          // A rank shared by k entries spans places rank … rank + k − 1; it straddles b when rank ≤ b < its last place.
+          const lastPlace = (rank: number) => rank + ranked.filter((x) => x.rank === rank).length - 1;
+          const across = [b1, b2, b3].some((b) => ranked.some((r) => r.rank <= b && lastPlace(r.rank) > b));
+          coverage.record(across ? ["a shared rank across a boundary"] : []);
           for (const { entryId, rank } of ranked) {
             const expected: Prize = rank <= b1 ? "first" : rank <= b2 ? "second" : rank <= b3 ? "third" : null;
             expect(prizes.get(entryId)).to.equal(expected);
           }
+          // Collected, then asserted once: a chai assertion per pair is slow over 40 × 40 pairs.
+          const wrong: string[] = [];
           for (const a of ranked) {
             for (const b of ranked) {
-              if (a.rank === b.rank) expect(prizes.get(a.entryId)).to.equal(prizes.get(b.entryId));
-              if (a.rank < b.rank) expect(level(prizes.get(a.entryId)!)).to.be.at.most(level(prizes.get(b.entryId)!));
+              if (a.rank === b.rank && prizes.get(a.entryId) !== prizes.get(b.entryId)) wrong.push(`${a.entryId} and ${b.entryId} share rank ${a.rank} but not the prize`);
+              if (a.rank < b.rank && level(prizes.get(a.entryId)!) > level(prizes.get(b.entryId)!)) wrong.push(`${a.entryId} (rank ${a.rank}) has a worse prize than ${b.entryId} (rank ${b.rank})`);
             }
           }
+          expect(wrong).to.deep.equal([]);
           // Ties only ever add prizes: at least `boundary` entries get that level or better.
           const atLeast = (l: number) => ranked.filter((r) => level(prizes.get(r.entryId)!) <= l).length;
           expect(atLeast(1)).to.be.at.least(b1);
@@ -164,6 +175,7 @@ describe("results/prizes", () => {
         }),
         { numRuns: 1000 },
       );
+      coverage.showIn(this).expectAtLeast(0.3);
     });
   });
 });
