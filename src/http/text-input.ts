@@ -1,0 +1,66 @@
+import type { RequestHandler } from "express";
+import { ValidationError } from "../lib/errors.js";
+
+/**
+ * Characters no field of this app holds: NUL (PostgreSQL refuses it in text, SQLite keeps it) and the
+ * other C0 controls and DEL; tab, newline and carriage return are ordinary text in a JSON string.
+ */
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** In a path or a query string, even tab and newline are junk. */
+const CONTROL_ANYWHERE = /[\u0000-\u001F\u007F]/;
+/** A UTF-16 surrogate without its partner: not Unicode text, and the databases would silently replace it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+type Where = "path" | "query" | "body";
+
+function isBadText(value: string, where: Where): boolean {
+  return (where === "body" ? CONTROL_IN_TEXT : CONTROL_ANYWHERE).test(value) || LONE_SURROGATE.test(value);
+}
+
+function refusal(where: Where, field?: string): ValidationError {
+  return new ValidationError("errors.invalidText", {}, field === undefined ? { where } : { where, field }, "invalid_text");
+}
+
+/** The first string (value or key) of a parsed body or query that is not clean text, as a dotted field path. */
+function findBadText(root: unknown, where: Where): string | undefined {
+  // Iterative, so a deeply nested body cannot overflow the stack.
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: "" }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === "string") {
+      if (isBadText(value, where)) return path || "(body)";
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ value: item, path: path ? `${path}.${i}` : String(i) }));
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+        const at = path ? `${path}.${key}` : key;
+        if (isBadText(key, where)) return at;
+        stack.push({ value: item, path: at });
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses (400 invalid_text) a request whose path, query or parsed body holds NUL, another control
+ * character, a lone surrogate or (in the path) bytes that are not UTF-8: such input is never data here,
+ * and it must not reach SQL, where PostgreSQL and SQLite would treat it differently. Runs after the
+ * body parser and before any route.
+ */
+export const refuseBadText: RequestHandler = (req, _res, next) => {
+  for (const segment of req.path.split("/")) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return next(refusal("path"));
+    }
+    if (isBadText(decoded, "path")) return next(refusal("path"));
+  }
+  const inQuery = findBadText(req.query, "query");
+  if (inQuery !== undefined) return next(refusal("query", inQuery));
+  const inBody = findBadText(req.body, "body");
+  if (inBody !== undefined) return next(refusal("body", inBody));
+  next();
+};
