@@ -43,6 +43,21 @@ function findBadText(root: unknown, where: Where): string | undefined {
 }
 
 /**
+ * Whether a raw query string holds percent-encoded bytes that are not UTF-8 (a lone surrogate sent as
+ * %ED%A0%80, say): the query parser would quietly turn them into U+FFFD. A stray "%" is left to it.
+ */
+function hasBrokenUtf8(rawQuery: string): boolean {
+  for (const part of rawQuery.split(/[&=]/)) {
+    try {
+      decodeURIComponent(part.replace(/%(?![0-9A-Fa-f]{2})/g, "%25"));
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
  * Refuses (400 invalid_text) a request whose path, query or parsed body holds NUL, another control
  * character, a lone surrogate or (in the path) bytes that are not UTF-8: such input is never data here,
  * and it must not reach SQL, where PostgreSQL and SQLite would treat it differently. Runs after the
@@ -58,6 +73,8 @@ export const refuseBadText: RequestHandler = (req, _res, next) => {
     }
     if (isBadText(decoded, "path")) return next(refusal("path"));
   }
+  const at = req.originalUrl.indexOf("?");
+  if (at >= 0 && hasBrokenUtf8(req.originalUrl.slice(at + 1))) return next(refusal("query"));
   const inQuery = findBadText(req.query, "query");
   if (inQuery !== undefined) return next(refusal("query", inQuery));
   const inBody = findBadText(req.body, "body");

@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import type { Rubric } from "../contests/rubric.js";
-import { judgeableEntries, rankableEntrySummaries, submittedSafeEntrySummaries } from "../entries/entries.service.js";
+import { getEntry, judgeableEntries, rankableEntrySummaries, submittedSafeEntrySummaries } from "../entries/entries.service.js";
 import { listEntries as listEntryRows, type EntryRow, type EntrySummary } from "../entries/entries.queries.js";
 import { ConflictError, ForbiddenError, NotFoundError, StageError, ValidationError } from "../lib/errors.js";
 import { groupBy } from "../lib/collections.js";
@@ -265,6 +265,8 @@ function handOn(panel: Panel, all: AssignmentRow[], leaving: AssignmentRow[], le
  * conflict and do not already have the entry. Answers how many moved and any that found nobody.
  */
 export async function reassignJudge(ctx: AppContext, user: SessionUser, contestId: string, judgeId: string): Promise<{ moved: number; unplaced: string[] }> {
+  // An id that names no user is a wrong address (404), not a judge with nothing to hand on: refused before anything is written.
+  if ((await findUsersByIds(ctx.db, [judgeId])).length === 0) throw new NotFoundError("errors.userNotFound");
   const panel = await panelOf(ctx, user, contestId);
   assertAssigningStage(panel.contest);
   const { round } = panel.settings;
@@ -411,6 +413,8 @@ export async function saveScore(ctx: AppContext, user: SessionUser, assignmentId
 
 export async function scoreHistory(ctx: AppContext, user: SessionUser, entryId: string) {
   if (user.role !== "organizer") throw new ForbiddenError();
+  // 404 for an entry that does not exist, rather than an empty history.
+  await getEntry(ctx, user, entryId);
   return q.scoreHistoryOfEntry(ctx.db, entryId);
 }
 
