@@ -41,6 +41,7 @@ const SAME_ORIGIN = "http://same-origin.invalid";
  * (`/\evil` and `//evil` both lead off-site; browsers drop tabs and newlines, so `/\t/evil` does too).
  */
 export function safeNext(next: unknown, fallback = "/"): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
   if (typeof next !== "string" || !next.startsWith("/") || /[\\\u0000-\u001F\u007F]/.test(next)) return fallback;
   try {
     return new URL(next, SAME_ORIGIN).origin === SAME_ORIGIN ? next : fallback;

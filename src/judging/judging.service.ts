@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import type { SessionUser } from "../accounts/accounts.service.js";
+import { getUser, type SessionUser } from "../accounts/accounts.service.js";
 import { findUsersByIds, type UserRow } from "../accounts/accounts.queries.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
@@ -266,7 +266,7 @@ function handOn(panel: Panel, all: AssignmentRow[], leaving: AssignmentRow[], le
  */
 export async function reassignJudge(ctx: AppContext, user: SessionUser, contestId: string, judgeId: string): Promise<{ moved: number; unplaced: string[] }> {
   // An id that names no user is a wrong address (404), not a judge with nothing to hand on: refused before anything is written.
-  if ((await findUsersByIds(ctx.db, [judgeId])).length === 0) throw new NotFoundError("errors.userNotFound");
+  await getUser(ctx, judgeId);
   const panel = await panelOf(ctx, user, contestId);
   assertAssigningStage(panel.contest);
   const { round } = panel.settings;

@@ -9,7 +9,7 @@ async function locationAfterLogin(app: TestApp, next: string): Promise<string> {
   const form = await agent.get("/login").set("Accept", "text/html");
   const res = await agent.post("/login").type("form").set("Accept", "text/html").send({ _csrf: csrfOf(form.text), email: ADMIN.email, password: ADMIN.password, next });
   expect(res.status, res.text.slice(0, 300)).to.equal(302);
-  return res.headers.location as string;
+  return res.headers.location;
 }
 
 describe("login: the redirect to `next` never leaves the site (open redirect)", () => {
