@@ -45,6 +45,28 @@ function findBadText(root: unknown, where: Where): string | undefined {
 }
 
 /**
+ * The refusal for multipart text fields (parsed by the upload, not by the JSON parser), or undefined
+ * when they are clean. A field holding JSON (an entry's `authors`) is checked after decoding too, since
+ * `"\u0000"` there is a NUL once parsed.
+ */
+export function multipartTextRefusal(fields: Record<string, unknown>): ValidationError | undefined {
+  const bad = findBadText(fields, "body");
+  if (bad !== undefined) return refusal("body", bad);
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value !== "string" || !/^\s*[[{]/.test(value)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      continue;
+    }
+    const inside = findBadText(parsed, "body");
+    if (inside !== undefined) return refusal("body", inside === "(body)" ? name : `${name}.${inside}`);
+  }
+  return undefined;
+}
+
+/**
  * Whether a raw query string holds percent-encoded bytes that are not UTF-8 (a lone surrogate sent as
  * %ED%A0%80, say): the query parser would quietly turn them into U+FFFD. A stray "%" is left to it.
  */
