@@ -3,11 +3,12 @@ import { ValidationError } from "../lib/errors.js";
 
 /**
  * Characters no field of this app holds: NUL (PostgreSQL refuses it in text, SQLite keeps it) and the
- * other C0 controls and DEL; tab, newline and carriage return are ordinary text in a JSON string.
+ * other C0 controls and DEL; tab, newline and carriage return are ordinary text in a JSON string, a
+ * form field or a search typed into a GET form.
  */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-/** In a path or a query string, even tab and newline are junk. */
+/** In a path (an id, a role name), even tab and newline are junk. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_ANYWHERE = /[\u0000-\u001F\u007F]/;
 /** A UTF-16 surrogate without its partner: not Unicode text, and the databases would silently replace it. */
@@ -16,7 +17,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 type Where = "path" | "query" | "body";
 
 function isBadText(value: string, where: Where): boolean {
-  return (where === "body" ? CONTROL_IN_TEXT : CONTROL_ANYWHERE).test(value) || LONE_SURROGATE.test(value);
+  return (where === "path" ? CONTROL_ANYWHERE : CONTROL_IN_TEXT).test(value) || LONE_SURROGATE.test(value);
 }
 
 function refusal(where: Where, field?: string): ValidationError {

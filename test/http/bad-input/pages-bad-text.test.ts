@@ -38,6 +38,15 @@ describe("bad text on the pages: a 400 error page, nothing written", () => {
     });
   }
 
+  it("a tab or a newline is ordinary text in a search, but junk in a path id", async () => {
+    const admin = (await request(app.server).post("/api/v1/auth/token").send(ADMIN)).body.token as string;
+    const search = await request(app.server).get("/api/v1/contests?lang=en&x=a%09b%0Ac").set("Authorization", `Bearer ${admin}`);
+    expect(search.status, search.text.slice(0, 300)).to.equal(200);
+    const id = await request(app.server).get("/api/v1/contests/a%09b").set("Authorization", `Bearer ${admin}`);
+    expect(id.status).to.equal(400);
+    expect(id.body.error.code).to.equal("invalid_text");
+  });
+
   it("the JSON API answers the same refusal in the error shape, in English on request", async () => {
     const res = await request(app.server).post("/api/v1/auth/register").set("Accept-Language", "en").send({ email: "x@example.org", password: "Kepu-2026-xyz", name: "a\u0000b", city: "唐山", unit: "唐山一中" });
     expect(res.status).to.equal(400);
