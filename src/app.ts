@@ -20,6 +20,7 @@ import { bearerAuth, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
 import { i18n } from "./http/i18n.js";
+import { refuseBadText } from "./http/text-input.js";
 import { setUpViews, viewLocals } from "./http/views.js";
 import { publicDir } from "./lib/paths.js";
 
@@ -64,6 +65,7 @@ export function createApp(ctx: AppContext): Express {
   const api = express.Router();
   api.use(i18n());
   api.use(express.json({ limit: "1mb", strict: false }));
+  api.use(refuseBadText);
   api.use(bearerAuth(ctx));
   api.use(accountsApi(ctx));
   api.use(contestsApi(ctx));
@@ -91,6 +93,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(pagesOnly(sessions));
   app.use(pagesOnly(i18n()));
   app.use(pagesOnly(express.urlencoded({ extended: true, limit: "1mb", parameterLimit: 2000 })));
+  app.use(pagesOnly(refuseBadText));
   app.use(pagesOnly(sessionAuth(ctx)));
   app.use(pagesOnly(csrf.csrfSynchronisedProtection));
   app.use(pagesOnly(viewLocals));

@@ -28,6 +28,10 @@ const LIBRARY_ERRORS: Record<string, { status: number; code: string; key: string
   "encoding.unsupported": { status: 415, code: "unsupported_encoding", key: "errors.unsupportedEncoding" },
   "charset.unsupported": { status: 415, code: "unsupported_encoding", key: "errors.unsupportedEncoding" },
   csrf_invalid: { status: 403, code: "csrf_invalid", key: "errors.csrf" },
+  // PostgreSQL refusing text it cannot store (NUL, untranslatable characters): the client's text, not a crash.
+  // The input checks (http/text-input.ts) refuse such text first; this is the net behind them.
+  "22021": { status: 400, code: "invalid_text", key: "errors.invalidText" },
+  "22P05": { status: 400, code: "invalid_text", key: "errors.invalidText" },
 };
 
 /** Field problems in the reader's language, from ajv errors or from a service's own field list. */

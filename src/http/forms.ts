@@ -20,9 +20,20 @@ export function repeatedField(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
 }
 
-/** Only redirect to paths on this site. */
+const SAME_ORIGIN = "http://same-origin.invalid";
+
+/**
+ * Only redirect to paths on this site: a path starting with one "/", resolved as a browser would
+ * (`/\evil` and `//evil` both lead off-site; browsers drop tabs and newlines, so `/\t/evil` does too).
+ */
 export function safeNext(next: unknown, fallback = "/"): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : fallback;
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  if (typeof next !== "string" || !next.startsWith("/") || /[\\\u0000-\u001F\u007F]/.test(next)) return fallback;
+  try {
+    return new URL(next, SAME_ORIGIN).origin === SAME_ORIGIN ? next : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 /** What a refused form knows when its page is built again. */

@@ -5,6 +5,7 @@ import type { Request, Response } from "express";
 import multer, { MulterError, type StorageEngine } from "multer";
 import { AppError, ValidationError } from "../lib/errors.js";
 import type { Storage } from "../storage/storage.js";
+import { multipartTextRefusal } from "./text-input.js";
 
 /** A file received whole: on disk under an incoming path, with its size and SHA-256 taken while streaming. */
 export interface UploadedFile {
@@ -107,7 +108,11 @@ export function receiveUpload(
       if (err) return reject(uploadError(err, maxBytesByRole));
       const byField = (req.files ?? {}) as Record<string, (Express.Multer.File & { sha256: string })[]>;
       const files = Object.entries(byField).map(([role, [file]]) => ({ role, originalName: file!.originalname, path: file!.path, size: file!.size, sha256: file!.sha256 }));
-      resolve({ fields: { ...(req.body as Record<string, unknown>) }, files });
+      const fields = { ...(req.body as Record<string, unknown>) };
+      // NUL and control characters in a text field: refused as in a JSON body, the received files removed.
+      const refused = multipartTextRefusal(fields);
+      if (refused) return void Promise.all(files.map((f) => storage.discard(f.path))).finally(() => reject(refused));
+      resolve({ fields, files });
     });
   });
 }

@@ -1,4 +1,4 @@
-import { findUsersByIds, type SessionUser, type UserRow } from "../accounts/accounts.service.js";
+import { findUsersByIds, getUser, type SessionUser, type UserRow } from "../accounts/accounts.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
@@ -223,6 +223,8 @@ export function reassignToLeastLoaded(panel: Panel, all: AssignmentRow[], leavin
  * conflict and do not already have the entry. Answers how many moved and any that found nobody.
  */
 export async function reassignJudge(ctx: AppContext, user: SessionUser, contestId: string, judgeId: string): Promise<{ moved: number; unplaced: string[] }> {
+  // An id that names no user is a wrong address (404), not a judge with nothing to hand on: refused before anything is written.
+  await getUser(ctx, judgeId);
   const panel = await panelOf(ctx, user, contestId);
   assertMay(panel.contest, "assignJudges");
   const { round } = panel.settings;

@@ -1,6 +1,8 @@
 import { findUsersByIds, type SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import { groupBy } from "../lib/collections.js";
+import { getEntry } from "../entries/entries.service.js";
+import { ForbiddenError } from "../lib/errors.js";
 import * as q from "./judging.queries.js";
 import { panelOf } from "./pools.service.js";
 
@@ -42,4 +44,11 @@ export async function progress(ctx: AppContext, user: SessionUser, contestId: st
     late: judges.filter((j) => j.missing > 0).map((j) => j.judgeId),
     totals: { assigned: assignments.length, submitted: assignments.filter((a) => a.status === "submitted").length, drafts: assignments.filter((a) => a.status === "draft").length },
   };
+}
+
+/** Every change to an entry's sheets, for the organizer; an entry that does not exist is a 404, not an empty history. */
+export async function scoreHistory(ctx: AppContext, user: SessionUser, entryId: string) {
+  if (user.role !== "organizer") throw new ForbiddenError();
+  await getEntry(ctx, user, entryId);
+  return q.scoreHistoryOfEntry(ctx.db, entryId);
 }

@@ -108,11 +108,6 @@ export async function saveScore(ctx: AppContext, user: SessionUser, assignmentId
   return sheetJson((await q.findAssignment(ctx.db, assignmentId))!);
 }
 
-export async function scoreHistory(ctx: AppContext, user: SessionUser, entryId: string) {
-  if (user.role !== "organizer") throw new ForbiddenError();
-  return q.scoreHistoryOfEntry(ctx.db, entryId);
-}
-
 /** The submitted sheets of a round, for computing its results, in (entry, judge) order. */
 export async function submittedSheets(ctx: AppContext, roundId: string): Promise<{ entryId: string; judgeId: string; total: number; scores: Record<string, number> }[]> {
   return q.submittedSheetsOfRound(ctx.db, roundId);
