@@ -34,7 +34,7 @@ describe("passwords: change one's own, reset another's", () => {
     const res = await run();
     expect(res.status, JSON.stringify(res.body)).to.equal(status);
     expect(res.body.error.code).to.equal(code);
-    expect(res.body.error.message).to.be.a("string").that.is.not.empty;
+    expect(res.body.error.message).to.be.a("string").that.has.length.above(0);
     expect(await state(), "a refused call changed the database").to.deep.equal(before);
     return res;
   }
@@ -99,7 +99,7 @@ describe("passwords: change one's own, reset another's", () => {
         [],
       ]) {
         const res = await expectRefused(() => api("put", "/api/v1/me/password", judge.token).send(body as object), 400, "validation_failed");
-        expect(res.body.error.details.fields).to.be.an("array").that.is.not.empty;
+        expect(res.body.error.details.fields).to.be.an("array").that.has.length.above(0);
       }
     });
 

@@ -246,7 +246,7 @@ const API_ROUTES: ApiRoute[] = [
     allowed: ORGANIZER,
     ok: 200,
     check: (res) => {
-      expect(res.body.users).to.be.an("array").that.is.not.empty;
+      expect(res.body.users).to.be.an("array").that.has.length.above(0);
       for (const u of res.body.users) expect(u).not.to.have.any.keys("passwordHash", "password_hash");
     },
   },
@@ -400,7 +400,7 @@ describe("authorization matrix: the JSON API (role × route)", () => {
         if (expected.code) {
           expect(res.headers["content-type"]).to.match(/application\/json/);
           expect(res.body.error.code).to.equal(expected.code);
-          expect(res.body.error.message).to.be.a("string").that.is.not.empty;
+          expect(res.body.error.message).to.be.a("string").that.has.length.above(0);
           expect(await state(app), "a refused call changed the database").to.deep.equal(before);
         } else {
           await route.check?.(res, fx, who, app, token);

@@ -125,7 +125,7 @@ describe("contests API", () => {
         const res = await req.send(c.body as object);
         expect(res.status, JSON.stringify(res.body)).to.equal(c.status);
         expect(res.body.error.code).to.equal(c.code);
-        expect(res.body.error.message).to.be.a("string").that.is.not.empty;
+        expect(res.body.error.message).to.be.a("string").that.has.length.above(0);
         if (c.field) expect(JSON.stringify(res.body.error.details)).to.include(c.field);
         if (c.message) expect(res.body.error.message).to.match(c.message);
         expect(await snapshot(app.db)).to.deep.equal(before);

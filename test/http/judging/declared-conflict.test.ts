@@ -71,7 +71,7 @@ describe("a judge declares a conflict with an assigned entry (回避)", () => {
       const res = await call;
       expect(res.status, JSON.stringify(res.body)).to.equal(status);
       expect(res.body.error.code).to.equal(code);
-      expect(res.body.error.message).to.be.a("string").that.is.not.empty;
+      expect(res.body.error.message).to.be.a("string").that.has.length.above(0);
     }
     expect(await snapshot(app.db)).to.deep.equal(before);
   });

@@ -164,7 +164,7 @@ describe("judging API", () => {
           const res = await as(judge.token).put(`/api/v1/assignments/${target}/score`, c.body);
           expect(res.status, JSON.stringify(res.body)).to.equal(c.status);
           expect(res.body.error.code).to.equal(c.code);
-          expect(res.body.error.message).to.be.a("string").that.is.not.empty;
+          expect(res.body.error.message).to.be.a("string").that.has.length.above(0);
           expect(await snapshot(app.db)).to.deep.equal(before);
         });
       }

@@ -64,7 +64,7 @@ describe("results with a public vote (网络投票)", () => {
       const res = await call();
       expect(res.status, `${name}: ${JSON.stringify(res.body)}`).to.equal(status);
       expect(res.body.error.code, name).to.equal(code);
-      expect(res.body.error.message, name).to.be.a("string").that.is.not.empty;
+      expect(res.body.error.message, name).to.be.a("string").that.has.length.above(0);
       expect(await snapshot(app.db), name).to.deep.equal(before);
     }
     const unknown = await as(c.admin).put(url, { votes: { "SP-0000-9999": 5 } }).set("Accept-Language", "en");

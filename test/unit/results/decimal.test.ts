@@ -118,9 +118,12 @@ describe("results/decimal", () => {
 
   describe("roundFloatHalfUp", () => {
     it("absorbs float error before rounding: 85.00499999999999 (meant 85.005) → 85.01", () => {
+      // The literals stand for the floats a sum of scores really produces, which are not exactly those decimals.
+      // eslint-disable-next-line no-loss-of-precision
       expect(roundFloatHalfUp(85.00499999999999)).to.equal(85.01);
       expect(roundFloatHalfUp(85.0049)).to.equal(85);
       expect(roundFloatHalfUp(85.004999)).to.equal(85);
+      // eslint-disable-next-line no-loss-of-precision
       expect(roundFloatHalfUp(-85.00499999999999)).to.equal(-85.01);
       expect(() => roundFloatHalfUp(1, 2, 2)).to.throw(RangeError);
     });
