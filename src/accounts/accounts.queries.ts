@@ -113,11 +113,11 @@ export async function insertApiToken(
 
 /** The user owning an unexpired token, whatever his disabled flag (the caller decides). */
 export async function findUserByTokenHash(db: Knex, tokenHash: string, nowIso: string): Promise<UserRow | null> {
-  const row = await db<Record<string, unknown>>("users")
+  const row = await db("users")
     .join("api_tokens", "api_tokens.user_id", "users.id")
     .where("api_tokens.token_hash", tokenHash)
     .andWhere("api_tokens.expires_at", ">", nowIso)
-    .first("users.*");
+    .first<Record<string, unknown> | undefined>("users.*");
   return row ? fromRow(row) : null;
 }
 
