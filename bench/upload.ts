@@ -40,9 +40,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function api(base: string, method: string, url: string, body: unknown, token?: string): Promise<Record<string, any>> {
+async function api(base: string, method: string, url: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
   const res = await fetch(base + url, { method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  const json = (await res.json()) as Record<string, any>;
+  const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
@@ -105,8 +105,8 @@ export async function runUploadBench(sizeMiB = 1024): Promise<string[]> {
       }
     }
     const admin = (await api(base, "POST", "/api/v1/auth/token", ADMIN)).token as string;
-    const contest = await api(base, "POST", "/api/v1/contests", { kind: "video", title: "上传基准", opensAt: "2026-01-01T00:00:00Z", closesAt: "2099-01-01T00:00:00Z", rules: { files: { video: { maxBytes: 4 * 1024 ** 3 } } } }, admin);
-    await api(base, "POST", `/api/v1/contests/${contest.contest.id}/stage`, { to: "open" }, admin);
+    const contestId = ((await api(base, "POST", "/api/v1/contests", { kind: "video", title: "上传基准", opensAt: "2026-01-01T00:00:00Z", closesAt: "2099-01-01T00:00:00Z", rules: { files: { video: { maxBytes: 4 * 1024 ** 3 } } } }, admin)).contest as { id: string }).id;
+    await api(base, "POST", `/api/v1/contests/${contestId}/stage`, { to: "open" }, admin);
     await api(base, "POST", "/api/v1/users", { email: "uploader@example.org", password: "Upload-pass-1", name: "上传者", role: "contestant", city: "石家庄", unit: "基准" }, admin);
     const token = (await api(base, "POST", "/api/v1/auth/token", { email: "uploader@example.org", password: "Upload-pass-1" })).token as string;
 
@@ -117,7 +117,7 @@ export async function runUploadBench(sizeMiB = 1024): Promise<string[]> {
     if (cp.status !== 0) throw new Error("cp failed");
     const cpSeconds = (performance.now() - cpStart) / 1000;
     rmSync(path.join(dir, "copy.mp4"));
-    const uploadSeconds = await upload(base, contest.contest.id, token, big, media.formPdf);
+    const uploadSeconds = await upload(base, contestId, token, big, media.formPdf);
     const rss = peakRssMiB(server);
     return [
       `upload ${sizeMiB} MiB over loopback: ${uploadSeconds.toFixed(2)} s`,

@@ -52,12 +52,12 @@ export async function insertUser(db: Knex, user: UserRow): Promise<void> {
 }
 
 export async function findUserByEmail(db: Knex, email: string): Promise<UserRow | null> {
-  const row = await db("users").where({ email }).first();
+  const row = await db<Record<string, unknown>>("users").where({ email }).first();
   return row ? fromRow(row) : null;
 }
 
 export async function findUserById(db: Knex, id: string): Promise<UserRow | null> {
-  const row = await db("users").where({ id }).first();
+  const row = await db<Record<string, unknown>>("users").where({ id }).first();
   return row ? fromRow(row) : null;
 }
 
@@ -117,7 +117,7 @@ export async function findUserByTokenHash(db: Knex, tokenHash: string, nowIso: s
     .join("api_tokens", "api_tokens.user_id", "users.id")
     .where("api_tokens.token_hash", tokenHash)
     .andWhere("api_tokens.expires_at", ">", nowIso)
-    .first("users.*");
+    .first<Record<string, unknown> | undefined>("users.*");
   return row ? fromRow(row) : null;
 }
 
@@ -150,7 +150,7 @@ export async function countFailedLogins(db: Knex, by: { email?: string; ip?: str
 }
 
 export async function oldestFailedLogin(db: Knex, by: { email?: string; ip?: string }, sinceIso: string): Promise<string | null> {
-  const query = db("login_attempts").where("at", ">", sinceIso);
+  const query = db<Record<string, unknown>>("login_attempts").where("at", ">", sinceIso);
   if (by.email !== undefined) query.andWhere("email", by.email);
   if (by.ip !== undefined) query.andWhere("ip", by.ip);
   const row = await query.orderBy("at").first("at");

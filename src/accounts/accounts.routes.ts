@@ -3,9 +3,9 @@ import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { localizedParams } from "../http/errors.js";
 import { flash } from "../http/flash.js";
-import { answerForm, formFields, safeNext, text } from "../http/forms.js";
+import { answerForm, fieldText, formFields, safeNext, text } from "../http/forms.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
-import { AppError } from "../lib/errors.js";
+import { AppError, asError } from "../lib/errors.js";
 import * as accounts from "./accounts.service.js";
 import {
   parseChangePasswordBody,
@@ -142,7 +142,7 @@ export function accountsPages(ctx: AppContext): Router {
   router.post("/login", async (req, res) => {
     const next = safeNext(formFields(req).next, "");
     await answerForm(req, res, { view: "accounts/login", page: ({ typed }) => ({ title: req.t("login.title"), next, values: typed }) }, async () => {
-      const body = parseCredentialsBody({ email: text(formFields(req), "email") ?? "", password: String(formFields(req).password ?? "") });
+      const body = parseCredentialsBody({ email: text(formFields(req), "email") ?? "", password: fieldText(formFields(req).password) });
       const user = await accounts.authenticate(ctx, body.email, body.password, clientIp(req));
       await logIn(ctx, req, user.id);
       flash(req, "success", req.t("login.welcome", { name: user.name }));
@@ -167,7 +167,7 @@ export function accountsPages(ctx: AppContext): Router {
   router.post("/register", async (req, res) => {
     await answerForm(req, res, { view: "accounts/register", page: ({ typed }) => ({ title: req.t("register.title"), values: typed }) }, async () => {
       const f = formFields(req);
-      const body = parseRegisterBody({ email: text(f, "email") ?? "", password: String(f.password ?? ""), name: text(f, "name") ?? "", city: text(f, "city") ?? "", unit: text(f, "unit") ?? "" });
+      const body = parseRegisterBody({ email: text(f, "email") ?? "", password: fieldText(f.password), name: text(f, "name") ?? "", city: text(f, "city") ?? "", unit: text(f, "unit") ?? "" });
       const user = await accounts.registerContestant(ctx, body);
       await logIn(ctx, req, user.id);
       flash(req, "success", req.t("register.done", { name: user.name }));
@@ -195,7 +195,7 @@ export function accountsPages(ctx: AppContext): Router {
       const role = text(f, "role") ?? "";
       const body = parseCreateUserBody({
         email,
-        password: generated ?? String(f.password ?? ""),
+        password: generated ?? fieldText(f.password),
         name: text(f, "name") ?? "",
         role,
         city: text(f, "city") ?? null,
@@ -278,7 +278,7 @@ export function accountsPages(ctx: AppContext): Router {
   router.post("/me/password", requireRole(), async (req, res) => {
     await answerForm(req, res, { view: "accounts/password", page: ({ typed }) => ({ ...passwordPage(req), values: typed }) }, async () => {
       const f = formFields(req);
-      const body = parseChangePasswordForm({ currentPassword: String(f.currentPassword ?? ""), newPassword: String(f.newPassword ?? ""), repeatPassword: String(f.repeatPassword ?? "") });
+      const body = parseChangePasswordForm({ currentPassword: fieldText(f.currentPassword), newPassword: fieldText(f.newPassword), repeatPassword: fieldText(f.repeatPassword) });
       const user = await accounts.changeOwnPassword(ctx, req.user!, body, clientIp(req));
       // His other sessions are gone; this one goes on under a new id.
       await logIn(ctx, req, user.id);
@@ -313,11 +313,11 @@ async function logIn(ctx: AppContext, req: Request, userId: string): Promise<voi
   const credentials = await accounts.sessionStamp(ctx, userId);
   return new Promise((resolve, reject) => {
     req.session.regenerate((err) => {
-      if (err) return reject(err);
+      if (err) return reject(asError(err));
       req.session.userId = userId;
       req.session.credentials = credentials;
       if (lang) req.session.lang = lang;
-      req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
+      req.session.save((saveErr) => (saveErr ? reject(asError(saveErr)) : resolve()));
     });
   });
 }

@@ -30,7 +30,7 @@ function fromRow(row: Record<string, unknown>): ContestRow {
     id: String(row.id),
     kind: row.kind as ContestKind,
     title: String(row.title),
-    description: String(row.description ?? ""),
+    description: (row.description as string | null) ?? "",
     stage: row.stage as Stage,
     opensAt: String(row.opens_at),
     closesAt: String(row.closes_at),
@@ -72,7 +72,7 @@ export async function insertContest(db: Knex, contest: ContestRow): Promise<void
 }
 
 export async function findContest(db: Knex, id: string): Promise<ContestRow | null> {
-  const row = await db("contests").where({ id }).first();
+  const row = await db<Record<string, unknown>>("contests").where({ id }).first();
   return row ? fromRow(row) : null;
 }
 

@@ -1,10 +1,12 @@
+import type { Knex } from "knex";
 import type { Db } from "./knex.js";
 
 /** Every difference between SQLite and PostgreSQL that the code must know lives here. */
 export type DialectName = "sqlite" | "pg";
 
 export function dialectOf(db: Db): DialectName {
-  const client = String(db.client.config.client);
+  // Knex types its `client` as any; it is the Knex.Client the db was made with.
+  const client = String((db.client as Knex.Client).config.client);
   return client === "pg" || client === "postgres" || client === "postgresql" ? "pg" : "sqlite";
 }
 

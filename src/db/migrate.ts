@@ -3,9 +3,9 @@ import { migrations } from "../../migrations/index.js";
 import type { Db } from "./knex.js";
 
 const source: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations),
+  getMigrations: () => Promise.resolve(Object.keys(migrations)),
   getMigrationName: (name) => name,
-  getMigration: async (name) => migrations[name]!,
+  getMigration: (name) => Promise.resolve(migrations[name]!),
 };
 
 /** Applies every pending migration; answers the names applied. */

@@ -8,7 +8,7 @@ import { requireRole } from "../http/auth.js";
 import { routeParam } from "../http/params.js";
 import { localizedParams } from "../http/errors.js";
 import { flash } from "../http/flash.js";
-import { answerForm, formFields, repeatedField, wantsJson } from "../http/forms.js";
+import { answerForm, fieldText, formFields, repeatedField, wantsJson } from "../http/forms.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 import { AppError } from "../lib/errors.js";
 import { hasMessage } from "../lib/i18n.js";
@@ -49,7 +49,7 @@ function authorRows(fields: Record<string, unknown>): AuthorRow[] {
   if (typeof fields.authors === "string") {
     try {
       const parsed: unknown = JSON.parse(fields.authors);
-      if (Array.isArray(parsed)) return parsed.map((a: { name?: unknown; role?: unknown } | null) => ({ name: String(a?.name ?? ""), role: String(a?.role ?? "") }));
+      if (Array.isArray(parsed)) return parsed.map((a: { name?: unknown; role?: unknown } | null) => ({ name: fieldText(a?.name), role: fieldText(a?.role) }));
     } catch {
       return [];
     }
@@ -165,7 +165,7 @@ function queryString(query: EntryListQuery): string {
 export function entriesPages(ctx: AppContext): Router {
   const router = Router();
 
-  const submitPage = async (req: Request, contest: Contest, typed: Record<string, unknown> | null) => ({
+  const submitPage = (req: Request, contest: Contest, typed: Record<string, unknown> | null) => ({
     title: req.t("entries.submitTitle"),
     contest,
     values: formValues(contest, req.user!, typed),
@@ -177,7 +177,7 @@ export function entriesPages(ctx: AppContext): Router {
   router.get("/contests/:id/submit", requireRole("contestant"), async (req, res) => {
     await entries.assertMaySubmit(ctx, req.user!, routeParam(req));
     const contest = await getContest(ctx, req.user, routeParam(req));
-    res.render("entries/submit", await submitPage(req, contest, null));
+    res.render("entries/submit", submitPage(req, contest, null));
   });
 
   // Session and CSRF (header or ?_csrf=) checked before a byte of the body is read; then the API's own steps.
@@ -185,7 +185,7 @@ export function entriesPages(ctx: AppContext): Router {
     if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
     await entries.assertMaySubmit(ctx, req.user!, routeParam(req));
     const contest = await getContest(ctx, req.user, routeParam(req));
-    await answerForm(req, res, { view: "entries/submit", page: async () => ({ ...(await submitPage(req, contest, (req.body ?? {}) as Record<string, unknown>)), reselectFiles: true }) }, async () => {
+    await answerForm(req, res, { view: "entries/submit", page: () => ({ ...submitPage(req, contest, (req.body ?? {}) as Record<string, unknown>), reselectFiles: true }) }, async () => {
       const upload = await receiveUpload(req, res, ctx.storage, await entries.uploadLimits(ctx, req.user!, contest.id));
       const entry = await entries.submitEntry(ctx, req.user!, contest.id, { fields: entryFieldsFromForm(upload.fields), files: upload.files });
       flash(req, "success", req.t("entries.submitted", { code: entry.code }));

@@ -53,10 +53,10 @@ function entryFromRow(row: Record<string, unknown>): EntryRow {
     code: String(row.code),
     ownerId: String(row.owner_id),
     title: String(row.title),
-    summary: String(row.summary ?? ""),
+    summary: (row.summary as string | null) ?? "",
     category: String(row.category),
     city: String(row.city),
-    unit: String(row.unit ?? ""),
+    unit: (row.unit as string | null) ?? "",
     authors: parseJson<Author[]>(row.authors, []),
     firstAuthorKey: String(row.first_author_key),
     unitKey: String(row.unit_key),
@@ -142,7 +142,7 @@ export async function updateEntry(db: Knex, id: string, changes: Partial<EntryRo
 }
 
 export async function findEntry(db: Knex, id: string): Promise<EntryRow | null> {
-  const row = await db("entries").where({ id }).first();
+  const row = await db<Record<string, unknown>>("entries").where({ id }).first();
   return row ? entryFromRow(row) : null;
 }
 
@@ -162,10 +162,17 @@ export async function listEntries(db: Knex, filter: EntryFilter): Promise<EntryR
   if (filter.city) query.andWhere({ city: filter.city });
   if (filter.category) query.andWhere({ category: filter.category });
   if (filter.status) query.andWhere({ status: filter.status });
-  if (filter.recommended !== undefined) query.andWhere((q) => (filter.recommended ? q.whereNotNull("recommended_at") : q.whereNull("recommended_at")));
+  if (filter.recommended !== undefined) {
+    query.andWhere((q) => {
+      if (filter.recommended) q.whereNotNull("recommended_at");
+      else q.whereNull("recommended_at");
+    });
+  }
   if (filter.search) {
     const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query.andWhere((q) => q.whereRaw("lower(title) like lower(?) escape '\\'", [like]).orWhereRaw("lower(code) like lower(?) escape '\\'", [like]).orWhereRaw("lower(authors) like lower(?) escape '\\'", [like]).orWhereRaw("lower(unit) like lower(?) escape '\\'", [like]));
+    query.andWhere((q) => {
+      q.whereRaw("lower(title) like lower(?) escape '\\'", [like]).orWhereRaw("lower(code) like lower(?) escape '\\'", [like]).orWhereRaw("lower(authors) like lower(?) escape '\\'", [like]).orWhereRaw("lower(unit) like lower(?) escape '\\'", [like]);
+    });
   }
   return (await query).map(entryFromRow);
 }
@@ -188,7 +195,7 @@ export interface EntrySummary {
  */
 export async function listSubmittedSummaries(db: Knex, contestId: string, options: { recommendedOnly: boolean; safeOnly: boolean; talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
   const columns = ["id", "code", "title", ...(options.talkSeconds ? ["talk_seconds"] : []), ...(options.publicVotes ? ["public_votes"] : [])];
-  const query = db("entries").where({ contest_id: contestId, status: "submitted" }).orderBy("seq").select(columns);
+  const query = db<Record<string, unknown>>("entries").where({ contest_id: contestId, status: "submitted" }).orderBy("seq").select(columns);
   if (options.recommendedOnly) query.whereNotNull("recommended_at");
   if (options.safeOnly) query.where("safety_failed", false);
   const rows: Record<string, unknown>[] = await query;
@@ -257,7 +264,7 @@ export async function filesOfEntries(db: Knex, entryIds: string[]): Promise<Entr
   const rows: Record<string, unknown>[] = [];
   // Chunked: SQLite allows a limited number of bound parameters per statement.
   for (let i = 0; i < entryIds.length; i += 500) {
-    rows.push(...(await db("entry_files").whereIn("entry_id", entryIds.slice(i, i + 500)).orderBy("role")));
+    rows.push(...(await db<Record<string, unknown>>("entry_files").whereIn("entry_id", entryIds.slice(i, i + 500)).orderBy("role")));
   }
   return rows.map(fileFromRow);
 }

@@ -15,6 +15,14 @@ export function text(fields: Record<string, unknown>, name: string): string | un
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
+/**
+ * A field's value as text, untrimmed: a string as sent, a number or boolean (a JSON body's) as written;
+ * absent, a list or an object → "" (never "[object Object]").
+ */
+export function fieldText(value: unknown): string {
+  return typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+}
+
 /** A field that may be sent once or repeated (checkboxes, multi-selects) as a list of strings. */
 export function repeatedField(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];

@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { pipeline, Transform } from "node:stream";
 import type { Request, Response } from "express";
 import multer, { MulterError, type StorageEngine } from "multer";
-import { AppError, ValidationError } from "../lib/errors.js";
+import { AppError, asError, ValidationError } from "../lib/errors.js";
 import type { Storage } from "../storage/storage.js";
 import { multipartTextRefusal } from "./text-input.js";
 
@@ -66,7 +66,7 @@ const STREAM_BUFFER = 1024 * 1024;
 
 const FIELD_LIMITS = { fields: 30, fieldSize: 64 * 1024, fieldNameSize: 100, parts: 60 };
 
-function uploadError(err: unknown, maxBytesByRole: Record<string, number>): unknown {
+function uploadError(err: unknown, maxBytesByRole: Record<string, number>): Error {
   if (err instanceof MulterError) {
     // multer's own size limit (the largest role's) can fire before the engine's check of the same file.
     if (err.code === "LIMIT_FILE_SIZE" && err.field) return new FileTooLargeError(err.field, maxBytesByRole[err.field] ?? 0);
@@ -77,7 +77,7 @@ function uploadError(err: unknown, maxBytesByRole: Record<string, number>): unkn
   if (/Unexpected end of form|Malformed part header|Multipart: Boundary not found/i.test(message)) {
     return new ValidationError("errors.malformedUpload", {}, undefined, "malformed_upload");
   }
-  return err;
+  return asError(err);
 }
 
 /**

@@ -17,11 +17,21 @@ interface HelperOptions {
   data: { root: { locale: Locale } };
 }
 
+/**
+ * Express ignores what a view engine returns. express-handlebars answers its callback itself, errors
+ * included, save one thrown before it renders (reading the partials): that one is passed on here.
+ */
+function passingErrorsOn(render: ReturnType<typeof engine>): (file: string, options: object, callback: (err: Error | null, html?: string) => void) => void {
+  return (file, options, callback) => {
+    render(file, options, callback).catch(callback);
+  };
+}
+
 /** Handlebars with helpers that read the page's locale, so templates hold keys, never text. */
 export function setUpViews(app: Express): void {
   app.engine(
     "hbs",
-    engine({
+    passingErrorsOn(engine({
       extname: ".hbs",
       defaultLayout: "main",
       layoutsDir: path.join(viewsDir, "layouts"),
@@ -53,7 +63,7 @@ export function setUpViews(app: Express): void {
           return fileRuleText(rule, options.data.root.locale);
         },
       },
-    }),
+    })),
   );
   app.set("view engine", "hbs");
   app.set("views", viewsDir);

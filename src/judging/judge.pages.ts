@@ -7,7 +7,7 @@ import { sendFile } from "../http/send-file.js";
 import * as entries from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
-import { answerForm, formFields, safeNext, type Refusal } from "../http/forms.js";
+import { answerForm, fieldText, formFields, safeNext, type Refusal } from "../http/forms.js";
 import { routeParam } from "../http/params.js";
 import { assignmentStatusLabel, pointsText } from "./judging.format.js";
 import { parseDeclarationBody, parseDeclaredConflictBody } from "./judging.schemas.js";
@@ -180,7 +180,7 @@ export function judgePages(ctx: AppContext): Router {
   // A judge declares a conflict with this entry (回避): it leaves his queue for another judge's.
   router.post("/judge/assignments/:id/conflict", requireRole("judge"), async (req, res) => {
     const assignmentId = routeParam(req);
-    const reason = String(formFields(req).reason ?? "");
+    const reason = fieldText(formFields(req).reason);
     await answerForm(req, res, { view: "judging/sheet", page: async () => ({ ...(await sheetPage(req, assignmentId)), conflictReason: reason }) }, async () => {
       const declared = await judging.declareConflict(ctx, req.user!, assignmentId, parseDeclaredConflictBody({ reason }).reason.trim());
       flash(req, "success", req.t(declared.replaced ? "judge.conflictDeclared" : "judge.conflictDeclaredUnplaced"));

@@ -6,7 +6,7 @@ import { may } from "../contests/lifecycle.js";
 import * as entries from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
-import { answerForm, formFields, repeatedField, text } from "../http/forms.js";
+import { answerForm, fieldText, formFields, repeatedField, text } from "../http/forms.js";
 import { routeParam } from "../http/params.js";
 import { toCsv } from "../lib/csv.js";
 import { judgePages } from "./judge.pages.js";
@@ -55,7 +55,7 @@ export function judgingPages(ctx: AppContext): Router {
     for (const a of assignments) loads.set(a.judgeId, (loads.get(a.judgeId) ?? 0) + 1);
 
     const pageCount = Math.max(1, Math.ceil(rows.length / MATRIX_PAGE));
-    const pageNo = Math.min(pageCount, Math.max(1, Number.parseInt(String(req.query.page ?? "1"), 10) || 1));
+    const pageNo = Math.min(pageCount, Math.max(1, Number.parseInt(fieldText(req.query.page ?? "1"), 10) || 1));
     const matrixRows = rows.slice((pageNo - 1) * MATRIX_PAGE, pageNo * MATRIX_PAGE).map((row) => {
       const taken = new Set(assignments.filter((a) => a.entryId === row.id).map((a) => a.judgeId));
       const swapTo = pool.filter((j) => !taken.has(j.id)).sort(byName).map((j) => ({ id: j.id, name: j.name }));
@@ -96,7 +96,7 @@ export function judgingPages(ctx: AppContext): Router {
   }
 
   const backToJudging = (contestId: string, fields: Record<string, unknown>) => {
-    const page = Number.parseInt(String(fields.page ?? ""), 10);
+    const page = Number.parseInt(fieldText(fields.page), 10);
     return `/contests/${contestId}/judging${page > 1 ? `?page=${page}` : ""}#matrix`;
   };
 

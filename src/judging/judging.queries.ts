@@ -77,7 +77,7 @@ export async function laterRoundsOf(db: Knex, contestIds: string[]): Promise<Map
 }
 
 export async function findRound(db: Knex, id: string): Promise<RoundRow | null> {
-  const row = await db("rounds").where({ id }).first();
+  const row = await db<Record<string, unknown>>("rounds").where({ id }).first();
   return row ? roundFromRow(row) : null;
 }
 
@@ -153,7 +153,7 @@ export async function submittedSheetsOfRound(db: Knex, roundId: string): Promise
 }
 
 export async function findAssignment(db: Knex, id: string): Promise<AssignmentRow | null> {
-  const row = await db("assignments").where({ id }).first();
+  const row = await db<Record<string, unknown>>("assignments").where({ id }).first();
   return row ? assignmentFromRow(row) : null;
 }
 
@@ -210,7 +210,7 @@ export async function scoreHistoryOfEntry(db: Knex, entryId: string): Promise<{ 
 }
 
 export async function isAssigned(db: Knex, entryId: string, judgeId: string): Promise<boolean> {
-  const row = await db("assignments").where({ entry_id: entryId, judge_id: judgeId }).first("id");
+  const row = await db<Record<string, unknown>>("assignments").where({ entry_id: entryId, judge_id: judgeId }).first("id");
   return Boolean(row);
 }
 

@@ -133,7 +133,7 @@ export async function listAssignments(ctx: AppContext, user: SessionUser, contes
   return (await q.assignmentsOfRound(ctx.db, round.id)).map(assignmentJson);
 }
 
-async function assertNoConflict(panel: Panel, entryId: string, judgeId: string): Promise<void> {
+function assertNoConflict(panel: Panel, entryId: string, judgeId: string): void {
   const entry = panel.entries.find((e) => e.id === entryId);
   if (!entry) throw new NotFoundError("errors.entryNotInRound");
   const judge = panel.judges.find((j) => j.id === judgeId);
@@ -146,7 +146,7 @@ async function assertNoConflict(panel: Panel, entryId: string, judgeId: string):
 export async function addAssignment(ctx: AppContext, user: SessionUser, contestId: string, entryId: string, judgeId: string): Promise<AssignmentJson> {
   const panel = await panelOf(ctx, user, contestId);
   assertMay(panel.contest, "assignJudges");
-  await assertNoConflict(panel, entryId, judgeId);
+  assertNoConflict(panel, entryId, judgeId);
   const { round } = panel.settings;
   return ctx.db.transaction(async (trx) => {
     if ((await q.assignmentsOfRound(trx, round.id)).some((a) => a.entryId === entryId && a.judgeId === judgeId)) throw new ConflictError("already_assigned", "errors.alreadyAssigned");
@@ -181,7 +181,7 @@ export async function removeAssignment(ctx: AppContext, user: SessionUser, assig
 export async function swapAssignment(ctx: AppContext, user: SessionUser, assignmentId: string, judgeId: string): Promise<AssignmentJson> {
   const { assignment, panel } = await loadAssignment(ctx, user, assignmentId);
   if (assignment.status === "submitted") throw new ConflictError("assignment_scored", "errors.assignmentScored");
-  await assertNoConflict(panel, assignment.entryId, judgeId);
+  assertNoConflict(panel, assignment.entryId, judgeId);
   return ctx.db.transaction(async (trx) => {
     if ((await q.assignmentsOfRound(trx, assignment.roundId)).some((a) => a.entryId === assignment.entryId && a.judgeId === judgeId)) throw new ConflictError("already_assigned", "errors.alreadyAssigned");
     const now = ctx.clock.now().toISOString();

@@ -59,3 +59,8 @@ export class TooManyRequestsError extends AppError {
     super(429, "too_many_attempts", "errors.tooManyAttempts", { minutes: Math.ceil(retryAfterSeconds / 60) });
   }
 }
+
+/** A thrown or rejected value as an Error: an Error as it is, anything else wrapped and kept as the cause. */
+export function asError(cause: unknown): Error {
+  return cause instanceof Error ? cause : new Error(typeof cause === "string" ? cause : "a value that is not an Error was thrown", { cause });
+}

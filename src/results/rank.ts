@@ -175,7 +175,7 @@ function fastRank(items: readonly RankInput[]): RankPositions | null {
       return a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0;
     });
     const n = keyed.length;
-    const positions: RankPositions = { order: new Array(n), rank: new Array(n), tieBrokenBy: new Array(n) };
+    const positions: RankPositions = { order: new Array<number>(n), rank: new Array<number>(n), tieBrokenBy: new Array<number | null>(n) };
     let groupStart = 0;
     for (let i = 0; i < n; i++) {
       const current = keyed[i]!;
@@ -246,7 +246,7 @@ export function rankTable(entryIds: readonly string[], scores: readonly number[]
       const ib = entryIds[b]!;
       return ia < ib ? -1 : ia > ib ? 1 : 0;
     });
-    const positions: RankPositions = { order, rank: new Array(n), tieBrokenBy: new Array(n) };
+    const positions: RankPositions = { order, rank: new Array<number>(n), tieBrokenBy: new Array<number | null>(n) };
     let groupStart = 0;
     for (let i = 0; i < n; i++) {
       let tieBrokenBy: number | null = null;

@@ -10,7 +10,7 @@ import { listEntries, myEntries } from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { routeParam } from "../http/params.js";
 import { flash } from "../http/flash.js";
-import { answerForm, formFields, text, type Refusal } from "../http/forms.js";
+import { answerForm, fieldText, formFields, text, type Refusal } from "../http/forms.js";
 import { receiveUpload } from "../http/upload.js";
 import { StageError } from "../lib/errors.js";
 import { formatDuration } from "../lib/i18n.js";
@@ -293,7 +293,7 @@ export function resultsPages(ctx: AppContext): Router {
    * refusal the page again with the lines as typed and the message by the panel.
    */
   async function saveCodeLines(req: Request, res: Response, panel: "votes" | "talkTimes", save: (typed: string) => Promise<string>): Promise<void> {
-    const typed = String(formFields(req)[panel] ?? "");
+    const typed = fieldText(formFields(req)[panel]);
     const page = async ({ body }: Refusal) => {
       const contest = await getContest(ctx, req.user, routeParam(req));
       const again = panel === "votes" ? await votesView(ctx, req, contest, typed) : await talkTimesView(ctx, req, contest, typed);

@@ -62,7 +62,7 @@ export async function saveComputed(db: Knex, contestId: string, roundId: string,
 }
 
 export async function findComputed<T>(db: Knex, contestId: string): Promise<{ roundId: string; computedAt: string; data: T } | null> {
-  const row = await db("computed_results").where({ contest_id: contestId }).first();
+  const row = await db<Record<string, unknown>>("computed_results").where({ contest_id: contestId }).first();
   return row ? { roundId: String(row.round_id), computedAt: String(row.computed_at), data: parseJson<T>(row.data, {} as T) } : null;
 }
 
@@ -112,7 +112,7 @@ export async function objectionsOf(db: Knex, contestId: string, filter: { userId
 }
 
 export async function findObjection(db: Knex, id: string): Promise<ObjectionRow | null> {
-  const row = await db("objections").where({ id }).first();
+  const row = await db<Record<string, unknown>>("objections").where({ id }).first();
   return row ? objectionFromRow(row) : null;
 }
 

@@ -77,7 +77,7 @@ function tiesDerivable(rows: readonly ResultRow[]): boolean {
 
 /** The tiedWith that rankEntries gives every row: the codes of the other rows of its rank, in order. */
 function derivedTies(rows: readonly { code: string; rank: number }[]): string[][] {
-  const ties: string[][] = new Array(rows.length);
+  const ties = new Array<string[]>(rows.length);
   for (let start = 0; start < rows.length; ) {
     let end = start + 1;
     while (end < rows.length && rows[end]!.rank === rows[start]!.rank) end++;
@@ -111,23 +111,23 @@ export function encodeResultRows(rows: readonly ResultRow[]): StoredRows {
   const n = rows.length;
   const stored: StoredRows = {
     format: FORMAT,
-    entryId: new Array(n),
-    code: new Array(n),
-    title: new Array(n),
-    score: new Array(n),
-    rank: new Array(n),
-    prize: new Array(n),
-    judges: new Array(n),
+    entryId: new Array<string>(n),
+    code: new Array<string>(n),
+    title: new Array<string>(n),
+    score: new Array<number>(n),
+    rank: new Array<number>(n),
+    prize: new Array<ResultRow["prize"]>(n),
+    judges: new Array<number>(n),
     methods: [],
-    method: new Array(n),
-    totals: new Array(n),
-    aggregate: new Array(n),
+    method: new Array<number>(n),
+    totals: new Array<number[]>(n),
+    aggregate: new Array<number>(n),
     judgeIds: [],
-    dropped: new Array(n),
-    publicVote: new Array(n),
-    timeDeduction: new Array(n),
+    dropped: new Array<[number, number, number, number] | 0>(n),
+    publicVote: new Array<[number, number, number, number] | 0>(n),
+    timeDeduction: new Array<[number, "under" | "over" | null, number] | 0>(n),
     criteria: [],
-    tieBrokenBy: new Array(n),
+    tieBrokenBy: new Array<number>(n),
   };
   const methodIndex = indexer(stored.methods, (m) => m);
   const judgeIndex = indexer(stored.judgeIds, (id) => id);
