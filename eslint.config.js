@@ -15,7 +15,10 @@ export default tseslint.config(
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
   {
@@ -28,7 +31,12 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
-        { patterns: [otherDomainsQueries, { group: ["./*.queries.js", "../*.queries.js"], message: "Routes and pages call services, never queries." }] },
+        {
+          patterns: [
+            otherDomainsQueries,
+            { group: ["./*.queries.js", "../*.queries.js"], message: "Routes and pages call services, never queries." },
+          ],
+        },
       ],
     },
   },
@@ -38,7 +46,16 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
-        { patterns: [otherDomainsQueries, { group: ["../http/*", "../../http/*"], allowTypeImports: true, message: "Services import only types from src/http/." }] },
+        {
+          patterns: [
+            otherDomainsQueries,
+            {
+              group: ["../http/*", "../../http/*"],
+              allowTypeImports: true,
+              message: "Services import only types from src/http/.",
+            },
+          ],
+        },
       ],
     },
   },

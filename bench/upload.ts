@@ -40,8 +40,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function api(base: string, method: string, url: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
-  const res = await fetch(base + url, { method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+async function api(
+  base: string,
+  method: string,
+  url: string,
+  body: unknown,
+  token?: string,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(base + url, {
+    method,
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -50,23 +60,55 @@ async function api(base: string, method: string, url: string, body: unknown, tok
 /** Streams a multipart entry from disk (never held in memory) and answers the seconds it took. */
 function upload(base: string, contestId: string, token: string, video: string, form: string): Promise<number> {
   const boundary = `----bench${Date.now()}`;
-  const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const fileHead = (name: string, filename: string, type: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`;
-  const fields = [field("title", "基准测试"), field("category", "科普行动"), field("authors", JSON.stringify([{ name: "基准" }])), field("declaration", "true")].join("");
-  const parts: (string | { file: string })[] = [fields, fileHead("form", "form.pdf", "application/pdf"), { file: form }, "\r\n", fileHead("video", "big.mp4", "video/mp4"), { file: video }, `\r\n--${boundary}--\r\n`];
+  const field = (name: string, value: string) =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const fileHead = (name: string, filename: string, type: string) =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`;
+  const fields = [
+    field("title", "基准测试"),
+    field("category", "科普行动"),
+    field("authors", JSON.stringify([{ name: "基准" }])),
+    field("declaration", "true"),
+  ].join("");
+  const parts: (string | { file: string })[] = [
+    fields,
+    fileHead("form", "form.pdf", "application/pdf"),
+    { file: form },
+    "\r\n",
+    fileHead("video", "big.mp4", "video/mp4"),
+    { file: video },
+    `\r\n--${boundary}--\r\n`,
+  ];
   const length = parts.reduce((n, p) => n + (typeof p === "string" ? Buffer.byteLength(p) : statSync(p.file).size), 0);
   const url = new URL(`${base}/api/v1/contests/${contestId}/entries`);
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Content-Length": length } }, (res) => {
-      let text = "";
-      res.on("data", (c) => (text += c));
-      res.on("end", () => (res.statusCode === 201 ? resolve((performance.now() - started) / 1000) : reject(new Error(`upload: ${res.statusCode} ${text}`))));
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${token}`,
+          "Content-Type": `multipart/form-data; boundary=${boundary}`,
+          "Content-Length": length,
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () =>
+          res.statusCode === 201
+            ? resolve((performance.now() - started) / 1000)
+            : reject(new Error(`upload: ${res.statusCode} ${text}`)),
+        );
+      },
+    );
     req.on("error", reject);
     const next = (i: number): void => {
       if (i === parts.length) return void req.end();
-      const part = parts[i]!;
+      const part = parts[i];
       if (typeof part === "string") {
         req.write(part);
         return next(i + 1);
@@ -92,10 +134,23 @@ export async function runUploadBench(sizeMiB = 1024): Promise<string[]> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // The compiled server, as production runs it (npm run bench builds first).
-  const server = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), "dist/src/server.js"], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: path.join(dir, "data"), UPLOAD_DIR: path.join(dir, "uploads"), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: "warn", DATABASE_URL: "" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const server = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), "dist/src/server.js"],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATA_DIR: path.join(dir, "data"),
+        UPLOAD_DIR: path.join(dir, "uploads"),
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        LOG_LEVEL: "warn",
+        DATABASE_URL: "",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   try {
     for (let i = 0; i < 100; i += 1) {
       try {
@@ -105,10 +160,41 @@ export async function runUploadBench(sizeMiB = 1024): Promise<string[]> {
       }
     }
     const admin = (await api(base, "POST", "/api/v1/auth/token", ADMIN)).token as string;
-    const contestId = ((await api(base, "POST", "/api/v1/contests", { kind: "video", title: "上传基准", opensAt: "2026-01-01T00:00:00Z", closesAt: "2099-01-01T00:00:00Z", rules: { files: { video: { maxBytes: 4 * 1024 ** 3 } } } }, admin)).contest as { id: string }).id;
+    const contestId = (
+      (
+        await api(
+          base,
+          "POST",
+          "/api/v1/contests",
+          {
+            kind: "video",
+            title: "上传基准",
+            opensAt: "2026-01-01T00:00:00Z",
+            closesAt: "2099-01-01T00:00:00Z",
+            rules: { files: { video: { maxBytes: 4 * 1024 ** 3 } } },
+          },
+          admin,
+        )
+      ).contest as { id: string }
+    ).id;
     await api(base, "POST", `/api/v1/contests/${contestId}/stage`, { to: "open" }, admin);
-    await api(base, "POST", "/api/v1/users", { email: "uploader@example.org", password: "Upload-pass-1", name: "上传者", role: "contestant", city: "石家庄", unit: "基准" }, admin);
-    const token = (await api(base, "POST", "/api/v1/auth/token", { email: "uploader@example.org", password: "Upload-pass-1" })).token as string;
+    await api(
+      base,
+      "POST",
+      "/api/v1/users",
+      {
+        email: "uploader@example.org",
+        password: "Upload-pass-1",
+        name: "上传者",
+        role: "contestant",
+        city: "石家庄",
+        unit: "基准",
+      },
+      admin,
+    );
+    const token = (
+      await api(base, "POST", "/api/v1/auth/token", { email: "uploader@example.org", password: "Upload-pass-1" })
+    ).token as string;
 
     // Warm the page cache for both, then time each.
     spawnSync("cat", [big], { stdio: ["ignore", "ignore", "ignore"] });

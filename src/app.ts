@@ -44,14 +44,20 @@ export function createApp(ctx: AppContext): Express {
       },
       // Only what is safe: never cookies, tokens (an upload form's `_csrf` too) or bodies (which may hold passwords).
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](token|password|_csrf)=)[^&]*/gi, "$1[redacted]") }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.replace(/([?&](token|password|_csrf)=)[^&]*/gi, "$1[redacted]"),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
   );
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { "upgrade-insecure-requests": null, "img-src": ["'self'", "data:"], "media-src": ["'self'"] } },
+      contentSecurityPolicy: {
+        directives: { "upgrade-insecure-requests": null, "img-src": ["'self'", "data:"], "media-src": ["'self'"] },
+      },
     }),
   );
   app.use("/static", express.static(publicDir, { maxAge: "1d", index: false }));
@@ -83,13 +89,22 @@ export function createApp(ctx: AppContext): Express {
     name: "sw.sid",
     secret: ctx.config.sessionSecret,
     // Expired sessions are deleted at start and hourly (an unref'd timer: it never holds the process open).
-    store: new ConnectSessionKnexStore({ knex: ctx.db, tableName: "sessions", createTable: false, cleanupInterval: 3_600_000, onDbCleanupError: (err) => ctx.logger.warn({ err }, "session cleanup failed") }),
+    store: new ConnectSessionKnexStore({
+      knex: ctx.db,
+      tableName: "sessions",
+      createTable: false,
+      cleanupInterval: 3_600_000,
+      onDbCleanupError: (err) => ctx.logger.warn({ err }, "session cleanup failed"),
+    }),
     resave: false,
     saveUninitialized: false,
     rolling: true,
     cookie: { httpOnly: true, sameSite: "lax", secure: "auto", maxAge: 7 * 86_400_000 },
   });
-  const pagesOnly = (handler: RequestHandler): RequestHandler => (req, res, next) => (isApiRequest(req) ? next() : handler(req, res, next));
+  const pagesOnly =
+    (handler: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      isApiRequest(req) ? next() : handler(req, res, next);
   app.use(pagesOnly(sessions));
   app.use(pagesOnly(i18n()));
   app.use(pagesOnly(express.urlencoded({ extended: true, limit: "1mb", parameterLimit: 2000 })));

@@ -59,7 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const databaseUrl = env.DATABASE_URL ? env.DATABASE_URL : null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql:// (leave it unset for SQLite), got "${databaseUrl.split("@").pop()}"`);
+    throw new ConfigError(
+      `DATABASE_URL must start with postgres:// or postgresql:// (leave it unset for SQLite), got "${databaseUrl.split("@").pop()}"`,
+    );
   }
   const dataDir = path.resolve(cwd, env.DATA_DIR || "data");
   const uploadDir = path.resolve(cwd, env.UPLOAD_DIR || "uploads");

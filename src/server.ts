@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   }
   const app = createApp(ctx);
   const server = app.listen(config.port, () => {
-    logger.info({ port: config.port, db: config.databaseUrl ? "pg" : "sqlite" }, `listening on http://localhost:${config.port}`);
+    logger.info(
+      { port: config.port, db: config.databaseUrl ? "pg" : "sqlite" },
+      `listening on http://localhost:${config.port}`,
+    );
   });
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");

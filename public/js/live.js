@@ -25,7 +25,10 @@
         if (!fresh) return;
         part.innerHTML = fresh.innerHTML;
         var stamp = document.querySelector("[data-live-stamp]");
-        if (stamp) stamp.textContent = new Date().toLocaleTimeString(document.documentElement.lang || undefined, { hour12: false });
+        if (stamp)
+          stamp.textContent = new Date().toLocaleTimeString(document.documentElement.lang || undefined, {
+            hour12: false,
+          });
       })
       .catch(function () {
         /* offline for a moment: try again next time */

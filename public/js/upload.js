@@ -33,7 +33,9 @@
       input.removeAttribute("required");
     });
     rows.forEach(function (row, i) {
-      var empty = Array.prototype.every.call(row.querySelectorAll("input"), function (input) { return input.value.trim() === ""; });
+      var empty = Array.prototype.every.call(row.querySelectorAll("input"), function (input) {
+        return input.value.trim() === "";
+      });
       if (i > 0 && empty) row.remove();
     });
     add.hidden = false;
@@ -62,7 +64,8 @@
     var body = new FormData();
     var files = [];
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.disabled || el.name === "_csrf" || el.name === "authorName" || el.name === "authorRole") return;
+      if (!el.name || el.disabled || el.name === "_csrf" || el.name === "authorName" || el.name === "authorRole")
+        return;
       if (el.type === "file") {
         if (el.files && el.files[0]) files.push({ role: el.name, file: el.files[0] });
         return;
@@ -138,9 +141,16 @@
         return { size: f.file.size, bar: bar, text: text, box: box };
       });
       form.querySelectorAll("[data-progress]").forEach(function (box) {
-        if (!bars.some(function (b) { return b && b.box === box; })) box.hidden = true;
+        if (
+          !bars.some(function (b) {
+            return b && b.box === box;
+          })
+        )
+          box.hidden = true;
       });
-      var sizes = built.files.reduce(function (sum, f) { return sum + f.file.size; }, 0);
+      var sizes = built.files.reduce(function (sum, f) {
+        return sum + f.file.size;
+      }, 0);
       var started = Date.now();
       var samples = [{ t: started, loaded: 0 }];
 
@@ -172,7 +182,11 @@
           else if (e.loaded <= start) b.text.textContent = msg.waiting;
           else {
             var left = bytesPerSecond > 0 ? (size - sent) / bytesPerSecond : 0;
-            b.text.textContent = format(msg.progress, { percent: percent, speed: speed.toFixed(speed < 10 ? 2 : 1), remaining: spokenTime(left, msg) });
+            b.text.textContent = format(msg.progress, {
+              percent: percent,
+              speed: speed.toFixed(speed < 10 ? 2 : 1),
+              remaining: spokenTime(left, msg),
+            });
           }
         });
       });
@@ -182,7 +196,11 @@
         bars.forEach(function (b) {
           if (!b) return;
           b.bar.value = 100;
-          b.text.textContent = format(msg.progress, { percent: 100, speed: speed.toFixed(speed < 10 ? 2 : 1), remaining: spokenTime(0, msg) });
+          b.text.textContent = format(msg.progress, {
+            percent: 100,
+            speed: speed.toFixed(speed < 10 ? 2 : 1),
+            remaining: spokenTime(0, msg),
+          });
         });
         if (button) button.textContent = msg.checking;
       });

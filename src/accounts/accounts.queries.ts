@@ -69,7 +69,8 @@ export async function listUsers(db: Knex, filter: { role?: Role }): Promise<User
 
 export async function findUsersByIds(db: Knex, ids: string[]): Promise<UserRow[]> {
   const out: UserRow[] = [];
-  for (let i = 0; i < ids.length; i += 500) out.push(...(await db("users").whereIn("id", ids.slice(i, i + 500))).map(fromRow));
+  for (let i = 0; i < ids.length; i += 500)
+    out.push(...(await db("users").whereIn("id", ids.slice(i, i + 500))).map(fromRow));
   return out;
 }
 
@@ -134,14 +135,20 @@ export async function deleteApiTokensOfUser(db: Knex, userId: string): Promise<v
  * express-session writes (`…"userId":"<id>"…`, no spaces); CAST reads it alike on SQLite and PostgreSQL.
  */
 export async function deleteSessionsOfUser(db: Knex, userId: string): Promise<void> {
-  await db("sessions").whereRaw("CAST(sess AS TEXT) LIKE ?", [`%"userId":${JSON.stringify(userId)}%`]).del();
+  await db("sessions")
+    .whereRaw("CAST(sess AS TEXT) LIKE ?", [`%"userId":${JSON.stringify(userId)}%`])
+    .del();
 }
 
 export async function insertFailedLogin(db: Knex, attempt: { email: string; ip: string; at: string }): Promise<void> {
   await db("login_attempts").insert(attempt);
 }
 
-export async function countFailedLogins(db: Knex, by: { email?: string; ip?: string }, sinceIso: string): Promise<number> {
+export async function countFailedLogins(
+  db: Knex,
+  by: { email?: string; ip?: string },
+  sinceIso: string,
+): Promise<number> {
   const query = db("login_attempts").where("at", ">", sinceIso);
   if (by.email !== undefined) query.andWhere("email", by.email);
   if (by.ip !== undefined) query.andWhere("ip", by.ip);
@@ -149,7 +156,11 @@ export async function countFailedLogins(db: Knex, by: { email?: string; ip?: str
   return toNumber(row?.n);
 }
 
-export async function oldestFailedLogin(db: Knex, by: { email?: string; ip?: string }, sinceIso: string): Promise<string | null> {
+export async function oldestFailedLogin(
+  db: Knex,
+  by: { email?: string; ip?: string },
+  sinceIso: string,
+): Promise<string | null> {
   const query = db<Record<string, unknown>>("login_attempts").where("at", ">", sinceIso);
   if (by.email !== undefined) query.andWhere("email", by.email);
   if (by.ip !== undefined) query.andWhere("ip", by.ip);

@@ -43,10 +43,17 @@ function rosterReportView(req: Request, report: roster.RosterReport) {
     imported: report.imported,
     refused: report.refused,
     rows: report.rows.map((r) => {
-      if (r.status === "imported") return { row: r.row, email: r.email, status: r.status, userId: r.userId, initialPassword: r.initialPassword };
+      if (r.status === "imported")
+        return { row: r.row, email: r.email, status: r.status, userId: r.userId, initialPassword: r.initialPassword };
       const params = { ...r.reasonParams };
       if (typeof params.field === "string") params.field = req.t(`roster.column.${params.field}`);
-      return { row: r.row, email: r.email, status: r.status, reasonCode: r.reasonCode, reason: req.t(`roster.reason.${r.reasonCode}`, localizedParams(req, params)) };
+      return {
+        row: r.row,
+        email: r.email,
+        status: r.status,
+        reasonCode: r.reasonCode,
+        reason: req.t(`roster.reason.${r.reasonCode}`, localizedParams(req, params)),
+      };
     }),
   };
 }
@@ -94,7 +101,9 @@ export function accountsApi(ctx: AppContext): Router {
 
   // Every token of the user ends, this one too: the caller asks for a new one with the new password.
   router.put("/me/password", requireRole(), async (req, res) => {
-    res.json({ user: await accounts.changeOwnPassword(ctx, req.user!, parseChangePasswordBody(req.body), clientIp(req)) });
+    res.json({
+      user: await accounts.changeOwnPassword(ctx, req.user!, parseChangePasswordBody(req.body), clientIp(req)),
+    });
   });
 
   router.post("/users/import", requireRole("organizer"), async (req, res) => {
@@ -141,14 +150,22 @@ export function accountsPages(ctx: AppContext): Router {
 
   router.post("/login", async (req, res) => {
     const next = safeNext(formFields(req).next, "");
-    await answerForm(req, res, { view: "accounts/login", page: ({ typed }) => ({ title: req.t("login.title"), next, values: typed }) }, async () => {
-      const body = parseCredentialsBody({ email: text(formFields(req), "email") ?? "", password: fieldText(formFields(req).password) });
-      const user = await accounts.authenticate(ctx, body.email, body.password, clientIp(req));
-      await logIn(ctx, req, user.id);
-      flash(req, "success", req.t("login.welcome", { name: user.name }));
-      // A judge comes to score: his queue is his home.
-      res.redirect(next || (user.role === "judge" ? "/judge" : "/"));
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "accounts/login", page: ({ typed }) => ({ title: req.t("login.title"), next, values: typed }) },
+      async () => {
+        const body = parseCredentialsBody({
+          email: text(formFields(req), "email") ?? "",
+          password: fieldText(formFields(req).password),
+        });
+        const user = await accounts.authenticate(ctx, body.email, body.password, clientIp(req));
+        await logIn(ctx, req, user.id);
+        flash(req, "success", req.t("login.welcome", { name: user.name }));
+        // A judge comes to score: his queue is his home.
+        res.redirect(next || (user.role === "judge" ? "/judge" : "/"));
+      },
+    );
   });
 
   router.post("/logout", (req, res, next) => {
@@ -165,14 +182,25 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   router.post("/register", async (req, res) => {
-    await answerForm(req, res, { view: "accounts/register", page: ({ typed }) => ({ title: req.t("register.title"), values: typed }) }, async () => {
-      const f = formFields(req);
-      const body = parseRegisterBody({ email: text(f, "email") ?? "", password: fieldText(f.password), name: text(f, "name") ?? "", city: text(f, "city") ?? "", unit: text(f, "unit") ?? "" });
-      const user = await accounts.registerContestant(ctx, body);
-      await logIn(ctx, req, user.id);
-      flash(req, "success", req.t("register.done", { name: user.name }));
-      res.redirect("/contests");
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "accounts/register", page: ({ typed }) => ({ title: req.t("register.title"), values: typed }) },
+      async () => {
+        const f = formFields(req);
+        const body = parseRegisterBody({
+          email: text(f, "email") ?? "",
+          password: fieldText(f.password),
+          name: text(f, "name") ?? "",
+          city: text(f, "city") ?? "",
+          unit: text(f, "unit") ?? "",
+        });
+        const user = await accounts.registerContestant(ctx, body);
+        await logIn(ctx, req, user.id);
+        flash(req, "success", req.t("register.done", { name: user.name }));
+        res.redirect("/contests");
+      },
+    );
   });
 
   const usersPage = async (req: Request) => ({
@@ -187,30 +215,38 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   router.post("/admin/users", requireRole("organizer"), async (req, res) => {
-    await answerForm(req, res, { view: "accounts/users", page: async ({ typed }) => ({ ...(await usersPage(req)), values: typed }) }, async () => {
-      const f = formFields(req);
-      const email = text(f, "email") ?? "";
-      // "Generate": a random initial password shown once on the page that answers (never flashed: sessions are stored).
-      const generated = f.generatePassword === "on" || f.generatePassword === "true" ? accounts.generateInitialPassword(email.toLowerCase()) : null;
-      const role = text(f, "role") ?? "";
-      const body = parseCreateUserBody({
-        email,
-        password: generated ?? fieldText(f.password),
-        name: text(f, "name") ?? "",
-        role,
-        city: text(f, "city") ?? null,
-        unit: text(f, "unit") ?? null,
-        expertise: formList(f, "expertise", true),
-        ...(role === "judge" ? { avoidUnits: formList(f, "avoidUnits", false) } : {}),
-      });
-      const user = await accounts.createUser(ctx, req.user!, body);
-      if (!generated) {
-        flash(req, "success", req.t("users.created", { email: user.email }));
-        return res.redirect("/admin/users");
-      }
-      noStore(res);
-      res.render("accounts/users", { ...(await usersPage(req)), generated: { user, password: generated } });
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "accounts/users", page: async ({ typed }) => ({ ...(await usersPage(req)), values: typed }) },
+      async () => {
+        const f = formFields(req);
+        const email = text(f, "email") ?? "";
+        // "Generate": a random initial password shown once on the page that answers (never flashed: sessions are stored).
+        const generated =
+          f.generatePassword === "on" || f.generatePassword === "true"
+            ? accounts.generateInitialPassword(email.toLowerCase())
+            : null;
+        const role = text(f, "role") ?? "";
+        const body = parseCreateUserBody({
+          email,
+          password: generated ?? fieldText(f.password),
+          name: text(f, "name") ?? "",
+          role,
+          city: text(f, "city") ?? null,
+          unit: text(f, "unit") ?? null,
+          expertise: formList(f, "expertise", true),
+          ...(role === "judge" ? { avoidUnits: formList(f, "avoidUnits", false) } : {}),
+        });
+        const user = await accounts.createUser(ctx, req.user!, body);
+        if (!generated) {
+          flash(req, "success", req.t("users.created", { email: user.email }));
+          return res.redirect("/admin/users");
+        }
+        noStore(res);
+        res.render("accounts/users", { ...(await usersPage(req)), generated: { user, password: generated } });
+      },
+    );
   });
 
   // Before /admin/users/:id, which would take "import" for an id.
@@ -220,11 +256,19 @@ export function accountsPages(ctx: AppContext): Router {
 
   // Multipart: the session and the CSRF token (?_csrf= or the header) are checked before the body is read.
   router.post("/admin/users/import", requireRole("organizer"), async (req, res) => {
-    await answerForm(req, res, { view: "accounts/roster-import", page: () => ({ title: req.t("roster.title"), maxRows: MAX_ROSTER_ROWS }) }, async () => {
-      const report = await receiveRoster(ctx, req, res);
-      noStore(res);
-      res.render("accounts/roster-import", { title: req.t("roster.resultTitle"), report: rosterReportView(req, report) });
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "accounts/roster-import", page: () => ({ title: req.t("roster.title"), maxRows: MAX_ROSTER_ROWS }) },
+      async () => {
+        const report = await receiveRoster(ctx, req, res);
+        noStore(res);
+        res.render("accounts/roster-import", {
+          title: req.t("roster.resultTitle"),
+          report: rosterReportView(req, report),
+        });
+      },
+    );
   });
 
   const userPage = async (req: Request) => {
@@ -234,7 +278,13 @@ export function accountsPages(ctx: AppContext): Router {
       edited: user,
       isJudge: user.role === "judge",
       isSelf: user.id === req.user!.id,
-      values: { name: user.name, unit: user.unit ?? "", city: user.city ?? "", expertise: user.expertise.join("、"), avoidUnits: user.avoidUnits.join("\n") },
+      values: {
+        name: user.name,
+        unit: user.unit ?? "",
+        city: user.city ?? "",
+        expertise: user.expertise.join("、"),
+        avoidUnits: user.avoidUnits.join("\n"),
+      },
     };
   };
 
@@ -244,15 +294,28 @@ export function accountsPages(ctx: AppContext): Router {
 
   router.post("/admin/users/:id", requireRole("organizer"), async (req, res) => {
     const page = await userPage(req);
-    await answerForm(req, res, { view: "accounts/judge-edit", page: ({ typed }) => ({ ...page, values: typed }) }, async () => {
-      const f = formFields(req);
-      const body: UpdateUserBody = { name: text(f, "name") ?? "", unit: text(f, "unit") ?? null, city: text(f, "city") ?? null };
-      // Expertise and units to avoid matter for judges only (assignment and conflicts); the form shows them to judges only.
-      if (page.isJudge) Object.assign(body, { expertise: formList(f, "expertise", true), avoidUnits: formList(f, "avoidUnits", false) });
-      const user = await accounts.updateUser(ctx, req.user!, page.edited.id, parseUpdateUserBody(body));
-      flash(req, "success", req.t("judgeEdit.saved", { email: user.email }));
-      res.redirect(`/admin/users/${encodeURIComponent(user.id)}`);
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "accounts/judge-edit", page: ({ typed }) => ({ ...page, values: typed }) },
+      async () => {
+        const f = formFields(req);
+        const body: UpdateUserBody = {
+          name: text(f, "name") ?? "",
+          unit: text(f, "unit") ?? null,
+          city: text(f, "city") ?? null,
+        };
+        // Expertise and units to avoid matter for judges only (assignment and conflicts); the form shows them to judges only.
+        if (page.isJudge)
+          Object.assign(body, {
+            expertise: formList(f, "expertise", true),
+            avoidUnits: formList(f, "avoidUnits", false),
+          });
+        const user = await accounts.updateUser(ctx, req.user!, page.edited.id, parseUpdateUserBody(body));
+        flash(req, "success", req.t("judgeEdit.saved", { email: user.email }));
+        res.redirect(`/admin/users/${encodeURIComponent(user.id)}`);
+      },
+    );
   });
 
   router.post("/admin/users/:id/disabled", requireRole("organizer"), async (req, res) => {
@@ -276,15 +339,24 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   router.post("/me/password", requireRole(), async (req, res) => {
-    await answerForm(req, res, { view: "accounts/password", page: ({ typed }) => ({ ...passwordPage(req), values: typed }) }, async () => {
-      const f = formFields(req);
-      const body = parseChangePasswordForm({ currentPassword: fieldText(f.currentPassword), newPassword: fieldText(f.newPassword), repeatPassword: fieldText(f.repeatPassword) });
-      const user = await accounts.changeOwnPassword(ctx, req.user!, body, clientIp(req));
-      // His other sessions are gone; this one goes on under a new id.
-      await logIn(ctx, req, user.id);
-      flash(req, "success", req.t("password.changed"));
-      res.redirect("/me/password");
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "accounts/password", page: ({ typed }) => ({ ...passwordPage(req), values: typed }) },
+      async () => {
+        const f = formFields(req);
+        const body = parseChangePasswordForm({
+          currentPassword: fieldText(f.currentPassword),
+          newPassword: fieldText(f.newPassword),
+          repeatPassword: fieldText(f.repeatPassword),
+        });
+        const user = await accounts.changeOwnPassword(ctx, req.user!, body, clientIp(req));
+        // His other sessions are gone; this one goes on under a new id.
+        await logIn(ctx, req, user.id);
+        flash(req, "success", req.t("password.changed"));
+        res.redirect("/me/password");
+      },
+    );
   });
 
   const profilePage = async (req: Request) => {
@@ -297,11 +369,20 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   router.post("/me/profile", requireRole("judge"), async (req, res) => {
-    await answerForm(req, res, { view: "accounts/judge-profile", page: async ({ typed }) => ({ ...(await profilePage(req)), values: typed }) }, async () => {
-      await accounts.updateOwnProfile(ctx, req.user!, parseOwnProfileBody({ avoidUnits: formList(formFields(req), "avoidUnits", false) }));
-      flash(req, "success", req.t("judgeProfile.saved"));
-      res.redirect("/me/profile");
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "accounts/judge-profile", page: async ({ typed }) => ({ ...(await profilePage(req)), values: typed }) },
+      async () => {
+        await accounts.updateOwnProfile(
+          ctx,
+          req.user!,
+          parseOwnProfileBody({ avoidUnits: formList(formFields(req), "avoidUnits", false) }),
+        );
+        flash(req, "success", req.t("judgeProfile.saved"));
+        res.redirect("/me/profile");
+      },
+    );
   });
 
   return router;

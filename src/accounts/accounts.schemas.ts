@@ -48,11 +48,17 @@ export const UpdateUserBodySchema = Type.Object(
 export type UpdateUserBody = Static<typeof UpdateUserBodySchema>;
 export const parseUpdateUserBody = compile(UpdateUserBodySchema);
 
-export const CredentialsBodySchema = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }), password }, { additionalProperties: false });
+export const CredentialsBodySchema = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }), password },
+  { additionalProperties: false },
+);
 export type CredentialsBody = Static<typeof CredentialsBodySchema>;
 export const parseCredentialsBody = compile(CredentialsBodySchema);
 
-export const ChangePasswordBodySchema = Type.Object({ currentPassword: password, newPassword: password }, { additionalProperties: false });
+export const ChangePasswordBodySchema = Type.Object(
+  { currentPassword: password, newPassword: password },
+  { additionalProperties: false },
+);
 export type ChangePasswordBody = Static<typeof ChangePasswordBodySchema>;
 export const parseChangePasswordBody = compile(ChangePasswordBodySchema);
 
@@ -60,8 +66,13 @@ export const parseChangePasswordBody = compile(ChangePasswordBodySchema);
 export const parseResetPasswordBody = compile(Type.Object({}, { additionalProperties: false }));
 
 /** The change-password form: the API's body, with the new password typed twice (a typo there would lock the user out). */
-export function parseChangePasswordForm(fields: { currentPassword: string; newPassword: string; repeatPassword: string }): ChangePasswordBody {
+export function parseChangePasswordForm(fields: {
+  currentPassword: string;
+  newPassword: string;
+  repeatPassword: string;
+}): ChangePasswordBody {
   const body = parseChangePasswordBody({ currentPassword: fields.currentPassword, newPassword: fields.newPassword });
-  if (fields.repeatPassword !== body.newPassword) throw new ValidationError("errors.passwordsDiffer", {}, { field: "repeatPassword" }, "passwords_differ");
+  if (fields.repeatPassword !== body.newPassword)
+    throw new ValidationError("errors.passwordsDiffer", {}, { field: "repeatPassword" }, "passwords_differ");
   return body;
 }

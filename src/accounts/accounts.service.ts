@@ -3,7 +3,14 @@ import type { Knex } from "knex";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { newId } from "../lib/ids.js";
-import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError } from "../lib/errors.js";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  ValidationError,
+} from "../lib/errors.js";
 import * as q from "./accounts.queries.js";
 import type { UserRow } from "./accounts.queries.js";
 export type { UserRow } from "./accounts.queries.js";
@@ -55,7 +62,10 @@ function cityOrThrow(city: string | null | undefined, required: boolean): string
 async function insertNewUser(
   trx: Knex,
   ctx: AppContext,
-  fields: Omit<UserRow, "id" | "passwordHash" | "createdAt" | "updatedAt" | "disabled" | "avoidUnits"> & { password: string; avoidUnits?: string[] },
+  fields: Omit<UserRow, "id" | "passwordHash" | "createdAt" | "updatedAt" | "disabled" | "avoidUnits"> & {
+    password: string;
+    avoidUnits?: string[];
+  },
 ): Promise<UserRow> {
   assertStrongPassword(fields.password, fields.email);
   if (await q.findUserByEmail(trx, fields.email)) {
@@ -63,7 +73,15 @@ async function insertNewUser(
   }
   const now = ctx.clock.now().toISOString();
   const { password, ...rest } = fields;
-  const user: UserRow = { ...rest, avoidUnits: rest.avoidUnits ?? [], id: newId(), passwordHash: await hashPassword(password), disabled: false, createdAt: now, updatedAt: now };
+  const user: UserRow = {
+    ...rest,
+    avoidUnits: rest.avoidUnits ?? [],
+    id: newId(),
+    passwordHash: await hashPassword(password),
+    disabled: false,
+    createdAt: now,
+    updatedAt: now,
+  };
   await q.insertUser(trx, user);
   return user;
 }
@@ -73,7 +91,15 @@ export async function registerContestant(ctx: AppContext, body: RegisterBody): P
   const email = canonicalEmail(body.email);
   const city = cityOrThrow(body.city, true);
   const user = await ctx.db.transaction((trx) =>
-    insertNewUser(trx, ctx, { email, password: body.password, name: body.name.trim(), role: "contestant", city, unit: body.unit.trim() || null, expertise: [] }),
+    insertNewUser(trx, ctx, {
+      email,
+      password: body.password,
+      name: body.name.trim(),
+      role: "contestant",
+      city,
+      unit: body.unit.trim() || null,
+      expertise: [],
+    }),
   );
   return publicUser(user);
 }
@@ -93,12 +119,23 @@ export async function createUser(ctx: AppContext, actor: SessionUser, body: Crea
       expertise: (body.expertise ?? []).map((e) => e.trim()),
       avoidUnits: (body.avoidUnits ?? []).map((u) => u.trim()),
     });
-    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.create", targetType: "user", targetId: user.id, details: { email, role: body.role, city } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: actor.id,
+      action: "user.create",
+      targetType: "user",
+      targetId: user.id,
+      details: { email, role: body.role, city },
+    });
     return publicUser(user);
   });
 }
 
-export async function updateUser(ctx: AppContext, actor: SessionUser, userId: string, body: UpdateUserBody): Promise<PublicUser> {
+export async function updateUser(
+  ctx: AppContext,
+  actor: SessionUser,
+  userId: string,
+  body: UpdateUserBody,
+): Promise<PublicUser> {
   return ctx.db.transaction(async (trx) => {
     const user = await q.findUserById(trx, userId);
     if (!user) throw new NotFoundError("errors.userNotFound");
@@ -109,11 +146,18 @@ export async function updateUser(ctx: AppContext, actor: SessionUser, userId: st
     if (body.name !== undefined) changes.name = body.name.trim();
     if (body.expertise !== undefined) changes.expertise = cleanList(body.expertise);
     if (body.avoidUnits !== undefined) changes.avoidUnits = cleanList(body.avoidUnits);
-    if (body.city !== undefined) changes.city = cityOrThrow(body.city, user.role === "coordinator" || user.role === "contestant");
+    if (body.city !== undefined)
+      changes.city = cityOrThrow(body.city, user.role === "coordinator" || user.role === "contestant");
     await q.updateUser(trx, userId, changes, ctx.clock.now().toISOString());
     if (body.disabled === true) await q.deleteApiTokensOfUser(trx, userId);
     const action = body.disabled === true ? "user.disable" : body.disabled === false ? "user.enable" : "user.update";
-    await recordAudit(trx, ctx.clock, { actorId: actor.id, action, targetType: "user", targetId: userId, details: { email: user.email, changes: body } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: actor.id,
+      action,
+      targetType: "user",
+      targetId: userId,
+      details: { email: user.email, changes: body },
+    });
     return publicUser((await q.findUserById(trx, userId))!);
   });
 }
@@ -124,7 +168,13 @@ export async function updateOwnProfile(ctx: AppContext, actor: SessionUser, body
   return ctx.db.transaction(async (trx) => {
     const avoidUnits = cleanList(body.avoidUnits);
     await q.updateUser(trx, actor.id, { avoidUnits }, ctx.clock.now().toISOString());
-    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.update", targetType: "user", targetId: actor.id, details: { email: actor.email, changes: { avoidUnits } } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: actor.id,
+      action: "user.update",
+      targetType: "user",
+      targetId: actor.id,
+      details: { email: actor.email, changes: { avoidUnits } },
+    });
     return publicUser((await q.findUserById(trx, actor.id))!);
   });
 }
@@ -138,7 +188,7 @@ const PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456
  */
 export function generateInitialPassword(email: string): string {
   for (;;) {
-    const chars = Array.from({ length: 12 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]!);
+    const chars = Array.from({ length: 12 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]);
     const password = [chars.slice(0, 4), chars.slice(4, 8), chars.slice(8)].map((g) => g.join("")).join("-");
     try {
       assertStrongPassword(password, email);
@@ -217,7 +267,12 @@ async function replacePassword(ctx: AppContext, trx: Knex, userId: string, passw
  * A signed-in user changes his own password. A wrong current password counts as a failed login, so
  * a stolen session or token cannot be used to guess it faster than the login form allows.
  */
-export async function changeOwnPassword(ctx: AppContext, actor: SessionUser, body: ChangePasswordBody, ip: string): Promise<PublicUser> {
+export async function changeOwnPassword(
+  ctx: AppContext,
+  actor: SessionUser,
+  body: ChangePasswordBody,
+  ip: string,
+): Promise<PublicUser> {
   await assertNotThrottled(ctx, actor.email, ip);
   const user = await q.findUserById(ctx.db, actor.id);
   if (!user) throw new NotFoundError("errors.userNotFound");
@@ -226,13 +281,20 @@ export async function changeOwnPassword(ctx: AppContext, actor: SessionUser, bod
     throw new ValidationError("errors.wrongCurrentPassword", {}, { field: "currentPassword" }, "wrong_password");
   }
   assertStrongPassword(body.newPassword, user.email, "newPassword");
-  if (body.newPassword === body.currentPassword) throw new ValidationError("errors.passwordUnchanged", {}, { field: "newPassword" }, "password_unchanged");
+  if (body.newPassword === body.currentPassword)
+    throw new ValidationError("errors.passwordUnchanged", {}, { field: "newPassword" }, "password_unchanged");
   // Hashed before the transaction, so the database is never held while it runs.
   const passwordHash = await hashPassword(body.newPassword);
   return ctx.db.transaction(async (trx) => {
     await replacePassword(ctx, trx, user.id, passwordHash);
     await q.clearFailedLogins(trx, user.email);
-    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.passwordChange", targetType: "user", targetId: user.id, details: { email: user.email } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: actor.id,
+      action: "user.passwordChange",
+      targetType: "user",
+      targetId: user.id,
+      details: { email: user.email },
+    });
     return publicUser((await q.findUserById(trx, user.id))!);
   });
 }
@@ -241,7 +303,11 @@ export async function changeOwnPassword(ctx: AppContext, actor: SessionUser, bod
  * An organizer resets another user's forgotten password to a generated one, shown to him once. His
  * own he changes on /me/password, where the current password is asked for.
  */
-export async function resetPassword(ctx: AppContext, actor: SessionUser, userId: string): Promise<{ user: PublicUser; initialPassword: string }> {
+export async function resetPassword(
+  ctx: AppContext,
+  actor: SessionUser,
+  userId: string,
+): Promise<{ user: PublicUser; initialPassword: string }> {
   if (userId === actor.id) throw new ConflictError("cannot_reset_self", "errors.cannotResetOwnPassword");
   const user = await q.findUserById(ctx.db, userId);
   if (!user) throw new NotFoundError("errors.userNotFound");
@@ -251,7 +317,13 @@ export async function resetPassword(ctx: AppContext, actor: SessionUser, userId:
     await replacePassword(ctx, trx, user.id, passwordHash);
     // A user locked out by his own guesses can sign in with the new password at once.
     await q.clearFailedLogins(trx, user.email);
-    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "user.passwordReset", targetType: "user", targetId: user.id, details: { email: user.email } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: actor.id,
+      action: "user.passwordReset",
+      targetType: "user",
+      targetId: user.id,
+      details: { email: user.email },
+    });
     return { user: publicUser((await q.findUserById(trx, user.id))!), initialPassword };
   });
 }
@@ -295,20 +367,34 @@ export async function sessionStamp(ctx: AppContext, userId: string): Promise<str
   return credentialStamp(user);
 }
 
-export async function userForSession(ctx: AppContext, userId: string, stamp: string | undefined): Promise<SessionUser | null> {
+export async function userForSession(
+  ctx: AppContext,
+  userId: string,
+  stamp: string | undefined,
+): Promise<SessionUser | null> {
   const user = await q.findUserById(ctx.db, userId);
   return user && !user.disabled && stamp === credentialStamp(user) ? sessionUser(user) : null;
 }
 
 function sessionUser(user: UserRow): SessionUser {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, city: user.city, unit: user.unit, expertise: user.expertise };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    city: user.city,
+    unit: user.unit,
+    expertise: user.expertise,
+  };
 }
 
 /**
  * First start (DESIGN §4): with no users, create the organizer from ADMIN_EMAIL/ADMIN_PASSWORD, or
  * admin@localhost with a random password that the caller prints once. Answers that password, if any.
  */
-export async function ensureFirstOrganizer(ctx: AppContext): Promise<{ email: string; generatedPassword: string | null } | null> {
+export async function ensureFirstOrganizer(
+  ctx: AppContext,
+): Promise<{ email: string; generatedPassword: string | null } | null> {
   if ((await q.countUsers(ctx.db)) > 0) return null;
   const email = canonicalEmail(ctx.config.adminEmail ?? "admin@localhost");
   const generatedPassword = ctx.config.adminPassword ? null : `${randomBytes(9).toString("base64url")}7a`;
@@ -329,7 +415,13 @@ export async function ensureFirstOrganizer(ctx: AppContext): Promise<{ email: st
       createdAt: now,
       updatedAt: now,
     });
-    await recordAudit(trx, ctx.clock, { actorId: null, action: "user.bootstrap", targetType: "system", targetId: null, details: { email } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: null,
+      action: "user.bootstrap",
+      targetType: "system",
+      targetId: null,
+      details: { email },
+    });
   });
   return { email, generatedPassword };
 }

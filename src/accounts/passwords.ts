@@ -24,11 +24,24 @@ export async function verifyAgainstDummy(password: string): Promise<void> {
   await verifyPassword(await dummyHash, password);
 }
 
-const COMMON = new Set(["password", "password1", "12345678", "123456789", "1234567890", "qwerty123", "abc12345", "11111111", "88888888", "a1234567", "admin123", "iloveyou1"]);
+const COMMON = new Set([
+  "password",
+  "password1",
+  "12345678",
+  "123456789",
+  "1234567890",
+  "qwerty123",
+  "abc12345",
+  "11111111",
+  "88888888",
+  "a1234567",
+  "admin123",
+  "iloveyou1",
+]);
 
 /** At least 8 characters, letters and digits, not a common password, not the e-mail's name; `field` names it in the refusal. */
 export function assertStrongPassword(password: string, email: string, field = "password"): void {
-  const localPart = email.split("@")[0]!.toLowerCase();
+  const localPart = email.split("@")[0].toLowerCase();
   const weak =
     password.length < 8 ||
     !/[A-Za-z]/.test(password) ||

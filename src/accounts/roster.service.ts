@@ -10,7 +10,17 @@ import { newId } from "../lib/ids.js";
 import * as q from "./accounts.queries.js";
 import { generateInitialPassword, type SessionUser } from "./accounts.service.js";
 import { hashPassword } from "./passwords.js";
-import { checkRoster, cleanCell, detectHeader, MAX_ROSTER_ROWS, parseCsv, type CheckedRow, type RefusalCode, type RosterJudge, type RosterRecord } from "./roster.js";
+import {
+  checkRoster,
+  cleanCell,
+  detectHeader,
+  MAX_ROSTER_ROWS,
+  parseCsv,
+  type CheckedRow,
+  type RefusalCode,
+  type RosterJudge,
+  type RosterRecord,
+} from "./roster.js";
 
 /** The roster upload's multipart field and its limit. */
 export const ROSTER_FIELD = "file";
@@ -54,7 +64,14 @@ export async function readRoster(file: UploadedFile): Promise<{ format: RosterFo
   const bytes = await readFile(file.path);
   const detected = await fileTypeFromBuffer(bytes);
   if (detected?.ext === "xlsx") return { format: "xlsx", records: await xlsxRecords(file.path) };
-  if (detected) throw new AppError(415, "file_type_not_allowed", "errors.rosterFileType", { actual: detected.ext }, { detected: detected.ext });
+  if (detected)
+    throw new AppError(
+      415,
+      "file_type_not_allowed",
+      "errors.rosterFileType",
+      { actual: detected.ext },
+      { detected: detected.ext },
+    );
   // Text without a signature: it must be UTF-8 (Excel's "CSV UTF-8"); NUL bytes mean some binary file.
   let text: string;
   try {
@@ -62,7 +79,8 @@ export async function readRoster(file: UploadedFile): Promise<{ format: RosterFo
   } catch {
     throw new AppError(415, "roster_not_utf8", "errors.rosterNotUtf8");
   }
-  if (text.includes("\u0000")) throw new AppError(415, "file_type_not_allowed", "errors.rosterFileType", { actual: "?" }, { detected: null });
+  if (text.includes("\u0000"))
+    throw new AppError(415, "file_type_not_allowed", "errors.rosterFileType", { actual: "?" }, { detected: null });
   return { format: "csv", records: parseCsv(text) };
 }
 
@@ -73,7 +91,10 @@ function cellText(value: ExcelJS.CellValue): string {
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if ("richText" in value) return value.richText.map((part) => part.text).join("");
   if ("text" in value && typeof value.text === "string") return value.text;
-  if ("result" in value) return value.result === undefined || value.result === null || typeof value.result === "object" ? "" : String(value.result);
+  if ("result" in value)
+    return value.result === undefined || value.result === null || typeof value.result === "object"
+      ? ""
+      : String(value.result);
   if ("error" in value) return "";
   return "";
 }
@@ -89,7 +110,13 @@ async function xlsxRecords(filePath: string): Promise<RosterRecord[]> {
   try {
     // Loaded when first needed: exceljs costs the server ~30 MB of memory from start otherwise.
     const { default: Excel } = await import("exceljs");
-    const reader = new Excel.stream.xlsx.WorkbookReader(input, { sharedStrings: "cache", hyperlinks: "cache", worksheets: "emit", styles: "ignore", entries: "ignore" });
+    const reader = new Excel.stream.xlsx.WorkbookReader(input, {
+      sharedStrings: "cache",
+      hyperlinks: "cache",
+      worksheets: "emit",
+      styles: "ignore",
+      entries: "ignore",
+    });
     for await (const sheet of reader) {
       const records: RosterRecord[] = [];
       let nonBlank = 0;
@@ -101,7 +128,12 @@ async function xlsxRecords(filePath: string): Promise<RosterRecord[]> {
         if (cells.some((cell) => cleanCell(cell) !== "")) nonBlank += 1;
         // One header row besides the judges; checkRoster reports the count.
         if (nonBlank > MAX_ROSTER_ROWS + 1 || seen > MAX_SHEET_ROWS) {
-          throw new ValidationError("errors.rosterTooManyRows", { max: MAX_ROSTER_ROWS, rows: `${MAX_ROSTER_ROWS}+` }, { max: MAX_ROSTER_ROWS }, "roster_too_many_rows");
+          throw new ValidationError(
+            "errors.rosterTooManyRows",
+            { max: MAX_ROSTER_ROWS, rows: `${MAX_ROSTER_ROWS}+` },
+            { max: MAX_ROSTER_ROWS },
+            "roster_too_many_rows",
+          );
         }
         records.push({ row: row.number, cells });
       }
@@ -137,7 +169,8 @@ function refused(row: CheckedRow, reasonCode: RefusalCode, reasonParams: Message
 export async function importRoster(ctx: AppContext, actor: SessionUser, files: UploadedFile[]): Promise<RosterReport> {
   try {
     const file = files.find((f) => f.role === ROSTER_FIELD);
-    if (!file) throw new ValidationError("errors.rosterFileMissing", {}, { field: ROSTER_FIELD }, "roster_file_missing");
+    if (!file)
+      throw new ValidationError("errors.rosterFileMissing", {}, { field: ROSTER_FIELD }, "roster_file_missing");
     return await importRosterFile(ctx, actor, file);
   } finally {
     await Promise.all(files.map((f) => ctx.storage.discard(f.path)));
@@ -151,7 +184,8 @@ async function importRosterFile(ctx: AppContext, actor: SessionUser, file: Uploa
   const candidates: { row: CheckedRow; judge: RosterJudge }[] = [];
   for (const row of rows) {
     if (row.refusal) report.set(row.row, refused(row, row.refusal.code, row.refusal.params));
-    else if (await q.findUserByEmail(ctx.db, row.email)) report.set(row.row, refused(row, "email_taken", { email: row.email }));
+    else if (await q.findUserByEmail(ctx.db, row.email))
+      report.set(row.row, refused(row, "email_taken", { email: row.email }));
     else candidates.push({ row, judge: row.judge });
   }
   // Hashing (~25 ms each) happens before the transaction, so the database is never held while it runs.
@@ -168,8 +202,22 @@ async function importRosterFile(ctx: AppContext, actor: SessionUser, file: Uploa
         continue;
       }
       const id = newId();
-      await q.insertUser(trx, { id, ...c.judge, role: "judge", passwordHash: c.passwordHash, disabled: false, createdAt: now, updatedAt: now });
-      report.set(c.row.row, { row: c.row.row, email: c.judge.email, status: "imported", userId: id, initialPassword: c.password });
+      await q.insertUser(trx, {
+        id,
+        ...c.judge,
+        role: "judge",
+        passwordHash: c.passwordHash,
+        disabled: false,
+        createdAt: now,
+        updatedAt: now,
+      });
+      report.set(c.row.row, {
+        row: c.row.row,
+        email: c.judge.email,
+        status: "imported",
+        userId: id,
+        initialPassword: c.password,
+      });
     }
     const all = [...report.values()];
     const imported = all.filter((r) => r.status === "imported").length;
@@ -178,7 +226,13 @@ async function importRosterFile(ctx: AppContext, actor: SessionUser, file: Uploa
       action: "user.import",
       targetType: "user",
       targetId: null,
-      details: { format, rows: all.length, imported, refused: all.length - imported, originalName: file.originalName.slice(0, 200) },
+      details: {
+        format,
+        rows: all.length,
+        imported,
+        refused: all.length - imported,
+        originalName: file.originalName.slice(0, 200),
+      },
     });
   });
   const ordered = [...report.values()].sort((a, b) => a.row - b.row);

@@ -25,7 +25,15 @@ const HEADER_ALIASES: Record<RosterField, readonly string[]> = {
 };
 
 /** Limits of the user schemas (accounts.schemas.ts), so a row that passes here also passes there. */
-export const LIMITS = { name: 100, email: 254, unit: 200, expertiseItem: 40, expertiseItems: 20, avoidUnit: 200, avoidUnits: 50 } as const;
+export const LIMITS = {
+  name: 100,
+  email: 254,
+  unit: 200,
+  expertiseItem: 40,
+  expertiseItems: 20,
+  avoidUnit: 200,
+  avoidUnits: 50,
+} as const;
 
 /** A file may hold at most this many judges: each needs a password hash (~25 ms of argon2id). */
 export const MAX_ROSTER_ROWS = 1000;
@@ -45,7 +53,15 @@ export interface RosterJudge {
   avoidUnits: string[];
 }
 
-export type RefusalCode = "name_missing" | "email_missing" | "email_invalid" | "city_unknown" | "too_long" | "too_many_items" | "duplicate_in_file" | "email_taken";
+export type RefusalCode =
+  | "name_missing"
+  | "email_missing"
+  | "email_invalid"
+  | "city_unknown"
+  | "too_long"
+  | "too_many_items"
+  | "duplicate_in_file"
+  | "email_taken";
 
 export interface Refusal {
   code: RefusalCode;
@@ -53,7 +69,9 @@ export interface Refusal {
   params: MessageParams;
 }
 
-export type CheckedRow = { row: number; email: string; judge: RosterJudge; refusal?: undefined } | { row: number; email: string; refusal: Refusal; judge?: undefined };
+export type CheckedRow =
+  | { row: number; email: string; judge: RosterJudge; refusal?: undefined }
+  | { row: number; email: string; refusal: Refusal; judge?: undefined };
 
 // Zero-width characters and the BOM ride along from copy-paste and Excel; they are never meant.
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
@@ -72,7 +90,9 @@ export function headerKey(value: string): string {
     .toLowerCase();
 }
 
-const ALIAS_TO_FIELD = new Map<string, RosterField>(ROSTER_FIELDS.flatMap((field) => HEADER_ALIASES[field].map((alias) => [headerKey(alias), field] as const)));
+const ALIAS_TO_FIELD = new Map<string, RosterField>(
+  ROSTER_FIELDS.flatMap((field) => HEADER_ALIASES[field].map((alias) => [headerKey(alias), field] as const)),
+);
 
 /** The field a header cell names, or null (a column we do not use, such as 序号 or 备注). */
 export function fieldOfHeader(cell: string): RosterField | null {
@@ -136,7 +156,12 @@ function isEmail(value: string): boolean {
 export function parseCsv(text: string): RosterRecord[] {
   let rows: string[][];
   try {
-    rows = parse(text, { bom: true, relax_column_count: true, relax_quotes: true, record_delimiter: ["\r\n", "\n", "\r"] });
+    rows = parse(text, {
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      record_delimiter: ["\r\n", "\n", "\r"],
+    });
   } catch (err) {
     if (!(err instanceof CsvError) || err.code !== "CSV_QUOTE_NOT_CLOSED") throw err;
     // The records read before the unclosed one: the quote opened in the next.
@@ -173,10 +198,12 @@ export function checkRow(record: RosterRecord, columns: Partial<Record<RosterFie
   const city = cityText ? normalizeCity(cityText) : null;
   if (cityText && !city) return refuse({ code: "city_unknown", params: { city: cityText } });
   const expertise = splitList(cellOf("expertise"));
-  if (expertise.length > LIMITS.expertiseItems) return refuse({ code: "too_many_items", params: { field: "expertise", max: LIMITS.expertiseItems } });
+  if (expertise.length > LIMITS.expertiseItems)
+    return refuse({ code: "too_many_items", params: { field: "expertise", max: LIMITS.expertiseItems } });
   if (expertise.some((e) => e.length > LIMITS.expertiseItem)) return refuse(tooLong("expertise", LIMITS.expertiseItem));
   const avoidUnits = splitList(cellOf("avoidUnits"));
-  if (avoidUnits.length > LIMITS.avoidUnits) return refuse({ code: "too_many_items", params: { field: "avoidUnits", max: LIMITS.avoidUnits } });
+  if (avoidUnits.length > LIMITS.avoidUnits)
+    return refuse({ code: "too_many_items", params: { field: "avoidUnits", max: LIMITS.avoidUnits } });
   if (avoidUnits.some((u) => u.length > LIMITS.avoidUnit)) return refuse(tooLong("avoidUnits", LIMITS.avoidUnit));
   return { row: record.row, email, judge: { name, email, unit: unit || null, city, expertise, avoidUnits } };
 }
@@ -198,20 +225,37 @@ export function checkRoster(records: RosterRecord[]): CheckedRoster {
   if (!header) throw new ValidationError("errors.rosterEmpty", {}, undefined, "roster_empty");
   const { columns, missing, repeated } = detectHeader(header.cells);
   if (missing.length > 0) {
-    throw new ValidationError("errors.rosterHeader", { columns: missing.map((f) => HEADER_ALIASES[f].slice(0, 1).concat(f).join("/")) }, { missing, headerRow: header.row }, "roster_header");
+    throw new ValidationError(
+      "errors.rosterHeader",
+      { columns: missing.map((f) => HEADER_ALIASES[f].slice(0, 1).concat(f).join("/")) },
+      { missing, headerRow: header.row },
+      "roster_header",
+    );
   }
   if (repeated.length > 0) {
-    throw new ValidationError("errors.rosterRepeatedColumn", { columns: repeated.map((f) => `${HEADER_ALIASES[f][0]}/${f}`) }, { repeated, headerRow: header.row }, "roster_header");
+    throw new ValidationError(
+      "errors.rosterRepeatedColumn",
+      { columns: repeated.map((f) => `${HEADER_ALIASES[f][0]}/${f}`) },
+      { repeated, headerRow: header.row },
+      "roster_header",
+    );
   }
   const data = nonBlank.slice(1);
   if (data.length === 0) throw new ValidationError("errors.rosterEmpty", {}, undefined, "roster_empty");
-  if (data.length > MAX_ROSTER_ROWS) throw new ValidationError("errors.rosterTooManyRows", { max: MAX_ROSTER_ROWS, rows: data.length }, { max: MAX_ROSTER_ROWS }, "roster_too_many_rows");
+  if (data.length > MAX_ROSTER_ROWS)
+    throw new ValidationError(
+      "errors.rosterTooManyRows",
+      { max: MAX_ROSTER_ROWS, rows: data.length },
+      { max: MAX_ROSTER_ROWS },
+      "roster_too_many_rows",
+    );
   const firstRowOf = new Map<string, number>();
   const rows = data.map((record): CheckedRow => {
     const checked = checkRow(record, columns);
     if (!checked.email) return checked;
     const first = firstRowOf.get(checked.email);
-    if (first !== undefined) return { row: checked.row, email: checked.email, refusal: { code: "duplicate_in_file", params: { first } } };
+    if (first !== undefined)
+      return { row: checked.row, email: checked.email, refusal: { code: "duplicate_in_file", params: { first } } };
     firstRowOf.set(checked.email, checked.row);
     return checked;
   });
@@ -220,7 +264,9 @@ export function checkRoster(records: RosterRecord[]): CheckedRoster {
 
 /** What a judge may change of his own profile (PATCH /api/v1/me): only the units he must avoid. */
 export const OwnProfileBodySchema = Type.Object(
-  { avoidUnits: Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.avoidUnit }), { maxItems: LIMITS.avoidUnits }) },
+  {
+    avoidUnits: Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.avoidUnit }), { maxItems: LIMITS.avoidUnits }),
+  },
   { additionalProperties: false },
 );
 export type OwnProfileBody = Static<typeof OwnProfileBodySchema>;

@@ -14,7 +14,14 @@ export interface AuditRecord {
 
 export async function insertAudit(
   db: Knex,
-  record: { at: string; actorId: string | null; action: string; targetType: string; targetId: string | null; details: unknown },
+  record: {
+    at: string;
+    actorId: string | null;
+    action: string;
+    targetType: string;
+    targetId: string | null;
+    details: unknown;
+  },
 ): Promise<void> {
   await db("audit_log").insert({
     at: record.at,

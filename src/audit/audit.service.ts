@@ -21,6 +21,11 @@ export async function auditLog(
 ): Promise<{ records: AuditRecord[]; page: number; pageSize: number }> {
   const pageSize = 50;
   const page = Math.max(1, filter.page ?? 1);
-  const records = await listAudit(db, { targetType: filter.targetType, targetId: filter.targetId, limit: pageSize, offset: (page - 1) * pageSize });
+  const records = await listAudit(db, {
+    targetType: filter.targetType,
+    targetId: filter.targetId,
+    limit: pageSize,
+    offset: (page - 1) * pageSize,
+  });
   return { records, page, pageSize };
 }

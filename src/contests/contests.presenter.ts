@@ -11,5 +11,5 @@ export async function presentContests(ctx: AppContext, contests: Contest[]): Pro
 }
 
 export async function presentContest(ctx: AppContext, contest: Contest): Promise<Contest> {
-  return (await presentContests(ctx, [contest]))[0]!;
+  return (await presentContests(ctx, [contest]))[0];
 }

@@ -6,7 +6,12 @@ import { answerForm, formFields, text } from "../http/forms.js";
 import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
 import * as contests from "./contests.service.js";
 import { presentContest, presentContests } from "./contests.presenter.js";
-import { AGGREGATIONS, parseContestListQuery, parseCreateContestBody, parseUpdateContestBody } from "./contests.schemas.js";
+import {
+  AGGREGATIONS,
+  parseContestListQuery,
+  parseCreateContestBody,
+  parseUpdateContestBody,
+} from "./contests.schemas.js";
 import { checkTransition, may, nextStage, STAGES, stagesAllowing } from "./lifecycle.js";
 import { rubricMax, CONTEST_KINDS, defaultRubric, type Criterion } from "./rubric.js";
 
@@ -20,7 +25,12 @@ export function contestsApi(ctx: AppContext): Router {
 
   router.get("/contests", async (req, res) => {
     const { stage } = parseContestListQuery(req.query);
-    res.json({ contests: await presentContests(ctx, await contests.listContests(ctx, req.user, { stages: stage ? [stage] : undefined })) });
+    res.json({
+      contests: await presentContests(
+        ctx,
+        await contests.listContests(ctx, req.user, { stages: stage ? [stage] : undefined }),
+      ),
+    });
   });
 
   router.get("/contests/:id", async (req, res) => {
@@ -28,7 +38,12 @@ export function contestsApi(ctx: AppContext): Router {
   });
 
   router.patch("/contests/:id", requireRole("organizer"), async (req, res) => {
-    res.json({ contest: await presentContest(ctx, await contests.updateContest(ctx, req.user!, String(req.params.id), parseUpdateContestBody(req.body))) });
+    res.json({
+      contest: await presentContest(
+        ctx,
+        await contests.updateContest(ctx, req.user!, String(req.params.id), parseUpdateContestBody(req.body)),
+      ),
+    });
   });
 
   return router;
@@ -60,7 +75,13 @@ function contestBodyFromForm(fields: Record<string, unknown>, forUpdate: boolean
   const rows = Array.isArray(fields.criteria) ? (fields.criteria as Record<string, string>[]) : [];
   const criteria = rows
     .filter((row) => row && (row.key ?? "").trim() !== "")
-    .map((row) => ({ key: row.key!.trim(), label: (row.label ?? "").trim(), max: Number(row.max), step: Number(row.step || 1), ...(row.description?.trim() ? { description: row.description.trim() } : {}) }));
+    .map((row) => ({
+      key: row.key.trim(),
+      label: (row.label ?? "").trim(),
+      max: Number(row.max),
+      step: Number(row.step || 1),
+      ...(row.description?.trim() ? { description: row.description.trim() } : {}),
+    }));
   if (criteria.length > 0 || rows.length > 0) body.rubric = { criteria };
   return body;
 }
@@ -111,11 +132,20 @@ export function contestsPages(ctx: AppContext): Router {
   });
 
   router.post("/contests", requireRole("organizer"), async (req, res) => {
-    await answerForm(req, res, { view: "contests/form", page: ({ typed }) => ({ ...formPage(req, null), values: typed }) }, async () => {
-      const contest = await contests.createContest(ctx, req.user!, parseCreateContestBody(contestBodyFromForm(formFields(req), false)));
-      flash(req, "success", req.t("contests.created", { title: contest.title }));
-      res.redirect(`/contests/${contest.id}`);
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "contests/form", page: ({ typed }) => ({ ...formPage(req, null), values: typed }) },
+      async () => {
+        const contest = await contests.createContest(
+          ctx,
+          req.user!,
+          parseCreateContestBody(contestBodyFromForm(formFields(req), false)),
+        );
+        flash(req, "success", req.t("contests.created", { title: contest.title }));
+        res.redirect(`/contests/${contest.id}`);
+      },
+    );
   });
 
   router.get("/contests/:id", async (req, res) => {
@@ -127,8 +157,16 @@ export function contestsPages(ctx: AppContext): Router {
       contest,
       may: may(contest),
       rubricMax: rubricMax(contest.rubric),
-      fileRules: Object.entries(contest.rules.files).map(([role, rule]) => ({ role, ...rule, maxMB: Math.round(rule.maxBytes / 1048576) })),
-      stages: STAGES.map((s) => ({ stage: s, current: s === contest.stage, done: STAGES.indexOf(s) < STAGES.indexOf(contest.stage) })),
+      fileRules: Object.entries(contest.rules.files).map(([role, rule]) => ({
+        role,
+        ...rule,
+        maxMB: Math.round(rule.maxBytes / 1048576),
+      })),
+      stages: STAGES.map((s) => ({
+        stage: s,
+        current: s === contest.stage,
+        done: STAGES.indexOf(s) < STAGES.indexOf(contest.stage),
+      })),
       isOrganizer: req.user?.role === "organizer",
       nextStage: next,
       backStage: back && checkTransition(contest.stage, back).ok ? back : null,
@@ -142,15 +180,22 @@ export function contestsPages(ctx: AppContext): Router {
 
   router.post("/contests/:id", requireRole("organizer"), async (req, res) => {
     const contest = await contests.getContest(ctx, req.user, String(req.params.id));
-    await answerForm(req, res, { view: "contests/form", page: ({ typed }) => ({ ...formPage(req, contest), values: typed }) }, async () => {
-      const body = contestBodyFromForm(formFields(req), true);
-      // Only send what changed, so settings locked in this stage are not touched by an unchanged form.
-      const before = contestBodyFromForm({ ...formValues(contest), criteria: contest.rubric.criteria }, true);
-      for (const key of Object.keys(body)) if (JSON.stringify(body[key]) === JSON.stringify(before[key])) delete body[key];
-      if (Object.keys(body).length > 0) await contests.updateContest(ctx, req.user!, contest.id, parseUpdateContestBody(body));
-      flash(req, "success", req.t("contests.saved"));
-      res.redirect(`/contests/${contest.id}`);
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "contests/form", page: ({ typed }) => ({ ...formPage(req, contest), values: typed }) },
+      async () => {
+        const body = contestBodyFromForm(formFields(req), true);
+        // Only send what changed, so settings locked in this stage are not touched by an unchanged form.
+        const before = contestBodyFromForm({ ...formValues(contest), criteria: contest.rubric.criteria }, true);
+        for (const key of Object.keys(body))
+          if (JSON.stringify(body[key]) === JSON.stringify(before[key])) delete body[key];
+        if (Object.keys(body).length > 0)
+          await contests.updateContest(ctx, req.user!, contest.id, parseUpdateContestBody(body));
+        flash(req, "success", req.t("contests.saved"));
+        res.redirect(`/contests/${contest.id}`);
+      },
+    );
   });
 
   return router;

@@ -56,6 +56,9 @@ export type StageBody = Static<typeof StageBodySchema>;
 export const parseStageBody = compile(StageBodySchema);
 
 /** GET /contests?stage=…: unknown parameters are refused like unknown body fields. */
-export const ContestListQuerySchema = Type.Object({ stage: Type.Optional(StringEnum(STAGES)), lang: LangParam }, { additionalProperties: false });
+export const ContestListQuerySchema = Type.Object(
+  { stage: Type.Optional(StringEnum(STAGES)), lang: LangParam },
+  { additionalProperties: false },
+);
 export type ContestListQuery = Static<typeof ContestListQuerySchema>;
 export const parseContestListQuery = compile(ContestListQuerySchema);

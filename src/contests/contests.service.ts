@@ -7,7 +7,16 @@ import { newId } from "../lib/ids.js";
 import * as q from "./contests.queries.js";
 import type { ContestRow } from "./contests.queries.js";
 import type { CreateContestBody, UpdateContestBody } from "./contests.schemas.js";
-import { allows, checkTransition, isPublicStage, onEntering, STAGES, type Stage, type StageAction, type StageEntry } from "./lifecycle.js";
+import {
+  allows,
+  checkTransition,
+  isPublicStage,
+  onEntering,
+  STAGES,
+  type Stage,
+  type StageAction,
+  type StageEntry,
+} from "./lifecycle.js";
 import { DEFAULT_PRIZES, prizeSharesExceedOne, type PrizeSettings } from "./prizes.js";
 import { assertValidRubric, defaultRubric } from "./rubric.js";
 import { defaultRules, fileRolesOf, mergeRules, type ContestRules } from "./rules.js";
@@ -44,18 +53,29 @@ function assertDates(opensAt: string, closesAt: string): void {
 }
 
 function assertPrizes(prizes: PrizeSettings): void {
-  if (prizeSharesExceedOne(prizes)) throw new ValidationError("errors.prizeSharesOverOne", {}, { field: "prizes" }, "invalid_prizes");
+  if (prizeSharesExceedOne(prizes))
+    throw new ValidationError("errors.prizeSharesOverOne", {}, { field: "prizes" }, "invalid_prizes");
 }
 
 function assertRules(kind: ContestRow["kind"], rules: ContestRules): void {
   const allowed = fileRolesOf(kind);
   const unknown = Object.keys(rules.files).filter((role) => !allowed.includes(role));
   if (unknown.length > 0) {
-    throw new ValidationError("errors.unknownFileRole", { roles: unknown, allowed }, { field: "rules.files" }, "invalid_rules");
+    throw new ValidationError(
+      "errors.unknownFileRole",
+      { roles: unknown, allowed },
+      { field: "rules.files" },
+      "invalid_rules",
+    );
   }
   for (const [role, rule] of Object.entries(rules.files)) {
     if (rule.minSeconds !== undefined && rule.maxSeconds !== undefined && rule.minSeconds > rule.maxSeconds) {
-      throw new ValidationError("errors.fileRuleDurations", { role }, { field: `rules.files.${role}` }, "invalid_rules");
+      throw new ValidationError(
+        "errors.fileRuleDurations",
+        { role },
+        { field: `rules.files.${role}` },
+        "invalid_rules",
+      );
     }
   }
 }
@@ -91,7 +111,13 @@ export async function createContest(ctx: AppContext, actor: SessionUser, body: C
   };
   await ctx.db.transaction(async (trx) => {
     await q.insertContest(trx, contest);
-    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "contest.create", targetType: "contest", targetId: contest.id, details: { kind: contest.kind, title: contest.title } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: actor.id,
+      action: "contest.create",
+      targetType: "contest",
+      targetId: contest.id,
+      details: { kind: contest.kind, title: contest.title },
+    });
   });
   return contestJson(contest);
 }
@@ -101,7 +127,11 @@ export function canSee(user: SessionUser | null, contest: Pick<ContestRow, "stag
   return user?.role === "organizer" || isPublicStage(contest.stage);
 }
 
-export async function listContests(ctx: AppContext, user: SessionUser | null, filter: { stages?: readonly Stage[] } = {}): Promise<Contest[]> {
+export async function listContests(
+  ctx: AppContext,
+  user: SessionUser | null,
+  filter: { stages?: readonly Stage[] } = {},
+): Promise<Contest[]> {
   const visible = user?.role === "organizer" ? STAGES : STAGES.filter(isPublicStage);
   const stages = filter.stages ? visible.filter((s) => filter.stages!.includes(s)) : visible;
   return (await q.listContests(ctx.db, { stages })).map(contestJson);
@@ -113,20 +143,32 @@ export async function getContest(ctx: AppContext, user: SessionUser | null, id: 
   return contestJson(contest);
 }
 
-export async function updateContest(ctx: AppContext, actor: SessionUser, id: string, body: UpdateContestBody): Promise<Contest> {
+export async function updateContest(
+  ctx: AppContext,
+  actor: SessionUser,
+  id: string,
+  body: UpdateContestBody,
+): Promise<Contest> {
   return ctx.db.transaction(async (trx) => {
     const contest = await q.findContest(trx, id);
     if (!contest) throw new NotFoundError("errors.contestNotFound");
-    const locked = (Object.keys(body) as (keyof UpdateContestBody)[]).filter((field) => !allows(contest.stage, SETTING_ACTION[field]));
+    const locked = (Object.keys(body) as (keyof UpdateContestBody)[]).filter(
+      (field) => !allows(contest.stage, SETTING_ACTION[field]),
+    );
     if (locked.length > 0) {
-      throw new StageError("errors.settingLocked", { fields: locked, stage: contest.stage }, { locked, stage: contest.stage });
+      throw new StageError(
+        "errors.settingLocked",
+        { fields: locked, stage: contest.stage },
+        { locked, stage: contest.stage },
+      );
     }
     const changes: Partial<ContestRow> = {};
     if (body.title !== undefined) changes.title = body.title.trim();
     if (body.description !== undefined) changes.description = body.description;
     if (body.opensAt !== undefined) changes.opensAt = instant(body.opensAt);
     if (body.closesAt !== undefined) changes.closesAt = instant(body.closesAt);
-    if (body.opensAt !== undefined || body.closesAt !== undefined) assertDates(changes.opensAt ?? contest.opensAt, changes.closesAt ?? contest.closesAt);
+    if (body.opensAt !== undefined || body.closesAt !== undefined)
+      assertDates(changes.opensAt ?? contest.opensAt, changes.closesAt ?? contest.closesAt);
     if (body.noticeEndsAt !== undefined) changes.noticeEndsAt = instant(body.noticeEndsAt);
     if (body.judgesPerEntry !== undefined) changes.judgesPerEntry = body.judgesPerEntry;
     if (body.rubric !== undefined) {
@@ -144,12 +186,22 @@ export async function updateContest(ctx: AppContext, actor: SessionUser, id: str
     }
     changes.updatedAt = ctx.clock.now().toISOString();
     await q.updateContest(trx, id, changes);
-    await recordAudit(trx, ctx.clock, { actorId: actor.id, action: "contest.update", targetType: "contest", targetId: id, details: { changes: body } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: actor.id,
+      action: "contest.update",
+      targetType: "contest",
+      targetId: id,
+      details: { changes: body },
+    });
     return contestJson((await q.findContest(trx, id))!);
   });
 }
 
-const TRANSITION_MESSAGES = { same: "errors.stageSame", skip: "errors.stageSkip", afterNotice: "errors.stageBackAfterNotice" } as const;
+const TRANSITION_MESSAGES = {
+  same: "errors.stageSame",
+  skip: "errors.stageSkip",
+  afterNotice: "errors.stageBackAfterNotice",
+} as const;
 
 /**
  * Moves a contest one stage on (or back, before the notice). Closing early ends submissions at once;

@@ -77,7 +77,11 @@ export function allows(stage: Stage, action: StageAction): boolean {
 }
 
 /** Throws StageError unless the contest's stage allows the action. */
-export function assertMay(contest: { stage: Stage }, action: StageAction, messageKey = REFUSALS[action] ?? "errors.stageForbids"): void {
+export function assertMay(
+  contest: { stage: Stage },
+  action: StageAction,
+  messageKey = REFUSALS[action] ?? "errors.stageForbids",
+): void {
   if (!allows(contest.stage, action)) throw new StageError(messageKey, { stage: contest.stage });
 }
 
@@ -88,7 +92,8 @@ export function may(contest: { stage: Stage }): StageFlags {
   return flags;
 }
 
-export type TransitionCheck = { ok: true; direction: "forward" | "back" } | { ok: false; reason: "same" | "skip" | "afterNotice" };
+export type TransitionCheck =
+  { ok: true; direction: "forward" | "back" } | { ok: false; reason: "same" | "skip" | "afterNotice" };
 
 /**
  * Organizers move one stage forward at any time, or one stage back before the notice
@@ -99,7 +104,8 @@ export function checkTransition(from: Stage, to: Stage): TransitionCheck {
   const j = STAGES.indexOf(to);
   if (i === j) return { ok: false, reason: "same" };
   if (j === i + 1) return { ok: true, direction: "forward" };
-  if (j === i - 1) return STAGES.indexOf("notice") <= i ? { ok: false, reason: "afterNotice" } : { ok: true, direction: "back" };
+  if (j === i - 1)
+    return STAGES.indexOf("notice") <= i ? { ok: false, reason: "afterNotice" } : { ok: true, direction: "back" };
   return { ok: false, reason: "skip" };
 }
 

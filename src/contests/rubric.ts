@@ -10,12 +10,21 @@ export const labelSchema = Type.String({ minLength: 1, maxLength: 60 });
 const points = Type.Number({ exclusiveMinimum: 0, maximum: 1000 });
 
 export const criterionSchema = Type.Object(
-  { key: keySchema, label: labelSchema, max: points, step: points, description: Type.Optional(Type.String({ maxLength: 500 })) },
+  {
+    key: keySchema,
+    label: labelSchema,
+    max: points,
+    step: points,
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+  },
   { additionalProperties: false },
 );
 export type Criterion = Static<typeof criterionSchema>;
 
-export const deductionSchema = Type.Object({ key: keySchema, label: labelSchema, max: points, step: Type.Optional(points) }, { additionalProperties: false });
+export const deductionSchema = Type.Object(
+  { key: keySchema, label: labelSchema, max: points, step: Type.Optional(points) },
+  { additionalProperties: false },
+);
 export type Deduction = Static<typeof deductionSchema>;
 
 export const rubricSchema = Type.Object(
@@ -38,18 +47,35 @@ export function assertValidRubric(rubric: Rubric): void {
   const problems: { field: string; key: string; params: Record<string, string | number> }[] = [];
   const seen = new Set<string>();
   rubric.criteria.forEach((c, i) => {
-    if (seen.has(c.key)) problems.push({ field: `rubric.criteria.${i}.key`, key: "errors.rubricDuplicateKey", params: { key: c.key } });
+    if (seen.has(c.key))
+      problems.push({ field: `rubric.criteria.${i}.key`, key: "errors.rubricDuplicateKey", params: { key: c.key } });
     seen.add(c.key);
-    if (!isMultipleOf(c.max, c.step)) problems.push({ field: `rubric.criteria.${i}.step`, key: "errors.rubricStep", params: { key: c.key, max: c.max, step: c.step } });
+    if (!isMultipleOf(c.max, c.step))
+      problems.push({
+        field: `rubric.criteria.${i}.step`,
+        key: "errors.rubricStep",
+        params: { key: c.key, max: c.max, step: c.step },
+      });
   });
   (rubric.deductions ?? []).forEach((d, i) => {
-    if (seen.has(d.key)) problems.push({ field: `rubric.deductions.${i}.key`, key: "errors.rubricDuplicateKey", params: { key: d.key } });
+    if (seen.has(d.key))
+      problems.push({ field: `rubric.deductions.${i}.key`, key: "errors.rubricDuplicateKey", params: { key: d.key } });
     seen.add(d.key);
-    if (d.step !== undefined && !isMultipleOf(d.max, d.step)) problems.push({ field: `rubric.deductions.${i}.step`, key: "errors.rubricStep", params: { key: d.key, max: d.max, step: d.step } });
+    if (d.step !== undefined && !isMultipleOf(d.max, d.step))
+      problems.push({
+        field: `rubric.deductions.${i}.step`,
+        key: "errors.rubricStep",
+        params: { key: d.key, max: d.max, step: d.step },
+      });
   });
   if (problems.length > 0) {
-    const first = problems[0]!;
-    throw new ValidationError(first.key, first.params, { fields: problems.map((p) => ({ field: p.field, messageKey: p.key, params: p.params })) }, "invalid_rubric");
+    const first = problems[0];
+    throw new ValidationError(
+      first.key,
+      first.params,
+      { fields: problems.map((p) => ({ field: p.field, messageKey: p.key, params: p.params })) },
+      "invalid_rubric",
+    );
   }
 }
 

@@ -57,7 +57,8 @@ const settings = {
 };
 
 /** File rules by role: lower-case role names, at most ten roles. */
-const filesOf = <T extends TSchema>(rule: T) => StringMap(rule, { maxProperties: 10, propertyNames: { pattern: "^[a-z]{1,20}$" } });
+const filesOf = <T extends TSchema>(rule: T) =>
+  StringMap(rule, { maxProperties: 10, propertyNames: { pattern: "^[a-z]{1,20}$" } });
 
 /** A contest's rules as stored: complete, every field present (defaultRules, then mergeRules). */
 export const contestRulesSchema = Type.Object(
@@ -75,7 +76,16 @@ const FORM: FileRule = { required: true, types: ["pdf", "jpeg", "png"], maxBytes
 
 const DEFAULT_FILES: Record<ContestKind, Record<string, FileRule>> = {
   video: {
-    video: { required: true, types: ["mp4"], maxBytes: 500 * MB, minSeconds: 120, maxSeconds: 300, minHeight: 1080, aspectRatio: "16:9", videoCodecs: ["h264"] },
+    video: {
+      required: true,
+      types: ["mp4"],
+      maxBytes: 500 * MB,
+      minSeconds: 120,
+      maxSeconds: 300,
+      minHeight: 1080,
+      aspectRatio: "16:9",
+      videoCodecs: ["h264"],
+    },
     form: FORM,
     cover: { required: false, types: ["jpeg", "png"], maxBytes: 10 * MB },
   },
@@ -95,7 +105,6 @@ const DEFAULT_FILES: Record<ContestKind, Record<string, FileRule>> = {
     video: { required: false, types: ["mp4", "mov"], maxBytes: 500 * MB, maxSeconds: 180 },
   },
 };
-
 
 export function defaultRules(kind: ContestKind): ContestRules {
   return {
@@ -133,8 +142,13 @@ export function mergeRules(base: ContestRules, input: RulesInput): ContestRules 
   for (const [role, rule] of Object.entries(input.files ?? {})) {
     files[role] = { ...(files[role] ?? { required: false, types: [], maxBytes: 500 * MB }), ...rule };
   }
-  const timeRules = input.timeRules === null ? null : input.timeRules ? { ...(base.timeRules ?? DEFAULT_TIME_RULES), ...input.timeRules } : base.timeRules;
-  return { ...base, ...input, files, timeRules } as ContestRules;
+  const timeRules =
+    input.timeRules === null
+      ? null
+      : input.timeRules
+        ? { ...(base.timeRules ?? DEFAULT_TIME_RULES), ...input.timeRules }
+        : base.timeRules;
+  return { ...base, ...input, files, timeRules };
 }
 
 /** The roles a kind may carry (DESIGN §4 file-role table); contests cannot invent new ones. */

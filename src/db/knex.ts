@@ -27,8 +27,14 @@ export function createDb(options: DbOptions): Db {
         min: 0,
         max: 10,
         afterCreate: options.pgSchema
-          ? (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, c: unknown) => void) => {
-              conn.query(`CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"; SET search_path TO "${options.pgSchema}"`, (err) => done(err, conn));
+          ? (
+              conn: { query: (sql: string, cb: (err: Error | null) => void) => void },
+              done: (err: Error | null, c: unknown) => void,
+            ) => {
+              conn.query(
+                `CREATE SCHEMA IF NOT EXISTS "${options.pgSchema}"; SET search_path TO "${options.pgSchema}"`,
+                (err) => done(err, conn),
+              );
             }
           : undefined,
       },
@@ -45,10 +51,15 @@ export function createDb(options: DbOptions): Db {
       max: 1,
       afterCreate: (conn: SqliteConnection, done: (err: Error | null, c: unknown) => void) => {
         // synchronous FULL: every acknowledged commit is on disk (NORMAL in WAL mode may lose the last ones on a power cut).
-        const pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = FULL"];
+        const pragmas = [
+          "PRAGMA journal_mode = WAL",
+          "PRAGMA foreign_keys = ON",
+          "PRAGMA busy_timeout = 5000",
+          "PRAGMA synchronous = FULL",
+        ];
         const next = (i: number): void => {
           if (i === pragmas.length) return done(null, conn);
-          conn.run(pragmas[i]!, (err) => (err ? done(err, conn) : next(i + 1)));
+          conn.run(pragmas[i], (err) => (err ? done(err, conn) : next(i + 1)));
         };
         next(0);
       },

@@ -5,7 +5,7 @@ import type { Db } from "./knex.js";
 const source: Knex.MigrationSource<string> = {
   getMigrations: () => Promise.resolve(Object.keys(migrations)),
   getMigrationName: (name) => name,
-  getMigration: (name) => Promise.resolve(migrations[name]!),
+  getMigration: (name) => Promise.resolve(migrations[name]),
 };
 
 /** Applies every pending migration; answers the names applied. */

@@ -12,9 +12,10 @@ function parseCodeLines<T>(text: string, lineKey: string, read: (value: string) 
     const line = raw.trim();
     if (line === "") continue;
     const match = /^(\S+?)[\s,，]+(\S+)$/.exec(line);
-    const value = match ? read(match[2]!) : null;
-    if (value === null) throw new ValidationError(lineKey, { line: i + 1, text: line.slice(0, 60) }, { line: i + 1 }, "bad_line");
-    const code = match![1]!;
+    const value = match ? read(match[2]) : null;
+    if (value === null)
+      throw new ValidationError(lineKey, { line: i + 1, text: line.slice(0, 60) }, { line: i + 1 }, "bad_line");
+    const code = match![1];
     if (code in values) throw new ValidationError("errors.codeListedTwice", { code }, { code }, "duplicate_code");
     values[code] = value;
   }
@@ -23,7 +24,9 @@ function parseCodeLines<T>(text: string, lineKey: string, read: (value: string) 
 
 /** Vote counts: whole numbers from 0 to 10⁹, no thousands separators. */
 export function parsePublicVotesText(text: string): Record<string, number> {
-  return parseCodeLines(text, "errors.votesLine", (v) => (/^\d{1,10}$/.test(v) && Number(v) <= 1_000_000_000 ? Number(v) : null));
+  return parseCodeLines(text, "errors.votesLine", (v) =>
+    /^\d{1,10}$/.test(v) && Number(v) <= 1_000_000_000 ? Number(v) : null,
+  );
 }
 
 /** Talk times as m:ss (4:05) or whole seconds (245), at most two hours. */

@@ -55,7 +55,8 @@ export interface EntryJson {
  */
 const ROLES_HIDDEN_FROM_JUDGES = new Set(["form"]);
 
-const visibleTo = (viewer: Viewer) => (file: EntryFileRow) => viewer !== "judge" || !ROLES_HIDDEN_FROM_JUDGES.has(file.role);
+const visibleTo = (viewer: Viewer) => (file: EntryFileRow) =>
+  viewer !== "judge" || !ROLES_HIDDEN_FROM_JUDGES.has(file.role);
 
 function fileJson(entryId: string, file: EntryFileRow, viewer: Viewer): EntryFileJson {
   const json: EntryFileJson = {
@@ -111,7 +112,11 @@ export function viewerOf(user: SessionUser, entry: EntryRow): Viewer | null {
 }
 
 /** The entry and who the user is to it: by role, owner or city, and for judges by their assignments. */
-export async function loadEntry(ctx: AppContext, user: SessionUser, entryId: string): Promise<{ entry: EntryRow; viewer: Viewer }> {
+export async function loadEntry(
+  ctx: AppContext,
+  user: SessionUser,
+  entryId: string,
+): Promise<{ entry: EntryRow; viewer: Viewer }> {
   const entry = await q.findEntry(ctx.db, entryId);
   let viewer = entry ? viewerOf(user, entry) : null;
   if (entry && !viewer && user.role === "judge" && (await isAssignedJudge(ctx, entry.id, user.id))) viewer = "judge";
@@ -134,7 +139,10 @@ export async function getEntry(ctx: AppContext, user: SessionUser, entryId: stri
 
 /** The format review's failing checks of an entry's files (shown to organizers and the owner). */
 export function failingChecks(contest: Contest, files: EntryFileRow[]): RuleCheck[] {
-  return reviewEntry(contest.rules.files, files.map((f) => ({ role: f.role, contentType: f.contentType, size: f.size, video: f.probe }))).filter((c) => !c.ok);
+  return reviewEntry(
+    contest.rules.files,
+    files.map((f) => ({ role: f.role, contentType: f.contentType, size: f.size, video: f.probe })),
+  ).filter((c) => !c.ok);
 }
 
 export interface FileToSend {
@@ -145,7 +153,12 @@ export interface FileToSend {
 }
 
 /** A stored file for someone allowed to read the entry; judges get a name without the author's, and never the form. */
-export async function fileToSend(ctx: AppContext, user: SessionUser, entryId: string, role: string): Promise<FileToSend> {
+export async function fileToSend(
+  ctx: AppContext,
+  user: SessionUser,
+  entryId: string,
+  role: string,
+): Promise<FileToSend> {
   const { entry, viewer } = await loadEntry(ctx, user, entryId);
   const file = (await q.filesOfEntries(ctx.db, [entry.id])).filter(visibleTo(viewer)).find((f) => f.role === role);
   if (!file) throw new NotFoundError("errors.fileNotFound");

@@ -21,7 +21,6 @@ import { parseEntryListQuery, parseReasonBody, type EntryListQuery } from "./ent
 import * as entries from "./entries.service.js";
 import type { EntryFileJson, EntryJson } from "./entries.service.js";
 
-
 /** The week's four themes (DESIGN §1), offered as categories; stored in Chinese, as judges' expertise is. */
 const WEEK_THEMES = [
   { value: "科学防控", key: "theme.prevention" },
@@ -43,13 +42,16 @@ interface AuthorRow {
   role: string;
 }
 
-
 /** Author rows as typed: the script's JSON `authors`, or the form's repeated `authorName`/`authorRole` fields. */
 function authorRows(fields: Record<string, unknown>): AuthorRow[] {
   if (typeof fields.authors === "string") {
     try {
       const parsed: unknown = JSON.parse(fields.authors);
-      if (Array.isArray(parsed)) return parsed.map((a: { name?: unknown; role?: unknown } | null) => ({ name: fieldText(a?.name), role: fieldText(a?.role) }));
+      if (Array.isArray(parsed))
+        return parsed.map((a: { name?: unknown; role?: unknown } | null) => ({
+          name: fieldText(a?.name),
+          role: fieldText(a?.role),
+        }));
     } catch {
       return [];
     }
@@ -88,7 +90,10 @@ interface FormValues {
 
 function padAuthors(rows: AuthorRow[], contest: Contest): AuthorRow[] {
   const wanted = Math.min(MAX_AUTHOR_ROWS, Math.max(AUTHOR_ROWS, contest.rules.teamMax ?? 0, rows.length + 1));
-  return [...rows.slice(0, MAX_AUTHOR_ROWS), ...Array.from({ length: Math.max(0, wanted - rows.length) }, () => ({ name: "", role: "" }))];
+  return [
+    ...rows.slice(0, MAX_AUTHOR_ROWS),
+    ...Array.from({ length: Math.max(0, wanted - rows.length) }, () => ({ name: "", role: "" })),
+  ];
 }
 
 function str(fields: Record<string, unknown>, name: string, fallback = ""): string {
@@ -97,7 +102,12 @@ function str(fields: Record<string, unknown>, name: string, fallback = ""): stri
 }
 
 /** What the form shows: what was typed (after a refusal), else the entry's values, else the user's city and unit. */
-function formValues(contest: Contest, user: SessionUser, typed: Record<string, unknown> | null, entry?: EntryJson): FormValues {
+function formValues(
+  contest: Contest,
+  user: SessionUser,
+  typed: Record<string, unknown> | null,
+  entry?: EntryJson,
+): FormValues {
   const base: FormValues = {
     title: entry?.title ?? "",
     summary: entry?.summary ?? "",
@@ -108,22 +118,36 @@ function formValues(contest: Contest, user: SessionUser, typed: Record<string, u
     authors: (entry?.authors ?? []).map((a) => ({ name: a.name, role: a.role ?? "" })),
   };
   if (typed) {
-    for (const name of ["title", "summary", "category", "city", "unit"] as const) base[name] = str(typed, name, base[name]);
+    for (const name of ["title", "summary", "category", "city", "unit"] as const)
+      base[name] = str(typed, name, base[name]);
     base.declaration = ["true", "on", "1"].includes(str(typed, "declaration"));
-    if (typed.authors !== undefined || typed.authorName !== undefined) base.authors = authorRows(typed).filter((a) => a.name.trim() || a.role.trim());
+    if (typed.authors !== undefined || typed.authorName !== undefined)
+      base.authors = authorRows(typed).filter((a) => a.name.trim() || a.role.trim());
   }
   return { ...base, authors: padAuthors(base.authors, contest) };
 }
 
 function fileInputs(contest: Contest): { role: string; rule: FileRule; accept: string; required: boolean }[] {
-  return Object.entries(contest.rules.files).map(([role, rule]) => ({ role, rule, accept: acceptOf(rule), required: rule.required }));
+  return Object.entries(contest.rules.files).map(([role, rule]) => ({
+    role,
+    rule,
+    accept: acceptOf(rule),
+    required: rule.required,
+  }));
 }
 
 /** What checkFile needs of a stored file, from its JSON (codec, size and probe figures are all there). */
 function factsOf(file: EntryFileJson): FileFacts {
   const video =
     file.durationSeconds !== null && file.width !== null && file.height !== null
-      ? { durationSeconds: file.durationSeconds, width: file.width, height: file.height, videoCodec: file.videoCodec ?? "", audioCodec: null, formatName: "" }
+      ? {
+          durationSeconds: file.durationSeconds,
+          width: file.width,
+          height: file.height,
+          videoCodec: file.videoCodec ?? "",
+          audioCodec: null,
+          formatName: "",
+        }
       : null;
   return { role: file.role, contentType: file.contentType as ContentType, size: file.size, video };
 }
@@ -150,16 +174,24 @@ function ruleResults(req: Request, contest: Contest, entry: EntryJson): CheckVie
 
 /** Filters of the entry list from the query string; blank fields of the filter form mean "any". */
 function listQuery(req: Request): EntryListQuery {
-  const given = Object.fromEntries(Object.entries(req.query).filter(([name, value]) => ["q", "city", "category", "status", "failing", "recommended"].includes(name) && typeof value === "string" && value.trim() !== ""));
+  const given = Object.fromEntries(
+    Object.entries(req.query).filter(
+      ([name, value]) =>
+        ["q", "city", "category", "status", "failing", "recommended"].includes(name) &&
+        typeof value === "string" &&
+        value.trim() !== "",
+    ),
+  );
   return parseEntryListQuery(given);
 }
 
 function queryString(query: EntryListQuery): string {
-  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => typeof v === "string") as [string, string][]);
+  const params = new URLSearchParams(
+    Object.entries(query).filter(([, v]) => typeof v === "string") as [string, string][],
+  );
   const text = params.toString();
   return text ? `?${text}` : "";
 }
-
 
 /** Pages for entries: submitting, "my entries", the entry page, lists, the format review. */
 export function entriesPages(ctx: AppContext): Router {
@@ -185,22 +217,43 @@ export function entriesPages(ctx: AppContext): Router {
     if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
     await entries.assertMaySubmit(ctx, req.user!, routeParam(req));
     const contest = await getContest(ctx, req.user, routeParam(req));
-    await answerForm(req, res, { view: "entries/submit", page: () => ({ ...submitPage(req, contest, (req.body ?? {}) as Record<string, unknown>), reselectFiles: true }) }, async () => {
-      const upload = await receiveUpload(req, res, ctx.storage, await entries.uploadLimits(ctx, req.user!, contest.id));
-      const entry = await entries.submitEntry(ctx, req.user!, contest.id, { fields: entryFieldsFromForm(upload.fields), files: upload.files });
-      flash(req, "success", req.t("entries.submitted", { code: entry.code }));
-      if (wantsJson(req)) res.status(201).json({ entry });
-      else res.redirect(303, `/entries/${entry.id}`);
-    });
+    await answerForm(
+      req,
+      res,
+      {
+        view: "entries/submit",
+        page: () => ({ ...submitPage(req, contest, (req.body ?? {}) as Record<string, unknown>), reselectFiles: true }),
+      },
+      async () => {
+        const upload = await receiveUpload(
+          req,
+          res,
+          ctx.storage,
+          await entries.uploadLimits(ctx, req.user!, contest.id),
+        );
+        const entry = await entries.submitEntry(ctx, req.user!, contest.id, {
+          fields: entryFieldsFromForm(upload.fields),
+          files: upload.files,
+        });
+        flash(req, "success", req.t("entries.submitted", { code: entry.code }));
+        if (wantsJson(req)) res.status(201).json({ entry });
+        else res.redirect(303, `/entries/${entry.id}`);
+      },
+    );
   });
 
   router.get("/my/entries", requireRole("contestant"), async (req, res) => {
     const mine = await entries.myEntries(ctx, req.user!);
     const contests = new Map<string, Contest>();
-    for (const contestId of new Set(mine.map((e) => e.contestId))) contests.set(contestId, await getContest(ctx, req.user, contestId));
+    for (const contestId of new Set(mine.map((e) => e.contestId)))
+      contests.set(contestId, await getContest(ctx, req.user, contestId));
     const rows = mine.map((e) => {
       const contest = contests.get(e.contestId)!;
-      return { ...e, requiresRecommendation: contest.rules.requiresRecommendation, failing: ruleResults(req, contest, e).filter((c) => !c.ok) };
+      return {
+        ...e,
+        requiresRecommendation: contest.rules.requiresRecommendation,
+        failing: ruleResults(req, contest, e).filter((c) => !c.ok),
+      };
     });
     res.render("entries/mine", { title: req.t("entries.mineTitle"), entries: rows });
   });
@@ -248,19 +301,37 @@ export function entriesPages(ctx: AppContext): Router {
     res.render("entries/show", await entryPage(req, routeParam(req)));
   });
 
-  router.get("/entries/:id/files/:role", requireRole(), sendFile((req) => entries.fileToSend(ctx, req.user!, routeParam(req), routeParam(req, "role"))));
+  router.get(
+    "/entries/:id/files/:role",
+    requireRole(),
+    sendFile((req) => entries.fileToSend(ctx, req.user!, routeParam(req), routeParam(req, "role"))),
+  );
 
   // The owner's edit (fields and replaced files): the same steps as PATCH /api/v1/entries/:id.
   router.post("/entries/:id", requireRole("contestant", "organizer"), async (req, res) => {
     if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
     const limits = await entries.uploadLimits(ctx, req.user!, "", routeParam(req));
-    await answerForm(req, res, { view: "entries/show", page: async () => ({ ...(await entryPage(req, routeParam(req), (req.body ?? {}) as Record<string, unknown>)), reselectFiles: true }) }, async () => {
-      const upload = await receiveUpload(req, res, ctx.storage, limits);
-      const entry = await entries.updateEntry(ctx, req.user!, routeParam(req), { fields: entryFieldsFromForm(upload.fields), files: upload.files });
-      flash(req, "success", req.t("entries.saved"));
-      if (wantsJson(req)) res.json({ entry });
-      else res.redirect(303, `/entries/${entry.id}`);
-    });
+    await answerForm(
+      req,
+      res,
+      {
+        view: "entries/show",
+        page: async () => ({
+          ...(await entryPage(req, routeParam(req), (req.body ?? {}) as Record<string, unknown>)),
+          reselectFiles: true,
+        }),
+      },
+      async () => {
+        const upload = await receiveUpload(req, res, ctx.storage, limits);
+        const entry = await entries.updateEntry(ctx, req.user!, routeParam(req), {
+          fields: entryFieldsFromForm(upload.fields),
+          files: upload.files,
+        });
+        flash(req, "success", req.t("entries.saved"));
+        if (wantsJson(req)) res.json({ entry });
+        else res.redirect(303, `/entries/${entry.id}`);
+      },
+    );
   });
 
   router.post("/entries/:id/withdraw", requireRole("contestant", "organizer"), async (req, res) => {
@@ -285,7 +356,10 @@ export function entriesPages(ctx: AppContext): Router {
     });
   });
 
-  for (const [path, recommend] of [["recommend", true], ["unrecommend", false]] as const) {
+  for (const [path, recommend] of [
+    ["recommend", true],
+    ["unrecommend", false],
+  ] as const) {
     router.post(`/entries/:id/${path}`, requireRole("coordinator"), async (req, res) => {
       await answerForm(req, res, { back: `/entries/${routeParam(req)}` }, async () => {
         const entry = await entries.setRecommended(ctx, req.user!, routeParam(req), recommend);
@@ -320,7 +394,10 @@ export function entriesPages(ctx: AppContext): Router {
 
   router.get("/contests/:id/entries.csv", requireRole("organizer", "coordinator"), async (req, res) => {
     const found = await entries.listEntries(ctx, req.user!, routeParam(req), listQuery(req));
-    res.type("text/csv; charset=utf-8").attachment(`entries-${routeParam(req)}.csv`).send(entriesCsv(found, req.t));
+    res
+      .type("text/csv; charset=utf-8")
+      .attachment(`entries-${routeParam(req)}.csv`)
+      .send(entriesCsv(found, req.t));
   });
 
   router.get("/contests/:id/review", requireRole("organizer"), async (req, res) => {

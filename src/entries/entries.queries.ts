@@ -43,7 +43,8 @@ export interface EntryFileRow {
   createdAt: string;
 }
 
-const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const nullableNumber = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 function entryFromRow(row: Record<string, unknown>): EntryRow {
   return {
@@ -136,7 +137,7 @@ export async function updateEntry(db: Knex, id: string, changes: Partial<EntryRo
   const row: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes)) {
     if (key === "authors") row.authors = JSON.stringify(value);
-    else if (ENTRY_COLUMNS[key]) row[ENTRY_COLUMNS[key]!] = value;
+    else if (ENTRY_COLUMNS[key]) row[ENTRY_COLUMNS[key]] = value;
   }
   await db("entries").where({ id }).update(row);
 }
@@ -171,7 +172,10 @@ export async function listEntries(db: Knex, filter: EntryFilter): Promise<EntryR
   if (filter.search) {
     const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query.andWhere((q) => {
-      q.whereRaw("lower(title) like lower(?) escape '\\'", [like]).orWhereRaw("lower(code) like lower(?) escape '\\'", [like]).orWhereRaw("lower(authors) like lower(?) escape '\\'", [like]).orWhereRaw("lower(unit) like lower(?) escape '\\'", [like]);
+      q.whereRaw("lower(title) like lower(?) escape '\\'", [like])
+        .orWhereRaw("lower(code) like lower(?) escape '\\'", [like])
+        .orWhereRaw("lower(authors) like lower(?) escape '\\'", [like])
+        .orWhereRaw("lower(unit) like lower(?) escape '\\'", [like]);
     });
   }
   return (await query).map(entryFromRow);
@@ -193,16 +197,35 @@ export interface EntrySummary {
  * serves the filter and the order): only those recommended, or not failing the safety check,
  * when asked; the talk time and the public votes only when asked.
  */
-export async function listSubmittedSummaries(db: Knex, contestId: string, options: { recommendedOnly: boolean; safeOnly: boolean; talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
-  const columns = ["id", "code", "title", ...(options.talkSeconds ? ["talk_seconds"] : []), ...(options.publicVotes ? ["public_votes"] : [])];
-  const query = db<Record<string, unknown>>("entries").where({ contest_id: contestId, status: "submitted" }).orderBy("seq").select(columns);
+export async function listSubmittedSummaries(
+  db: Knex,
+  contestId: string,
+  options: { recommendedOnly: boolean; safeOnly: boolean; talkSeconds: boolean; publicVotes?: boolean },
+): Promise<EntrySummary[]> {
+  const columns = [
+    "id",
+    "code",
+    "title",
+    ...(options.talkSeconds ? ["talk_seconds"] : []),
+    ...(options.publicVotes ? ["public_votes"] : []),
+  ];
+  const query = db<Record<string, unknown>>("entries")
+    .where({ contest_id: contestId, status: "submitted" })
+    .orderBy("seq")
+    .select(columns);
   if (options.recommendedOnly) query.whereNotNull("recommended_at");
   if (options.safeOnly) query.where("safety_failed", false);
   const rows: Record<string, unknown>[] = await query;
   const entries = new Array<EntrySummary>(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    entries[i] = { id: String(row.id), code: String(row.code), title: String(row.title), talkSeconds: nullableNumber(row.talk_seconds), publicVotes: nullableNumber(row.public_votes) };
+    const row = rows[i];
+    entries[i] = {
+      id: String(row.id),
+      code: String(row.code),
+      title: String(row.title),
+      talkSeconds: nullableNumber(row.talk_seconds),
+      publicVotes: nullableNumber(row.public_votes),
+    };
   }
   return entries;
 }
@@ -213,13 +236,23 @@ export async function replacePublicVotes(db: Knex, contestId: string, votes: Map
   const groups = new Map<number, string[]>();
   for (const [id, count] of votes) if (count !== 0) groups.set(count, [...(groups.get(count) ?? []), id]);
   for (const [count, ids] of groups) {
-    for (let i = 0; i < ids.length; i += 500) await db("entries").whereIn("id", ids.slice(i, i + 500)).update({ public_votes: count });
+    for (let i = 0; i < ids.length; i += 500)
+      await db("entries")
+        .whereIn("id", ids.slice(i, i + 500))
+        .update({ public_votes: count });
   }
 }
 
 export async function listOwnEntries(db: Knex, ownerId: string): Promise<(EntryRow & { contestTitle: string })[]> {
-  const rows = await db("entries").join("contests", "contests.id", "entries.contest_id").where("entries.owner_id", ownerId).orderBy("entries.created_at", "desc").select("entries.*", "contests.title as contest_title");
-  return rows.map((row: Record<string, unknown>) => ({ ...entryFromRow(row), contestTitle: String(row.contest_title) }));
+  const rows = await db("entries")
+    .join("contests", "contests.id", "entries.contest_id")
+    .where("entries.owner_id", ownerId)
+    .orderBy("entries.created_at", "desc")
+    .select("entries.*", "contests.title as contest_title");
+  return rows.map((row: Record<string, unknown>) => ({
+    ...entryFromRow(row),
+    contestTitle: String(row.contest_title),
+  }));
 }
 
 export async function nextSeq(db: Knex, contestId: string): Promise<number> {
@@ -228,15 +261,27 @@ export async function nextSeq(db: Knex, contestId: string): Promise<number> {
 }
 
 /** Active (not withdrawn) entries of a contest sharing a key, optionally leaving one entry out. */
-export async function countActiveBy(db: Knex, contestId: string, column: "first_author_key" | "unit_key", key: string, exceptId?: string): Promise<number> {
-  const query = db("entries").where({ contest_id: contestId, [column]: key }).whereNot({ status: "withdrawn" });
+export async function countActiveBy(
+  db: Knex,
+  contestId: string,
+  column: "first_author_key" | "unit_key",
+  key: string,
+  exceptId?: string,
+): Promise<number> {
+  const query = db("entries")
+    .where({ contest_id: contestId, [column]: key })
+    .whereNot({ status: "withdrawn" });
   if (exceptId) query.whereNot({ id: exceptId });
   const [row] = await query.count({ n: "*" });
   return toNumber(row?.n);
 }
 
 export async function countRecommended(db: Knex, contestId: string, city: string): Promise<number> {
-  const [row] = await db("entries").where({ contest_id: contestId, city }).whereNotNull("recommended_at").whereNot({ status: "withdrawn" }).count({ n: "*" });
+  const [row] = await db("entries")
+    .where({ contest_id: contestId, city })
+    .whereNotNull("recommended_at")
+    .whereNot({ status: "withdrawn" })
+    .count({ n: "*" });
   return toNumber(row?.n);
 }
 
@@ -264,18 +309,34 @@ export async function filesOfEntries(db: Knex, entryIds: string[]): Promise<Entr
   const rows: Record<string, unknown>[] = [];
   // Chunked: SQLite allows a limited number of bound parameters per statement.
   for (let i = 0; i < entryIds.length; i += 500) {
-    rows.push(...(await db<Record<string, unknown>>("entry_files").whereIn("entry_id", entryIds.slice(i, i + 500)).orderBy("role")));
+    rows.push(
+      ...(await db<Record<string, unknown>>("entry_files")
+        .whereIn("entry_id", entryIds.slice(i, i + 500))
+        .orderBy("role")),
+    );
   }
   return rows.map(fileFromRow);
 }
 
 /** For each file hash that occurs in more than one entry of the contest, the entries that share it. */
-export async function duplicateFiles(db: Knex, contestId: string): Promise<{ sha256: string; entryId: string; code: string }[]> {
-  const shared = db("entry_files").join("entries", "entries.id", "entry_files.entry_id").where("entries.contest_id", contestId).groupBy("entry_files.sha256").havingRaw("count(distinct entry_files.entry_id) > 1").select("entry_files.sha256");
+export async function duplicateFiles(
+  db: Knex,
+  contestId: string,
+): Promise<{ sha256: string; entryId: string; code: string }[]> {
+  const shared = db("entry_files")
+    .join("entries", "entries.id", "entry_files.entry_id")
+    .where("entries.contest_id", contestId)
+    .groupBy("entry_files.sha256")
+    .havingRaw("count(distinct entry_files.entry_id) > 1")
+    .select("entry_files.sha256");
   const rows = await db("entry_files")
     .join("entries", "entries.id", "entry_files.entry_id")
     .where("entries.contest_id", contestId)
     .whereIn("entry_files.sha256", shared)
     .select("entry_files.sha256", "entries.id as entry_id", "entries.code");
-  return rows.map((r: Record<string, unknown>) => ({ sha256: String(r.sha256), entryId: String(r.entry_id), code: String(r.code) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    sha256: String(r.sha256),
+    entryId: String(r.entry_id),
+    code: String(r.code),
+  }));
 }

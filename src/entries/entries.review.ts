@@ -11,58 +11,115 @@ import * as q from "./entries.queries.js";
 /** The review of entries by organizers and coordinators: format review (disqualify, re-admit), safety gate, recommendation. */
 
 /** An organizer disqualifies an entry in the format review; the owner sees the reason. */
-export async function setDisqualified(ctx: AppContext, user: SessionUser, entryId: string, disqualify: boolean, reason?: string): Promise<EntryJson> {
+export async function setDisqualified(
+  ctx: AppContext,
+  user: SessionUser,
+  entryId: string,
+  disqualify: boolean,
+  reason?: string,
+): Promise<EntryJson> {
   const { entry } = await loadEntry(ctx, user, entryId);
   const contest = await getContest(ctx, user, entry.contestId);
   assertMay(contest, "reviewEntries");
   const from = disqualify ? "submitted" : "disqualified";
   if (entry.status !== from) throw new ConflictError("entry_status", "errors.entryStatusIs", { status: entry.status });
   await ctx.db.transaction(async (trx) => {
-    await q.updateEntry(trx, entry.id, { status: disqualify ? "disqualified" : "submitted", statusReason: disqualify ? reason!.trim() : null, updatedAt: ctx.clock.now().toISOString() });
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: disqualify ? "entry.disqualify" : "entry.readmit", targetType: "entry", targetId: entry.id, details: { code: entry.code, reason } });
+    await q.updateEntry(trx, entry.id, {
+      status: disqualify ? "disqualified" : "submitted",
+      statusReason: disqualify ? reason!.trim() : null,
+      updatedAt: ctx.clock.now().toISOString(),
+    });
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: disqualify ? "entry.disqualify" : "entry.readmit",
+      targetType: "entry",
+      targetId: entry.id,
+      details: { code: entry.code, reason },
+    });
   });
   return getEntry(ctx, user, entry.id);
 }
 
 /** Disqualifies inside the caller's transaction: an upheld objection during the notice (DESIGN §2). */
-export async function disqualifyInTransaction(ctx: AppContext, trx: Knex, entryId: string, reason: string): Promise<void> {
-  await q.updateEntry(trx, entryId, { status: "disqualified", statusReason: reason, updatedAt: ctx.clock.now().toISOString() });
+export async function disqualifyInTransaction(
+  ctx: AppContext,
+  trx: Knex,
+  entryId: string,
+  reason: string,
+): Promise<void> {
+  await q.updateEntry(trx, entryId, {
+    status: "disqualified",
+    statusReason: reason,
+    updatedAt: ctx.clock.now().toISOString(),
+  });
 }
 
 /** A city coordinator recommends (推荐) an entry of his city, within the city's quota. */
-export async function setRecommended(ctx: AppContext, user: SessionUser, entryId: string, recommend: boolean): Promise<EntryJson> {
+export async function setRecommended(
+  ctx: AppContext,
+  user: SessionUser,
+  entryId: string,
+  recommend: boolean,
+): Promise<EntryJson> {
   if (user.role !== "coordinator") throw new ForbiddenError();
   const { entry } = await loadEntry(ctx, user, entryId);
   const contest = await getContest(ctx, user, entry.contestId);
-  if (!contest.rules.requiresRecommendation) throw new ConflictError("recommendation_not_required", "errors.recommendationNotRequired");
+  if (!contest.rules.requiresRecommendation)
+    throw new ConflictError("recommendation_not_required", "errors.recommendationNotRequired");
   assertMay(contest, "recommendEntries");
-  if (entry.status !== "submitted") throw new ConflictError("entry_status", "errors.entryStatusIs", { status: entry.status });
+  if (entry.status !== "submitted")
+    throw new ConflictError("entry_status", "errors.entryStatusIs", { status: entry.status });
   if ((entry.recommendedAt !== null) === recommend) return getEntry(ctx, user, entry.id);
   await ctx.db.transaction(async (trx) => {
     if (recommend && (await q.countRecommended(trx, contest.id, entry.city)) >= contest.rules.recommendationQuota) {
       throw new ConflictError("quota_full", "errors.quotaFull", { quota: contest.rules.recommendationQuota });
     }
     const now = ctx.clock.now().toISOString();
-    await q.updateEntry(trx, entry.id, { recommendedAt: recommend ? now : null, recommendedBy: recommend ? user.id : null, updatedAt: now });
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: recommend ? "entry.recommend" : "entry.unrecommend", targetType: "entry", targetId: entry.id, details: { code: entry.code, city: entry.city } });
+    await q.updateEntry(trx, entry.id, {
+      recommendedAt: recommend ? now : null,
+      recommendedBy: recommend ? user.id : null,
+      updatedAt: now,
+    });
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: recommend ? "entry.recommend" : "entry.unrecommend",
+      targetType: "entry",
+      targetId: entry.id,
+      details: { code: entry.code, city: entry.city },
+    });
   });
   return getEntry(ctx, user, entry.id);
 }
 
 /** A city's use of its recommendation quota. */
-export async function recommendationQuota(ctx: AppContext, contest: Contest, city: string): Promise<{ used: number; quota: number }> {
+export async function recommendationQuota(
+  ctx: AppContext,
+  contest: Contest,
+  city: string,
+): Promise<{ used: number; quota: number }> {
   return { used: await q.countRecommended(ctx.db, contest.id, city), quota: contest.rules.recommendationQuota };
 }
 
 /** An organizer records the experiment safety check; an unsafe entry is not ranked (DESIGN §3). */
-export async function setSafety(ctx: AppContext, user: SessionUser, entryId: string, safe: boolean): Promise<EntryJson> {
+export async function setSafety(
+  ctx: AppContext,
+  user: SessionUser,
+  entryId: string,
+  safe: boolean,
+): Promise<EntryJson> {
   const { entry } = await loadEntry(ctx, user, entryId);
   const contest = await getContest(ctx, user, entry.contestId);
   if (!contest.rules.safetyGate) throw new ConflictError("no_safety_gate", "errors.noSafetyGate");
   assertMay(contest, "reviewEntries");
   await ctx.db.transaction(async (trx) => {
     await q.updateEntry(trx, entry.id, { safetyFailed: !safe, updatedAt: ctx.clock.now().toISOString() });
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.safety", targetType: "entry", targetId: entry.id, details: { code: entry.code, safe } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: "entry.safety",
+      targetType: "entry",
+      targetId: entry.id,
+      details: { code: entry.code, safe },
+    });
   });
   return getEntry(ctx, user, entry.id);
 }

@@ -8,11 +8,21 @@ import { AppError } from "../lib/errors.js";
 import * as inputs from "../results/inputs.service.js";
 import { entriesCsv } from "./entries.csv.js";
 import * as entries from "./entries.service.js";
-import { parseEntryListQuery, parseReasonBody, parseSafetyBody, parsePublicVotesBody, parseTimingBody } from "./entries.schemas.js";
-
+import {
+  parseEntryListQuery,
+  parseReasonBody,
+  parseSafetyBody,
+  parsePublicVotesBody,
+  parseTimingBody,
+} from "./entries.schemas.js";
 
 /** Multipart bodies carry files; a JSON body (PATCH) carries fields only. */
-async function readEntryBody(ctx: AppContext, req: Request, res: Parameters<RequestHandler>[1], limits: Record<string, number>): Promise<{ fields: Record<string, unknown>; files: UploadedFile[] }> {
+async function readEntryBody(
+  ctx: AppContext,
+  req: Request,
+  res: Parameters<RequestHandler>[1],
+  limits: Record<string, number>,
+): Promise<{ fields: Record<string, unknown>; files: UploadedFile[] }> {
   if (isMultipart(req)) return receiveUpload(req, res, ctx.storage, limits);
   if (req.is("application/json")) return { fields: (req.body ?? {}) as Record<string, unknown>, files: [] };
   throw new AppError(415, "multipart_required", "errors.multipartRequired");
@@ -26,7 +36,12 @@ export function entriesApi(ctx: AppContext): Router {
     if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
     // Refuse before reading a byte of a possibly large body.
     await entries.assertMaySubmit(ctx, req.user!, routeParam(req));
-    const upload = await receiveUpload(req, res, ctx.storage, await entries.uploadLimits(ctx, req.user!, routeParam(req)));
+    const upload = await receiveUpload(
+      req,
+      res,
+      ctx.storage,
+      await entries.uploadLimits(ctx, req.user!, routeParam(req)),
+    );
     res.status(201).json({ entry: await entries.submitEntry(ctx, req.user!, routeParam(req), upload) });
   });
 
@@ -36,7 +51,10 @@ export function entriesApi(ctx: AppContext): Router {
 
   router.get("/contests/:id/entries.csv", requireRole("organizer", "coordinator"), async (req, res) => {
     const list = await entries.listEntries(ctx, req.user!, routeParam(req), parseEntryListQuery(req.query));
-    res.type("text/csv; charset=utf-8").attachment(`entries-${routeParam(req)}.csv`).send(entriesCsv(list, req.t));
+    res
+      .type("text/csv; charset=utf-8")
+      .attachment(`entries-${routeParam(req)}.csv`)
+      .send(entriesCsv(list, req.t));
   });
 
   router.get("/me/entries", requireRole("contestant"), async (req, res) => {
@@ -56,10 +74,16 @@ export function entriesApi(ctx: AppContext): Router {
     res.json({ entry: await entries.withdrawEntry(ctx, req.user!, routeParam(req)) });
   });
 
-  router.get("/entries/:id/files/:role", requireRole(), sendFile((req) => entries.fileToSend(ctx, req.user!, routeParam(req), routeParam(req, "role"))));
+  router.get(
+    "/entries/:id/files/:role",
+    requireRole(),
+    sendFile((req) => entries.fileToSend(ctx, req.user!, routeParam(req), routeParam(req, "role"))),
+  );
 
   router.post("/entries/:id/disqualify", requireRole("organizer"), async (req, res) => {
-    res.json({ entry: await entries.setDisqualified(ctx, req.user!, routeParam(req), true, parseReasonBody(req.body).reason) });
+    res.json({
+      entry: await entries.setDisqualified(ctx, req.user!, routeParam(req), true, parseReasonBody(req.body).reason),
+    });
   });
 
   router.post("/entries/:id/readmit", requireRole("organizer"), async (req, res) => {

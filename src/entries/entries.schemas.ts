@@ -6,7 +6,10 @@ export const ENTRY_STATUSES = ["submitted", "withdrawn", "disqualified"] as cons
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
 
 const author = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 50, pattern: "\\S" }), role: Type.Optional(Type.String({ maxLength: 20 })) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 50, pattern: "\\S" }),
+    role: Type.Optional(Type.String({ maxLength: 20 })),
+  },
   { additionalProperties: false },
 );
 export type Author = Static<typeof author>;
@@ -49,7 +52,10 @@ export const EntryChangesSchema = Type.Object(
 export type EntryChanges = Static<typeof EntryChangesSchema>;
 export const parseEntryChanges = compile(EntryChangesSchema);
 
-export const ReasonBodySchema = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000, pattern: "\\S" }) }, { additionalProperties: false });
+export const ReasonBodySchema = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 1000, pattern: "\\S" }) },
+  { additionalProperties: false },
+);
 export type ReasonBody = Static<typeof ReasonBodySchema>;
 export const parseReasonBody = compile(ReasonBodySchema);
 
@@ -87,14 +93,20 @@ export function fieldsFromMultipart(raw: Record<string, unknown>): Record<string
   return out;
 }
 
-export const TimingBodySchema = Type.Object({ seconds: Type.Integer({ minimum: 0, maximum: 7200 }) }, { additionalProperties: false });
+export const TimingBodySchema = Type.Object(
+  { seconds: Type.Integer({ minimum: 0, maximum: 7200 }) },
+  { additionalProperties: false },
+);
 export type TimingBody = Static<typeof TimingBodySchema>;
 export const parseTimingBody = compile(TimingBodySchema);
 
 export const PublicVotesBodySchema = Type.Object(
   {
     /** Vote counts by entry code. */
-    votes: StringMap(Type.Integer({ minimum: 0, maximum: 1000000000 }), { maxProperties: 200000, propertyNames: { minLength: 1, maxLength: 40 } }),
+    votes: StringMap(Type.Integer({ minimum: 0, maximum: 1000000000 }), {
+      maxProperties: 200000,
+      propertyNames: { minLength: 1, maxLength: 40 },
+    }),
   },
   { additionalProperties: false },
 );

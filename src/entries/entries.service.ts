@@ -16,11 +16,32 @@ import { probeVideo } from "../media/probe.js";
 import { entryJson, failingChecks, getEntry, loadEntry, type EntryJson, type Viewer } from "./entries.access.js";
 import * as q from "./entries.queries.js";
 import type { EntryFileRow, EntryRow, EntrySummary } from "./entries.queries.js";
-import { fieldsFromMultipart, parseEntryChanges, parseEntryFields, type EntryChanges, type EntryListQuery } from "./entries.schemas.js";
+import {
+  fieldsFromMultipart,
+  parseEntryChanges,
+  parseEntryFields,
+  type EntryChanges,
+  type EntryListQuery,
+} from "./entries.schemas.js";
 
 // The entries domain as other domains, routes and pages reach it: reading and the review live in their own files.
-export { entryJson, fileToSend, getEntry, viewerOf, type EntryFileJson, type EntryJson, type FileToSend, type Viewer } from "./entries.access.js";
-export { disqualifyInTransaction, recommendationQuota, setDisqualified, setRecommended, setSafety } from "./entries.review.js";
+export {
+  entryJson,
+  fileToSend,
+  getEntry,
+  viewerOf,
+  type EntryFileJson,
+  type EntryJson,
+  type FileToSend,
+  type Viewer,
+} from "./entries.access.js";
+export {
+  disqualifyInTransaction,
+  recommendationQuota,
+  setDisqualified,
+  setRecommended,
+  setSafety,
+} from "./entries.review.js";
 export type { EntryRow, EntrySummary } from "./entries.queries.js";
 
 /** Entry codes by kind, as printed on certificates: SP-2026-0007. */
@@ -39,19 +60,33 @@ function limitKey(text: string): string {
 
 /** Whether the contest takes new entries and owners' changes right now (the pages show their forms by it). */
 export function isAccepting(contest: Contest, now: Date): boolean {
-  return allows(contest.stage, "submitEntries") && Date.parse(contest.opensAt) <= now.getTime() && now.getTime() < Date.parse(contest.closesAt);
+  return (
+    allows(contest.stage, "submitEntries") &&
+    Date.parse(contest.opensAt) <= now.getTime() &&
+    now.getTime() < Date.parse(contest.closesAt)
+  );
 }
 
 function assertAccepting(contest: Contest, now: Date): void {
   if (!isAccepting(contest, now)) {
-    const key = allows(contest.stage, "submitEntries") && now.getTime() < Date.parse(contest.opensAt) ? "errors.submissionsNotYetOpen" : "errors.submissionsClosed";
+    const key =
+      allows(contest.stage, "submitEntries") && now.getTime() < Date.parse(contest.opensAt)
+        ? "errors.submissionsNotYetOpen"
+        : "errors.submissionsClosed";
     throw new ConflictError("submissions_closed", key, { stage: contest.stage });
   }
 }
 
 /** The size limit of each file role, for stopping an oversized upload while it streams. */
-export async function uploadLimits(ctx: AppContext, user: SessionUser, contestId: string, forEntryId?: string): Promise<Record<string, number>> {
-  const contest = forEntryId ? await getContest(ctx, user, (await loadEntry(ctx, user, forEntryId)).entry.contestId) : await getContest(ctx, user, contestId);
+export async function uploadLimits(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  forEntryId?: string,
+): Promise<Record<string, number>> {
+  const contest = forEntryId
+    ? await getContest(ctx, user, (await loadEntry(ctx, user, forEntryId)).entry.contestId)
+    : await getContest(ctx, user, contestId);
   return Object.fromEntries(Object.entries(contest.rules.files).map(([role, rule]) => [role, rule.maxBytes]));
 }
 
@@ -65,7 +100,13 @@ export async function assertMaySubmit(ctx: AppContext, user: SessionUser, contes
 async function inspect(ctx: AppContext, file: UploadedFile, rule: FileRule): Promise<FileFacts> {
   const { type, detected } = await detectContentType(file.path);
   if (!type || !rule.types.includes(type)) {
-    throw new AppError(415, "file_type_not_allowed", "errors.fileType", { role: file.role, actual: detected ?? "?", allowed: rule.types.join("/") }, { role: file.role, detected });
+    throw new AppError(
+      415,
+      "file_type_not_allowed",
+      "errors.fileType",
+      { role: file.role, actual: detected ?? "?", allowed: rule.types.join("/") },
+      { role: file.role, detected },
+    );
   }
   const video = VIDEO_TYPES.includes(type) ? await probeVideo(ctx.config.ffprobePath, file.path) : null;
   if (VIDEO_TYPES.includes(type) && !video) {
@@ -73,7 +114,13 @@ async function inspect(ctx: AppContext, file: UploadedFile, rule: FileRule): Pro
   }
   const facts: FileFacts = { role: file.role, contentType: type, size: file.size, video };
   const failedHard = checkFile(file.role, rule, facts).find((c) => c.hard && !c.ok);
-  if (failedHard) throw new ValidationError(failedHard.messageKey, failedHard.params, { role: file.role, check: failedHard.check }, `file_${failedHard.check}`);
+  if (failedHard)
+    throw new ValidationError(
+      failedHard.messageKey,
+      failedHard.params,
+      { role: file.role, check: failedHard.check },
+      `file_${failedHard.check}`,
+    );
   return facts;
 }
 
@@ -86,7 +133,7 @@ interface StoredUpload {
 /** Inspects every file, then moves them into storage; on failure removes whatever was moved. */
 async function storeUploads(ctx: AppContext, contest: Contest, files: UploadedFile[]): Promise<StoredUpload[]> {
   const inspected: { file: UploadedFile; facts: FileFacts }[] = [];
-  for (const file of files) inspected.push({ file, facts: await inspect(ctx, file, contest.rules.files[file.role]!) });
+  for (const file of files) inspected.push({ file, facts: await inspect(ctx, file, contest.rules.files[file.role]) });
   const stored: StoredUpload[] = [];
   try {
     for (const item of inspected) stored.push({ ...item, key: await ctx.storage.adopt(item.file.path) });
@@ -118,23 +165,44 @@ function fileRow(entryId: string, upload: StoredUpload, now: string): EntryFileR
 
 function cityOf(input: string | undefined, fallback: string | null): string {
   const city = normalizeCity(input ?? fallback ?? "");
-  if (!city) throw new ValidationError("errors.unknownCity", { city: input ?? "" }, { fields: [{ field: "city", messageKey: "errors.unknownCity", params: { city: input ?? "" } }] });
+  if (!city)
+    throw new ValidationError(
+      "errors.unknownCity",
+      { city: input ?? "" },
+      { fields: [{ field: "city", messageKey: "errors.unknownCity", params: { city: input ?? "" } }] },
+    );
   return city;
 }
 
-async function assertLimits(trx: Knex, contest: Contest, entry: Pick<EntryRow, "firstAuthorKey" | "unitKey">, exceptId?: string): Promise<void> {
+async function assertLimits(
+  trx: Knex,
+  contest: Contest,
+  entry: Pick<EntryRow, "firstAuthorKey" | "unitKey">,
+  exceptId?: string,
+): Promise<void> {
   const { maxEntriesPerAuthor, maxEntriesPerUnit } = contest.rules;
-  if (maxEntriesPerAuthor !== null && (await q.countActiveBy(trx, contest.id, "first_author_key", entry.firstAuthorKey, exceptId)) >= maxEntriesPerAuthor) {
+  if (
+    maxEntriesPerAuthor !== null &&
+    (await q.countActiveBy(trx, contest.id, "first_author_key", entry.firstAuthorKey, exceptId)) >= maxEntriesPerAuthor
+  ) {
     throw new ConflictError("entry_limit", "errors.limitPerAuthor", { max: maxEntriesPerAuthor });
   }
-  if (maxEntriesPerUnit !== null && entry.unitKey !== "" && (await q.countActiveBy(trx, contest.id, "unit_key", entry.unitKey, exceptId)) >= maxEntriesPerUnit) {
+  if (
+    maxEntriesPerUnit !== null &&
+    entry.unitKey !== "" &&
+    (await q.countActiveBy(trx, contest.id, "unit_key", entry.unitKey, exceptId)) >= maxEntriesPerUnit
+  ) {
     throw new ConflictError("entry_limit", "errors.limitPerUnit", { max: maxEntriesPerUnit });
   }
 }
 
 function assertTeamSize(contest: Contest, authors: unknown[]): void {
   if (contest.rules.teamMax !== null && authors.length > contest.rules.teamMax) {
-    throw new ValidationError("errors.teamTooLarge", { max: contest.rules.teamMax }, { fields: [{ field: "authors", messageKey: "errors.teamTooLarge", params: { max: contest.rules.teamMax } }] });
+    throw new ValidationError(
+      "errors.teamTooLarge",
+      { max: contest.rules.teamMax },
+      { fields: [{ field: "authors", messageKey: "errors.teamTooLarge", params: { max: contest.rules.teamMax } }] },
+    );
   }
 }
 
@@ -148,7 +216,12 @@ function isUniqueViolation(err: unknown): boolean {
  * together or not at all: files move into storage first, the rows follow in one transaction, and
  * any failure removes the files again.
  */
-export async function submitEntry(ctx: AppContext, user: SessionUser, contestId: string, upload: { fields: Record<string, unknown>; files: UploadedFile[] }): Promise<EntryJson> {
+export async function submitEntry(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  upload: { fields: Record<string, unknown>; files: UploadedFile[] },
+): Promise<EntryJson> {
   try {
     await assertMaySubmit(ctx, user, contestId);
     const contest = await getContest(ctx, user, contestId);
@@ -156,7 +229,9 @@ export async function submitEntry(ctx: AppContext, user: SessionUser, contestId:
     assertTeamSize(contest, fields.authors);
     const city = cityOf(fields.city, user.city);
     const unit = (fields.unit ?? user.unit ?? "").trim();
-    const missing = Object.entries(contest.rules.files).filter(([role, rule]) => rule.required && !upload.files.some((f) => f.role === role)).map(([role]) => role);
+    const missing = Object.entries(contest.rules.files)
+      .filter(([role, rule]) => rule.required && !upload.files.some((f) => f.role === role))
+      .map(([role]) => role);
     if (missing.length > 0) {
       throw new ValidationError("errors.missingFiles", { roles: missing }, { missing }, "missing_files");
     }
@@ -178,7 +253,7 @@ export async function submitEntry(ctx: AppContext, user: SessionUser, contestId:
             city,
             unit,
             authors: fields.authors.map((a) => ({ name: a.name.trim(), ...(a.role ? { role: a.role.trim() } : {}) })),
-            firstAuthorKey: limitKey(fields.authors[0]!.name),
+            firstAuthorKey: limitKey(fields.authors[0].name),
             unitKey: limitKey(unit),
             status: "submitted",
             statusReason: null,
@@ -221,7 +296,8 @@ async function withRetryOnUniqueViolation<T>(work: () => Promise<T>): Promise<T>
 function assertMayChange(contest: Contest, entry: EntryRow, viewer: Viewer, now: Date): void {
   if (viewer === "owner") {
     assertAccepting(contest, now);
-    if (entry.status !== "submitted") throw new ConflictError("entry_not_editable", "errors.entryNotEditable", { status: entry.status });
+    if (entry.status !== "submitted")
+      throw new ConflictError("entry_not_editable", "errors.entryNotEditable", { status: entry.status });
     return;
   }
   if (viewer !== "organizer") throw new ForbiddenError();
@@ -230,13 +306,19 @@ function assertMayChange(contest: Contest, entry: EntryRow, viewer: Viewer, now:
 }
 
 /** The owner (until closing) or an organizer (until judging) edits fields and replaces files. */
-export async function updateEntry(ctx: AppContext, user: SessionUser, entryId: string, update: { fields: Record<string, unknown>; files: UploadedFile[] }): Promise<EntryJson> {
+export async function updateEntry(
+  ctx: AppContext,
+  user: SessionUser,
+  entryId: string,
+  update: { fields: Record<string, unknown>; files: UploadedFile[] },
+): Promise<EntryJson> {
   try {
     const { entry, viewer } = await loadEntry(ctx, user, entryId);
     const contest = await getContest(ctx, user, entry.contestId);
     assertMayChange(contest, entry, viewer, ctx.clock.now());
     const changes: EntryChanges = parseEntryChanges(fieldsFromMultipart(update.fields));
-    if (Object.keys(changes).length === 0 && update.files.length === 0) throw new ValidationError("errors.nothingToChange", {}, undefined, "validation_failed");
+    if (Object.keys(changes).length === 0 && update.files.length === 0)
+      throw new ValidationError("errors.nothingToChange", {}, undefined, "validation_failed");
     if (changes.authors) assertTeamSize(contest, changes.authors);
     const row: Partial<EntryRow> = {};
     if (changes.title !== undefined) row.title = changes.title.trim();
@@ -244,14 +326,20 @@ export async function updateEntry(ctx: AppContext, user: SessionUser, entryId: s
     if (changes.category !== undefined) row.category = changes.category.trim();
     if (changes.city !== undefined) row.city = cityOf(changes.city, null);
     if (changes.unit !== undefined) Object.assign(row, { unit: changes.unit.trim(), unitKey: limitKey(changes.unit) });
-    if (changes.authors !== undefined) Object.assign(row, { authors: changes.authors, firstAuthorKey: limitKey(changes.authors[0]!.name) });
+    if (changes.authors !== undefined)
+      Object.assign(row, { authors: changes.authors, firstAuthorKey: limitKey(changes.authors[0].name) });
     const stored = await storeUploads(ctx, contest, update.files);
     let replaced: EntryFileRow[] = [];
     try {
       const now = ctx.clock.now().toISOString();
       await ctx.db.transaction(async (trx) => {
         if (row.firstAuthorKey !== undefined || row.unitKey !== undefined) {
-          await assertLimits(trx, contest, { firstAuthorKey: row.firstAuthorKey ?? entry.firstAuthorKey, unitKey: row.unitKey ?? entry.unitKey }, entry.id);
+          await assertLimits(
+            trx,
+            contest,
+            { firstAuthorKey: row.firstAuthorKey ?? entry.firstAuthorKey, unitKey: row.unitKey ?? entry.unitKey },
+            entry.id,
+          );
         }
         const current = await q.filesOfEntries(trx, [entry.id]);
         replaced = current.filter((f) => stored.some((s) => s.file.role === f.role));
@@ -259,7 +347,13 @@ export async function updateEntry(ctx: AppContext, user: SessionUser, entryId: s
         for (const s of stored) await q.insertEntryFile(trx, fileRow(entry.id, s, now));
         await q.updateEntry(trx, entry.id, { ...row, updatedAt: now });
         if (viewer === "organizer") {
-          await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.update", targetType: "entry", targetId: entry.id, details: { code: entry.code, changes, files: stored.map((s) => s.file.role) } });
+          await recordAudit(trx, ctx.clock, {
+            actorId: user.id,
+            action: "entry.update",
+            targetType: "entry",
+            targetId: entry.id,
+            details: { code: entry.code, changes, files: stored.map((s) => s.file.role) },
+          });
         }
       });
     } catch (err) {
@@ -267,7 +361,10 @@ export async function updateEntry(ctx: AppContext, user: SessionUser, entryId: s
       throw err;
     }
     // The replaced files are unreferenced once the transaction committed.
-    await removeStored(ctx, replaced.map((f) => ({ key: f.storageKey })));
+    await removeStored(
+      ctx,
+      replaced.map((f) => ({ key: f.storageKey })),
+    );
     return getEntry(ctx, user, entry.id);
   } finally {
     await Promise.all(update.files.map((f) => ctx.storage.discard(f.path)));
@@ -278,11 +375,24 @@ export async function updateEntry(ctx: AppContext, user: SessionUser, entryId: s
 export async function withdrawEntry(ctx: AppContext, user: SessionUser, entryId: string): Promise<EntryJson> {
   const { entry, viewer } = await loadEntry(ctx, user, entryId);
   const contest = await getContest(ctx, user, entry.contestId);
-  if (entry.status === "withdrawn") throw new ConflictError("entry_not_editable", "errors.entryNotEditable", { status: entry.status });
+  if (entry.status === "withdrawn")
+    throw new ConflictError("entry_not_editable", "errors.entryNotEditable", { status: entry.status });
   assertMayChange(contest, { ...entry, status: "submitted" }, viewer, ctx.clock.now());
   await ctx.db.transaction(async (trx) => {
-    await q.updateEntry(trx, entry.id, { status: "withdrawn", recommendedAt: null, recommendedBy: null, updatedAt: ctx.clock.now().toISOString() });
-    if (viewer === "organizer") await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.withdraw", targetType: "entry", targetId: entry.id, details: { code: entry.code } });
+    await q.updateEntry(trx, entry.id, {
+      status: "withdrawn",
+      recommendedAt: null,
+      recommendedBy: null,
+      updatedAt: ctx.clock.now().toISOString(),
+    });
+    if (viewer === "organizer")
+      await recordAudit(trx, ctx.clock, {
+        actorId: user.id,
+        action: "entry.withdraw",
+        targetType: "entry",
+        targetId: entry.id,
+        details: { code: entry.code },
+      });
   });
   return getEntry(ctx, user, entry.id);
 }
@@ -291,7 +401,12 @@ export async function withdrawEntry(ctx: AppContext, user: SessionUser, entryId:
  * Entries of a contest as the user may list them: organizers all (with filters, format-review
  * failures and duplicate files), coordinators their city's, contestants their own.
  */
-export async function listEntries(ctx: AppContext, user: SessionUser, contestId: string, query: EntryListQuery = {}): Promise<EntryJson[]> {
+export async function listEntries(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  query: EntryListQuery = {},
+): Promise<EntryJson[]> {
   const contest = await getContest(ctx, user, contestId);
   if (user.role === "judge") throw new ForbiddenError();
   const filter: q.EntryFilter = {
@@ -305,10 +420,14 @@ export async function listEntries(ctx: AppContext, user: SessionUser, contestId:
   if (user.role === "coordinator") filter.city = user.city ?? "";
   if (user.role === "contestant") filter.ownerId = user.id;
   const entries = await q.listEntries(ctx.db, filter);
-  const files = await q.filesOfEntries(ctx.db, entries.map((e) => e.id));
+  const files = await q.filesOfEntries(
+    ctx.db,
+    entries.map((e) => e.id),
+  );
   const filesOf = new Map<string, EntryFileRow[]>();
   for (const f of files) filesOf.set(f.entryId, [...(filesOf.get(f.entryId) ?? []), f]);
-  const viewer: Viewer = user.role === "organizer" ? "organizer" : user.role === "coordinator" ? "coordinator" : "owner";
+  const viewer: Viewer =
+    user.role === "organizer" ? "organizer" : user.role === "coordinator" ? "coordinator" : "owner";
   let list = entries.map((e) => {
     const json = entryJson(e, filesOf.get(e.id) ?? [], viewer);
     if (viewer !== "coordinator") json.checks = failingChecks(contest, filesOf.get(e.id) ?? []);
@@ -318,9 +437,11 @@ export async function listEntries(ctx: AppContext, user: SessionUser, contestId:
     const duplicates = await q.duplicateFiles(ctx.db, contest.id);
     for (const item of list) {
       const hashes = new Set(duplicates.filter((d) => d.entryId === item.id).map((d) => d.sha256));
-      item.duplicates = [...new Set(duplicates.filter((d) => hashes.has(d.sha256) && d.entryId !== item.id).map((d) => d.code))];
+      item.duplicates = [
+        ...new Set(duplicates.filter((d) => hashes.has(d.sha256) && d.entryId !== item.id).map((d) => d.code)),
+      ];
     }
-    if (query.failing !== undefined) list = list.filter((e) => (e.checks!.length > 0) === (query.failing === "1"));
+    if (query.failing !== undefined) list = list.filter((e) => e.checks!.length > 0 === (query.failing === "1"));
   }
   return list;
 }
@@ -328,8 +449,18 @@ export async function listEntries(ctx: AppContext, user: SessionUser, contestId:
 /** A contestant's entries across contests, for "我的作品". */
 export async function myEntries(ctx: AppContext, user: SessionUser): Promise<(EntryJson & { contestTitle: string })[]> {
   const entries = await q.listOwnEntries(ctx.db, user.id);
-  const files = await q.filesOfEntries(ctx.db, entries.map((e) => e.id));
-  return entries.map((e) => ({ ...entryJson(e, files.filter((f) => f.entryId === e.id), "owner"), contestTitle: e.contestTitle }));
+  const files = await q.filesOfEntries(
+    ctx.db,
+    entries.map((e) => e.id),
+  );
+  return entries.map((e) => ({
+    ...entryJson(
+      e,
+      files.filter((f) => f.entryId === e.id),
+      "owner",
+    ),
+    contestTitle: e.contestTitle,
+  }));
 }
 
 /** Entries that go on to judging: submitted, and recommended where the contest requires it. */
@@ -343,17 +474,37 @@ export async function judgeableEntries(ctx: AppContext, contest: Contest): Promi
  * gate) as lean summaries (id, code, title; the talk time when asked): what computing results reads,
  * by the hundred thousand.
  */
-export async function rankableEntrySummaries(ctx: AppContext, contest: Contest, options: { talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
-  return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: contest.rules.requiresRecommendation, safeOnly: contest.rules.safetyGate, ...options });
+export async function rankableEntrySummaries(
+  ctx: AppContext,
+  contest: Contest,
+  options: { talkSeconds: boolean; publicVotes?: boolean },
+): Promise<EntrySummary[]> {
+  return q.listSubmittedSummaries(ctx.db, contest.id, {
+    recommendedOnly: contest.rules.requiresRecommendation,
+    safeOnly: contest.rules.safetyGate,
+    ...options,
+  });
 }
 
 /** The submitted entries not failing the safety gate, recommended or not (a later round's candidates), as lean summaries. */
-export async function submittedSafeEntrySummaries(ctx: AppContext, contest: Contest, options: { talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
-  return q.listSubmittedSummaries(ctx.db, contest.id, { recommendedOnly: false, safeOnly: contest.rules.safetyGate, ...options });
+export async function submittedSafeEntrySummaries(
+  ctx: AppContext,
+  contest: Contest,
+  options: { talkSeconds: boolean; publicVotes?: boolean },
+): Promise<EntrySummary[]> {
+  return q.listSubmittedSummaries(ctx.db, contest.id, {
+    recommendedOnly: false,
+    safeOnly: contest.rules.safetyGate,
+    ...options,
+  });
 }
 
 /** Every submitted entry of the contest, as lean summaries (what talk times and the public vote are recorded against). */
-export async function submittedEntrySummaries(ctx: AppContext, contestId: string, options: { talkSeconds: boolean; publicVotes?: boolean }): Promise<EntrySummary[]> {
+export async function submittedEntrySummaries(
+  ctx: AppContext,
+  contestId: string,
+  options: { talkSeconds: boolean; publicVotes?: boolean },
+): Promise<EntrySummary[]> {
   return q.listSubmittedSummaries(ctx.db, contestId, { recommendedOnly: false, safeOnly: false, ...options });
 }
 
@@ -373,11 +524,20 @@ export async function readableEntry(ctx: AppContext, user: SessionUser, entryId:
 }
 
 /** Records a talk's measured time inside the caller's transaction (the results' inputs audit it). */
-export async function setTalkSecondsInTransaction(ctx: AppContext, trx: Knex, entryId: string, seconds: number): Promise<void> {
+export async function setTalkSecondsInTransaction(
+  ctx: AppContext,
+  trx: Knex,
+  entryId: string,
+  seconds: number,
+): Promise<void> {
   await q.updateEntry(trx, entryId, { talkSeconds: seconds, updatedAt: ctx.clock.now().toISOString() });
 }
 
 /** Replaces the contest's public vote counts, by entry id, inside the caller's transaction. */
-export async function replacePublicVotesInTransaction(trx: Knex, contestId: string, votesByEntryId: Map<string, number>): Promise<void> {
+export async function replacePublicVotesInTransaction(
+  trx: Knex,
+  contestId: string,
+  votesByEntryId: Map<string, number>,
+): Promise<void> {
   await q.replacePublicVotes(trx, contestId, votesByEntryId);
 }

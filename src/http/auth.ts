@@ -13,7 +13,7 @@ export function bearerAuth(ctx: AppContext): RequestHandler {
     if (!header) return next();
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return next(new UnauthorizedError("errors.invalidToken", "invalid_token"));
-    const user = await userForToken(ctx, match[1]!);
+    const user = await userForToken(ctx, match[1]);
     if (!user) return next(new UnauthorizedError("errors.invalidToken", "invalid_token"));
     req.user = user;
     next();

@@ -36,9 +36,15 @@ const LIBRARY_ERRORS: Record<string, { status: number; code: string; key: string
 
 /** Field problems in the reader's language, from ajv errors or from a service's own field list. */
 function fieldProblems(req: Request, details: unknown): FieldProblem[] | undefined {
-  const d = details as { schemaErrors?: ErrorObject[]; fields?: { field: string; messageKey?: string; params?: MessageParams }[] } | undefined;
+  const d = details as
+    | { schemaErrors?: ErrorObject[]; fields?: { field: string; messageKey?: string; params?: MessageParams }[] }
+    | undefined;
   if (d?.schemaErrors) return describeSchemaErrors(d.schemaErrors, req.locale);
-  if (d?.fields) return d.fields.map((f) => ({ field: f.field, message: f.messageKey ? req.t(f.messageKey, localizedParams(req, f.params ?? {})) : "" }));
+  if (d?.fields)
+    return d.fields.map((f) => ({
+      field: f.field,
+      message: f.messageKey ? req.t(f.messageKey, localizedParams(req, f.params ?? {})) : "",
+    }));
   return undefined;
 }
 
@@ -50,14 +56,23 @@ function fieldProblems(req: Request, details: unknown): FieldProblem[] | undefin
 export function formFieldMessages(req: Request, err: unknown): Record<string, string> {
   if (!(err instanceof AppError)) return {};
   const d = err.details as { formFields?: unknown } | undefined;
-  const problems = (d?.formFields ? fieldProblems(req, { fields: d.formFields }) : fieldProblems(req, err.details)) ?? [];
+  const problems =
+    (d?.formFields ? fieldProblems(req, { fields: d.formFields }) : fieldProblems(req, err.details)) ?? [];
   const messages: Record<string, string> = {};
   for (const p of problems) if (p.message && !(p.field in messages)) messages[p.field] = p.message;
   return messages;
 }
 
 /** Stage and file role names in messages are shown in the reader's language, not as codes. */
-const CODED_PARAMS: Record<string, string> = { from: "stage.", to: "stage.", stage: "stage.", role: "fileRole.", status: "entryStatus.", reason: "conflictReason.", round: "roundName." };
+const CODED_PARAMS: Record<string, string> = {
+  from: "stage.",
+  to: "stage.",
+  stage: "stage.",
+  role: "fileRole.",
+  status: "entryStatus.",
+  reason: "conflictReason.",
+  round: "roundName.",
+};
 
 export function localizedParams(req: Request, params: MessageParams): MessageParams {
   const out = { ...params };
@@ -68,7 +83,8 @@ export function localizedParams(req: Request, params: MessageParams): MessagePar
   // A list of file roles, as in "missing: video、form".
   for (const name of ["roles", "allowed"]) {
     const value = out[name];
-    if (typeof value === "object") out[name] = value.map((role) => (hasMessage(`fileRole.${role}`) ? req.t(`fileRole.${role}`) : role));
+    if (typeof value === "object")
+      out[name] = value.map((role) => (hasMessage(`fileRole.${role}`) ? req.t(`fileRole.${role}`) : role));
   }
   return out;
 }
@@ -89,7 +105,8 @@ export function toErrorBody(req: Request, err: unknown): { status: number; body:
   const known = LIBRARY_ERRORS[e.type ?? ""] ?? LIBRARY_ERRORS[e.code ?? ""];
   if (known) return { status: known.status, body: { code: known.code, message: req.t(known.key) } };
   const status = e.status ?? e.statusCode ?? 500;
-  if (status >= 400 && status < 500) return { status, body: { code: "bad_request", message: req.t("errors.badRequest") } };
+  if (status >= 400 && status < 500)
+    return { status, body: { code: "bad_request", message: req.t("errors.badRequest") } };
   return { status: 500, body: { code: "internal", message: req.t("errors.internal") } };
 }
 

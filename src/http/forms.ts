@@ -20,7 +20,11 @@ export function text(fields: Record<string, unknown>, name: string): string | un
  * absent, a list or an object → "" (never "[object Object]").
  */
 export function fieldText(value: unknown): string {
-  return typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+  return typeof value === "string"
+    ? value
+    : typeof value === "number" || typeof value === "boolean"
+      ? String(value)
+      : "";
 }
 
 /** A field that may be sent once or repeated (checkboxes, multi-selects) as a list of strings. */
@@ -60,7 +64,9 @@ export interface Refusal {
  * built by `page` from what was typed); a button without a page of its own goes `back` to where it was
  * pressed (the form's `next`, else the given path) with the refusal as a flash message.
  */
-export type FormAnswer = { view: string; page: (refusal: Refusal) => Record<string, unknown> | Promise<Record<string, unknown>> } | { back: string };
+export type FormAnswer =
+  | { view: string; page: (refusal: Refusal) => Record<string, unknown> | Promise<Record<string, unknown>> }
+  | { back: string };
 
 /** The upload script asks for JSON ({entry} or {error}); a plain form post gets pages and redirects. */
 export function wantsJson(req: Request): boolean {
@@ -74,9 +80,24 @@ export function wantsJson(req: Request): boolean {
  * the way back. Other errors, a script asking for JSON, and a body left unread (a file over the limit)
  * go to the error handler.
  */
-export async function answerForm(req: Request, res: Response, answer: { view: string; page: (refusal: Refusal) => Record<string, unknown> | Promise<Record<string, unknown>> }, action: () => Promise<void>): Promise<void>;
-export async function answerForm(req: Request, res: Response, answer: { back: string }, action: () => Promise<string>): Promise<void>;
-export async function answerForm(req: Request, res: Response, answer: FormAnswer, action: () => Promise<string | void>): Promise<void> {
+export async function answerForm(
+  req: Request,
+  res: Response,
+  answer: { view: string; page: (refusal: Refusal) => Record<string, unknown> | Promise<Record<string, unknown>> },
+  action: () => Promise<void>,
+): Promise<void>;
+export async function answerForm(
+  req: Request,
+  res: Response,
+  answer: { back: string },
+  action: () => Promise<string>,
+): Promise<void>;
+export async function answerForm(
+  req: Request,
+  res: Response,
+  answer: FormAnswer,
+  action: () => Promise<string | void>,
+): Promise<void> {
   const back = "back" in answer ? safeNext(formFields(req).next, answer.back) : "";
   try {
     const done = await action();
@@ -96,6 +117,10 @@ export async function answerForm(req: Request, res: Response, answer: FormAnswer
     const refusal: Refusal = { status, body, typed: formFields(req), fieldErrors: formFieldMessages(req, err) };
     // The summary without the field list, for a page that shows each field's message beside the field.
     const summary = err instanceof AppError ? req.t(err.messageKey, localizedParams(req, err.params)) : body.message;
-    res.status(status).render(answer.view, { ...(await answer.page(refusal)), formError: { ...body, summary }, fieldErrors: refusal.fieldErrors });
+    res.status(status).render(answer.view, {
+      ...(await answer.page(refusal)),
+      formError: { ...body, summary },
+      fieldErrors: refusal.fieldErrors,
+    });
   }
 }

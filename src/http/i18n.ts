@@ -10,7 +10,8 @@ export function i18n(): RequestHandler {
     let locale: Locale = DEFAULT_LOCALE;
     if (isLocale(asked)) locale = asked;
     else if (req.session?.lang) locale = req.session.lang;
-    else if (req.headers["accept-language"]) locale = req.acceptsLanguages("zh-CN", "zh", "en") === "en" ? "en" : DEFAULT_LOCALE;
+    else if (req.headers["accept-language"])
+      locale = req.acceptsLanguages("zh-CN", "zh", "en") === "en" ? "en" : DEFAULT_LOCALE;
     req.locale = locale;
     req.t = (key, params) => translate(locale, key, params);
     next();

@@ -21,7 +21,12 @@ function isBadText(value: string, where: Where): boolean {
 }
 
 function refusal(where: Where, field?: string): ValidationError {
-  return new ValidationError("errors.invalidText", {}, field === undefined ? { where } : { where, field }, "invalid_text");
+  return new ValidationError(
+    "errors.invalidText",
+    {},
+    field === undefined ? { where } : { where, field },
+    "invalid_text",
+  );
 }
 
 /** The first string (value or key) of a parsed body or query that is not clean text, as a dotted field path. */

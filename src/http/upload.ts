@@ -32,7 +32,11 @@ class IncomingFileEngine implements StorageEngine {
     private readonly maxBytesByRole: Record<string, number>,
   ) {}
 
-  _handleFile(_req: Request, file: Express.Multer.File, done: (error?: unknown, info?: Partial<Express.Multer.File> & { sha256?: string }) => void): void {
+  _handleFile(
+    _req: Request,
+    file: Express.Multer.File,
+    done: (error?: unknown, info?: Partial<Express.Multer.File> & { sha256?: string }) => void,
+  ): void {
     const target = this.storage.incomingPath();
     const limit = this.maxBytesByRole[file.fieldname] ?? 0;
     const hash = createHash("sha256");
@@ -69,8 +73,15 @@ const FIELD_LIMITS = { fields: 30, fieldSize: 64 * 1024, fieldNameSize: 100, par
 function uploadError(err: unknown, maxBytesByRole: Record<string, number>): Error {
   if (err instanceof MulterError) {
     // multer's own size limit (the largest role's) can fire before the engine's check of the same file.
-    if (err.code === "LIMIT_FILE_SIZE" && err.field) return new FileTooLargeError(err.field, maxBytesByRole[err.field] ?? 0);
-    if (err.code === "LIMIT_UNEXPECTED_FILE") return new ValidationError("errors.unknownFileField", { field: err.field ?? "" }, { field: err.field }, "unknown_file_field");
+    if (err.code === "LIMIT_FILE_SIZE" && err.field)
+      return new FileTooLargeError(err.field, maxBytesByRole[err.field] ?? 0);
+    if (err.code === "LIMIT_UNEXPECTED_FILE")
+      return new ValidationError(
+        "errors.unknownFileField",
+        { field: err.field ?? "" },
+        { field: err.field },
+        "unknown_file_field",
+      );
     return new ValidationError("errors.uploadLimits", {}, { reason: err.code }, "upload_limits");
   }
   const message = err instanceof Error ? err.message : "";
@@ -107,7 +118,13 @@ export function receiveUpload(
     middleware(req, res, (err?: unknown) => {
       if (err) return reject(uploadError(err, maxBytesByRole));
       const byField = (req.files ?? {}) as Record<string, (Express.Multer.File & { sha256: string })[]>;
-      const files = Object.entries(byField).map(([role, [file]]) => ({ role, originalName: file!.originalname, path: file!.path, size: file!.size, sha256: file!.sha256 }));
+      const files = Object.entries(byField).map(([role, [file]]) => ({
+        role,
+        originalName: file.originalname,
+        path: file.path,
+        size: file.size,
+        sha256: file.sha256,
+      }));
       const fields = { ...(req.body as Record<string, unknown>) };
       // NUL and control characters in a text field: refused as in a JSON body, the received files removed.
       const refused = multipartTextRefusal(fields);

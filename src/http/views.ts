@@ -21,7 +21,9 @@ interface HelperOptions {
  * Express ignores what a view engine returns. express-handlebars answers its callback itself, errors
  * included, save one thrown before it renders (reading the partials): that one is passed on here.
  */
-function passingErrorsOn(render: ReturnType<typeof engine>): (file: string, options: object, callback: (err: Error | null, html?: string) => void) => void {
+function passingErrorsOn(
+  render: ReturnType<typeof engine>,
+): (file: string, options: object, callback: (err: Error | null, html?: string) => void) => void {
   return (file, options, callback) => {
     render(file, options, callback).catch(callback);
   };
@@ -31,39 +33,45 @@ function passingErrorsOn(render: ReturnType<typeof engine>): (file: string, opti
 export function setUpViews(app: Express): void {
   app.engine(
     "hbs",
-    passingErrorsOn(engine({
-      extname: ".hbs",
-      defaultLayout: "main",
-      layoutsDir: path.join(viewsDir, "layouts"),
-      partialsDir: [path.join(viewsDir, "partials"), path.join(viewsDir, "entries", "partials"), path.join(viewsDir, "judging", "partials")],
-      helpers: {
-        t(key: string, options: HelperOptions) {
-          return translate(options.data.root.locale, key, options.hash);
+    passingErrorsOn(
+      engine({
+        extname: ".hbs",
+        defaultLayout: "main",
+        layoutsDir: path.join(viewsDir, "layouts"),
+        partialsDir: [
+          path.join(viewsDir, "partials"),
+          path.join(viewsDir, "entries", "partials"),
+          path.join(viewsDir, "judging", "partials"),
+        ],
+        helpers: {
+          t(key: string, options: HelperOptions) {
+            return translate(options.data.root.locale, key, options.hash);
+          },
+          /** t with a key built from parts: {{tk "stage." contest.stage}} */
+          tk(...args: unknown[]) {
+            const options = args.pop() as HelperOptions;
+            return translate(options.data.root.locale, args.map(String).join(""), options.hash);
+          },
+          time(iso: string | null, options: HelperOptions) {
+            return formatShanghai(iso, options.data.root.locale);
+          },
+          roundName(name: string, options: HelperOptions) {
+            return roundLabel(name, options.data.root.locale);
+          },
+          city(name: string | null, options: HelperOptions) {
+            return name ? cityLabel(name, options.data.root.locale) : "";
+          },
+          eq: (a: unknown, b: unknown) => a === b,
+          or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+          json: (value: unknown) => JSON.stringify(value, null, 2),
+          inc: (n: number) => n + 1,
+          /** A file role's rule in plain words; the contest page and the submission form share it. */
+          fileRule(rule: FileRule, options: HelperOptions) {
+            return fileRuleText(rule, options.data.root.locale);
+          },
         },
-        /** t with a key built from parts: {{tk "stage." contest.stage}} */
-        tk(...args: unknown[]) {
-          const options = args.pop() as HelperOptions;
-          return translate(options.data.root.locale, args.map(String).join(""), options.hash);
-        },
-        time(iso: string | null, options: HelperOptions) {
-          return formatShanghai(iso, options.data.root.locale);
-        },
-        roundName(name: string, options: HelperOptions) {
-          return roundLabel(name, options.data.root.locale);
-        },
-        city(name: string | null, options: HelperOptions) {
-          return name ? cityLabel(name, options.data.root.locale) : "";
-        },
-        eq: (a: unknown, b: unknown) => a === b,
-        or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
-        json: (value: unknown) => JSON.stringify(value, null, 2),
-        inc: (n: number) => n + 1,
-        /** A file role's rule in plain words; the contest page and the submission form share it. */
-        fileRule(rule: FileRule, options: HelperOptions) {
-          return fileRuleText(rule, options.data.root.locale);
-        },
-      },
-    })),
+      }),
+    ),
   );
   app.set("view engine", "hbs");
   app.set("views", viewsDir);
@@ -112,7 +120,8 @@ export function setPageLocals(req: Request, res: Response): void {
     nav: NAV[req.user?.role ?? "anonymous"].map((item) => ({ ...item, active: req.path === item.href })),
     csrfToken: req.csrfToken?.(),
     flash: takeFlash(req),
-    switchLang: locale === "en" ? { href: withLang("zh-CN"), label: "中文" } : { href: withLang("en"), label: "English" },
+    switchLang:
+      locale === "en" ? { href: withLang("zh-CN"), label: "中文" } : { href: withLang("en"), label: "English" },
     cities: CITIES.map((c) => ({ value: c.name, label: locale === "en" ? c.en : c.name })),
   });
 }

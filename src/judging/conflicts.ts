@@ -23,7 +23,11 @@ export function sameName(a: string | null | undefined, b: string | null | undefi
   return Boolean(a && b && norm(a) !== "" && norm(a) === norm(b));
 }
 
-export function conflictOf(entry: ConflictEntry, judge: ConflictJudge, options: { sameCityConflict: boolean; declared: ReadonlySet<string> }): ConflictReason | null {
+export function conflictOf(
+  entry: ConflictEntry,
+  judge: ConflictJudge,
+  options: { sameCityConflict: boolean; declared: ReadonlySet<string> },
+): ConflictReason | null {
   if (entry.ownerId === judge.id || entry.authors.some((a) => sameName(a.name, judge.name))) return "author";
   if (sameName(entry.unit, judge.unit)) return "unit";
   if (judge.avoidUnits.some((u) => sameName(u, entry.unit))) return "avoidUnit";

@@ -17,7 +17,12 @@ import { judgeSheet } from "./scoring.service.js";
  * organizer (the audit log and the progress page show the entry short of a judge). A submitted sheet
  * stays: only the organizer may remove it.
  */
-export async function declareConflict(ctx: AppContext, user: SessionUser, assignmentId: string, reason: string): Promise<{ entryId: string; replaced: boolean }> {
+export async function declareConflict(
+  ctx: AppContext,
+  user: SessionUser,
+  assignmentId: string,
+  reason: string,
+): Promise<{ entryId: string; replaced: boolean }> {
   const { sheet, contest, round } = await judgeSheet(ctx, user, assignmentId);
   // His entry must still be able to move to another judge: assignments may change and the round is open.
   assertMay(contest, "assignJudges", "errors.scoringClosed");
@@ -34,17 +39,29 @@ export async function declareConflict(ctx: AppContext, user: SessionUser, assign
     const { fresh } = reassignToLeastLoaded(panel, all, [mine], user.id, now);
     await q.deleteAssignments(trx, [mine.id]);
     await q.insertAssignments(trx, fresh);
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "judging.declareConflict", targetType: "entry", targetId: mine.entryId, details: { reason, replacedBy: fresh[0]?.judgeId ?? null } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: "judging.declareConflict",
+      targetType: "entry",
+      targetId: mine.entryId,
+      details: { reason, replacedBy: fresh[0]?.judgeId ?? null },
+    });
     return { entryId: mine.entryId, replaced: fresh.length > 0 };
   });
 }
 
 /** The judge accepts the conflict-of-interest declaration (回避声明) of a contest he judges. */
-export async function acceptDeclaration(ctx: AppContext, user: SessionUser, contestId: string): Promise<{ accepted: true; contestId: string }> {
+export async function acceptDeclaration(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+): Promise<{ accepted: true; contestId: string }> {
   if (user.role !== "judge") throw new ForbiddenError();
   const contest = await getContest(ctx, user, contestId);
   const rounds = await q.roundsOf(ctx.db, contest.id);
-  const involved = (await Promise.all(rounds.map((r) => q.poolOf(ctx.db, r.id)))).some((pool) => pool.includes(user.id));
+  const involved = (await Promise.all(rounds.map((r) => q.poolOf(ctx.db, r.id)))).some((pool) =>
+    pool.includes(user.id),
+  );
   if (!involved) throw new ForbiddenError("errors.notOnPanel", "not_on_panel");
   await q.insertDeclaration(ctx.db, contest.id, user.id, ctx.clock.now().toISOString());
   return { accepted: true, contestId: contest.id };

@@ -25,7 +25,8 @@ interface TypedSheet {
   comment: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** A group of typed fields (scores[science]=…) by key, each as the text typed. */
 function typedTexts(value: unknown): Record<string, string> {
@@ -34,7 +35,11 @@ function typedTexts(value: unknown): Record<string, string> {
 }
 
 function typedSheet(fields: Record<string, unknown>): TypedSheet {
-  return { scores: typedTexts(fields.scores), deductions: typedTexts(fields.deductions), comment: typeof fields.comment === "string" ? fields.comment : "" };
+  return {
+    scores: typedTexts(fields.scores),
+    deductions: typedTexts(fields.deductions),
+    comment: typeof fields.comment === "string" ? fields.comment : "",
+  };
 }
 
 /**
@@ -50,7 +55,14 @@ function sheetBody(fields: Record<string, unknown>): Record<string, unknown> {
     const n = Number(s);
     return Number.isFinite(n) ? n : s;
   };
-  const numbers = (o: unknown): unknown => (isRecord(o) ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, numeric(v)]).filter(([, v]) => v !== undefined)) : (o ?? {}));
+  const numbers = (o: unknown): unknown =>
+    isRecord(o)
+      ? Object.fromEntries(
+          Object.entries(o)
+            .map(([k, v]) => [k, numeric(v)])
+            .filter(([, v]) => v !== undefined),
+        )
+      : (o ?? {});
   const body: Record<string, unknown> = { scores: numbers(fields.scores), submit: fields.action === "submit" };
   if (fields.deductions !== undefined) body.deductions = numbers(fields.deductions);
   if (fields.comment !== undefined) body.comment = fields.comment;
@@ -70,18 +82,40 @@ export function judgePages(ctx: AppContext): Router {
     for (const [contestId, items] of byContest) {
       const contest = await getContest(ctx, user, contestId);
       const declared = await judging.hasDeclared(ctx, contestId, user.id);
-      const rounds: { name: string; open: boolean; submitted: number; total: number; items: Record<string, unknown>[] }[] = [];
+      const rounds: {
+        name: string;
+        open: boolean;
+        submitted: number;
+        total: number;
+        items: Record<string, unknown>[];
+      }[] = [];
       for (const item of items) {
         let round = rounds.find((r) => r.name === item.roundName);
-        if (!round) rounds.push((round = { name: item.roundName, open: item.roundOpen, submitted: 0, total: 0, items: [] }));
+        if (!round)
+          rounds.push((round = { name: item.roundName, open: item.roundOpen, submitted: 0, total: 0, items: [] }));
         round.total += 1;
         if (item.status === "submitted") round.submitted += 1;
-        round.items.push({ id: item.id, code: item.code, title: item.title, category: item.category, status: item.status, statusLabel: assignmentStatusLabel(req, item.status), total: item.total === null ? null : pointsText(item.total) });
+        round.items.push({
+          id: item.id,
+          code: item.code,
+          title: item.title,
+          category: item.category,
+          status: item.status,
+          statusLabel: assignmentStatusLabel(req, item.status),
+          total: item.total === null ? null : pointsText(item.total),
+        });
       }
       const flags = may(contest);
       // Judges are assigned before judging opens: scoring is still to come then, and over after it.
       const note = flags.scoreEntries ? null : flags.assignJudges ? "judge.notYet" : "judge.over";
-      groups.push({ contest, declared, rounds, total: items.length, submitted: items.filter((i) => i.status === "submitted").length, note });
+      groups.push({
+        contest,
+        declared,
+        rounds,
+        total: items.length,
+        submitted: items.filter((i) => i.status === "submitted").length,
+        note,
+      });
     }
     return { title: req.t("judge.queueTitle"), groups };
   }
@@ -122,32 +156,68 @@ export function judgePages(ctx: AppContext): Router {
     // getEntry already leaves out what judges must not see (the recommendation form).
     const shown = entry.files;
     const coverFile = shown.find((f) => f.role === "cover" && IMAGE_TYPES.has(f.contentType));
-    const videos = shown.filter((f) => VIDEO_TYPES.has(f.contentType)).map((f) => ({ role: f.role, url: fileUrl(f.role), downloadUrl: `${fileUrl(f.role)}?download`, width: f.width, height: f.height, durationSeconds: f.durationSeconds, poster: f.role === "video" && coverFile ? fileUrl("cover") : null }));
+    const videos = shown
+      .filter((f) => VIDEO_TYPES.has(f.contentType))
+      .map((f) => ({
+        role: f.role,
+        url: fileUrl(f.role),
+        downloadUrl: `${fileUrl(f.role)}?download`,
+        width: f.width,
+        height: f.height,
+        durationSeconds: f.durationSeconds,
+        poster: f.role === "video" && coverFile ? fileUrl("cover") : null,
+      }));
     const documents = shown
       .filter((f) => !VIDEO_TYPES.has(f.contentType) && f !== coverFile)
-      .map((f) => ({ role: f.role, url: `${fileUrl(f.role)}?download`, name: `${entry.code}-${f.role}.${f.contentType === "jpeg" ? "jpg" : f.contentType}`, contentType: f.contentType }));
+      .map((f) => ({
+        role: f.role,
+        url: `${fileUrl(f.role)}?download`,
+        name: `${entry.code}-${f.role}.${f.contentType === "jpeg" ? "jpg" : f.contentType}`,
+        contentType: f.contentType,
+      }));
 
     const typed = refusal ? typedSheet(refusal.typed) : undefined;
     const problems = refusal?.fieldErrors ?? {};
     const scores = typed?.scores ?? Object.fromEntries(Object.entries(sheet.scores).map(([k, v]) => [k, String(v)]));
-    const deductions = typed?.deductions ?? Object.fromEntries(Object.entries(sheet.deductions).map(([k, v]) => [k, String(v)]));
-    const criteria = rubric.criteria.map((c) => ({ ...c, value: scores[c.key] ?? "", problem: problems[`scores.${c.key}`] ?? null }));
-    const deductionRows = (rubric.deductions ?? []).map((d) => ({ ...d, stepAttr: d.step ?? "any", value: deductions[d.key] ?? "", problem: problems[`deductions.${d.key}`] ?? null }));
-    const number = (s: string | undefined) => (s !== undefined && s.trim() !== "" && Number.isFinite(Number(s)) ? Number(s) : null);
+    const deductions =
+      typed?.deductions ?? Object.fromEntries(Object.entries(sheet.deductions).map(([k, v]) => [k, String(v)]));
+    const criteria = rubric.criteria.map((c) => ({
+      ...c,
+      value: scores[c.key] ?? "",
+      problem: problems[`scores.${c.key}`] ?? null,
+    }));
+    const deductionRows = (rubric.deductions ?? []).map((d) => ({
+      ...d,
+      stepAttr: d.step ?? "any",
+      value: deductions[d.key] ?? "",
+      problem: problems[`deductions.${d.key}`] ?? null,
+    }));
+    const number = (s: string | undefined) =>
+      s !== undefined && s.trim() !== "" && Number.isFinite(Number(s)) ? Number(s) : null;
     const filled = criteria.map((c) => number(c.value));
-    const total = filled.reduce<number>((sum, n) => sum + (n ?? 0), 0) - deductionRows.reduce((sum, d) => sum + (number(d.value) ?? 0), 0);
+    const total =
+      filled.reduce<number>((sum, n) => sum + (n ?? 0), 0) -
+      deductionRows.reduce((sum, d) => sum + (number(d.value) ?? 0), 0);
 
     // The next entry of this round still to score, for a judge working through his queue.
-    const queue = (await judging.judgeQueue(ctx, user)).filter((a) => a.contestId === contest.id && a.roundName === round.name);
+    const queue = (await judging.judgeQueue(ctx, user)).filter(
+      (a) => a.contestId === contest.id && a.roundName === round.name,
+    );
     const here = queue.findIndex((a) => a.id === assignmentId);
-    const next = [...queue.slice(here + 1), ...queue.slice(0, Math.max(here, 0))].find((a) => a.status !== "submitted" && a.id !== assignmentId);
+    const next = [...queue.slice(here + 1), ...queue.slice(0, Math.max(here, 0))].find(
+      (a) => a.status !== "submitted" && a.id !== assignmentId,
+    );
 
     return {
       ...base,
       scoring,
       // Judges are assigned before judging opens: an open round's sheet is shown, not yet to be filled.
       notYet: round.status === "open" && flags.assignJudges && !flags.scoreEntries,
-      sheet: { ...sheet, statusLabel: assignmentStatusLabel(req, sheet.status), total: sheet.total === null ? null : pointsText(sheet.total) },
+      sheet: {
+        ...sheet,
+        statusLabel: assignmentStatusLabel(req, sheet.status),
+        total: sheet.total === null ? null : pointsText(sheet.total),
+      },
       videos,
       cover: coverFile ? { url: fileUrl("cover") } : null,
       documents,
@@ -157,7 +227,11 @@ export function judgePages(ctx: AppContext): Router {
       total: pointsText(total),
       complete: filled.every((n) => n !== null),
       max: rubricMax(rubric),
-      position: { index: here + 1, count: queue.length, submitted: queue.filter((a) => a.status === "submitted").length },
+      position: {
+        index: here + 1,
+        count: queue.length,
+        submitted: queue.filter((a) => a.status === "submitted").length,
+      },
       next: next ? { id: next.id, code: next.code } : null,
       mayDeclareConflict: round.status === "open" && flags.assignJudges && sheet.status !== "submitted",
     };
@@ -170,26 +244,54 @@ export function judgePages(ctx: AppContext): Router {
   // The score form: draft or submit, through the same saveScore as the API.
   router.post("/judge/assignments/:id", requireRole("judge"), async (req, res) => {
     const assignmentId = routeParam(req);
-    await answerForm(req, res, { view: "judging/sheet", page: (refusal) => sheetPage(req, assignmentId, refusal) }, async () => {
-      const saved = await judging.saveScore(ctx, req.user!, assignmentId, sheetBody(formFields(req)));
-      flash(req, "success", saved.status === "submitted" ? req.t("score.submittedDone", { total: saved.total === null ? "" : pointsText(saved.total) }) : req.t("score.draftSaved"));
-      res.redirect(303, `/judge/assignments/${assignmentId}`);
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "judging/sheet", page: (refusal) => sheetPage(req, assignmentId, refusal) },
+      async () => {
+        const saved = await judging.saveScore(ctx, req.user!, assignmentId, sheetBody(formFields(req)));
+        flash(
+          req,
+          "success",
+          saved.status === "submitted"
+            ? req.t("score.submittedDone", { total: saved.total === null ? "" : pointsText(saved.total) })
+            : req.t("score.draftSaved"),
+        );
+        res.redirect(303, `/judge/assignments/${assignmentId}`);
+      },
+    );
   });
 
   // A judge declares a conflict with this entry (回避): it leaves his queue for another judge's.
   router.post("/judge/assignments/:id/conflict", requireRole("judge"), async (req, res) => {
     const assignmentId = routeParam(req);
     const reason = fieldText(formFields(req).reason);
-    await answerForm(req, res, { view: "judging/sheet", page: async () => ({ ...(await sheetPage(req, assignmentId)), conflictReason: reason }) }, async () => {
-      const declared = await judging.declareConflict(ctx, req.user!, assignmentId, parseDeclaredConflictBody({ reason }).reason.trim());
-      flash(req, "success", req.t(declared.replaced ? "judge.conflictDeclared" : "judge.conflictDeclaredUnplaced"));
-      res.redirect(303, "/judge");
-    });
+    await answerForm(
+      req,
+      res,
+      {
+        view: "judging/sheet",
+        page: async () => ({ ...(await sheetPage(req, assignmentId)), conflictReason: reason }),
+      },
+      async () => {
+        const declared = await judging.declareConflict(
+          ctx,
+          req.user!,
+          assignmentId,
+          parseDeclaredConflictBody({ reason }).reason.trim(),
+        );
+        flash(req, "success", req.t(declared.replaced ? "judge.conflictDeclared" : "judge.conflictDeclaredUnplaced"));
+        res.redirect(303, "/judge");
+      },
+    );
   });
 
   // The entry's files for its judges: fileToSend checks access as getEntry does (assigned judges only) and names downloads by entry code.
-  router.get("/judge/entries/:id/files/:role", requireRole("judge"), sendFile((req) => entries.fileToSend(ctx, req.user!, routeParam(req), routeParam(req, "role"))));
+  router.get(
+    "/judge/entries/:id/files/:role",
+    requireRole("judge"),
+    sendFile((req) => entries.fileToSend(ctx, req.user!, routeParam(req), routeParam(req, "role"))),
+  );
 
   return router;
 }

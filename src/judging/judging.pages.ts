@@ -37,7 +37,12 @@ export function judgingPages(ctx: AppContext): Router {
     const roundEntries = await judging.roundEntries(ctx, contest, round);
 
     // Rows: the round's entries, and any entry that left the round (withdrawn, say) but still has assignments.
-    const rows: { id: string; code: string; title: string; outOfRound: boolean }[] = roundEntries.map((e) => ({ id: e.id, code: e.code, title: e.title, outOfRound: false }));
+    const rows: { id: string; code: string; title: string; outOfRound: boolean }[] = roundEntries.map((e) => ({
+      id: e.id,
+      code: e.code,
+      title: e.title,
+      outOfRound: false,
+    }));
     for (const entryId of new Set(assignments.map((a) => a.entryId))) {
       if (rows.some((r) => r.id === entryId)) continue;
       const e = await entries.getEntry(ctx, user, entryId);
@@ -47,8 +52,14 @@ export function judgingPages(ctx: AppContext): Router {
 
     // Columns: the pool, then judges who left it but still hold assignments.
     const byName = (a: PublicUser, b: PublicUser) => a.name.localeCompare(b.name, "zh-CN") || a.id.localeCompare(b.id);
-    const columns = [...pool.map((j) => judgeById.get(j.id)!).filter(Boolean).sort(byName)];
-    for (const judgeId of new Set(assignments.map((a) => a.judgeId))) if (!inPool.has(judgeId) && judgeById.has(judgeId)) columns.push(judgeById.get(judgeId)!);
+    const columns = [
+      ...pool
+        .map((j) => judgeById.get(j.id)!)
+        .filter(Boolean)
+        .sort(byName),
+    ];
+    for (const judgeId of new Set(assignments.map((a) => a.judgeId)))
+      if (!inPool.has(judgeId) && judgeById.has(judgeId)) columns.push(judgeById.get(judgeId)!);
 
     const cell = new Map(assignments.map((a) => [`${a.entryId}|${a.judgeId}`, a]));
     const loads = new Map<string, number>();
@@ -58,13 +69,26 @@ export function judgingPages(ctx: AppContext): Router {
     const pageNo = Math.min(pageCount, Math.max(1, Number.parseInt(fieldText(req.query.page ?? "1"), 10) || 1));
     const matrixRows = rows.slice((pageNo - 1) * MATRIX_PAGE, pageNo * MATRIX_PAGE).map((row) => {
       const taken = new Set(assignments.filter((a) => a.entryId === row.id).map((a) => a.judgeId));
-      const swapTo = pool.filter((j) => !taken.has(j.id)).sort(byName).map((j) => ({ id: j.id, name: j.name }));
+      const swapTo = pool
+        .filter((j) => !taken.has(j.id))
+        .sort(byName)
+        .map((j) => ({ id: j.id, name: j.name }));
       return {
         ...row,
         judges: taken.size,
         cells: columns.map((judge) => {
           const a = cell.get(`${row.id}|${judge.id}`);
-          return a ? { id: a.id, judgeName: judge.name, status: a.status, statusLabel: assignmentStatusLabel(req, a.status), total: a.total === null ? null : pointsText(a.total), fixed: a.status === "submitted", swapTo } : null;
+          return a
+            ? {
+                id: a.id,
+                judgeName: judge.name,
+                status: a.status,
+                statusLabel: assignmentStatusLabel(req, a.status),
+                total: a.total === null ? null : pointsText(a.total),
+                fixed: a.status === "submitted",
+                swapTo,
+              }
+            : null;
         }),
       };
     });
@@ -81,16 +105,38 @@ export function judgingPages(ctx: AppContext): Router {
       candidates: everyJudge
         .filter((j) => !j.disabled)
         .sort(byName)
-        .map((j) => ({ id: j.id, name: j.name, unit: j.unit, city: j.city, expertise: j.expertise, inPool: inPool.has(j.id), load: loads.get(j.id) ?? 0 })),
+        .map((j) => ({
+          id: j.id,
+          name: j.name,
+          unit: j.unit,
+          city: j.city,
+          expertise: j.expertise,
+          inPool: inPool.has(j.id),
+          load: loads.get(j.id) ?? 0,
+        })),
       poolCount: pool.length,
       entryCount: roundEntries.length,
       assignmentCount: assignments.length,
       loadRange: loadValues.length ? { min: Math.min(...loadValues), max: Math.max(...loadValues) } : null,
-      columns: columns.map((j) => ({ id: j.id, name: j.name, unit: j.unit, inPool: inPool.has(j.id), load: loads.get(j.id) ?? 0 })),
+      columns: columns.map((j) => ({
+        id: j.id,
+        name: j.name,
+        unit: j.unit,
+        inPool: inPool.has(j.id),
+        load: loads.get(j.id) ?? 0,
+      })),
       matrixRows,
       entryOptions: rows.filter((r) => !r.outOfRound).map((r) => ({ id: r.id, label: `${r.code} ${r.title}` })),
       poolOptions: [...pool].sort(byName).map((j) => ({ id: j.id, name: j.name, unit: j.unit })),
-      pager: pageCount > 1 ? { page: pageNo, count: pageCount, prev: pageNo > 1 ? pageNo - 1 : null, next: pageNo < pageCount ? pageNo + 1 : null } : null,
+      pager:
+        pageCount > 1
+          ? {
+              page: pageNo,
+              count: pageCount,
+              prev: pageNo > 1 ? pageNo - 1 : null,
+              next: pageNo < pageCount ? pageNo + 1 : null,
+            }
+          : null,
       values: formFields(req),
     };
   }
@@ -106,7 +152,12 @@ export function judgingPages(ctx: AppContext): Router {
 
   router.post("/contests/:id/judging/pool", requireRole("organizer"), async (req, res) => {
     await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
-      const { judgeIds } = await judging.setPool(ctx, req.user!, routeParam(req), parsePoolBody({ judgeIds: [...new Set(repeatedField(formFields(req).judgeIds))] }).judgeIds);
+      const { judgeIds } = await judging.setPool(
+        ctx,
+        req.user!,
+        routeParam(req),
+        parsePoolBody({ judgeIds: [...new Set(repeatedField(formFields(req).judgeIds))] }).judgeIds,
+      );
       flash(req, "success", req.t("judging.poolSaved", { n: judgeIds.length }));
       res.redirect(303, `/contests/${routeParam(req)}/judging`);
     });
@@ -115,10 +166,21 @@ export function judgingPages(ctx: AppContext): Router {
   router.post("/contests/:id/judging/auto", requireRole("organizer"), async (req, res) => {
     await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
       const seedText = text(formFields(req), "seed");
-      const { seed } = parseAutoAssignBody(seedText === undefined ? {} : { seed: /^\d{1,15}$/.test(seedText) ? Number(seedText) : seedText });
+      const { seed } = parseAutoAssignBody(
+        seedText === undefined ? {} : { seed: /^\d{1,15}$/.test(seedText) ? Number(seedText) : seedText },
+      );
       const result = await judging.autoAssign(ctx, req.user!, routeParam(req), seed);
       const loads = Object.values(result.loads);
-      flash(req, "success", req.t("judging.autoDone", { n: result.assignments, mismatches: result.mismatches, min: loads.length ? Math.min(...loads) : 0, max: loads.length ? Math.max(...loads) : 0 }));
+      flash(
+        req,
+        "success",
+        req.t("judging.autoDone", {
+          n: result.assignments,
+          mismatches: result.mismatches,
+          min: loads.length ? Math.min(...loads) : 0,
+          max: loads.length ? Math.max(...loads) : 0,
+        }),
+      );
       res.redirect(303, `/contests/${routeParam(req)}/judging#matrix`);
     });
   });
@@ -136,7 +198,12 @@ export function judgingPages(ctx: AppContext): Router {
   router.post("/contests/:id/judging/assignments/:assignmentId/swap", requireRole("organizer"), async (req, res) => {
     const fields = formFields(req);
     await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
-      await judging.swapAssignment(ctx, req.user!, routeParam(req, "assignmentId"), parseSwapBody({ judgeId: fields.judgeId }).judgeId);
+      await judging.swapAssignment(
+        ctx,
+        req.user!,
+        routeParam(req, "assignmentId"),
+        parseSwapBody({ judgeId: fields.judgeId }).judgeId,
+      );
       flash(req, "success", req.t("judging.swapped"));
       res.redirect(303, backToJudging(routeParam(req), fields));
     });
@@ -156,17 +223,29 @@ export function judgingPages(ctx: AppContext): Router {
     await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
       const { judgeId } = parseSwapBody({ judgeId: fields.judgeId });
       const result = await judging.reassignJudge(ctx, req.user!, routeParam(req), judgeId);
-      flash(req, result.unplaced.length ? "info" : "success", req.t(result.unplaced.length ? "judging.reassignedPartly" : "judging.reassigned", { moved: result.moved, unplaced: result.unplaced.length }));
+      flash(
+        req,
+        result.unplaced.length ? "info" : "success",
+        req.t(result.unplaced.length ? "judging.reassignedPartly" : "judging.reassigned", {
+          moved: result.moved,
+          unplaced: result.unplaced.length,
+        }),
+      );
       res.redirect(303, `/contests/${routeParam(req)}/judging#matrix`);
     });
   });
 
   async function progressOf(req: Request) {
-    const contest = await getContest(ctx, req.user!, routeParam(req));
+    const contest = await getContest(ctx, req.user, routeParam(req));
     const progress = await judging.progress(ctx, req.user!, contest.id);
     const late = new Set(progress.late);
     // Late judges first, most missing first: whom to remind.
-    const judges = [...progress.judges].sort((a, b) => Number(late.has(b.judgeId)) - Number(late.has(a.judgeId)) || b.missing - a.missing || a.name.localeCompare(b.name, "zh-CN"));
+    const judges = [...progress.judges].sort(
+      (a, b) =>
+        Number(late.has(b.judgeId)) - Number(late.has(a.judgeId)) ||
+        b.missing - a.missing ||
+        a.name.localeCompare(b.name, "zh-CN"),
+    );
     return { contest, progress, judges: judges.map((j) => ({ ...j, late: late.has(j.judgeId) })) };
   }
 
@@ -181,29 +260,58 @@ export function judgingPages(ctx: AppContext): Router {
       judges,
       lateJudges: judges.filter((j) => j.late),
       // Before the first assignment every entry is short: nothing to flag yet.
-      entries: progress.entries.map((e) => ({ ...e, incomplete: e.submitted < e.assigned, short: assigned > 0 ? Math.max(0, e.needed - e.assigned) : 0 })),
+      entries: progress.entries.map((e) => ({
+        ...e,
+        incomplete: e.submitted < e.assigned,
+        short: assigned > 0 ? Math.max(0, e.needed - e.assigned) : 0,
+      })),
       shortEntries: assigned > 0 ? progress.entries.filter((e) => e.assigned < e.needed).length : 0,
-      totals: { assigned, submitted, drafts, missing: assigned - submitted, percent: assigned ? Math.floor((submitted / assigned) * 100) : 0 },
+      totals: {
+        assigned,
+        submitted,
+        drafts,
+        missing: assigned - submitted,
+        percent: assigned ? Math.floor((submitted / assigned) * 100) : 0,
+      },
     });
   });
 
   router.get("/contests/:id/progress.csv", requireRole("organizer"), async (req, res) => {
     const { contest, judges } = await progressOf(req);
-    const header = ["progress.judge", "progress.assigned", "progress.submitted", "progress.drafts", "progress.missing", "progress.declared"].map((k) => req.t(k));
-    const rows = judges.map((j) => [j.name, j.assigned, j.submitted, j.drafts, j.missing, req.t(j.declared ? "common.yes" : "common.no")]);
+    const header = [
+      "progress.judge",
+      "progress.assigned",
+      "progress.submitted",
+      "progress.drafts",
+      "progress.missing",
+      "progress.declared",
+    ].map((k) => req.t(k));
+    const rows = judges.map((j) => [
+      j.name,
+      j.assigned,
+      j.submitted,
+      j.drafts,
+      j.missing,
+      req.t(j.declared ? "common.yes" : "common.no"),
+    ]);
     res.type("text/csv; charset=utf-8").attachment(`progress-${contest.id}.csv`).send(toCsv(header, rows));
   });
 
   router.get("/entries/:id/history", requireRole("organizer"), async (req, res) => {
     const entry = await entries.getEntry(ctx, req.user!, routeParam(req));
-    const contest = await getContest(ctx, req.user!, entry.contestId);
+    const contest = await getContest(ctx, req.user, entry.contestId);
     const history = await judging.scoreHistory(ctx, req.user!, entry.id);
     const labels = new Map<string, string>();
     for (const r of await judging.listRounds(ctx, contest)) {
       for (const c of r.rubric.criteria) labels.set(`scores.${c.key}`, c.label);
       for (const d of r.rubric.deductions ?? []) labels.set(`deductions.${d.key}`, d.label);
     }
-    type Side = { status?: string; scores?: Record<string, number>; deductions?: Record<string, number>; total?: number | null } | null;
+    type Side = {
+      status?: string;
+      scores?: Record<string, number>;
+      deductions?: Record<string, number>;
+      total?: number | null;
+    } | null;
     const show = (v: number | null | undefined) => (v === null || v === undefined ? "—" : pointsText(v));
     const rows = history.map((h) => {
       const before = h.before as Side;
@@ -213,7 +321,13 @@ export function judgingPages(ctx: AppContext): Router {
         return keys.map((key) => {
           const old = before?.[part]?.[key];
           const now = after?.[part]?.[key];
-          return { label: labels.get(`${part}.${key}`) ?? key, deduction: part === "deductions", old: show(old), now: show(now), changed: old !== now };
+          return {
+            label: labels.get(`${part}.${key}`) ?? key,
+            deduction: part === "deductions",
+            old: show(old),
+            now: show(now),
+            changed: old !== now,
+          };
         });
       });
       return {

@@ -40,7 +40,8 @@ function roundFromRow(row: Record<string, unknown>): RoundRow {
     name: String(row.name),
     rubric: parseJson<Rubric | null>(row.rubric, null),
     aggregation: (row.aggregation as Aggregation | null) ?? null,
-    judgesPerEntry: row.judges_per_entry === null || row.judges_per_entry === undefined ? null : Number(row.judges_per_entry),
+    judgesPerEntry:
+      row.judges_per_entry === null || row.judges_per_entry === undefined ? null : Number(row.judges_per_entry),
     status: row.status as RoundRow["status"],
     createdAt: String(row.created_at),
   };
@@ -106,7 +107,9 @@ export async function poolOf(db: Knex, roundId: string): Promise<string[]> {
 export async function replacePool(db: Knex, roundId: string, judgeIds: string[]): Promise<void> {
   await db("round_judges").where({ round_id: roundId }).del();
   for (let i = 0; i < judgeIds.length; i += 200) {
-    await db("round_judges").insert(judgeIds.slice(i, i + 200).map((judgeId) => ({ round_id: roundId, judge_id: judgeId })));
+    await db("round_judges").insert(
+      judgeIds.slice(i, i + 200).map((judgeId) => ({ round_id: roundId, judge_id: judgeId })),
+    );
   }
 }
 
@@ -116,12 +119,16 @@ export async function roundEntryIds(db: Knex, roundId: string): Promise<string[]
 
 export async function insertRoundEntries(db: Knex, roundId: string, entryIds: string[]): Promise<void> {
   for (let i = 0; i < entryIds.length; i += 200) {
-    await db("round_entries").insert(entryIds.slice(i, i + 200).map((entryId) => ({ round_id: roundId, entry_id: entryId })));
+    await db("round_entries").insert(
+      entryIds.slice(i, i + 200).map((entryId) => ({ round_id: roundId, entry_id: entryId })),
+    );
   }
 }
 
 export async function assignmentsOfRound(db: Knex, roundId: string): Promise<AssignmentRow[]> {
-  return (await db("assignments").where({ round_id: roundId }).orderBy(["entry_id", "judge_id"])).map(assignmentFromRow);
+  return (await db("assignments").where({ round_id: roundId }).orderBy(["entry_id", "judge_id"])).map(
+    assignmentFromRow,
+  );
 }
 
 /** A submitted sheet as results need it: no ids, dates, deductions or comments. */
@@ -177,10 +184,17 @@ export async function insertAssignments(db: Knex, rows: AssignmentRow[]): Promis
 }
 
 export async function deleteAssignments(db: Knex, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) await db("assignments").whereIn("id", ids.slice(i, i + 500)).del();
+  for (let i = 0; i < ids.length; i += 500)
+    await db("assignments")
+      .whereIn("id", ids.slice(i, i + 500))
+      .del();
 }
 
-export async function saveSheet(db: Knex, id: string, sheet: Pick<AssignmentRow, "status" | "scores" | "deductions" | "comment" | "total" | "updatedAt" | "submittedAt">): Promise<void> {
+export async function saveSheet(
+  db: Knex,
+  id: string,
+  sheet: Pick<AssignmentRow, "status" | "scores" | "deductions" | "comment" | "total" | "updatedAt" | "submittedAt">,
+): Promise<void> {
   await db("assignments")
     .where({ id })
     .update({
@@ -194,11 +208,23 @@ export async function saveSheet(db: Knex, id: string, sheet: Pick<AssignmentRow,
     });
 }
 
-export async function insertScoreHistory(db: Knex, record: { assignmentId: string; judgeId: string; at: string; before: unknown; after: unknown }): Promise<void> {
-  await db("score_history").insert({ assignment_id: record.assignmentId, judge_id: record.judgeId, at: record.at, before: record.before ? JSON.stringify(record.before) : null, after: JSON.stringify(record.after) });
+export async function insertScoreHistory(
+  db: Knex,
+  record: { assignmentId: string; judgeId: string; at: string; before: unknown; after: unknown },
+): Promise<void> {
+  await db("score_history").insert({
+    assignment_id: record.assignmentId,
+    judge_id: record.judgeId,
+    at: record.at,
+    before: record.before ? JSON.stringify(record.before) : null,
+    after: JSON.stringify(record.after),
+  });
 }
 
-export async function scoreHistoryOfEntry(db: Knex, entryId: string): Promise<{ at: string; judgeId: string; judgeName: string; roundName: string; before: unknown; after: unknown }[]> {
+export async function scoreHistoryOfEntry(
+  db: Knex,
+  entryId: string,
+): Promise<{ at: string; judgeId: string; judgeName: string; roundName: string; before: unknown; after: unknown }[]> {
   const rows = await db("score_history")
     .join("assignments", "assignments.id", "score_history.assignment_id")
     .join("users", "users.id", "score_history.judge_id")
@@ -206,21 +232,52 @@ export async function scoreHistoryOfEntry(db: Knex, entryId: string): Promise<{ 
     .where("assignments.entry_id", entryId)
     .orderBy("score_history.id")
     .select("score_history.*", "users.name as judge_name", "rounds.name as round_name");
-  return rows.map((r: Record<string, unknown>) => ({ at: String(r.at), judgeId: String(r.judge_id), judgeName: String(r.judge_name), roundName: String(r.round_name), before: parseJson(r.before, null), after: parseJson(r.after, null) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    at: String(r.at),
+    judgeId: String(r.judge_id),
+    judgeName: String(r.judge_name),
+    roundName: String(r.round_name),
+    before: parseJson(r.before, null),
+    after: parseJson(r.after, null),
+  }));
 }
 
 export async function isAssigned(db: Knex, entryId: string, judgeId: string): Promise<boolean> {
-  const row = await db<Record<string, unknown>>("assignments").where({ entry_id: entryId, judge_id: judgeId }).first("id");
+  const row = await db<Record<string, unknown>>("assignments")
+    .where({ entry_id: entryId, judge_id: judgeId })
+    .first("id");
   return Boolean(row);
 }
 
-export async function judgeQueue(db: Knex, judgeId: string): Promise<(AssignmentRow & { contestId: string; roundName: string; roundNumber: number; roundStatus: string; code: string; title: string; category: string })[]> {
+export async function judgeQueue(
+  db: Knex,
+  judgeId: string,
+): Promise<
+  (AssignmentRow & {
+    contestId: string;
+    roundName: string;
+    roundNumber: number;
+    roundStatus: string;
+    code: string;
+    title: string;
+    category: string;
+  })[]
+> {
   const rows = await db("assignments")
     .join("rounds", "rounds.id", "assignments.round_id")
     .join("entries", "entries.id", "assignments.entry_id")
     .where("assignments.judge_id", judgeId)
     .orderBy([{ column: "rounds.created_at", order: "desc" }, { column: "entries.code" }])
-    .select("assignments.*", "rounds.contest_id", "rounds.name as round_name", "rounds.number as round_number", "rounds.status as round_status", "entries.code", "entries.title", "entries.category");
+    .select(
+      "assignments.*",
+      "rounds.contest_id",
+      "rounds.name as round_name",
+      "rounds.number as round_number",
+      "rounds.status as round_status",
+      "entries.code",
+      "entries.title",
+      "entries.category",
+    );
   return rows.map((r: Record<string, unknown>) => ({
     ...assignmentFromRow(r),
     contestId: String(r.contest_id),
@@ -234,7 +291,9 @@ export async function judgeQueue(db: Knex, judgeId: string): Promise<(Assignment
 }
 
 export async function hasDeclared(db: Knex, contestId: string, judgeId: string): Promise<boolean> {
-  return Boolean(await db("judge_declarations").where({ contest_id: contestId, judge_id: judgeId }).first("accepted_at"));
+  return Boolean(
+    await db("judge_declarations").where({ contest_id: contestId, judge_id: judgeId }).first("accepted_at"),
+  );
 }
 
 /** The judges who have accepted the contest's declaration. */
@@ -243,7 +302,10 @@ export async function declaredJudgeIds(db: Knex, contestId: string): Promise<Set
 }
 
 export async function insertDeclaration(db: Knex, contestId: string, judgeId: string, at: string): Promise<void> {
-  await db("judge_declarations").insert({ contest_id: contestId, judge_id: judgeId, accepted_at: at }).onConflict(["contest_id", "judge_id"]).ignore();
+  await db("judge_declarations")
+    .insert({ contest_id: contestId, judge_id: judgeId, accepted_at: at })
+    .onConflict(["contest_id", "judge_id"])
+    .ignore();
 }
 
 export async function declaredConflicts(db: Knex, judgeIds: string[]): Promise<{ judgeId: string; entryId: string }[]> {
@@ -252,8 +314,14 @@ export async function declaredConflicts(db: Knex, judgeIds: string[]): Promise<{
   return rows.map((r: Record<string, unknown>) => ({ judgeId: String(r.judge_id), entryId: String(r.entry_id) }));
 }
 
-export async function insertDeclaredConflict(db: Knex, record: { judgeId: string; entryId: string; reason: string; at: string }): Promise<void> {
-  await db("declared_conflicts").insert({ judge_id: record.judgeId, entry_id: record.entryId, reason: record.reason, created_at: record.at }).onConflict(["judge_id", "entry_id"]).ignore();
+export async function insertDeclaredConflict(
+  db: Knex,
+  record: { judgeId: string; entryId: string; reason: string; at: string },
+): Promise<void> {
+  await db("declared_conflicts")
+    .insert({ judge_id: record.judgeId, entry_id: record.entryId, reason: record.reason, created_at: record.at })
+    .onConflict(["judge_id", "entry_id"])
+    .ignore();
 }
 
 export async function countScored(db: Knex, roundId: string): Promise<number> {

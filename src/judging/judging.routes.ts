@@ -4,8 +4,14 @@ import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { routeParam } from "../http/params.js";
 import * as judging from "./judging.service.js";
-import { parseAssignmentBody, parseAutoAssignBody, parseDeclarationBody, parseDeclaredConflictBody, parsePoolBody, parseSwapBody } from "./judging.schemas.js";
-
+import {
+  parseAssignmentBody,
+  parseAutoAssignBody,
+  parseDeclarationBody,
+  parseDeclaredConflictBody,
+  parsePoolBody,
+  parseSwapBody,
+} from "./judging.schemas.js";
 
 /** DESIGN §4: pools, assignments, declaration, scoring, progress. */
 export function judgingApi(ctx: AppContext): Router {
@@ -17,7 +23,10 @@ export function judgingApi(ctx: AppContext): Router {
 
   router.get("/contests/:id/judges", requireRole("organizer"), async (req, res) => {
     const { round, judges } = await judging.getPool(ctx, req.user!, routeParam(req));
-    res.json({ round: { id: round.id, number: round.number, name: roundLabel(round.name, req.locale) }, judgeIds: judges.map((j) => j.id) });
+    res.json({
+      round: { id: round.id, number: round.number, name: roundLabel(round.name, req.locale) },
+      judgeIds: judges.map((j) => j.id),
+    });
   });
 
   router.post("/contests/:id/judges/:judgeId/reassign", requireRole("organizer"), async (req, res) => {
@@ -34,11 +43,15 @@ export function judgingApi(ctx: AppContext): Router {
 
   router.post("/contests/:id/assignments", requireRole("organizer"), async (req, res) => {
     const body = parseAssignmentBody(req.body);
-    res.status(201).json({ assignment: await judging.addAssignment(ctx, req.user!, routeParam(req), body.entryId, body.judgeId) });
+    res
+      .status(201)
+      .json({ assignment: await judging.addAssignment(ctx, req.user!, routeParam(req), body.entryId, body.judgeId) });
   });
 
   router.patch("/assignments/:id", requireRole("organizer"), async (req, res) => {
-    res.json({ assignment: await judging.swapAssignment(ctx, req.user!, routeParam(req), parseSwapBody(req.body).judgeId) });
+    res.json({
+      assignment: await judging.swapAssignment(ctx, req.user!, routeParam(req), parseSwapBody(req.body).judgeId),
+    });
   });
 
   router.delete("/assignments/:id", requireRole("organizer"), async (req, res) => {
@@ -66,7 +79,9 @@ export function judgingApi(ctx: AppContext): Router {
   });
 
   router.post("/assignments/:id/conflict", requireRole("judge"), async (req, res) => {
-    res.json(await judging.declareConflict(ctx, req.user!, routeParam(req), parseDeclaredConflictBody(req.body).reason.trim()));
+    res.json(
+      await judging.declareConflict(ctx, req.user!, routeParam(req), parseDeclaredConflictBody(req.body).reason.trim()),
+    );
   });
 
   router.get("/contests/:id/progress", requireRole("organizer"), async (req, res) => {

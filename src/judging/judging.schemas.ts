@@ -4,11 +4,17 @@ import { compile } from "../lib/validate.js";
 
 const userId = Type.String({ minLength: 1, maxLength: 36 });
 
-export const PoolBodySchema = Type.Object({ judgeIds: Type.Array(userId, { maxItems: 10000, uniqueItems: true }) }, { additionalProperties: false });
+export const PoolBodySchema = Type.Object(
+  { judgeIds: Type.Array(userId, { maxItems: 10000, uniqueItems: true }) },
+  { additionalProperties: false },
+);
 export type PoolBody = Static<typeof PoolBodySchema>;
 export const parsePoolBody = compile(PoolBodySchema);
 
-export const AutoAssignBodySchema = Type.Object({ seed: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 100 })])) }, { additionalProperties: false });
+export const AutoAssignBodySchema = Type.Object(
+  { seed: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 100 })])) },
+  { additionalProperties: false },
+);
 export type AutoAssignBody = Static<typeof AutoAssignBodySchema>;
 export const parseAutoAssignBody = compile(AutoAssignBodySchema);
 
@@ -16,7 +22,10 @@ export const DeclarationBodySchema = Type.Object({ accept: Const(true) }, { addi
 export type DeclarationBody = Static<typeof DeclarationBodySchema>;
 export const parseDeclarationBody = compile(DeclarationBodySchema);
 
-export const AssignmentBodySchema = Type.Object({ entryId: Type.String({ minLength: 1, maxLength: 36 }), judgeId: userId }, { additionalProperties: false });
+export const AssignmentBodySchema = Type.Object(
+  { entryId: Type.String({ minLength: 1, maxLength: 36 }), judgeId: userId },
+  { additionalProperties: false },
+);
 export type AssignmentBody = Static<typeof AssignmentBodySchema>;
 export const parseAssignmentBody = compile(AssignmentBodySchema);
 
@@ -24,6 +33,9 @@ export const SwapBodySchema = Type.Object({ judgeId: userId }, { additionalPrope
 export type SwapBody = Static<typeof SwapBodySchema>;
 export const parseSwapBody = compile(SwapBodySchema);
 
-export const DeclaredConflictBodySchema = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500, pattern: "\\S" }) }, { additionalProperties: false });
+export const DeclaredConflictBodySchema = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500, pattern: "\\S" }) },
+  { additionalProperties: false },
+);
 export type DeclaredConflictBody = Static<typeof DeclaredConflictBodySchema>;
 export const parseDeclaredConflictBody = compile(DeclaredConflictBodySchema);

@@ -8,7 +8,15 @@ import { panelOf } from "./pools.service.js";
 
 export interface Progress {
   round: { id: string; number: number; name: string; status: string };
-  judges: { judgeId: string; name: string; assigned: number; submitted: number; drafts: number; missing: number; declared: boolean }[];
+  judges: {
+    judgeId: string;
+    name: string;
+    assigned: number;
+    submitted: number;
+    drafts: number;
+    missing: number;
+    declared: boolean;
+  }[];
   /** `needed`: the judges the entry should have (judgesPerEntry, or the whole panel in a final round). */
   entries: { entryId: string; code: string; title: string; assigned: number; needed: number; submitted: number }[];
   late: string[];
@@ -29,20 +37,39 @@ export async function progress(ctx: AppContext, user: SessionUser, contestId: st
     const mine = byJudge.get(judgeId) ?? [];
     const submitted = mine.filter((a) => a.status === "submitted").length;
     const drafts = mine.filter((a) => a.status === "draft").length;
-    return { judgeId, name: users.get(judgeId)?.name ?? "", assigned: mine.length, submitted, drafts, missing: mine.length - submitted, declared: declared.has(judgeId) };
+    return {
+      judgeId,
+      name: users.get(judgeId)?.name ?? "",
+      assigned: mine.length,
+      submitted,
+      drafts,
+      missing: mine.length - submitted,
+      declared: declared.has(judgeId),
+    };
   });
   // A final round's whole panel scores every finalist; a declared conflict may leave an entry short.
   const needed = panel.settings.judgesPerEntry ?? panel.judges.length;
   const entries = panel.entries.map((e) => {
     const theirs = byEntry.get(e.id) ?? [];
-    return { entryId: e.id, code: e.code, title: e.title, assigned: theirs.length, needed, submitted: theirs.filter((a) => a.status === "submitted").length };
+    return {
+      entryId: e.id,
+      code: e.code,
+      title: e.title,
+      assigned: theirs.length,
+      needed,
+      submitted: theirs.filter((a) => a.status === "submitted").length,
+    };
   });
   return {
     round: { id: round.id, number: round.number, name: round.name, status: round.status },
     judges,
     entries,
     late: judges.filter((j) => j.missing > 0).map((j) => j.judgeId),
-    totals: { assigned: assignments.length, submitted: assignments.filter((a) => a.status === "submitted").length, drafts: assignments.filter((a) => a.status === "draft").length },
+    totals: {
+      assigned: assignments.length,
+      submitted: assignments.filter((a) => a.status === "submitted").length,
+      drafts: assignments.filter((a) => a.status === "draft").length,
+    },
   };
 }
 

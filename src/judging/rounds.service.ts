@@ -5,7 +5,14 @@ import type { AppContext } from "../context.js";
 import type { Contest } from "../contests/contests.service.js";
 import { assertMay } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
-import { judgeableEntries, rankableEntrySummaries, submittedEntries, submittedSafeEntrySummaries, type EntryRow, type EntrySummary } from "../entries/entries.service.js";
+import {
+  judgeableEntries,
+  rankableEntrySummaries,
+  submittedEntries,
+  submittedSafeEntrySummaries,
+  type EntryRow,
+  type EntrySummary,
+} from "../entries/entries.service.js";
 import { newId } from "../lib/ids.js";
 import * as q from "./judging.queries.js";
 import type { RoundRow } from "./judging.queries.js";
@@ -17,13 +24,23 @@ import { FIRST_ROUND_NAME } from "./round-names.js";
 /** The round being judged: the last one; round 1 (初评) comes into being when first needed. */
 export async function currentRound(ctx: AppContext, db: Knex, contest: Contest): Promise<RoundRow> {
   const rounds = await q.roundsOf(db, contest.id);
-  if (rounds.length > 0) return rounds[rounds.length - 1]!;
-  const first: RoundRow = { id: newId(), contestId: contest.id, number: 1, name: FIRST_ROUND_NAME, rubric: null, aggregation: null, judgesPerEntry: null, status: "open", createdAt: ctx.clock.now().toISOString() };
+  if (rounds.length > 0) return rounds[rounds.length - 1];
+  const first: RoundRow = {
+    id: newId(),
+    contestId: contest.id,
+    number: 1,
+    name: FIRST_ROUND_NAME,
+    rubric: null,
+    aggregation: null,
+    judgesPerEntry: null,
+    status: "open",
+    createdAt: ctx.clock.now().toISOString(),
+  };
   await q.insertRound(db, first).catch(async (err: unknown) => {
     // Another request created it first.
     if ((await q.roundsOf(db, contest.id)).length === 0) throw err;
   });
-  return (await q.roundsOf(db, contest.id))[0]!;
+  return (await q.roundsOf(db, contest.id))[0];
 }
 
 /** The entries a round judges: round 1 takes what passed recommendation and review; later rounds their finalists. */
@@ -38,7 +55,11 @@ export async function roundEntries(ctx: AppContext, contest: Contest, round: Rou
  * as lean summaries in the same order, with the talk time where the contest has time rules and the
  * public votes where the vote has a weight: what computing the round's results reads.
  */
-export async function rankableRoundEntries(ctx: AppContext, contest: Contest, round: RoundRow): Promise<EntrySummary[]> {
+export async function rankableRoundEntries(
+  ctx: AppContext,
+  contest: Contest,
+  round: RoundRow,
+): Promise<EntrySummary[]> {
   const options = { talkSeconds: contest.rules.timeRules != null, publicVotes: contest.rules.publicVoteWeight > 0 };
   if (round.number === 1) return rankableEntrySummaries(ctx, contest, options);
   const ids = new Set(await q.roundEntryIds(ctx.db, round.id));
@@ -73,12 +94,21 @@ export async function openFinalRound(
     await q.setRoundStatus(trx, previous.id, "closed");
     await q.insertRound(trx, round);
     await q.insertRoundEntries(trx, round.id, finalistIds);
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "judging.round", targetType: "contest", targetId: contest.id, details: { round: round.number, name: round.name, finalists: finalistIds.length } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: "judging.round",
+      targetType: "contest",
+      targetId: contest.id,
+      details: { round: round.number, name: round.name, finalists: finalistIds.length },
+    });
     return round;
   });
 }
 
-export async function listRounds(ctx: AppContext, contest: Contest): Promise<(RoundSettings & { entries: number; judges: number })[]> {
+export async function listRounds(
+  ctx: AppContext,
+  contest: Contest,
+): Promise<(RoundSettings & { entries: number; judges: number })[]> {
   await currentRound(ctx, ctx.db, contest);
   const rounds = await q.roundsOf(ctx.db, contest.id);
   return Promise.all(
@@ -92,12 +122,15 @@ export async function listRounds(ctx: AppContext, contest: Contest): Promise<(Ro
 
 /** The contest as clients see it: its rubric and aggregation are the current round's (DESIGN §4). */
 export async function withCurrentRound(ctx: AppContext, contest: Contest): Promise<Contest> {
-  return (await withCurrentRounds(ctx, [contest]))[0]!;
+  return (await withCurrentRounds(ctx, [contest]))[0];
 }
 
 /** Contests as the API shows them: `rubric` and `aggregation` are the current round's (DESIGN §4). */
 export async function withCurrentRounds(ctx: AppContext, contests: Contest[]): Promise<Contest[]> {
-  const later = await q.laterRoundsOf(ctx.db, contests.map((c) => c.id));
+  const later = await q.laterRoundsOf(
+    ctx.db,
+    contests.map((c) => c.id),
+  );
   return contests.map((contest) => {
     const last = later.get(contest.id);
     if (!last) return contest;

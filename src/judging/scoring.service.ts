@@ -61,17 +61,36 @@ export interface SheetJson {
 }
 
 function sheetJson(a: AssignmentRow): SheetJson {
-  return { id: a.id, entryId: a.entryId, status: a.status, scores: a.scores ?? {}, deductions: a.deductions ?? {}, comment: a.comment ?? "", total: a.total, submittedAt: a.submittedAt };
+  return {
+    id: a.id,
+    entryId: a.entryId,
+    status: a.status,
+    scores: a.scores ?? {},
+    deductions: a.deductions ?? {},
+    comment: a.comment ?? "",
+    total: a.total,
+    submittedAt: a.submittedAt,
+  };
 }
 
 /** The judge's own assignment with the rubric he scores it by. */
-export async function judgeSheet(ctx: AppContext, user: SessionUser, assignmentId: string): Promise<{ sheet: SheetJson; rubric: Rubric; contest: Contest; round: RoundRow; declared: boolean }> {
+export async function judgeSheet(
+  ctx: AppContext,
+  user: SessionUser,
+  assignmentId: string,
+): Promise<{ sheet: SheetJson; rubric: Rubric; contest: Contest; round: RoundRow; declared: boolean }> {
   const assignment = await q.findAssignment(ctx.db, assignmentId);
   if (!assignment) throw new NotFoundError("errors.assignmentNotFound");
   if (assignment.judgeId !== user.id) throw new ForbiddenError("errors.notYourAssignment", "not_your_assignment");
   const round = (await q.findRound(ctx.db, assignment.roundId))!;
   const contest = await getContest(ctx, user, round.contestId);
-  return { sheet: sheetJson(assignment), rubric: settingsOf(contest, round).rubric, contest, round, declared: await q.hasDeclared(ctx.db, contest.id, user.id) };
+  return {
+    sheet: sheetJson(assignment),
+    rubric: settingsOf(contest, round).rubric,
+    contest,
+    round,
+    declared: await q.hasDeclared(ctx.db, contest.id, user.id),
+  };
 }
 
 /**
@@ -79,7 +98,12 @@ export async function judgeSheet(ctx: AppContext, user: SessionUser, assignmentI
  * judge's assignment, before the declaration, outside judging or in a closed round; every save is
  * kept in the score history.
  */
-export async function saveScore(ctx: AppContext, user: SessionUser, assignmentId: string, body: unknown): Promise<SheetJson> {
+export async function saveScore(
+  ctx: AppContext,
+  user: SessionUser,
+  assignmentId: string,
+  body: unknown,
+): Promise<SheetJson> {
   const { sheet: current, rubric, contest, round, declared } = await judgeSheet(ctx, user, assignmentId);
   assertMay(contest, "scoreEntries");
   if (round.status !== "open") throw new StageError("errors.scoringClosed", { stage: contest.stage });
@@ -101,7 +125,10 @@ export async function saveScore(ctx: AppContext, user: SessionUser, assignmentId
       assignmentId,
       judgeId: user.id,
       at: now,
-      before: current.status === "assigned" ? null : { status: current.status, scores: current.scores, deductions: current.deductions, total: current.total },
+      before:
+        current.status === "assigned"
+          ? null
+          : { status: current.status, scores: current.scores, deductions: current.deductions, total: current.total },
       after: { status: next.status, scores: next.scores, deductions: next.deductions, total: next.total },
     });
   });
@@ -109,6 +136,9 @@ export async function saveScore(ctx: AppContext, user: SessionUser, assignmentId
 }
 
 /** The submitted sheets of a round, for computing its results, in (entry, judge) order. */
-export async function submittedSheets(ctx: AppContext, roundId: string): Promise<{ entryId: string; judgeId: string; total: number; scores: Record<string, number> }[]> {
+export async function submittedSheets(
+  ctx: AppContext,
+  roundId: string,
+): Promise<{ entryId: string; judgeId: string; total: number; scores: Record<string, number> }[]> {
   return q.submittedSheetsOfRound(ctx.db, roundId);
 }

@@ -18,7 +18,12 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(messageKey = "errors.validation", params: MessageParams = {}, details?: unknown, code = "validation_failed") {
+  constructor(
+    messageKey = "errors.validation",
+    params: MessageParams = {},
+    details?: unknown,
+    code = "validation_failed",
+  ) {
     super(400, code, messageKey, params, details);
   }
 }
@@ -62,5 +67,7 @@ export class TooManyRequestsError extends AppError {
 
 /** A thrown or rejected value as an Error: an Error as it is, anything else wrapped and kept as the cause. */
 export function asError(cause: unknown): Error {
-  return cause instanceof Error ? cause : new Error(typeof cause === "string" ? cause : "a value that is not an Error was thrown", { cause });
+  return cause instanceof Error
+    ? cause
+    : new Error(typeof cause === "string" ? cause : "a value that is not an Error was thrown", { cause });
 }

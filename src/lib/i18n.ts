@@ -17,7 +17,8 @@ export function formatDuration(totalSeconds: number, locale: Locale): string {
   const whole = Math.round(totalSeconds);
   const minutes = Math.floor(whole / 60);
   const seconds = whole % 60;
-  if (locale === "en") return [minutes ? `${minutes} min` : "", seconds || !minutes ? `${seconds} s` : ""].filter(Boolean).join(" ");
+  if (locale === "en")
+    return [minutes ? `${minutes} min` : "", seconds || !minutes ? `${seconds} s` : ""].filter(Boolean).join(" ");
   if (minutes && !seconds) return `${minutes}分钟`;
   return `${minutes ? `${minutes}分` : ""}${seconds}秒`;
 }
@@ -30,7 +31,10 @@ export function formatBytes(bytes: number): string {
   return `${bytes}B`;
 }
 
-const FORMATS: Record<string, (value: number, locale: Locale) => string> = { duration: formatDuration, bytes: (value) => formatBytes(value) };
+const FORMATS: Record<string, (value: number, locale: Locale) => string> = {
+  duration: formatDuration,
+  bytes: (value) => formatBytes(value),
+};
 
 const LIST_SEPARATORS: Record<Locale, string> = { "zh-CN": "、", en: ", " };
 
@@ -42,7 +46,7 @@ export function translate(locale: Locale, key: string, params: MessageParams = {
   const template = catalogs[locale][key] ?? catalogs[DEFAULT_LOCALE][key] ?? key;
   return template.replace(/\{(\w+)(?::(\w+))?\}/g, (whole, name: string, format: string | undefined) => {
     if (!(name in params)) return whole;
-    const value = params[name]!;
+    const value = params[name];
     if (typeof value === "object") return value.join(LIST_SEPARATORS[locale]);
     const formatter = format ? FORMATS[format] : undefined;
     return formatter && typeof value === "number" ? formatter(value, locale) : String(value);

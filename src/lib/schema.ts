@@ -27,7 +27,10 @@ export function OneOf<const T extends TSchema[]>(schemas: [...T]): TUnsafe<Stati
  * An object used as a map from any key to values of one schema, as `additionalProperties: <schema>`
  * (TypeBox's Record writes `patternProperties` instead). Key rules go in `options.propertyNames`.
  */
-export function StringMap<V extends TSchema>(values: V, options: ObjectOptions = {}): TUnsafe<Record<string, Static<V>>> {
+export function StringMap<V extends TSchema>(
+  values: V,
+  options: ObjectOptions = {},
+): TUnsafe<Record<string, Static<V>>> {
   return Type.Unsafe<Record<string, Static<V>>>({ ...options, type: "object", additionalProperties: values });
 }
 

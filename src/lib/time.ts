@@ -8,10 +8,12 @@ export function shanghaiLocalToIso(local: string): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m;
-  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)) - SHANGHAI_OFFSET_MS;
+  const utc =
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)) - SHANGHAI_OFFSET_MS;
   const date = new Date(utc);
   // Date.UTC rolls 2026-13-01 over into 2027; only a value that reads back unchanged is a real date.
-  if (Number.isNaN(date.getTime()) || isoToShanghaiLocal(date.toISOString()) !== `${y}-${mo}-${d}T${h}:${mi}`) return null;
+  if (Number.isNaN(date.getTime()) || isoToShanghaiLocal(date.toISOString()) !== `${y}-${mo}-${d}T${h}:${mi}`)
+    return null;
   return date.toISOString();
 }
 

@@ -16,10 +16,22 @@ export type ContentType = keyof typeof CONTENT_TYPES;
 export const VIDEO_TYPES: readonly ContentType[] = ["mp4", "mov"];
 
 // file-type's extension → our name (m4v is an MP4 with another brand).
-const FROM_EXTENSION: Record<string, ContentType> = { mp4: "mp4", m4v: "mp4", mov: "mov", qt: "mov", pdf: "pdf", docx: "docx", pptx: "pptx", jpg: "jpeg", png: "png" };
+const FROM_EXTENSION: Record<string, ContentType> = {
+  mp4: "mp4",
+  m4v: "mp4",
+  mov: "mov",
+  qt: "mov",
+  pdf: "pdf",
+  docx: "docx",
+  pptx: "pptx",
+  jpg: "jpeg",
+  png: "png",
+};
 
 /** The type read from the file's bytes (never its name or the client's MIME), or null when unknown to us. */
-export async function detectContentType(filePath: string): Promise<{ type: ContentType | null; detected: string | null }> {
+export async function detectContentType(
+  filePath: string,
+): Promise<{ type: ContentType | null; detected: string | null }> {
   const found = await fileTypeFromFile(filePath);
   if (!found) return { type: null, detected: null };
   return { type: FROM_EXTENSION[found.ext] ?? null, detected: found.ext };

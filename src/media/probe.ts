@@ -21,7 +21,11 @@ interface FfprobeOutput {
 export async function probeVideo(ffprobePath: string, filePath: string): Promise<VideoFacts | null> {
   let stdout: string;
   try {
-    ({ stdout } = await run(ffprobePath, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", filePath], { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }));
+    ({ stdout } = await run(
+      ffprobePath,
+      ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", filePath],
+      { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
+    ));
   } catch {
     return null;
   }

@@ -87,11 +87,11 @@ function trimmed(entryId: string, group: readonly ReadSheet[]): EntryAggregate {
     const c = compare(a.total, b.total) * sign;
     return c < 0 || (c === 0 && a.sheet.judgeId < b.sheet.judgeId);
   };
-  let lowest = group[0]!;
+  let lowest = group[0];
   for (const s of group) if (before(s, lowest, 1)) lowest = s;
   // Pick the highest among the others, so that two distinct sheets go when all totals are equal.
   const others = group.filter((s) => s !== lowest);
-  let highest = others[0]!;
+  let highest = others[0];
   for (const s of others) if (before(s, highest, -1)) highest = s;
   const kept = others.filter((s) => s !== highest);
   const dropped = {
@@ -125,7 +125,8 @@ function zscores(groups: Map<string, ReadSheet[]>): Map<string, EntryAggregate> 
   if (all.length === 0) return new Map();
   const pooled = spread(all.map((s) => s.total));
   const judges = new Map<string, Spread>();
-  for (const [judgeId, own] of groupBy(all, (s) => s.sheet.judgeId)) judges.set(judgeId, spread(own.map((s) => s.total)));
+  for (const [judgeId, own] of groupBy(all, (s) => s.sheet.judgeId))
+    judges.set(judgeId, spread(own.map((s) => s.total)));
 
   const pooledMean = toNumber(pooled.mean);
   // Offset of a sheet's mapped value from the pooled mean; exactly 0 when z is 0.
@@ -165,10 +166,7 @@ function zscores(groups: Map<string, ReadSheet[]>): Map<string, EntryAggregate> 
 }
 
 /** aggregateRound with BigInt fractions throughout: the reference for the fast path. */
-export function aggregateRoundExact(
-  sheets: readonly Sheet[],
-  method: Aggregation,
-): Map<string, EntryAggregate> {
+export function aggregateRoundExact(sheets: readonly Sheet[], method: Aggregation): Map<string, EntryAggregate> {
   checkMethod(method);
   const groups = groupByEntry(sheets);
   if (method === "zscore") return zscores(groups);
@@ -196,8 +194,8 @@ export function criterionTalliesExact(
     }
     criterionKeys.forEach((key, i) => {
       if (!Object.hasOwn(sheet.scores, key)) return;
-      const cell = row[i]!;
-      cell.sum = add(cell.sum, readScore(sheet.scores[key]!));
+      const cell = row[i];
+      cell.sum = add(cell.sum, readScore(sheet.scores[key]));
       cell.count += 1;
     });
   }
@@ -205,7 +203,7 @@ export function criterionTalliesExact(
   for (const [entryId, row] of sums) {
     tallies.set(
       entryId,
-      row.map((cell, i) => ({ key: criterionKeys[i]!, sum: toNumber(cell.sum), count: cell.count })),
+      row.map((cell, i) => ({ key: criterionKeys[i], sum: toNumber(cell.sum), count: cell.count })),
     );
   }
   return tallies;

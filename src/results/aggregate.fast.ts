@@ -10,7 +10,18 @@
 import type { Aggregation } from "../contests/contests.schemas.js";
 import type { CriterionTally, EntryAggregate } from "./aggregate.js";
 import { TRIM_MIN_SHEETS, type Spread } from "./aggregate.exact.js";
-import { div, fraction, roundFloatHalfUp, roundFraction, roundRatio, scaledScore, SCORE_SCALE, sub, toNumber, type Fraction } from "./decimal.js";
+import {
+  div,
+  fraction,
+  roundFloatHalfUp,
+  roundFraction,
+  roundRatio,
+  scaledScore,
+  SCORE_SCALE,
+  sub,
+  toNumber,
+  type Fraction,
+} from "./decimal.js";
 import type { Flat } from "./sheet-groups.js";
 
 const SAFE = Number.MAX_SAFE_INTEGER;
@@ -33,8 +44,13 @@ export function tallyMap(table: TallyTable): Map<string, CriterionTally[]> {
   for (let g = 0; g < table.entryIds.length; g++) {
     const cells = new Array<CriterionTally>(width);
     // The nearest float to the exact sum, as toNumber gives it.
-    for (let i = 0; i < width; i++) cells[i] = { key: table.keys[i]!, sum: table.sums[g * width + i]! / SCORE_SCALE, count: table.counts[g * width + i]! };
-    tallies.set(table.entryIds[g]!, cells);
+    for (let i = 0; i < width; i++)
+      cells[i] = {
+        key: table.keys[i],
+        sum: table.sums[g * width + i] / SCORE_SCALE,
+        count: table.counts[g * width + i],
+      };
+    tallies.set(table.entryIds[g], cells);
   }
   return tallies;
 }
@@ -44,22 +60,22 @@ function scaledTotals(flat: Flat): Float64Array | null {
   const { sheets, start, members } = flat;
   const totals = new Float64Array(sheets.length);
   for (let s = 0; s < sheets.length; s++) {
-    const t = scaledScore(sheets[s]!.total);
+    const t = scaledScore(sheets[s].total);
     if (t === null) return null;
     totals[s] = t;
   }
   for (let g = 0; g + 1 < start.length; g++) {
-    const from = start[g]!;
-    const to = start[g + 1]!;
+    const from = start[g];
+    const to = start[g + 1];
     if (to - from > 16) {
       const seen = new Set<string>();
-      for (let m = from; m < to; m++) seen.add(sheets[members[m]!]!.judgeId);
+      for (let m = from; m < to; m++) seen.add(sheets[members[m]].judgeId);
       if (seen.size !== to - from) return null;
       continue;
     }
     for (let a = from; a < to; a++) {
-      const judgeId = sheets[members[a]!]!.judgeId;
-      for (let b = a + 1; b < to; b++) if (sheets[members[b]!]!.judgeId === judgeId) return null;
+      const judgeId = sheets[members[a]].judgeId;
+      for (let b = a + 1; b < to; b++) if (sheets[members[b]].judgeId === judgeId) return null;
     }
   }
   return totals;
@@ -75,43 +91,47 @@ function fastMean(
   skipB: number,
   dropped: EntryAggregate["dropped"],
 ): EntryAggregate | null {
-  const from = flat.start[g]!;
-  const to = flat.start[g + 1]!;
+  const from = flat.start[g];
+  const to = flat.start[g + 1];
   let total = 0;
   let magnitude = 0;
   const kept: number[] = [];
   for (let m = from; m < to; m++) {
     if (m === skipA || m === skipB) continue;
-    const s = flat.members[m]!;
-    total += totals[s]!;
-    magnitude += Math.abs(totals[s]!);
-    kept.push(flat.sheets[s]!.total);
+    const s = flat.members[m];
+    total += totals[s];
+    magnitude += Math.abs(totals[s]);
+    kept.push(flat.sheets[s].total);
   }
   const den = kept.length * SCORE_SCALE;
   if (magnitude > SAFE || den > SAFE) return null;
   const score = roundRatio(total, den, 2);
   if (score === null) return null;
-  return { entryId: flat.entryIds[g]!, rawScore: total / den, score, judges: to - from, method, dropped, kept };
+  return { entryId: flat.entryIds[g], rawScore: total / den, score, judges: to - from, method, dropped, kept };
 }
 
 function fastTrimmed(flat: Flat, totals: Float64Array, g: number): EntryAggregate | null {
-  const from = flat.start[g]!;
-  const to = flat.start[g + 1]!;
+  const from = flat.start[g];
+  const to = flat.start[g + 1];
   if (to - from < TRIM_MIN_SHEETS) return fastMean(flat, totals, g, "trimmed", -1, -1, null);
   const { sheets, members } = flat;
-  const t = (m: number) => totals[members[m]!]!;
-  const judge = (m: number) => sheets[members[m]!]!.judgeId;
+  const t = (m: number) => totals[members[m]];
+  const judge = (m: number) => sheets[members[m]].judgeId;
   // As trimmed(): the lowest (smallest judgeId among equals), then the highest of the others.
   let lowest = from;
-  for (let m = from + 1; m < to; m++) if (t(m) < t(lowest) || (t(m) === t(lowest) && judge(m) < judge(lowest))) lowest = m;
+  for (let m = from + 1; m < to; m++)
+    if (t(m) < t(lowest) || (t(m) === t(lowest) && judge(m) < judge(lowest))) lowest = m;
   let highest = -1;
   for (let m = from; m < to; m++) {
     if (m === lowest) continue;
     if (highest < 0 || t(m) > t(highest) || (t(m) === t(highest) && judge(m) < judge(highest))) highest = m;
   }
-  const high = sheets[members[highest]!]!;
-  const low = sheets[members[lowest]!]!;
-  const dropped = { highest: { judgeId: high.judgeId, total: high.total }, lowest: { judgeId: low.judgeId, total: low.total } };
+  const high = sheets[members[highest]];
+  const low = sheets[members[lowest]];
+  const dropped = {
+    highest: { judgeId: high.judgeId, total: high.total },
+    lowest: { judgeId: low.judgeId, total: low.total },
+  };
   return fastMean(flat, totals, g, "trimmed", lowest, highest, dropped);
 }
 
@@ -131,8 +151,8 @@ function fastZscores(flat: Flat, totals: Float64Array): EntryAggregate[] | null 
   // sums of squares stay small: value = v / unitDen with v an integer.
   let power = SCORE_SCALE;
   let largest = 0;
-  for (let s = 0; s < n; s++) while (power > 1 && totals[s]! % power !== 0) power /= 10;
-  for (let s = 0; s < n; s++) largest = Math.max(largest, Math.abs(totals[s]! / power));
+  for (let s = 0; s < n; s++) while (power > 1 && totals[s] % power !== 0) power /= 10;
+  for (let s = 0; s < n; s++) largest = Math.max(largest, Math.abs(totals[s] / power));
   if (largest * largest * n > SAFE || largest * n > SAFE) return null;
   const unitDen = SCORE_SCALE / power;
 
@@ -140,9 +160,9 @@ function fastZscores(flat: Flat, totals: Float64Array): EntryAggregate[] | null 
   const pooledSums: FastSpread = { count: 0, sum: 0, squares: 0 };
   const byJudge = new Map<string, FastSpread>();
   for (let m = 0; m < n; m++) {
-    const s = members[m]!;
-    const v = totals[s]! / power;
-    const judgeId = sheets[s]!.judgeId;
+    const s = members[m];
+    const v = totals[s] / power;
+    const judgeId = sheets[s].judgeId;
     let judge = byJudge.get(judgeId);
     if (judge === undefined) {
       judge = { count: 0, sum: 0, squares: 0 };
@@ -160,7 +180,11 @@ function fastZscores(flat: Flat, totals: Float64Array): EntryAggregate[] | null 
     const count = BigInt(s.count);
     const total = BigInt(s.sum);
     const den = count * BigInt(unitDen);
-    return { mean: fraction(total, den), variance: fraction(count * BigInt(s.squares) - total * total, den * den), count: s.count };
+    return {
+      mean: fraction(total, den),
+      variance: fraction(count * BigInt(s.squares) - total * total, den * den),
+      count: s.count,
+    };
   };
   const pooled = exactSpread(pooledSums);
   const pooledMean = toNumber(pooled.mean);
@@ -168,26 +192,36 @@ function fastZscores(flat: Flat, totals: Float64Array): EntryAggregate[] | null 
   const judges = new Map<string, { factor: number; sum: number; count: number; mean: Fraction } | null>();
   for (const [judgeId, s] of byJudge) {
     const spread = exactSpread(s);
-    judges.set(judgeId, s.count < 2 || spread.variance.num === 0n ? null : { factor: Math.sqrt(toNumber(div(pooled.variance, spread.variance))), sum: s.sum, count: s.count, mean: spread.mean });
+    judges.set(
+      judgeId,
+      s.count < 2 || spread.variance.num === 0n
+        ? null
+        : {
+            factor: Math.sqrt(toNumber(div(pooled.variance, spread.variance))),
+            sum: s.sum,
+            count: s.count,
+            mean: spread.mean,
+          },
+    );
   }
   let pooledScore: number | undefined;
   const results = new Array<EntryAggregate>(flat.entryIds.length);
   for (let g = 0; g < flat.entryIds.length; g++) {
-    const from = start[g]!;
-    const size = start[g + 1]! - from;
+    const from = start[g];
+    const size = start[g + 1] - from;
     const offsets = new Array<number>(size);
     const kept = new Array<number>(size);
     let exact = true;
     for (let k = 0; k < size; k++) {
-      const s = members[from + k]!;
-      kept[k] = sheets[s]!.total;
-      const judge = judges.get(sheets[s]!.judgeId)!;
+      const s = members[from + k];
+      kept[k] = sheets[s].total;
+      const judge = judges.get(sheets[s].judgeId)!;
       if (judge === null) {
         offsets[k] = 0;
         continue;
       }
       // total − mean_j = (v·n_j − Σv_j) / (n_j·u): one division of exact integers when they fit.
-      const v = totals[s]! / power;
+      const v = totals[s] / power;
       const den = judge.count * unitDen;
       const difference =
         Math.abs(v) * judge.count + Math.abs(judge.sum) <= SAFE && den <= SAFE
@@ -198,10 +232,10 @@ function fastZscores(flat: Flat, totals: Float64Array): EntryAggregate[] | null 
       if (offset !== 0) exact = false;
     }
     let offsetSum = 0;
-    for (let k = 0; k < size; k++) offsetSum += offsets[k]!;
+    for (let k = 0; k < size; k++) offsetSum += offsets[k];
     const meanOffset = offsetSum / size;
     const base = {
-      entryId: flat.entryIds[g]!,
+      entryId: flat.entryIds[g],
       judges: size,
       method: "zscore" as const,
       dropped: null,
@@ -241,7 +275,8 @@ function fastAggregatesOf(flat: Flat, method: Aggregation): EntryAggregate[] | n
   if (method === "zscore") return fastZscores(flat, totals);
   const results = new Array<EntryAggregate>(flat.entryIds.length);
   for (let g = 0; g < flat.entryIds.length; g++) {
-    const result = method === "trimmed" ? fastTrimmed(flat, totals, g) : fastMean(flat, totals, g, "mean", -1, -1, null);
+    const result =
+      method === "trimmed" ? fastTrimmed(flat, totals, g) : fastMean(flat, totals, g, "mean", -1, -1, null);
     if (result === null) return null;
     results[g] = result;
   }
@@ -250,7 +285,7 @@ function fastAggregatesOf(flat: Flat, method: Aggregation): EntryAggregate[] | n
 
 export function aggregateMap(flat: Flat, aggregates: EntryAggregate[]): Map<string, EntryAggregate> {
   const map = new Map<string, EntryAggregate>();
-  for (let g = 0; g < aggregates.length; g++) map.set(flat.entryIds[g]!, aggregates[g]!);
+  for (let g = 0; g < aggregates.length; g++) map.set(flat.entryIds[g], aggregates[g]);
   return map;
 }
 
@@ -269,19 +304,19 @@ function fastTallyTableOf(flat: Flat, criterionKeys: readonly string[]): TallyTa
   for (let g = 0; g < groups; g++) {
     const row = g * width;
     magnitudes.fill(0);
-    for (let m = start[g]!; m < start[g + 1]!; m++) {
-      const scores = sheets[members[m]!]!.scores;
+    for (let m = start[g]; m < start[g + 1]; m++) {
+      const scores = sheets[members[m]].scores;
       for (let i = 0; i < width; i++) {
-        const key = criterionKeys[i]!;
+        const key = criterionKeys[i];
         if (!Object.hasOwn(scores, key)) continue;
-        const value = scaledScore(scores[key]!);
+        const value = scaledScore(scores[key]);
         if (value === null) return null;
-        sums[row + i]! += value;
-        magnitudes[i]! += Math.abs(value);
-        counts[row + i]! += 1;
+        sums[row + i] += value;
+        magnitudes[i] += Math.abs(value);
+        counts[row + i] += 1;
       }
     }
-    for (let i = 0; i < width; i++) if (magnitudes[i]! > SAFE) return null;
+    for (let i = 0; i < width; i++) if (magnitudes[i] > SAFE) return null;
   }
   return { keys: criterionKeys, entryIds: flat.entryIds, sums, counts };
 }

@@ -55,10 +55,7 @@ export interface CriterionTally {
  * Throws a RangeError for an unknown method, a non-finite total or two sheets of one judge for
  * one entry. Note that zscore needs the whole round: its result for an entry depends on every sheet.
  */
-export function aggregateRound(
-  sheets: readonly Sheet[],
-  method: Aggregation,
-): Map<string, EntryAggregate> {
+export function aggregateRound(sheets: readonly Sheet[], method: Aggregation): Map<string, EntryAggregate> {
   checkMethod(method);
   const flat = attempt(() => flatGroups(sheets));
   const aggregates = flat && fastAggregates(flat, method);
@@ -94,5 +91,8 @@ export function aggregateWithTallies(
   checkMethod(method);
   const flat = attempt(() => flatten(sheets, groups ?? groupSheets(sheets)));
   const aggregates = (flat && fastAggregates(flat, method)) ?? [...aggregateRoundExact(sheets, method).values()];
-  return { aggregates, tallies: (flat && fastTallyTable(flat, criterionKeys)) ?? criterionTalliesExact(sheets, criterionKeys) };
+  return {
+    aggregates,
+    tallies: (flat && fastTallyTable(flat, criterionKeys)) ?? criterionTalliesExact(sheets, criterionKeys),
+  };
 }

@@ -87,7 +87,7 @@ export function histogramLayout(scores: readonly number[], cuts: readonly number
   const lo = floorTo(min, width);
   const hi = floorTo(max, width) + width;
   const counts = Array<number>((hi - lo) / width).fill(0);
-  for (const s of scores) counts[Math.floor((Math.round(s * 100) - lo) / width)]! += 1;
+  for (const s of scores) counts[Math.floor((Math.round(s * 100) - lo) / width)] += 1;
   return { lo, hi, width, counts };
 }
 
@@ -95,7 +95,10 @@ export function histogramLayout(scores: readonly number[], cuts: readonly number
 export function scoreHistogram(input: HistogramInput): string {
   const id = input.id ?? "score-chart";
   const levels = PRIZE_LEVELS.filter((l) => input.cuts[l] !== undefined);
-  const layout = histogramLayout(input.scores, levels.map((l) => input.cuts[l]!));
+  const layout = histogramLayout(
+    input.scores,
+    levels.map((l) => input.cuts[l]!),
+  );
   const { lo, hi, width, counts } = layout;
   const x = (hundredths: number) => MARGIN.left + ((hundredths - lo) / (hi - lo)) * PLOT_W;
   const maxCount = Math.max(1, ...counts);
@@ -117,15 +120,23 @@ export function scoreHistogram(input: HistogramInput): string {
     const to = above.length > 0 ? Math.min(...above) : hi;
     const x1 = x(from);
     const w = px(Math.max(0, x(to) - x1));
-    out.push(`<rect class="band" data-prize="${level}" data-from="${tickText(from)}" data-to="${tickText(to)}" x="${px(x1)}" y="${MARGIN.top}" width="${w}" height="${PLOT_H}" fill="${COLOURS[level]}" fill-opacity="0.14"/>`);
+    out.push(
+      `<rect class="band" data-prize="${level}" data-from="${tickText(from)}" data-to="${tickText(to)}" x="${px(x1)}" y="${MARGIN.top}" width="${w}" height="${PLOT_H}" fill="${COLOURS[level]}" fill-opacity="0.14"/>`,
+    );
     // The same range as a solid strip along the axis, visible where bars cover the shading.
-    out.push(`<rect class="band-strip" data-prize="${level}" x="${px(x1)}" y="${MARGIN.top + PLOT_H + 1}" width="${w}" height="5" fill="${COLOURS[level]}"/>`);
+    out.push(
+      `<rect class="band-strip" data-prize="${level}" x="${px(x1)}" y="${MARGIN.top + PLOT_H + 1}" width="${w}" height="5" fill="${COLOURS[level]}"/>`,
+    );
   });
 
   // Grid and y axis.
   for (let n = 0; n <= yTop; n += yStep) {
-    out.push(`<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${px(y(n))}" y2="${px(y(n))}" stroke="#dde2e8" stroke-width="1"/>`);
-    out.push(`<text x="${MARGIN.left - 6}" y="${px(y(n) + 4)}" text-anchor="end" font-size="11" fill="#5f6b7a">${n}</text>`);
+    out.push(
+      `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${px(y(n))}" y2="${px(y(n))}" stroke="#dde2e8" stroke-width="1"/>`,
+    );
+    out.push(
+      `<text x="${MARGIN.left - 6}" y="${px(y(n) + 4)}" text-anchor="end" font-size="11" fill="#5f6b7a">${n}</text>`,
+    );
   }
 
   // Bars.
@@ -134,22 +145,34 @@ export function scoreHistogram(input: HistogramInput): string {
     const x1 = x(from);
     const w = Math.max(1, x(from + width) - x1 - 1);
     const label = `${tickText(from)}–${tickText(from + width)}: ${n}`;
-    out.push(`<rect class="bar" data-from="${tickText(from)}" data-count="${n}" x="${px(x1 + 0.5)}" y="${px(y(n))}" width="${px(w)}" height="${px(base - y(n))}" fill="#0b5cad" fill-opacity="0.85"><title>${escapeXml(label)}</title></rect>`);
+    out.push(
+      `<rect class="bar" data-from="${tickText(from)}" data-count="${n}" x="${px(x1 + 0.5)}" y="${px(y(n))}" width="${px(w)}" height="${px(base - y(n))}" fill="#0b5cad" fill-opacity="0.85"><title>${escapeXml(label)}</title></rect>`,
+    );
   });
 
   if (input.scores.length === 0) {
-    out.push(`<text class="empty" x="${WIDTH / 2}" y="${MARGIN.top + PLOT_H / 2}" text-anchor="middle" font-size="14" fill="#5f6b7a">${escapeXml(input.labels.empty)}</text>`);
+    out.push(
+      `<text class="empty" x="${WIDTH / 2}" y="${MARGIN.top + PLOT_H / 2}" text-anchor="middle" font-size="14" fill="#5f6b7a">${escapeXml(input.labels.empty)}</text>`,
+    );
   }
 
   // X axis with ticks at bin edges, thinned to at most about 10 labels.
-  out.push(`<line class="axis" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${base}" y2="${base}" stroke="#1d2430" stroke-width="1"/>`);
+  out.push(
+    `<line class="axis" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${base}" y2="${base}" stroke="#1d2430" stroke-width="1"/>`,
+  );
   const every = Math.ceil(counts.length / 10);
   for (let i = 0; i <= counts.length; i += every) {
     const at = lo + i * width;
-    out.push(`<text x="${px(x(at))}" y="${base + 19}" text-anchor="middle" font-size="11" fill="#5f6b7a">${tickText(at)}</text>`);
+    out.push(
+      `<text x="${px(x(at))}" y="${base + 19}" text-anchor="middle" font-size="11" fill="#5f6b7a">${tickText(at)}</text>`,
+    );
   }
-  out.push(`<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 6}" text-anchor="middle" font-size="12" fill="#1d2430">${escapeXml(input.labels.x)}</text>`);
-  out.push(`<text x="12" y="${MARGIN.top + PLOT_H / 2}" text-anchor="middle" font-size="12" fill="#1d2430" transform="rotate(-90 12 ${MARGIN.top + PLOT_H / 2})">${escapeXml(input.labels.y)}</text>`);
+  out.push(
+    `<text x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 6}" text-anchor="middle" font-size="12" fill="#1d2430">${escapeXml(input.labels.x)}</text>`,
+  );
+  out.push(
+    `<text x="12" y="${MARGIN.top + PLOT_H / 2}" text-anchor="middle" font-size="12" fill="#1d2430" transform="rotate(-90 12 ${MARGIN.top + PLOT_H / 2})">${escapeXml(input.labels.y)}</text>`,
+  );
 
   // Cut lines over the bars, labelled on their own row each so that equal cuts do not overlap.
   levels.forEach((level, i) => {
@@ -158,8 +181,12 @@ export function scoreHistogram(input: HistogramInput): string {
     const row = 14 + i * 15;
     const anchor = at > MARGIN.left + PLOT_W * 0.6 ? "end" : "start";
     const dx = anchor === "end" ? -4 : 4;
-    out.push(`<line class="cut" data-prize="${level}" data-score="${scoreText(cut)}" x1="${px(at)}" x2="${px(at)}" y1="${row - 10}" y2="${base}" stroke="${COLOURS[level]}" stroke-width="2" stroke-dasharray="5 3"/>`);
-    out.push(`<text class="cut-label" data-prize="${level}" x="${px(at + dx)}" y="${row}" text-anchor="${anchor}" font-size="12" font-weight="700" fill="${COLOURS[level]}">${escapeXml(`${input.labels.prizes[level]} ≥ ${scoreText(cut)}`)}</text>`);
+    out.push(
+      `<line class="cut" data-prize="${level}" data-score="${scoreText(cut)}" x1="${px(at)}" x2="${px(at)}" y1="${row - 10}" y2="${base}" stroke="${COLOURS[level]}" stroke-width="2" stroke-dasharray="5 3"/>`,
+    );
+    out.push(
+      `<text class="cut-label" data-prize="${level}" x="${px(at + dx)}" y="${row}" text-anchor="${anchor}" font-size="12" font-weight="700" fill="${COLOURS[level]}">${escapeXml(`${input.labels.prizes[level]} ≥ ${scoreText(cut)}`)}</text>`,
+    );
   });
 
   out.push("</svg>");

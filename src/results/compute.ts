@@ -4,7 +4,13 @@
  */
 import type { Aggregation } from "../contests/contests.schemas.js";
 import type { PrizeSettings } from "../contests/prizes.js";
-import { aggregateWithTallies, type CriterionTally, type DroppedSheet, type EntryAggregate, type Sheet } from "./aggregate.js";
+import {
+  aggregateWithTallies,
+  type CriterionTally,
+  type DroppedSheet,
+  type EntryAggregate,
+  type Sheet,
+} from "./aggregate.js";
 import { tallyMap, type TallyTable } from "./aggregate.fast.js";
 import { prizeCounts, prizeForRank, type Prize, type PrizeCounts } from "./prizes.js";
 import { rankPositions, rankTable, type RankPositions } from "./rank.js";
@@ -69,8 +75,13 @@ export function computeResults(input: ComputeInput): ComputeOutput {
   // 1. Aggregate: each rankable entry's sheets → the judges' score (and the criteria for ties).
   const eligible = sheetsOfEntries(entries, input.sheets);
   const criterionKeys = input.criteria.map((c) => c.key);
-  const { aggregates, tallies } = aggregateWithTallies(eligible.sheets, input.aggregation, criterionKeys, eligible.groups);
-  const aggregated = aggregates.map((agg, k) => ({ agg, entry: entries[eligible.entryIndex(k, agg.entryId)]! }));
+  const { aggregates, tallies } = aggregateWithTallies(
+    eligible.sheets,
+    input.aggregation,
+    criterionKeys,
+    eligible.groups,
+  );
+  const aggregated = aggregates.map((agg, k) => ({ agg, entry: entries[eligible.entryIndex(k, agg.entryId)] }));
   // 2. Blend the public vote, 3. deduct talk time.
   const scored = finalScores(aggregated, input);
   // 4. Rank, breaking ties on the rubric's criteria.
@@ -78,7 +89,9 @@ export function computeResults(input: ComputeInput): ComputeOutput {
   // 5. Award prizes by rank.
   const counts = prizeCounts(input.prizes, ranked.order.length);
   const results = resultRows(scored, ranked, counts, input.criteria);
-  const unranked = eligible.withoutSheets().map((i) => ({ entryId: entries[i]!.id, code: entries[i]!.code, title: entries[i]!.title }));
+  const unranked = eligible
+    .withoutSheets()
+    .map((i) => ({ entryId: entries[i].id, code: entries[i].code, title: entries[i].title }));
   return { results, counts, unranked };
 }
 
@@ -91,7 +104,10 @@ interface Scored {
 }
 
 /** Each entry's final score: the judges' score blended with the public vote, less the talk-time deduction. */
-function finalScores(aggregated: readonly { agg: EntryAggregate; entry: ComputeEntry }[], input: ComputeInput): Scored[] {
+function finalScores(
+  aggregated: readonly { agg: EntryAggregate; entry: ComputeEntry }[],
+  input: ComputeInput,
+): Scored[] {
   const weight = input.publicVoteWeight ?? 0;
   // The vote is normalized to the leader among the ranked entries (those with sheets).
   let maxVotes = 0;
@@ -120,7 +136,11 @@ function finalScores(aggregated: readonly { agg: EntryAggregate; entry: ComputeE
  */
 function rankScored(scored: readonly Scored[], tallies: TallyTable | Map<string, CriterionTally[]>): RankPositions {
   let ranked: RankPositions | null = null;
-  if (!(tallies instanceof Map) && tallies.entryIds.length === scored.length && scored.every((s, k) => tallies.entryIds[k] === s.agg.entryId)) {
+  if (
+    !(tallies instanceof Map) &&
+    tallies.entryIds.length === scored.length &&
+    scored.every((s, k) => tallies.entryIds[k] === s.agg.entryId)
+  ) {
     ranked = rankTable(
       scored.map((s) => s.entry.id),
       scored.map((s) => s.score),
@@ -131,31 +151,38 @@ function rankScored(scored: readonly Scored[], tallies: TallyTable | Map<string,
   }
   if (ranked === null) {
     const map = tallies instanceof Map ? tallies : tallyMap(tallies);
-    ranked = rankPositions(scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: map.get(s.entry.id)! })));
+    ranked = rankPositions(
+      scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: map.get(s.entry.id)! })),
+    );
   }
   return ranked;
 }
 
 /** The rows in rank order, each with its prize and what the explanation says. */
-function resultRows(scored: readonly Scored[], ranked: RankPositions, counts: PrizeCounts, criteria: ComputeInput["criteria"]): ResultRow[] {
+function resultRows(
+  scored: readonly Scored[],
+  ranked: RankPositions,
+  counts: PrizeCounts,
+  criteria: ComputeInput["criteria"],
+): ResultRow[] {
   const results = new Array<ResultRow>(ranked.order.length);
   // Entries of equal rank are adjacent: tiedWith is the codes of the others of the run.
-  for (let start = 0; start < ranked.order.length; ) {
+  for (let start = 0; start < ranked.order.length;) {
     let end = start + 1;
     while (end < ranked.order.length && ranked.rank[end] === ranked.rank[start]) end++;
     for (let i = start; i < end; i++) {
-      const s = scored[ranked.order[i]!]!;
+      const s = scored[ranked.order[i]];
       const tiedWith: string[] = [];
-      for (let j = start; j < end; j++) if (j !== i) tiedWith.push(scored[ranked.order[j]!]!.entry.code);
+      for (let j = start; j < end; j++) if (j !== i) tiedWith.push(scored[ranked.order[j]].entry.code);
       const tieBrokenBy = ranked.tieBrokenBy[i]!;
-      const criterion = tieBrokenBy === null ? null : criteria[tieBrokenBy]!;
+      const criterion = tieBrokenBy === null ? null : criteria[tieBrokenBy];
       results[i] = {
         entryId: s.entry.id,
         code: s.entry.code,
         title: s.entry.title,
         score: s.score,
-        rank: ranked.rank[i]!,
-        prize: prizeForRank(ranked.rank[i]!, counts),
+        rank: ranked.rank[i],
+        prize: prizeForRank(ranked.rank[i], counts),
         judges: s.agg.judges,
         detail: {
           method: s.agg.method,

@@ -83,9 +83,7 @@ export function fromDecimalString(text: string): Fraction {
   const exponent = Number(m[4] ?? "0") - fracDigits.length;
   let digits = BigInt(intDigits + fracDigits);
   if (m[1] === "-") digits = -digits;
-  return exponent >= 0
-    ? fraction(digits * 10n ** BigInt(exponent))
-    : fraction(digits, 10n ** BigInt(-exponent));
+  return exponent >= 0 ? fraction(digits * 10n ** BigInt(exponent)) : fraction(digits, 10n ** BigInt(-exponent));
 }
 
 /** The exact value of the decimal a float prints as: fromNumber(0.1) is exactly 1/10. */
@@ -217,7 +215,15 @@ function floorDiv(a: number, b: number): number {
  * exactly as roundFraction(fraction(num, den), places); null when an intermediate would pass 2^53.
  */
 export function roundRatio(num: number, den: number, places = 2): number | null {
-  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den) || den <= 0 || !Number.isInteger(places) || places < 0 || places > 15) return null;
+  if (
+    !Number.isSafeInteger(num) ||
+    !Number.isSafeInteger(den) ||
+    den <= 0 ||
+    !Number.isInteger(places) ||
+    places < 0 ||
+    places > 15
+  )
+    return null;
   const scale = 10 ** places;
   const magnitude = Math.abs(num);
   // floor(|num| × scale / den + 1/2) = floor((2 |num| scale + den) / 2 den); with |num| × scale and

@@ -16,7 +16,14 @@ export function explainResult(row: ResultRow, locale: Locale): string {
   const t = (key: string, params: MessageParams = {}) => translate(locale, key, params);
   const parts: string[] = [];
   if (d.method === "trimmed" && d.dropped) {
-    parts.push(t("explain.trimmed", { judges: row.judges, highest: fmt(d.dropped.highest.total), lowest: fmt(d.dropped.lowest.total), mean: d.aggregate.toFixed(2) }));
+    parts.push(
+      t("explain.trimmed", {
+        judges: row.judges,
+        highest: fmt(d.dropped.highest.total),
+        lowest: fmt(d.dropped.lowest.total),
+        mean: d.aggregate.toFixed(2),
+      }),
+    );
   } else if (d.method === "zscore") {
     parts.push(t("explain.zscore", { judges: row.judges, mean: d.aggregate.toFixed(2) }));
   } else {
@@ -25,10 +32,26 @@ export function explainResult(row: ResultRow, locale: Locale): string {
   if (d.publicVote) {
     const v = d.publicVote;
     const blended = applyPublicVote(d.aggregate, v.votes, v.maxVotes, v.weight);
-    parts.push(t("explain.publicVote", { votes: v.votes, max: v.maxVotes, points: v.points.toFixed(2), weight: percent(v.weight), judgesWeight: percent(1 - v.weight), aggregate: d.aggregate.toFixed(2), score: blended.toFixed(2) }));
+    parts.push(
+      t("explain.publicVote", {
+        votes: v.votes,
+        max: v.maxVotes,
+        points: v.points.toFixed(2),
+        weight: percent(v.weight),
+        judgesWeight: percent(1 - v.weight),
+        aggregate: d.aggregate.toFixed(2),
+        score: blended.toFixed(2),
+      }),
+    );
   }
   if (d.timeDeduction && d.timeDeduction.points !== 0) {
-    parts.push(t(d.timeDeduction.reason === "under" ? "explain.timeUnder" : "explain.timeOver", { time: formatDuration(d.timeDeduction.seconds, locale), points: Math.abs(d.timeDeduction.points), score: row.score.toFixed(2) }));
+    parts.push(
+      t(d.timeDeduction.reason === "under" ? "explain.timeUnder" : "explain.timeOver", {
+        time: formatDuration(d.timeDeduction.seconds, locale),
+        points: Math.abs(d.timeDeduction.points),
+        score: row.score.toFixed(2),
+      }),
+    );
   } else if (d.timeDeduction) {
     parts.push(t("explain.timeOk", { time: formatDuration(d.timeDeduction.seconds, locale) }));
   }

@@ -13,7 +13,23 @@ function table(results: PublishedResults): { header: string[]; widths: number[];
   return {
     header: withVotes(HEADER, "网络投票"),
     widths: withVotes(WIDTHS, 10),
-    rows: results.results.map((r) => withVotes<string | number>([r.rank, r.code, r.title, r.score, r.prize ? PRIZE_LABELS[r.prize]! : "", r.judges, (r.authors ?? []).join("、"), r.unit ?? "", r.city ?? "", r.explanation], r.publicVotes ?? 0)),
+    rows: results.results.map((r) =>
+      withVotes<string | number>(
+        [
+          r.rank,
+          r.code,
+          r.title,
+          r.score,
+          r.prize ? PRIZE_LABELS[r.prize] : "",
+          r.judges,
+          (r.authors ?? []).join("、"),
+          r.unit ?? "",
+          r.city ?? "",
+          r.explanation,
+        ],
+        r.publicVotes ?? 0,
+      ),
+    ),
   };
 }
 
@@ -24,7 +40,10 @@ export function resultsCsv(results: PublishedResults): string {
 }
 
 /** Results as an XLSX workbook: the results sheet, plus the full score matrix for organizers. */
-export async function resultsXlsx(results: PublishedResults, matrix?: { judges: string[]; rows: { code: string; title: string; totals: (number | null)[] }[] }): Promise<Buffer> {
+export async function resultsXlsx(
+  results: PublishedResults,
+  matrix?: { judges: string[]; rows: { code: string; title: string; totals: (number | null)[] }[] },
+): Promise<Buffer> {
   // Loaded when first needed: exceljs costs the server ~30 MB of memory from start otherwise.
   const { default: ExcelJS } = await import("exceljs");
   const book = new ExcelJS.Workbook();

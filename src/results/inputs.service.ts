@@ -4,7 +4,14 @@ import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import { assertMay } from "../contests/lifecycle.js";
-import { getEntry, readableEntry, replacePublicVotesInTransaction, setTalkSecondsInTransaction, submittedEntrySummaries, type EntryJson } from "../entries/entries.service.js";
+import {
+  getEntry,
+  readableEntry,
+  replacePublicVotesInTransaction,
+  setTalkSecondsInTransaction,
+  submittedEntrySummaries,
+  type EntryJson,
+} from "../entries/entries.service.js";
 import { ConflictError, ForbiddenError, ValidationError } from "../lib/errors.js";
 
 /** What the results take in besides the judges' sheets: the explainer talks' measured times and the public vote (网络投票). */
@@ -15,13 +22,30 @@ function assertTimingOpen(contest: Contest): void {
   assertMay(contest, "recordTalkTimes", "errors.entryLocked");
 }
 
-async function writeTiming(ctx: AppContext, trx: Knex, user: SessionUser, entry: { id: string; code: string; talkSeconds: number | null }, seconds: number): Promise<void> {
+async function writeTiming(
+  ctx: AppContext,
+  trx: Knex,
+  user: SessionUser,
+  entry: { id: string; code: string; talkSeconds: number | null },
+  seconds: number,
+): Promise<void> {
   await setTalkSecondsInTransaction(ctx, trx, entry.id, seconds);
-  await recordAudit(trx, ctx.clock, { actorId: user.id, action: "entry.timing", targetType: "entry", targetId: entry.id, details: { code: entry.code, seconds, before: entry.talkSeconds } });
+  await recordAudit(trx, ctx.clock, {
+    actorId: user.id,
+    action: "entry.timing",
+    targetType: "entry",
+    targetId: entry.id,
+    details: { code: entry.code, seconds, before: entry.talkSeconds },
+  });
 }
 
 /** An organizer records an explainer talk's measured time (PUT /entries/:id/timing), applied after aggregation. */
-export async function setTiming(ctx: AppContext, user: SessionUser, entryId: string, seconds: number): Promise<EntryJson> {
+export async function setTiming(
+  ctx: AppContext,
+  user: SessionUser,
+  entryId: string,
+  seconds: number,
+): Promise<EntryJson> {
   const entry = await readableEntry(ctx, user, entryId);
   assertTimingOpen(await getContest(ctx, user, entry.contestId));
   await ctx.db.transaction((trx) => writeTiming(ctx, trx, user, entry, seconds));
@@ -29,14 +53,28 @@ export async function setTiming(ctx: AppContext, user: SessionUser, entryId: str
 }
 
 /** Several talks' times at once, by entry code (the review page); all or nothing, unknown codes refused. */
-export async function setTalkTimes(ctx: AppContext, user: SessionUser, contestId: string, secondsByCode: Record<string, number>): Promise<number> {
+export async function setTalkTimes(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  secondsByCode: Record<string, number>,
+): Promise<number> {
   const contest = await getContest(ctx, user, contestId);
   assertTimingOpen(contest);
   return ctx.db.transaction(async (trx) => {
-    const entries = new Map((await submittedEntrySummaries({ ...ctx, db: trx }, contest.id, { talkSeconds: true })).map((e) => [e.code, e]));
+    const entries = new Map(
+      (await submittedEntrySummaries({ ...ctx, db: trx }, contest.id, { talkSeconds: true })).map((e) => [e.code, e]),
+    );
     const unknown = Object.keys(secondsByCode).filter((code) => !entries.has(code));
-    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10) }, { codes: unknown }, "unknown_entries");
-    for (const [code, seconds] of Object.entries(secondsByCode)) await writeTiming(ctx, trx, user, entries.get(code)!, seconds);
+    if (unknown.length > 0)
+      throw new ValidationError(
+        "errors.unknownEntryCodes",
+        { codes: unknown.slice(0, 10) },
+        { codes: unknown },
+        "unknown_entries",
+      );
+    for (const [code, seconds] of Object.entries(secondsByCode))
+      await writeTiming(ctx, trx, user, entries.get(code)!, seconds);
     return Object.keys(secondsByCode).length;
   });
 }
@@ -52,24 +90,52 @@ export async function talkTimes(ctx: AppContext, contest: Contest): Promise<Reco
  * by entry code; entries not listed get 0. Refused, writing nothing, when the contest gives the vote
  * no weight, outside judging and review, or when a code is not one of its submitted entries.
  */
-export async function recordPublicVotes(ctx: AppContext, user: SessionUser, contestId: string, votesByCode: Record<string, number>): Promise<{ votes: Record<string, number> }> {
+export async function recordPublicVotes(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  votesByCode: Record<string, number>,
+): Promise<{ votes: Record<string, number> }> {
   const contest = await getContest(ctx, user, contestId);
   if (!(contest.rules.publicVoteWeight > 0)) throw new ConflictError("public_vote_off", "errors.publicVoteOff");
   assertMay(contest, "recordVotes", "errors.publicVoteStage");
   return ctx.db.transaction(async (trx) => {
-    const entries = await submittedEntrySummaries({ ...ctx, db: trx }, contest.id, { talkSeconds: false, publicVotes: true });
+    const entries = await submittedEntrySummaries({ ...ctx, db: trx }, contest.id, {
+      talkSeconds: false,
+      publicVotes: true,
+    });
     const idOf = new Map(entries.map((e) => [e.code, e.id]));
     const unknown = Object.keys(votesByCode).filter((code) => !idOf.has(code));
-    if (unknown.length > 0) throw new ValidationError("errors.unknownEntryCodes", { codes: unknown.slice(0, 10) }, { codes: unknown }, "unknown_entries");
-    await replacePublicVotesInTransaction(trx, contest.id, new Map(Object.entries(votesByCode).map(([code, n]) => [idOf.get(code)!, n])));
+    if (unknown.length > 0)
+      throw new ValidationError(
+        "errors.unknownEntryCodes",
+        { codes: unknown.slice(0, 10) },
+        { codes: unknown },
+        "unknown_entries",
+      );
+    await replacePublicVotesInTransaction(
+      trx,
+      contest.id,
+      new Map(Object.entries(votesByCode).map(([code, n]) => [idOf.get(code)!, n])),
+    );
     const total = Object.values(votesByCode).reduce((sum, n) => sum + n, 0);
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "contest.votes", targetType: "contest", targetId: contest.id, details: { entries: Object.keys(votesByCode).length, total } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: "contest.votes",
+      targetType: "contest",
+      targetId: contest.id,
+      details: { entries: Object.keys(votesByCode).length, total },
+    });
     return { votes: Object.fromEntries(entries.map((e) => [e.code, votesByCode[e.code] ?? 0])) };
   });
 }
 
 /** The recorded public vote of a contest's submitted entries, by code (0 where none was recorded). */
-export async function publicVotes(ctx: AppContext, user: SessionUser, contestId: string): Promise<{ votes: Record<string, number> }> {
+export async function publicVotes(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+): Promise<{ votes: Record<string, number> }> {
   const contest = await getContest(ctx, user, contestId);
   if (user.role !== "organizer") throw new ForbiddenError();
   const entries = await submittedEntrySummaries(ctx, contest.id, { talkSeconds: false, publicVotes: true });

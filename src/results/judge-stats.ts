@@ -113,7 +113,7 @@ function pearson(xs: readonly Fraction[], ys: readonly Fraction[]): number | nul
   if (xs.length < 2) return null;
   const mx = mean(xs);
   const my = mean(ys);
-  const sxy = sum(xs.map((x, i) => mul(sub(x, mx), sub(ys[i]!, my))));
+  const sxy = sum(xs.map((x, i) => mul(sub(x, mx), sub(ys[i], my))));
   const sxx = squaredDeviations(xs);
   const syy = squaredDeviations(ys);
   if (compare(sxx, ZERO) === 0 || compare(syy, ZERO) === 0) return null;
@@ -145,10 +145,17 @@ export function judgeStatistics(input: readonly StatSheet[]): JudgeStatistics {
 
   const judges: JudgeStats[] = [...groupBy(sheets, (s) => s.judgeId)].map(([judgeId, own]) => {
     const totals = own.map((s) => s.total);
-    const pairs = own.map((s) => ({ mine: s.total, others: othersMean(s) })).filter((p): p is { mine: Fraction; others: Fraction } => p.others !== null);
+    const pairs = own
+      .map((s) => ({ mine: s.total, others: othersMean(s) }))
+      .filter((p): p is { mine: Fraction; others: Fraction } => p.others !== null);
     const offset = pairs.length > 0 ? mean(pairs.map((p) => sub(p.mine, p.others))) : null;
     let bias: Bias = null;
-    if (offset && withinVariance && pairs.length >= BIAS_MIN_ENTRIES && compare(mul(offset, offset), withinVariance) > 0) {
+    if (
+      offset &&
+      withinVariance &&
+      pairs.length >= BIAS_MIN_ENTRIES &&
+      compare(mul(offset, offset), withinVariance) > 0
+    ) {
       bias = compare(offset, ZERO) > 0 ? "lenient" : "harsh";
     }
     return {
@@ -158,7 +165,10 @@ export function judgeStatistics(input: readonly StatSheet[]): JudgeStatistics {
       sd: sqrt(div(squaredDeviations(totals), count(totals.length))),
       compared: pairs.length,
       offset: offset ? toNumber(offset) : null,
-      correlation: pearson(pairs.map((p) => p.mine), pairs.map((p) => p.others)),
+      correlation: pearson(
+        pairs.map((p) => p.mine),
+        pairs.map((p) => p.others),
+      ),
       bias,
     };
   });
@@ -175,7 +185,14 @@ export function judgeStatistics(input: readonly StatSheet[]): JudgeStatistics {
       // |gap| > 2.5 × sd  ⟺  gap² > 6.25 × variance, both sides exact.
       if (compare(mul(gap, gap), mul(OUTLIER_DEVIATIONS_SQUARED, variance)) <= 0) continue;
       const sd = sqrt(variance);
-      outliers.push({ entryId: s.entryId, judgeId: s.judgeId, total: s.raw, othersMean: toNumber(m), othersSd: sd, deviations: toNumber(gap) / sd });
+      outliers.push({
+        entryId: s.entryId,
+        judgeId: s.judgeId,
+        total: s.raw,
+        othersMean: toNumber(m),
+        othersSd: sd,
+        deviations: toNumber(gap) / sd,
+      });
     }
   }
 

@@ -30,7 +30,10 @@ export interface ObjectionJson {
   filedBy?: string;
 }
 
-function objectionJson(o: q.ObjectionRow & { userName?: string; entryCode?: string }, forOrganizer: boolean): ObjectionJson {
+function objectionJson(
+  o: q.ObjectionRow & { userName?: string; entryCode?: string },
+  forOrganizer: boolean,
+): ObjectionJson {
   return {
     id: o.id,
     contestId: o.contestId,
@@ -50,7 +53,12 @@ function objectionJson(o: q.ObjectionRow & { userName?: string; entryCode?: stri
  * A signed-in person files an objection (异议) under his real name, with an optional evidence file,
  * only inside the notice window; late ones are refused.
  */
-export async function fileObjection(ctx: AppContext, user: SessionUser, contestId: string, upload: { fields: Record<string, unknown>; files: UploadedFile[] }): Promise<ObjectionJson> {
+export async function fileObjection(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  upload: { fields: Record<string, unknown>; files: UploadedFile[] },
+): Promise<ObjectionJson> {
   let adoptedKey: string | null = null;
   try {
     const contest = await getContest(ctx, user, contestId);
@@ -62,7 +70,11 @@ export async function fileObjection(ctx: AppContext, user: SessionUser, contestI
     }
     const fields = parseObjectionFields(upload.fields);
     const latest = (await q.snapshotsOf(ctx.db, contest.id)).at(-1);
-    const listed = latest ? (JSON.parse(latest.canonicalJson) as { results: { entryId: string }[] }).results.some((r) => r.entryId === fields.entryId) : false;
+    const listed = latest
+      ? (JSON.parse(latest.canonicalJson) as { results: { entryId: string }[] }).results.some(
+          (r) => r.entryId === fields.entryId,
+        )
+      : false;
     if (!listed) throw new NotFoundError("errors.entryNotInResults");
     const evidence = upload.files.find((f) => f.role === "evidence");
     let evidenceType: ContentType | null = null;
@@ -101,14 +113,21 @@ export async function fileObjection(ctx: AppContext, user: SessionUser, contestI
 export async function listObjections(ctx: AppContext, user: SessionUser, contestId: string): Promise<ObjectionJson[]> {
   const contest = await getContest(ctx, user, contestId);
   const organizer = user.role === "organizer";
-  return (await q.objectionsOf(ctx.db, contest.id, organizer ? {} : { userId: user.id })).map((o) => objectionJson(o, organizer));
+  return (await q.objectionsOf(ctx.db, contest.id, organizer ? {} : { userId: user.id })).map((o) =>
+    objectionJson(o, organizer),
+  );
 }
 
 /**
  * An organizer answers an objection. Upheld with `disqualify`, the entry is disqualified, the
  * results recomputed and a new snapshot published (the old ones stay listed).
  */
-export async function resolveObjection(ctx: AppContext, user: SessionUser, objectionId: string, body: { decision: "upheld" | "rejected"; reply: string; disqualify?: boolean }): Promise<ObjectionJson> {
+export async function resolveObjection(
+  ctx: AppContext,
+  user: SessionUser,
+  objectionId: string,
+  body: { decision: "upheld" | "rejected"; reply: string; disqualify?: boolean },
+): Promise<ObjectionJson> {
   const objection = await q.findObjection(ctx.db, objectionId);
   if (!objection) throw new NotFoundError("errors.objectionNotFound");
   const contest = await getContest(ctx, user, objection.contestId);
@@ -116,12 +135,28 @@ export async function resolveObjection(ctx: AppContext, user: SessionUser, objec
   if (objection.status !== "open") throw new ConflictError("objection_resolved", "errors.objectionResolved");
   await ctx.db.transaction(async (trx) => {
     const now = ctx.clock.now().toISOString();
-    await q.resolveObjection(trx, objection.id, { status: body.decision, reply: body.reply.trim(), resolvedBy: user.id, resolvedAt: now });
+    await q.resolveObjection(trx, objection.id, {
+      status: body.decision,
+      reply: body.reply.trim(),
+      resolvedBy: user.id,
+      resolvedAt: now,
+    });
     if (body.decision === "upheld" && body.disqualify) {
       await disqualifyInTransaction(ctx, trx, objection.entryId, body.reply.trim());
       await recomputeAndRepublish(ctx, trx, contest);
     }
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "objection.resolve", targetType: "contest", targetId: contest.id, details: { objectionId, entryId: objection.entryId, decision: body.decision, disqualify: Boolean(body.disqualify) } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: "objection.resolve",
+      targetType: "contest",
+      targetId: contest.id,
+      details: {
+        objectionId,
+        entryId: objection.entryId,
+        decision: body.decision,
+        disqualify: Boolean(body.disqualify),
+      },
+    });
   });
   const resolved = (await q.objectionsOf(ctx.db, contest.id)).find((o) => o.id === objection.id)!;
   return objectionJson(resolved, true);
@@ -133,9 +168,17 @@ export async function countOpenObjections(db: Knex, contestId: string): Promise<
 }
 
 /** The evidence file, for organizers and the person who filed it. */
-export async function evidenceFile(ctx: AppContext, user: SessionUser, objectionId: string): Promise<{ path: string; mime: string; name: string }> {
+export async function evidenceFile(
+  ctx: AppContext,
+  user: SessionUser,
+  objectionId: string,
+): Promise<{ path: string; mime: string; name: string }> {
   const objection = await q.findObjection(ctx.db, objectionId);
   if (!objection || !objection.evidenceKey) throw new NotFoundError("errors.fileNotFound");
   if (user.role !== "organizer" && user.id !== objection.userId) throw new ForbiddenError();
-  return { path: ctx.storage.pathOf(objection.evidenceKey), mime: CONTENT_TYPES[objection.evidenceType as ContentType], name: objection.evidenceName ?? "evidence" };
+  return {
+    path: ctx.storage.pathOf(objection.evidenceKey),
+    mime: CONTENT_TYPES[objection.evidenceType as ContentType],
+    name: objection.evidenceName ?? "evidence",
+  };
 }

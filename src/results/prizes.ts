@@ -74,4 +74,3 @@ export function prizeForRank(rank: number, counts: Pick<PrizeCounts, "first" | "
   if (rank <= counts.third) return "third";
   return null;
 }
-

@@ -96,7 +96,7 @@ function fastKeyOf(input: RankInput, index: number): FastKeyed | null {
   const counts = new Array<number>(n);
   const means = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    const { sum, count } = input.criteria[i]!;
+    const { sum, count } = input.criteria[i];
     if (!Number.isSafeInteger(count) || count < 0) {
       throw new RangeError(`entry ${input.entryId}: criterion ${i} count must be a whole number`);
     }
@@ -121,12 +121,12 @@ class Overflow extends Error {}
  * means are equal. Throws Overflow when a cross product could pass 2^53.
  */
 function criterionOrder(a: FastKeyed, b: FastKeyed, i: number): number {
-  const ma = i < a.means.length ? a.means[i]! : Number.NEGATIVE_INFINITY;
-  const mb = i < b.means.length ? b.means[i]! : Number.NEGATIVE_INFINITY;
+  const ma = i < a.means.length ? a.means[i] : Number.NEGATIVE_INFINITY;
+  const mb = i < b.means.length ? b.means[i] : Number.NEGATIVE_INFINITY;
   if (ma !== mb) return ma > mb ? -1 : 1;
   if (ma === Number.NEGATIVE_INFINITY) return 0; // nobody scored it, on either side
   // Higher mean first: compare b's mean with a's.
-  const c = compareRatios(b.sums[i]!, b.counts[i]!, a.sums[i]!, a.counts[i]!);
+  const c = compareRatios(b.sums[i], b.counts[i], a.sums[i], a.counts[i]);
   if (c === null) throw new Overflow();
   return c;
 }
@@ -163,7 +163,7 @@ function fastRank(items: readonly RankInput[]): RankPositions | null {
   for (let i = 0; i < items.length; i++) {
     // Validates as the reference does, up to the first sum it cannot read (the reference then
     // goes over every item again, and throws what it throws).
-    const k = fastKeyOf(items[i]!, i);
+    const k = fastKeyOf(items[i], i);
     if (k === null) return null;
     keyed[i] = k;
   }
@@ -175,13 +175,17 @@ function fastRank(items: readonly RankInput[]): RankPositions | null {
       return a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0;
     });
     const n = keyed.length;
-    const positions: RankPositions = { order: new Array<number>(n), rank: new Array<number>(n), tieBrokenBy: new Array<number | null>(n) };
+    const positions: RankPositions = {
+      order: new Array<number>(n),
+      rank: new Array<number>(n),
+      tieBrokenBy: new Array<number | null>(n),
+    };
     let groupStart = 0;
     for (let i = 0; i < n; i++) {
-      const current = keyed[i]!;
+      const current = keyed[i];
       let tieBrokenBy: number | null = null;
       if (i > 0) {
-        if (fastOrder(keyed[i - 1]!, current, decided) !== 0) groupStart = i;
+        if (fastOrder(keyed[i - 1], current, decided) !== 0) groupStart = i;
         tieBrokenBy = decided.criterion;
       }
       positions.order[i] = current.index;
@@ -202,30 +206,36 @@ function fastRank(items: readonly RankInput[]): RankPositions | null {
  * (a non-finite score, a sum over 10^12 millionths, a cross product past 2^53): the caller then
  * takes rankPositions, which throws what the reference throws.
  */
-export function rankTable(entryIds: readonly string[], scores: readonly number[], width: number, sums: Float64Array, counts: Float64Array): RankPositions | null {
+export function rankTable(
+  entryIds: readonly string[],
+  scores: readonly number[],
+  width: number,
+  sums: Float64Array,
+  counts: Float64Array,
+): RankPositions | null {
   const n = entryIds.length;
   const means = new Float64Array(n * width);
   for (let k = 0; k < n; k++) if (!Number.isFinite(scores[k])) return null;
   for (let j = 0; j < n * width; j++) {
-    const count = counts[j]!;
+    const count = counts[j];
     // Up to 10^12 millionths, the float sum ÷ 10^6 reads back (readScore) as exactly this sum.
     if (count === 0) means[j] = Number.NEGATIVE_INFINITY;
-    else if (Math.abs(sums[j]!) <= 1e12) means[j] = sums[j]! / count;
+    else if (Math.abs(sums[j]) <= 1e12) means[j] = sums[j] / count;
     else return null;
   }
   let decided: number | null = null;
   // As fastOrder: negative when a goes first; the deciding criterion in `decided`.
   const compareRows = (a: number, b: number): number => {
     decided = null;
-    if (scores[a] !== scores[b]) return scores[a]! > scores[b]! ? -1 : 1;
+    if (scores[a] !== scores[b]) return scores[a] > scores[b] ? -1 : 1;
     for (let i = 0; i < width; i++) {
-      const ma = means[a * width + i]!;
-      const mb = means[b * width + i]!;
+      const ma = means[a * width + i];
+      const mb = means[b * width + i];
       let order: number;
       if (ma !== mb) order = ma > mb ? -1 : 1;
       else if (ma === Number.NEGATIVE_INFINITY) order = 0;
       else {
-        const c = compareRatios(sums[b * width + i]!, counts[b * width + i]!, sums[a * width + i]!, counts[a * width + i]!);
+        const c = compareRatios(sums[b * width + i], counts[b * width + i], sums[a * width + i], counts[a * width + i]);
         if (c === null) throw new Overflow();
         order = c;
       }
@@ -242,8 +252,8 @@ export function rankTable(entryIds: readonly string[], scores: readonly number[]
     order.sort((a, b) => {
       const o = compareRows(a, b);
       if (o !== 0) return o;
-      const ia = entryIds[a]!;
-      const ib = entryIds[b]!;
+      const ia = entryIds[a];
+      const ib = entryIds[b];
       return ia < ib ? -1 : ia > ib ? 1 : 0;
     });
     const positions: RankPositions = { order, rank: new Array<number>(n), tieBrokenBy: new Array<number | null>(n) };
@@ -251,7 +261,7 @@ export function rankTable(entryIds: readonly string[], scores: readonly number[]
     for (let i = 0; i < n; i++) {
       let tieBrokenBy: number | null = null;
       if (i > 0) {
-        if (compareRows(order[i - 1]!, order[i]!) !== 0) groupStart = i;
+        if (compareRows(order[i - 1], order[i]) !== 0) groupStart = i;
         tieBrokenBy = decided;
       }
       positions.rank[i] = groupStart + 1;
@@ -279,7 +289,11 @@ export function rankPositions(items: readonly RankInput[]): RankPositions {
   if (fast !== null) return fast;
   const ranked = rankEntriesExact(items);
   const position = new Map(items.map((item, i) => [item.entryId, i]));
-  return { order: ranked.map((r) => position.get(r.entryId)!), rank: ranked.map((r) => r.rank), tieBrokenBy: ranked.map((r) => r.tieBrokenBy) };
+  return {
+    order: ranked.map((r) => position.get(r.entryId)!),
+    rank: ranked.map((r) => r.rank),
+    tieBrokenBy: ranked.map((r) => r.tieBrokenBy),
+  };
 }
 
 /**
@@ -289,7 +303,9 @@ export function rankPositions(items: readonly RankInput[]): RankPositions {
  */
 export function rankEntries(items: readonly RankInput[]): Ranked[] {
   const { order, rank, tieBrokenBy } = rankPositions(items);
-  return fillTies(order.map((p, i) => ({ entryId: items[p]!.entryId, rank: rank[i]!, tieBrokenBy: tieBrokenBy[i]!, tiedWith: [] })));
+  return fillTies(
+    order.map((p, i) => ({ entryId: items[p].entryId, rank: rank[i], tieBrokenBy: tieBrokenBy[i]!, tiedWith: [] })),
+  );
 }
 
 /** rankEntries with BigInt fractions: the reference for the fast path. */
@@ -304,10 +320,10 @@ export function rankEntriesExact(items: readonly RankInput[]): Ranked[] {
   const ranked: Ranked[] = [];
   let groupStart = 0;
   for (let i = 0; i < sorted.length; i++) {
-    const current = sorted[i]!;
+    const current = sorted[i];
     let tieBrokenBy: number | null = null;
     if (i > 0) {
-      const { order, criterion } = compareKeyed(sorted[i - 1]!, current);
+      const { order, criterion } = compareKeyed(sorted[i - 1], current);
       if (order !== 0) groupStart = i;
       tieBrokenBy = criterion;
     }
@@ -319,16 +335,16 @@ export function rankEntriesExact(items: readonly RankInput[]): Ranked[] {
 
 function fillTies(ranked: Ranked[]): Ranked[] {
   // Fill tiedWith per group of equal rank.
-  for (let start = 0; start < ranked.length; ) {
+  for (let start = 0; start < ranked.length;) {
     let end = start;
-    while (end < ranked.length && ranked[end]!.rank === ranked[start]!.rank) end++;
+    while (end < ranked.length && ranked[end].rank === ranked[start].rank) end++;
     if (end === start + 1) {
       start = end; // alone at its rank: tiedWith stays []
       continue;
     }
     const group = ranked.slice(start, end).map((r) => r.entryId);
     for (let i = start; i < end; i++) {
-      ranked[i]!.tiedWith = group.filter((id) => id !== ranked[i]!.entryId);
+      ranked[i].tiedWith = group.filter((id) => id !== ranked[i].entryId);
     }
     start = end;
   }

@@ -18,14 +18,19 @@ import { formatShanghai } from "../lib/time.js";
 import { PRIZE_LEVELS, prizeCuts, scoreHistogram } from "./chart.js";
 import { percent } from "./explain.js";
 import { publicVotes, recordPublicVotes, setTalkTimes, talkTimes } from "./inputs.service.js";
-import { BIAS_MIN_ENTRIES, judgeStatistics, OUTLIER_DEVIATIONS, OUTLIER_MIN_OTHERS, type StatSheet } from "./judge-stats.js";
+import {
+  BIAS_MIN_ENTRIES,
+  judgeStatistics,
+  OUTLIER_DEVIATIONS,
+  OUTLIER_MIN_OTHERS,
+  type StatSheet,
+} from "./judge-stats.js";
 import * as objections from "./objections.service.js";
 import { EVIDENCE_MAX_BYTES, type ObjectionJson } from "./objections.service.js";
 import * as results from "./results.service.js";
 import type { PublishedResults, ResultJson, RulesInForce } from "./results.service.js";
 import { parseResolveBody } from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
-
 
 /** Rows of the score matrix rendered in the page; the XLSX export has them all. */
 const MATRIX_ROWS = 300;
@@ -42,21 +47,45 @@ function rulesText(req: Request, rules: RulesInForce): string[] {
   const lines = [
     req.t("results.ruleRound", { round: roundLabel(rules.round.name, req.locale) }),
     req.t("results.ruleCriteria", { criteria, max: rules.criteria.reduce((n, c) => n + c.max, 0) }),
-    req.t(`results.rule${rules.aggregation === "trimmed" ? "Trimmed" : rules.aggregation === "mean" ? "Mean" : "Zscore"}`),
+    req.t(
+      `results.rule${rules.aggregation === "trimmed" ? "Trimmed" : rules.aggregation === "mean" ? "Mean" : "Zscore"}`,
+    ),
     req.t("results.ruleRounding"),
     req.t("results.ruleTieBreak", { criteria }),
     rules.prizes.mode === "ratio"
-      ? req.t("results.rulePrizeRatio", { first: percent(rules.prizes.first), second: percent(rules.prizes.second), third: percent(rules.prizes.third) })
-      : req.t("results.rulePrizeCount", { first: rules.prizes.first, second: rules.prizes.second, third: rules.prizes.third }),
+      ? req.t("results.rulePrizeRatio", {
+          first: percent(rules.prizes.first),
+          second: percent(rules.prizes.second),
+          third: percent(rules.prizes.third),
+        })
+      : req.t("results.rulePrizeCount", {
+          first: rules.prizes.first,
+          second: rules.prizes.second,
+          third: rules.prizes.third,
+        }),
     countsText(req, rules),
   ];
   if (rules.publicVoteWeight) {
-    lines.push(req.t("results.rulePublicVote", { weight: percent(rules.publicVoteWeight), judgesWeight: percent(1 - rules.publicVoteWeight) }));
+    lines.push(
+      req.t("results.rulePublicVote", {
+        weight: percent(rules.publicVoteWeight),
+        judgesWeight: percent(1 - rules.publicVoteWeight),
+      }),
+    );
   }
   const time = rules.timeRules;
   if (time) {
     const d = (s: number) => formatDuration(s, req.locale);
-    lines.push(req.t("results.ruleTime", { target: d(time.targetSeconds), min: d(time.minSeconds), under: time.underPenalty, grace: time.graceSeconds, over: time.overPenalty, cutoff: d(time.cutoffSeconds) }));
+    lines.push(
+      req.t("results.ruleTime", {
+        target: d(time.targetSeconds),
+        min: d(time.minSeconds),
+        under: time.underPenalty,
+        grace: time.graceSeconds,
+        over: time.overPenalty,
+        cutoff: d(time.cutoffSeconds),
+      }),
+    );
   }
   lines.push(req.t("results.ruleExcluded"));
   return lines;
@@ -64,7 +93,12 @@ function rulesText(req: Request, rules: RulesInForce): string[] {
 
 function countsText(req: Request, rules: RulesInForce): string {
   const per = rules.prizeCounts.perLevel;
-  return req.t("results.countsInForce", { ranked: rules.rankedEntries, first: per.first, second: per.second, third: per.third });
+  return req.t("results.countsInForce", {
+    ranked: rules.rankedEntries,
+    first: per.first,
+    second: per.second,
+    third: per.third,
+  });
 }
 
 interface ResultRowView extends ResultJson {
@@ -74,7 +108,12 @@ interface ResultRowView extends ResultJson {
 }
 
 function rowView(req: Request, r: ResultJson): ResultRowView {
-  return { ...r, scoreText: twoDecimals(r.score), prizeLabel: r.prize ? req.t(`prize.${r.prize}`) : "", authorsText: (r.authors ?? []).join(req.locale === "en" ? ", " : "、") };
+  return {
+    ...r,
+    scoreText: twoDecimals(r.score),
+    prizeLabel: r.prize ? req.t(`prize.${r.prize}`) : "",
+    authorsText: (r.authors ?? []).join(req.locale === "en" ? ", " : "、"),
+  };
 }
 
 function chartSvg(req: Request, rows: readonly ResultJson[]): string {
@@ -97,11 +136,17 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
   const published = await results.publishedResults(ctx, user, contest.id, req.locale);
   const matrix = await results.scoreMatrix(ctx, user, contest.id);
   const unranked = await results.unrankedEntries(ctx, user, contest.id);
-  const openObjections = isPublic(contest) ? (await objections.listObjections(ctx, user, contest.id)).filter((o) => o.status === "open").length : 0;
+  const openObjections = isPublic(contest)
+    ? (await objections.listObjections(ctx, user, contest.id)).filter((o) => o.status === "open").length
+    : 0;
 
-  const sheets: StatSheet[] = matrix.rows.flatMap((row) => row.totals.flatMap((total, j) => (total === null ? [] : [{ entryId: row.entryId, judgeId: matrix.judgeIds[j]!, total }])));
+  const sheets: StatSheet[] = matrix.rows.flatMap((row) =>
+    row.totals.flatMap((total, j) =>
+      total === null ? [] : [{ entryId: row.entryId, judgeId: matrix.judgeIds[j], total }],
+    ),
+  );
   const stats = judgeStatistics(sheets);
-  const judgeName = new Map(matrix.judgeIds.map((jid, j) => [jid, matrix.judges[j]!]));
+  const judgeName = new Map(matrix.judgeIds.map((jid, j) => [jid, matrix.judges[j]]));
   const entryOf = new Map(matrix.rows.map((r) => [r.entryId, r]));
   const outlierKeys = new Set(stats.outliers.map((o) => `${o.entryId}|${o.judgeId}`));
 
@@ -145,12 +190,22 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
       deviations: signedTwoDecimals(o.deviations),
     })),
     statRules: {
-      bias: req.t("results.ruleBias", { sd: stats.withinEntrySd === null ? "—" : twoDecimals(stats.withinEntrySd), min: BIAS_MIN_ENTRIES }),
+      bias: req.t("results.ruleBias", {
+        sd: stats.withinEntrySd === null ? "—" : twoDecimals(stats.withinEntrySd),
+        min: BIAS_MIN_ENTRIES,
+      }),
       outlier: req.t("results.ruleOutlier", { k: OUTLIER_DEVIATIONS, min: OUTLIER_MIN_OTHERS }),
     },
     votes: await votesView(ctx, req, contest),
     talkTimes: await talkTimesView(ctx, req, contest),
-    prizeForm: flags.computeResults ? { mode: contest.prizes.mode, first: contest.prizes.first, second: contest.prizes.second, third: contest.prizes.third } : null,
+    prizeForm: flags.computeResults
+      ? {
+          mode: contest.prizes.mode,
+          first: contest.prizes.first,
+          second: contest.prizes.second,
+          third: contest.prizes.third,
+        }
+      : null,
     nextStage: next,
     publishes: next !== null && onEntering(next, "forward").freezesNotice,
     noticeDays: contest.rules.noticeDays,
@@ -162,15 +217,23 @@ async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
 async function votesView(ctx: AppContext, req: Request, contest: Contest, typed?: string) {
   const weight = contest.rules.publicVoteWeight;
   if (!(weight > 0)) return null;
-  return { help: req.t("votes.help", { weight: percent(weight) }), text: typed ?? codeLinesText((await publicVotes(ctx, req.user!, contest.id)).votes) };
+  return {
+    help: req.t("votes.help", { weight: percent(weight) }),
+    text: typed ?? codeLinesText((await publicVotes(ctx, req.user!, contest.id)).votes),
+  };
 }
 
 /** The talk times panel of the review page, for contests with time rules (the explainer contest). */
 async function talkTimesView(ctx: AppContext, req: Request, contest: Contest, typed?: string) {
   const rules = contest.rules.timeRules;
   if (!rules) return null;
-  const recorded = Object.fromEntries(Object.entries(await talkTimes(ctx, contest)).map(([code, seconds]) => [code, minutesSeconds(seconds)]));
-  return { help: req.t("talkTimes.help", { target: formatDuration(rules.targetSeconds, req.locale) }), text: typed ?? codeLinesText(recorded) };
+  const recorded = Object.fromEntries(
+    Object.entries(await talkTimes(ctx, contest)).map(([code, seconds]) => [code, minutesSeconds(seconds)]),
+  );
+  return {
+    help: req.t("talkTimes.help", { target: formatDuration(rules.targetSeconds, req.locale) }),
+    text: typed ?? codeLinesText(recorded),
+  };
 }
 
 /** The prize form → the PATCH body's `prizes`; extra awards are kept as they are. */
@@ -179,7 +242,12 @@ function prizesFromForm(fields: Record<string, unknown>, contest: Contest): unkn
     const v = text(fields, name) ?? "";
     return v !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
   };
-  const prizes: Record<string, unknown> = { mode: text(fields, "prizeMode") ?? "", first: num("prizeFirst"), second: num("prizeSecond"), third: num("prizeThird") };
+  const prizes: Record<string, unknown> = {
+    mode: text(fields, "prizeMode") ?? "",
+    first: num("prizeFirst"),
+    second: num("prizeSecond"),
+    third: num("prizeThird"),
+  };
   if (contest.prizes.extras) prizes.extras = contest.prizes.extras;
   return prizes;
 }
@@ -191,22 +259,45 @@ async function publicResults(ctx: AppContext, req: Request, contest: Contest): P
   const preview = await results.publishedResults(ctx, req.user, contest.id, req.locale);
   // The preview has no names (they are published with the snapshot): the organizer sees them from the entries.
   const entries = new Map((await listEntries(ctx, req.user, contest.id)).map((e) => [e.id, e]));
-  return { ...preview, results: preview.results.map((r) => (r.prize ? { ...r, authors: (entries.get(r.entryId)?.authors ?? []).map((a) => a.name), unit: entries.get(r.entryId)?.unit ?? "" } : r)) };
+  return {
+    ...preview,
+    results: preview.results.map((r) =>
+      r.prize
+        ? {
+            ...r,
+            authors: (entries.get(r.entryId)?.authors ?? []).map((a) => a.name),
+            unit: entries.get(r.entryId)?.unit ?? "",
+          }
+        : r,
+    ),
+  };
 }
 
 function objectionView(req: Request, o: ObjectionJson) {
-  return { ...o, statusLabel: req.t(`objectionStatus.${o.status}`), evidenceUrl: o.evidence ? `/objections/${o.id}/evidence` : null };
+  return {
+    ...o,
+    statusLabel: req.t(`objectionStatus.${o.status}`),
+    evidenceUrl: o.evidence ? `/objections/${o.id}/evidence` : null,
+  };
 }
 
 /** Everything the public results page shows; `typed` refills the objection form after a refusal. */
-async function publicView(ctx: AppContext, req: Request, contest: Contest, typed: { entryId?: string; text?: string } = {}) {
+async function publicView(
+  ctx: AppContext,
+  req: Request,
+  contest: Contest,
+  typed: { entryId?: string; text?: string } = {},
+) {
   const published = await publicResults(ctx, req, contest);
   const rows = published.results.map((r) => rowView(req, r));
   const now = ctx.clock.now().getTime();
   const flags = may(contest);
   const windowOpen = flags.handleObjections && contest.noticeEndsAt !== null && now < Date.parse(contest.noticeEndsAt);
   const user = req.user;
-  const mine = user && user.role !== "organizer" && isPublic(contest) ? await objections.listObjections(ctx, user, contest.id) : [];
+  const mine =
+    user && user.role !== "organizer" && isPublic(contest)
+      ? await objections.listObjections(ctx, user, contest.id)
+      : [];
   const organizer = user?.role === "organizer";
   return {
     title: `${contest.title} · ${req.t("results.publicHeading")}`,
@@ -219,11 +310,31 @@ async function publicView(ctx: AppContext, req: Request, contest: Contest, typed
       final: flags.showFinalResults,
       endsAt: contest.noticeEndsAt ? formatShanghai(contest.noticeEndsAt, req.locale) : "",
     },
-    winners: PRIZE_LEVELS.map((level) => ({ level, label: req.t(`prize.${level}`), rows: rows.filter((r) => r.prize === level) })).filter((g) => g.rows.length > 0),
+    winners: PRIZE_LEVELS.map((level) => ({
+      level,
+      label: req.t(`prize.${level}`),
+      rows: rows.filter((r) => r.prize === level),
+    })).filter((g) => g.rows.length > 0),
     rows,
     rules: rulesText(req, published.rules),
-    snapshots: published.snapshots.map((s) => ({ ...s, kindLabel: req.t(`snapshotKind.${s.kind}`), createdAtText: formatShanghai(s.createdAt, req.locale), url: `/api/v1/contests/${contest.id}/results/snapshots/${s.number}` })),
-    objectionForm: windowOpen && user && !organizer ? { name: user.name, entries: rows.map((r) => ({ id: r.entryId, label: `${r.code} ${r.title}`, selected: r.entryId === typed.entryId })), text: typed.text ?? "" } : null,
+    snapshots: published.snapshots.map((s) => ({
+      ...s,
+      kindLabel: req.t(`snapshotKind.${s.kind}`),
+      createdAtText: formatShanghai(s.createdAt, req.locale),
+      url: `/api/v1/contests/${contest.id}/results/snapshots/${s.number}`,
+    })),
+    objectionForm:
+      windowOpen && user && !organizer
+        ? {
+            name: user.name,
+            entries: rows.map((r) => ({
+              id: r.entryId,
+              label: `${r.code} ${r.title}`,
+              selected: r.entryId === typed.entryId,
+            })),
+            text: typed.text ?? "",
+          }
+        : null,
     askToLogIn: windowOpen && !user,
     loginHref: `/login?next=${encodeURIComponent(`/contests/${contest.id}/results`)}`,
     objectionsClosed: isPublic(contest) && !windowOpen,
@@ -235,7 +346,9 @@ async function publicView(ctx: AppContext, req: Request, contest: Contest, typed
 /** Exports: the published snapshot in notice and final; before, the organizer's computation. Organizers' XLSX adds the score matrix. */
 async function sendExport(ctx: AppContext, req: Request, res: Response, format: "csv" | "xlsx"): Promise<void> {
   const contest = await getContest(ctx, req.user, routeParam(req));
-  const published = isPublic(contest) ? await results.publishedResults(ctx, null, contest.id, req.locale) : await results.publishedResults(ctx, req.user, contest.id, req.locale);
+  const published = isPublic(contest)
+    ? await results.publishedResults(ctx, null, contest.id, req.locale)
+    : await results.publishedResults(ctx, req.user, contest.id, req.locale);
   await sendResultsExport(ctx, req, res, format, published);
 }
 
@@ -248,16 +361,29 @@ async function myResultsView(ctx: AppContext, req: Request, user: SessionUser) {
     const contest = await getContest(ctx, user, contestId).catch(() => null);
     if (!contest) continue;
     const own = entries.filter((e) => e.contestId === contestId);
-    let rows: { code: string; title: string; score: string | null; rank: number | null; prize: string; n: number }[] = [];
+    let rows: { code: string; title: string; score: string | null; rank: number | null; prize: string; n: number }[] =
+      [];
     const published = isPublic(contest) ? await results.publishedResults(ctx, user, contest.id, req.locale) : null;
     if (published) {
       const byEntry = new Map(published.results.map((r) => [r.entryId, r]));
       rows = own.map((e) => {
         const r = byEntry.get(e.id);
-        return { code: e.code, title: e.title, score: r ? twoDecimals(r.score) : null, rank: r?.rank ?? null, prize: r?.prize ? req.t(`prize.${r.prize}`) : "", n: published.results.length };
+        return {
+          code: e.code,
+          title: e.title,
+          score: r ? twoDecimals(r.score) : null,
+          rank: r?.rank ?? null,
+          prize: r?.prize ? req.t(`prize.${r.prize}`) : "",
+          n: published.results.length,
+        };
       });
     }
-    groups.push({ contest, published: Boolean(published), rows, pending: own.map((e) => ({ code: e.code, title: e.title })) });
+    groups.push({
+      contest,
+      published: Boolean(published),
+      rows,
+      pending: own.map((e) => ({ code: e.code, title: e.title })),
+    });
   }
   return { title: req.t("results.myTitle"), groups };
 }
@@ -292,11 +418,17 @@ export function resultsPages(ctx: AppContext): Router {
    * A block of "code value" lines from the review page (the public vote, talk times): saved, or on a
    * refusal the page again with the lines as typed and the message by the panel.
    */
-  async function saveCodeLines(req: Request, res: Response, panel: "votes" | "talkTimes", save: (typed: string) => Promise<string>): Promise<void> {
+  async function saveCodeLines(
+    req: Request,
+    res: Response,
+    panel: "votes" | "talkTimes",
+    save: (typed: string) => Promise<string>,
+  ): Promise<void> {
     const typed = fieldText(formFields(req)[panel]);
     const page = async ({ body }: Refusal) => {
       const contest = await getContest(ctx, req.user, routeParam(req));
-      const again = panel === "votes" ? await votesView(ctx, req, contest, typed) : await talkTimesView(ctx, req, contest, typed);
+      const again =
+        panel === "votes" ? await votesView(ctx, req, contest, typed) : await talkTimesView(ctx, req, contest, typed);
       return { ...(await reviewView(ctx, req, contest)), [panel]: again, [`${panel}Error`]: body };
     };
     await answerForm(req, res, { view: "results/review", page }, async () => {
@@ -309,12 +441,17 @@ export function resultsPages(ctx: AppContext): Router {
     saveCodeLines(req, res, "votes", async (typed) => {
       const votes = parsePublicVotesText(typed);
       await recordPublicVotes(ctx, req.user!, routeParam(req), votes);
-      return req.t("votes.saved", { n: Object.keys(votes).length, total: Object.values(votes).reduce((a, b) => a + b, 0) });
+      return req.t("votes.saved", {
+        n: Object.keys(votes).length,
+        total: Object.values(votes).reduce((a, b) => a + b, 0),
+      });
     }),
   );
 
   router.post("/contests/:id/review/results/talk-times", requireRole("organizer"), (req, res) =>
-    saveCodeLines(req, res, "talkTimes", async (typed) => req.t("talkTimes.saved", { n: await setTalkTimes(ctx, req.user!, routeParam(req), parseTalkTimesText(typed)) })),
+    saveCodeLines(req, res, "talkTimes", async (typed) =>
+      req.t("talkTimes.saved", { n: await setTalkTimes(ctx, req.user!, routeParam(req), parseTalkTimesText(typed)) }),
+    ),
   );
 
   router.get("/contests/:id/results", async (req, res) => {
@@ -326,7 +463,10 @@ export function resultsPages(ctx: AppContext): Router {
   router.post("/contests/:id/objections", requireRole(), async (req, res) => {
     const page = async ({ typed }: Refusal) => {
       const contest = await getContest(ctx, req.user, routeParam(req));
-      return publicView(ctx, req, contest, { entryId: typeof typed.entryId === "string" ? typed.entryId : undefined, text: typeof typed.text === "string" ? typed.text : undefined });
+      return publicView(ctx, req, contest, {
+        entryId: typeof typed.entryId === "string" ? typed.entryId : undefined,
+        text: typeof typed.text === "string" ? typed.text : undefined,
+      });
     };
     await answerForm(req, res, { view: "results/public", page }, async () => {
       const upload = await receiveUpload(req, res, ctx.storage, { evidence: EVIDENCE_MAX_BYTES });
@@ -339,7 +479,11 @@ export function resultsPages(ctx: AppContext): Router {
 
   router.get("/contests/:id/objections", requireRole("organizer"), async (req, res) => {
     const contest = await getContest(ctx, req.user, routeParam(req));
-    const list = (await objections.listObjections(ctx, req.user!, contest.id)).map((o) => ({ ...objectionView(req, o), createdAtText: formatShanghai(o.createdAt, req.locale), resolvedAtText: formatShanghai(o.resolvedAt, req.locale) }));
+    const list = (await objections.listObjections(ctx, req.user!, contest.id)).map((o) => ({
+      ...objectionView(req, o),
+      createdAtText: formatShanghai(o.createdAt, req.locale),
+      resolvedAtText: formatShanghai(o.resolvedAt, req.locale),
+    }));
     const snapshots = (await results.publishedResults(ctx, req.user, contest.id, req.locale)).snapshots;
     res.render("results/objections", {
       title: req.t("results.objectionsTitle"),
@@ -355,7 +499,11 @@ export function resultsPages(ctx: AppContext): Router {
     const fields = formFields(req);
     await answerForm(req, res, { back: "/" }, async () => {
       const decision = text(fields, "decision");
-      const body = parseResolveBody({ decision: decision ?? "", reply: typeof fields.reply === "string" ? fields.reply : "", ...(decision === "upheld" && fields.disqualify === "true" ? { disqualify: true } : {}) });
+      const body = parseResolveBody({
+        decision: decision ?? "",
+        reply: typeof fields.reply === "string" ? fields.reply : "",
+        ...(decision === "upheld" && fields.disqualify === "true" ? { disqualify: true } : {}),
+      });
       await objections.resolveObjection(ctx, req.user!, routeParam(req), body);
       return req.t(body.disqualify ? "results.resolvedRepublished" : "results.resolved");
     });

@@ -57,13 +57,27 @@ function objectionFromRow(row: Record<string, unknown>): ObjectionRow {
   };
 }
 
-export async function saveComputed(db: Knex, contestId: string, roundId: string, at: string, data: unknown): Promise<void> {
-  await db("computed_results").insert({ contest_id: contestId, round_id: roundId, computed_at: at, data: JSON.stringify(data) }).onConflict("contest_id").merge();
+export async function saveComputed(
+  db: Knex,
+  contestId: string,
+  roundId: string,
+  at: string,
+  data: unknown,
+): Promise<void> {
+  await db("computed_results")
+    .insert({ contest_id: contestId, round_id: roundId, computed_at: at, data: JSON.stringify(data) })
+    .onConflict("contest_id")
+    .merge();
 }
 
-export async function findComputed<T>(db: Knex, contestId: string): Promise<{ roundId: string; computedAt: string; data: T } | null> {
+export async function findComputed<T>(
+  db: Knex,
+  contestId: string,
+): Promise<{ roundId: string; computedAt: string; data: T } | null> {
   const row = await db<Record<string, unknown>>("computed_results").where({ contest_id: contestId }).first();
-  return row ? { roundId: String(row.round_id), computedAt: String(row.computed_at), data: parseJson<T>(row.data, {} as T) } : null;
+  return row
+    ? { roundId: String(row.round_id), computedAt: String(row.computed_at), data: parseJson<T>(row.data, {} as T) }
+    : null;
 }
 
 export async function snapshotsOf(db: Knex, contestId: string): Promise<SnapshotRow[]> {
@@ -100,7 +114,11 @@ export async function insertObjection(db: Knex, o: ObjectionRow): Promise<void> 
   });
 }
 
-export async function objectionsOf(db: Knex, contestId: string, filter: { userId?: string } = {}): Promise<(ObjectionRow & { userName: string; entryCode: string })[]> {
+export async function objectionsOf(
+  db: Knex,
+  contestId: string,
+  filter: { userId?: string } = {},
+): Promise<(ObjectionRow & { userName: string; entryCode: string })[]> {
   const query = db("objections")
     .join("users", "users.id", "objections.user_id")
     .join("entries", "entries.id", "objections.entry_id")
@@ -108,7 +126,11 @@ export async function objectionsOf(db: Knex, contestId: string, filter: { userId
     .orderBy("objections.created_at")
     .select("objections.*", "users.name as user_name", "entries.code as entry_code");
   if (filter.userId) query.andWhere("objections.user_id", filter.userId);
-  return (await query).map((row: Record<string, unknown>) => ({ ...objectionFromRow(row), userName: String(row.user_name), entryCode: String(row.entry_code) }));
+  return (await query).map((row: Record<string, unknown>) => ({
+    ...objectionFromRow(row),
+    userName: String(row.user_name),
+    entryCode: String(row.entry_code),
+  }));
 }
 
 export async function findObjection(db: Knex, id: string): Promise<ObjectionRow | null> {
@@ -116,8 +138,17 @@ export async function findObjection(db: Knex, id: string): Promise<ObjectionRow 
   return row ? objectionFromRow(row) : null;
 }
 
-export async function resolveObjection(db: Knex, id: string, changes: { status: ObjectionRow["status"]; reply: string; resolvedBy: string; resolvedAt: string }): Promise<void> {
-  await db("objections").where({ id }).update({ status: changes.status, reply: changes.reply, resolved_by: changes.resolvedBy, resolved_at: changes.resolvedAt });
+export async function resolveObjection(
+  db: Knex,
+  id: string,
+  changes: { status: ObjectionRow["status"]; reply: string; resolvedBy: string; resolvedAt: string },
+): Promise<void> {
+  await db("objections").where({ id }).update({
+    status: changes.status,
+    reply: changes.reply,
+    resolved_by: changes.resolvedBy,
+    resolved_at: changes.resolvedAt,
+  });
 }
 
 export async function countOpenObjections(db: Knex, contestId: string): Promise<number> {

@@ -12,7 +12,6 @@ import { parseFinalRoundBody, parseResolveBody } from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 
-
 /** DESIGN §4: results, snapshots, rounds. */
 export function resultsApi(ctx: AppContext): Router {
   const router = Router();
@@ -27,8 +26,18 @@ export function resultsApi(ctx: AppContext): Router {
   });
 
   // Exports: organizers always (the latest computation), everyone once public.
-  router.get("/contests/:id/results.csv", async (req, res) => sendResultsExport(ctx, req, res, "csv", await results.publishedResults(ctx, req.user, routeParam(req), req.locale)));
-  router.get("/contests/:id/results.xlsx", async (req, res) => sendResultsExport(ctx, req, res, "xlsx", await results.publishedResults(ctx, req.user, routeParam(req), req.locale)));
+  router.get("/contests/:id/results.csv", async (req, res) =>
+    sendResultsExport(ctx, req, res, "csv", await results.publishedResults(ctx, req.user, routeParam(req), req.locale)),
+  );
+  router.get("/contests/:id/results.xlsx", async (req, res) =>
+    sendResultsExport(
+      ctx,
+      req,
+      res,
+      "xlsx",
+      await results.publishedResults(ctx, req.user, routeParam(req), req.locale),
+    ),
+  );
 
   router.get("/contests/:id/results/snapshots/:number", async (req, res) => {
     const text = await results.snapshotText(ctx, req.user, routeParam(req), Number(req.params.number));
@@ -43,12 +52,26 @@ export function resultsApi(ctx: AppContext): Router {
   router.get("/contests/:id/rounds", requireRole("organizer"), async (req, res) => {
     const contest = await getContest(ctx, req.user, routeParam(req));
     const rounds = await listRounds(ctx, contest);
-    res.json({ rounds: rounds.map((r) => ({ id: r.round.id, number: r.round.number, name: roundLabel(r.round.name, req.locale), status: r.round.status, rubric: r.rubric, aggregation: r.aggregation, judgesPerEntry: r.judgesPerEntry, entries: r.entries, judges: r.judges })) });
+    res.json({
+      rounds: rounds.map((r) => ({
+        id: r.round.id,
+        number: r.round.number,
+        name: roundLabel(r.round.name, req.locale),
+        status: r.round.status,
+        rubric: r.rubric,
+        aggregation: r.aggregation,
+        judgesPerEntry: r.judgesPerEntry,
+        entries: r.entries,
+        judges: r.judges,
+      })),
+    });
   });
 
   router.post("/contests/:id/rounds", requireRole("organizer"), async (req, res) => {
     const round = await results.advanceToFinal(ctx, req.user!, routeParam(req), parseFinalRoundBody(req.body));
-    res.status(201).json({ round: { id: round.id, number: round.number, name: roundLabel(round.name, req.locale), status: round.status } });
+    res.status(201).json({
+      round: { id: round.id, number: round.number, name: roundLabel(round.name, req.locale), status: round.status },
+    });
   });
 
   return router;
@@ -59,7 +82,9 @@ export function objectionsApi(ctx: AppContext): Router {
   const router = Router();
 
   router.post("/contests/:id/objections", requireRole(), async (req, res) => {
-    const body = isMultipart(req) ? await receiveUpload(req, res, ctx.storage, { evidence: EVIDENCE_MAX_BYTES }) : { fields: (req.body ?? {}) as Record<string, unknown>, files: [] };
+    const body = isMultipart(req)
+      ? await receiveUpload(req, res, ctx.storage, { evidence: EVIDENCE_MAX_BYTES })
+      : { fields: (req.body ?? {}) as Record<string, unknown>, files: [] };
     res.status(201).json({ objection: await objections.fileObjection(ctx, req.user!, routeParam(req), body) });
   });
 
@@ -68,7 +93,9 @@ export function objectionsApi(ctx: AppContext): Router {
   });
 
   router.post("/objections/:id/resolve", requireRole("organizer"), async (req, res) => {
-    res.json({ objection: await objections.resolveObjection(ctx, req.user!, routeParam(req), parseResolveBody(req.body)) });
+    res.json({
+      objection: await objections.resolveObjection(ctx, req.user!, routeParam(req), parseResolveBody(req.body)),
+    });
   });
 
   router.get("/objections/:id/evidence", requireRole(), async (req, res, next) => {

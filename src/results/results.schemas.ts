@@ -18,7 +18,10 @@ export type FinalRoundBody = Static<typeof FinalRoundBodySchema>;
 export const parseFinalRoundBody = compile(FinalRoundBodySchema);
 
 export const ObjectionFieldsSchema = Type.Object(
-  { entryId: Type.String({ minLength: 1, maxLength: 36 }), text: Type.String({ minLength: 5, maxLength: 5000, pattern: "\\S" }) },
+  {
+    entryId: Type.String({ minLength: 1, maxLength: 36 }),
+    text: Type.String({ minLength: 5, maxLength: 5000, pattern: "\\S" }),
+  },
   { additionalProperties: false },
 );
 export type ObjectionFields = Static<typeof ObjectionFieldsSchema>;

@@ -7,7 +7,15 @@ import { getContest, updateContest, type Contest } from "../contests/contests.se
 import { allows, assertMay } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
 import { contestEntries, type EntryRow } from "../entries/entries.service.js";
-import { currentRound, rankableRoundEntries, roundEntries, settingsOf, submittedSheets, openFinalRound, type RoundSettings } from "../judging/judging.service.js";
+import {
+  currentRound,
+  rankableRoundEntries,
+  roundEntries,
+  settingsOf,
+  submittedSheets,
+  openFinalRound,
+  type RoundSettings,
+} from "../judging/judging.service.js";
 import { ConflictError, ForbiddenError, StageError, ValidationError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
 import { newId } from "../lib/ids.js";
@@ -89,19 +97,37 @@ export async function computeAndStore(ctx: AppContext, trx: Knex, contest: Conte
 }
 
 /** POST /contests/:id/results/compute: the organizer computes (or recomputes) the results. */
-export async function computeContestResults(ctx: AppContext, user: SessionUser, contestId: string): Promise<ContestResults> {
+export async function computeContestResults(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+): Promise<ContestResults> {
   const contest = await getContest(ctx, user, contestId);
   // A preview while judging, the real thing in review.
   assertMay(contest, "computeResults");
   return ctx.db.transaction(async (trx) => {
     const results = await computeAndStore(ctx, trx, contest);
-    await recordAudit(trx, ctx.clock, { actorId: user.id, action: "results.compute", targetType: "contest", targetId: contest.id, details: { ranked: results.results.length } });
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: "results.compute",
+      targetType: "contest",
+      targetId: contest.id,
+      details: { ranked: results.results.length },
+    });
     return results;
   });
 }
 
 /** The snapshot that the public sees: winners with authors and unit, every ranked entry's score and rank. */
-function snapshotBody(contest: Contest, results: ContestResults, entries: Map<string, EntryRow>, kind: q.SnapshotRow["kind"], number: number, createdAt: string, noticeEndsAt: string | null) {
+function snapshotBody(
+  contest: Contest,
+  results: ContestResults,
+  entries: Map<string, EntryRow>,
+  kind: q.SnapshotRow["kind"],
+  number: number,
+  createdAt: string,
+  noticeEndsAt: string | null,
+) {
   return {
     contest: { id: contest.id, title: contest.title, kind: contest.kind },
     snapshot: { number, kind, createdAt, noticeEndsAt },
@@ -128,13 +154,28 @@ function snapshotBody(contest: Contest, results: ContestResults, entries: Map<st
   };
 }
 
-export async function writeSnapshot(ctx: AppContext, trx: Knex, contest: Contest, results: ContestResults, kind: q.SnapshotRow["kind"], noticeEndsAt: string | null): Promise<q.SnapshotRow> {
+export async function writeSnapshot(
+  ctx: AppContext,
+  trx: Knex,
+  contest: Contest,
+  results: ContestResults,
+  kind: q.SnapshotRow["kind"],
+  noticeEndsAt: string | null,
+): Promise<q.SnapshotRow> {
   const previous = await q.snapshotsOf(trx, contest.id);
   const number = (previous.at(-1)?.number ?? 0) + 1;
   const createdAt = ctx.clock.now().toISOString();
   const entries = new Map((await contestEntries({ ...ctx, db: trx }, contest.id)).map((e) => [e.id, e]));
   const text = canonicalJson(snapshotBody(contest, results, entries, kind, number, createdAt, noticeEndsAt));
-  const snapshot: q.SnapshotRow = { id: newId(), contestId: contest.id, number, kind, canonicalJson: text, sha256: sha256Hex(text), createdAt };
+  const snapshot: q.SnapshotRow = {
+    id: newId(),
+    contestId: contest.id,
+    number,
+    kind,
+    canonicalJson: text,
+    sha256: sha256Hex(text),
+    createdAt,
+  };
   await q.insertSnapshot(trx, snapshot);
   return snapshot;
 }
@@ -173,17 +214,33 @@ export interface PublishedResults {
 }
 
 /** The public vote count, on rows of contests where the vote has a weight. */
-const votesOf = (row: ResultRow): { publicVotes?: number } => (row.detail.publicVote ? { publicVotes: row.detail.publicVote.votes } : {});
+const votesOf = (row: ResultRow): { publicVotes?: number } =>
+  row.detail.publicVote ? { publicVotes: row.detail.publicVote.votes } : {};
 
 export function resultJson(row: ResultRow, locale: Locale): ResultJson {
-  return { entryId: row.entryId, code: row.code, title: row.title, score: row.score, rank: row.rank, prize: row.prize, judges: row.judges, ...votesOf(row), explanation: explainResult(row, locale) };
+  return {
+    entryId: row.entryId,
+    code: row.code,
+    title: row.title,
+    score: row.score,
+    rank: row.rank,
+    prize: row.prize,
+    judges: row.judges,
+    ...votesOf(row),
+    explanation: explainResult(row, locale),
+  };
 }
 
 /**
  * GET /contests/:id/results: organizers always (the latest computation), everyone in notice and
  * final (the latest snapshot, exactly as hashed).
  */
-export async function publishedResults(ctx: AppContext, user: SessionUser | null, contestId: string, locale: Locale): Promise<PublishedResults> {
+export async function publishedResults(
+  ctx: AppContext,
+  user: SessionUser | null,
+  contestId: string,
+  locale: Locale,
+): Promise<PublishedResults> {
   const contest = await getContest(ctx, user, contestId);
   const snapshots = await q.snapshotsOf(ctx.db, contest.id);
   const list = snapshots.map((s) => ({ number: s.number, kind: s.kind, sha256: s.sha256, createdAt: s.createdAt }));
@@ -192,19 +249,40 @@ export async function publishedResults(ctx: AppContext, user: SessionUser | null
     const latest = snapshots.at(-1)!;
     const body = JSON.parse(latest.canonicalJson) as ReturnType<typeof snapshotBody>;
     const results = body.results.map((r) => ({ ...r, explanation: r.explanation[locale] }));
-    return { contestId: contest.id, computedAt: latest.createdAt, rules: body.rules, results, unranked: [], snapshotHash: latest.sha256, snapshots: list };
+    return {
+      contestId: contest.id,
+      computedAt: latest.createdAt,
+      rules: body.rules,
+      results,
+      unranked: [],
+      snapshotHash: latest.sha256,
+      snapshots: list,
+    };
   }
   if (user?.role !== "organizer") throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
   // Organizers always see results: the stored computation, or (before any) the sheets as they stand.
-  const data = (await loadComputed(ctx.db, contest.id)) ?? (await resultsOfRound(ctx, contest, settingsOf(contest, await currentRound(ctx, ctx.db, contest))));
-  return { ...data, results: data.results.map((r) => resultJson(r, locale)), snapshotHash: snapshots.at(-1)?.sha256 ?? null, snapshots: list };
+  const data =
+    (await loadComputed(ctx.db, contest.id)) ??
+    (await resultsOfRound(ctx, contest, settingsOf(contest, await currentRound(ctx, ctx.db, contest))));
+  return {
+    ...data,
+    results: data.results.map((r) => resultJson(r, locale)),
+    snapshotHash: snapshots.at(-1)?.sha256 ?? null,
+    snapshots: list,
+  };
 }
 
 /** One published snapshot's canonical text, byte for byte, for anyone to hash. */
-export async function snapshotText(ctx: AppContext, user: SessionUser | null, contestId: string, number: number): Promise<string> {
+export async function snapshotText(
+  ctx: AppContext,
+  user: SessionUser | null,
+  contestId: string,
+  number: number,
+): Promise<string> {
   const contest = await getContest(ctx, user, contestId);
   const snapshot = (await q.snapshotsOf(ctx.db, contest.id)).find((s) => s.number === number);
-  if (!snapshot || !allows(contest.stage, "viewPublicResults")) throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
+  if (!snapshot || !allows(contest.stage, "viewPublicResults"))
+    throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
   return snapshot.canonicalJson;
 }
 
@@ -219,16 +297,33 @@ export async function advanceToFinal(
   body: { name: string; top?: number; threshold?: number; rubric?: Rubric; aggregation?: Contest["aggregation"] },
 ) {
   const contest = await getContest(ctx, user, contestId);
-  if ((body.top === undefined) === (body.threshold === undefined)) throw new ValidationError("errors.topOrThreshold", {}, undefined, "validation_failed");
+  if ((body.top === undefined) === (body.threshold === undefined))
+    throw new ValidationError("errors.topOrThreshold", {}, undefined, "validation_failed");
   const round = await currentRound(ctx, ctx.db, contest);
   const results = await resultsOfRound(ctx, contest, settingsOf(contest, round));
-  const finalists = results.results.filter((r) => (body.top !== undefined ? r.rank <= body.top : r.score >= body.threshold!)).map((r) => r.entryId);
+  const finalists = results.results
+    .filter((r) => (body.top !== undefined ? r.rank <= body.top : r.score >= body.threshold!))
+    .map((r) => r.entryId);
   if (finalists.length === 0) throw new ConflictError("no_finalists", "errors.noFinalists");
-  return openFinalRound(ctx, user, contest, { name: body.name, rubric: body.rubric, aggregation: body.aggregation }, finalists);
+  return openFinalRound(
+    ctx,
+    user,
+    contest,
+    { name: body.name, rubric: body.rubric, aggregation: body.aggregation },
+    finalists,
+  );
 }
 
 /** Every judge's total per entry of the current round, for organizers' exports and the review page. */
-export async function scoreMatrix(ctx: AppContext, user: SessionUser, contestId: string): Promise<{ judges: string[]; judgeIds: string[]; rows: { entryId: string; code: string; title: string; totals: (number | null)[] }[] }> {
+export async function scoreMatrix(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+): Promise<{
+  judges: string[];
+  judgeIds: string[];
+  rows: { entryId: string; code: string; title: string; totals: (number | null)[] }[];
+}> {
   const contest = await getContest(ctx, user, contestId);
   const round = await currentRound(ctx, ctx.db, contest);
   const sheets = await submittedSheets(ctx, round.id);
@@ -239,18 +334,28 @@ export async function scoreMatrix(ctx: AppContext, user: SessionUser, contestId:
   return {
     judges: judgeIds.map((id) => names.get(id) ?? id),
     judgeIds,
-    rows: entries.map((e) => ({ entryId: e.id, code: e.code, title: e.title, totals: judgeIds.map((j) => totals.get(`${e.id}|${j}`) ?? null) })),
+    rows: entries.map((e) => ({
+      entryId: e.id,
+      code: e.code,
+      title: e.title,
+      totals: judgeIds.map((j) => totals.get(`${e.id}|${j}`) ?? null),
+    })),
   };
 }
 
 /** Why an entry of the contest is not among the ranked results. */
-export type UnrankedReason = "withdrawn" | "disqualified" | "notRecommended" | "notInRound" | "safetyFailed" | "noSheets";
+export type UnrankedReason =
+  "withdrawn" | "disqualified" | "notRecommended" | "notInRound" | "safetyFailed" | "noSheets";
 
 /**
  * Every entry of the contest that the current round does not rank, with the reason, as the entries
  * stand now (for the organizer's results review).
  */
-export async function unrankedEntries(ctx: AppContext, user: SessionUser, contestId: string): Promise<{ entryId: string; code: string; title: string; reason: UnrankedReason; detail: string | null }[]> {
+export async function unrankedEntries(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+): Promise<{ entryId: string; code: string; title: string; reason: UnrankedReason; detail: string | null }[]> {
   const contest = await getContest(ctx, user, contestId);
   if (user.role !== "organizer") throw new ForbiddenError();
   const round = await currentRound(ctx, ctx.db, contest);
@@ -261,16 +366,32 @@ export async function unrankedEntries(ctx: AppContext, user: SessionUser, contes
     let reason: UnrankedReason | null = null;
     if (e.status === "withdrawn") reason = "withdrawn";
     else if (e.status === "disqualified") reason = "disqualified";
-    else if (!inRound.has(e.id)) reason = round.number === 1 && contest.rules.requiresRecommendation && !e.recommendedAt ? "notRecommended" : "notInRound";
+    else if (!inRound.has(e.id))
+      reason =
+        round.number === 1 && contest.rules.requiresRecommendation && !e.recommendedAt
+          ? "notRecommended"
+          : "notInRound";
     else if (contest.rules.safetyGate && e.safetyFailed) reason = "safetyFailed";
     else if (!scored.has(e.id)) reason = "noSheets";
-    if (reason) out.push({ entryId: e.id, code: e.code, title: e.title, reason, detail: reason === "disqualified" ? e.statusReason : reason === "notInRound" ? round.name : null });
+    if (reason)
+      out.push({
+        entryId: e.id,
+        code: e.code,
+        title: e.title,
+        reason,
+        detail: reason === "disqualified" ? e.statusReason : reason === "notInRound" ? round.name : null,
+      });
   }
   return out;
 }
 
 /** The organizer changes the prize settings before publishing (audited as a contest update), and the results are computed again with them. */
-export async function changePrizes(ctx: AppContext, user: SessionUser, contestId: string, prizes: Contest["prizes"]): Promise<ContestResults> {
+export async function changePrizes(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  prizes: Contest["prizes"],
+): Promise<ContestResults> {
   await updateContest(ctx, user, contestId, { prizes });
   return computeContestResults(ctx, user, contestId);
 }

@@ -34,7 +34,7 @@ export function groupSheets(sheets: readonly Sheet[]): SheetGroups {
   let lastId = "";
   let last = -1;
   for (let s = 0; s < n; s++) {
-    const id = sheets[s]!.entryId;
+    const id = sheets[s].entryId;
     if (last < 0 || id !== lastId) {
       lastId = id;
       let g = index.get(id);
@@ -54,11 +54,11 @@ export function flatten(sheets: readonly Sheet[], { entryIds, groupOf }: SheetGr
   const n = sheets.length;
   const groups = entryIds.length;
   const start = new Int32Array(groups + 1);
-  for (let s = 0; s < n; s++) start[groupOf[s]! + 1]! += 1;
-  for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
+  for (let s = 0; s < n; s++) start[groupOf[s] + 1] += 1;
+  for (let g = 0; g < groups; g++) start[g + 1] += start[g];
   const next = start.slice(0, groups);
   const members = new Int32Array(n);
-  for (let s = 0; s < n; s++) members[next[groupOf[s]!]!++] = s;
+  for (let s = 0; s < n; s++) members[next[groupOf[s]]++] = s;
   return { sheets, entryIds, start, members };
 }
 
@@ -80,7 +80,7 @@ export interface EntrySheets {
  */
 export function sheetsOfEntries(entries: readonly { id: string }[], input: readonly Sheet[]): EntrySheets {
   const position = new Map<string, number>();
-  for (let i = 0; i < entries.length; i++) position.set(entries[i]!.id, i);
+  for (let i = 0; i < entries.length; i++) position.set(entries[i].id, i);
   const groupOfEntry = new Int32Array(entries.length).fill(-1);
   const appearance: number[] = [];
   const groups: SheetGroups = { entryIds: [], groupOf: new Int32Array(input.length) };
@@ -89,7 +89,7 @@ export function sheetsOfEntries(entries: readonly { id: string }[], input: reado
   let lastId: string | undefined;
   let group = -1;
   for (let s = 0; s < input.length; s++) {
-    const sheet = input[s]!;
+    const sheet = input[s];
     if (lastId === undefined || sheet.entryId !== lastId) {
       lastId = sheet.entryId;
       const p = position.get(lastId);
@@ -117,7 +117,7 @@ export function sheetsOfEntries(entries: readonly { id: string }[], input: reado
     // The aggregates follow the order of first appearance; look up only if that ever fails.
     entryIndex: (k, entryId) => {
       const p = appearance[k];
-      return p !== undefined && entries[p]!.id === entryId ? p : position.get(entryId)!;
+      return p !== undefined && entries[p].id === entryId ? p : position.get(entryId)!;
     },
     withoutSheets: () => {
       // With an id listed twice, only the last of them is marked: compare ids then.
@@ -125,7 +125,7 @@ export function sheetsOfEntries(entries: readonly { id: string }[], input: reado
       const withSheets = distinct ? null : new Set(groups.entryIds);
       const indices: number[] = [];
       for (let i = 0; i < entries.length; i++) {
-        if (withSheets === null ? groupOfEntry[i] === -1 : !withSheets.has(entries[i]!.id)) indices.push(i);
+        if (withSheets === null ? groupOfEntry[i] === -1 : !withSheets.has(entries[i].id)) indices.push(i);
       }
       return indices;
     },

@@ -50,7 +50,10 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Detail = ResultRow["detail"];
 const fieldsHeld: [
   Same<keyof ResultRow, "entryId" | "code" | "title" | "score" | "rank" | "prize" | "judges" | "detail">,
-  Same<keyof Detail, "method" | "totals" | "dropped" | "aggregate" | "publicVote" | "timeDeduction" | "tieBrokenBy" | "tiedWith">,
+  Same<
+    keyof Detail,
+    "method" | "totals" | "dropped" | "aggregate" | "publicVote" | "timeDeduction" | "tieBrokenBy" | "tiedWith"
+  >,
   Same<keyof NonNullable<Detail["publicVote"]>, "votes" | "maxVotes" | "points" | "weight">,
   Same<keyof NonNullable<Detail["dropped"]>, "highest" | "lowest">,
   Same<keyof NonNullable<Detail["dropped"]>["highest"], "judgeId" | "total">,
@@ -61,14 +64,14 @@ void fieldsHeld;
 
 /** Whether every row's tiedWith is what rankEntries gives: the codes of the other rows of its rank, in order. */
 function tiesDerivable(rows: readonly ResultRow[]): boolean {
-  for (let start = 0; start < rows.length; ) {
+  for (let start = 0; start < rows.length;) {
     let end = start + 1;
-    while (end < rows.length && rows[end]!.rank === rows[start]!.rank) end++;
+    while (end < rows.length && rows[end].rank === rows[start].rank) end++;
     for (let i = start; i < end; i++) {
-      const tied = rows[i]!.detail.tiedWith;
+      const tied = rows[i].detail.tiedWith;
       if (tied.length !== end - start - 1) return false;
       let k = 0;
-      for (let j = start; j < end; j++) if (j !== i && tied[k++] !== rows[j]!.code) return false;
+      for (let j = start; j < end; j++) if (j !== i && tied[k++] !== rows[j].code) return false;
     }
     start = end;
   }
@@ -78,12 +81,12 @@ function tiesDerivable(rows: readonly ResultRow[]): boolean {
 /** The tiedWith that rankEntries gives every row: the codes of the other rows of its rank, in order. */
 function derivedTies(rows: readonly { code: string; rank: number }[]): string[][] {
   const ties = new Array<string[]>(rows.length);
-  for (let start = 0; start < rows.length; ) {
+  for (let start = 0; start < rows.length;) {
     let end = start + 1;
-    while (end < rows.length && rows[end]!.rank === rows[start]!.rank) end++;
+    while (end < rows.length && rows[end].rank === rows[start].rank) end++;
     for (let i = start; i < end; i++) {
       const others: string[] = [];
-      for (let j = start; j < end; j++) if (j !== i) others.push(rows[j]!.code);
+      for (let j = start; j < end; j++) if (j !== i) others.push(rows[j].code);
       ties[i] = others;
     }
     start = end;
@@ -133,7 +136,7 @@ export function encodeResultRows(rows: readonly ResultRow[]): StoredRows {
   const judgeIndex = indexer(stored.judgeIds, (id) => id);
   const criterionIndex = indexer(stored.criteria, (c) => `${c.key.length}:${c.key}${c.label}`);
   for (let i = 0; i < n; i++) {
-    const row = rows[i]!;
+    const row = rows[i];
     const d = row.detail;
     stored.entryId[i] = row.entryId;
     stored.code[i] = row.code;
@@ -151,7 +154,8 @@ export function encodeResultRows(rows: readonly ResultRow[]): StoredRows {
       const { highest, lowest } = d.dropped;
       stored.dropped[i] = [judgeIndex(highest.judgeId), highest.total, judgeIndex(lowest.judgeId), lowest.total];
     }
-    stored.publicVote![i] = d.publicVote === null ? 0 : [d.publicVote.votes, d.publicVote.maxVotes, d.publicVote.points, d.publicVote.weight];
+    stored.publicVote![i] =
+      d.publicVote === null ? 0 : [d.publicVote.votes, d.publicVote.maxVotes, d.publicVote.points, d.publicVote.weight];
     if (d.timeDeduction === null) {
       stored.timeDeduction[i] = 0;
     } else {
@@ -168,38 +172,49 @@ export function encodeResultRows(rows: readonly ResultRow[]): StoredRows {
 }
 
 function isStoredRows(value: unknown): value is StoredRows {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && (value as { format?: unknown }).format === FORMAT;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (value as { format?: unknown }).format === FORMAT
+  );
 }
 
 /** The rows back from encodeResultRows's answer (or from a plain array, as stored before). */
 export function decodeResultRows(stored: unknown): ResultRow[] {
   if (!isStoredRows(stored)) return stored as ResultRow[];
   const n = stored.entryId.length;
-  const ties = stored.tiedWith ?? derivedTies(stored.code.map((code, i) => ({ code, rank: stored.rank[i]! })));
+  const ties = stored.tiedWith ?? derivedTies(stored.code.map((code, i) => ({ code, rank: stored.rank[i] })));
   const rows = new Array<ResultRow>(n);
   for (let i = 0; i < n; i++) {
-    const dropped = stored.dropped[i]!;
-    const time = stored.timeDeduction[i]!;
+    const dropped = stored.dropped[i];
+    const time = stored.timeDeduction[i];
     const vote = stored.publicVote?.[i] ?? 0;
-    const tie = stored.tieBrokenBy[i]!;
-    const criterion = tie < 0 ? null : stored.criteria[tie]!;
+    const tie = stored.tieBrokenBy[i];
+    const criterion = tie < 0 ? null : stored.criteria[tie];
     rows[i] = {
-      entryId: stored.entryId[i]!,
-      code: stored.code[i]!,
-      title: stored.title[i]!,
-      score: stored.score[i]!,
-      rank: stored.rank[i]!,
+      entryId: stored.entryId[i],
+      code: stored.code[i],
+      title: stored.title[i],
+      score: stored.score[i],
+      rank: stored.rank[i],
       prize: stored.prize[i]!,
-      judges: stored.judges[i]!,
+      judges: stored.judges[i],
       detail: {
-        method: stored.methods[stored.method[i]!]!,
-        totals: stored.totals[i]!,
-        dropped: dropped === 0 ? null : { highest: { judgeId: stored.judgeIds[dropped[0]]!, total: dropped[1] }, lowest: { judgeId: stored.judgeIds[dropped[2]]!, total: dropped[3] } },
-        aggregate: stored.aggregate[i]!,
+        method: stored.methods[stored.method[i]],
+        totals: stored.totals[i],
+        dropped:
+          dropped === 0
+            ? null
+            : {
+                highest: { judgeId: stored.judgeIds[dropped[0]], total: dropped[1] },
+                lowest: { judgeId: stored.judgeIds[dropped[2]], total: dropped[3] },
+              },
+        aggregate: stored.aggregate[i],
         publicVote: vote === 0 ? null : { votes: vote[0], maxVotes: vote[1], points: vote[2], weight: vote[3] },
         timeDeduction: time === 0 ? null : { points: time[0], reason: time[1], seconds: time[2] },
         tieBrokenBy: criterion === null ? null : { key: criterion.key, label: criterion.label },
-        tiedWith: ties[i]!,
+        tiedWith: ties[i],
       },
     };
   }

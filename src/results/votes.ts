@@ -21,12 +21,7 @@ export function publicVotePoints(votes: number, maxVotes: number): number {
  * rounded half up to 2 decimals, computed exactly. `maxVotes` is the leader's count among the
  * ranked entries; weight is 0..0.3.
  */
-export function applyPublicVote(
-  judgeScore: number,
-  votes: number,
-  maxVotes: number,
-  weight: number,
-): number {
+export function applyPublicVote(judgeScore: number, votes: number, maxVotes: number, weight: number): number {
   if (!Number.isFinite(weight) || weight < 0 || weight > MAX_PUBLIC_VOTE_WEIGHT) {
     throw new RangeError(`public vote weight must be 0..${MAX_PUBLIC_VOTE_WEIGHT}, got ${weight}`);
   }

@@ -12,7 +12,12 @@ export function stagesApi(ctx: AppContext): Router {
   const router = Router();
 
   router.post("/contests/:id/stage", requireRole("organizer"), async (req, res) => {
-    res.json({ contest: await presentContest(ctx, await moveContestStage(ctx, req.user!, String(req.params.id), parseStageBody(req.body).to)) });
+    res.json({
+      contest: await presentContest(
+        ctx,
+        await moveContestStage(ctx, req.user!, String(req.params.id), parseStageBody(req.body).to),
+      ),
+    });
   });
 
   return router;
@@ -23,7 +28,12 @@ export function stagesPages(ctx: AppContext): Router {
   const router = Router();
 
   router.post("/contests/:id/stage", requireRole("organizer"), async (req, res) => {
-    const contest = await moveContestStage(ctx, req.user!, String(req.params.id), parseStageBody({ to: formFields(req).to }).to);
+    const contest = await moveContestStage(
+      ctx,
+      req.user!,
+      String(req.params.id),
+      parseStageBody({ to: formFields(req).to }).to,
+    );
     flash(req, "success", req.t("contests.stageMoved", { stage: req.t(`stage.${contest.stage}`) }));
     res.redirect(`/contests/${contest.id}`);
   });

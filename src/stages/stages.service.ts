@@ -12,7 +12,12 @@ import { computeAndStore, loadComputed, writeSnapshot } from "../results/results
  * are frozen from then on); the notice computes them again, freezes a snapshot and publishes it; the
  * final list is refused while an objection is open and freezes the last snapshot for good.
  */
-export async function moveContestStage(ctx: AppContext, user: SessionUser, contestId: string, to: Stage): Promise<Contest> {
+export async function moveContestStage(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  to: Stage,
+): Promise<Contest> {
   return moveStage(ctx, user, contestId, to, async (trx, contest, entering) => {
     if (entering.storesResults) await computeAndStore(ctx, trx, contest);
     if (entering.freezesNotice) {
@@ -20,7 +25,8 @@ export async function moveContestStage(ctx: AppContext, user: SessionUser, conte
       await writeSnapshot(ctx, trx, contest, results, "notice", contest.noticeEndsAt);
     }
     if (entering.freezesFinal) {
-      if ((await countOpenObjections(trx, contest.id)) > 0) throw new ConflictError("objections_open", "errors.objectionsOpen");
+      if ((await countOpenObjections(trx, contest.id)) > 0)
+        throw new ConflictError("objections_open", "errors.objectionsOpen");
       const computed = await loadComputed(trx, contest.id);
       await writeSnapshot(ctx, trx, contest, computed!, "final", contest.noticeEndsAt);
     }

@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import type { CDPSession, Page } from "playwright-core";
 import { ADMIN, createActor, startTestApp, type Actor, type TestApp } from "../helpers/app.js";
-import { expectNoSidewaysScroll, launchBrowser, logInThroughForm, logOutThroughHeader, screenshot, type TestBrowser } from "../helpers/browser.js";
+import {
+  expectNoSidewaysScroll,
+  launchBrowser,
+  logInThroughForm,
+  logOutThroughHeader,
+  screenshot,
+  type TestBrowser,
+} from "../helpers/browser.js";
 import { openContest } from "../helpers/entries.js";
 import { testMedia, type TestMedia } from "../helpers/media.js";
 
@@ -45,7 +52,10 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
     this.timeout(120_000);
     media = await testMedia();
     app = await startTestApp();
-    ({ id: contestId } = await openContest(app, { title: "河北省科普微视频大赛（浏览器）", rules: { requiresRecommendation: true, recommendationQuota: 3 } }));
+    ({ id: contestId } = await openContest(app, {
+      title: "河北省科普微视频大赛（浏览器）",
+      rules: { requiresRecommendation: true, recommendationQuota: 3 },
+    }));
     contestant = await createActor(app, "contestant", { name: "李明", city: "保定", unit: "保定市科技馆" });
     coordinator = await createActor(app, "coordinator", { name: "保定市科技局", city: "保定", unit: "保定市科技局" });
     browser = await launchBrowser();
@@ -63,7 +73,9 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
     await Promise.all([page.waitForURL(/\/submit$/), page.getByTestId("submit-entry").click()]);
     expect(await page.locator("h1").innerText()).to.equal("提交作品");
     const form = page.getByTestId("submit-form");
-    expect(await form.locator('[data-rule="video"]').innerText()).to.equal("MP4，2–5 分钟，不超过 500MB，建议 1080p、16:9");
+    expect(await form.locator('[data-rule="video"]').innerText()).to.equal(
+      "MP4，2–5 分钟，不超过 500MB，建议 1080p、16:9",
+    );
     expect(await form.locator('select[name="city"]').inputValue()).to.equal("保定");
 
     await form.locator('input[name="title"]').fill(title);
@@ -84,7 +96,9 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
 
     // Record every state of the bars from outside the page (it navigates away when done).
     const seen: { role: string; value: number; text: string }[] = [];
-    await page.exposeFunction("recordProgress", (role: string, value: number, text: string) => seen.push({ role, value, text }));
+    await page.exposeFunction("recordProgress", (role: string, value: number, text: string) =>
+      seen.push({ role, value, text }),
+    );
     // A string, not a function: tsx would wrap a named function in a helper the page does not have.
     await page.evaluate(`
       new MutationObserver(() => {
@@ -96,27 +110,48 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
     // A slow line, so the bars are seen moving (loopback would finish in a blink).
     const cdp: CDPSession = await page.context().newCDPSession(page);
     await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 12 * 1024 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 12 * 1024,
+    });
 
     const submitButton = form.locator("[data-upload-submit]");
     await submitButton.click();
     await page.locator('[data-progress="video"]').waitFor({ state: "visible" });
     expect(await submitButton.isDisabled(), "the button is disabled while uploading").to.equal(true);
     await page.waitForFunction(() => {
-      const bar = (globalThis as unknown as PageGlobals).document.querySelector('[data-progress="video"] progress') as { value: number } | null;
+      const bar = (globalThis as unknown as PageGlobals).document.querySelector('[data-progress="video"] progress') as {
+        value: number;
+      } | null;
       return bar !== null && bar.value > 0;
     });
     await screenshot(page, "entries-02-uploading");
     await page.waitForURL(/\/entries\/[^/]+$/, { timeout: 30_000 });
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     await cdp.detach();
 
     const video = seen.filter((s) => s.role === "video");
     const between = video.filter((s) => s.value > 0 && s.value < 100);
     const completeWithSpeed = video.some((s) => s.value === 100 && /MB\/s/.test(s.text));
-    expect(between.length > 0 || completeWithSpeed, `video bar states: ${JSON.stringify(video.slice(0, 20))}`).to.equal(true);
-    expect(video.some((s) => /\d+% · [\d.]+ MB\/s · 剩余/.test(s.text)), "percentage, speed and time left are shown").to.equal(true);
-    for (const role of ["form", "cover"]) expect(seen.some((s) => s.role === role && s.value === 100), `${role} reached 100`).to.equal(true);
+    expect(between.length > 0 || completeWithSpeed, `video bar states: ${JSON.stringify(video.slice(0, 20))}`).to.equal(
+      true,
+    );
+    expect(
+      video.some((s) => /\d+% · [\d.]+ MB\/s · 剩余/.test(s.text)),
+      "percentage, speed and time left are shown",
+    ).to.equal(true);
+    for (const role of ["form", "cover"])
+      expect(
+        seen.some((s) => s.role === role && s.value === 100),
+        `${role} reached 100`,
+      ).to.equal(true);
   });
 
   it("lands on the entry page with its code and the video", async function () {
@@ -134,7 +169,10 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
   it("finds it under 我的作品", async function () {
     await Promise.all([page.waitForURL(/\/my\/entries$/), header().getByRole("link", { name: "我的作品" }).click()]);
     const row = page.getByTestId("my-entries").locator("tr", { hasText: entryCode });
-    expect(await row.innerText()).to.contain(title).and.contain("已提交").and.contain("待推荐");
+    expect(await row.innerText())
+      .to.contain(title)
+      .and.contain("已提交")
+      .and.contain("待推荐");
     await screenshot(page, "entries-04-my-entries");
     await Promise.all([page.waitForURL(entryUrl), row.getByRole("link", { name: title }).click()]);
   });
@@ -153,7 +191,9 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
     });
     expect(played).to.equal("playing");
     await page.waitForFunction(() => {
-      const v = (globalThis as unknown as PageGlobals).document.querySelector("[data-testid=entry-video]") as VideoElement | null;
+      const v = (globalThis as unknown as PageGlobals).document.querySelector(
+        "[data-testid=entry-video]",
+      ) as VideoElement | null;
       return v !== null && (v.readyState >= 2 || v.currentTime > 0);
     });
     const state = await video.evaluate((el) => {
@@ -215,7 +255,10 @@ describe("browser: submitting an entry with upload progress, playing it, recomme
     await logInThroughForm(page, app.url, ADMIN);
     await page.goto(`${app.url}/contests/${contestId}`);
     await Promise.all([page.waitForURL(/\/entries$/), page.getByTestId("entry-list").click()]);
-    expect(await page.locator(`tr[data-code="${entryCode}"]`).innerText()).to.contain(title).and.contain("保定").and.contain("已推荐");
+    expect(await page.locator(`tr[data-code="${entryCode}"]`).innerText())
+      .to.contain(title)
+      .and.contain("保定")
+      .and.contain("已推荐");
     await screenshot(page, "entries-12-organizer-list");
     await page.goto(`${app.url}/contests/${contestId}/review`);
     expect(await page.locator(`tr[data-code="${entryCode}"]`).innerText()).to.contain("视频分辨率 1920×1080");

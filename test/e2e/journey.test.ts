@@ -42,11 +42,17 @@ describe("browser journey: home, register, log out, log in, contests, language, 
   before(async function () {
     app = await startTestApp();
     const token = await tokenFor(app, ADMIN.email, ADMIN.password);
-    const created = await request(app.server).post("/api/v1/contests").set("Authorization", `Bearer ${token}`).send(contestBody({ title: contestTitle }));
+    const created = await request(app.server)
+      .post("/api/v1/contests")
+      .set("Authorization", `Bearer ${token}`)
+      .send(contestBody({ title: contestTitle }));
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     contestId = String(created.body.contest.id);
     expect(created.body.contest.stage).to.equal("draft");
-    const opened = await request(app.server).post(`/api/v1/contests/${contestId}/stage`).set("Authorization", `Bearer ${token}`).send({ to: "open" });
+    const opened = await request(app.server)
+      .post(`/api/v1/contests/${contestId}/stage`)
+      .set("Authorization", `Bearer ${token}`)
+      .send({ to: "open" });
     expect(opened.status, JSON.stringify(opened.body)).to.equal(200);
     expect(opened.body.contest.stage).to.equal("open");
     browser = await launchBrowser();
@@ -79,7 +85,11 @@ describe("browser journey: home, register, log out, log in, contests, language, 
     await form.locator('input[name="name"]').fill(contestant.name);
     await form.locator('input[name="email"]').fill(contestant.email);
     await form.locator('input[name="password"]').fill(contestant.password);
-    const cities = (await form.locator('select[name="city"] option').evaluateAll((els) => els.map((e) => e.getAttribute("value") ?? ""))).filter(Boolean);
+    const cities = (
+      await form
+        .locator('select[name="city"] option')
+        .evaluateAll((els) => els.map((e) => e.getAttribute("value") ?? ""))
+    ).filter(Boolean);
     expect(cities).to.include("石家庄");
     await form.locator('select[name="city"]').selectOption("石家庄");
     await form.locator('input[name="unit"]').fill(contestant.unit);
@@ -105,14 +115,20 @@ describe("browser journey: home, register, log out, log in, contests, language, 
     await form.locator('input[name="email"]').fill(contestant.email);
     await form.locator('input[name="password"]').fill(contestant.password);
     await screenshot(page, "05-login-filled");
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), form.locator('button[type="submit"]').click()]);
+    await Promise.all([
+      page.waitForURL((url) => !url.pathname.startsWith("/login")),
+      form.locator('button[type="submit"]').click(),
+    ]);
     await expectLoggedIn("退出");
     await page.goto(`${app.url}/contests`);
     const list = page.getByTestId("contests");
     expect(await list.innerText()).to.contain(contestTitle);
     expect(await page.locator("h1").first().innerText()).to.equal("赛事");
     await screenshot(page, "06-contests-zh");
-    await Promise.all([page.waitForURL(new RegExp(`/contests/${contestId}$`)), list.getByRole("link", { name: contestTitle }).click()]);
+    await Promise.all([
+      page.waitForURL(new RegExp(`/contests/${contestId}$`)),
+      list.getByRole("link", { name: contestTitle }).click(),
+    ]);
     expect(await page.locator("main").innerText()).to.contain(contestTitle);
     await screenshot(page, "07-contest-zh");
     await page.goto(`${app.url}/contests`);
@@ -174,7 +190,13 @@ describe("browser journey: home, register, log out, log in, contests, language, 
         const ac = new AbortController();
         const timer = setTimeout(() => ac.abort(), 5_000);
         try {
-          const res = await fetch("/logout", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: formBody, redirect: "manual", signal: ac.signal });
+          const res = await fetch("/logout", {
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: formBody,
+            redirect: "manual",
+            signal: ac.signal,
+          });
           return String(res.status);
         } catch (err) {
           return `no answer (${String(err)})`;
@@ -185,7 +207,11 @@ describe("browser journey: home, register, log out, log in, contests, language, 
     expect(await postLogout(""), "POST /logout without _csrf").to.equal("403");
     expect(await postLogout("_csrf=not-the-token"), "POST /logout with a wrong _csrf").to.equal("403");
     // the browser context's request API carries the session cookie but no token either
-    const viaRequest = await page.context().request.post(`${app.url}/login`, { form: { email: contestant.email, password: contestant.password }, maxRedirects: 0, timeout: 5_000 });
+    const viaRequest = await page.context().request.post(`${app.url}/login`, {
+      form: { email: contestant.email, password: contestant.password },
+      maxRedirects: 0,
+      timeout: 5_000,
+    });
     expect(viaRequest.status()).to.equal(403);
     await page.reload();
     await expectLoggedIn("退出");

@@ -2,7 +2,13 @@ import { expect } from "chai";
 import type { Page } from "playwright-core";
 import request from "supertest";
 import { ADMIN, createActor, startTestApp, type Actor, type TestApp } from "../helpers/app.js";
-import { expectNoSidewaysScroll, launchBrowser, logInThroughForm, screenshot, type TestBrowser } from "../helpers/browser.js";
+import {
+  expectNoSidewaysScroll,
+  launchBrowser,
+  logInThroughForm,
+  screenshot,
+  type TestBrowser,
+} from "../helpers/browser.js";
 import { openContest, submit, videoSubmission } from "../helpers/entries.js";
 import { testMedia } from "../helpers/media.js";
 
@@ -27,24 +33,60 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
   before(async function () {
     const media = await testMedia();
     app = await startTestApp();
-    const opened = await openContest(app, { title: contestTitle, judgesPerEntry: 1, rubric: { criteria: [{ key: "science", label: "科学性", max: 40, step: 1, description: "内容科学准确，无知识性错误" }, { key: "art", label: "艺术性", max: 30, step: 0.5 }, { key: "fun", label: "趣味性", max: 30, step: 1 }] } });
+    const opened = await openContest(app, {
+      title: contestTitle,
+      judgesPerEntry: 1,
+      rubric: {
+        criteria: [
+          { key: "science", label: "科学性", max: 40, step: 1, description: "内容科学准确，无知识性错误" },
+          { key: "art", label: "艺术性", max: 30, step: 0.5 },
+          { key: "fun", label: "趣味性", max: 30, step: 1 },
+        ],
+      },
+    });
     contestId = opened.id;
-    const admin = (path: string, body?: object) => request(app.server).post(path).set("Authorization", `Bearer ${opened.admin}`).send(body);
+    const admin = (path: string, body?: object) =>
+      request(app.server).post(path).set("Authorization", `Bearer ${opened.admin}`).send(body);
     const contestant = await createActor(app, "contestant", { city: "承德" });
     for (const title of ["病毒是怎样传播的", "口罩里的科学"]) {
-      const res = await submit(app, contestId, contestant.token, videoSubmission(media, { fields: { title, unit: "承德市避暑山庄科普馆", authors: JSON.stringify([{ name: "欧阳铁柱" }]) } }));
+      const res = await submit(
+        app,
+        contestId,
+        contestant.token,
+        videoSubmission(media, {
+          fields: { title, unit: "承德市避暑山庄科普馆", authors: JSON.stringify([{ name: "欧阳铁柱" }]) },
+        }),
+      );
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
     }
     judge = await createActor(app, "judge", { name: "王评委", unit: "河北大学", expertise: ["科学防控"] });
-    expect((await request(app.server).put(`/api/v1/contests/${contestId}/judges`).set("Authorization", `Bearer ${opened.admin}`).send({ judgeIds: [judge.user.id] })).status).to.equal(200);
+    expect(
+      (
+        await request(app.server)
+          .put(`/api/v1/contests/${contestId}/judges`)
+          .set("Authorization", `Bearer ${opened.admin}`)
+          .send({ judgeIds: [judge.user.id] })
+      ).status,
+    ).to.equal(200);
     expect((await admin(`/api/v1/contests/${contestId}/assignments/auto`, { seed: 1 })).status).to.equal(200);
     expect((await admin(`/api/v1/contests/${contestId}/stage`, { to: "closed" })).status).to.equal(200);
     expect((await admin(`/api/v1/contests/${contestId}/stage`, { to: "judging" })).status).to.equal(200);
     // More judges join the pool later: a matrix wider than a phone.
     const more: string[] = [];
-    for (const unit of ["河北省科学技术情报研究院", "河北工业大学", "石家庄铁道大学", "燕山大学", "河北医科大学"]) more.push((await createActor(app, "judge", { unit })).user.id);
-    expect((await request(app.server).put(`/api/v1/contests/${contestId}/judges`).set("Authorization", `Bearer ${opened.admin}`).send({ judgeIds: [judge.user.id, ...more] })).status).to.equal(200);
-    [phone, desktop] = await Promise.all([launchBrowser({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }), launchBrowser()]);
+    for (const unit of ["河北省科学技术情报研究院", "河北工业大学", "石家庄铁道大学", "燕山大学", "河北医科大学"])
+      more.push((await createActor(app, "judge", { unit })).user.id);
+    expect(
+      (
+        await request(app.server)
+          .put(`/api/v1/contests/${contestId}/judges`)
+          .set("Authorization", `Bearer ${opened.admin}`)
+          .send({ judgeIds: [judge.user.id, ...more] })
+      ).status,
+    ).to.equal(200);
+    [phone, desktop] = await Promise.all([
+      launchBrowser({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }),
+      launchBrowser(),
+    ]);
     page = phone.page;
     office = desktop.page;
   });
@@ -67,7 +109,9 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
     await logInThroughForm(page, app.url, judge);
     await Promise.all([page.waitForURL(/\/judge$/), page.locator('header nav a[href="/judge"]').click()]);
     const declaration = page.getByTestId("declaration");
-    expect(await declaration.innerText()).to.contain("回避声明").and.contain("主动申请回避");
+    expect(await declaration.innerText())
+      .to.contain("回避声明")
+      .and.contain("主动申请回避");
     expect(await page.getByTestId("queue-item").count()).to.equal(0);
     await expectNoSidewaysScroll(page);
     await screenshot(page, "judging-02-declaration-phone");
@@ -86,11 +130,19 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
     expect(await video.getAttribute("playsinline")).to.not.equal(null);
     const played = await video.evaluate(async (el) => {
       // The test's types have no DOM library: the few members of HTMLVideoElement used here.
-      const v = el as unknown as { muted: boolean; currentTime: number; readyState: number; error: { code: number } | null; play(): Promise<void>; pause(): void };
+      const v = el as unknown as {
+        muted: boolean;
+        currentTime: number;
+        readyState: number;
+        error: { code: number } | null;
+        play(): Promise<void>;
+        pause(): void;
+      };
       v.muted = true;
       await v.play();
       const started = Date.now();
-      while (!(v.currentTime > 0 || v.readyState >= 2) && Date.now() - started < 8000) await new Promise((r) => setTimeout(r, 100));
+      while (!(v.currentTime > 0 || v.readyState >= 2) && Date.now() - started < 8000)
+        await new Promise((r) => setTimeout(r, 100));
       v.pause();
       return { currentTime: v.currentTime, readyState: v.readyState, error: v.error?.code ?? null };
     });
@@ -145,9 +197,11 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
     // The page refreshes its figures by itself (every 15 s, and when the tab comes back into view).
     // The page still shows what it loaded before the judge submitted; the change itself is awaited, not the clock.
     expect(await office.getByTestId("total-submitted").innerText()).to.equal("0");
-    await office.evaluate("document.dispatchEvent(new Event(\"visibilitychange\"))");
+    await office.evaluate('document.dispatchEvent(new Event("visibilitychange"))');
     await office.getByTestId("total-submitted").filter({ hasText: /^1$/ }).waitFor();
-    expect(await office.locator(`tr[data-judge="${judge.user.id}"] [data-testid="judge-submitted"]`).innerText()).to.equal("1");
+    expect(
+      await office.locator(`tr[data-judge="${judge.user.id}"] [data-testid="judge-submitted"]`).innerText(),
+    ).to.equal("1");
     await screenshot(office, "judging-09-progress-after-desktop");
     await office.goto(`${app.url}/contests/${contestId}/judging`);
     expect(await office.getByTestId("matrix").isVisible()).to.equal(true);
@@ -157,7 +211,9 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
     try {
       await office.reload();
       await expectNoSidewaysScroll(office);
-      const box = await office.locator(".matrix-wrap").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+      const box = await office
+        .locator(".matrix-wrap")
+        .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
       expect(box.scroll).to.be.greaterThan(box.client);
       await screenshot(office, "judging-11-matrix-phone");
       await office.goto(`${app.url}/contests/${contestId}/progress`);

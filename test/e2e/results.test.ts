@@ -1,11 +1,23 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { ADMIN, createActor, startTestApp, type Actor, type TestApp } from "../helpers/app.js";
-import { expectNoSidewaysScroll, launchBrowser, logInThroughForm, logOutThroughHeader, screenshot, type TestBrowser } from "../helpers/browser.js";
+import {
+  expectNoSidewaysScroll,
+  launchBrowser,
+  logInThroughForm,
+  logOutThroughHeader,
+  screenshot,
+  type TestBrowser,
+} from "../helpers/browser.js";
 import { judgedContest, type JudgedContest } from "../helpers/judged.js";
 import { testMedia, type TestMedia } from "../helpers/media.js";
 
-const rubric = { criteria: [{ key: "science", label: "科学性", max: 50, step: 1 }, { key: "art", label: "艺术性", max: 50, step: 1 }] };
+const rubric = {
+  criteria: [
+    { key: "science", label: "科学性", max: 50, step: 1 },
+    { key: "art", label: "艺术性", max: 50, step: 1 },
+  ],
+};
 const s = (total: number) => ({ science: Math.ceil(total / 2), art: Math.floor(total / 2) });
 
 /**
@@ -51,7 +63,10 @@ describe("browser: results review, publication, public notice and an objection",
     expect(await page.locator(".flash-success").innerText()).to.contain("成绩已计算：8 件作品参与排名");
     const rows = page.getByTestId("results-table").locator("tbody tr");
     expect(await rows.count()).to.equal(8);
-    expect(await rows.first().innerText()).to.contain(c.entries[0]!.code).and.contain("一等奖").and.contain("去掉最高分 93、最低分 80");
+    expect(await rows.first().innerText())
+      .to.contain(c.entries[0].code)
+      .and.contain("一等奖")
+      .and.contain("去掉最高分 93、最低分 80");
     const chart = page.getByTestId("chart").locator("svg");
     await chart.waitFor({ state: "visible" });
     const box = (await chart.boundingBox())!;
@@ -64,11 +79,17 @@ describe("browser: results review, publication, public notice and an objection",
   });
 
   it("the organizer moves to review and publishes the notice", async () => {
-    await Promise.all([page.waitForURL(new RegExp(`/contests/${c.contestId}$`)), page.getByTestId("stage-button").click()]);
+    await Promise.all([
+      page.waitForURL(new RegExp(`/contests/${c.contestId}$`)),
+      page.getByTestId("stage-button").click(),
+    ]);
     expect(await page.locator(".flash-success").innerText()).to.contain("结果审核");
     await Promise.all([page.waitForURL(/\/review\/results$/), page.getByTestId("results-review").click()]);
     expect(await page.getByTestId("stage-button").innerText()).to.equal("发布公示");
-    await Promise.all([page.waitForURL(new RegExp(`/contests/${c.contestId}$`)), page.getByTestId("stage-button").click()]);
+    await Promise.all([
+      page.waitForURL(new RegExp(`/contests/${c.contestId}$`)),
+      page.getByTestId("stage-button").click(),
+    ]);
     expect(await page.locator(".flash-success").innerText()).to.contain("公示");
     expect(await page.getByTestId("public-results").isVisible()).to.equal(true);
     await screenshot(page, "results-02-published");
@@ -81,10 +102,17 @@ describe("browser: results review, publication, public notice and an objection",
     expect(await winners.locator('[data-prize="first"] tbody tr').count()).to.equal(1);
     expect(await winners.locator('[data-prize="second"] tbody tr').count()).to.equal(2);
     expect(await winners.locator('[data-prize="third"] tbody tr').count()).to.equal(3);
-    expect(await winners.locator('[data-prize="first"]').innerText()).to.contain("作品 1").and.contain("作者 1").and.contain("参赛单位 1");
+    expect(await winners.locator('[data-prize="first"]').innerText())
+      .to.contain("作品 1")
+      .and.contain("作者 1")
+      .and.contain("参赛单位 1");
     expect(await page.getByTestId("snapshots").locator("code.hash").innerText()).to.match(/^[0-9a-f]{64}$/);
-    expect(await page.getByTestId("verify").innerText()).to.contain("sha256sum").and.contain("certutil -hashfile");
-    expect(await page.getByTestId("notice-window").innerText()).to.match(/公示期至 \d{4}年\d{2}月\d{2}日 \d{2}:\d{2}（北京时间）/);
+    expect(await page.getByTestId("verify").innerText())
+      .to.contain("sha256sum")
+      .and.contain("certutil -hashfile");
+    expect(await page.getByTestId("notice-window").innerText()).to.match(
+      /公示期至 \d{4}年\d{2}月\d{2}日 \d{2}:\d{2}（北京时间）/,
+    );
     await screenshot(page, "results-03-public");
     await page.setViewportSize({ width: 375, height: 812 });
     try {
@@ -103,7 +131,7 @@ describe("browser: results review, publication, public notice and an objection",
       await logInThroughForm(page, app.url, citizen, `/contests/${c.contestId}/results`);
       const form = page.getByTestId("objection-form");
       expect(await page.getByTestId("objection-name").innerText()).to.equal("王公示");
-      await form.locator('select[name="entryId"]').selectOption({ label: `${c.entries[2]!.code} 作品 3` });
+      await form.locator('select[name="entryId"]').selectOption({ label: `${c.entries[2].code} 作品 3` });
       await form.locator('textarea[name="text"]').fill("该作品片尾使用的动画与已发表作品雷同，附对比截图。");
       await form.locator('input[name="evidence"]').setInputFiles(media.formPdf);
       await expectNoSidewaysScroll(page);
@@ -111,9 +139,17 @@ describe("browser: results review, publication, public notice and an objection",
       await Promise.all([page.waitForURL(/\/results#my-objections$/), page.getByTestId("objection-submit").click()]);
       expect(await page.locator(".flash-success").innerText()).to.contain("异议已提交");
       const mine = page.getByTestId("my-objections");
-      expect(await mine.innerText()).to.contain(c.entries[2]!.code).and.contain("待处理").and.contain("form.pdf");
+      expect(await mine.innerText())
+        .to.contain(c.entries[2].code)
+        .and.contain("待处理")
+        .and.contain("form.pdf");
       const row = await app.db("objections").where({ contest_id: c.contestId }).first();
-      expect(row).to.include({ user_id: citizen.user.id, entry_id: c.entries[2]!.id, evidence_type: "pdf", status: "open" });
+      expect(row).to.include({
+        user_id: citizen.user.id,
+        entry_id: c.entries[2].id,
+        evidence_type: "pdf",
+        status: "open",
+      });
       await expectNoSidewaysScroll(page);
       await screenshot(page, "results-06-objection-filed-phone");
     } finally {

@@ -44,17 +44,38 @@ export class TestClock implements Clock {
  * The real app on an ephemeral port against a fresh database: an SQLite file in a temp folder, or,
  * when DATABASE_URL is set (CI's PostgreSQL run), a schema of its own in that database.
  */
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { clock?: Clock; env?: Record<string, string>; logger?: Logger } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "sw-test-"));
   const pgUrl = process.env.DATABASE_URL || null;
   const config: Config = loadConfig(
-    { DATA_DIR: path.join(dir, "data"), UPLOAD_DIR: path.join(dir, "uploads"), SESSION_SECRET: "test-secret-0123456789", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...(pgUrl ? { DATABASE_URL: pgUrl } : {}), ...options.env },
+    {
+      DATA_DIR: path.join(dir, "data"),
+      UPLOAD_DIR: path.join(dir, "uploads"),
+      SESSION_SECRET: "test-secret-0123456789",
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      ...(pgUrl ? { DATABASE_URL: pgUrl } : {}),
+      ...options.env,
+    },
     dir,
   );
-  const pgSchema = pgUrl ? `t_${path.basename(dir).replace(/[^a-z0-9]/gi, "").toLowerCase()}` : undefined;
+  const pgSchema = pgUrl
+    ? `t_${path
+        .basename(dir)
+        .replace(/[^a-z0-9]/gi, "")
+        .toLowerCase()}`
+    : undefined;
   const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(dir, "data", "app.sqlite"), pgSchema });
   await migrateLatest(db);
-  const ctx: AppContext = { config, db, storage: new LocalDiskStorage(config.uploadDir), clock: options.clock ?? { now: () => new Date() }, logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) };
+  const ctx: AppContext = {
+    config,
+    db,
+    storage: new LocalDiskStorage(config.uploadDir),
+    clock: options.clock ?? { now: () => new Date() },
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+  };
   await ensureFirstOrganizer(ctx);
   const server = createApp(ctx).listen(0);
   await new Promise<void>((resolve) => server.once("listening", resolve));
@@ -92,15 +113,32 @@ export interface Actor {
 let counter = 0;
 
 /** Creates a user of a role through the organizer's API and logs him in. */
-export async function createActor(app: TestApp, role: "organizer" | "coordinator" | "judge" | "contestant", overrides: Record<string, unknown> = {}): Promise<Actor> {
+export async function createActor(
+  app: TestApp,
+  role: "organizer" | "coordinator" | "judge" | "contestant",
+  overrides: Record<string, unknown> = {},
+): Promise<Actor> {
   const adminToken = await tokenFor(app, ADMIN.email, ADMIN.password);
   counter += 1;
   const email = `${role}${counter}-${Date.now()}@example.org`;
   const password = "Secret-pass-42";
-  const body = { email, password, name: `${role} ${counter}`, role, city: "石家庄", unit: `单位 ${counter}`, ...overrides };
+  const body = {
+    email,
+    password,
+    name: `${role} ${counter}`,
+    role,
+    city: "石家庄",
+    unit: `单位 ${counter}`,
+    ...overrides,
+  };
   const res = await request(app.server).post("/api/v1/users").set("Authorization", `Bearer ${adminToken}`).send(body);
   if (res.status !== 201) throw new Error(`creating ${role} failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { user: res.body.user, email: String(body.email), password, token: await tokenFor(app, String(body.email), password) };
+  return {
+    user: res.body.user,
+    email: String(body.email),
+    password,
+    token: await tokenFor(app, String(body.email), password),
+  };
 }
 
 /** The domain tables (not sessions, tokens or login attempts), each with the columns that order it. */

@@ -77,18 +77,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Logs in through the /login form (optionally with ?next=) and waits for the signed-in header. */
-export async function logInThroughForm(page: Page, baseUrl: string, actor: { email: string; password: string }, next = ""): Promise<void> {
+export async function logInThroughForm(
+  page: Page,
+  baseUrl: string,
+  actor: { email: string; password: string },
+  next = "",
+): Promise<void> {
   await page.goto(`${baseUrl}/login${next ? `?next=${encodeURIComponent(next)}` : ""}`);
   const form = page.locator('form[action="/login"]');
   await form.locator('input[name="email"]').fill(actor.email);
   await form.locator('input[name="password"]').fill(actor.password);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), form.locator('button[type="submit"]').click()]);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith("/login")),
+    form.locator('button[type="submit"]').click(),
+  ]);
   await page.locator('header.site-header form[action="/logout"] button').waitFor();
 }
 
 /** Logs out through the header button, which leads home. */
 export async function logOutThroughHeader(page: Page, baseUrl: string): Promise<void> {
-  await Promise.all([page.waitForURL(`${baseUrl}/`), page.locator('header.site-header form[action="/logout"] button').click()]);
+  await Promise.all([
+    page.waitForURL(`${baseUrl}/`),
+    page.locator('header.site-header form[action="/logout"] button').click(),
+  ]);
 }
 
 /** The page fits its viewport's width: nothing to scroll sideways (the 375-px phone test). */

@@ -19,12 +19,21 @@ export function filesUnder(dir: string): string[] {
 }
 
 /** An open contest made through the API by the organizer. */
-export async function openContest(app: TestApp, overrides: Record<string, unknown> = {}): Promise<{ id: string; admin: string }> {
+export async function openContest(
+  app: TestApp,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; admin: string }> {
   const admin = await tokenFor(app, ADMIN.email, ADMIN.password);
-  const created = await request(app.server).post("/api/v1/contests").set("Authorization", `Bearer ${admin}`).send(contestBody(overrides));
+  const created = await request(app.server)
+    .post("/api/v1/contests")
+    .set("Authorization", `Bearer ${admin}`)
+    .send(contestBody(overrides));
   if (created.status !== 201) throw new Error(`contest: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.contest.id as string;
-  const opened = await request(app.server).post(`/api/v1/contests/${id}/stage`).set("Authorization", `Bearer ${admin}`).send({ to: "open" });
+  const opened = await request(app.server)
+    .post(`/api/v1/contests/${id}/stage`)
+    .set("Authorization", `Bearer ${admin}`)
+    .send({ to: "open" });
   if (opened.status !== 200) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
   return { id, admin };
 }
@@ -35,7 +44,10 @@ export interface Submission {
 }
 
 /** A video entry's fields and files; override or remove (undefined) any of them. */
-export function videoSubmission(media: TestMedia, over: Submission = {}): { fields: Record<string, string>; files: Record<string, string> } {
+export function videoSubmission(
+  media: TestMedia,
+  over: Submission = {},
+): { fields: Record<string, string>; files: Record<string, string> } {
   const fields: Record<string, string | undefined> = {
     title: "病毒是怎样传播的",
     summary: "用动画讲解飞沫与接触传播。",
@@ -46,13 +58,24 @@ export function videoSubmission(media: TestMedia, over: Submission = {}): { fiel
     declaration: "true",
     ...over.fields,
   };
-  const files: Record<string, string | undefined> = { video: media.valid1080, form: media.formPdf, cover: media.coverPng, ...over.files };
-  const defined = <T>(o: Record<string, T | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, T>;
+  const files: Record<string, string | undefined> = {
+    video: media.valid1080,
+    form: media.formPdf,
+    cover: media.coverPng,
+    ...over.files,
+  };
+  const defined = <T>(o: Record<string, T | undefined>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, T>;
   return { fields: defined(fields), files: defined(files) };
 }
 
 /** POSTs a multipart entry as the given token. */
-export function submit(app: TestApp, contestId: string, token: string | null, body: { fields: Record<string, string>; files: Record<string, string> }) {
+export function submit(
+  app: TestApp,
+  contestId: string,
+  token: string | null,
+  body: { fields: Record<string, string>; files: Record<string, string> },
+) {
   let req = request(app.server).post(`/api/v1/contests/${contestId}/entries`);
   if (token) req = req.set("Authorization", `Bearer ${token}`);
   for (const [name, value] of Object.entries(body.fields)) req = req.field(name, value);

@@ -16,11 +16,35 @@ async function video(name: string, width: number, height: number, seconds: numbe
   mkdirSync(CACHE, { recursive: true });
   const partial = `${file}.part.mp4`;
   await run(ffmpegInstaller.path, [
-    "-v", "error", "-y",
-    "-f", "lavfi", "-i", `color=c=0x336699:s=${width}x${height}:r=1:d=${seconds}`,
-    "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono",
-    "-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p",
-    "-c:a", "aac", "-b:a", "8k", "-shortest", "-movflags", "+faststart", partial,
+    "-v",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=0x336699:s=${width}x${height}:r=1:d=${seconds}`,
+    "-f",
+    "lavfi",
+    "-i",
+    "anullsrc=r=8000:cl=mono",
+    "-t",
+    String(seconds),
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-tune",
+    "stillimage",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "8k",
+    "-shortest",
+    "-movflags",
+    "+faststart",
+    partial,
   ]);
   await import("node:fs/promises").then((fs) => fs.rename(partial, file));
   return file;
@@ -30,7 +54,18 @@ async function image(name: string): Promise<string> {
   const file = path.join(CACHE, name);
   if (existsSync(file)) return file;
   mkdirSync(CACHE, { recursive: true });
-  await run(ffmpegInstaller.path, ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=320x180", "-frames:v", "1", file]);
+  await run(ffmpegInstaller.path, [
+    "-v",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    "color=c=red:s=320x180",
+    "-frames:v",
+    "1",
+    file,
+  ]);
   return file;
 }
 

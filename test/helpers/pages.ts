@@ -7,7 +7,7 @@ export type PageAgent = ReturnType<typeof request.agent>;
 export function csrfOf(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!match) throw new Error("no CSRF token on the page");
-  return match[1]!;
+  return match[1];
 }
 
 /**
@@ -24,8 +24,13 @@ export async function csrfFor(agent: PageAgent): Promise<string> {
 export async function logInPage(agent: PageAgent, email: string, password: string): Promise<PageAgent> {
   const form = await agent.get("/login").set("Accept", "text/html");
   if (form.status !== 200) throw new Error(`GET /login answered ${form.status} (already signed in?)`);
-  const res = await agent.post("/login").type("form").set("Accept", "text/html").send({ _csrf: csrfOf(form.text), email, password });
-  if (res.status !== 302) throw new Error(`login of ${email} through the form failed: ${res.status} ${res.text.slice(0, 300)}`);
+  const res = await agent
+    .post("/login")
+    .type("form")
+    .set("Accept", "text/html")
+    .send({ _csrf: csrfOf(form.text), email, password });
+  if (res.status !== 302)
+    throw new Error(`login of ${email} through the form failed: ${res.status} ${res.text.slice(0, 300)}`);
   return agent;
 }
 

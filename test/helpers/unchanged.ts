@@ -23,7 +23,11 @@ export async function writtenState(app: TestApp): Promise<WrittenState> {
 }
 
 /** Asserts that nothing was written since `before` (taken with writtenState). */
-export async function expectNothingWritten(app: TestApp, before: WrittenState, what = "a refused request"): Promise<void> {
+export async function expectNothingWritten(
+  app: TestApp,
+  before: WrittenState,
+  what = "a refused request",
+): Promise<void> {
   const after = await writtenState(app);
   expect(after.tables, `${what} changed the database`).to.deep.equal(before.tables);
   expect(after.uploads, `${what} left files under UPLOAD_DIR`).to.deep.equal(before.uploads);

@@ -20,7 +20,13 @@ describe("first start", () => {
     const db = createDb({ databaseUrl: null, sqliteFile: path.join(dir, "data", "app.sqlite") });
     try {
       await migrateLatest(db);
-      const ctx: AppContext = { config, db, storage: new LocalDiskStorage(path.join(dir, "uploads")), clock: { now: () => new Date() }, logger: pino({ level: "silent" }) };
+      const ctx: AppContext = {
+        config,
+        db,
+        storage: new LocalDiskStorage(path.join(dir, "uploads")),
+        clock: { now: () => new Date() },
+        logger: pino({ level: "silent" }),
+      };
       const first = await ensureFirstOrganizer(ctx);
       expect(first?.email).to.equal("admin@localhost");
       expect(first?.generatedPassword).to.be.a("string").with.length.greaterThan(10);
@@ -50,14 +56,14 @@ describe("structured logs", () => {
       expect(login.headers["x-request-id"]).to.equal("req-abc-123");
       await request(app.server).get("/api/v1/me").set("Authorization", `Bearer ${login.body.token}`);
       const page = await request(app.server).get("/login");
-      const cookie = String(page.headers["set-cookie"]).split(";")[0]!.split("=")[1]!;
+      const cookie = String(page.headers["set-cookie"]).split(";")[0].split("=")[1];
       await request(app.server).get("/").set("Cookie", `sw.sid=${cookie}`);
       const log = lines.join("");
       expect(log).to.include("req-abc-123");
       expect(log).not.to.include(ADMIN.password);
       expect(log).not.to.include(login.body.token);
       expect(log).not.to.include(decodeURIComponent(cookie));
-      expect(JSON.parse(lines[0]!)).to.have.property("level");
+      expect(JSON.parse(lines[0])).to.have.property("level");
     } finally {
       await app.close();
     }

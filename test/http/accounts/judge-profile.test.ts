@@ -42,7 +42,10 @@ describe("judge profile: expertise and units to avoid", () => {
 
   describe("the API", () => {
     it("an organizer sets a judge's expertise and avoid units with PATCH /api/v1/users/:id (cleaned: trimmed, no repeats)", async () => {
-      const res = await as(admin).patch(`/api/v1/users/${judge.user.id}`, { expertise: ["科学防控", " 科普行动 "], avoidUnits: [" 保定学院", "保定学院", "河北农业大学"] });
+      const res = await as(admin).patch(`/api/v1/users/${judge.user.id}`, {
+        expertise: ["科学防控", " 科普行动 "],
+        avoidUnits: [" 保定学院", "保定学院", "河北农业大学"],
+      });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body.user).to.include({ id: judge.user.id, role: "judge" });
       expect(res.body.user.expertise).to.deep.equal(["科学防控", "科普行动"]);
@@ -53,11 +56,16 @@ describe("judge profile: expertise and units to avoid", () => {
     });
 
     it("the judge edits his own avoid units with PATCH /api/v1/me, audited as his own change", async () => {
-      const res = await as(judge.token).patch("/api/v1/me", { avoidUnits: ["保定学院", " 河北软件职业技术学院 ", "保定学院"] });
+      const res = await as(judge.token).patch("/api/v1/me", {
+        avoidUnits: ["保定学院", " 河北软件职业技术学院 ", "保定学院"],
+      });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body.user.avoidUnits).to.deep.equal(["保定学院", "河北软件职业技术学院"]);
       expect(res.body.user.expertise, "expertise is untouched").to.deep.equal(["科学防控", "科普行动"]);
-      expect((await as(judge.token).get("/api/v1/me")).body.user.avoidUnits).to.deep.equal(["保定学院", "河北软件职业技术学院"]);
+      expect((await as(judge.token).get("/api/v1/me")).body.user.avoidUnits).to.deep.equal([
+        "保定学院",
+        "河北软件职业技术学院",
+      ]);
       const audit = await app.db("audit_log").where({ actor_id: judge.user.id, action: "user.update" });
       expect(audit).to.have.length(1);
       expect(JSON.parse(audit[0].details).changes).to.deep.equal({ avoidUnits: ["保定学院", "河北软件职业技术学院"] });
@@ -71,15 +79,31 @@ describe("judge profile: expertise and units to avoid", () => {
     });
 
     it("a judge may change nothing else of himself: other fields, wrong types and empty bodies → 400, nothing written", async () => {
-      for (const body of [{ name: "改名" }, { avoidUnits: ["保定学院"], expertise: ["科普行动"] }, { avoidUnits: ["保定学院"], disabled: true }, { avoidUnits: "保定学院" }, { avoidUnits: [""] }, {}, []]) {
+      for (const body of [
+        { name: "改名" },
+        { avoidUnits: ["保定学院"], expertise: ["科普行动"] },
+        { avoidUnits: ["保定学院"], disabled: true },
+        { avoidUnits: "保定学院" },
+        { avoidUnits: [""] },
+        {},
+        [],
+      ]) {
         await expectRefused(() => as(judge.token).patch("/api/v1/me", body), 400, "validation_failed");
       }
-      await expectRefused(() => as(judge.token).patch("/api/v1/me", { avoidUnits: Array.from({ length: 51 }, (_, i) => `单位${i}`) }), 400, "validation_failed");
+      await expectRefused(
+        () => as(judge.token).patch("/api/v1/me", { avoidUnits: Array.from({ length: 51 }, (_, i) => `单位${i}`) }),
+        400,
+        "validation_failed",
+      );
     });
 
     it("a contestant, a coordinator or an organizer cannot set avoid units (403); anonymous → 401; nothing written", async () => {
       for (const who of [contestant, coordinator]) {
-        const res = await expectRefused(() => as(who.token).patch("/api/v1/me", { avoidUnits: ["保定学院"] }), 403, "forbidden");
+        const res = await expectRefused(
+          () => as(who.token).patch("/api/v1/me", { avoidUnits: ["保定学院"] }),
+          403,
+          "forbidden",
+        );
         expect(res.body.error.message).to.equal("只有评审专家可以设置回避单位");
       }
       await expectRefused(() => as(admin).patch("/api/v1/me", { avoidUnits: ["保定学院"] }), 403, "forbidden");
@@ -87,7 +111,11 @@ describe("judge profile: expertise and units to avoid", () => {
     });
 
     it("a judge cannot edit another user through PATCH /api/v1/users/:id (403)", async () => {
-      await expectRefused(() => as(judge.token).patch(`/api/v1/users/${contestant.user.id}`, { avoidUnits: ["x"] }), 403, "forbidden");
+      await expectRefused(
+        () => as(judge.token).patch(`/api/v1/users/${contestant.user.id}`, { avoidUnits: ["x"] }),
+        403,
+        "forbidden",
+      );
     });
   });
 
@@ -97,14 +125,25 @@ describe("judge profile: expertise and units to avoid", () => {
       const media = await testMedia();
       const { id: contestId } = await openContest(app, { judgesPerEntry: 1 });
       const owner = await createActor(app, "contestant", { city: "唐山" });
-      const entry = await submit(app, contestId, owner.token, videoSubmission(media, { fields: { unit: "唐山市第一中学", city: "唐山" } }));
+      const entry = await submit(
+        app,
+        contestId,
+        owner.token,
+        videoSubmission(media, { fields: { unit: "唐山市第一中学", city: "唐山" } }),
+      );
       expect(entry.status, JSON.stringify(entry.body)).to.equal(201);
       const avoider = await createActor(app, "judge", { unit: "石家庄某研究所", city: "石家庄" });
-      const pool = await request(app.server).put(`/api/v1/contests/${contestId}/judges`).set("Authorization", `Bearer ${admin}`).send({ judgeIds: [avoider.user.id] });
+      const pool = await request(app.server)
+        .put(`/api/v1/contests/${contestId}/judges`)
+        .set("Authorization", `Bearer ${admin}`)
+        .send({ judgeIds: [avoider.user.id] });
       expect(pool.status, JSON.stringify(pool.body)).to.equal(200);
       expect((await as(avoider.token).patch("/api/v1/me", { avoidUnits: ["唐山市 第一中学"] })).status).to.equal(200);
       const before = await writtenState(app);
-      const add = await request(app.server).post(`/api/v1/contests/${contestId}/assignments`).set("Authorization", `Bearer ${admin}`).send({ entryId: entry.body.entry.id, judgeId: avoider.user.id });
+      const add = await request(app.server)
+        .post(`/api/v1/contests/${contestId}/assignments`)
+        .set("Authorization", `Bearer ${admin}`)
+        .send({ entryId: entry.body.entry.id, judgeId: avoider.user.id });
       expect(add.status, JSON.stringify(add.body)).to.equal(409);
       expect(add.body.error.code).to.equal("conflict_of_interest");
       expect(add.body.error.message).to.include("作品单位在评委的回避单位中");
@@ -117,8 +156,19 @@ describe("judge profile: expertise and units to avoid", () => {
       const agent = await pageSession(app, judge.email, judge.password);
       const page = await agent.get("/me/profile").set("Accept", "text/html");
       expect(page.status).to.equal(200);
-      expect(page.text).to.include('data-testid="avoid-units-form"').and.include("保定学院").and.include("河北大学").and.include('href="/me/profile"');
-      const res = await agent.post("/me/profile").type("form").set("Accept", "text/html").send({ _csrf: csrfOf(page.text), avoidUnits: "保定学院\r\nHebei Agricultural University\r\n\r\n保定学院、河北工程大学" });
+      expect(page.text)
+        .to.include('data-testid="avoid-units-form"')
+        .and.include("保定学院")
+        .and.include("河北大学")
+        .and.include('href="/me/profile"');
+      const res = await agent
+        .post("/me/profile")
+        .type("form")
+        .set("Accept", "text/html")
+        .send({
+          _csrf: csrfOf(page.text),
+          avoidUnits: "保定学院\r\nHebei Agricultural University\r\n\r\n保定学院、河北工程大学",
+        });
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal("/me/profile");
       const row = await app.db("users").where({ id: judge.user.id }).first();
@@ -142,7 +192,14 @@ describe("judge profile: expertise and units to avoid", () => {
         .post(`/admin/users/${judge.user.id}`)
         .type("form")
         .set("Accept", "text/html")
-        .send({ _csrf: csrfOf(page.text), name: "张教授", unit: "河北大学物理学院", city: "保定", expertise: "科学防控、科创惠民", avoidUnits: "保定学院\n河北大学" });
+        .send({
+          _csrf: csrfOf(page.text),
+          name: "张教授",
+          unit: "河北大学物理学院",
+          city: "保定",
+          expertise: "科学防控、科创惠民",
+          avoidUnits: "保定学院\n河北大学",
+        });
       expect(res.status, res.text.slice(0, 500)).to.equal(302);
       const row = await app.db("users").where({ id: judge.user.id }).first();
       expect(row).to.include({ name: "张教授", unit: "河北大学物理学院", city: "保定" });
@@ -154,7 +211,18 @@ describe("judge profile: expertise and units to avoid", () => {
       const agent = await pageSession(app, ADMIN.email, ADMIN.password);
       const page = await agent.get(`/admin/users/${judge.user.id}`).set("Accept", "text/html");
       const before = await snapshot(app.db);
-      const res = await agent.post(`/admin/users/${judge.user.id}`).type("form").set("Accept", "text/html").send({ _csrf: csrfOf(page.text), name: "张教授", unit: "新单位名", city: "北京", expertise: "", avoidUnits: "" });
+      const res = await agent
+        .post(`/admin/users/${judge.user.id}`)
+        .type("form")
+        .set("Accept", "text/html")
+        .send({
+          _csrf: csrfOf(page.text),
+          name: "张教授",
+          unit: "新单位名",
+          city: "北京",
+          expertise: "",
+          avoidUnits: "",
+        });
       expect(res.status).to.equal(400);
       expect(res.text).to.include("未知的城市“北京”").and.include('value="新单位名"');
       expect(await snapshot(app.db)).to.deep.equal(before);
@@ -165,11 +233,17 @@ describe("judge profile: expertise and units to avoid", () => {
       const page = await agent.get(`/admin/users/${contestant.user.id}`).set("Accept", "text/html");
       expect(page.status).to.equal(200);
       expect(page.text).not.to.include('name="avoidUnits"');
-      const res = await agent.post(`/admin/users/${contestant.user.id}/disabled`).type("form").send({ _csrf: csrfOf(page.text), disabled: "true", next: `/admin/users/${contestant.user.id}` });
+      const res = await agent
+        .post(`/admin/users/${contestant.user.id}/disabled`)
+        .type("form")
+        .send({ _csrf: csrfOf(page.text), disabled: "true", next: `/admin/users/${contestant.user.id}` });
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal(`/admin/users/${contestant.user.id}`);
       expect(Boolean((await app.db("users").where({ id: contestant.user.id }).first()).disabled)).to.equal(true);
-      const evil = await agent.post(`/admin/users/${contestant.user.id}/disabled`).type("form").send({ _csrf: csrfOf(page.text), disabled: "false", next: "//evil.example" });
+      const evil = await agent
+        .post(`/admin/users/${contestant.user.id}/disabled`)
+        .type("form")
+        .send({ _csrf: csrfOf(page.text), disabled: "false", next: "//evil.example" });
       expect(evil.headers.location).to.equal("/admin/users");
     });
 
@@ -187,7 +261,18 @@ describe("judge profile: expertise and units to avoid", () => {
         .post("/admin/users")
         .type("form")
         .set("Accept", "text/html")
-        .send({ _csrf: csrfOf(page.text), name: "刘专家", email: "Liu.Expert@example.org", password: "", generatePassword: "on", role: "judge", city: "沧州", unit: "沧州师范学院", expertise: "科普行动 科技扶贫", avoidUnits: "沧州市科技馆\n沧州职业技术学院" });
+        .send({
+          _csrf: csrfOf(page.text),
+          name: "刘专家",
+          email: "Liu.Expert@example.org",
+          password: "",
+          generatePassword: "on",
+          role: "judge",
+          city: "沧州",
+          unit: "沧州师范学院",
+          expertise: "科普行动 科技扶贫",
+          avoidUnits: "沧州市科技馆\n沧州职业技术学院",
+        });
       expect(res.status, res.text.slice(0, 500)).to.equal(200);
       expect(res.headers["cache-control"]).to.equal("no-store");
       const password = /data-testid="initial-password">([^<]+)</.exec(res.text)?.[1];
@@ -196,7 +281,10 @@ describe("judge profile: expertise and units to avoid", () => {
       expect(row).to.include({ role: "judge", city: "沧州", unit: "沧州师范学院" });
       expect(JSON.parse(row.expertise)).to.deep.equal(["科普行动", "科技扶贫"]);
       expect(JSON.parse(row.avoid_units)).to.deep.equal(["沧州市科技馆", "沧州职业技术学院"]);
-      expect((await request(app.server).post("/api/v1/auth/token").send({ email: "liu.expert@example.org", password })).status).to.equal(200);
+      expect(
+        (await request(app.server).post("/api/v1/auth/token").send({ email: "liu.expert@example.org", password }))
+          .status,
+      ).to.equal(200);
       // Not in a flash message, so not in the stored session either; and only once.
       const sessions = JSON.stringify(await app.db("sessions").select("*"));
       expect(sessions).not.to.include(password!);
@@ -207,7 +295,11 @@ describe("judge profile: expertise and units to avoid", () => {
       const agent = await pageSession(app, ADMIN.email, ADMIN.password);
       const page = await agent.get("/admin/users").set("Accept", "text/html");
       const before = await snapshot(app.db);
-      const res = await agent.post("/admin/users").type("form").set("Accept", "text/html").send({ _csrf: csrfOf(page.text), name: "无密码", email: "nopass@example.org", password: "", role: "judge" });
+      const res = await agent
+        .post("/admin/users")
+        .type("form")
+        .set("Accept", "text/html")
+        .send({ _csrf: csrfOf(page.text), name: "无密码", email: "nopass@example.org", password: "", role: "judge" });
       expect(res.status).to.equal(400);
       expect(await snapshot(app.db)).to.deep.equal(before);
     });

@@ -70,15 +70,18 @@ async function xlsxOf(rows: string[][]): Promise<Buffer> {
   const sheet = book.addWorksheet("名单");
   rows.forEach((r, i) => {
     const values: ExcelJS.CellValue[] = [...r];
-    if (i === 1) values[1] = { text: r[1]!, hyperlink: `mailto:${r[1]!.trim()}` };
-    if (i === 1) values[2] = { richText: [{ text: r[2]!.slice(0, 4) }, { text: r[2]!.slice(4), font: { bold: true } }] };
+    if (i === 1) values[1] = { text: r[1], hyperlink: `mailto:${r[1].trim()}` };
+    if (i === 1) values[2] = { richText: [{ text: r[2].slice(0, 4) }, { text: r[2].slice(4), font: { bold: true } }] };
     sheet.addRow(values);
   });
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
 // A 1×1 PNG: the signature is what file-type reads.
-const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082", "hex");
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
 
 describe("roster import (POST /api/v1/users/import)", () => {
   let app: TestApp;
@@ -135,7 +138,7 @@ describe("roster import (POST /api/v1/users/import)", () => {
         const expected = expectedRows(tag);
         expect(report.rows).to.have.length(expected.length);
         report.rows.forEach((row, i) => {
-          expect(row).to.include(expected[i]!);
+          expect(row).to.include(expected[i]);
           if (row.status === "imported") {
             expect(row).to.have.all.keys("row", "email", "status", "userId", "initialPassword");
             expect(row.initialPassword).to.match(/^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/);
@@ -150,7 +153,10 @@ describe("roster import (POST /api/v1/users/import)", () => {
         const after = await snapshot(app.db);
         const known = new Set((initial.users as { id: string }[]).map((u) => u.id));
         const added = (after.users as Record<string, unknown>[]).filter((u) => !known.has(String(u.id)));
-        expect(added.map((u) => u.email).sort()).to.deep.equal([`li.na.${tag}@example.org`, `zhang.wei.${tag}@example.org`]);
+        expect(added.map((u) => u.email).sort()).to.deep.equal([
+          `li.na.${tag}@example.org`,
+          `zhang.wei.${tag}@example.org`,
+        ]);
         const byEmail = new Map(added.map((u) => [u.email, u]));
         const zhang = byEmail.get(`zhang.wei.${tag}@example.org`)!;
         expect(zhang).to.include({ name: "张伟", role: "judge", unit: "河北大学", city: "保定" });
@@ -164,8 +170,9 @@ describe("roster import (POST /api/v1/users/import)", () => {
         const ids = report.rows.filter((r) => r.status === "imported").map((r) => r.userId);
         expect([...ids].sort()).to.deep.equal(added.map((u) => u.id).sort());
         // Nothing but the users and one audit record changed.
-        expect(after.audit_log).to.have.length(initial.audit_log!.length + 1);
-        for (const table of Object.keys(after).filter((t) => t !== "users" && t !== "audit_log")) expect(after[table], table).to.deep.equal(initial[table]);
+        expect(after.audit_log).to.have.length(initial.audit_log.length + 1);
+        for (const table of Object.keys(after).filter((t) => t !== "users" && t !== "audit_log"))
+          expect(after[table], table).to.deep.equal(initial[table]);
       });
 
       it("audits one user.import record with counts only", async () => {
@@ -192,7 +199,17 @@ describe("roster import (POST /api/v1/users/import)", () => {
   }
 
   it("reads English headers from a CSV without a BOM too", async () => {
-    const res = await importAs(admin, csvOf([["email", "name", "city"], ["plain.csv@example.org", "孙丽", "邯郸"]], false), "roster.csv");
+    const res = await importAs(
+      admin,
+      csvOf(
+        [
+          ["email", "name", "city"],
+          ["plain.csv@example.org", "孙丽", "邯郸"],
+        ],
+        false,
+      ),
+      "roster.csv",
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.include({ imported: 1, refused: 0 });
     expect((await app.db("users").where({ email: "plain.csv@example.org" }).first()).city).to.equal("邯郸");
@@ -207,7 +224,11 @@ describe("roster import (POST /api/v1/users/import)", () => {
     const res = await importAs(admin, Buffer.from(await book.xlsx.writeBuffer()), "roster.xlsx");
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.include({ imported: 1, refused: 0 });
-    expect(await app.db("users").where({ email: "qian.duo@example.org" }).first()).to.include({ unit: "衡水学院", city: "衡水", name: "钱多" });
+    expect(await app.db("users").where({ email: "qian.duo@example.org" }).first()).to.include({
+      unit: "衡水学院",
+      city: "衡水",
+      name: "钱多",
+    });
   });
 
   describe("refused as a whole, writing nothing", () => {
@@ -229,13 +250,20 @@ describe("roster import (POST /api/v1/users/import)", () => {
       expect(res.status, JSON.stringify(res.body)).to.equal(status);
       expect(res.body.error.code).to.equal(code);
       expect(await snapshot(app.db)).to.deep.equal(before);
-      expect(filesUnder(path.join(app.ctx.config.uploadDir, ".incoming")), "an upload was left behind").to.deep.equal([]);
+      expect(filesUnder(path.join(app.ctx.config.uploadDir, ".incoming")), "an upload was left behind").to.deep.equal(
+        [],
+      );
       return res;
     }
 
     it("a judge, a contestant or a coordinator gets 403; anonymous gets 401", async () => {
-      for (const who of [judge, contestant, coordinator]) await expectNothingWritten(() => importAs(who.token, good(), "roster.csv"), 403, "forbidden");
-      await expectNothingWritten(() => request(app.server).post("/api/v1/users/import").attach("file", good(), "roster.csv"), 401, "unauthenticated");
+      for (const who of [judge, contestant, coordinator])
+        await expectNothingWritten(() => importAs(who.token, good(), "roster.csv"), 403, "forbidden");
+      await expectNothingWritten(
+        () => request(app.server).post("/api/v1/users/import").attach("file", good(), "roster.csv"),
+        401,
+        "unauthenticated",
+      );
     });
 
     it("a PNG named .csv is refused as 415", async () => {
@@ -245,22 +273,59 @@ describe("roster import (POST /api/v1/users/import)", () => {
 
     it("a CSV that is not UTF-8 (GBK, as older Excel saves it) is refused as 415 with how to save it", async () => {
       // 姓名,邮箱 in GBK.
-      const gbk = Buffer.concat([Buffer.from([0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0xd3, 0xca, 0xcf, 0xe4, 0x0d, 0x0a]), Buffer.from("x,x@example.org\r\n")]);
+      const gbk = Buffer.concat([
+        Buffer.from([0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0xd3, 0xca, 0xcf, 0xe4, 0x0d, 0x0a]),
+        Buffer.from("x,x@example.org\r\n"),
+      ]);
       const res = await expectNothingWritten(() => importAs(admin, gbk, "roster.csv"), 415, "roster_not_utf8");
       expect(res.body.error.message).to.include("CSV UTF-8");
     });
 
     it("a file without the name or e-mail column is refused as 400, naming what is missing", async () => {
-      const res = await expectNothingWritten(() => importAs(admin, csvOf([["单位", "城市"], ["河北大学", "保定"]]), "roster.csv"), 400, "roster_header");
+      const res = await expectNothingWritten(
+        () =>
+          importAs(
+            admin,
+            csvOf([
+              ["单位", "城市"],
+              ["河北大学", "保定"],
+            ]),
+            "roster.csv",
+          ),
+        400,
+        "roster_header",
+      );
       expect(res.body.error.message).to.include("姓名").and.include("邮箱");
     });
 
     it("an empty file, a damaged XLSX, no file, or a JSON body are refused", async () => {
-      await expectNothingWritten(() => importAs(admin, Buffer.from("\uFEFF\r\n\r\n"), "roster.csv"), 400, "roster_empty");
-      const xlsx = await xlsxOf([HEADER, ["周杰", "zhou.jie@example.org", "", "", "", ""], ["吴迪", "wu.di@example.org", "河北大学", "保定", "", ""]]);
-      await expectNothingWritten(() => importAs(admin, xlsx.subarray(0, Math.floor(xlsx.length * 0.6)), "roster.xlsx"), 400, "roster_unreadable");
-      await expectNothingWritten(() => request(app.server).post("/api/v1/users/import").set("Authorization", `Bearer ${admin}`).field("note", "x"), 400, "roster_file_missing");
-      await expectNothingWritten(() => request(app.server).post("/api/v1/users/import").set("Authorization", `Bearer ${admin}`).send({ file: "x" }), 415, "multipart_required");
+      await expectNothingWritten(
+        () => importAs(admin, Buffer.from("\uFEFF\r\n\r\n"), "roster.csv"),
+        400,
+        "roster_empty",
+      );
+      const xlsx = await xlsxOf([
+        HEADER,
+        ["周杰", "zhou.jie@example.org", "", "", "", ""],
+        ["吴迪", "wu.di@example.org", "河北大学", "保定", "", ""],
+      ]);
+      await expectNothingWritten(
+        () => importAs(admin, xlsx.subarray(0, Math.floor(xlsx.length * 0.6)), "roster.xlsx"),
+        400,
+        "roster_unreadable",
+      );
+      await expectNothingWritten(
+        () =>
+          request(app.server).post("/api/v1/users/import").set("Authorization", `Bearer ${admin}`).field("note", "x"),
+        400,
+        "roster_file_missing",
+      );
+      await expectNothingWritten(
+        () =>
+          request(app.server).post("/api/v1/users/import").set("Authorization", `Bearer ${admin}`).send({ file: "x" }),
+        415,
+        "multipart_required",
+      );
     });
 
     it("a file over 5 MB is refused while streaming, leaving nothing behind", async () => {
@@ -285,14 +350,27 @@ describe("roster import (POST /api/v1/users/import)", () => {
       const res = await agent
         .post(action!.replace(/&amp;/g, "&"))
         .set("Accept", "text/html")
-        .attach("file", csvOf([HEADER, ["吴芳", "wu.fang@example.org", "河北工业大学", "天津", "", ""], ["郑浩", "zheng.hao@example.org", "河北工业大学", "廊坊", "科创惠民", "廊坊师范学院"]]), "名单.csv");
+        .attach(
+          "file",
+          csvOf([
+            HEADER,
+            ["吴芳", "wu.fang@example.org", "河北工业大学", "天津", "", ""],
+            ["郑浩", "zheng.hao@example.org", "河北工业大学", "廊坊", "科创惠民", "廊坊师范学院"],
+          ]),
+          "名单.csv",
+        );
       expect(res.status).to.equal(200);
       expect(res.headers["cache-control"]).to.equal("no-store");
       expect(res.text).to.include('data-testid="roster-report"').and.include("初始密码只在此页显示这一次");
-      expect(res.text).to.include('data-row="2" data-status="refused" data-reason="city_unknown"').and.include("未知的城市“天津”");
+      expect(res.text)
+        .to.include('data-row="2" data-status="refused" data-reason="city_unknown"')
+        .and.include("未知的城市“天津”");
       const password = /<code class="password">([^<]+)<\/code>/.exec(res.text)?.[1];
       expect(password).to.be.a("string");
-      expect((await request(app.server).post("/api/v1/auth/token").send({ email: "zheng.hao@example.org", password })).status).to.equal(200);
+      expect(
+        (await request(app.server).post("/api/v1/auth/token").send({ email: "zheng.hao@example.org", password }))
+          .status,
+      ).to.equal(200);
       expect(res.text).not.to.match(/<a[^>]+(download|\.csv)/i);
     });
 
@@ -300,7 +378,10 @@ describe("roster import (POST /api/v1/users/import)", () => {
       const agent = await pageSession(app, ADMIN.email, ADMIN.password);
       const form = await agent.get("/admin/users/import").set("Accept", "text/html");
       const before = await snapshot(app.db);
-      const res = await agent.post(`/admin/users/import?_csrf=${encodeURIComponent(csrfOf(form.text))}`).set("Accept", "text/html").attach("file", PNG, "roster.csv");
+      const res = await agent
+        .post(`/admin/users/import?_csrf=${encodeURIComponent(csrfOf(form.text))}`)
+        .set("Accept", "text/html")
+        .attach("file", PNG, "roster.csv");
       expect(res.status).to.equal(415);
       expect(res.text).to.include('data-code="file_type_not_allowed"').and.include('data-testid="roster-form"');
       expect(await snapshot(app.db)).to.deep.equal(before);
@@ -309,7 +390,10 @@ describe("roster import (POST /api/v1/users/import)", () => {
     it("without the CSRF token the upload is refused before it is read", async () => {
       const agent = await pageSession(app, ADMIN.email, ADMIN.password);
       const before = await snapshot(app.db);
-      const res = await agent.post("/admin/users/import").set("Accept", "text/html").attach("file", csvOf([HEADER, ["某人", "csrf.less@example.org"]]), "roster.csv");
+      const res = await agent
+        .post("/admin/users/import")
+        .set("Accept", "text/html")
+        .attach("file", csvOf([HEADER, ["某人", "csrf.less@example.org"]]), "roster.csv");
       expect(res.status).to.equal(403);
       expect(await snapshot(app.db)).to.deep.equal(before);
     });

@@ -64,7 +64,8 @@ function routesOf(router: Router): string[] {
   const out: string[] = [];
   for (const layer of router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]) {
     if (!layer.route) continue;
-    for (const method of Object.keys(layer.route.methods)) if (method !== "_all") out.push(`${method.toUpperCase()} /api/v1${layer.route.path}`);
+    for (const method of Object.keys(layer.route.methods))
+      if (method !== "_all") out.push(`${method.toUpperCase()} /api/v1${layer.route.path}`);
   }
   return out;
 }
@@ -77,7 +78,8 @@ describe("authorization matrix: the entries, judging and results APIs (role × r
     this.timeout(60_000);
     app = await startTestApp();
     tokens.organizer = await tokenFor(app, ADMIN.email, ADMIN.password);
-    for (const role of ["contestant", "judge", "coordinator"] as const) tokens[role] = (await createActor(app, role)).token;
+    for (const role of ["contestant", "judge", "coordinator"] as const)
+      tokens[role] = (await createActor(app, role)).token;
   });
   after(() => app.close());
 
@@ -89,7 +91,9 @@ describe("authorization matrix: the entries, judging and results APIs (role × r
 
   for (const [route, allowed] of Object.entries(ALLOWED)) {
     const [method, template] = route.split(" ") as [string, string];
-    const path = template.replace(/:(\w+)/g, (_, name: string) => (name === "role" ? "video" : name === "number" ? "1" : "00000000-0000-4000-8000-000000000000"));
+    const path = template.replace(/:(\w+)/g, (_, name: string) =>
+      name === "role" ? "video" : name === "number" ? "1" : "00000000-0000-4000-8000-000000000000",
+    );
     for (const caller of ["anonymous", ...SIGNED_IN] as Caller[]) {
       if (allowed.includes(caller)) continue;
       const status = caller === "anonymous" ? 401 : 403;

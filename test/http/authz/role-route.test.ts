@@ -4,7 +4,15 @@ import request, { type Response } from "supertest";
 import { accountsApi, accountsPages } from "../../../src/accounts/accounts.routes.js";
 import { auditApi, auditPages } from "../../../src/audit/audit.routes.js";
 import { contestsApi, contestsPages } from "../../../src/contests/contests.routes.js";
-import { ADMIN, contestBody, createActor, startTestApp, tokenFor, type Actor, type TestApp } from "../../helpers/app.js";
+import {
+  ADMIN,
+  contestBody,
+  createActor,
+  startTestApp,
+  tokenFor,
+  type Actor,
+  type TestApp,
+} from "../../helpers/app.js";
 import { csrfFor, pageSession, type PageAgent } from "../../helpers/pages.js";
 import { writtenState, type WrittenState } from "../../helpers/unchanged.js";
 
@@ -34,7 +42,8 @@ let seq = 0;
 const uniqueEmail = (what: string) => `${what}-${++seq}-${Date.now()}@authz.example.org`;
 
 /** A datetime-local value (Shanghai time) `days` from now, as the contest form sends it. */
-const shanghaiLocal = (days: number) => new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+const shanghaiLocal = (days: number) =>
+  new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 16);
 
 /** Everything a refused call must leave alone: the domain tables, the API tokens and the stored files. */
 const state = (app: TestApp): Promise<WrittenState> => writtenState(app);
@@ -50,9 +59,19 @@ function describeCaller(who: Who, kind: "token" | "session"): string {
   return who;
 }
 
-function testName(method: string, path: string, label: string | undefined, who: Who, kind: "token" | "session", expected: Expected, html: boolean): string {
+function testName(
+  method: string,
+  path: string,
+  label: string | undefined,
+  who: Who,
+  kind: "token" | "session",
+  expected: Expected,
+  html: boolean,
+): string {
   const route = `${method.toUpperCase()} ${path}${label ? ` (${label})` : ""}`;
-  const outcome = expected.code ? `${expected.status}${html && expected.status === 401 ? " error page" : ""}, nothing written` : `${expected.status}`;
+  const outcome = expected.code
+    ? `${expected.status}${html && expected.status === 401 ? " error page" : ""}, nothing written`
+    : `${expected.status}`;
   return `${route} as ${describeCaller(who, kind)} → ${outcome}`;
 }
 
@@ -73,19 +92,29 @@ async function adminToken(app: TestApp): Promise<string> {
 }
 
 async function newContest(app: TestApp, admin: string, title: string, stage: "draft" | "open"): Promise<string> {
-  const created = await request(app.server).post("/api/v1/contests").set("Authorization", `Bearer ${admin}`).send(contestBody({ title }));
+  const created = await request(app.server)
+    .post("/api/v1/contests")
+    .set("Authorization", `Bearer ${admin}`)
+    .send(contestBody({ title }));
   if (created.status !== 201) throw new Error(`contest: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.contest.id as string;
   if (stage === "open") {
-    const opened = await request(app.server).post(`/api/v1/contests/${id}/stage`).set("Authorization", `Bearer ${admin}`).send({ to: "open" });
+    const opened = await request(app.server)
+      .post(`/api/v1/contests/${id}/stage`)
+      .set("Authorization", `Bearer ${admin}`)
+      .send({ to: "open" });
     if (opened.status !== 200) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
   }
   return id;
 }
 
 async function disableUser(app: TestApp, admin: string, id: string): Promise<void> {
-  const res = await request(app.server).patch(`/api/v1/users/${id}`).set("Authorization", `Bearer ${admin}`).send({ disabled: true });
-  if (res.status !== 200 || res.body.user.disabled !== true) throw new Error(`disabling failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await request(app.server)
+    .patch(`/api/v1/users/${id}`)
+    .set("Authorization", `Bearer ${admin}`)
+    .send({ disabled: true });
+  if (res.status !== 200 || res.body.user.disabled !== true)
+    throw new Error(`disabling failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 async function makeBase(app: TestApp, admin: string): Promise<Base> {
@@ -110,7 +139,8 @@ function routesOf(router: Router, prefix = ""): string[] {
   const out: string[] = [];
   for (const layer of router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]) {
     if (!layer.route) continue;
-    for (const method of Object.keys(layer.route.methods)) if (method !== "_all") out.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);
+    for (const method of Object.keys(layer.route.methods))
+      if (method !== "_all") out.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);
   }
   return out;
 }
@@ -157,7 +187,13 @@ const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/api/v1/auth/register",
     url: () => "/api/v1/auth/register",
-    body: () => ({ email: uniqueEmail("reg"), password: "Kepu-2026-xyz", name: "新选手", city: "唐山", unit: "唐山一中" }),
+    body: () => ({
+      email: uniqueEmail("reg"),
+      password: "Kepu-2026-xyz",
+      name: "新选手",
+      city: "唐山",
+      unit: "唐山一中",
+    }),
     allowed: ANYONE,
     ok: 201,
     check: (res) => expect(res.body.user.role).to.equal("contestant"),
@@ -215,7 +251,10 @@ const API_ROUTES: ApiRoute[] = [
     check: async (res, fx, who, app, token) => {
       const user = fx.passwordUsers[who as Role];
       expect(res.body.user).to.include({ id: user.user.id, role: who });
-      expect((await request(app.server).get("/api/v1/me").set("Authorization", `Bearer ${token}`)).status, "the old token still works").to.equal(401);
+      expect(
+        (await request(app.server).get("/api/v1/me").set("Authorization", `Bearer ${token}`)).status,
+        "the old token still works",
+      ).to.equal(401);
       await tokenFor(app, user.email, NEW_PASSWORD);
     },
   },
@@ -234,7 +273,14 @@ const API_ROUTES: ApiRoute[] = [
     path: "/api/v1/users",
     url: () => "/api/v1/users",
     // Refused callers try to make themselves an organizer.
-    body: () => ({ email: uniqueEmail("made"), password: PASSWORD, name: "新组织者", role: "organizer", city: "石家庄", unit: "省科技厅" }),
+    body: () => ({
+      email: uniqueEmail("made"),
+      password: PASSWORD,
+      name: "新组织者",
+      role: "organizer",
+      city: "石家庄",
+      unit: "省科技厅",
+    }),
     allowed: ORGANIZER,
     ok: 201,
     check: (res) => expect(res.body.user.role).to.equal("organizer"),
@@ -444,7 +490,14 @@ interface PageRoute {
 const signedOut = (who: Who) => who === "anonymous" || who === "disabled";
 
 const PAGE_ROUTES: PageRoute[] = [
-  { method: "get", path: "/", url: () => "/", allowed: ANYONE, ok: 200, check: (res) => expect(res.text).to.include("公开的微视频大赛").and.not.include("尚未公开的草稿赛事") },
+  {
+    method: "get",
+    path: "/",
+    url: () => "/",
+    allowed: ANYONE,
+    ok: 200,
+    check: (res) => expect(res.text).to.include("公开的微视频大赛").and.not.include("尚未公开的草稿赛事"),
+  },
   {
     method: "get",
     path: "/contests",
@@ -457,8 +510,25 @@ const PAGE_ROUTES: PageRoute[] = [
       else expect(res.text, "a draft is listed to a non-organizer").not.to.include("尚未公开的草稿赛事");
     },
   },
-  { method: "get", path: "/contests/:id", label: "open", url: (fx) => `/contests/${fx.openContestId}`, allowed: ANYONE, ok: 200, check: (res) => expect(res.text).to.include("公开的微视频大赛") },
-  { method: "get", path: "/contests/:id", label: "draft", url: (fx) => `/contests/${fx.draftContestId}`, allowed: ORGANIZER, ok: 200, hidden: true, check: (res) => expect(res.text).to.include("尚未公开的草稿赛事") },
+  {
+    method: "get",
+    path: "/contests/:id",
+    label: "open",
+    url: (fx) => `/contests/${fx.openContestId}`,
+    allowed: ANYONE,
+    ok: 200,
+    check: (res) => expect(res.text).to.include("公开的微视频大赛"),
+  },
+  {
+    method: "get",
+    path: "/contests/:id",
+    label: "draft",
+    url: (fx) => `/contests/${fx.draftContestId}`,
+    allowed: ORGANIZER,
+    ok: 200,
+    hidden: true,
+    check: (res) => expect(res.text).to.include("尚未公开的草稿赛事"),
+  },
   {
     method: "get",
     path: "/login",
@@ -471,7 +541,14 @@ const PAGE_ROUTES: PageRoute[] = [
       else expect(res.headers.location).to.equal("/");
     },
   },
-  { method: "get", path: "/register", url: () => "/register", allowed: ANYONE, ok: 200, check: (res) => expect(res.text).to.include('action="/register"') },
+  {
+    method: "get",
+    path: "/register",
+    url: () => "/register",
+    allowed: ANYONE,
+    ok: 200,
+    check: (res) => expect(res.text).to.include('action="/register"'),
+  },
   {
     method: "post",
     path: "/login",
@@ -485,18 +562,44 @@ const PAGE_ROUTES: PageRoute[] = [
     method: "post",
     path: "/register",
     url: () => "/register",
-    form: () => ({ name: "表单注册者", email: uniqueEmail("form-reg"), password: "Kepu-2026-xyz", city: "唐山", unit: "唐山二中" }),
+    form: () => ({
+      name: "表单注册者",
+      email: uniqueEmail("form-reg"),
+      password: "Kepu-2026-xyz",
+      city: "唐山",
+      unit: "唐山二中",
+    }),
     allowed: ANYONE,
     ok: 302,
     freshSession: true,
   },
-  { method: "post", path: "/logout", url: () => "/logout", form: () => ({}), allowed: ANYONE, ok: 302, freshSession: true },
-  { method: "get", path: "/contests/new", url: () => "/contests/new", allowed: ORGANIZER, ok: 200, check: (res) => expect(res.text).to.include('name="kind"') },
+  {
+    method: "post",
+    path: "/logout",
+    url: () => "/logout",
+    form: () => ({}),
+    allowed: ANYONE,
+    ok: 302,
+    freshSession: true,
+  },
+  {
+    method: "get",
+    path: "/contests/new",
+    url: () => "/contests/new",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include('name="kind"'),
+  },
   {
     method: "post",
     path: "/contests",
     url: () => "/contests",
-    form: () => ({ kind: "video", title: "表单越权创建的赛事", opensAt: shanghaiLocal(1), closesAt: shanghaiLocal(30) }),
+    form: () => ({
+      kind: "video",
+      title: "表单越权创建的赛事",
+      opensAt: shanghaiLocal(1),
+      closesAt: shanghaiLocal(30),
+    }),
     allowed: ORGANIZER,
     ok: 302,
     check: async (res, _fx, _who, app) => {
@@ -504,7 +607,14 @@ const PAGE_ROUTES: PageRoute[] = [
       expect(await app.db("contests").where({ title: "表单越权创建的赛事" }).first()).to.be.an("object");
     },
   },
-  { method: "get", path: "/contests/:id/edit", url: (fx) => `/contests/${fx.editContestId}/edit`, allowed: ORGANIZER, ok: 200, check: (res) => expect(res.text).to.include("待修改的草稿") },
+  {
+    method: "get",
+    path: "/contests/:id/edit",
+    url: (fx) => `/contests/${fx.editContestId}/edit`,
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include("待修改的草稿"),
+  },
   {
     method: "post",
     path: "/contests/:id",
@@ -512,7 +622,8 @@ const PAGE_ROUTES: PageRoute[] = [
     form: () => ({ title: "表单篡改的标题" }),
     allowed: ORGANIZER,
     ok: 302,
-    check: async (_res, fx, _who, app) => expect((await app.db("contests").where({ id: fx.editContestId }).first()).title).to.equal("表单篡改的标题"),
+    check: async (_res, fx, _who, app) =>
+      expect((await app.db("contests").where({ id: fx.editContestId }).first()).title).to.equal("表单篡改的标题"),
   },
   {
     method: "post",
@@ -521,23 +632,61 @@ const PAGE_ROUTES: PageRoute[] = [
     form: () => ({ to: "open" }),
     allowed: ORGANIZER,
     ok: 302,
-    check: async (_res, fx, _who, app) => expect((await app.db("contests").where({ id: fx.stageContestId }).first()).stage).to.equal("open"),
+    check: async (_res, fx, _who, app) =>
+      expect((await app.db("contests").where({ id: fx.stageContestId }).first()).stage).to.equal("open"),
   },
-  { method: "get", path: "/admin/users", url: () => "/admin/users", allowed: ORGANIZER, ok: 200, check: (res, fx) => expect(res.text).to.include(fx.actors.judge.email) },
+  {
+    method: "get",
+    path: "/admin/users",
+    url: () => "/admin/users",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res, fx) => expect(res.text).to.include(fx.actors.judge.email),
+  },
   {
     method: "post",
     path: "/admin/users",
     url: () => "/admin/users",
     // Refused callers try to make an organizer account.
-    form: () => ({ email: uniqueEmail("form-made"), password: PASSWORD, name: "表单组织者", role: "organizer", city: "石家庄", unit: "省科技厅" }),
+    form: () => ({
+      email: uniqueEmail("form-made"),
+      password: PASSWORD,
+      name: "表单组织者",
+      role: "organizer",
+      city: "石家庄",
+      unit: "省科技厅",
+    }),
     allowed: ORGANIZER,
     ok: 302,
-    check: async (_res, _fx, _who, app) => expect(await app.db("users").where({ name: "表单组织者" }).first()).to.include({ role: "organizer" }),
+    check: async (_res, _fx, _who, app) =>
+      expect(await app.db("users").where({ name: "表单组织者" }).first()).to.include({ role: "organizer" }),
   },
-  { method: "get", path: "/admin/users/import", url: () => "/admin/users/import", allowed: ORGANIZER, ok: 200, check: (res) => expect(res.text).to.include('data-testid="roster-form"') },
+  {
+    method: "get",
+    path: "/admin/users/import",
+    url: () => "/admin/users/import",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include('data-testid="roster-form"'),
+  },
   // A urlencoded form without a file: the organizer gets the form back with 415.
-  { method: "post", path: "/admin/users/import", url: () => "/admin/users/import", form: () => ({}), allowed: ORGANIZER, ok: 415, check: (res) => expect(res.text).to.include('data-testid="roster-form"') },
-  { method: "get", path: "/admin/users/:id", url: (fx) => `/admin/users/${fx.victimId}`, allowed: ORGANIZER, ok: 200, check: (res) => expect(res.text).to.include('name="avoidUnits"') },
+  {
+    method: "post",
+    path: "/admin/users/import",
+    url: () => "/admin/users/import",
+    form: () => ({}),
+    allowed: ORGANIZER,
+    ok: 415,
+    check: (res) => expect(res.text).to.include('data-testid="roster-form"'),
+  },
+  {
+    method: "get",
+    path: "/admin/users/:id",
+    url: (fx) => `/admin/users/${fx.victimId}`,
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include('name="avoidUnits"'),
+  },
   {
     method: "post",
     path: "/admin/users/:id",
@@ -545,9 +694,17 @@ const PAGE_ROUTES: PageRoute[] = [
     form: () => ({ name: "表单改名的评委", unit: "", city: "", expertise: "", avoidUnits: "" }),
     allowed: ORGANIZER,
     ok: 302,
-    check: async (_res, fx, _who, app) => expect((await app.db("users").where({ id: fx.victimId }).first()).name).to.equal("表单改名的评委"),
+    check: async (_res, fx, _who, app) =>
+      expect((await app.db("users").where({ id: fx.victimId }).first()).name).to.equal("表单改名的评委"),
   },
-  { method: "get", path: "/me/password", url: () => "/me/password", allowed: SIGNED_IN, ok: 200, check: (res) => expect(res.text).to.include('data-testid="password-form"') },
+  {
+    method: "get",
+    path: "/me/password",
+    url: () => "/me/password",
+    allowed: SIGNED_IN,
+    ok: 200,
+    check: (res) => expect(res.text).to.include('data-testid="password-form"'),
+  },
   {
     method: "post",
     path: "/me/password",
@@ -574,7 +731,14 @@ const PAGE_ROUTES: PageRoute[] = [
       expect(/data-testid="initial-password">([^<]+)</.exec(res.text)?.[1]).to.match(INITIAL_PASSWORD);
     },
   },
-  { method: "get", path: "/me/profile", url: () => "/me/profile", allowed: ["judge"], ok: 200, check: (res) => expect(res.text).to.include('data-testid="avoid-units-form"') },
+  {
+    method: "get",
+    path: "/me/profile",
+    url: () => "/me/profile",
+    allowed: ["judge"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include('data-testid="avoid-units-form"'),
+  },
   {
     method: "post",
     path: "/me/profile",
@@ -582,7 +746,10 @@ const PAGE_ROUTES: PageRoute[] = [
     form: () => ({ avoidUnits: "表单回避单位" }),
     allowed: ["judge"],
     ok: 302,
-    check: async (_res, fx, _who, app) => expect((await app.db("users").where({ id: fx.actors.judge.user.id }).first()).avoid_units).to.include("表单回避单位"),
+    check: async (_res, fx, _who, app) =>
+      expect((await app.db("users").where({ id: fx.actors.judge.user.id }).first()).avoid_units).to.include(
+        "表单回避单位",
+      ),
   },
   {
     method: "post",
@@ -591,9 +758,18 @@ const PAGE_ROUTES: PageRoute[] = [
     form: () => ({ disabled: "true" }),
     allowed: ORGANIZER,
     ok: 302,
-    check: async (_res, fx, _who, app) => expect(Boolean((await app.db("users").where({ id: fx.victimId }).first()).disabled)).to.equal(true),
+    check: async (_res, fx, _who, app) =>
+      expect(Boolean((await app.db("users").where({ id: fx.victimId }).first()).disabled)).to.equal(true),
   },
-  { method: "get", path: "/admin/audit", url: () => "/admin/audit", allowed: ORGANIZER, ok: 200, check: (res, fx) => expect(res.text).to.include('data-testid="audit"').and.include(`href="/contests/${fx.openContestId}"`) },
+  {
+    method: "get",
+    path: "/admin/audit",
+    url: () => "/admin/audit",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res, fx) =>
+      expect(res.text).to.include('data-testid="audit"').and.include(`href="/contests/${fx.openContestId}"`),
+  },
 ];
 
 function expectedPage(route: PageRoute, who: Who): Expected {
@@ -615,7 +791,8 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
       if (!s) throw new Error("no spare session of the disabled organizer left");
       return s;
     }
-    const agent = who === "anonymous" ? request.agent(app.server) : await pageSession(app, actors[who].email, actors[who].password);
+    const agent =
+      who === "anonymous" ? request.agent(app.server) : await pageSession(app, actors[who].email, actors[who].password);
     return { agent, csrf: await csrfFor(agent) };
   };
 
@@ -628,12 +805,16 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
       return { agent, csrf: await csrfFor(agent) };
     };
     const anonymous = request.agent(app.server);
-    const sessions = { anonymous: { agent: anonymous, csrf: await csrfFor(anonymous) } } as Record<Who, { agent: PageAgent; csrf: string }>;
+    const sessions = { anonymous: { agent: anonymous, csrf: await csrfFor(anonymous) } } as Record<
+      Who,
+      { agent: PageAgent; csrf: string }
+    >;
     for (const role of ROLES) sessions[role] = await session(base.actors[role].email, base.actors[role].password);
     sessions.disabled = await session(base.disabled.email, base.disabled.password);
     const freshRoutes = PAGE_ROUTES.filter((r) => r.freshSession).length;
     const spareDisabledSessions = [];
-    for (let i = 0; i < freshRoutes; i++) spareDisabledSessions.push(await session(base.disabled.email, base.disabled.password));
+    for (let i = 0; i < freshRoutes; i++)
+      spareDisabledSessions.push(await session(base.disabled.email, base.disabled.password));
     // Before he is disabled, his session really is an organizer's.
     expect((await sessions.disabled.agent.get("/admin/users")).status).to.equal(200);
     fx = {
@@ -659,12 +840,18 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
     for (const who of CALLERS) {
       const expected = expectedPage(route, who);
       it(testName(route.method, route.path, route.label, who, "session", expected, true), async () => {
-        const { agent, csrf } = route.freshSession ? await newSession(who, route.ownUser ? fx.passwordUsers : fx.actors) : fx.sessions[who];
+        const { agent, csrf } = route.freshSession
+          ? await newSession(who, route.ownUser ? fx.passwordUsers : fx.actors)
+          : fx.sessions[who];
         const before = expected.code ? await state(app) : null;
         const res =
           route.method === "get"
             ? await agent.get(route.url(fx)).set("Accept", "text/html")
-            : await agent.post(route.url(fx)).type("form").set("Accept", "text/html").send({ ...route.form!(fx), _csrf: csrf });
+            : await agent
+                .post(route.url(fx))
+                .type("form")
+                .set("Accept", "text/html")
+                .send({ ...route.form!(fx), _csrf: csrf });
         expect(res.status, res.text?.slice(0, 400)).to.equal(expected.status);
         if (expected.status !== 302) expect(res.headers["content-type"]).to.match(/text\/html/);
         if (expected.code) {
@@ -753,7 +940,17 @@ describe("a disabled user is shut out of the API and the pages", () => {
     expect(users.status).to.equal(401);
     expect(users.text).to.include('data-code="unauthenticated"');
     const before = await state(app);
-    const form = await agent.post("/contests").type("form").set("Accept", "text/html").send({ _csrf: csrf, kind: "video", title: "停用后表单创建", opensAt: shanghaiLocal(1), closesAt: shanghaiLocal(30) });
+    const form = await agent
+      .post("/contests")
+      .type("form")
+      .set("Accept", "text/html")
+      .send({
+        _csrf: csrf,
+        kind: "video",
+        title: "停用后表单创建",
+        opensAt: shanghaiLocal(1),
+        closesAt: shanghaiLocal(30),
+      });
     expect(form.status).to.equal(401);
     expect(form.text).to.include('data-code="unauthenticated"');
     expect(await state(app)).to.deep.equal(before);
@@ -763,7 +960,11 @@ describe("a disabled user is shut out of the API and the pages", () => {
     const fresh = request.agent(app.server);
     const page = await fresh.get("/login");
     const before = await state(app);
-    const res = await fresh.post("/login").type("form").set("Accept", "text/html").send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1], email: user.email, password: user.password });
+    const res = await fresh
+      .post("/login")
+      .type("form")
+      .set("Accept", "text/html")
+      .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1], email: user.email, password: user.password });
     expect(res.status).to.equal(403);
     expect(res.text).to.include("该账号已被停用");
     expect(await state(app)).to.deep.equal(before);
@@ -784,10 +985,16 @@ describe("a disabled user is shut out of the API and the pages", () => {
     const judgeAgent = await pageSession(app, judge.email, judge.password);
     expect((await judgeAgent.get("/").set("Accept", "text/html")).text).to.include(judge.user.name);
     const adminAgent = await pageSession(app, ADMIN.email, ADMIN.password);
-    const res = await adminAgent.post(`/admin/users/${judge.user.id}/disabled`).type("form").set("Accept", "text/html").send({ _csrf: await csrfFor(adminAgent), disabled: "true" });
+    const res = await adminAgent
+      .post(`/admin/users/${judge.user.id}/disabled`)
+      .type("form")
+      .set("Accept", "text/html")
+      .send({ _csrf: await csrfFor(adminAgent), disabled: "true" });
     expect(res.status).to.equal(302);
     expect((await api("get", "/api/v1/me", judge.token)).status).to.equal(401);
     expect((await judgeAgent.get("/").set("Accept", "text/html")).text).not.to.include(judge.user.name);
-    expect((await api("post", "/api/v1/auth/token").send({ email: judge.email, password: judge.password })).body.error.code).to.equal("account_disabled");
+    expect(
+      (await api("post", "/api/v1/auth/token").send({ email: judge.email, password: judge.password })).body.error.code,
+    ).to.equal("account_disabled");
   });
 });

@@ -22,7 +22,10 @@ describe("a NUL inside an uploaded roster: refused, never a 5xx, on either datab
     it(`a roster with NUL ${what} imports nothing, and the answer is not a 5xx`, async () => {
       const csv = Buffer.from(`\ufeff姓名,邮箱,单位,城市\n${name},nul.row@example.org,河北师范大学,石家庄\n`, "utf8");
       const before = await snapshot(app.db);
-      const res = await request(app.server).post("/api/v1/users/import").set("Authorization", `Bearer ${admin}`).attach("file", csv, "roster.csv");
+      const res = await request(app.server)
+        .post("/api/v1/users/import")
+        .set("Authorization", `Bearer ${admin}`)
+        .attach("file", csv, "roster.csv");
       expect(res.status, res.text.slice(0, 300)).to.be.below(500);
       if (res.status === 200) {
         expect(res.body.imported, JSON.stringify(res.body)).to.equal(0);

@@ -14,7 +14,13 @@ describe("bad text on the pages: a 400 error page, nothing written", () => {
   });
   after(() => app.close());
 
-  for (const path of ["/contests/a%00b", "/contests/%ED%A0%80", "/contests?stage=%00", "/admin/users/a%01b", "/admin/audit?targetId=%00"]) {
+  for (const path of [
+    "/contests/a%00b",
+    "/contests/%ED%A0%80",
+    "/contests?stage=%00",
+    "/admin/users/a%01b",
+    "/admin/audit?targetId=%00",
+  ]) {
     it(`GET ${path} → 400 error page`, async () => {
       const organizer = await pageSession(app, ADMIN.email, ADMIN.password);
       const res = await organizer.get(path).set("Accept", "text/html");
@@ -30,7 +36,15 @@ describe("bad text on the pages: a 400 error page, nothing written", () => {
   ] as const) {
     it(`registering with ${JSON.stringify(value)} as ${field} → 400, no user`, async () => {
       const agent = request.agent(app.server);
-      const form = { _csrf: await csrfFor(agent), email: `bad-text-${field}-${value.length}@example.org`, password: "Kepu-2026-xyz", name: "新选手", city: "唐山", unit: "唐山一中", [field]: value };
+      const form = {
+        _csrf: await csrfFor(agent),
+        email: `bad-text-${field}-${value.length}@example.org`,
+        password: "Kepu-2026-xyz",
+        name: "新选手",
+        city: "唐山",
+        unit: "唐山一中",
+        [field]: value,
+      };
       const before = await snapshot(app.db);
       const res = await agent.post("/register").type("form").set("Accept", "text/html").send(form);
       expect(res.status, res.text.slice(0, 300)).to.equal(400);
@@ -40,7 +54,9 @@ describe("bad text on the pages: a 400 error page, nothing written", () => {
 
   it("a tab or a newline is ordinary text in a search, but junk in a path id", async () => {
     const admin = (await request(app.server).post("/api/v1/auth/token").send(ADMIN)).body.token as string;
-    const search = await request(app.server).get("/api/v1/contests?lang=a%09b%0Ac").set("Authorization", `Bearer ${admin}`);
+    const search = await request(app.server)
+      .get("/api/v1/contests?lang=a%09b%0Ac")
+      .set("Authorization", `Bearer ${admin}`);
     expect(search.status, search.text.slice(0, 300)).to.equal(200);
     const id = await request(app.server).get("/api/v1/contests/a%09b").set("Authorization", `Bearer ${admin}`);
     expect(id.status).to.equal(400);
@@ -48,7 +64,10 @@ describe("bad text on the pages: a 400 error page, nothing written", () => {
   });
 
   it("the JSON API answers the same refusal in the error shape, in English on request", async () => {
-    const res = await request(app.server).post("/api/v1/auth/register").set("Accept-Language", "en").send({ email: "x@example.org", password: "Kepu-2026-xyz", name: "a\u0000b", city: "唐山", unit: "唐山一中" });
+    const res = await request(app.server)
+      .post("/api/v1/auth/register")
+      .set("Accept-Language", "en")
+      .send({ email: "x@example.org", password: "Kepu-2026-xyz", name: "a\u0000b", city: "唐山", unit: "唐山一中" });
     expect(res.status).to.equal(400);
     expect(res.body.error).to.deep.include({ code: "invalid_text", details: { where: "body", field: "name" } });
     expect(res.body.error.message).to.match(/not allowed/);

@@ -43,11 +43,13 @@ describe("entry files out", () => {
   };
 
   it("streams the whole video with its type and length", async () => {
-    const res = await get(`/api/v1/entries/${entryId}/files/video`, owner.token).buffer(true).parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => done(null, Buffer.concat(chunks)));
-    });
+    const res = await get(`/api/v1/entries/${entryId}/files/video`, owner.token)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => done(null, Buffer.concat(chunks)));
+      });
     expect(res.status).to.equal(200);
     expect(res.headers["content-type"]).to.equal("video/mp4");
     expect(res.headers["accept-ranges"]).to.equal("bytes");
@@ -79,14 +81,19 @@ describe("entry files out", () => {
   }
 
   it("answers a range past the end with 416", async () => {
-    const res = await get(`/api/v1/entries/${entryId}/files/video`, owner.token).set("Range", `bytes=${videoBytes.length + 10}-`);
+    const res = await get(`/api/v1/entries/${entryId}/files/video`, owner.token).set(
+      "Range",
+      `bytes=${videoBytes.length + 10}-`,
+    );
     expect(res.status).to.equal(416);
   });
 
   it("offers the original name on download, and plays inline otherwise", async () => {
     const download = await get(`/api/v1/entries/${entryId}/files/form?download=1`, owner.token);
     expect(download.headers["content-type"]).to.equal("application/pdf");
-    expect(download.headers["content-disposition"]).to.match(/^attachment;/).and.include(encodeURIComponent("推荐表-李明.pdf"));
+    expect(download.headers["content-disposition"])
+      .to.match(/^attachment;/)
+      .and.include(encodeURIComponent("推荐表-李明.pdf"));
     const inline = await get(`/api/v1/entries/${entryId}/files/cover`, owner.token);
     expect(inline.headers["content-type"]).to.equal("image/png");
     expect(inline.headers["content-disposition"]).to.equal(undefined);
@@ -110,14 +117,22 @@ describe("entry files out", () => {
     for (const [who, status] of cases) {
       for (const role of ["video", "form", "cover"]) {
         it(`${who} reading the ${role} → ${status}`, async () => {
-          const token = who === "owner" ? owner.token : who === "organizer" ? admin : who === "anonymous" ? null : actors[who]!.token;
+          const token =
+            who === "owner"
+              ? owner.token
+              : who === "organizer"
+                ? admin
+                : who === "anonymous"
+                  ? null
+                  : actors[who].token;
           const res = await get(`/api/v1/entries/${entryId}/files/${role}`, token);
           expect(res.status).to.equal(status);
           if (status !== 200) expect(res.body.error.code).to.be.a("string");
         });
       }
       it(`${who} reading the entry → ${status}`, async () => {
-        const token = who === "owner" ? owner.token : who === "organizer" ? admin : who === "anonymous" ? null : actors[who]!.token;
+        const token =
+          who === "owner" ? owner.token : who === "organizer" ? admin : who === "anonymous" ? null : actors[who].token;
         const res = await get(`/api/v1/entries/${entryId}`, token);
         expect(res.status).to.equal(status);
         if (status === 200) expect(res.body.entry.authors[0].name).to.equal("李明");

@@ -15,7 +15,8 @@ describe("managing entries", () => {
 
   const as = (token: string) => ({
     get: (path: string) => request(app.server).get(path).set("Authorization", `Bearer ${token}`),
-    post: (path: string, body?: object) => request(app.server).post(path).set("Authorization", `Bearer ${token}`).send(body),
+    post: (path: string, body?: object) =>
+      request(app.server).post(path).set("Authorization", `Bearer ${token}`).send(body),
     patch: (path: string) => request(app.server).patch(path).set("Authorization", `Bearer ${token}`),
     delete: (path: string) => request(app.server).delete(path).set("Authorization", `Bearer ${token}`),
   });
@@ -38,7 +39,9 @@ describe("managing entries", () => {
     });
 
     it("edits fields with a JSON body", async () => {
-      const res = await as(owner.token).patch(`/api/v1/entries/${entryId}`).send({ title: "新标题", authors: [{ name: "李明" }] });
+      const res = await as(owner.token)
+        .patch(`/api/v1/entries/${entryId}`)
+        .send({ title: "新标题", authors: [{ name: "李明" }] });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body.entry).to.include({ title: "新标题" });
       expect(res.body.entry.authors).to.deep.equal([{ name: "李明" }]);
@@ -46,7 +49,10 @@ describe("managing entries", () => {
 
     it("replaces a file with a multipart body; the old file is removed from disk", async () => {
       const before = await app.db("entry_files").where({ entry_id: entryId, role: "video" }).first();
-      const res = await as(owner.token).patch(`/api/v1/entries/${entryId}`).field("summary", "换了高清版").attach("video", media.hd720);
+      const res = await as(owner.token)
+        .patch(`/api/v1/entries/${entryId}`)
+        .field("summary", "换了高清版")
+        .attach("video", media.hd720);
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       const video = res.body.entry.files.find((f: { role: string }) => f.role === "video");
       expect(video.height).to.equal(720);
@@ -59,7 +65,10 @@ describe("managing entries", () => {
     it("a replacement that breaks a hard rule changes nothing", async () => {
       const beforeDb = await snapshot(app.db);
       const beforeFiles = filesUnder(app.ctx.config.uploadDir);
-      const res = await as(owner.token).patch(`/api/v1/entries/${entryId}`).field("title", "不该生效").attach("video", media.overLength);
+      const res = await as(owner.token)
+        .patch(`/api/v1/entries/${entryId}`)
+        .field("title", "不该生效")
+        .attach("video", media.overLength);
       expect(res.status).to.equal(400);
       expect(res.body.error.code).to.equal("file_duration");
       expect(await snapshot(app.db)).to.deep.equal(beforeDb);
@@ -86,10 +95,13 @@ describe("managing entries", () => {
     });
 
     it("cannot change anything after closing", async () => {
-      const id = (await submit(app, contest.id, owner.token, videoSubmission(media, { fields: { title: "截止后" } }))).body.entry.id;
+      const id = (await submit(app, contest.id, owner.token, videoSubmission(media, { fields: { title: "截止后" } })))
+        .body.entry.id;
       await as(contest.admin).post(`/api/v1/contests/${contest.id}/stage`, { to: "closed" });
       const before = await snapshot(app.db);
-      expect((await as(owner.token).patch(`/api/v1/entries/${id}`).send({ title: "晚了" })).body.error.code).to.equal("submissions_closed");
+      expect((await as(owner.token).patch(`/api/v1/entries/${id}`).send({ title: "晚了" })).body.error.code).to.equal(
+        "submissions_closed",
+      );
       expect((await as(owner.token).delete(`/api/v1/entries/${id}`)).status).to.equal(409);
       expect(await snapshot(app.db)).to.deep.equal(before);
     });
@@ -102,7 +114,12 @@ describe("managing entries", () => {
       expect((await submit(app, contest.id, owner.token, videoSubmission(media, same))).status).to.equal(201);
       expect((await submit(app, contest.id, owner.token, videoSubmission(media, same))).status).to.equal(201);
       const before = await snapshot(app.db);
-      const third = await submit(app, contest.id, owner.token, videoSubmission(media, { fields: { authors: JSON.stringify([{ name: "张伟" }]) } }));
+      const third = await submit(
+        app,
+        contest.id,
+        owner.token,
+        videoSubmission(media, { fields: { authors: JSON.stringify([{ name: "张伟" }]) } }),
+      );
       expect(third.status).to.equal(409);
       expect(third.body.error.code).to.equal("entry_limit");
       expect(third.body.error.message).to.equal("每位第一作者在本赛事最多提交 2 件作品");
@@ -112,10 +129,17 @@ describe("managing entries", () => {
     it("refuses a sixth experiment from one unit", async () => {
       const contest = await openContest(app, { kind: "experiment" });
       const body = (i: number) => ({
-        fields: { title: `实验 ${i}`, category: "科普行动", unit: "河北师大附中", authors: JSON.stringify([{ name: `作者${i}`, role: "队长" }]), declaration: "true" },
+        fields: {
+          title: `实验 ${i}`,
+          category: "科普行动",
+          unit: "河北师大附中",
+          authors: JSON.stringify([{ name: `作者${i}`, role: "队长" }]),
+          declaration: "true",
+        },
         files: { video: media.valid1080, plan: media.formPdf, form: media.formPdf },
       });
-      for (let i = 1; i <= 5; i += 1) expect((await submit(app, contest.id, owner.token, body(i))).status).to.equal(201);
+      for (let i = 1; i <= 5; i += 1)
+        expect((await submit(app, contest.id, owner.token, body(i))).status).to.equal(201);
       const before = await writtenState(app);
       const sixth = await submit(app, contest.id, owner.token, body(6));
       expect(sixth.status).to.equal(409);
@@ -125,10 +149,26 @@ describe("managing entries", () => {
 
     it("flags the same file submitted twice in a contest to organizers", async () => {
       const contest = await openContest(app);
-      const a = (await submit(app, contest.id, owner.token, videoSubmission(media, { fields: { authors: JSON.stringify([{ name: "甲" }]) } }))).body.entry;
-      const b = (await submit(app, contest.id, owner.token, videoSubmission(media, { fields: { authors: JSON.stringify([{ name: "乙" }]) } }))).body.entry;
+      const a = (
+        await submit(
+          app,
+          contest.id,
+          owner.token,
+          videoSubmission(media, { fields: { authors: JSON.stringify([{ name: "甲" }]) } }),
+        )
+      ).body.entry;
+      const b = (
+        await submit(
+          app,
+          contest.id,
+          owner.token,
+          videoSubmission(media, { fields: { authors: JSON.stringify([{ name: "乙" }]) } }),
+        )
+      ).body.entry;
       const list = await as(contest.admin).get(`/api/v1/contests/${contest.id}/entries`);
-      const byId = Object.fromEntries(list.body.entries.map((e: { id: string; duplicates: string[] }) => [e.id, e.duplicates]));
+      const byId = Object.fromEntries(
+        list.body.entries.map((e: { id: string; duplicates: string[] }) => [e.id, e.duplicates]),
+      );
       expect(byId[a.id]).to.deep.equal([b.code]);
       expect(byId[b.id]).to.deep.equal([a.code]);
     });
@@ -142,10 +182,14 @@ describe("managing entries", () => {
     let coordinator: Actor;
 
     before(async () => {
-      contest = await openContest(app, { rules: { requiresRecommendation: true, recommendationQuota: 1, maxEntriesPerAuthor: null } });
+      contest = await openContest(app, {
+        rules: { requiresRecommendation: true, recommendationQuota: 1, maxEntriesPerAuthor: null },
+      });
       good = (await submit(app, contest.id, owner.token, videoSubmission(media))).body.entry.id;
-      lowRes = (await submit(app, contest.id, owner.token, videoSubmission(media, { files: { video: media.hd720 } }))).body.entry.id;
-      tangshan = (await submit(app, contest.id, owner.token, videoSubmission(media, { fields: { city: "唐山" } }))).body.entry.id;
+      lowRes = (await submit(app, contest.id, owner.token, videoSubmission(media, { files: { video: media.hd720 } })))
+        .body.entry.id;
+      tangshan = (await submit(app, contest.id, owner.token, videoSubmission(media, { fields: { city: "唐山" } }))).body
+        .entry.id;
       coordinator = await createActor(app, "coordinator", { city: "保定" });
     });
 
@@ -155,14 +199,21 @@ describe("managing entries", () => {
       expect(baoding.body.entries.map((e: { id: string }) => e.id).sort()).to.deep.equal([good, lowRes].sort());
       const failing = await admin.get(`/api/v1/contests/${contest.id}/entries?failing=1`);
       expect(failing.body.entries.map((e: { id: string }) => e.id)).to.deep.equal([lowRes]);
-      expect(failing.body.entries[0].checks[0]).to.include({ role: "video", check: "resolution", ok: false, hard: false });
+      expect(failing.body.entries[0].checks[0]).to.include({
+        role: "video",
+        check: "resolution",
+        ok: false,
+        hard: false,
+      });
       const search = await admin.get(`/api/v1/contests/${contest.id}/entries?q=${encodeURIComponent("病毒")}`);
       expect(search.body.entries).to.have.length(3);
     });
 
     it("when the entry list is asked with an unknown query parameter, it answers 400 validation_failed naming it; ?lang= still passes", async () => {
       const admin = as(contest.admin);
-      const res = await admin.get(`/api/v1/contests/${contest.id}/entries?city=${encodeURIComponent("保定")}&sortBy=title`).set("Accept-Language", "en");
+      const res = await admin
+        .get(`/api/v1/contests/${contest.id}/entries?city=${encodeURIComponent("保定")}&sortBy=title`)
+        .set("Accept-Language", "en");
       expect(res.status).to.equal(400);
       expect(res.body.error.code).to.equal("validation_failed");
       expect(res.body.error.message).to.match(/^The data sent is not valid: sortBy/);
@@ -194,7 +245,13 @@ describe("managing entries", () => {
     });
 
     it("withdrawing a recommendation frees the quota", async () => {
-      expect((await request(app.server).delete(`/api/v1/entries/${good}/recommend`).set("Authorization", `Bearer ${coordinator.token}`)).body.entry.recommended).to.equal(false);
+      expect(
+        (
+          await request(app.server)
+            .delete(`/api/v1/entries/${good}/recommend`)
+            .set("Authorization", `Bearer ${coordinator.token}`)
+        ).body.entry.recommended,
+      ).to.equal(false);
       expect((await as(coordinator.token).post(`/api/v1/entries/${lowRes}/recommend`)).status).to.equal(200);
     });
 
@@ -208,18 +265,27 @@ describe("managing entries", () => {
       expect(res.status).to.equal(200);
       const seen = await as(owner.token).get(`/api/v1/entries/${lowRes}`);
       expect(seen.body.entry).to.include({ status: "disqualified", statusReason: "分辨率不足 1080p" });
-      expect((await as(contest.admin).post(`/api/v1/entries/${lowRes}/readmit`)).body.entry.status).to.equal("submitted");
-      expect(await app.db("audit_log").whereIn("action", ["entry.disqualify", "entry.readmit"]).where({ target_id: lowRes })).to.have.length(2);
+      expect((await as(contest.admin).post(`/api/v1/entries/${lowRes}/readmit`)).body.entry.status).to.equal(
+        "submitted",
+      );
+      expect(
+        await app.db("audit_log").whereIn("action", ["entry.disqualify", "entry.readmit"]).where({ target_id: lowRes }),
+      ).to.have.length(2);
     });
 
     it("the CSV export has a Chinese header and one row per entry", async () => {
       const res = await as(contest.admin).get(`/api/v1/contests/${contest.id}/entries.csv`);
       expect(res.status).to.equal(200);
       expect(res.headers["content-type"]).to.match(/^text\/csv/);
-      const rows = parse(res.text.replace(/^\uFEFF/, "")) as string[][];
-      expect(rows[0]![0]).to.equal("作品编号");
+      const rows = parse(res.text.replace(/^\uFEFF/, ""));
+      expect(rows[0][0]).to.equal("作品编号");
       expect(rows).to.have.length(1 + 3);
-      expect(rows.slice(1).map((r) => r[0]).sort()).to.deep.equal((await app.db("entries").where({ contest_id: contest.id }).pluck("code")).sort());
+      expect(
+        rows
+          .slice(1)
+          .map((r) => r[0])
+          .sort(),
+      ).to.deep.equal((await app.db("entries").where({ contest_id: contest.id }).pluck("code")).sort());
     });
 
     it("judges and contestants cannot list others' entries or export", async () => {

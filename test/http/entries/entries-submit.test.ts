@@ -20,7 +20,11 @@ describe("submitting entries", () => {
     this.timeout(120_000);
     media = await testMedia();
     app = await startTestApp();
-    ({ id: contestId, admin } = await openContest(app, { title: "科普微视频大赛", opensAt: "2026-01-01T00:00:00Z", rules: { maxEntriesPerAuthor: 10 } }));
+    ({ id: contestId, admin } = await openContest(app, {
+      title: "科普微视频大赛",
+      opensAt: "2026-01-01T00:00:00Z",
+      rules: { maxEntriesPerAuthor: 10 },
+    }));
     contestant = await createActor(app, "contestant", { city: "保定" });
   });
   after(() => app.close());
@@ -31,10 +35,24 @@ describe("submitting entries", () => {
     const entry = res.body.entry;
     expect(entry.id).to.be.a("string");
     expect(entry.code).to.match(/^SP-2026-\d{4}$/);
-    expect(entry).to.include({ contestId, title: "病毒是怎样传播的", category: "科学防控", status: "submitted", city: "保定", unit: "保定市科技馆" });
+    expect(entry).to.include({
+      contestId,
+      title: "病毒是怎样传播的",
+      category: "科学防控",
+      status: "submitted",
+      city: "保定",
+      unit: "保定市科技馆",
+    });
     expect(entry.authors).to.deep.equal([{ name: "李明", role: "编导" }, { name: "王芳" }]);
     const video = entry.files.find((f: { role: string }) => f.role === "video");
-    expect(video).to.include({ contentType: "mp4", mime: "video/mp4", width: 1920, height: 1080, videoCodec: "h264", originalName: "valid-1080p-125s.mp4" });
+    expect(video).to.include({
+      contentType: "mp4",
+      mime: "video/mp4",
+      width: 1920,
+      height: 1080,
+      videoCodec: "h264",
+      originalName: "valid-1080p-125s.mp4",
+    });
     expect(video.durationSeconds).to.be.closeTo(125, 0.5);
     expect(video.sha256).to.equal(createHash("sha256").update(readFileSync(media.valid1080)).digest("hex"));
     expect(entry.files.map((f: { role: string }) => f.role).sort()).to.deep.equal(["cover", "form", "video"]);
@@ -58,9 +76,16 @@ describe("submitting entries", () => {
   });
 
   it("a 720p video is accepted and flagged for the format review", async () => {
-    const res = await submit(app, contestId, contestant.token, videoSubmission(media, { files: { video: media.hd720 } }));
+    const res = await submit(
+      app,
+      contestId,
+      contestant.token,
+      videoSubmission(media, { files: { video: media.hd720 } }),
+    );
     expect(res.status).to.equal(201);
-    expect(res.body.entry.checks.map((c: { check: string; hard: boolean }) => [c.check, c.hard])).to.deep.equal([["resolution", false]]);
+    expect(res.body.entry.checks.map((c: { check: string; hard: boolean }) => [c.check, c.hard])).to.deep.equal([
+      ["resolution", false],
+    ]);
   });
 
   it("Chinese file names are kept", async () => {
@@ -71,26 +96,121 @@ describe("submitting entries", () => {
       .attach("video", media.valid1080, "我的视频.mp4")
       .attach("form", media.formPdf, "推荐表.pdf");
     expect(res.status).to.equal(201);
-    expect(res.body.entry.files.map((f: { originalName: string }) => f.originalName).sort()).to.deep.equal(["我的视频.mp4", "推荐表.pdf"]);
+    expect(res.body.entry.files.map((f: { originalName: string }) => f.originalName).sort()).to.deep.equal([
+      "我的视频.mp4",
+      "推荐表.pdf",
+    ]);
   });
 
   describe("bad input gets a 4xx with {error: {code, message}}; the database and UPLOAD_DIR stay exactly as they were", () => {
-    const cases: { name: string; body: (m: TestMedia) => ReturnType<typeof videoSubmission>; who?: "anonymous" | "organizer"; status: number; code: string; message?: RegExp }[] = [
-      { name: "a text file named .mp4 (spoofed type)", body: (m) => videoSubmission(m, { files: { video: m.textAsMp4 } }), status: 415, code: "file_type_not_allowed", message: /视频文件类型不符合要求/ },
-      { name: "a PNG as the video", body: (m) => videoSubmission(m, { files: { video: m.coverPng } }), status: 415, code: "file_type_not_allowed" },
-      { name: "an over-length video", body: (m) => videoSubmission(m, { files: { video: m.overLength } }), status: 400, code: "file_duration", message: /^视频时长 5分30秒，超过上限 5分钟$/ },
-      { name: "an under-length video", body: (m) => videoSubmission(m, { files: { video: m.underLength } }), status: 400, code: "file_duration", message: /^视频时长 1分30秒，低于下限 2分钟$/ },
-      { name: "a missing required role (the form)", body: (m) => videoSubmission(m, { files: { form: undefined } }), status: 400, code: "missing_files", message: /推荐表/ },
-      { name: "a missing declaration", body: (m) => videoSubmission(m, { fields: { declaration: undefined } }), status: 400, code: "validation_failed", message: /declaration/ },
-      { name: "a declaration that is false", body: (m) => videoSubmission(m, { fields: { declaration: "false" } }), status: 400, code: "validation_failed" },
-      { name: "an unknown file field", body: (m) => videoSubmission(m, { files: { poster: m.coverPng } }), status: 400, code: "unknown_file_field", message: /poster/ },
-      { name: "an unknown text field", body: (m) => videoSubmission(m, { fields: { prize: "first" } }), status: 400, code: "validation_failed", message: /prize/ },
-      { name: "authors that are not JSON", body: (m) => videoSubmission(m, { fields: { authors: "李明, 王芳" } }), status: 400, code: "validation_failed", message: /authors/ },
-      { name: "no authors", body: (m) => videoSubmission(m, { fields: { authors: "[]" } }), status: 400, code: "validation_failed" },
-      { name: "an unknown city", body: (m) => videoSubmission(m, { fields: { city: "纽约" } }), status: 400, code: "validation_failed" },
-      { name: "a PDF as the cover", body: (m) => videoSubmission(m, { files: { cover: m.formPdf } }), status: 415, code: "file_type_not_allowed" },
-      { name: "no one logged in", body: (m) => videoSubmission(m), who: "anonymous", status: 401, code: "unauthenticated" },
-      { name: "an organizer instead of a contestant", body: (m) => videoSubmission(m), who: "organizer", status: 403, code: "forbidden" },
+    const cases: {
+      name: string;
+      body: (m: TestMedia) => ReturnType<typeof videoSubmission>;
+      who?: "anonymous" | "organizer";
+      status: number;
+      code: string;
+      message?: RegExp;
+    }[] = [
+      {
+        name: "a text file named .mp4 (spoofed type)",
+        body: (m) => videoSubmission(m, { files: { video: m.textAsMp4 } }),
+        status: 415,
+        code: "file_type_not_allowed",
+        message: /视频文件类型不符合要求/,
+      },
+      {
+        name: "a PNG as the video",
+        body: (m) => videoSubmission(m, { files: { video: m.coverPng } }),
+        status: 415,
+        code: "file_type_not_allowed",
+      },
+      {
+        name: "an over-length video",
+        body: (m) => videoSubmission(m, { files: { video: m.overLength } }),
+        status: 400,
+        code: "file_duration",
+        message: /^视频时长 5分30秒，超过上限 5分钟$/,
+      },
+      {
+        name: "an under-length video",
+        body: (m) => videoSubmission(m, { files: { video: m.underLength } }),
+        status: 400,
+        code: "file_duration",
+        message: /^视频时长 1分30秒，低于下限 2分钟$/,
+      },
+      {
+        name: "a missing required role (the form)",
+        body: (m) => videoSubmission(m, { files: { form: undefined } }),
+        status: 400,
+        code: "missing_files",
+        message: /推荐表/,
+      },
+      {
+        name: "a missing declaration",
+        body: (m) => videoSubmission(m, { fields: { declaration: undefined } }),
+        status: 400,
+        code: "validation_failed",
+        message: /declaration/,
+      },
+      {
+        name: "a declaration that is false",
+        body: (m) => videoSubmission(m, { fields: { declaration: "false" } }),
+        status: 400,
+        code: "validation_failed",
+      },
+      {
+        name: "an unknown file field",
+        body: (m) => videoSubmission(m, { files: { poster: m.coverPng } }),
+        status: 400,
+        code: "unknown_file_field",
+        message: /poster/,
+      },
+      {
+        name: "an unknown text field",
+        body: (m) => videoSubmission(m, { fields: { prize: "first" } }),
+        status: 400,
+        code: "validation_failed",
+        message: /prize/,
+      },
+      {
+        name: "authors that are not JSON",
+        body: (m) => videoSubmission(m, { fields: { authors: "李明, 王芳" } }),
+        status: 400,
+        code: "validation_failed",
+        message: /authors/,
+      },
+      {
+        name: "no authors",
+        body: (m) => videoSubmission(m, { fields: { authors: "[]" } }),
+        status: 400,
+        code: "validation_failed",
+      },
+      {
+        name: "an unknown city",
+        body: (m) => videoSubmission(m, { fields: { city: "纽约" } }),
+        status: 400,
+        code: "validation_failed",
+      },
+      {
+        name: "a PDF as the cover",
+        body: (m) => videoSubmission(m, { files: { cover: m.formPdf } }),
+        status: 415,
+        code: "file_type_not_allowed",
+      },
+      {
+        name: "no one logged in",
+        body: (m) => videoSubmission(m),
+        who: "anonymous",
+        status: 401,
+        code: "unauthenticated",
+      },
+      {
+        name: "an organizer instead of a contestant",
+        body: (m) => videoSubmission(m),
+        who: "organizer",
+        status: 403,
+        code: "forbidden",
+      },
     ];
     for (const c of cases) {
       it(`${c.name} → ${c.status} ${c.code}`, async () => {
@@ -108,7 +228,12 @@ describe("submitting entries", () => {
     }
 
     it("an over-length video answers in English on request", async () => {
-      const res = await submit(app, contestId, contestant.token, videoSubmission(media, { files: { video: media.overLength } })).set("Accept-Language", "en");
+      const res = await submit(
+        app,
+        contestId,
+        contestant.token,
+        videoSubmission(media, { files: { video: media.overLength } }),
+      ).set("Accept-Language", "en");
       expect(res.body.error.message).to.equal("Video runs 5 min 30 s, over the limit of 5 min");
     });
 
@@ -138,7 +263,10 @@ describe("submitting entries", () => {
 
     it("an upload after closing → 409 submissions_closed", async () => {
       const closing = await openContest(app);
-      await request(app.server).post(`/api/v1/contests/${closing.id}/stage`).set("Authorization", `Bearer ${admin}`).send({ to: "closed" });
+      await request(app.server)
+        .post(`/api/v1/contests/${closing.id}/stage`)
+        .set("Authorization", `Bearer ${admin}`)
+        .send({ to: "closed" });
       const before = await snapshot(app.db);
       const uploads = filesUnder(app.ctx.config.uploadDir);
       const res = await submit(app, closing.id, contestant.token, videoSubmission(media));
@@ -158,14 +286,20 @@ describe("submitting entries", () => {
 
     it("a JSON body instead of multipart → 415", async () => {
       const before = await writtenState(app);
-      const res = await request(app.server).post(`/api/v1/contests/${contestId}/entries`).set("Authorization", `Bearer ${contestant.token}`).send(videoSubmission(media).fields);
+      const res = await request(app.server)
+        .post(`/api/v1/contests/${contestId}/entries`)
+        .set("Authorization", `Bearer ${contestant.token}`)
+        .send(videoSubmission(media).fields);
       expect(res.status).to.equal(415);
       expect(res.body.error.code).to.equal("multipart_required");
       await expectNothingWritten(app, before);
     });
 
     it("a draft contest is not found", async () => {
-      const res = await request(app.server).post("/api/v1/contests").set("Authorization", `Bearer ${admin}`).send({ kind: "video", title: "草稿", opensAt: "2026-01-01T00:00:00Z", closesAt: "2027-01-01T00:00:00Z" });
+      const res = await request(app.server)
+        .post("/api/v1/contests")
+        .set("Authorization", `Bearer ${admin}`)
+        .send({ kind: "video", title: "草稿", opensAt: "2026-01-01T00:00:00Z", closesAt: "2027-01-01T00:00:00Z" });
       const before = await writtenState(app);
       const sent = await submit(app, res.body.contest.id, contestant.token, videoSubmission(media));
       expect(sent.status).to.equal(404);
@@ -183,7 +317,9 @@ describe("submitting entries", () => {
         `--${boundary}\r\nContent-Disposition: form-data; name="form"; filename="form.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
     );
     const form = readFileSync(media.formPdf);
-    const videoHead = Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="video"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+    const videoHead = Buffer.from(
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="video"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+    );
     const total = head.length + form.length + videoHead.length + video.length + 200;
     const url = new URL(app.url);
     await new Promise<void>((resolve) => {
@@ -192,7 +328,11 @@ describe("submitting entries", () => {
         port: url.port,
         method: "POST",
         path: `/api/v1/contests/${contestId}/entries`,
-        headers: { Authorization: `Bearer ${contestant.token}`, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Content-Length": total },
+        headers: {
+          Authorization: `Bearer ${contestant.token}`,
+          "Content-Type": `multipart/form-data; boundary=${boundary}`,
+          "Content-Length": total,
+        },
       });
       req.on("error", () => resolve());
       req.write(head);
@@ -207,7 +347,8 @@ describe("submitting entries", () => {
       });
     });
     // The server notices the abort asynchronously; give it a moment, then check nothing was left.
-    for (let i = 0; i < 50 && filesUnder(app.ctx.config.uploadDir).length !== uploads.length; i += 1) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && filesUnder(app.ctx.config.uploadDir).length !== uploads.length; i += 1)
+      await new Promise((r) => setTimeout(r, 100));
     expect(filesUnder(app.ctx.config.uploadDir)).to.deep.equal(uploads);
     expect(await snapshot(app.db)).to.deep.equal(before);
     expect(await app.db("entries").where({ title: "中断测试" })).to.have.length(0);

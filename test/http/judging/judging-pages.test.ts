@@ -28,16 +28,24 @@ describe("judging pages", () => {
 
   const as = (token: string) => ({
     get: (path: string) => request(app.server).get(path).set("Authorization", `Bearer ${token}`),
-    post: (path: string, body?: object) => request(app.server).post(path).set("Authorization", `Bearer ${token}`).send(body),
+    post: (path: string, body?: object) =>
+      request(app.server).post(path).set("Authorization", `Bearer ${token}`).send(body),
   });
   const html = (agent: PageAgent, path: string) => agent.get(path).set("Accept", "text/html");
   /** Posts a form as the browser does (urlencoded, with the page's CSRF token). */
   const postForm = (agent: PageAgent, path: string, token: string, fields: Record<string, string | string[]>) => {
     const body = new URLSearchParams({ _csrf: token });
-    for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+    for (const [name, value] of Object.entries(fields))
+      for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
     return agent.post(path).type("form").set("Accept", "text/html").send(body.toString());
   };
-  const assignments = async () => (await as(admin).get(`/api/v1/contests/${contestId}/assignments`)).body.assignments as { id: string; entryId: string; judgeId: string; status: string }[];
+  const assignments = async () =>
+    (await as(admin).get(`/api/v1/contests/${contestId}/assignments`)).body.assignments as {
+      id: string;
+      entryId: string;
+      judgeId: string;
+      status: string;
+    }[];
   const expectAnonymous = (text: string) => {
     for (const p of people) {
       expect(text).not.to.include(p.author);
@@ -65,18 +73,52 @@ describe("judging pages", () => {
         deductions: [{ key: "overtime", label: "超时扣分", max: 5, step: 1 }],
       },
     }));
-    const contestant = await createActor(app, "contestant", { city: "张家口", unit: people[0]!.unit });
+    const contestant = await createActor(app, "contestant", { city: "张家口", unit: people[0].unit });
     for (const [i, p] of people.entries()) {
       const title = `流感病毒的秘密 第${i + 1}集`;
-      const res = await submit(app, contestId, contestant.token, videoSubmission(media, { fields: { title, unit: p.unit, city: p.city, category: i % 2 ? "科学防控" : "科普行动", authors: JSON.stringify([{ name: p.author, role: "编导" }, { name: p.second }]) } }));
+      const res = await submit(
+        app,
+        contestId,
+        contestant.token,
+        videoSubmission(media, {
+          fields: {
+            title,
+            unit: p.unit,
+            city: p.city,
+            category: i % 2 ? "科学防控" : "科普行动",
+            authors: JSON.stringify([{ name: p.author, role: "编导" }, { name: p.second }]),
+          },
+        }),
+      );
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       entries.push({ id: res.body.entry.id, code: res.body.entry.code, title });
     }
     judges = [];
     // Judge 0 works at the unit of entry 0: a conflict of interest.
-    judges.push(await createActor(app, "judge", { name: "评委甲", unit: people[0]!.unit, city: "石家庄", expertise: ["科普行动"] }));
-    judges.push(await createActor(app, "judge", { name: "评委乙", unit: "河北师范大学", city: "石家庄", expertise: ["科学防控"] }));
-    judges.push(await createActor(app, "judge", { name: "评委丙", unit: "河北大学", city: "保定", expertise: ["科普行动", "科学防控"] }));
+    judges.push(
+      await createActor(app, "judge", {
+        name: "评委甲",
+        unit: people[0].unit,
+        city: "石家庄",
+        expertise: ["科普行动"],
+      }),
+    );
+    judges.push(
+      await createActor(app, "judge", {
+        name: "评委乙",
+        unit: "河北师范大学",
+        city: "石家庄",
+        expertise: ["科学防控"],
+      }),
+    );
+    judges.push(
+      await createActor(app, "judge", {
+        name: "评委丙",
+        unit: "河北大学",
+        city: "保定",
+        expertise: ["科普行动", "科学防控"],
+      }),
+    );
     organizer = await pageSession(app, "admin@test.local", "Admin-pass-2026");
   });
   after(() => app?.close());
@@ -93,14 +135,20 @@ describe("judging pages", () => {
 
     it("the contest page links organizers to the judging and progress pages", async () => {
       const res = await html(organizer, `/contests/${contestId}`);
-      expect(res.text).to.include(`href="/contests/${contestId}/judging"`).and.include(`href="/contests/${contestId}/progress"`);
+      expect(res.text)
+        .to.include(`href="/contests/${contestId}/judging"`)
+        .and.include(`href="/contests/${contestId}/progress"`);
     });
 
     it("saves the pool through the form (setPool)", async () => {
       const page = await html(organizer, `/contests/${contestId}/judging`);
-      const res = await postForm(organizer, `/contests/${contestId}/judging/pool`, csrfOf(page.text), { judgeIds: judges.map((j) => j.user.id) });
+      const res = await postForm(organizer, `/contests/${contestId}/judging/pool`, csrfOf(page.text), {
+        judgeIds: judges.map((j) => j.user.id),
+      });
       expect(res.status, res.text.slice(0, 500)).to.equal(303);
-      expect((await as(admin).get(`/api/v1/contests/${contestId}/judges`)).body.judgeIds).to.have.members(judges.map((j) => j.user.id));
+      expect((await as(admin).get(`/api/v1/contests/${contestId}/judges`)).body.judgeIds).to.have.members(
+        judges.map((j) => j.user.id),
+      );
       const after = await html(organizer, `/contests/${contestId}/judging`);
       expect(after.text).to.include("评委库已保存（3 位评委）");
       expect(after.text).to.match(/data-testid="pool-size">3</);
@@ -117,59 +165,84 @@ describe("judging pages", () => {
       // The matrix: a row per entry, a cell per assignment, the loads in the footer.
       expect(after.text.match(/data-testid="cell"/g)).to.have.length(6);
       for (const j of judges) expect(after.text).to.include(`data-testid="load" data-judge="${j.user.id}">2<`);
-      expect(list.some((a) => a.entryId === entries[0]!.id && a.judgeId === judges[0]!.user.id)).to.equal(false);
+      expect(list.some((a) => a.entryId === entries[0].id && a.judgeId === judges[0].user.id)).to.equal(false);
     });
 
     it("a conflicting manual add is refused with the server's message, and writes nothing", async () => {
       const page = await html(organizer, `/contests/${contestId}/judging`);
       const before = await snapshot(app.db);
-      const res = await postForm(organizer, `/contests/${contestId}/judging/assignments`, csrfOf(page.text), { entryId: entries[0]!.id, judgeId: judges[0]!.user.id });
+      const res = await postForm(organizer, `/contests/${contestId}/judging/assignments`, csrfOf(page.text), {
+        entryId: entries[0].id,
+        judgeId: judges[0].user.id,
+      });
       expect(res.status).to.equal(409);
-      expect(res.text).to.include("该评委需回避此作品（与作品同一单位）").and.include('data-code="conflict_of_interest"');
+      expect(res.text)
+        .to.include("该评委需回避此作品（与作品同一单位）")
+        .and.include('data-code="conflict_of_interest"');
       // The form keeps what was chosen.
-      expect(res.text).to.match(new RegExp(`<option value="${entries[0]!.id}" selected>`));
+      expect(res.text).to.match(new RegExp(`<option value="${entries[0].id}" selected>`));
       expect(await snapshot(app.db)).to.deep.equal(before);
     });
 
     it("removes, adds back and swaps single assignments through the matrix forms", async () => {
-      const entry = entries[1]!;
+      const entry = entries[1];
       const mine = (await assignments()).filter((a) => a.entryId === entry.id);
       const free = judges.find((j) => !mine.some((a) => a.judgeId === j.user.id))!;
       let token = csrfOf((await html(organizer, `/contests/${contestId}/judging`)).text);
-      expect((await postForm(organizer, `/contests/${contestId}/judging/assignments/${mine[0]!.id}/remove`, token, {})).status).to.equal(303);
+      expect(
+        (await postForm(organizer, `/contests/${contestId}/judging/assignments/${mine[0].id}/remove`, token, {}))
+          .status,
+      ).to.equal(303);
       expect((await assignments()).filter((a) => a.entryId === entry.id)).to.have.length(1);
       token = csrfOf((await html(organizer, `/contests/${contestId}/judging`)).text);
-      expect((await postForm(organizer, `/contests/${contestId}/judging/assignments`, token, { entryId: entry.id, judgeId: mine[0]!.judgeId })).status).to.equal(303);
+      expect(
+        (
+          await postForm(organizer, `/contests/${contestId}/judging/assignments`, token, {
+            entryId: entry.id,
+            judgeId: mine[0].judgeId,
+          })
+        ).status,
+      ).to.equal(303);
       expect((await assignments()).filter((a) => a.entryId === entry.id)).to.have.length(2);
-      const again = (await assignments()).find((a) => a.entryId === entry.id && a.judgeId === mine[0]!.judgeId)!;
+      const again = (await assignments()).find((a) => a.entryId === entry.id && a.judgeId === mine[0].judgeId)!;
       token = csrfOf((await html(organizer, `/contests/${contestId}/judging`)).text);
-      const swapped = await postForm(organizer, `/contests/${contestId}/judging/assignments/${again.id}/swap`, token, { judgeId: free.user.id });
+      const swapped = await postForm(organizer, `/contests/${contestId}/judging/assignments/${again.id}/swap`, token, {
+        judgeId: free.user.id,
+      });
       expect(swapped.status).to.equal(303);
       const now = (await assignments()).filter((a) => a.entryId === entry.id).map((a) => a.judgeId);
-      expect(now).to.include(free.user.id).and.not.include(mine[0]!.judgeId);
+      expect(now).to.include(free.user.id).and.not.include(mine[0].judgeId);
       // Back to the seeded assignment: equal loads for the rest of the tests.
       token = csrfOf((await html(organizer, `/contests/${contestId}/judging`)).text);
-      expect((await postForm(organizer, `/contests/${contestId}/judging/auto`, token, { seed: "7" })).status).to.equal(303);
+      expect((await postForm(organizer, `/contests/${contestId}/judging/auto`, token, { seed: "7" })).status).to.equal(
+        303,
+      );
     });
 
     it("a swap to a conflicting judge is refused with the message", async () => {
-      const target = (await assignments()).find((a) => a.entryId === entries[0]!.id)!;
+      const target = (await assignments()).find((a) => a.entryId === entries[0].id)!;
       const before = await snapshot(app.db);
       const token = csrfOf((await html(organizer, `/contests/${contestId}/judging`)).text);
-      const res = await postForm(organizer, `/contests/${contestId}/judging/assignments/${target.id}/swap`, token, { judgeId: judges[0]!.user.id });
+      const res = await postForm(organizer, `/contests/${contestId}/judging/assignments/${target.id}/swap`, token, {
+        judgeId: judges[0].user.id,
+      });
       expect(res.status).to.equal(409);
       expect(res.text).to.include("与作品同一单位");
       expect(await snapshot(app.db)).to.deep.equal(before);
     });
 
     it("judges and contestants cannot open the organizer's pages; forms need their CSRF token", async () => {
-      const judge = await pageSession(app, judges[1]!.email, judges[1]!.password);
+      const judge = await pageSession(app, judges[1].email, judges[1].password);
       expect((await html(judge, `/contests/${contestId}/judging`)).status).to.equal(403);
       expect((await html(judge, `/contests/${contestId}/progress`)).status).to.equal(403);
-      expect((await html(judge, `/entries/${entries[0]!.id}/history`)).status).to.equal(403);
+      expect((await html(judge, `/entries/${entries[0].id}/history`)).status).to.equal(403);
       expect((await html(request.agent(app.server), `/contests/${contestId}/judging`)).status).to.equal(401);
       const before = await snapshot(app.db);
-      const res = await organizer.post(`/contests/${contestId}/judging/auto`).type("form").set("Accept", "text/html").send("seed=3");
+      const res = await organizer
+        .post(`/contests/${contestId}/judging/auto`)
+        .type("form")
+        .set("Accept", "text/html")
+        .send("seed=3");
       expect(res.status).to.equal(403);
       expect(await snapshot(app.db)).to.deep.equal(before);
     });
@@ -192,13 +265,19 @@ describe("judging pages", () => {
       const res = await html(judgePage, "/contests");
       expect(res.text).to.include('href="/judge"').and.include("评审任务");
       const contestant = await createActor(app, "contestant");
-      expect((await html(await pageSession(app, contestant.email, contestant.password), "/judge")).status).to.equal(403);
+      expect((await html(await pageSession(app, contestant.email, contestant.password), "/judge")).status).to.equal(
+        403,
+      );
     });
 
     it("before the declaration, /judge shows the declaration first and no entry", async () => {
       const res = await html(judgePage, "/judge");
       expect(res.status).to.equal(200);
-      expect(res.text).to.include("回避声明").and.include("与所评作品的作者及其所在单位不存在").and.include("严格保密").and.include("主动申请回避");
+      expect(res.text)
+        .to.include("回避声明")
+        .and.include("与所评作品的作者及其所在单位不存在")
+        .and.include("严格保密")
+        .and.include("主动申请回避");
       expect(res.text).to.include(`action="/judge/contests/${contestId}/declaration"`);
       expect(res.text).not.to.include('data-testid="queue-item"');
       for (const e of entries) expect(res.text).not.to.include(e.code);
@@ -206,12 +285,17 @@ describe("judging pages", () => {
     });
 
     it("before the declaration, the entry page shows the declaration, and scoring through the form is refused (403), writing nothing", async () => {
-      const page = await html(judgePage, `/judge/assignments/${mine[0]!.id}`);
+      const page = await html(judgePage, `/judge/assignments/${mine[0].id}`);
       expect(page.status).to.equal(200);
       expect(page.text).to.include('data-testid="declaration"');
       expect(page.text).not.to.include("<video").and.not.include('data-testid="score-form"');
       const before = await snapshot(app.db);
-      const res = await postForm(judgePage, `/judge/assignments/${mine[0]!.id}`, csrfOf(page.text), { "scores[science]": "30", "scores[art]": "20", "scores[fun]": "20", action: "submit" });
+      const res = await postForm(judgePage, `/judge/assignments/${mine[0].id}`, csrfOf(page.text), {
+        "scores[science]": "30",
+        "scores[art]": "20",
+        "scores[fun]": "20",
+        action: "submit",
+      });
       expect(res.status).to.equal(403);
       expect(res.text).to.include("请先阅读并接受回避声明");
       expect(await snapshot(app.db)).to.deep.equal(before);
@@ -219,7 +303,10 @@ describe("judging pages", () => {
 
     it("accepting the declaration through the form opens the queue: codes, titles, themes, status; never who made them", async () => {
       const page = await html(judgePage, "/judge");
-      const res = await postForm(judgePage, `/judge/contests/${contestId}/declaration`, csrfOf(page.text), { accept: "true", next: "/judge" });
+      const res = await postForm(judgePage, `/judge/contests/${contestId}/declaration`, csrfOf(page.text), {
+        accept: "true",
+        next: "/judge",
+      });
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal("/judge");
       const queue = await html(judgePage, "/judge");
@@ -235,53 +322,83 @@ describe("judging pages", () => {
     });
 
     it("the entry page plays the video from an anonymous file route and names documents by code; no author, unit or city", async () => {
-      const res = await html(judgePage, `/judge/assignments/${mine[0]!.id}`);
+      const res = await html(judgePage, `/judge/assignments/${mine[0].id}`);
       expect(res.status).to.equal(200);
-      const entry = entries.find((e) => e.id === mine[0]!.entryId)!;
+      const entry = entries.find((e) => e.id === mine[0].entryId)!;
       expect(res.text).to.include(entry.code).and.include(entry.title).and.include("用动画讲解飞沫与接触传播");
       const video = /<video controls playsinline preload="metadata" src="([^"]+)"/.exec(res.text);
       expect(video, "a <video controls playsinline preload=metadata>").to.not.equal(null);
       expect(video![1]).to.equal(`/judge/entries/${entry.id}/files/video`);
-      const range = await judgePage.get(video![1]!).set("Range", "bytes=0-99");
+      const range = await judgePage.get(video![1]).set("Range", "bytes=0-99");
       expect(range.status).to.equal(206);
       expect(range.headers["content-type"]).to.equal("video/mp4");
       // The recommendation form names the author's unit: never offered to judges, and refused by the route.
       expect(res.text).not.to.include("/files/form");
-      expect((await judgePage.get(`/judge/entries/${entry.id}/files/form`).set("Accept", "text/html")).status).to.equal(404);
+      expect((await judgePage.get(`/judge/entries/${entry.id}/files/form`).set("Accept", "text/html")).status).to.equal(
+        404,
+      );
       // Another judge's entry is not served.
       const other = entries.find((e) => !mine.some((a) => a.entryId === e.id))!;
-      expect((await judgePage.get(`/judge/entries/${other.id}/files/video`).set("Accept", "text/html")).status).to.equal(404);
+      expect(
+        (await judgePage.get(`/judge/entries/${other.id}/files/video`).set("Accept", "text/html")).status,
+      ).to.equal(404);
       // Downloads are named by the entry's code, never by the uploaded file's name.
       expect(res.text).to.include(`href="${video![1]}?download"`);
       const download = await judgePage.get(`${video![1]}?download`).set("Range", "bytes=0-9");
       expect(download.headers["content-disposition"]).to.include(`${entry.code}-video.mp4`);
       // The score form, from the rubric.
-      expect(res.text).to.match(/<input type="number" inputmode="decimal" id="score-science" name="scores\[science\]" min="0" max="40" step="1"/);
+      expect(res.text).to.match(
+        /<input type="number" inputmode="decimal" id="score-science" name="scores\[science\]" min="0" max="40" step="1"/,
+      );
       expect(res.text).to.match(/name="scores\[art\]" min="0" max="30" step="0.5"/);
       expect(res.text).to.match(/name="deductions\[overtime\]" min="0" max="5" step="1"/);
-      expect(res.text).to.include('type="range"').and.include("科学性").and.include("内容科学准确").and.include("满分 100 分");
-      expect(res.text).to.include('value="draft"').and.include("保存草稿").and.include('value="submit"').and.include("提交评分");
+      expect(res.text)
+        .to.include('type="range"')
+        .and.include("科学性")
+        .and.include("内容科学准确")
+        .and.include("满分 100 分");
+      expect(res.text)
+        .to.include('value="draft"')
+        .and.include("保存草稿")
+        .and.include('value="submit"')
+        .and.include("提交评分");
       expect(res.text).to.include('name="comment"').and.include('src="/static/js/score.js"');
       expectAnonymous(res.text);
     });
 
     it("a score over its maximum re-renders the form with the message and the values typed, writing nothing", async () => {
-      const page = await html(judgePage, `/judge/assignments/${mine[0]!.id}`);
+      const page = await html(judgePage, `/judge/assignments/${mine[0].id}`);
       const before = await snapshot(app.db);
-      const res = await postForm(judgePage, `/judge/assignments/${mine[0]!.id}`, csrfOf(page.text), { "scores[science]": "41", "scores[art]": "20", "scores[fun]": "18", comment: "画面很好", action: "submit" });
+      const res = await postForm(judgePage, `/judge/assignments/${mine[0].id}`, csrfOf(page.text), {
+        "scores[science]": "41",
+        "scores[art]": "20",
+        "scores[fun]": "18",
+        comment: "画面很好",
+        action: "submit",
+      });
       expect(res.status).to.equal(400);
-      expect(res.text).to.include('data-code="validation_failed"').and.include("科学性").and.include("分数须在 0–40 之间");
+      expect(res.text)
+        .to.include('data-code="validation_failed"')
+        .and.include("科学性")
+        .and.include("分数须在 0–40 之间");
       expect(res.text).not.to.include("scores.science");
-      expect(res.text).to.match(/name="scores\[science\]"[^>]*value="41"/).and.match(/name="scores\[fun\]"[^>]*value="18"/);
+      expect(res.text)
+        .to.match(/name="scores\[science\]"[^>]*value="41"/)
+        .and.match(/name="scores\[fun\]"[^>]*value="18"/);
       expect(res.text).to.include("画面很好");
       expectAnonymous(res.text);
       expect(await snapshot(app.db)).to.deep.equal(before);
     });
 
     it("a score off its step re-renders with the step message, writing nothing", async () => {
-      const page = await html(judgePage, `/judge/assignments/${mine[0]!.id}`);
+      const page = await html(judgePage, `/judge/assignments/${mine[0].id}`);
       const before = await snapshot(app.db);
-      const res = await postForm(judgePage, `/judge/assignments/${mine[0]!.id}`, csrfOf(page.text), { "scores[science]": "30", "scores[art]": "20.3", "scores[fun]": "18", action: "draft" });
+      const res = await postForm(judgePage, `/judge/assignments/${mine[0].id}`, csrfOf(page.text), {
+        "scores[science]": "30",
+        "scores[art]": "20.3",
+        "scores[fun]": "18",
+        action: "draft",
+      });
       expect(res.status).to.equal(400);
       expect(res.text).to.include("艺术性").and.include("分数须为 0.5 的整数倍");
       expect(res.text).to.match(/name="scores\[art\]"[^>]*value="20.3"/);
@@ -289,32 +406,56 @@ describe("judging pages", () => {
     });
 
     it("a submit with a criterion left empty is refused, naming it", async () => {
-      const page = await html(judgePage, `/judge/assignments/${mine[0]!.id}`);
+      const page = await html(judgePage, `/judge/assignments/${mine[0].id}`);
       const before = await snapshot(app.db);
-      const res = await postForm(judgePage, `/judge/assignments/${mine[0]!.id}`, csrfOf(page.text), { "scores[science]": "30", "scores[art]": "", "scores[fun]": "18", action: "submit" });
+      const res = await postForm(judgePage, `/judge/assignments/${mine[0].id}`, csrfOf(page.text), {
+        "scores[science]": "30",
+        "scores[art]": "",
+        "scores[fun]": "18",
+        action: "submit",
+      });
       expect(res.status).to.equal(400);
       expect(res.text).to.include("请填写此项分数");
       expect(await snapshot(app.db)).to.deep.equal(before);
     });
 
     it("saves a partial draft through the form, then submits it: status, total and history", async () => {
-      const url = `/judge/assignments/${mine[0]!.id}`;
+      const url = `/judge/assignments/${mine[0].id}`;
       let page = await html(judgePage, url);
-      const draft = await postForm(judgePage, url, csrfOf(page.text), { "scores[science]": "35", "scores[art]": "", "scores[fun]": "", comment: "科学性强", action: "draft" });
+      const draft = await postForm(judgePage, url, csrfOf(page.text), {
+        "scores[science]": "35",
+        "scores[art]": "",
+        "scores[fun]": "",
+        comment: "科学性强",
+        action: "draft",
+      });
       expect(draft.status, draft.text.slice(0, 400)).to.equal(303);
       page = await html(judgePage, url);
-      expect(page.text).to.include("草稿已保存").and.match(/data-testid="sheet-status">草稿</);
-      expect(page.text).to.match(/name="scores\[science\]"[^>]*value="35"/).and.include("科学性强");
-      let row = await app.db("assignments").where({ id: mine[0]!.id }).first();
+      expect(page.text)
+        .to.include("草稿已保存")
+        .and.match(/data-testid="sheet-status">草稿</);
+      expect(page.text)
+        .to.match(/name="scores\[science\]"[^>]*value="35"/)
+        .and.include("科学性强");
+      let row = await app.db("assignments").where({ id: mine[0].id }).first();
       expect(row.status).to.equal("draft");
 
-      const sent = await postForm(judgePage, url, csrfOf(page.text), { "scores[science]": "35", "scores[art]": "22.5", "scores[fun]": "18", "deductions[overtime]": "1", comment: "科学性强", action: "submit" });
+      const sent = await postForm(judgePage, url, csrfOf(page.text), {
+        "scores[science]": "35",
+        "scores[art]": "22.5",
+        "scores[fun]": "18",
+        "deductions[overtime]": "1",
+        comment: "科学性强",
+        action: "submit",
+      });
       expect(sent.status).to.equal(303);
-      row = await app.db("assignments").where({ id: mine[0]!.id }).first();
+      row = await app.db("assignments").where({ id: mine[0].id }).first();
       expect(row.status).to.equal("submitted");
       expect(Number(row.total)).to.equal(74.5);
       page = await html(judgePage, url);
-      expect(page.text).to.include("评分已提交，总分 74.5").and.match(/data-testid="total">74.5</);
+      expect(page.text)
+        .to.include("评分已提交，总分 74.5")
+        .and.match(/data-testid="total">74.5</);
       expect(page.text).to.include('data-testid="next-entry"');
       // Changed from now on by submitting again, never turned back into a draft by a stray tap.
       expect(page.text).to.include('data-testid="resubmit-hint"').and.not.include('data-testid="save-draft"');
@@ -327,7 +468,12 @@ describe("judging pages", () => {
       expect((await html(judgePage, `/judge/assignments/${others.id}`)).status).to.equal(403);
       const token = csrfOf((await html(judgePage, "/judge")).text);
       const before = await snapshot(app.db);
-      const res = await postForm(judgePage, `/judge/assignments/${others.id}`, token, { "scores[science]": "30", "scores[art]": "20", "scores[fun]": "20", action: "submit" });
+      const res = await postForm(judgePage, `/judge/assignments/${others.id}`, token, {
+        "scores[science]": "30",
+        "scores[art]": "20",
+        "scores[fun]": "20",
+        action: "submit",
+      });
       expect(res.status).to.equal(403);
       expect(await snapshot(app.db)).to.deep.equal(before);
     });
@@ -336,7 +482,9 @@ describe("judging pages", () => {
       const res = await html(organizer, `/contests/${contestId}/progress`);
       expect(res.status).to.equal(200);
       expect(res.text).to.include("评审进度").and.include('data-testid="late-judges"').and.include("3 位评委尚未完成");
-      expect(res.text).to.match(/data-testid="total-assigned">6</).and.match(/data-testid="total-submitted">1</);
+      expect(res.text)
+        .to.match(/data-testid="total-assigned">6</)
+        .and.match(/data-testid="total-submitted">1</);
       const late = res.text.indexOf('data-testid="late-judges"');
       expect(late).to.be.greaterThan(0).and.lessThan(res.text.indexOf('data-testid="judge-progress"'));
       for (const e of entries) expect(res.text).to.include(e.code);
@@ -344,11 +492,14 @@ describe("judging pages", () => {
     });
 
     it("the progress CSV has a BOM, Chinese headers and one row per judge", async () => {
-      const res = await organizer.get(`/contests/${contestId}/progress.csv`).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on("data", (c: Buffer) => chunks.push(c));
-        r.on("end", () => cb(null, Buffer.concat(chunks).toString("utf8")));
-      });
+      const res = await organizer
+        .get(`/contests/${contestId}/progress.csv`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on("data", (c: Buffer) => chunks.push(c));
+          r.on("end", () => cb(null, Buffer.concat(chunks).toString("utf8")));
+        });
       expect(res.status).to.equal(200);
       expect(res.headers["content-type"]).to.match(/text\/csv/);
       const body = res.body as string;
@@ -361,7 +512,7 @@ describe("judging pages", () => {
     });
 
     it("the organizer sees an entry's score history: judge, time, old and new values", async () => {
-      const res = await html(organizer, `/entries/${mine[0]!.entryId}/history`);
+      const res = await html(organizer, `/entries/${mine[0].entryId}/history`);
       expect(res.status).to.equal(200);
       expect(res.text.match(/data-testid="history-item"/g)).to.have.length(2);
       expect(res.text).to.include(judge.user.name).and.include("科学性").and.include("艺术性").and.include("超时扣分");
@@ -369,19 +520,32 @@ describe("judging pages", () => {
     });
 
     it("the pages switch to English", async () => {
-      const res = await html(judgePage, `/judge/assignments/${mine[1]!.id}?lang=en`);
+      const res = await html(judgePage, `/judge/assignments/${mine[1].id}?lang=en`);
       await html(judgePage, "/judge?lang=zh-CN");
-      expect(res.text).to.include('<html lang="en">').and.include("Save draft").and.include("Submit score").and.include("out of 100").and.include("Category: ");
+      expect(res.text)
+        .to.include('<html lang="en">')
+        .and.include("Save draft")
+        .and.include("Submit score")
+        .and.include("out of 100")
+        .and.include("Category: ");
     });
 
     it("after the round closes, the sheet is read-only and a form post is refused, writing nothing", async () => {
       expect((await as(admin).post(`/api/v1/contests/${contestId}/stage`, { to: "review" })).status).to.equal(200);
-      const page = await html(judgePage, `/judge/assignments/${mine[1]!.id}`);
+      const page = await html(judgePage, `/judge/assignments/${mine[1].id}`);
       expect(page.status).to.equal(200);
-      expect(page.text).to.include('data-testid="read-only"').and.include("评分不能再修改").and.match(/<fieldset class="plain" disabled>/);
+      expect(page.text)
+        .to.include('data-testid="read-only"')
+        .and.include("评分不能再修改")
+        .and.match(/<fieldset class="plain" disabled>/);
       expect(page.text).not.to.include('data-testid="submit-score"');
       const before = await snapshot(app.db);
-      const res = await postForm(judgePage, `/judge/assignments/${mine[1]!.id}`, csrfOf(page.text), { "scores[science]": "30", "scores[art]": "20", "scores[fun]": "20", action: "submit" });
+      const res = await postForm(judgePage, `/judge/assignments/${mine[1].id}`, csrfOf(page.text), {
+        "scores[science]": "30",
+        "scores[art]": "20",
+        "scores[fun]": "20",
+        action: "submit",
+      });
       expect(res.status).to.equal(409);
       expect(res.text).to.include("不能评分");
       expect(await snapshot(app.db)).to.deep.equal(before);

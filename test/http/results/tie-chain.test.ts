@@ -71,19 +71,24 @@ interface ResultJson {
 describe("results: a tie on the final score is broken by the 2nd, then the 3rd criterion's mean (worked example over HTTP)", () => {
   let app: TestApp;
   let c: JudgedContest;
-  const code = (letter: "A" | "B" | "C" | "D" | "E" | "F" | "G") => c.entries["BADCEFG".indexOf(letter)]!.code;
+  const code = (letter: "A" | "B" | "C" | "D" | "E" | "F" | "G") => c.entries["BADCEFG".indexOf(letter)].code;
 
   before(async function () {
     this.timeout(120_000);
     app = await startTestApp();
-    c = await judgedContest(app, { contest: { rubric, aggregation: "trimmed", prizes: { mode: "count", first: 1, second: 2, third: 2 } }, sheets });
+    c = await judgedContest(app, {
+      contest: { rubric, aggregation: "trimmed", prizes: { mode: "count", first: 1, second: 2, third: 2 } },
+      sheets,
+    });
   });
   after(() => app.close());
 
   const byCode = (results: ResultJson[]) => new Map(results.map((r) => [r.code, r]));
 
   it("ranks by score, then knowledge, then fun; fully tied entries share a rank; prizes follow the ranks at the boundaries", async () => {
-    const res = await request(app.server).post(`/api/v1/contests/${c.contestId}/results/compute`).set("Authorization", `Bearer ${c.admin}`);
+    const res = await request(app.server)
+      .post(`/api/v1/contests/${c.contestId}/results/compute`)
+      .set("Authorization", `Bearer ${c.admin}`);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const results = res.body.results as ResultJson[];
     const rows = results.map((r) => [r.code, r.score, r.rank, r.prize, r.judges]);
@@ -103,32 +108,58 @@ describe("results: a tie on the final score is broken by the 2nd, then the 3rd c
   });
 
   it("each explanation names the criterion that decided its tie (zh-CN)", async () => {
-    const res = await request(app.server).get(`/api/v1/contests/${c.contestId}/results`).set("Authorization", `Bearer ${c.admin}`);
+    const res = await request(app.server)
+      .get(`/api/v1/contests/${c.contestId}/results`)
+      .set("Authorization", `Bearer ${c.admin}`);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const r = byCode(res.body.results as ResultJson[]);
     expect(r.get(code("A"))!.explanation).to.equal("5 位评委：去掉最高分 90、最低分 90，其余平均 90.00");
-    expect(r.get(code("B"))!.explanation).to.equal("5 位评委：去掉最高分 100、最低分 72，其余平均 90.00；与上一名同分，按“知识性”平均分排在其后");
+    expect(r.get(code("B"))!.explanation).to.equal(
+      "5 位评委：去掉最高分 100、最低分 72，其余平均 90.00；与上一名同分，按“知识性”平均分排在其后",
+    );
     expect(r.get(code("C"))!.explanation).to.equal("5 位评委：去掉最高分 80、最低分 80，其余平均 80.00");
-    expect(r.get(code("D"))!.explanation).to.equal("5 位评委：去掉最高分 90、最低分 68，其余平均 80.00；与上一名同分，按“趣味性”平均分排在其后");
-    expect(r.get(code("E"))!.explanation).to.equal(`5 位评委：去掉最高分 70、最低分 70，其余平均 70.00；与 ${code("F")} 完全并列`);
-    expect(r.get(code("F"))!.explanation).to.equal(`5 位评委：去掉最高分 74、最低分 66，其余平均 70.00；与 ${code("E")} 完全并列`);
+    expect(r.get(code("D"))!.explanation).to.equal(
+      "5 位评委：去掉最高分 90、最低分 68，其余平均 80.00；与上一名同分，按“趣味性”平均分排在其后",
+    );
+    expect(r.get(code("E"))!.explanation).to.equal(
+      `5 位评委：去掉最高分 70、最低分 70，其余平均 70.00；与 ${code("F")} 完全并列`,
+    );
+    expect(r.get(code("F"))!.explanation).to.equal(
+      `5 位评委：去掉最高分 74、最低分 66，其余平均 70.00；与 ${code("E")} 完全并列`,
+    );
     expect(r.get(code("G"))!.explanation).to.equal("5 位评委：去掉最高分 60、最低分 60，其余平均 60.00");
   });
 
   it("each explanation names the criterion that decided its tie (Accept-Language: en)", async () => {
-    const res = await request(app.server).get(`/api/v1/contests/${c.contestId}/results`).set("Authorization", `Bearer ${c.admin}`).set("Accept-Language", "en");
+    const res = await request(app.server)
+      .get(`/api/v1/contests/${c.contestId}/results`)
+      .set("Authorization", `Bearer ${c.admin}`)
+      .set("Accept-Language", "en");
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const r = byCode(res.body.results as ResultJson[]);
-    expect(r.get(code("A"))!.explanation).to.equal("5 judges: highest 90 and lowest 90 dropped, the rest average 90.00");
-    expect(r.get(code("B"))!.explanation).to.equal("5 judges: highest 100 and lowest 72 dropped, the rest average 90.00; same score as the entry above, placed after it by the mean of “知识性”");
-    expect(r.get(code("D"))!.explanation).to.equal("5 judges: highest 90 and lowest 68 dropped, the rest average 80.00; same score as the entry above, placed after it by the mean of “趣味性”");
-    expect(r.get(code("E"))!.explanation).to.equal(`5 judges: highest 70 and lowest 70 dropped, the rest average 70.00; fully tied with ${code("F")}`);
-    expect(r.get(code("F"))!.explanation).to.equal(`5 judges: highest 74 and lowest 66 dropped, the rest average 70.00; fully tied with ${code("E")}`);
+    expect(r.get(code("A"))!.explanation).to.equal(
+      "5 judges: highest 90 and lowest 90 dropped, the rest average 90.00",
+    );
+    expect(r.get(code("B"))!.explanation).to.equal(
+      "5 judges: highest 100 and lowest 72 dropped, the rest average 90.00; same score as the entry above, placed after it by the mean of “知识性”",
+    );
+    expect(r.get(code("D"))!.explanation).to.equal(
+      "5 judges: highest 90 and lowest 68 dropped, the rest average 80.00; same score as the entry above, placed after it by the mean of “趣味性”",
+    );
+    expect(r.get(code("E"))!.explanation).to.equal(
+      `5 judges: highest 70 and lowest 70 dropped, the rest average 70.00; fully tied with ${code("F")}`,
+    );
+    expect(r.get(code("F"))!.explanation).to.equal(
+      `5 judges: highest 74 and lowest 66 dropped, the rest average 70.00; fully tied with ${code("E")}`,
+    );
   });
 
   it("the public notice shows the same ranks, prizes and tie-breaks as the organizer saw", async () => {
-    const admin = (path: string, body?: object) => request(app.server).post(path).set("Authorization", `Bearer ${c.admin}`).send(body);
-    const computed = (await request(app.server).get(`/api/v1/contests/${c.contestId}/results`).set("Authorization", `Bearer ${c.admin}`)).body.results as ResultJson[];
+    const admin = (path: string, body?: object) =>
+      request(app.server).post(path).set("Authorization", `Bearer ${c.admin}`).send(body);
+    const computed = (
+      await request(app.server).get(`/api/v1/contests/${c.contestId}/results`).set("Authorization", `Bearer ${c.admin}`)
+    ).body.results as ResultJson[];
     expect((await admin(`/api/v1/contests/${c.contestId}/stage`, { to: "review" })).status).to.equal(200);
     const notice = await admin(`/api/v1/contests/${c.contestId}/stage`, { to: "notice" });
     expect(notice.status, JSON.stringify(notice.body)).to.equal(200);

@@ -71,7 +71,9 @@ describe("roster: header detection", () => {
     const arb = fc.record({
       order: fc.shuffledSubarray([...ROSTER_FIELDS], { minLength: ROSTER_FIELDS.length }),
       extras: fc.array(fc.constantFrom("序号", "备注", "No.", "电话", ""), { maxLength: 3 }),
-      names: fc.record(Object.fromEntries(ROSTER_FIELDS.map((f) => [f, spelling(f)])) as Record<RosterField, fc.Arbitrary<string>>),
+      names: fc.record(
+        Object.fromEntries(ROSTER_FIELDS.map((f) => [f, spelling(f)])) as Record<RosterField, fc.Arbitrary<string>>,
+      ),
       pad: fc.constantFrom("", " ", "\u3000", "\t"),
     });
     fc.assert(
@@ -93,7 +95,9 @@ describe("roster: header detection", () => {
   });
 
   it("takes the first non-blank row as the header and numbers rows as the sheet does", () => {
-    const roster = checkRoster(records(["", ""], ["姓名", "邮箱"], ["张三", "zhang@example.org"], [], ["李四", "li@example.org"]));
+    const roster = checkRoster(
+      records(["", ""], ["姓名", "邮箱"], ["张三", "zhang@example.org"], [], ["李四", "li@example.org"]),
+    );
     expect(roster.headerRow).to.equal(2);
     expect(roster.rows.map((r) => [r.row, r.email])).to.deep.equal([
       [3, "zhang@example.org"],
@@ -115,19 +119,32 @@ describe("roster: lists (expertise, avoid units)", () => {
   const separator = fc.constantFrom("、", ",", "，", ";", "；", " ", "\u3000", " , ", "、 ", "\t");
 
   it("splits on 、 , ; (ASCII and full-width) and spaces, drops empty and repeated items", () => {
-    expect(splitList("科学防控、科普行动, 科技扶贫；科创惠民")).to.deep.equal(["科学防控", "科普行动", "科技扶贫", "科创惠民"]);
+    expect(splitList("科学防控、科普行动, 科技扶贫；科创惠民")).to.deep.equal([
+      "科学防控",
+      "科普行动",
+      "科技扶贫",
+      "科创惠民",
+    ]);
     expect(splitList(" 科学防控  科学防控 ,, ")).to.deep.equal(["科学防控"]);
     expect(splitList("")).to.deep.equal([]);
     fc.assert(
-      fc.property(fc.array(fc.tuple(item, separator), { maxLength: 8 }), fc.constantFrom("", " ", "、"), (parts, edge) => {
-        const text = edge + parts.map(([i, s]) => i + s).join("") + edge;
-        expect(splitList(text)).to.deep.equal([...new Set(parts.map(([i]) => i))]);
-      }),
+      fc.property(
+        fc.array(fc.tuple(item, separator), { maxLength: 8 }),
+        fc.constantFrom("", " ", "、"),
+        (parts, edge) => {
+          const text = edge + parts.map(([i, s]) => i + s).join("") + edge;
+          expect(splitList(text)).to.deep.equal([...new Set(parts.map(([i]) => i))]);
+        },
+      ),
     );
   });
 
   it("in a form, keeps spaces inside a unit's name and splits on lines", () => {
-    expect(splitList("Hebei University\n河北工业大学、 保定学院\r\n\r\n", { spaces: false })).to.deep.equal(["Hebei University", "河北工业大学", "保定学院"]);
+    expect(splitList("Hebei University\n河北工业大学、 保定学院\r\n\r\n", { spaces: false })).to.deep.equal([
+      "Hebei University",
+      "河北工业大学",
+      "保定学院",
+    ]);
   });
 });
 
@@ -139,23 +156,35 @@ describe("roster: CSV", () => {
   }
 
   it("parses what it is given back, with any line ends, quotes, commas and new lines in cells, with or without a BOM", () => {
-    const grid = fc.array(fc.array(fc.string({ unit: fc.constantFrom("a", "张", ",", '"', "\n", "\r", " ", "、"), maxLength: 6 }), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 6 });
-    fc.assert(
-      fc.property(grid, fc.constantFrom("\r\n", "\n", "\r"), fc.boolean(), fc.boolean(), (rows, lineEnd, bom, finalEnd) => {
-        // A last record of one empty cell is an empty last line: only a final line end keeps it.
-        const last = rows[rows.length - 1]!;
-        const ending = finalEnd || (last.length === 1 && last[0] === "") ? lineEnd : "";
-        const parsed = parseCsv((bom ? "\uFEFF" : "") + toCsv(rows, lineEnd) + ending);
-        expect(parsed.map((r) => r.cells)).to.deep.equal(rows);
-        expect(parsed.map((r) => r.row)).to.deep.equal(rows.map((_, i) => i + 1));
+    const grid = fc.array(
+      fc.array(fc.string({ unit: fc.constantFrom("a", "张", ",", '"', "\n", "\r", " ", "、"), maxLength: 6 }), {
+        minLength: 1,
+        maxLength: 5,
       }),
+      { minLength: 1, maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(
+        grid,
+        fc.constantFrom("\r\n", "\n", "\r"),
+        fc.boolean(),
+        fc.boolean(),
+        (rows, lineEnd, bom, finalEnd) => {
+          // A last record of one empty cell is an empty last line: only a final line end keeps it.
+          const last = rows[rows.length - 1];
+          const ending = finalEnd || (last.length === 1 && last[0] === "") ? lineEnd : "";
+          const parsed = parseCsv((bom ? "\uFEFF" : "") + toCsv(rows, lineEnd) + ending);
+          expect(parsed.map((r) => r.cells)).to.deep.equal(rows);
+          expect(parsed.map((r) => r.row)).to.deep.equal(rows.map((_, i) => i + 1));
+        },
+      ),
     );
   });
 
   it("drops the BOM, so the header's first cell is still recognized", () => {
     const roster = checkRoster(parseCsv("\uFEFF姓名,邮箱\r\n张三,zhang@example.org\r\n"));
     expect(roster.rows).to.have.length(1);
-    expect(roster.rows[0]!.judge?.name).to.equal("张三");
+    expect(roster.rows[0].judge?.name).to.equal("张三");
   });
 
   it("refuses an unclosed quote, naming its row", () => {
@@ -167,31 +196,82 @@ describe("roster: rows", () => {
   const header = HEADER_ZH;
 
   it("trims every cell, full-width and invisible spaces too, and reads lists and cities", () => {
-    const roster = checkRoster(records(header, [" 王五\u3000", "\u200B Wang.Wu@Example.ORG ", "  河北大学 ", " 保定市 ", "科学防控、 科普行动", "河北农业大学；保定学院"]));
+    const roster = checkRoster(
+      records(header, [
+        " 王五\u3000",
+        "\u200B Wang.Wu@Example.ORG ",
+        "  河北大学 ",
+        " 保定市 ",
+        "科学防控、 科普行动",
+        "河北农业大学；保定学院",
+      ]),
+    );
     expect(roster.rows[0]).to.deep.equal({
       row: 2,
       email: "wang.wu@example.org",
-      judge: { name: "王五", email: "wang.wu@example.org", unit: "河北大学", city: "保定", expertise: ["科学防控", "科普行动"], avoidUnits: ["河北农业大学", "保定学院"] },
+      judge: {
+        name: "王五",
+        email: "wang.wu@example.org",
+        unit: "河北大学",
+        city: "保定",
+        expertise: ["科学防控", "科普行动"],
+        avoidUnits: ["河北农业大学", "保定学院"],
+      },
     });
     expect(cleanCell("\uFEFF\u3000 x \u00A0")).to.equal("x");
   });
 
   it("normalizes the city (市, pinyin, 雄安) and refuses an unknown one; an empty city is allowed", () => {
     const roster = checkRoster(
-      records(header, ["甲", "a@example.org", "", "石家庄市"], ["乙", "b@example.org", "", "Tangshan"], ["丙", "c@example.org", "", "雄安"], ["丁", "d@example.org", "", "北京"], ["戊", "e@example.org", "", ""]),
+      records(
+        header,
+        ["甲", "a@example.org", "", "石家庄市"],
+        ["乙", "b@example.org", "", "Tangshan"],
+        ["丙", "c@example.org", "", "雄安"],
+        ["丁", "d@example.org", "", "北京"],
+        ["戊", "e@example.org", "", ""],
+      ),
     );
-    expect(roster.rows.map((r) => (r.judge ? r.judge.city : r.refusal.code))).to.deep.equal(["石家庄", "唐山", "雄安新区", "city_unknown", null]);
-    expect(roster.rows[3]!.refusal!.params).to.deep.equal({ city: "北京" });
+    expect(roster.rows.map((r) => (r.judge ? r.judge.city : r.refusal.code))).to.deep.equal([
+      "石家庄",
+      "唐山",
+      "雄安新区",
+      "city_unknown",
+      null,
+    ]);
+    expect(roster.rows[3].refusal!.params).to.deep.equal({ city: "北京" });
   });
 
   it("refuses a missing name, a missing e-mail and a malformed e-mail; a full-width ＠ is accepted", () => {
-    const roster = checkRoster(records(header, ["", "x@example.org"], ["赵六", ""], ["孙七", "not-an-email"], ["周八", "zhou＠example.org"], ["吴九", "wu@example"]));
-    expect(roster.rows.map((r) => r.refusal?.code ?? "ok")).to.deep.equal(["name_missing", "email_missing", "email_invalid", "ok", "email_invalid"]);
-    expect(roster.rows[3]!.email).to.equal("zhou@example.org");
+    const roster = checkRoster(
+      records(
+        header,
+        ["", "x@example.org"],
+        ["赵六", ""],
+        ["孙七", "not-an-email"],
+        ["周八", "zhou＠example.org"],
+        ["吴九", "wu@example"],
+      ),
+    );
+    expect(roster.rows.map((r) => r.refusal?.code ?? "ok")).to.deep.equal([
+      "name_missing",
+      "email_missing",
+      "email_invalid",
+      "ok",
+      "email_invalid",
+    ]);
+    expect(roster.rows[3].email).to.equal("zhou@example.org");
   });
 
   it("refuses values beyond the user schema's limits", () => {
-    const roster = checkRoster(records(header, ["长".repeat(101), "a@example.org"], ["甲", "b@example.org", "单".repeat(201)], ["乙", "c@example.org", "", "", Array.from({ length: 21 }, (_, i) => `领域${i}`).join("、")]));
+    const roster = checkRoster(
+      records(
+        header,
+        ["长".repeat(101), "a@example.org"],
+        ["甲", "b@example.org", "单".repeat(201)],
+        ["乙", "c@example.org", "", "", Array.from({ length: 21 }, (_, i) => `领域${i}`).join("、")],
+      ),
+    );
     expect(roster.rows.map((r) => [r.refusal?.code, r.refusal?.params.field])).to.deep.equal([
       ["too_long", "name"],
       ["too_long", "unit"],
@@ -200,19 +280,28 @@ describe("roster: rows", () => {
   });
 
   it("a repeated e-mail in the file: the first row keeps it, each later one is refused pointing at it (reference check)", () => {
-    const variant = fc.tuple(fc.constantFrom("zhang", "li", "wang", "zhao"), fc.constantFrom("", " ", "\u3000"), fc.boolean(), fc.boolean());
+    const variant = fc.tuple(
+      fc.constantFrom("zhang", "li", "wang", "zhao"),
+      fc.constantFrom("", " ", "\u3000"),
+      fc.boolean(),
+      fc.boolean(),
+    );
     fc.assert(
       fc.property(fc.array(variant, { minLength: 1, maxLength: 12 }), (variants) => {
-        const rows = variants.map(([local, pad, upper, bad]) => [bad ? "" : "某专家", `${pad}${upper ? local.toUpperCase() : local}@Example.org${pad}`]);
+        const rows = variants.map(([local, pad, upper, bad]) => [
+          bad ? "" : "某专家",
+          `${pad}${upper ? local.toUpperCase() : local}@Example.org${pad}`,
+        ]);
         const roster = checkRoster(records(["姓名", "邮箱"], ...rows));
         // The obvious reference: scan in order, remember the first row of each lower-cased address.
         const first = new Map<string, number>();
         variants.forEach(([local, , , bad], i) => {
           const row = i + 2;
-          const got = roster.rows[i]!;
+          const got = roster.rows[i];
           expect(got.row).to.equal(row);
           expect(got.email).to.equal(`${local}@example.org`);
-          if (first.has(local)) expect(got.refusal).to.deep.equal({ code: "duplicate_in_file", params: { first: first.get(local) } });
+          if (first.has(local))
+            expect(got.refusal).to.deep.equal({ code: "duplicate_in_file", params: { first: first.get(local) } });
           else {
             first.set(local, row);
             expect(got.refusal?.code).to.equal(bad ? "name_missing" : undefined);

@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { assertValidRubric, CONTEST_KINDS, defaultRubric, isMultipleOf, rubricMax } from "../../../src/contests/rubric.js";
+import {
+  assertValidRubric,
+  CONTEST_KINDS,
+  defaultRubric,
+  isMultipleOf,
+  rubricMax,
+} from "../../../src/contests/rubric.js";
 import { ValidationError } from "../../../src/lib/errors.js";
 
 describe("rubric", () => {
@@ -13,8 +19,8 @@ describe("rubric", () => {
   });
 
   it("defaults are copies: changing one does not change the next", () => {
-    defaultRubric("video").criteria[0]!.max = 1;
-    expect(defaultRubric("video").criteria[0]!.max).to.equal(30);
+    defaultRubric("video").criteria[0].max = 1;
+    expect(defaultRubric("video").criteria[0].max).to.equal(30);
   });
 
   it("decimal steps divide their maximum as people expect", () => {
@@ -35,8 +41,20 @@ describe("rubric", () => {
   });
 
   it("refuses duplicate keys, also between criteria and deductions", () => {
-    expect(() => assertValidRubric({ criteria: [{ key: "a", label: "A", max: 10, step: 1 }, { key: "a", label: "B", max: 10, step: 1 }] })).to.throw(ValidationError);
-    expect(() => assertValidRubric({ criteria: [{ key: "a", label: "A", max: 10, step: 1 }], deductions: [{ key: "a", label: "D", max: 2 }] })).to.throw(ValidationError);
+    expect(() =>
+      assertValidRubric({
+        criteria: [
+          { key: "a", label: "A", max: 10, step: 1 },
+          { key: "a", label: "B", max: 10, step: 1 },
+        ],
+      }),
+    ).to.throw(ValidationError);
+    expect(() =>
+      assertValidRubric({
+        criteria: [{ key: "a", label: "A", max: 10, step: 1 }],
+        deductions: [{ key: "a", label: "D", max: 2 }],
+      }),
+    ).to.throw(ValidationError);
   });
 
   it("refuses a step that does not divide max, naming the criterion", () => {

@@ -3,7 +3,10 @@ import type { Request } from "express";
 import { toErrorBody } from "../../../src/http/errors.js";
 import { translate } from "../../../src/lib/i18n.js";
 
-const req = { locale: "en", t: (key: string, params?: Record<string, string | number>) => translate("en", key, params) } as unknown as Request;
+const req = {
+  locale: "en",
+  t: (key: string, params?: Record<string, string | number>) => translate("en", key, params),
+} as unknown as Request;
 
 /** A PostgreSQL error as node-postgres raises it: an Error with the SQLSTATE in `code`. */
 function pgError(code: string, message: string): Error {

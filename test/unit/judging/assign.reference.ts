@@ -102,7 +102,11 @@ export function bruteForceOptimum(input: AssignInput): ReferenceOptimum {
       for (const j of choice.judges) loads[j]--;
     }
   };
-  walk(0, input.judges.map(() => 0), 0);
+  walk(
+    0,
+    input.judges.map(() => 0),
+    0,
+  );
   return summarize(input, finals);
 }
 

@@ -34,7 +34,9 @@ describe("configuration", () => {
   }
 
   it("does not print a database password in its message", () => {
-    expect(() => loadConfig({ DATABASE_URL: "mysql://user:secret@host/db" }, cwd)).to.throw(ConfigError).that.satisfies((e: Error) => !e.message.includes("secret"));
+    expect(() => loadConfig({ DATABASE_URL: "mysql://user:secret@host/db" }, cwd))
+      .to.throw(ConfigError)
+      .that.satisfies((e: Error) => !e.message.includes("secret"));
   });
 });
 

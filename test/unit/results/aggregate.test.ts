@@ -1,11 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { Aggregation } from "../../../src/contests/contests.schemas.js";
-import {
-  aggregateRound,
-  criterionTallies,
-  type Sheet,
-} from "../../../src/results/aggregate.js";
+import { aggregateRound, criterionTallies, type Sheet } from "../../../src/results/aggregate.js";
 import { applyPublicVote } from "../../../src/results/votes.js";
 import { refRoundRatio } from "./reference.js";
 import { RunShares } from "./tie-coverage.js";
@@ -18,7 +14,7 @@ function sheetsFor(entryId: string, totals: [string, number][]): Sheet[] {
 function only(sheets: Sheet[], method: Aggregation) {
   const results = aggregateRound(sheets, method);
   expect(results.size).to.equal(1);
-  return [...results.values()][0]!;
+  return [...results.values()][0];
 }
 
 /** A generated sheet: totals are whole tenths (rubric step 0.1) so the reference can use integers. */
@@ -36,7 +32,10 @@ const roundArb = fc.uniqueArray(
     entry: fc.integer({ min: 0, max: 3 }),
     judge: fc.integer({ min: 0, max: 7 }),
     // Any total, or more often one of a few popular ones so that ties are common.
-    tenths: fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 2, arbitrary: fc.constantFrom(700, 800, 850, 900) }),
+    tenths: fc.oneof(
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+      { weight: 2, arbitrary: fc.constantFrom(700, 800, 850, 900) },
+    ),
   }),
   { selector: (s) => `${s.entry}/${s.judge}`, minLength: 1, maxLength: 32, size: "max" },
 );
@@ -90,39 +89,86 @@ describe("results/aggregate", () => {
     it("with five judges and a tie for highest, drops one 90 and the 70: 90, 90, 85, 80, 70 → 85.00", () => {
       // Drop exactly one highest (one of the two 90s) and one lowest (70):
       // kept 90 + 85 + 80 = 255, 255 / 3 = 85 → 85.00.
-      const result = only(sheetsFor("A", [["j1", 90], ["j2", 90], ["j3", 85], ["j4", 80], ["j5", 70]]), "trimmed");
+      const result = only(
+        sheetsFor("A", [
+          ["j1", 90],
+          ["j2", 90],
+          ["j3", 85],
+          ["j4", 80],
+          ["j5", 70],
+        ]),
+        "trimmed",
+      );
       expect(result.score).to.equal(85);
       expect(result.rawScore).to.equal(85);
       expect(result.judges).to.equal(5);
       expect(result.kept).to.deep.equal([90, 85, 80]);
       // Among the tied 90s the smaller judgeId is reported as dropped.
-      expect(result.dropped).to.deep.equal({ highest: { judgeId: "j1", total: 90 }, lowest: { judgeId: "j5", total: 70 } });
+      expect(result.dropped).to.deep.equal({
+        highest: { judgeId: "j1", total: 90 },
+        lowest: { judgeId: "j5", total: 70 },
+      });
     });
 
     it("with four judges takes the plain mean: 90, 85, 80, 70 → 81.25", () => {
       // (90 + 85 + 80 + 70) / 4 = 325 / 4 = 81.25; nothing dropped below five judges.
-      const result = only(sheetsFor("A", [["j1", 90], ["j2", 85], ["j3", 80], ["j4", 70]]), "trimmed");
+      const result = only(
+        sheetsFor("A", [
+          ["j1", 90],
+          ["j2", 85],
+          ["j3", 80],
+          ["j4", 70],
+        ]),
+        "trimmed",
+      );
       expect(result.score).to.equal(81.25);
       expect(result.dropped).to.equal(null);
       expect(result.kept).to.deep.equal([90, 85, 80, 70]);
     });
 
     it("when all five totals are equal, drops two distinct sheets and keeps three", () => {
-      const result = only(sheetsFor("A", [["j3", 80], ["j1", 80], ["j2", 80], ["j5", 80], ["j4", 80]]), "trimmed");
+      const result = only(
+        sheetsFor("A", [
+          ["j3", 80],
+          ["j1", 80],
+          ["j2", 80],
+          ["j5", 80],
+          ["j4", 80],
+        ]),
+        "trimmed",
+      );
       expect(result.score).to.equal(80);
       expect(result.kept).to.have.length(3);
-      expect(result.dropped).to.deep.equal({ highest: { judgeId: "j2", total: 80 }, lowest: { judgeId: "j1", total: 80 } });
+      expect(result.dropped).to.deep.equal({
+        highest: { judgeId: "j2", total: 80 },
+        lowest: { judgeId: "j1", total: 80 },
+      });
     });
 
     it("rounds an exact half up where float arithmetic would round it down: 85, 85, 80.2, 80.1 → 82.58", () => {
       // 85 + 85 + 80.2 + 80.1 = 330.3; 330.3 / 4 = 82.575 exactly → 82.58.
       // In floats the sum / 4 is 82.57499999999999, which Math.round-style rounding takes to 82.57.
       expect((85 + 85 + 80.2 + 80.1) / 4).to.equal(82.57499999999999);
-      const four = only(sheetsFor("A", [["j1", 85], ["j2", 85], ["j3", 80.2], ["j4", 80.1]]), "trimmed");
+      const four = only(
+        sheetsFor("A", [
+          ["j1", 85],
+          ["j2", 85],
+          ["j3", 80.2],
+          ["j4", 80.1],
+        ]),
+        "trimmed",
+      );
       expect(four.score).to.equal(82.58);
       // Six judges: drop 90 and 70, the same four remain → 82.58.
       const six = only(
-        sheetsFor("A", [["j1", 85], ["j2", 90], ["j3", 85], ["j4", 80.2], ["j5", 70], ["j6", 80.1]]),
+        sheetsFor("A", [
+          ["j1", 85],
+          ["j2", 90],
+          ["j3", 85],
+          ["j4", 80.2],
+          ["j5", 70],
+          ["j6", 80.1],
+        ]),
         "trimmed",
       );
       expect(six.score).to.equal(82.58);
@@ -133,23 +179,56 @@ describe("results/aggregate", () => {
   describe("mean (worked examples)", () => {
     it("keeps every sheet: 90, 90, 85, 80, 70 → 83.00", () => {
       // 415 / 5 = 83.
-      const result = only(sheetsFor("A", [["j1", 90], ["j2", 90], ["j3", 85], ["j4", 80], ["j5", 70]]), "mean");
+      const result = only(
+        sheetsFor("A", [
+          ["j1", 90],
+          ["j2", 90],
+          ["j3", 85],
+          ["j4", 80],
+          ["j5", 70],
+        ]),
+        "mean",
+      );
       expect(result.score).to.equal(83);
       expect(result.dropped).to.equal(null);
       expect(result.method).to.equal("mean");
     });
 
     it("rounds 1.005-style means up: (1 + 1.01) / 2 = 1.005 → 1.01, and 88.1, 88.2, 88.2, 88.2 → 88.175 → 88.18", () => {
-      expect(only(sheetsFor("A", [["j1", 1], ["j2", 1.01]]), "mean").score).to.equal(1.01);
+      expect(
+        only(
+          sheetsFor("A", [
+            ["j1", 1],
+            ["j2", 1.01],
+          ]),
+          "mean",
+        ).score,
+      ).to.equal(1.01);
       // 352.7 / 4 = 88.175 exactly → 88.18.
-      expect(only(sheetsFor("A", [["j1", 88.1], ["j2", 88.2], ["j3", 88.2], ["j4", 88.2]]), "mean").score).to.equal(88.18);
+      expect(
+        only(
+          sheetsFor("A", [
+            ["j1", 88.1],
+            ["j2", 88.2],
+            ["j3", 88.2],
+            ["j4", 88.2],
+          ]),
+          "mean",
+        ).score,
+      ).to.equal(88.18);
     });
 
     it("reads a total carrying float noise as the decimal the judge gave", () => {
       // A judge's criteria 38.7 + 27.9 + 17.3 + 8.3 = 92.2, but the float sum is 92.19999999999999.
       const total = 38.7 + 27.9 + 17.3 + 8.3;
       expect(total).to.equal(92.19999999999999);
-      const result = only(sheetsFor("A", [["j1", total], ["j2", 92.2]]), "mean");
+      const result = only(
+        sheetsFor("A", [
+          ["j1", total],
+          ["j2", 92.2],
+        ]),
+        "mean",
+      );
       expect(result.rawScore).to.equal(92.2);
       expect(result.kept).to.deep.equal([total, 92.2]); // as given
     });
@@ -159,10 +238,22 @@ describe("results/aggregate", () => {
     // Four entries, two judges each. A/B go to N1 and the harsh judge H (10 lower than N1 on both);
     // C/D go to N2 and N3. A is as good as C and B as good as D.
     const round: Sheet[] = [
-      ...sheetsFor("A", [["N1", 80], ["H", 70]]),
-      ...sheetsFor("B", [["N1", 90], ["H", 80]]),
-      ...sheetsFor("C", [["N2", 80], ["N3", 80]]),
-      ...sheetsFor("D", [["N2", 90], ["N3", 90]]),
+      ...sheetsFor("A", [
+        ["N1", 80],
+        ["H", 70],
+      ]),
+      ...sheetsFor("B", [
+        ["N1", 90],
+        ["H", 80],
+      ]),
+      ...sheetsFor("C", [
+        ["N2", 80],
+        ["N3", 80],
+      ]),
+      ...sheetsFor("D", [
+        ["N2", 90],
+        ["N3", 90],
+      ]),
     ];
 
     it("a harsh judge does not sink the entries he scored", () => {
@@ -192,14 +283,22 @@ describe("results/aggregate", () => {
       // J1 has two different totals, so X and Y move off the pooled mean; J2 (one sheet) and
       // J3 (one sheet) give Z and W exactly the pooled mean.
       const results = aggregateRound(
-        [...sheetsFor("X", [["J1", 80]]), ...sheetsFor("Y", [["J1", 90]]), ...sheetsFor("Z", [["J2", 86.5]]), ...sheetsFor("W", [["J3", 85]])],
+        [
+          ...sheetsFor("X", [["J1", 80]]),
+          ...sheetsFor("Y", [["J1", 90]]),
+          ...sheetsFor("Z", [["J2", 86.5]]),
+          ...sheetsFor("W", [["J3", 85]]),
+        ],
         "zscore",
       );
       expect(results.get("Z")!.score).to.equal(85.38);
       expect(results.get("W")!.score).to.equal(85.38);
       expect(results.get("Z")!.rawScore).to.equal(85.375);
       // A judge with equal totals (zero deviation): same.
-      const flat = aggregateRound([...sheetsFor("P", [["J1", 70]]), ...sheetsFor("Q", [["J1", 70]]), ...sheetsFor("R", [["J2", 95]])], "zscore");
+      const flat = aggregateRound(
+        [...sheetsFor("P", [["J1", 70]]), ...sheetsFor("Q", [["J1", 70]]), ...sheetsFor("R", [["J2", 95]])],
+        "zscore",
+      );
       // Pooled mean 235 / 3 = 78.333… → 78.33 for all three.
       expect([...flat.values()].map((r) => r.score)).to.deep.equal([78.33, 78.33, 78.33]);
     });
@@ -207,7 +306,15 @@ describe("results/aggregate", () => {
 
   describe("input checks", () => {
     it("refuses two sheets of one judge for one entry, an unknown method and a non-finite total", () => {
-      expect(() => aggregateRound(sheetsFor("A", [["j1", 80], ["j1", 81]]), "mean")).to.throw(RangeError, /two sheets/);
+      expect(() =>
+        aggregateRound(
+          sheetsFor("A", [
+            ["j1", 80],
+            ["j1", 81],
+          ]),
+          "mean",
+        ),
+      ).to.throw(RangeError, /two sheets/);
       expect(() => aggregateRound([], "median" as Aggregation)).to.throw(RangeError, /unknown/);
       expect(() => aggregateRound(sheetsFor("A", [["j1", Number.NaN]]), "mean")).to.throw(RangeError);
     });
@@ -272,7 +379,9 @@ describe("results/aggregate", () => {
             // final = (1 − w)J + w × 100v/M = ((100 − W) × Jh × M + 10000 × W × v) / (10000 × M).
             const m = Math.max(max, 1);
             const num = (100 - percent) * hundredths * m + (max === 0 ? 0 : 10_000 * percent * votes);
-            expect(applyPublicVote(hundredths / 100, votes, max, percent / 100)).to.equal(refRoundRatio(num, 10_000 * m));
+            expect(applyPublicVote(hundredths / 100, votes, max, percent / 100)).to.equal(
+              refRoundRatio(num, 10_000 * m),
+            );
           },
         ),
         { numRuns: 1000 },
@@ -289,8 +398,14 @@ describe("results/aggregate", () => {
             const results = aggregateRound(toSheets(gen), method);
             const groups = groupTenths(gen);
             const big = [...groups.values()].map((g) => g.map((x) => x.tenths)).filter((t) => t.length >= 5);
-            const tiedEnds = big.some((t) => t.filter((x) => x === Math.max(...t)).length > 1 || t.filter((x) => x === Math.min(...t)).length > 1);
-            coverage.record([...(big.length > 0 ? (["5+ judges"] as const) : []), ...(tiedEnds ? (["a tie for the highest or lowest of 5+"] as const) : [])]);
+            const tiedEnds = big.some(
+              (t) =>
+                t.filter((x) => x === Math.max(...t)).length > 1 || t.filter((x) => x === Math.min(...t)).length > 1,
+            );
+            coverage.record([
+              ...(big.length > 0 ? (["5+ judges"] as const) : []),
+              ...(tiedEnds ? (["a tie for the highest or lowest of 5+"] as const) : []),
+            ]);
             expect([...results.keys()].sort()).to.deep.equal([...groups.keys()].sort());
             for (const [entryId, group] of groups) {
               const tenths = group.map((g) => g.tenths);
@@ -343,8 +458,13 @@ describe("results/aggregate", () => {
           const before = aggregateRound(toSheets(gen), "zscore");
           // total' = (halves / 2) × total + shift, written in hundredths to stay exact.
           const changed = gen.map((g) => {
-            const [halves, shift] = perJudge[g.judge]!;
-            return { entryId: `e${g.entry}`, judgeId: `j${g.judge}`, total: (halves * g.tenths * 5 + shift * 100) / 100, scores: {} };
+            const [halves, shift] = perJudge[g.judge];
+            return {
+              entryId: `e${g.entry}`,
+              judgeId: `j${g.judge}`,
+              total: (halves * g.tenths * 5 + shift * 100) / 100,
+              scores: {},
+            };
           });
           const after = aggregateRound(changed, "zscore");
           const ids = [...before.keys()];
@@ -364,7 +484,9 @@ describe("results/aggregate", () => {
     it("results do not depend on the order of the sheets", () => {
       fc.assert(
         fc.property(
-          roundArb.chain((gen) => fc.tuple(fc.constant(gen), fc.shuffledSubarray(gen, { minLength: gen.length, maxLength: gen.length }))),
+          roundArb.chain((gen) =>
+            fc.tuple(fc.constant(gen), fc.shuffledSubarray(gen, { minLength: gen.length, maxLength: gen.length })),
+          ),
           fc.constantFrom<Aggregation>("trimmed", "mean", "zscore"),
           ([gen, shuffled], method) => {
             const a = aggregateRound(toSheets(gen), method);

@@ -25,7 +25,11 @@ const shortDecimal = (maxWhole: number) =>
     .tuple(fc.integer({ min: -maxWhole, max: maxWhole }), fc.integer({ min: 0, max: 9999 }), fc.boolean())
     .map(([whole, frac, half]) => {
       // half: three places ending in 5 (x.yz5), exactly between two 2-place values.
-      const digits = half ? String(Math.floor(frac / 10)).padStart(3, "0").slice(0, 2) + "5" : String(frac).padStart(4, "0");
+      const digits = half
+        ? String(Math.floor(frac / 10))
+            .padStart(3, "0")
+            .slice(0, 2) + "5"
+        : String(frac).padStart(4, "0");
       return Number(`${whole < 0 ? "-" : ""}${Math.abs(whole)}.${digits}`);
     });
 
@@ -132,9 +136,13 @@ describe("results/decimal", () => {
   describe("properties", () => {
     it("roundHalfUp agrees with digit-string rounding for any float and place count", () => {
       fc.assert(
-        fc.property(fc.oneof(shortDecimal(1_000_000), fc.double({ noNaN: true, noDefaultInfinity: true })), fc.integer({ min: 0, max: 8 }), (x, places) => {
-          expect(roundHalfUp(x, places)).to.equal(refRoundHalfUp(x, places));
-        }),
+        fc.property(
+          fc.oneof(shortDecimal(1_000_000), fc.double({ noNaN: true, noDefaultInfinity: true })),
+          fc.integer({ min: 0, max: 8 }),
+          (x, places) => {
+            expect(roundHalfUp(x, places)).to.equal(refRoundHalfUp(x, places));
+          },
+        ),
         { numRuns: 2000 },
       );
     });

@@ -7,12 +7,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import type { Aggregation } from "../../../src/contests/contests.schemas.js";
 import type { PrizeSettings } from "../../../src/contests/prizes.js";
-import {
-  aggregateRound,
-  aggregateWithTallies,
-  criterionTallies,
-  type Sheet,
-} from "../../../src/results/aggregate.js";
+import { aggregateRound, aggregateWithTallies, criterionTallies, type Sheet } from "../../../src/results/aggregate.js";
 import { aggregateRoundExact, criterionTalliesExact } from "../../../src/results/aggregate.exact.js";
 import { tallyMap } from "../../../src/results/aggregate.fast.js";
 import { computeResults, type ComputeInput, type ComputeOutput, type ResultRow } from "../../../src/results/compute.js";
@@ -62,25 +57,44 @@ const scoreArb: fc.Arbitrary<number> = fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 200 }).map((h) => h / 2) },
   { weight: 2, arbitrary: fc.integer({ min: -5000, max: 10_000 }).map((c) => c / 100) },
   // Totals summed in floating point upstream: 38.7 + 27.9 + 17.3 + 8.3 = 92.19999999999999.
-  { weight: 2, arbitrary: fc.array(fc.integer({ min: 0, max: 400 }).map((t) => t / 10), { minLength: 2, maxLength: 5 }).map((xs) => xs.reduce((a, b) => a + b, 0)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(
+        fc.integer({ min: 0, max: 400 }).map((t) => t / 10),
+        { minLength: 2, maxLength: 5 },
+      )
+      .map((xs) => xs.reduce((a, b) => a + b, 0)),
+  },
   // Refused by the fast path: noise at the 7th decimal near a half, and huge values.
   { weight: 1, arbitrary: fc.constantFrom(1.0000005, 85.1234565, -2.5000005, 2e6, -3e9, 1e15, 123456.7890125) },
 );
 
 /** A round's sheets over few entries and judges (so groups, ties and judges with several sheets are common). */
-function roundArb(options: { duplicates?: boolean; bad?: boolean; keys?: readonly string[] } = {}): fc.Arbitrary<Sheet[]> {
+function roundArb(
+  options: { duplicates?: boolean; bad?: boolean; keys?: readonly string[] } = {},
+): fc.Arbitrary<Sheet[]> {
   const keys = options.keys ?? ["a", "b", "c"];
   const sheet = fc.record({
     entry: fc.integer({ min: 0, max: 7 }),
     judge: fc.integer({ min: 0, max: 9 }),
-    total: options.bad ? fc.oneof({ weight: 20, arbitrary: scoreArb }, { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY) }) : scoreArb,
+    total: options.bad
+      ? fc.oneof(
+          { weight: 20, arbitrary: scoreArb },
+          { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY) },
+        )
+      : scoreArb,
     // Mostly every key; sometimes one missing, sometimes one the rubric lacks.
-    scores: fc.record(Object.fromEntries([...keys, "extra"].map((k) => [k, scoreArb])), { requiredKeys: keys.slice(0, 1) }),
+    scores: fc.record(Object.fromEntries([...keys, "extra"].map((k) => [k, scoreArb])), {
+      requiredKeys: keys.slice(0, 1),
+    }),
   });
   const list = options.duplicates
     ? fc.array(sheet, { maxLength: 40 })
     : fc.uniqueArray(sheet, { selector: (s) => `${s.entry}/${s.judge}`, maxLength: 40 });
-  return list.map((xs) => xs.map((s) => ({ entryId: `e${s.entry}`, judgeId: `j${s.judge}`, total: s.total, scores: s.scores as Record<string, number> })));
+  return list.map((xs) =>
+    xs.map((s) => ({ entryId: `e${s.entry}`, judgeId: `j${s.judge}`, total: s.total, scores: s.scores })),
+  );
 }
 
 const methodArb = fc.constantFrom<Aggregation>("trimmed", "mean", "zscore");
@@ -96,14 +110,20 @@ function roundBigRatio(n: bigint, d: bigint): bigint {
  * weight p% and v of the leader's M votes, final = (100 − p)% × S + p% × (100 v / M), so
  * final × 100 = ((100 − p) × S100 × M + 10000 × p × v) / (100 × M), rounded half up.
  */
-function referenceVote(score: number, votes: number, maxVotes: number, weight: number): { score: number; points: number } {
+function referenceVote(
+  score: number,
+  votes: number,
+  maxVotes: number,
+  weight: number,
+): { score: number; points: number } {
   // The score as the decimal it prints as (at most 2 decimals), in hundredths.
   const [whole, fraction = ""] = String(score).split(".");
   const s100 = BigInt(`${whole}${fraction.padEnd(2, "0")}`);
   const p = BigInt(Math.round(weight * 100));
   const m = BigInt(maxVotes);
   const v = BigInt(votes);
-  const final100 = m === 0n ? roundBigRatio((100n - p) * s100, 100n) : roundBigRatio((100n - p) * s100 * m + 10000n * p * v, 100n * m);
+  const final100 =
+    m === 0n ? roundBigRatio((100n - p) * s100, 100n) : roundBigRatio((100n - p) * s100 * m + 10000n * p * v, 100n * m);
   const points100 = m === 0n ? 0n : roundBigRatio(10000n * v, m);
   // Hundredths to the nearest float by way of decimal text: Number(final100) alone would round twice for large scores.
   const hundredths = (n: bigint) => (n === 0n ? 0 : Number(`${n}e-2`));
@@ -115,7 +135,10 @@ function referenceCompute(input: ComputeInput): ComputeOutput {
   const eligible = new Map(input.entries.map((e) => [e.id, e]));
   const sheets = input.sheets.filter((s) => eligible.has(s.entryId));
   const aggregates = aggregateRoundExact(sheets, input.aggregation);
-  const tallies = criterionTalliesExact(sheets, input.criteria.map((c) => c.key));
+  const tallies = criterionTalliesExact(
+    sheets,
+    input.criteria.map((c) => c.key),
+  );
   const weight = input.publicVoteWeight ?? 0;
   const maxVotes = Math.max(0, ...[...aggregates.keys()].map((id) => eligible.get(id)!.publicVotes ?? 0));
   const scored = [...aggregates.values()].map((agg) => {
@@ -123,7 +146,8 @@ function referenceCompute(input: ComputeInput): ComputeOutput {
     const votes = entry.publicVotes ?? 0;
     const vote = weight > 0 ? referenceVote(agg.score, votes, maxVotes, weight) : null;
     const seconds = input.timeRules && entry.talkSeconds != null ? entry.talkSeconds : null;
-    const timed = seconds !== null ? applyTimeDeduction(vote ? vote.score : agg.rawScore, seconds, input.timeRules!) : null;
+    const timed =
+      seconds !== null ? applyTimeDeduction(vote ? vote.score : agg.rawScore, seconds, input.timeRules!) : null;
     return {
       agg,
       entry,
@@ -132,12 +156,14 @@ function referenceCompute(input: ComputeInput): ComputeOutput {
       timeDeduction: timed ? { ...timed.deduction, seconds: seconds! } : null,
     };
   });
-  const ranked = rankEntriesExact(scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: tallies.get(s.entry.id)! })));
+  const ranked = rankEntriesExact(
+    scored.map((s) => ({ entryId: s.entry.id, score: s.score, criteria: tallies.get(s.entry.id)! })),
+  );
   const prizes = prizeCounts(input.prizes, ranked.length);
   const byId = new Map(scored.map((s) => [s.entry.id, s]));
   const results = ranked.map((r): ResultRow => {
     const s = byId.get(r.entryId)!;
-    const criterion = r.tieBrokenBy === null ? null : input.criteria[r.tieBrokenBy]!;
+    const criterion = r.tieBrokenBy === null ? null : input.criteria[r.tieBrokenBy];
     return {
       entryId: r.entryId,
       code: s.entry.code,
@@ -161,7 +187,9 @@ function referenceCompute(input: ComputeInput): ComputeOutput {
   return {
     results,
     counts: prizeCounts(input.prizes, ranked.length),
-    unranked: input.entries.filter((e) => !aggregates.has(e.id)).map((e) => ({ entryId: e.id, code: e.code, title: e.title })),
+    unranked: input.entries
+      .filter((e) => !aggregates.has(e.id))
+      .map((e) => ({ entryId: e.id, code: e.code, title: e.title })),
   };
 }
 
@@ -195,8 +223,15 @@ describe("results fast paths agree with the exact implementation", () => {
     it("roundRatio is roundFraction of the same ratio, or null", () => {
       fc.assert(
         fc.property(
-          fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.maxSafeInteger(), fc.integer().map((i) => i * 1e6)),
-          fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 2 ** 40 }).map((k) => k * 1e6)),
+          fc.oneof(
+            fc.integer({ min: -1e9, max: 1e9 }),
+            fc.maxSafeInteger(),
+            fc.integer().map((i) => i * 1e6),
+          ),
+          fc.oneof(
+            fc.integer({ min: 1, max: 1000 }),
+            fc.integer({ min: 1, max: 2 ** 40 }).map((k) => k * 1e6),
+          ),
           fc.integer({ min: 0, max: 15 }),
           (num, den, places) => {
             if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) return;
@@ -210,7 +245,11 @@ describe("results fast paths agree with the exact implementation", () => {
     });
 
     it("compareRatios is compare of the same fractions, or null", () => {
-      const int = fc.oneof(fc.integer({ min: -1e12, max: 1e12 }), fc.maxSafeInteger(), fc.constant(Number.MIN_SAFE_INTEGER));
+      const int = fc.oneof(
+        fc.integer({ min: -1e12, max: 1e12 }),
+        fc.maxSafeInteger(),
+        fc.constant(Number.MIN_SAFE_INTEGER),
+      );
       const den = fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 2 ** 31 }));
       fc.assert(
         fc.property(int, den, int, den, (a, b, c, d) => {
@@ -225,7 +264,11 @@ describe("results fast paths agree with the exact implementation", () => {
     it("roundFloatHalfUp's integer path rounds as the decimal snapped at snapPlaces", () => {
       fc.assert(
         fc.property(
-          fc.oneof(fc.double({ min: -1e7, max: 1e7, noNaN: true }), scoreArb, fc.integer({ min: -1e9, max: 1e9 }).map((k) => k / 200 + 1e-10)),
+          fc.oneof(
+            fc.double({ min: -1e7, max: 1e7, noNaN: true }),
+            scoreArb,
+            fc.integer({ min: -1e9, max: 1e9 }).map((k) => k / 200 + 1e-10),
+          ),
           fc.integer({ min: 0, max: 8 }),
           fc.integer({ min: 1, max: 12 }),
           (x, places, extra) => {
@@ -243,7 +286,10 @@ describe("results fast paths agree with the exact implementation", () => {
     it("aggregateRound equals aggregateRoundExact (values, order, errors) for every method", () => {
       fc.assert(
         fc.property(roundArb({ duplicates: true, bad: true }), methodArb, (sheets, method) => {
-          expectSame(outcome(() => aggregateRound(sheets, method)), outcome(() => aggregateRoundExact(sheets, method)));
+          expectSame(
+            outcome(() => aggregateRound(sheets, method)),
+            outcome(() => aggregateRoundExact(sheets, method)),
+          );
         }),
         { numRuns: 3000 },
       );
@@ -256,8 +302,16 @@ describe("results fast paths agree with the exact implementation", () => {
       );
       fc.assert(
         fc.property(big, methodArb, (gen, method) => {
-          const sheets = gen.map((s) => ({ entryId: `e${s.entry}`, judgeId: `j${s.judge}`, total: s.total, scores: {} }));
-          expectSame(outcome(() => aggregateRound(sheets, method)), outcome(() => aggregateRoundExact(sheets, method)));
+          const sheets = gen.map((s) => ({
+            entryId: `e${s.entry}`,
+            judgeId: `j${s.judge}`,
+            total: s.total,
+            scores: {},
+          }));
+          expectSame(
+            outcome(() => aggregateRound(sheets, method)),
+            outcome(() => aggregateRoundExact(sheets, method)),
+          );
         }),
         { numRuns: 300 },
       );
@@ -265,15 +319,27 @@ describe("results fast paths agree with the exact implementation", () => {
 
     it("criterionTallies equals criterionTalliesExact", () => {
       fc.assert(
-        fc.property(roundArb({ duplicates: true }), fc.constantFrom(["a", "b", "c"], ["c", "a"], [], ["a", "zz"]), (sheets, keys) => {
-          expectSame(outcome(() => criterionTallies(sheets, keys)), outcome(() => criterionTalliesExact(sheets, keys)));
-        }),
+        fc.property(
+          roundArb({ duplicates: true }),
+          fc.constantFrom(["a", "b", "c"], ["c", "a"], [], ["a", "zz"]),
+          (sheets, keys) => {
+            expectSame(
+              outcome(() => criterionTallies(sheets, keys)),
+              outcome(() => criterionTalliesExact(sheets, keys)),
+            );
+          },
+        ),
         { numRuns: 3000 },
       );
     });
 
     it("throws what the reference throws for malformed sheets, whatever their order", () => {
-      const ok = (entryId: string, judgeId: string): Sheet => ({ entryId, judgeId, total: 80, scores: { a: 40, b: 40 } });
+      const ok = (entryId: string, judgeId: string): Sheet => ({
+        entryId,
+        judgeId,
+        total: 80,
+        scores: { a: 40, b: 40 },
+      });
       const malformed = [
         { entryId: "e2", judgeId: "j1", total: 80, scores: null as unknown as Record<string, number> },
         { entryId: "e2", judgeId: "j2", total: 80, scores: { a: Number.NaN } },
@@ -281,19 +347,32 @@ describe("results fast paths agree with the exact implementation", () => {
         null as unknown as Sheet,
       ];
       fc.assert(
-        fc.property(fc.shuffledSubarray([ok("e1", "j1"), ok("e1", "j2"), ok("e3", "j1"), ...malformed], { minLength: 1 }), methodArb, (sheets, method) => {
-          expectSame(outcome(() => aggregateRound(sheets, method)), outcome(() => aggregateRoundExact(sheets, method)));
-          expectSame(outcome(() => criterionTallies(sheets, ["a", "b"])), outcome(() => criterionTalliesExact(sheets, ["a", "b"])));
-          const input: ComputeInput = {
-            criteria: [{ key: "a", label: "a" }],
-            aggregation: method,
-            prizes: { mode: "count", first: 1, second: 1, third: 1 },
-            timeRules: null,
-            entries: ["e1", "e2", "e3"].map((id) => ({ id, code: id, title: id })),
-            sheets,
-          };
-          expectSame(outcome(() => computeResults(input)), outcome(() => referenceCompute(input)));
-        }),
+        fc.property(
+          fc.shuffledSubarray([ok("e1", "j1"), ok("e1", "j2"), ok("e3", "j1"), ...malformed], { minLength: 1 }),
+          methodArb,
+          (sheets, method) => {
+            expectSame(
+              outcome(() => aggregateRound(sheets, method)),
+              outcome(() => aggregateRoundExact(sheets, method)),
+            );
+            expectSame(
+              outcome(() => criterionTallies(sheets, ["a", "b"])),
+              outcome(() => criterionTalliesExact(sheets, ["a", "b"])),
+            );
+            const input: ComputeInput = {
+              criteria: [{ key: "a", label: "a" }],
+              aggregation: method,
+              prizes: { mode: "count", first: 1, second: 1, third: 1 },
+              timeRules: null,
+              entries: ["e1", "e2", "e3"].map((id) => ({ id, code: id, title: id })),
+              sheets,
+            };
+            expectSame(
+              outcome(() => computeResults(input)),
+              outcome(() => referenceCompute(input)),
+            );
+          },
+        ),
         { numRuns: 500 },
       );
     });
@@ -306,7 +385,10 @@ describe("results fast paths agree with the exact implementation", () => {
             const { aggregates, tallies } = aggregateWithTallies(sheets, method, keys);
             return { aggregates, tallies: tallies instanceof Map ? tallies : tallyMap(tallies) };
           });
-          const want = outcome(() => ({ aggregates: [...aggregateRoundExact(sheets, method).values()], tallies: criterionTalliesExact(sheets, keys) }));
+          const want = outcome(() => ({
+            aggregates: [...aggregateRoundExact(sheets, method).values()],
+            tallies: criterionTalliesExact(sheets, keys),
+          }));
           expectSame(got, want);
         }),
         { numRuns: 2000 },
@@ -323,16 +405,43 @@ describe("results fast paths agree with the exact implementation", () => {
      * most runs; some values the fast path must refuse or that make both throw.
      */
     const rankCriterionArb = fc.oneof(
-      { weight: 16, arbitrary: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 })).map(([halves, count]) => ({ sum: (halves * count) / 2, count })) },
-      { weight: 8, arbitrary: fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 4 })).map(([tenths, count]) => ({ sum: (tenths * count) / 10, count })) },
-      { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 4 })).map(([tenths, count]) => ({ sum: tenths / 10, count })) },
-      { weight: 1, arbitrary: fc.constantFrom({ sum: 0.3, count: 3 }, { sum: 0.1, count: 1 }, { sum: 3e12, count: 2 }, { sum: 1, count: 1.5 }, { sum: 2e6, count: 9e9 }) },
+      {
+        weight: 16,
+        arbitrary: fc
+          .tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 }))
+          .map(([halves, count]) => ({ sum: (halves * count) / 2, count })),
+      },
+      {
+        weight: 8,
+        arbitrary: fc
+          .tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 4 }))
+          .map(([tenths, count]) => ({ sum: (tenths * count) / 10, count })),
+      },
+      {
+        weight: 4,
+        arbitrary: fc
+          .tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 4 }))
+          .map(([tenths, count]) => ({ sum: tenths / 10, count })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          { sum: 0.3, count: 3 },
+          { sum: 0.1, count: 1 },
+          { sum: 3e12, count: 2 },
+          { sum: 1, count: 1.5 },
+          { sum: 2e6, count: 9e9 },
+        ),
+      },
     );
     const itemsArb = fc
       .uniqueArray(
         fc.record({
           id: fc.string({ minLength: 1, maxLength: 3 }),
-          score: fc.oneof({ weight: 19, arbitrary: fc.integer({ min: 0, max: 2 }).map((i) => 80 + i * 0.25) }, { weight: 1, arbitrary: fc.constantFrom(Number.NaN, 85.123) }),
+          score: fc.oneof(
+            { weight: 19, arbitrary: fc.integer({ min: 0, max: 2 }).map((i) => 80 + i * 0.25) },
+            { weight: 1, arbitrary: fc.constantFrom(Number.NaN, 85.123) },
+          ),
           criteria: fc.oneof(
             { weight: 4, arbitrary: fc.array(rankCriterionArb, { minLength: 3, maxLength: 3 }) },
             { weight: 1, arbitrary: fc.array(rankCriterionArb, { minLength: 0, maxLength: 2 }) },
@@ -344,9 +453,14 @@ describe("results fast paths agree with the exact implementation", () => {
       .map((rows) => {
         const items: RankInput[] = [];
         for (const [k, r] of rows.entries()) {
-          const base = r.twin !== null && k > 0 ? items[r.twin.of % k]! : null;
+          const base = r.twin !== null && k > 0 ? items[r.twin.of % k] : null;
           if (base === null) items.push({ entryId: r.id, score: r.score, criteria: r.criteria });
-          else items.push({ entryId: r.id, score: base.score, criteria: [...base.criteria.slice(0, r.twin!.from), ...r.criteria.slice(r.twin!.from)] });
+          else
+            items.push({
+              entryId: r.id,
+              score: base.score,
+              criteria: [...base.criteria.slice(0, r.twin!.from), ...r.criteria.slice(r.twin!.from)],
+            });
         }
         return items;
       });
@@ -356,9 +470,15 @@ describe("results fast paths agree with the exact implementation", () => {
       fc.assert(
         fc.property(itemsArb, (items) => {
           const exact = outcome(() => rankEntriesExact(items));
-          if ("value" in exact) coverage.record(tieKindsOf({ rank: exact.value.map((r) => r.rank), tieBrokenBy: exact.value.map((r) => r.tieBrokenBy) }));
+          if ("value" in exact)
+            coverage.record(
+              tieKindsOf({ rank: exact.value.map((r) => r.rank), tieBrokenBy: exact.value.map((r) => r.tieBrokenBy) }),
+            );
           else coverage.record([]);
-          expectSame(outcome(() => rankEntries(items)), exact);
+          expectSame(
+            outcome(() => rankEntries(items)),
+            exact,
+          );
         }),
         { numRuns: 3000 },
       );
@@ -374,7 +494,12 @@ describe("results fast paths agree with the exact implementation", () => {
        * plants a sum past 10^12, which rankTable must refuse (null) and only then.
        */
       const cellArb = fc.oneof(
-        { weight: 6, arbitrary: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 })).map(([m, c]): [number, number] => [m * 500_000 * c, c]) },
+        {
+          weight: 6,
+          arbitrary: fc
+            .tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 }))
+            .map(([m, c]): [number, number] => [m * 500_000 * c, c]),
+        },
         { weight: 1, arbitrary: fc.constant<[number, number]>([0, 0]) },
         { weight: 1, arbitrary: fc.tuple(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 1, max: 5 })) },
       );
@@ -385,7 +510,10 @@ describe("results fast paths agree with the exact implementation", () => {
             fc.record({
               score: fc.constantFrom(80, 80.5),
               cells: fc.array(cellArb, { minLength: width, maxLength: width }),
-              twin: fc.option(fc.record({ of: fc.nat(), from: fc.integer({ min: 1, max: width }), doubled: fc.boolean() }), { freq: 2 }),
+              twin: fc.option(
+                fc.record({ of: fc.nat(), from: fc.integer({ min: 1, max: width }), doubled: fc.boolean() }),
+                { freq: 2 },
+              ),
             }),
             { minLength: n, maxLength: n },
           ),
@@ -399,13 +527,13 @@ describe("results fast paths agree with the exact implementation", () => {
           const cells: [number, number][] = [];
           for (const [k, row] of rows.entries()) {
             const base = row.twin !== null && k > 0 ? row.twin.of % k : null;
-            scores.push(base === null ? row.score : scores[base]!);
+            scores.push(base === null ? row.score : scores[base]);
             for (let i = 0; i < width; i++) {
               if (base === null || i >= row.twin!.from) {
-                cells.push(row.cells[i]!);
+                cells.push(row.cells[i]);
                 continue;
               }
-              const [s, c] = cells[base * width + i]!;
+              const [s, c] = cells[base * width + i];
               cells.push(row.twin!.doubled && Math.abs(s) <= 5e11 ? [s * 2, c * 2] : [s, c]);
             }
           }
@@ -417,13 +545,18 @@ describe("results fast paths agree with the exact implementation", () => {
           const fast = rankTable(ids, scores, width, sums, counts);
           const items = ids.map((entryId, k) => ({
             entryId,
-            score: scores[k]!,
-            criteria: Array.from({ length: width }, (_, i) => ({ sum: sums[k * width + i]! / SCORE_SCALE, count: counts[k * width + i]! })),
+            score: scores[k],
+            criteria: Array.from({ length: width }, (_, i) => ({
+              sum: sums[k * width + i] / SCORE_SCALE,
+              count: counts[k * width + i],
+            })),
           }));
           const reference = rankPositions(items);
           coverage.record(tieKindsOf(reference));
           // Counts ≤ 8 and sums ≤ 10^12: no cross product passes 2^53, so only a too-big sum gives null.
-          expect(fast === null, "rankTable refuses exactly the tables with a sum past 10^12").to.equal(cells.some(([s, c]) => c !== 0 && Math.abs(s) > 1e12));
+          expect(fast === null, "rankTable refuses exactly the tables with a sum past 10^12").to.equal(
+            cells.some(([s, c]) => c !== 0 && Math.abs(s) > 1e12),
+          );
           if (fast !== null) {
             expect(fast.order.length).to.equal(n);
             expectSame(fast, reference);
@@ -436,7 +569,14 @@ describe("results fast paths agree with the exact implementation", () => {
   });
 
   describe("compute.ts", () => {
-    const timeRules: TimeRules = { minSeconds: 180, underPenalty: 2, targetSeconds: 240, graceSeconds: 15, overPenalty: 2, cutoffSeconds: 250 };
+    const timeRules: TimeRules = {
+      minSeconds: 180,
+      underPenalty: 2,
+      targetSeconds: 240,
+      graceSeconds: 15,
+      overPenalty: 2,
+      cutoffSeconds: 250,
+    };
     const inputArb = fc.record({
       sheets: roundArb({ duplicates: true, bad: true }),
       // Entries e0…e9 (e8, e9 never have sheets; some listed entries are left out, some listed twice).
@@ -445,12 +585,17 @@ describe("results fast paths agree with the exact implementation", () => {
       timed: fc.boolean(),
       // Vote counts (often equal or 0, so ties and an all-zero vote occur) and a weight of whole percents, often 0.
       votes: fc.array(fc.option(fc.oneof(fc.constantFrom(0, 1, 3), fc.nat(5000))), { minLength: 11, maxLength: 11 }),
-      weight: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30 }).map((p) => p / 100)),
+      weight: fc.oneof(
+        fc.constant(0),
+        fc.integer({ min: 1, max: 30 }).map((p) => p / 100),
+      ),
       method: methodArb,
       prizes: fc.oneof(
         fc.constant<PrizeSettings>({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
-        fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3)).map(([a, b, c]): PrizeSettings => ({ mode: "count", first: a, second: b, third: c })),
-        fc.constant({ mode: "ratio", first: 2, second: 0, third: 0 } as PrizeSettings),
+        fc
+          .tuple(fc.nat(3), fc.nat(3), fc.nat(3))
+          .map(([a, b, c]): PrizeSettings => ({ mode: "count", first: a, second: b, third: c })),
+        fc.constant({ mode: "ratio", first: 2, second: 0, third: 0 }),
       ),
     });
 
@@ -458,15 +603,28 @@ describe("results fast paths agree with the exact implementation", () => {
       fc.assert(
         fc.property(inputArb, (g) => {
           const input: ComputeInput = {
-            criteria: [{ key: "a", label: "甲" }, { key: "b", label: "乙" }, { key: "c", label: "丙" }],
+            criteria: [
+              { key: "a", label: "甲" },
+              { key: "b", label: "乙" },
+              { key: "c", label: "丙" },
+            ],
             aggregation: g.method,
             prizes: g.prizes,
             timeRules: g.timed ? timeRules : null,
             publicVoteWeight: g.weight,
-            entries: g.entries.map((i, k) => ({ id: `e${i}`, code: `C-${i}-${k}`, title: `作品 ${i}`, talkSeconds: g.talk[k] ?? null, publicVotes: g.votes[k] ?? null })),
+            entries: g.entries.map((i, k) => ({
+              id: `e${i}`,
+              code: `C-${i}-${k}`,
+              title: `作品 ${i}`,
+              talkSeconds: g.talk[k] ?? null,
+              publicVotes: g.votes[k] ?? null,
+            })),
             sheets: g.sheets,
           };
-          expectSame(outcome(() => computeResults(input)), outcome(() => referenceCompute(input)));
+          expectSame(
+            outcome(() => computeResults(input)),
+            outcome(() => referenceCompute(input)),
+          );
         }),
         { numRuns: 2000 },
       );
@@ -479,11 +637,18 @@ describe("results fast paths agree with the exact implementation", () => {
        * for b to break), from c to the off-rubric d (a deduction-like key: same total, a and b: c
        * breaks it), or nowhere (a full tie). Whatever the aggregation, the twins' scores are equal.
        */
-      const sheetArb = fc.record({ a: fc.integer({ min: 2, max: 4 }), b: fc.integer({ min: 2, max: 4 }), c: fc.integer({ min: 2, max: 4 }), d: fc.integer({ min: 1, max: 3 }) });
+      const sheetArb = fc.record({
+        a: fc.integer({ min: 2, max: 4 }),
+        b: fc.integer({ min: 2, max: 4 }),
+        c: fc.integer({ min: 2, max: 4 }),
+        d: fc.integer({ min: 1, max: 3 }),
+      });
       const roundArb = fc.array(
         fc.record({
           sheets: fc.array(sheetArb, { minLength: 1, maxLength: 5 }),
-          twin: fc.option(fc.record({ of: fc.nat(), move: fc.constantFrom("b→c", "c→d", "none"), sheet: fc.nat() }), { freq: 3 }),
+          twin: fc.option(fc.record({ of: fc.nat(), move: fc.constantFrom("b→c", "c→d", "none"), sheet: fc.nat() }), {
+            freq: 3,
+          }),
         }),
         { minLength: 2, maxLength: 10 },
       );
@@ -496,15 +661,21 @@ describe("results fast paths agree with the exact implementation", () => {
               perEntry.push(e.sheets);
               continue;
             }
-            const copy = perEntry[e.twin.of % k]!.map((s) => ({ ...s }));
-            const s = copy[e.twin.sheet % copy.length]!;
+            const copy = perEntry[e.twin.of % k].map((s) => ({ ...s }));
+            const s = copy[e.twin.sheet % copy.length];
             if (e.twin.move === "b→c") [s.b, s.c] = [s.b - 1, s.c + 1];
             if (e.twin.move === "c→d") [s.c, s.d] = [s.c - 1, s.d + 1];
             perEntry.push(copy);
           }
-          const sheets: Sheet[] = perEntry.flatMap((list, k) => list.map((s, j) => ({ entryId: `e${k}`, judgeId: `j${j}`, total: s.a + s.b + s.c + s.d, scores: s })));
+          const sheets: Sheet[] = perEntry.flatMap((list, k) =>
+            list.map((s, j) => ({ entryId: `e${k}`, judgeId: `j${j}`, total: s.a + s.b + s.c + s.d, scores: s })),
+          );
           const input: ComputeInput = {
-            criteria: [{ key: "a", label: "甲" }, { key: "b", label: "乙" }, { key: "c", label: "丙" }],
+            criteria: [
+              { key: "a", label: "甲" },
+              { key: "b", label: "乙" },
+              { key: "c", label: "丙" },
+            ],
             aggregation: method,
             prizes: { mode: "count", first: 1, second: 2, third: 2 },
             timeRules: null,
@@ -514,12 +685,22 @@ describe("results fast paths agree with the exact implementation", () => {
           const got = outcome(() => computeResults(input));
           if ("value" in got) {
             const rows = got.value.results;
-            coverage.record(rows.flatMap((r): TieKind[] => (r.detail.tieBrokenBy?.key === "b" ? ["2nd criterion"] : r.detail.tieBrokenBy?.key === "c" ? ["3rd criterion"] : r.detail.tiedWith.length > 0 ? ["full tie"] : [])));
+            coverage.record(
+              rows.flatMap((r): TieKind[] =>
+                r.detail.tieBrokenBy?.key === "b"
+                  ? ["2nd criterion"]
+                  : r.detail.tieBrokenBy?.key === "c"
+                    ? ["3rd criterion"]
+                    : r.detail.tiedWith.length > 0
+                      ? ["full tie"]
+                      : [],
+              ),
+            );
             // The tie chain by hand, on whole-number sums (not through the code under test): among
             // equal scores the first criterion whose mean differs decides, the higher mean first.
-            const sheetsOf = (code: string) => perEntry[Number(code.slice(2))]!;
+            const sheetsOf = (code: string) => perEntry[Number(code.slice(2))];
             for (let i = 1; i < rows.length; i++) {
-              const [above, me] = [rows[i - 1]!, rows[i]!];
+              const [above, me] = [rows[i - 1], rows[i]];
               if (above.score !== me.score) {
                 expect(above.score).to.be.greaterThan(me.score);
                 expect([me.rank, me.detail.tieBrokenBy]).to.deep.equal([i + 1, null]);
@@ -528,16 +709,25 @@ describe("results fast paths agree with the exact implementation", () => {
               const [x, y] = [sheetsOf(above.code), sheetsOf(me.code)];
               const sum = (list: typeof x, key: "a" | "b" | "c") => list.reduce((t, s) => t + s[key], 0);
               // mean(x) − mean(y) has the sign of sum(x) × count(y) − sum(y) × count(x).
-              const deciding = (["a", "b", "c"] as const).find((key) => sum(x, key) * y.length !== sum(y, key) * x.length);
+              const deciding = (["a", "b", "c"] as const).find(
+                (key) => sum(x, key) * y.length !== sum(y, key) * x.length,
+              );
               if (deciding === undefined) {
-                expect([me.rank, me.detail.tieBrokenBy, me.detail.tiedWith.includes(above.code)]).to.deep.equal([above.rank, null, true]);
+                expect([me.rank, me.detail.tieBrokenBy, me.detail.tiedWith.includes(above.code)]).to.deep.equal([
+                  above.rank,
+                  null,
+                  true,
+                ]);
               } else {
                 expect(sum(x, deciding) * y.length).to.be.greaterThan(sum(y, deciding) * x.length);
                 expect([me.rank, me.detail.tieBrokenBy?.key]).to.deep.equal([i + 1, deciding]);
               }
             }
           } else coverage.record([]);
-          expectSame(got, outcome(() => referenceCompute(input)));
+          expectSame(
+            got,
+            outcome(() => referenceCompute(input)),
+          );
         }),
         { numRuns: 1000 },
       );
@@ -548,12 +738,21 @@ describe("results fast paths agree with the exact implementation", () => {
       fc.assert(
         fc.property(inputArb, (g) => {
           const input: ComputeInput = {
-            criteria: [{ key: "a", label: "甲" }, { key: "b", label: "乙" }],
+            criteria: [
+              { key: "a", label: "甲" },
+              { key: "b", label: "乙" },
+            ],
             aggregation: g.method,
             prizes: { mode: "ratio", first: 0.2, second: 0.3, third: 0.3 },
             timeRules: g.timed ? timeRules : null,
             publicVoteWeight: g.weight,
-            entries: [...new Set(g.entries)].map((i) => ({ id: `e${i}`, code: `C-${i}`, title: `作品 ${i}`, talkSeconds: g.talk[i] ?? null, publicVotes: g.votes[i] ?? null })),
+            entries: [...new Set(g.entries)].map((i) => ({
+              id: `e${i}`,
+              code: `C-${i}`,
+              title: `作品 ${i}`,
+              talkSeconds: g.talk[i] ?? null,
+              publicVotes: g.votes[i] ?? null,
+            })),
             sheets: g.sheets,
           };
           const out = outcome(() => computeResults(input));
@@ -576,7 +775,16 @@ describe("results fast paths agree with the exact implementation", () => {
         rank,
         prize: null,
         judges: 3,
-        detail: { method: "mean", totals: [80, 80, 80], dropped: null, aggregate: 80, publicVote: null, timeDeduction: null, tieBrokenBy: null, tiedWith },
+        detail: {
+          method: "mean",
+          totals: [80, 80, 80],
+          dropped: null,
+          aggregate: 80,
+          publicVote: null,
+          timeDeduction: null,
+          tieBrokenBy: null,
+          tiedWith,
+        },
       });
       const odd = [row("A", 1, ["B"]), row("B", 1, []), row("C", 3, [])];
       expect(decodeResultRows(JSON.parse(JSON.stringify(encodeResultRows(odd))))).to.deep.equal(odd);

@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { BIAS_MIN_ENTRIES, judgeStatistics, OUTLIER_MIN_OTHERS, type StatSheet } from "../../../src/results/judge-stats.js";
+import {
+  BIAS_MIN_ENTRIES,
+  judgeStatistics,
+  OUTLIER_MIN_OTHERS,
+  type StatSheet,
+} from "../../../src/results/judge-stats.js";
 
 /**
  * A slow, obvious reference: totals are whole tenths (rubric step 0.1), so every sum is an integer
@@ -43,7 +48,8 @@ class Rat {
   }
 }
 
-const toSheets = (gen: readonly Gen[]): StatSheet[] => gen.map((g) => ({ entryId: `e${g.entry}`, judgeId: `j${g.judge}`, total: g.tenths / 10 }));
+const toSheets = (gen: readonly Gen[]): StatSheet[] =>
+  gen.map((g) => ({ entryId: `e${g.entry}`, judgeId: `j${g.judge}`, total: g.tenths / 10 }));
 
 function byKey<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -102,14 +108,21 @@ function refJudges(gen: readonly Gen[]): Map<string, RefJudge> {
     const mean = sumOf(totals) / totals.length;
     const sd = Math.sqrt(sumOf(totals.map((t) => (t - mean) ** 2)) / totals.length);
     const pairs = own
-      .map((g) => ({ mine: g.tenths, others: entries.get(`e${g.entry}`)!.filter((o) => o !== g).map((o) => o.tenths) }))
+      .map((g) => ({
+        mine: g.tenths,
+        others: entries
+          .get(`e${g.entry}`)!
+          .filter((o) => o !== g)
+          .map((o) => o.tenths),
+      }))
       .filter((p) => p.others.length > 0)
       .map((p) => ({ mine: Rat.of(p.mine), others: new Rat(BigInt(sumOf(p.others)), BigInt(p.others.length)) }));
     let offset: Rat | null = null;
     for (const p of pairs) offset = (offset ?? new Rat(0n)).plus(p.mine.minus(p.others));
     if (offset) offset = offset.over(Rat.of(pairs.length));
     let bias: RefJudge["bias"] = null;
-    if (offset && within && pairs.length >= 5 && offset.times(offset).cmp(within) > 0) bias = offset.cmp(new Rat(0n)) > 0 ? "lenient" : "harsh";
+    if (offset && within && pairs.length >= 5 && offset.times(offset).cmp(within) > 0)
+      bias = offset.cmp(new Rat(0n)) > 0 ? "lenient" : "harsh";
     // Pearson's r in plain floats (tenths → points).
     let correlation: number | null = null;
     if (pairs.length >= 2) {
@@ -119,13 +132,21 @@ function refJudges(gen: readonly Gen[]): Map<string, RefJudge> {
       const my = sumOf(ys) / ys.length;
       const sxx = sumOf(xs.map((x2) => (x2 - mx) ** 2));
       const syy = sumOf(ys.map((y2) => (y2 - my) ** 2));
-      const sxy = sumOf(xs.map((x2, i) => (x2 - mx) * (ys[i]! - my)));
+      const sxy = sumOf(xs.map((x2, i) => (x2 - mx) * (ys[i] - my)));
       // Constant sides are decided exactly: all the same integer tenths, or all the same fraction.
       const flatX = new Set(pairs.map((p) => p.mine.float())).size === 1;
-      const flatY = pairs.every((p) => p.others.cmp(pairs[0]!.others) === 0);
+      const flatY = pairs.every((p) => p.others.cmp(pairs[0].others) === 0);
       correlation = flatX || flatY ? null : sxy / Math.sqrt(sxx * syy);
     }
-    out.set(judge, { sheets: own.length, mean, sd, compared: pairs.length, offset: offset ? offset.float() / 10 : null, correlation, bias });
+    out.set(judge, {
+      sheets: own.length,
+      mean,
+      sd,
+      compared: pairs.length,
+      offset: offset ? offset.float() / 10 : null,
+      correlation,
+      bias,
+    });
   }
   return out;
 }
@@ -151,12 +172,14 @@ const biasedRoundArb = fc
   .map(({ entries, judges, shift, noise }) => {
     const gen: Gen[] = [];
     for (let e = 0; e < entries; e += 1) {
-      for (let j = 0; j < judges; j += 1) gen.push({ entry: e, judge: j, tenths: 600 + e * 30 + noise[e * judges + j]! + (j === 0 ? shift : 0) });
+      for (let j = 0; j < judges; j += 1)
+        gen.push({ entry: e, judge: j, tenths: 600 + e * 30 + noise[e * judges + j] + (j === 0 ? shift : 0) });
     }
     return gen;
   });
 
-const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)));
+const close = (a: number | null, b: number | null) =>
+  a === null || b === null ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
 function checkAgainstReference(gen: readonly Gen[]): void {
   const stats = judgeStatistics(toSheets(gen));
@@ -172,7 +195,9 @@ function checkAgainstReference(gen: readonly Gen[]): void {
     expect(close(j.mean, r.mean), `mean ${j.mean} vs ${r.mean}`).to.equal(true);
     expect(close(j.sd, r.sd), `sd ${j.sd} vs ${r.sd}`).to.equal(true);
     expect(close(j.offset, r.offset), `offset ${j.offset} vs ${r.offset}`).to.equal(true);
-    expect(j.correlation === null, `correlation defined: ${j.correlation} vs ${r.correlation}`).to.equal(r.correlation === null);
+    expect(j.correlation === null, `correlation defined: ${j.correlation} vs ${r.correlation}`).to.equal(
+      r.correlation === null,
+    );
     if (j.correlation !== null) expect(Math.abs(j.correlation - r.correlation!)).to.be.lessThan(1e-9);
   }
 }
@@ -182,12 +207,14 @@ describe("results/judge-stats", () => {
     it("flags an obvious outlier sheet, and only that one: 85, 86, 84, 85, 40", () => {
       // For the 40: the others are 85, 86, 84, 85, mean 85, sample deviation √(2/3) ≈ 0.816;
       // 40 is 45 below, about 55 deviations. For the 86: the others (85, 84, 85, 40) spread widely.
-      const stats = judgeStatistics([85, 86, 84, 85, 40].map((total, i) => ({ entryId: "A", judgeId: `j${i + 1}`, total })));
+      const stats = judgeStatistics(
+        [85, 86, 84, 85, 40].map((total, i) => ({ entryId: "A", judgeId: `j${i + 1}`, total })),
+      );
       expect(stats.outliers).to.have.length(1);
       const [o] = stats.outliers;
       expect(o).to.include({ entryId: "A", judgeId: "j5", total: 40, othersMean: 85 });
-      expect(o!.othersSd).to.be.closeTo(Math.sqrt(2 / 3), 1e-12);
-      expect(o!.deviations).to.be.closeTo(-45 / Math.sqrt(2 / 3), 1e-9);
+      expect(o.othersSd).to.be.closeTo(Math.sqrt(2 / 3), 1e-12);
+      expect(o.deviations).to.be.closeTo(-45 / Math.sqrt(2 / 3), 1e-9);
     });
 
     it("decides a sheet exactly on 2.5 deviations as not an outlier, and one tenth beyond as one", () => {
@@ -213,7 +240,8 @@ describe("results/judge-stats", () => {
       // Judge 1: 1 − (−1 + 0.5 − 0.5 − 10) / 4 = 3.75 < 4.54 → not flagged.
       const noise = [1, -1, 0.5, -0.5, -10];
       const sheets: StatSheet[] = [];
-      for (const [e, q] of [90, 85, 80, 75, 70, 65].entries()) noise.forEach((n, j) => sheets.push({ entryId: `e${e}`, judgeId: `j${j + 1}`, total: q + n }));
+      for (const [e, q] of [90, 85, 80, 75, 70, 65].entries())
+        noise.forEach((n, j) => sheets.push({ entryId: `e${e}`, judgeId: `j${j + 1}`, total: q + n }));
       const stats = judgeStatistics(sheets);
       expect(stats.withinEntrySd).to.be.closeTo(Math.sqrt(20.625), 1e-12);
       const j5 = stats.judges.find((j) => j.judgeId === "j5")!;
@@ -225,19 +253,30 @@ describe("results/judge-stats", () => {
       expect(stats.judges.filter((j) => j.bias !== null).map((j) => j.judgeId)).to.deep.equal(["j5"]);
       // Each of his sheets is an outlier too: the other four agree within ±1 (sample deviation
       // √(2.5/3) ≈ 0.91), and 10 below their mean is about 11 deviations.
-      expect(stats.outliers.map((o) => `${o.entryId}/${o.judgeId}`)).to.deep.equal(["e0/j5", "e1/j5", "e2/j5", "e3/j5", "e4/j5", "e5/j5"]);
-      expect(stats.outliers[0]!.deviations).to.be.closeTo(-10 / Math.sqrt(2.5 / 3), 1e-9);
+      expect(stats.outliers.map((o) => `${o.entryId}/${o.judgeId}`)).to.deep.equal([
+        "e0/j5",
+        "e1/j5",
+        "e2/j5",
+        "e3/j5",
+        "e4/j5",
+        "e5/j5",
+      ]);
+      expect(stats.outliers[0].deviations).to.be.closeTo(-10 / Math.sqrt(2.5 / 3), 1e-9);
     });
 
     it(`does not judge bias on fewer than ${BIAS_MIN_ENTRIES} compared entries`, () => {
       const sheets: StatSheet[] = [];
-      for (const [e, q] of [90, 80, 70, 60].entries()) [1, -1, 0, -20].forEach((n, j) => sheets.push({ entryId: `e${e}`, judgeId: `j${j}`, total: q + n }));
+      for (const [e, q] of [90, 80, 70, 60].entries())
+        [1, -1, 0, -20].forEach((n, j) => sheets.push({ entryId: `e${e}`, judgeId: `j${j}`, total: q + n }));
       const stats = judgeStatistics(sheets);
       expect(stats.judges.find((j) => j.judgeId === "j3")).to.include({ compared: 4, bias: null });
     });
 
     it("correlation is null with one shared entry or a judge who gives the same total everywhere", () => {
-      const one = judgeStatistics([{ entryId: "A", judgeId: "x", total: 80 }, { entryId: "A", judgeId: "y", total: 70 }]);
+      const one = judgeStatistics([
+        { entryId: "A", judgeId: "x", total: 80 },
+        { entryId: "A", judgeId: "y", total: 70 },
+      ]);
       expect(one.judges.map((j) => j.correlation)).to.deep.equal([null, null]);
       const flat = judgeStatistics([
         { entryId: "A", judgeId: "x", total: 80 },
@@ -251,7 +290,9 @@ describe("results/judge-stats", () => {
 
     it("a judge with no shared entry has no offset and no correlation; a single sheet has deviation 0", () => {
       const stats = judgeStatistics([{ entryId: "A", judgeId: "x", total: 77.5 }]);
-      expect(stats.judges).to.deep.equal([{ judgeId: "x", sheets: 1, mean: 77.5, sd: 0, compared: 0, offset: null, correlation: null, bias: null }]);
+      expect(stats.judges).to.deep.equal([
+        { judgeId: "x", sheets: 1, mean: 77.5, sd: 0, compared: 0, offset: null, correlation: null, bias: null },
+      ]);
       expect(stats.withinEntrySd).to.equal(null);
       expect(stats.allTotalsSd).to.equal(0);
       expect(judgeStatistics([])).to.deep.equal({ judges: [], outliers: [], withinEntrySd: null, allTotalsSd: null });
@@ -263,13 +304,21 @@ describe("results/judge-stats", () => {
     });
 
     it("refuses two sheets of one judge for one entry", () => {
-      expect(() => judgeStatistics([{ entryId: "A", judgeId: "x", total: 1 }, { entryId: "A", judgeId: "x", total: 2 }])).to.throw(RangeError);
+      expect(() =>
+        judgeStatistics([
+          { entryId: "A", judgeId: "x", total: 1 },
+          { entryId: "A", judgeId: "x", total: 2 },
+        ]),
+      ).to.throw(RangeError);
     });
   });
 
   describe("properties against the slow reference", () => {
     it("random rounds: outliers, offsets, bias, means, deviations and correlations agree", () => {
-      fc.assert(fc.property(roundArb, (gen) => checkAgainstReference(gen)), { numRuns: 300 });
+      fc.assert(
+        fc.property(roundArb, (gen) => checkAgainstReference(gen)),
+        { numRuns: 300 },
+      );
     });
 
     it("rounds with one shifted judge: the same, with biased judges common", () => {
@@ -292,12 +341,16 @@ describe("results/judge-stats", () => {
     it("statistics do not depend on the order of the sheets", () => {
       fc.assert(
         fc.property(roundArb, fc.integer(), (gen, seed) => {
-          const shuffled = [...gen].sort((a, b) => ((a.entry * 31 + a.judge * 17 + seed) % 7) - ((b.entry * 31 + b.judge * 17 + seed) % 7));
+          const shuffled = [...gen].sort(
+            (a, b) => ((a.entry * 31 + a.judge * 17 + seed) % 7) - ((b.entry * 31 + b.judge * 17 + seed) % 7),
+          );
           const a = judgeStatistics(toSheets(gen));
           const b = judgeStatistics(toSheets(shuffled));
           const key = (s: typeof a) => ({
             outliers: s.outliers.map((o) => `${o.entryId}/${o.judgeId}`).sort(),
-            judges: [...s.judges].sort((x, y) => (x.judgeId < y.judgeId ? -1 : 1)).map((j) => [j.judgeId, j.bias, j.compared, j.sheets]),
+            judges: [...s.judges]
+              .sort((x, y) => (x.judgeId < y.judgeId ? -1 : 1))
+              .map((j) => [j.judgeId, j.bias, j.compared, j.sheets]),
           });
           expect(key(b)).to.deep.equal(key(a));
         }),

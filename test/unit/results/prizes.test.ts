@@ -13,11 +13,9 @@ function refRoundShare(n: number, percent: number): number {
 
 /** Reference boundaries for ratios given in whole percent. */
 function refBoundaries(n: number, [p1, p2, p3]: [number, number, number]): [number, number, number] {
-  return [refRoundShare(n, p1), refRoundShare(n, p1 + p2), refRoundShare(n, p1 + p2 + p3)].map((b) => Math.min(b, n)) as [
-    number,
-    number,
-    number,
-  ];
+  return [refRoundShare(n, p1), refRoundShare(n, p1 + p2), refRoundShare(n, p1 + p2 + p3)].map((b) =>
+    Math.min(b, n),
+  ) as [number, number, number];
 }
 
 /** Each ranked entry's prize as computeResults awards it: prizeForRank under the boundaries for N = the entries ranked. */
@@ -36,7 +34,10 @@ const level = (p: Prize) => (p === null ? 4 : LEVEL[p]);
 
 const percentRule = fc
   .tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }))
-  .map(([a, b, c]) => ({ percents: [a, b, c] as [number, number, number], rule: { mode: "ratio", first: a / 100, second: b / 100, third: c / 100 } as PrizeSettings }));
+  .map(([a, b, c]) => ({
+    percents: [a, b, c] as [number, number, number],
+    rule: { mode: "ratio", first: a / 100, second: b / 100, third: c / 100 } satisfies PrizeSettings,
+  }));
 
 describe("results/prizes", () => {
   describe("prizeCounts (worked examples, default ratios 0.1 / 0.2 / 0.3)", () => {
@@ -70,8 +71,18 @@ describe("results/prizes", () => {
 
     it("count mode sums the counts cumulatively and caps them at N", () => {
       const rule: PrizeSettings = { mode: "count", first: 3, second: 5, third: 12 };
-      expect(prizeCounts(rule, 30)).to.deep.equal({ first: 3, second: 8, third: 20, perLevel: { first: 3, second: 5, third: 12 } });
-      expect(prizeCounts(rule, 10)).to.deep.equal({ first: 3, second: 8, third: 10, perLevel: { first: 3, second: 5, third: 2 } });
+      expect(prizeCounts(rule, 30)).to.deep.equal({
+        first: 3,
+        second: 8,
+        third: 20,
+        perLevel: { first: 3, second: 5, third: 12 },
+      });
+      expect(prizeCounts(rule, 10)).to.deep.equal({
+        first: 3,
+        second: 8,
+        third: 10,
+        perLevel: { first: 3, second: 5, third: 2 },
+      });
     });
 
     it("refuses negative or non-integer counts, ratios outside 0..1 and a bad N", () => {
@@ -88,7 +99,10 @@ describe("results/prizes", () => {
     it("a full tie straddling the first/second boundary gives both entries the first prize", () => {
       // N = 10 → first boundary round(1.0) = 1, second round(3.0) = 3, third round(6.0) = 6.
       // A and B tie on score and every criterion → both rank 1 ≤ 1 → both first; C has rank 3 ≤ 3 → second.
-      const tie = [{ sum: 180, count: 5 }, { sum: 140, count: 5 }];
+      const tie = [
+        { sum: 180, count: 5 },
+        { sum: 140, count: 5 },
+      ];
       const ranked = rankEntries([
         { entryId: "A", score: 92.5, criteria: tie },
         { entryId: "B", score: 92.5, criteria: tie },
@@ -107,7 +121,18 @@ describe("results/prizes", () => {
     it("a tie across the second/third boundary gives all tied entries the second prize", () => {
       // N = 10, boundaries 1 / 3 / 6; ranks 1, 2, 3, 3, 3, 6, … → the three entries at rank 3 are second.
       const prizes = prizesByEntry(ranksFromScores([99, 98, 97, 97, 97, 95, 94, 93, 92, 91]), DEFAULT_PRIZES);
-      expect([...prizes.values()]).to.deep.equal(["first", "second", "second", "second", "second", "third", null, null, null, null]);
+      expect([...prizes.values()]).to.deep.equal([
+        "first",
+        "second",
+        "second",
+        "second",
+        "second",
+        "third",
+        null,
+        null,
+        null,
+        null,
+      ]);
     });
   });
 
@@ -146,33 +171,39 @@ describe("results/prizes", () => {
       // up to 40 entries, most runs have a shared rank across a prize boundary (measured below).
       const coverage = new RunShares(["a shared rank across a boundary"] as const);
       fc.assert(
-        fc.property(fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 40, size: "max" }), percentRule, (scores, { percents, rule }) => {
-          const ranked = ranksFromScores(scores);
-          const prizes = prizesByEntry(ranked, rule);
-          const [b1, b2, b3] = refBoundaries(ranked.length, percents);
-          // A rank shared by k entries spans places rank … rank + k − 1; it straddles b when rank ≤ b < its last place.
-          const lastPlace = (rank: number) => rank + ranked.filter((x) => x.rank === rank).length - 1;
-          const across = [b1, b2, b3].some((b) => ranked.some((r) => r.rank <= b && lastPlace(r.rank) > b));
-          coverage.record(across ? ["a shared rank across a boundary"] : []);
-          for (const { entryId, rank } of ranked) {
-            const expected: Prize = rank <= b1 ? "first" : rank <= b2 ? "second" : rank <= b3 ? "third" : null;
-            expect(prizes.get(entryId)).to.equal(expected);
-          }
-          // Collected, then asserted once: a chai assertion per pair is slow over 40 × 40 pairs.
-          const wrong: string[] = [];
-          for (const a of ranked) {
-            for (const b of ranked) {
-              if (a.rank === b.rank && prizes.get(a.entryId) !== prizes.get(b.entryId)) wrong.push(`${a.entryId} and ${b.entryId} share rank ${a.rank} but not the prize`);
-              if (a.rank < b.rank && level(prizes.get(a.entryId)!) > level(prizes.get(b.entryId)!)) wrong.push(`${a.entryId} (rank ${a.rank}) has a worse prize than ${b.entryId} (rank ${b.rank})`);
+        fc.property(
+          fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 40, size: "max" }),
+          percentRule,
+          (scores, { percents, rule }) => {
+            const ranked = ranksFromScores(scores);
+            const prizes = prizesByEntry(ranked, rule);
+            const [b1, b2, b3] = refBoundaries(ranked.length, percents);
+            // A rank shared by k entries spans places rank … rank + k − 1; it straddles b when rank ≤ b < its last place.
+            const lastPlace = (rank: number) => rank + ranked.filter((x) => x.rank === rank).length - 1;
+            const across = [b1, b2, b3].some((b) => ranked.some((r) => r.rank <= b && lastPlace(r.rank) > b));
+            coverage.record(across ? ["a shared rank across a boundary"] : []);
+            for (const { entryId, rank } of ranked) {
+              const expected: Prize = rank <= b1 ? "first" : rank <= b2 ? "second" : rank <= b3 ? "third" : null;
+              expect(prizes.get(entryId)).to.equal(expected);
             }
-          }
-          expect(wrong).to.deep.equal([]);
-          // Ties only ever add prizes: at least `boundary` entries get that level or better.
-          const atLeast = (l: number) => ranked.filter((r) => level(prizes.get(r.entryId)!) <= l).length;
-          expect(atLeast(1)).to.be.at.least(b1);
-          expect(atLeast(2)).to.be.at.least(b2);
-          expect(atLeast(3)).to.be.at.least(b3);
-        }),
+            // Collected, then asserted once: a chai assertion per pair is slow over 40 × 40 pairs.
+            const wrong: string[] = [];
+            for (const a of ranked) {
+              for (const b of ranked) {
+                if (a.rank === b.rank && prizes.get(a.entryId) !== prizes.get(b.entryId))
+                  wrong.push(`${a.entryId} and ${b.entryId} share rank ${a.rank} but not the prize`);
+                if (a.rank < b.rank && level(prizes.get(a.entryId)!) > level(prizes.get(b.entryId)!))
+                  wrong.push(`${a.entryId} (rank ${a.rank}) has a worse prize than ${b.entryId} (rank ${b.rank})`);
+              }
+            }
+            expect(wrong).to.deep.equal([]);
+            // Ties only ever add prizes: at least `boundary` entries get that level or better.
+            const atLeast = (l: number) => ranked.filter((r) => level(prizes.get(r.entryId)!) <= l).length;
+            expect(atLeast(1)).to.be.at.least(b1);
+            expect(atLeast(2)).to.be.at.least(b2);
+            expect(atLeast(3)).to.be.at.least(b3);
+          },
+        ),
         { numRuns: 1000 },
       );
       coverage.showIn(this).expectAtLeast(0.3);

@@ -16,9 +16,19 @@ function entry(entryId: string, score: number, ...criteria: [number, number][]):
  * RunShares in the properties).
  */
 const criterionArb = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 })).map(([halves, count]) => ({ sum: (halves * count) / 2, count })) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }))
+      .map(([halves, count]) => ({ sum: (halves * count) / 2, count })),
+  },
   // Any sum in halves: means like 1/3 and 5/6 that sit between the common ones.
-  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1, max: 3 })).map(([halves, count]) => ({ sum: halves / 2, count })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1, max: 3 }))
+      .map(([halves, count]) => ({ sum: halves / 2, count })),
+  },
   { weight: 1, arbitrary: fc.constant({ sum: 0, count: 0 }) },
 );
 const CRITERIA = 3;
@@ -28,7 +38,9 @@ const inputsArb = fc
       id: fc.string({ minLength: 1, maxLength: 3 }),
       score: fc.constantFrom(80, 80.25, 80.5),
       criteria: fc.array(criterionArb, { minLength: CRITERIA, maxLength: CRITERIA }),
-      twin: fc.option(fc.record({ of: fc.nat(), from: fc.integer({ min: 1, max: CRITERIA }), doubled: fc.boolean() }), { freq: 2 }),
+      twin: fc.option(fc.record({ of: fc.nat(), from: fc.integer({ min: 1, max: CRITERIA }), doubled: fc.boolean() }), {
+        freq: 2,
+      }),
     }),
     { selector: (r) => r.id, minLength: 2, maxLength: 12 },
   )
@@ -40,8 +52,14 @@ const inputsArb = fc
         continue;
       }
       const { of, from, doubled } = r.twin;
-      const base = items[of % i]!;
-      const criteria = r.criteria.map((fresh, k) => (k >= from ? fresh : doubled ? { sum: base.criteria[k]!.sum * 2, count: base.criteria[k]!.count * 2 } : base.criteria[k]!));
+      const base = items[of % i];
+      const criteria = r.criteria.map((fresh, k) =>
+        k >= from
+          ? fresh
+          : doubled
+            ? { sum: base.criteria[k].sum * 2, count: base.criteria[k].count * 2 }
+            : base.criteria[k],
+      );
       items.push({ entryId: r.id, score: base.score, criteria });
     }
     return items;
@@ -52,7 +70,7 @@ function tieKindsOfItems(items: readonly RankInput[]): TieKind[] {
   const kinds: TieKind[] = [];
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
-      const { order, criterion } = refCompare(items[i]!, items[j]!);
+      const { order, criterion } = refCompare(items[i], items[j]);
       if (order === 0) kinds.push("full tie");
       else if (criterion === 1) kinds.push("2nd criterion");
       else if (criterion === 2) kinds.push("3rd criterion");
@@ -69,8 +87,8 @@ function tieKindsOfItems(items: readonly RankInput[]): TieKind[] {
 function refCompare(a: RankInput, b: RankInput): { order: number; criterion: number | null } {
   if (a.score !== b.score) return { order: a.score > b.score ? 1 : -1, criterion: null };
   for (let i = 0; i < a.criteria.length; i++) {
-    const ca = a.criteria[i]!;
-    const cb = b.criteria[i]!;
+    const ca = a.criteria[i];
+    const cb = b.criteria[i];
     // No scores at all sorts after any mean.
     const ma = ca.count === 0 ? Number.NEGATIVE_INFINITY : ca.sum / ca.count;
     const mb = cb.count === 0 ? Number.NEGATIVE_INFINITY : cb.sum / cb.count;
@@ -88,7 +106,12 @@ describe("results/rank", () => {
         entry("A", 90, [38, 5]),
         entry("C", 85, [35, 5]),
       ]);
-      expect(ranked.map((r) => [r.entryId, r.rank])).to.deep.equal([["A", 1], ["B", 2], ["C", 2], ["D", 4]]);
+      expect(ranked.map((r) => [r.entryId, r.rank])).to.deep.equal([
+        ["A", 1],
+        ["B", 2],
+        ["C", 2],
+        ["D", 4],
+      ]);
       expect(ranked.map((r) => r.tiedWith)).to.deep.equal([[], ["C"], ["B"], []]);
       expect(ranked.map((r) => r.tieBrokenBy)).to.deep.equal([null, null, null, null]);
     });
@@ -108,15 +131,26 @@ describe("results/rank", () => {
       // Second: P 90 / 3 = 30, Q 29 / 1 = 29 → P ahead, broken by index 1.
       expect(0.3 / 3).to.not.equal(0.1 / 1);
       const ranked = rankEntries([entry("Q", 85.5, [0.1, 1], [29, 1]), entry("P", 85.5, [0.3, 3], [90, 3])]);
-      expect(ranked.map((r) => [r.entryId, r.rank, r.tieBrokenBy])).to.deep.equal([["P", 1, null], ["Q", 2, 1]]);
+      expect(ranked.map((r) => [r.entryId, r.rank, r.tieBrokenBy])).to.deep.equal([
+        ["P", 1, null],
+        ["Q", 2, 1],
+      ]);
     });
 
     it("moves on to the third criterion when the first two means are equal", () => {
       // All 80.00. First: 160 / 5 = 32 and 128 / 4 = 32. Second: 120 / 5 = 24 and 96 / 4 = 24.
       // Third: U 118 / 5 = 23.6, V 96 / 4 = 24 → V ahead, broken by index 2; W leads on nothing
       // after its lower first mean (31) and is last, broken by index 0.
-      const ranked = rankEntries([entry("U", 80, [160, 5], [120, 5], [118, 5]), entry("W", 80, [155, 5], [150, 5], [150, 5]), entry("V", 80, [128, 4], [96, 4], [96, 4])]);
-      expect(ranked.map((r) => [r.entryId, r.rank, r.tieBrokenBy])).to.deep.equal([["V", 1, null], ["U", 2, 2], ["W", 3, 0]]);
+      const ranked = rankEntries([
+        entry("U", 80, [160, 5], [120, 5], [118, 5]),
+        entry("W", 80, [155, 5], [150, 5], [150, 5]),
+        entry("V", 80, [128, 4], [96, 4], [96, 4]),
+      ]);
+      expect(ranked.map((r) => [r.entryId, r.rank, r.tieBrokenBy])).to.deep.equal([
+        ["V", 1, null],
+        ["U", 2, 2],
+        ["W", 3, 0],
+      ]);
     });
 
     it("means are taken over unequal numbers of judges: 170 / 5 = 34 beats 135 / 4 = 33.75", () => {
@@ -125,7 +159,12 @@ describe("results/rank", () => {
     });
 
     it("entries still equal share a rank and are listed by entryId whatever the input order", () => {
-      const items = [entry("b", 88, [36, 5], [27, 5]), entry("c", 90), entry("a", 88, [36, 5], [27, 5]), entry("d", 80)];
+      const items = [
+        entry("b", 88, [36, 5], [27, 5]),
+        entry("c", 90),
+        entry("a", 88, [36, 5], [27, 5]),
+        entry("d", 80),
+      ];
       const ranked = rankEntries(items);
       expect(ranked.map((r) => [r.entryId, r.rank, r.tiedWith])).to.deep.equal([
         ["c", 1, []],
@@ -138,7 +177,10 @@ describe("results/rank", () => {
 
     it("a criterion nobody scored sorts after any mean", () => {
       const ranked = rankEntries([entry("none", 80, [0, 0]), entry("zero", 80, [0, 4])]);
-      expect(ranked.map((r) => [r.entryId, r.rank])).to.deep.equal([["zero", 1], ["none", 2]]);
+      expect(ranked.map((r) => [r.entryId, r.rank])).to.deep.equal([
+        ["zero", 1],
+        ["none", 2],
+      ]);
     });
 
     it("refuses duplicate entries, non-finite scores and bad counts", () => {
@@ -151,7 +193,10 @@ describe("results/rank", () => {
 
   // The fast path and the exact one, each against the reference above (not against each other,
   // which a bug they share would pass).
-  for (const [name, rank] of [["rankEntries", rankEntries], ["rankEntriesExact", rankEntriesExact]] as const) {
+  for (const [name, rank] of [
+    ["rankEntries", rankEntries],
+    ["rankEntriesExact", rankEntriesExact],
+  ] as const) {
     describe(`properties of ${name}`, () => {
       it("ranks are competition ranks: one more than the number of entries strictly ahead", function () {
         const coverage = new RunShares(TIE_KINDS);
@@ -182,15 +227,15 @@ describe("results/rank", () => {
             const ranked = rank(items);
             const byId = new Map(items.map((i) => [i.entryId, i]));
             for (let i = 1; i < ranked.length; i++) {
-              const above = byId.get(ranked[i - 1]!.entryId)!;
-              const me = byId.get(ranked[i]!.entryId)!;
+              const above = byId.get(ranked[i - 1].entryId)!;
+              const me = byId.get(ranked[i].entryId)!;
               const { order, criterion } = refCompare(above, me);
               expect(order).to.be.at.least(0);
               if (order === 0) expect(above.entryId < me.entryId).to.equal(true);
-              expect(ranked[i]!.rank).to.be.at.least(ranked[i - 1]!.rank);
-              expect(ranked[i]!.tieBrokenBy).to.equal(above.score === me.score ? criterion : null);
+              expect(ranked[i].rank).to.be.at.least(ranked[i - 1].rank);
+              expect(ranked[i].tieBrokenBy).to.equal(above.score === me.score ? criterion : null);
             }
-            if (ranked.length > 0) expect(ranked[0]!.tieBrokenBy).to.equal(null);
+            if (ranked.length > 0) expect(ranked[0].tieBrokenBy).to.equal(null);
           }),
           { numRuns: 1000 },
         );
@@ -203,7 +248,12 @@ describe("results/rank", () => {
     it("the result does not depend on the input order", () => {
       fc.assert(
         fc.property(
-          inputsArb.chain((items) => fc.tuple(fc.constant(items), fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }))),
+          inputsArb.chain((items) =>
+            fc.tuple(
+              fc.constant(items),
+              fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length }),
+            ),
+          ),
           ([items, shuffled]) => {
             expect(rankEntries(shuffled)).to.deep.equal(rankEntries(items));
           },

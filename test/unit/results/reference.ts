@@ -9,7 +9,7 @@ export function plainDecimal(x: number): string {
   const negative = text.startsWith("-");
   const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(negative ? text.slice(1) : text);
   if (!m) throw new Error(`unexpected number text ${text}`);
-  const intPart = m[1]!;
+  const intPart = m[1];
   const fracPart = m[2] ?? "";
   const digits = intPart + fracPart;
   const point = intPart.length + Number(m[3] ?? "0");
@@ -36,8 +36,8 @@ export function roundDecimalString(plain: string, places: number): string {
   const negative = plain.startsWith("-");
   const [intPart, fracPart = ""] = (negative ? plain.slice(1) : plain).split(".");
   const frac = fracPart.padEnd(places + 1, "0");
-  let kept = intPart! + frac.slice(0, places);
-  if (frac[places]! >= "5") kept = incrementDigits(kept);
+  let kept = intPart + frac.slice(0, places);
+  if (frac[places] >= "5") kept = incrementDigits(kept);
   kept = kept.padStart(places + 1, "0");
   const point = kept.length - places;
   let result = places > 0 ? kept.slice(0, point) + "." + kept.slice(point) : kept;

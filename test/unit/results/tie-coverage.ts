@@ -38,7 +38,8 @@ export class RunShares<K extends string = TieKind> {
   }
 
   expectAtLeast(minShare: number): void {
-    for (const kind of this.kinds) expect(this.share(kind), `share of runs reaching "${kind}" (${this.summary()})`).to.be.at.least(minShare);
+    for (const kind of this.kinds)
+      expect(this.share(kind), `share of runs reaching "${kind}" (${this.summary()})`).to.be.at.least(minShare);
   }
 }
 

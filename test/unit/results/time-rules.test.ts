@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { applyTimeDeduction, DEFAULT_TIME_RULES, timeDeduction, type TimeRules } from "../../../src/results/time-rules.js";
+import {
+  applyTimeDeduction,
+  DEFAULT_TIME_RULES,
+  timeDeduction,
+  type TimeRules,
+} from "../../../src/results/time-rules.js";
 import { refRoundHalfUp } from "./reference.js";
 
 describe("results/time-rules", () => {
@@ -36,12 +41,22 @@ describe("results/time-rules", () => {
 
     it("applies the deduction to a final score exactly: 85.01 − 2 = 83.01", () => {
       expect(85.01 - 2).to.equal(83.01000000000001);
-      expect(applyTimeDeduction(85.01, 170)).to.deep.equal({ score: 83.01, deduction: { points: -2, reason: "under" } });
+      expect(applyTimeDeduction(85.01, 170)).to.deep.equal({
+        score: 83.01,
+        deduction: { points: -2, reason: "under" },
+      });
       expect(applyTimeDeduction(85.01, 200).score).to.equal(85.01);
     });
 
     it("uses configured rules, and a zero penalty is no deduction", () => {
-      const rules: TimeRules = { minSeconds: 60, underPenalty: 1, targetSeconds: 120, graceSeconds: 0, overPenalty: 0.5, cutoffSeconds: 130 };
+      const rules: TimeRules = {
+        minSeconds: 60,
+        underPenalty: 1,
+        targetSeconds: 120,
+        graceSeconds: 0,
+        overPenalty: 0.5,
+        cutoffSeconds: 130,
+      };
       expect(timeDeduction(59, rules)).to.deep.equal({ points: -1, reason: "under" });
       expect(timeDeduction(121, rules)).to.deep.equal({ points: -0.5, reason: "over" });
       expect(timeDeduction(59, { ...rules, underPenalty: 0 })).to.deep.equal({ points: 0, reason: null });
@@ -64,14 +79,19 @@ describe("results/time-rules", () => {
         graceSeconds: fc.integer({ min: 0, max: 60 }),
         overPenalty: fc.integer({ min: 0, max: 10 }).map((h) => h / 2),
       })
-      .map(({ extra, ...r }): TimeRules => ({ ...r, targetSeconds: r.minSeconds + extra, cutoffSeconds: r.minSeconds + extra + 10 }));
+      .map(({ extra, ...r }): TimeRules => ({
+        ...r,
+        targetSeconds: r.minSeconds + extra,
+        cutoffSeconds: r.minSeconds + extra + 10,
+      }));
 
     it("agrees with the rule as written", () => {
       fc.assert(
         fc.property(fc.double({ min: 0, max: 1000, noNaN: true }), rulesArb, (seconds, rules) => {
           const got = timeDeduction(seconds, rules);
           let expected: { points: number; reason: "under" | "over" | null } = { points: 0, reason: null };
-          if (seconds < rules.minSeconds && rules.underPenalty !== 0) expected = { points: -rules.underPenalty, reason: "under" };
+          if (seconds < rules.minSeconds && rules.underPenalty !== 0)
+            expected = { points: -rules.underPenalty, reason: "under" };
           else if (seconds > rules.targetSeconds + rules.graceSeconds && rules.overPenalty !== 0) {
             expected = { points: -rules.overPenalty, reason: "over" };
           }
