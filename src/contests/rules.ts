@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import { StringEnum, StringMap } from "../lib/schema.js";
 import { CONTENT_TYPES, type ContentType } from "../media/content-type.js";
-import { DEFAULT_TIME_RULES, type TimeRules } from "../results/time-rules.js";
+import { DEFAULT_TIME_RULES, timeRulesSchema } from "../results/time-rules.js";
 import type { ContestKind } from "./rubric.js";
 
 const MB = 1024 * 1024;
@@ -24,19 +24,6 @@ const fileRuleSchema = Type.Object(
   { additionalProperties: false },
 );
 export type FileRule = Static<typeof fileRuleSchema>;
-
-/** The talk-time rules' fields (their meaning: results/time-rules.ts). */
-const timeRulesSchema = Type.Object(
-  {
-    minSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
-    underPenalty: Type.Number({ minimum: 0, maximum: 100 }),
-    targetSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
-    graceSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
-    overPenalty: Type.Number({ minimum: 0, maximum: 100 }),
-    cutoffSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
-  },
-  { additionalProperties: false },
-);
 
 const nullableCount = Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), Type.Null()]);
 
@@ -66,11 +53,6 @@ export const contestRulesSchema = Type.Object(
   { additionalProperties: false },
 );
 export type ContestRules = Static<typeof contestRulesSchema>;
-
-// TimeRules (results/time-rules.ts, where the deduction is computed) must stay the type this schema gives.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const timeRulesAgree: Same<Static<typeof timeRulesSchema>, TimeRules> = true;
-void timeRulesAgree;
 
 const FORM: FileRule = { required: true, types: ["pdf", "jpeg", "png"], maxBytes: 20 * MB };
 

@@ -3,24 +3,30 @@
  * costs 2 points, over 4:00 plus 15 s of grace costs 2 points, the talk is cut off at 4:10.
  * Recorded once per talk and applied to the final score after aggregation.
  */
+import { Type, type Static } from "@sinclair/typebox";
 import { add, fromNumber, roundFraction } from "./decimal.js";
 
-export interface TimeRules {
-  /** A talk shorter than this loses `underPenalty` points. */
-  minSeconds: number;
-  underPenalty: number;
-  /** The announced talk length. */
-  targetSeconds: number;
-  /** A talk longer than targetSeconds + graceSeconds loses `overPenalty` points. */
-  graceSeconds: number;
-  overPenalty: number;
-  /**
-   * When the moderator stops the talk. Informational here: the deduction depends on the measured
-   * time only. Note the published defaults stop a talk (250 s) before the over penalty starts
-   * (255 s), so with them a talk draws the over penalty only when it ran past the cutoff.
-   */
-  cutoffSeconds: number;
-}
+/** A contest's talk-time rules (stored in its rules; the schema is the type). */
+export const timeRulesSchema = Type.Object(
+  {
+    /** A talk shorter than this loses `underPenalty` points. */
+    minSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
+    underPenalty: Type.Number({ minimum: 0, maximum: 100 }),
+    /** The announced talk length. */
+    targetSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+    /** A talk longer than targetSeconds + graceSeconds loses `overPenalty` points. */
+    graceSeconds: Type.Integer({ minimum: 0, maximum: 600 }),
+    overPenalty: Type.Number({ minimum: 0, maximum: 100 }),
+    /**
+     * When the moderator stops the talk. Informational here: the deduction depends on the measured
+     * time only. Note the published defaults stop a talk (250 s) before the over penalty starts
+     * (255 s), so with them a talk draws the over penalty only when it ran past the cutoff.
+     */
+    cutoffSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+  },
+  { additionalProperties: false },
+);
+export type TimeRules = Static<typeof timeRulesSchema>;
 
 export const DEFAULT_TIME_RULES: Readonly<TimeRules> = Object.freeze({
   minSeconds: 180,
