@@ -40,6 +40,18 @@ async function writeTiming(
 }
 
 /** An organizer records an explainer talk's measured time (PUT /entries/:id/timing), applied after aggregation. */
+/** Pasted lines name entries by code: every code must be one of the contest's submitted entries (the first ten are named). */
+function assertKnownCodes(codes: string[], known: ReadonlyMap<string, unknown>): void {
+  const unknown = codes.filter((code) => !known.has(code));
+  if (unknown.length > 0)
+    throw new ValidationError(
+      "errors.unknownEntryCodes",
+      { codes: unknown.slice(0, 10) },
+      { codes: unknown },
+      "unknown_entries",
+    );
+}
+
 export async function setTiming(
   ctx: AppContext,
   user: SessionUser,
@@ -65,14 +77,7 @@ export async function setTalkTimes(
     const entries = new Map(
       (await submittedEntrySummaries({ ...ctx, db: trx }, contest.id, { talkSeconds: true })).map((e) => [e.code, e]),
     );
-    const unknown = Object.keys(secondsByCode).filter((code) => !entries.has(code));
-    if (unknown.length > 0)
-      throw new ValidationError(
-        "errors.unknownEntryCodes",
-        { codes: unknown.slice(0, 10) },
-        { codes: unknown },
-        "unknown_entries",
-      );
+    assertKnownCodes(Object.keys(secondsByCode), entries);
     for (const [code, seconds] of Object.entries(secondsByCode))
       await writeTiming(ctx, trx, user, entries.get(code)!, seconds);
     return Object.keys(secondsByCode).length;
@@ -105,14 +110,7 @@ export async function recordPublicVotes(
       publicVotes: true,
     });
     const idOf = new Map(entries.map((e) => [e.code, e.id]));
-    const unknown = Object.keys(votesByCode).filter((code) => !idOf.has(code));
-    if (unknown.length > 0)
-      throw new ValidationError(
-        "errors.unknownEntryCodes",
-        { codes: unknown.slice(0, 10) },
-        { codes: unknown },
-        "unknown_entries",
-      );
+    assertKnownCodes(Object.keys(votesByCode), idOf);
     await replacePublicVotesInTransaction(
       trx,
       contest.id,
