@@ -12,7 +12,7 @@ import {
   parseCreateContestBody,
   parseUpdateContestBody,
 } from "./contests.schemas.js";
-import { checkTransition, may, nextStage, STAGES, stagesAllowing } from "./lifecycle.js";
+import { may, nextStage, previousStage, stagesAllowing, stageTrack } from "./lifecycle.js";
 import { rubricMax, CONTEST_KINDS, defaultRubric, type Criterion } from "./rubric.js";
 
 /** DESIGN §4: contests (their stage moves: stages/stages.routes.ts). */
@@ -150,8 +150,6 @@ export function contestsPages(ctx: AppContext): Router {
 
   router.get("/contests/:id", async (req, res) => {
     const contest = await presentContest(ctx, await contests.getContest(ctx, req.user, String(req.params.id)));
-    const next = nextStage(contest.stage);
-    const back = STAGES[STAGES.indexOf(contest.stage) - 1];
     res.render("contests/show", {
       title: contest.title,
       contest,
@@ -162,14 +160,10 @@ export function contestsPages(ctx: AppContext): Router {
         ...rule,
         maxMB: Math.round(rule.maxBytes / 1048576),
       })),
-      stages: STAGES.map((s) => ({
-        stage: s,
-        current: s === contest.stage,
-        done: STAGES.indexOf(s) < STAGES.indexOf(contest.stage),
-      })),
+      stages: stageTrack(contest.stage),
       isOrganizer: req.user?.role === "organizer",
-      nextStage: next,
-      backStage: back && checkTransition(contest.stage, back).ok ? back : null,
+      nextStage: nextStage(contest.stage),
+      backStage: previousStage(contest.stage),
     });
   });
 

@@ -113,6 +113,18 @@ export function nextStage(stage: Stage): Stage | null {
   return STAGES[STAGES.indexOf(stage) + 1] ?? null;
 }
 
+/** The stage an organizer may step back to (reopening submissions or judging), or null once results are public. */
+export function previousStage(stage: Stage): Stage | null {
+  const back = STAGES[STAGES.indexOf(stage) - 1];
+  return back && checkTransition(stage, back).ok ? back : null;
+}
+
+/** Every stage in order, with where the contest stands: the lifecycle bar of the contest page. */
+export function stageTrack(current: Stage): { stage: Stage; current: boolean; done: boolean }[] {
+  const at = STAGES.indexOf(current);
+  return STAGES.map((stage, i) => ({ stage, current: i === at, done: i < at }));
+}
+
 /**
  * What entering a stage does besides the move itself (DESIGN §2): closing early ends submissions now;
  * review computes and stores results; the notice opens the objection window and freezes a snapshot;
