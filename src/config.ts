@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import ffprobeInstaller from "@ffprobe-installer/ffprobe";
 
@@ -12,7 +13,11 @@ export interface Config {
   adminEmail: string | null;
   adminPassword: string | null;
   logLevel: string;
-  trustProxy: boolean;
+  /**
+   * Express's `trust proxy`: false (the client is whoever connects), a number of proxy hops in front
+   * of the app, or the proxies' addresses and CIDRs. Never "any": X-Forwarded-For from anyone else is ignored.
+   */
+  trustProxy: false | number | string[];
   /** ffprobe binary: FFPROBE_PATH, else the one shipped in the @ffprobe-installer package. */
   ffprobePath: string;
   /** Failed logins allowed per account, and per client address, in the window before 429. */
@@ -51,6 +56,47 @@ function ffprobePath(env: NodeJS.ProcessEnv): string {
   return given;
 }
 
+/** Express's names for the private ranges a proxy in front of the app usually sits in. */
+const PROXY_RANGE_NAMES = ["loopback", "linklocal", "uniquelocal"];
+
+function isAddressOrCidr(item: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(item)) return true;
+  const [address, bits, ...rest] = item.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: unset, "false" or "0" trusts no proxy; a number is the count of proxies in front of the
+ * app (the client is the address that many hops back in X-Forwarded-For); a comma-separated list names
+ * the proxies (addresses, CIDRs, or loopback/linklocal/uniquelocal). "true" (believe any X-Forwarded-For,
+ * so anyone can pick the address the login limit counts) is refused.
+ */
+function trustProxy(raw: string | undefined): false | number | string[] {
+  const value = (raw ?? "").trim();
+  if (value === "" || value === "false" || value === "0") return false;
+  if (/^\d+$/.test(value)) {
+    if (Number(value) > 10)
+      throw new ConfigError(`TRUST_PROXY as a number of proxy hops must be 0 to 10, got "${value}"`);
+    return Number(value);
+  }
+  if (value === "true") {
+    throw new ConfigError(
+      "TRUST_PROXY=true would believe any X-Forwarded-For; give the number of proxies in front of the app (for one: TRUST_PROXY=1) or their addresses (TRUST_PROXY=10.0.0.2,10.1.0.0/16)",
+    );
+  }
+  const items = value.split(",").map((item) => item.trim());
+  const bad = items.filter((item) => !isAddressOrCidr(item));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `TRUST_PROXY must be a number of proxy hops or a comma-separated list of proxy addresses or CIDRs, got "${bad.join(", ")}"`,
+    );
+  }
+  return items;
+}
+
 /** The only reader of process.env: parses and validates once, throwing ConfigError with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
@@ -80,9 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (env.SESSION_SECRET !== undefined && env.SESSION_SECRET !== "" && env.SESSION_SECRET.length < 16) {
     throw new ConfigError("SESSION_SECRET must be at least 16 characters");
   }
-  if (env.TRUST_PROXY !== undefined && !["", "0", "1", "true", "false"].includes(env.TRUST_PROXY)) {
-    throw new ConfigError(`TRUST_PROXY must be true or false, got "${env.TRUST_PROXY}"`);
-  }
   return {
     port,
     databaseUrl,
@@ -92,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminEmail,
     adminPassword,
     logLevel,
-    trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true",
+    trustProxy: trustProxy(env.TRUST_PROXY),
     ffprobePath: ffprobePath(env),
     loginMaxFailuresPerAccount: positiveInt(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
     loginMaxFailuresPerIp: positiveInt(env, "LOGIN_MAX_FAILURES_PER_IP", 30),

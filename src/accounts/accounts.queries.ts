@@ -140,34 +140,50 @@ export async function deleteSessionsOfUser(db: Knex, userId: string): Promise<vo
     .del();
 }
 
-export async function insertFailedLogin(db: Knex, attempt: { email: string; ip: string; at: string }): Promise<void> {
-  await db("login_attempts").insert(attempt);
+/** A login counter after one more attempt: how many in its window, and when the window ends. */
+export interface LoginCount {
+  attempts: number;
+  resetsAt: string;
 }
 
-export async function countFailedLogins(
+/**
+ * Counts one more attempt under a key, in one statement (an upsert on both databases), and answers the
+ * count it reached: parallel attempts each get a different count, so no two can both be "the fifth".
+ * A window that has ended starts again at 1.
+ */
+export async function reserveLoginAttempt(
   db: Knex,
-  by: { email?: string; ip?: string },
-  sinceIso: string,
-): Promise<number> {
-  const query = db("login_attempts").where("at", ">", sinceIso);
-  if (by.email !== undefined) query.andWhere("email", by.email);
-  if (by.ip !== undefined) query.andWhere("ip", by.ip);
-  const [row] = await query.count({ n: "*" });
-  return toNumber(row?.n);
+  key: string,
+  nowIso: string,
+  resetsAtIso: string,
+): Promise<LoginCount> {
+  const rows: Record<string, unknown>[] = await db("login_limits")
+    .insert({ limit_key: key, attempts: 1, resets_at: resetsAtIso })
+    .onConflict("limit_key")
+    .merge({
+      attempts: db.raw("CASE WHEN login_limits.resets_at <= ? THEN 1 ELSE login_limits.attempts + 1 END", [nowIso]),
+      resets_at: db.raw("CASE WHEN login_limits.resets_at <= ? THEN ? ELSE login_limits.resets_at END", [
+        nowIso,
+        resetsAtIso,
+      ]),
+    })
+    .returning(["attempts", "resets_at"]);
+  return { attempts: toNumber(rows[0]?.attempts), resetsAt: String(rows[0]?.resets_at) };
 }
 
-export async function oldestFailedLogin(
-  db: Knex,
-  by: { email?: string; ip?: string },
-  sinceIso: string,
-): Promise<string | null> {
-  const query = db<Record<string, unknown>>("login_attempts").where("at", ">", sinceIso);
-  if (by.email !== undefined) query.andWhere("email", by.email);
-  if (by.ip !== undefined) query.andWhere("ip", by.ip);
-  const row = await query.orderBy("at").first("at");
-  return row ? String(row.at) : null;
+/** Gives one attempt back to a key, only in the window it was reserved in (a check that was not a failure). */
+export async function giveBackLoginAttempt(db: Knex, key: string, resetsAtIso: string): Promise<void> {
+  await db("login_limits")
+    .where({ limit_key: key, resets_at: resetsAtIso })
+    .andWhere("attempts", ">", 0)
+    .decrement("attempts", 1);
 }
 
-export async function clearFailedLogins(db: Knex, email: string): Promise<void> {
-  await db("login_attempts").where({ email }).del();
+export async function clearLoginAttempts(db: Knex, key: string): Promise<void> {
+  await db("login_limits").where("limit_key", key).del();
+}
+
+/** Forgets the counters whose window has ended. */
+export async function deleteEndedLoginLimits(db: Knex, nowIso: string): Promise<void> {
+  await db("login_limits").where("resets_at", "<=", nowIso).del();
 }

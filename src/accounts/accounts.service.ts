@@ -3,20 +3,19 @@ import type { Knex } from "knex";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { newId } from "../lib/ids.js";
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  TooManyRequestsError,
-  UnauthorizedError,
-  ValidationError,
-} from "../lib/errors.js";
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../lib/errors.js";
 import * as q from "./accounts.queries.js";
 import type { UserRow } from "./accounts.queries.js";
 export type { UserRow } from "./accounts.queries.js";
 import type { ChangePasswordBody, CreateUserBody, RegisterBody, Role, UpdateUserBody } from "./accounts.schemas.js";
 import { normalizeCity } from "./cities.js";
 import { cleanList, type OwnProfileBody } from "./roster.js";
+import {
+  clearAccountFailures,
+  passwordCheckNotFailed,
+  passwordCheckPassed,
+  reservePasswordCheck,
+} from "./login-limit.js";
 import { assertStrongPassword, hashPassword, verifyAgainstDummy, verifyPassword } from "./passwords.js";
 
 export interface PublicUser {
@@ -215,41 +214,20 @@ export async function getUser(ctx: AppContext, id: string): Promise<PublicUser> 
 }
 
 /**
- * Refuses with 429 once an account or an address has too many recent failed password checks
- * (counted in the database, so every app process sees them).
+ * Checks e-mail and password. The attempt is reserved in the login limit (login-limit.ts) before argon2
+ * runs, so an account or an address over its limit is refused with 429 without a password check.
  */
-async function assertNotThrottled(ctx: AppContext, email: string, ip: string): Promise<void> {
-  const now = ctx.clock.now();
-  const windowMs = ctx.config.loginWindowMinutes * 60_000;
-  const since = new Date(now.getTime() - windowMs).toISOString();
-  for (const [by, max] of [
-    [{ email }, ctx.config.loginMaxFailuresPerAccount],
-    [{ ip }, ctx.config.loginMaxFailuresPerIp],
-  ] as const) {
-    if ((await q.countFailedLogins(ctx.db, by, since)) >= max) {
-      const oldest = await q.oldestFailedLogin(ctx.db, by, since);
-      const retryAt = (oldest ? Date.parse(oldest) : now.getTime()) + windowMs;
-      throw new TooManyRequestsError(Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)));
-    }
-  }
-}
-
-async function recordFailedCheck(ctx: AppContext, email: string, ip: string): Promise<void> {
-  await q.insertFailedLogin(ctx.db, { email, ip, at: ctx.clock.now().toISOString() });
-}
-
-/** Checks e-mail and password, refusing with 429 once an account or an address has too many recent failures. */
 export async function authenticate(ctx: AppContext, rawEmail: string, password: string, ip: string): Promise<UserRow> {
   const email = canonicalEmail(rawEmail);
-  await assertNotThrottled(ctx, email, ip);
+  const check = await reservePasswordCheck(ctx, email, ip);
   const user = await q.findUserByEmail(ctx.db, email);
   const valid = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
-  if (!user || !valid) {
-    await recordFailedCheck(ctx, email, ip);
-    throw new UnauthorizedError("errors.invalidCredentials", "invalid_credentials");
+  if (!user || !valid) throw new UnauthorizedError("errors.invalidCredentials", "invalid_credentials");
+  if (user.disabled) {
+    await passwordCheckNotFailed(ctx, check);
+    throw new ForbiddenError("errors.accountDisabled", "account_disabled");
   }
-  if (user.disabled) throw new ForbiddenError("errors.accountDisabled", "account_disabled");
-  await q.clearFailedLogins(ctx.db, email);
+  await passwordCheckPassed(ctx, check);
   return user;
 }
 
@@ -273,13 +251,13 @@ export async function changeOwnPassword(
   body: ChangePasswordBody,
   ip: string,
 ): Promise<PublicUser> {
-  await assertNotThrottled(ctx, actor.email, ip);
   const user = await q.findUserById(ctx.db, actor.id);
   if (!user) throw new NotFoundError("errors.userNotFound");
+  const check = await reservePasswordCheck(ctx, user.email, ip);
   if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
-    await recordFailedCheck(ctx, user.email, ip);
     throw new ValidationError("errors.wrongCurrentPassword", {}, { field: "currentPassword" }, "wrong_password");
   }
+  await passwordCheckPassed(ctx, check);
   assertStrongPassword(body.newPassword, user.email, "newPassword");
   if (body.newPassword === body.currentPassword)
     throw new ValidationError("errors.passwordUnchanged", {}, { field: "newPassword" }, "password_unchanged");
@@ -287,7 +265,6 @@ export async function changeOwnPassword(
   const passwordHash = await hashPassword(body.newPassword);
   return ctx.db.transaction(async (trx) => {
     await replacePassword(ctx, trx, user.id, passwordHash);
-    await q.clearFailedLogins(trx, user.email);
     await recordAudit(trx, ctx.clock, {
       actorId: actor.id,
       action: "user.passwordChange",
@@ -316,7 +293,7 @@ export async function resetPassword(
   return ctx.db.transaction(async (trx) => {
     await replacePassword(ctx, trx, user.id, passwordHash);
     // A user locked out by his own guesses can sign in with the new password at once.
-    await q.clearFailedLogins(trx, user.email);
+    await clearAccountFailures(trx, user.email);
     await recordAudit(trx, ctx.clock, {
       actorId: actor.id,
       action: "user.passwordReset",

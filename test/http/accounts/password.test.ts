@@ -51,7 +51,7 @@ describe("passwords: change one's own, reset another's", () => {
   /** Every row of the tables a password could leak into, as text. */
   async function everything(): Promise<string> {
     const dump: Record<string, unknown> = {};
-    for (const t of ["users", "audit_log", "api_tokens", "sessions", "login_attempts"])
+    for (const t of ["users", "audit_log", "api_tokens", "sessions", "login_limits"])
       dump[t] = await app.db(t).select("*");
     return JSON.stringify(dump);
   }

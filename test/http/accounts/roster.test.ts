@@ -96,7 +96,7 @@ describe("roster import (POST /api/v1/users/import)", () => {
 
   /** Every row of every table, as text: to look for a password anywhere in the database. */
   async function everything(): Promise<string> {
-    const tables = ["users", "audit_log", "api_tokens", "sessions", "login_attempts"];
+    const tables = ["users", "audit_log", "api_tokens", "sessions", "login_limits"];
     const dump: Record<string, unknown> = {};
     for (const t of tables) dump[t] = await app.db(t).select("*");
     return JSON.stringify(dump);
