@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import ffprobeInstaller from "@ffprobe-installer/ffprobe";
+import { isStrongPassword } from "./accounts/passwords.js";
+import { translate } from "./lib/i18n.js";
 
 export interface Config {
   port: number;
@@ -76,6 +78,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (adminEmail !== null && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
     throw new ConfigError(`ADMIN_EMAIL is not an e-mail address: "${adminEmail}"`);
+  }
+  // The organizer's password guards every contest: the same strength rule as any registration.
+  if (adminEmail !== null && adminPassword !== null && !isStrongPassword(adminPassword, adminEmail)) {
+    throw new ConfigError(`ADMIN_PASSWORD is refused. ${translate("en", "errors.weakPassword")}`);
   }
   if (env.SESSION_SECRET !== undefined && env.SESSION_SECRET !== "" && env.SESSION_SECRET.length < 16) {
     throw new ConfigError("SESSION_SECRET must be at least 16 characters");
