@@ -15,8 +15,12 @@ export interface Config {
   adminPassword: string | null;
   logLevel: string;
   trustProxy: boolean;
-  /** ffprobe binary: FFPROBE_PATH, else the one shipped in the @ffprobe-installer package. */
+  /** ffprobe binary: FFPROBE_PATH, else Debian's /usr/bin/ffprobe when installed, else the one in @ffprobe-installer. */
   ffprobePath: string;
+  /** At most this many ffprobe runs at once (each parses an untrusted upload); the others wait their turn. */
+  ffprobeMaxParallel: number;
+  /** A probe still running after this long is killed and the file taken as unreadable. */
+  ffprobeTimeoutMs: number;
   /** Failed logins allowed per account, and per client address, in the window before 429. */
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
@@ -46,9 +50,15 @@ function persistentSecret(dataDir: string): string {
   return secret;
 }
 
+/**
+ * Debian's ffprobe gets security updates; the bundled one is a 2023 nightly build. Both parse files
+ * that strangers upload, so the packaged one is preferred when present.
+ */
+export const SYSTEM_FFPROBE = "/usr/bin/ffprobe";
+
 function ffprobePath(env: NodeJS.ProcessEnv): string {
   const given = env.FFPROBE_PATH;
-  if (given === undefined || given === "") return ffprobeInstaller.path;
+  if (given === undefined || given === "") return existsSync(SYSTEM_FFPROBE) ? SYSTEM_FFPROBE : ffprobeInstaller.path;
   if (!existsSync(given)) throw new ConfigError(`FFPROBE_PATH does not exist: "${given}"`);
   return given;
 }
@@ -100,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel,
     trustProxy: env.TRUST_PROXY === "1" || env.TRUST_PROXY === "true",
     ffprobePath: ffprobePath(env),
+    ffprobeMaxParallel: positiveInt(env, "FFPROBE_MAX_PARALLEL", 2, 64),
+    ffprobeTimeoutMs: positiveInt(env, "FFPROBE_TIMEOUT_SECONDS", 60, 3600) * 1000,
     loginMaxFailuresPerAccount: positiveInt(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
     loginMaxFailuresPerIp: positiveInt(env, "LOGIN_MAX_FAILURES_PER_IP", 30),
     loginWindowMinutes: positiveInt(env, "LOGIN_WINDOW_MINUTES", 15),
