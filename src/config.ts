@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
 import ffprobeInstaller from "@ffprobe-installer/ffprobe";
+import { isStrongPassword } from "./accounts/passwords.js";
+import { translate } from "./lib/i18n.js";
 
 export interface Config {
   port: number;
@@ -18,8 +20,12 @@ export interface Config {
    * of the app, or the proxies' addresses and CIDRs. Never "any": X-Forwarded-For from anyone else is ignored.
    */
   trustProxy: false | number | string[];
-  /** ffprobe binary: FFPROBE_PATH, else the one shipped in the @ffprobe-installer package. */
+  /** ffprobe binary: FFPROBE_PATH, else Debian's /usr/bin/ffprobe when installed, else the one in @ffprobe-installer. */
   ffprobePath: string;
+  /** At most this many ffprobe runs at once (each parses an untrusted upload); the others wait their turn. */
+  ffprobeMaxParallel: number;
+  /** A probe still running after this long is killed and the file taken as unreadable. */
+  ffprobeTimeoutMs: number;
   /** Failed logins allowed per account, and per client address, in the window before 429. */
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
@@ -49,9 +55,15 @@ function persistentSecret(dataDir: string): string {
   return secret;
 }
 
+/**
+ * Debian's ffprobe gets security updates; the bundled one is a 2023 nightly build. Both parse files
+ * that strangers upload, so the packaged one is preferred when present.
+ */
+export const SYSTEM_FFPROBE = "/usr/bin/ffprobe";
+
 function ffprobePath(env: NodeJS.ProcessEnv): string {
   const given = env.FFPROBE_PATH;
-  if (given === undefined || given === "") return ffprobeInstaller.path;
+  if (given === undefined || given === "") return existsSync(SYSTEM_FFPROBE) ? SYSTEM_FFPROBE : ffprobeInstaller.path;
   if (!existsSync(given)) throw new ConfigError(`FFPROBE_PATH does not exist: "${given}"`);
   return given;
 }
@@ -123,6 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (adminEmail !== null && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
     throw new ConfigError(`ADMIN_EMAIL is not an e-mail address: "${adminEmail}"`);
   }
+  // The organizer's password guards every contest: the same strength rule as any registration.
+  if (adminEmail !== null && adminPassword !== null && !isStrongPassword(adminPassword, adminEmail)) {
+    throw new ConfigError(`ADMIN_PASSWORD is refused. ${translate("en", "errors.weakPassword")}`);
+  }
   if (env.SESSION_SECRET !== undefined && env.SESSION_SECRET !== "" && env.SESSION_SECRET.length < 16) {
     throw new ConfigError("SESSION_SECRET must be at least 16 characters");
   }
@@ -137,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel,
     trustProxy: trustProxy(env.TRUST_PROXY),
     ffprobePath: ffprobePath(env),
+    ffprobeMaxParallel: positiveInt(env, "FFPROBE_MAX_PARALLEL", 2, 64),
+    ffprobeTimeoutMs: positiveInt(env, "FFPROBE_TIMEOUT_SECONDS", 60, 3600) * 1000,
     loginMaxFailuresPerAccount: positiveInt(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
     loginMaxFailuresPerIp: positiveInt(env, "LOGIN_MAX_FAILURES_PER_IP", 30),
     loginWindowMinutes: positiveInt(env, "LOGIN_WINDOW_MINUTES", 15),

@@ -27,8 +27,11 @@ async function main(): Promise<void> {
   const ctx: AppContext = { config, db, storage: new LocalDiskStorage(config.uploadDir), clock: systemClock, logger };
   const first = await ensureFirstOrganizer(ctx);
   if (first?.generatedPassword) {
-    // Printed once on purpose, outside the structured log, so it is not shipped to log storage.
-    console.log(`\n  First organizer account: ${first.email}\n  Password (shown once): ${first.generatedPassword}\n`);
+    // Printed once, on stderr and not through pino: the JSON log on stdout is shipped to log storage,
+    // where a password would outlive its first use.
+    process.stderr.write(
+      `\n  First organizer account: ${first.email}\n  Password (shown once): ${first.generatedPassword}\n\n`,
+    );
   } else if (first) {
     logger.info({ email: first.email }, "first organizer created from ADMIN_EMAIL");
   }

@@ -374,7 +374,7 @@ export async function ensureFirstOrganizer(
 ): Promise<{ email: string; generatedPassword: string | null } | null> {
   if ((await q.countUsers(ctx.db)) > 0) return null;
   const email = canonicalEmail(ctx.config.adminEmail ?? "admin@localhost");
-  const generatedPassword = ctx.config.adminPassword ? null : `${randomBytes(9).toString("base64url")}7a`;
+  const generatedPassword = ctx.config.adminPassword ? null : generateInitialPassword(email);
   const password = ctx.config.adminPassword ?? generatedPassword!;
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (trx) => {

@@ -39,8 +39,11 @@ const COMMON = new Set([
   "iloveyou1",
 ]);
 
-/** At least 8 characters, letters and digits, not a common password, not the e-mail's name; `field` names it in the refusal. */
-export function assertStrongPassword(password: string, email: string, field = "password"): void {
+/**
+ * The one strength rule, for registration and ADMIN_PASSWORD alike: at least 8 characters, letters
+ * and digits, not a common password, not the e-mail's name.
+ */
+export function isStrongPassword(password: string, email: string): boolean {
   const localPart = email.split("@")[0].toLowerCase();
   const weak =
     password.length < 8 ||
@@ -48,5 +51,12 @@ export function assertStrongPassword(password: string, email: string, field = "p
     !/\d/.test(password) ||
     COMMON.has(password.toLowerCase()) ||
     (localPart.length >= 4 && password.toLowerCase().includes(localPart));
-  if (weak) throw new ValidationError("errors.weakPassword", {}, { field }, "weak_password");
+  return !weak;
+}
+
+/** Refuses a password that fails the strength rule; `field` names it in the refusal. */
+export function assertStrongPassword(password: string, email: string, field = "password"): void {
+  if (!isStrongPassword(password, email)) {
+    throw new ValidationError("errors.weakPassword", {}, { field }, "weak_password");
+  }
 }

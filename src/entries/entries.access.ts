@@ -3,7 +3,7 @@ import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import { NotFoundError } from "../lib/errors.js";
 import { isAssignedJudge } from "../judging/scoring.service.js";
-import { CONTENT_TYPES } from "../media/content-type.js";
+import { CONTENT_TYPES, nameForType } from "../media/content-type.js";
 import { reviewEntry, type RuleCheck } from "../media/format-review.js";
 import * as q from "./entries.queries.js";
 import type { EntryFileRow, EntryRow } from "./entries.queries.js";
@@ -167,6 +167,8 @@ export async function fileToSend(
     path: ctx.storage.pathOf(file.storageKey),
     mime: CONTENT_TYPES[file.contentType],
     size: file.size,
-    downloadName: viewer === "judge" ? `${entry.code}-${role}.${extension}` : file.originalName,
+    // The owner's name for it, with the extension of the type detected at upload (a PDF named x.html is x.pdf).
+    downloadName:
+      viewer === "judge" ? `${entry.code}-${role}.${extension}` : nameForType(file.originalName, file.contentType),
   };
 }

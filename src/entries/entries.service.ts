@@ -108,7 +108,7 @@ async function inspect(ctx: AppContext, file: UploadedFile, rule: FileRule): Pro
       { role: file.role, detected },
     );
   }
-  const video = VIDEO_TYPES.includes(type) ? await probeVideo(ctx.config.ffprobePath, file.path) : null;
+  const video = VIDEO_TYPES.includes(type) ? await probeVideo(ctx.config, file.path) : null;
   if (VIDEO_TYPES.includes(type) && !video) {
     throw new ValidationError("errors.videoUnreadable", { role: file.role }, { role: file.role }, "video_unreadable");
   }

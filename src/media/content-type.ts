@@ -13,6 +13,29 @@ export const CONTENT_TYPES = {
 
 export type ContentType = keyof typeof CONTENT_TYPES;
 
+/** The file name extension of each type, for names given on download. */
+export const EXTENSIONS: Record<ContentType, string> = {
+  mp4: "mp4",
+  mov: "mov",
+  pdf: "pdf",
+  docx: "docx",
+  pptx: "pptx",
+  jpeg: "jpg",
+  png: "png",
+};
+
+/**
+ * A name to download a file under whose extension says its detected type: `x.html` holding a PDF is
+ * offered as `x.pdf`, so a saved copy is not opened as a web page. A name that already fits is kept.
+ */
+export function nameForType(name: string, type: ContentType): string {
+  const dot = name.lastIndexOf(".");
+  const base = dot > 0 ? name.slice(0, dot) : name;
+  const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : "";
+  const fits = extension === EXTENSIONS[type] || FROM_EXTENSION[extension] === type || extension === type;
+  return fits ? name : `${base || "file"}.${EXTENSIONS[type]}`;
+}
+
 export const VIDEO_TYPES: readonly ContentType[] = ["mp4", "mov"];
 
 // file-type's extension → our name (m4v is an MP4 with another brand).

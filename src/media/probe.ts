@@ -1,7 +1,42 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import type { Config } from "../config.js";
 
 const run = promisify(execFile);
+
+/** Which ffprobe, how many runs at once and how long each may take: from the configuration. */
+export type ProbeSettings = Pick<Config, "ffprobePath" | "ffprobeMaxParallel" | "ffprobeTimeoutMs">;
+
+/** At most `size` holders at once; the others wait in the order they came. */
+export class Semaphore {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly size: number) {}
+
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running < this.size) this.running += 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next in line, so none can slip in between.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
+
+// One bound per configuration (in production, one per process): ffprobe parsing untrusted uploads is
+// CPU-heavy, and many uploads at once must queue rather than start a process each.
+const bounds = new WeakMap<ProbeSettings, Semaphore>();
+
+function boundOf(settings: ProbeSettings): Semaphore {
+  let bound = bounds.get(settings);
+  if (!bound) bounds.set(settings, (bound = new Semaphore(settings.ffprobeMaxParallel)));
+  return bound;
+}
 
 export interface VideoFacts {
   durationSeconds: number;
@@ -17,14 +52,19 @@ interface FfprobeOutput {
   streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string }[];
 }
 
-/** Duration, size and codecs of a video by ffprobe; null when ffprobe cannot read it as a video. */
-export async function probeVideo(ffprobePath: string, filePath: string): Promise<VideoFacts | null> {
+/**
+ * Duration, size and codecs of a video by ffprobe; null when ffprobe cannot read it as a video, or
+ * takes longer than the configured limit (it is killed then). Waits for a free slot first.
+ */
+export async function probeVideo(settings: ProbeSettings, filePath: string): Promise<VideoFacts | null> {
   let stdout: string;
   try {
-    ({ stdout } = await run(
-      ffprobePath,
-      ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", filePath],
-      { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
+    ({ stdout } = await boundOf(settings).use(() =>
+      run(settings.ffprobePath, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", filePath], {
+        timeout: settings.ffprobeTimeoutMs,
+        killSignal: "SIGKILL",
+        maxBuffer: 4 * 1024 * 1024,
+      }),
     ));
   } catch {
     return null;

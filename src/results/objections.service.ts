@@ -8,7 +8,7 @@ import { disqualifyInTransaction } from "../entries/entries.service.js";
 import type { UploadedFile } from "../http/upload.js";
 import { AppError, ConflictError, ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
-import { CONTENT_TYPES, detectContentType, type ContentType } from "../media/content-type.js";
+import { CONTENT_TYPES, detectContentType, nameForType, type ContentType } from "../media/content-type.js";
 import { parseObjectionFields } from "./results.schemas.js";
 import * as q from "./results.queries.js";
 import { recomputeAndRepublish } from "./results.service.js";
@@ -172,13 +172,15 @@ export async function evidenceFile(
   ctx: AppContext,
   user: SessionUser,
   objectionId: string,
-): Promise<{ path: string; mime: string; name: string }> {
+): Promise<{ path: string; mime: string; downloadName: string }> {
   const objection = await q.findObjection(ctx.db, objectionId);
   if (!objection || !objection.evidenceKey) throw new NotFoundError("errors.fileNotFound");
   if (user.role !== "organizer" && user.id !== objection.userId) throw new ForbiddenError();
+  const type = objection.evidenceType as ContentType;
+  // Served as the type detected at upload, and named with its extension (a PDF named x.html is x.pdf).
   return {
     path: ctx.storage.pathOf(objection.evidenceKey),
-    mime: CONTENT_TYPES[objection.evidenceType as ContentType],
-    name: objection.evidenceName ?? "evidence",
+    mime: CONTENT_TYPES[type],
+    downloadName: nameForType(objection.evidenceName ?? "evidence", type),
   };
 }

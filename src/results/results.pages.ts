@@ -9,6 +9,7 @@ import { codeLinesText, minutesSeconds, parsePublicVotesText, parseTalkTimesText
 import { listEntries, myEntries } from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { routeParam } from "../http/params.js";
+import { sendFile } from "../http/send-file.js";
 import { flash } from "../http/flash.js";
 import { answerForm, fieldText, formFields, text, type Refusal } from "../http/forms.js";
 import { receiveUpload } from "../http/upload.js";
@@ -509,13 +510,11 @@ export function resultsPages(ctx: AppContext): Router {
     });
   });
 
-  router.get("/objections/:id/evidence", requireRole(), async (req, res, next) => {
-    const file = await objections.evidenceFile(ctx, req.user!, routeParam(req));
-    res.type(file.mime).attachment(file.name);
-    res.sendFile(file.path, { dotfiles: "allow" }, (err) => {
-      if (err && !res.headersSent) next(err);
-    });
-  });
+  router.get(
+    "/objections/:id/evidence",
+    requireRole(),
+    sendFile((req) => objections.evidenceFile(ctx, req.user!, routeParam(req))),
+  );
 
   router.get("/contests/:id/results.csv", (req, res) => sendExport(ctx, req, res, "csv"));
   router.get("/contests/:id/results.xlsx", (req, res) => sendExport(ctx, req, res, "xlsx"));

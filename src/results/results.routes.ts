@@ -3,6 +3,7 @@ import { Router } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { routeParam } from "../http/params.js";
+import { sendFile } from "../http/send-file.js";
 import { getContest } from "../contests/contests.service.js";
 import { listRounds } from "../judging/judging.service.js";
 import * as results from "./results.service.js";
@@ -98,13 +99,11 @@ export function objectionsApi(ctx: AppContext): Router {
     });
   });
 
-  router.get("/objections/:id/evidence", requireRole(), async (req, res, next) => {
-    const file = await objections.evidenceFile(ctx, req.user!, routeParam(req));
-    res.type(file.mime).attachment(file.name);
-    res.sendFile(file.path, { dotfiles: "allow" }, (err) => {
-      if (err && !res.headersSent) next(err);
-    });
-  });
+  router.get(
+    "/objections/:id/evidence",
+    requireRole(),
+    sendFile((req) => objections.evidenceFile(ctx, req.user!, routeParam(req))),
+  );
 
   return router;
 }

@@ -14,7 +14,7 @@ import { migrateLatest } from "../../src/db/migrate.js";
 import type { Clock } from "../../src/lib/clock.js";
 import { LocalDiskStorage } from "../../src/storage/local-disk.js";
 
-export const ADMIN = { email: "admin@test.local", password: "Admin-pass-2026" };
+export const ADMIN = { email: "admin@test.local", password: "Organizer-pass-2026" };
 
 export interface TestApp {
   url: string;

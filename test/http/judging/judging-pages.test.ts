@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { parse } from "csv-parse/sync";
 import request from "supertest";
-import { createActor, snapshot, startTestApp, type Actor, type TestApp } from "../../helpers/app.js";
+import { ADMIN, createActor, snapshot, startTestApp, type Actor, type TestApp } from "../../helpers/app.js";
 import { openContest, submit, videoSubmission } from "../../helpers/entries.js";
 import { testMedia } from "../../helpers/media.js";
 import { csrfOf, pageSession, type PageAgent } from "../../helpers/pages.js";
@@ -119,7 +119,7 @@ describe("judging pages", () => {
         expertise: ["科普行动", "科学防控"],
       }),
     );
-    organizer = await pageSession(app, "admin@test.local", "Admin-pass-2026");
+    organizer = await pageSession(app, ADMIN.email, ADMIN.password);
   });
   after(() => app?.close());
 
