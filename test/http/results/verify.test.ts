@@ -12,7 +12,7 @@ import { expect } from "chai";
 import request from "supertest";
 import { main, verifySnapshot } from "../../../scripts/verify.js";
 import { canonicalJson } from "../../../src/results/canonical.js";
-import { startTestApp, type TestApp } from "../../helpers/app.js";
+import { createActor, startTestApp, TestClock, type TestApp } from "../../helpers/app.js";
 import { judgedContest, type JudgedContest } from "../../helpers/judged.js";
 
 interface SnapshotSheet {
@@ -269,15 +269,18 @@ const zSheets = [
 ];
 
 describe("verifying published results: z-score, a public vote, talk times and deductions", () => {
+  const clock = new TestClock(new Date("2026-12-01T02:00:00Z"));
   let app: TestApp;
   let c: JudgedContest;
   let published: { text: string; sha256: string; url: string };
 
   before(async function () {
     this.timeout(120_000);
-    app = await startTestApp();
+    app = await startTestApp({ clock });
     c = await judgedContest(app, {
       contest: {
+        opensAt: "2026-01-01T00:00:00Z",
+        closesAt: "2099-01-01T00:00:00Z",
         rubric: zRubric,
         aggregation: "zscore",
         rules: { maxEntriesPerAuthor: null, timeRules: {}, publicVoteWeight: 0.2 },
@@ -354,5 +357,44 @@ describe("verifying published results: z-score, a public vote, talk times and de
         sheetOf(x).deductions = {};
       }),
     ).to.include(d.code);
+  });
+
+  it("the revision after an upheld objection and the final snapshot verify too, with the same judge numbers", async function () {
+    this.timeout(60_000);
+    const as = (token: string) => ({
+      post: (url: string, body: object) =>
+        request(app.server).post(url).set("Authorization", `Bearer ${token}`).send(body),
+    });
+    const citizen = await createActor(app, "contestant");
+    const objection = await as(citizen.token).post(`/api/v1/contests/${c.contestId}/objections`, {
+      entryId: c.entries[1].id,
+      text: "该作品与往届作品雷同。",
+    });
+    expect(objection.status, JSON.stringify(objection.body)).to.equal(201);
+    const upheld = await as(c.admin).post(`/api/v1/objections/${objection.body.objection.id}/resolve`, {
+      decision: "upheld",
+      reply: "经核实，取消资格。",
+      disqualify: true,
+    });
+    expect(upheld.status, JSON.stringify(upheld.body)).to.equal(200);
+    clock.advance(8 * 86_400_000);
+    const final = await as(c.admin).post(`/api/v1/contests/${c.contestId}/stage`, { to: "final" });
+    expect(final.status, JSON.stringify(final.body)).to.equal(200);
+    const pub = await request(app.server).get(`/api/v1/contests/${c.contestId}/results`);
+    expect(pub.body.snapshots.map((x: { kind: string }) => x.kind)).to.deep.equal(["notice", "revision", "final"]);
+    const judgeOf = (text: string) =>
+      new Map(
+        (JSON.parse(text) as SnapshotJson).results.flatMap((r) =>
+          r.sheets.map((x) => [`${r.code} ${JSON.stringify(x.scores)}`, x.judge]),
+        ),
+      );
+    const notice = judgeOf(published.text);
+    for (const number of [2, 3]) {
+      const run = await runVerify(`${app.url}/api/v1/contests/${c.contestId}/results/snapshots/${number}`);
+      expect(run.status, run.out).to.equal(0);
+      expect(run.out).to.include("一致：3 件作品");
+      const text = (await request(app.server).get(`/api/v1/contests/${c.contestId}/results/snapshots/${number}`)).text;
+      for (const [sheet, judge] of judgeOf(text)) expect(notice.get(sheet), sheet).to.equal(judge);
+    }
   });
 });
