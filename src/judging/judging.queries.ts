@@ -328,3 +328,36 @@ export async function countScored(db: Knex, roundId: string): Promise<number> {
   const [row] = await db("assignments").where({ round_id: roundId }).whereNot({ status: "assigned" }).count({ n: "*" });
   return toNumber(row?.n);
 }
+
+/** A submitted sheet as the published snapshot shows it: scores and deductions, so anyone can redo its total. */
+export interface PublishedSheetRow extends SubmittedSheetRow {
+  deductions: Record<string, number>;
+}
+
+/** The submitted sheets of a round with their deductions, in (entry, judge) order. */
+export async function publishedSheetsOfRound(db: Knex, roundId: string): Promise<PublishedSheetRow[]> {
+  const rows: Record<string, unknown>[] = await db("assignments")
+    .where({ round_id: roundId, status: "submitted" })
+    .whereNotNull("total")
+    .orderBy(["entry_id", "judge_id"])
+    .select("entry_id", "judge_id", "total", "scores", "deductions");
+  return rows.map((row) => ({
+    entryId: String(row.entry_id),
+    judgeId: String(row.judge_id),
+    total: Number(row.total),
+    scores: parseJson<Record<string, number> | null>(row.scores, null) ?? {},
+    deductions: parseJson<Record<string, number> | null>(row.deductions, null) ?? {},
+  }));
+}
+
+/** Every judge ever assigned in the contest, in the order of his first assignment (then by id). */
+export async function judgesInAssignmentOrder(db: Knex, contestId: string): Promise<string[]> {
+  const rows: Record<string, unknown>[] = await db("assignments")
+    .join("rounds", "rounds.id", "assignments.round_id")
+    .where("rounds.contest_id", contestId)
+    .groupBy("assignments.judge_id")
+    .select("assignments.judge_id as judgeId")
+    .min({ first: "assignments.created_at" })
+    .orderBy([{ column: "first" }, { column: "judgeId" }]);
+  return rows.map((r) => String(r.judgeId));
+}

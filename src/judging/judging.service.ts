@@ -3,6 +3,7 @@ export {
   isAssignedJudge,
   judgeQueue,
   judgeSheet,
+  publishedSheets,
   saveScore,
   submittedSheets,
   type QueueItem,

@@ -142,3 +142,37 @@ export async function submittedSheets(
 ): Promise<{ entryId: string; judgeId: string; total: number; scores: Record<string, number> }[]> {
   return q.submittedSheetsOfRound(ctx.db, roundId);
 }
+
+/**
+ * The submitted sheets of a round as the published snapshot shows them (DESIGN §4 "Published
+ * results and verification"): each judge as 评委1…n, numbered per contest in the order of his first
+ * assignment, so the number stays the same across entries, rounds and later snapshots. Never an id
+ * or a name; comments are not published.
+ */
+export async function publishedSheets(
+  ctx: AppContext,
+  contestId: string,
+  roundId: string,
+): Promise<
+  {
+    entryId: string;
+    judge: string;
+    scores: Record<string, number>;
+    deductions: Record<string, number>;
+    total: number;
+  }[]
+> {
+  const order = await q.judgesInAssignmentOrder(ctx.db, contestId);
+  const number = new Map(order.map((id, i) => [id, i + 1]));
+  const sheets = await q.publishedSheetsOfRound(ctx.db, roundId);
+  return sheets
+    .map((s) => ({ s, n: number.get(s.judgeId)! }))
+    .sort((a, b) => (a.s.entryId < b.s.entryId ? -1 : a.s.entryId > b.s.entryId ? 1 : a.n - b.n))
+    .map(({ s, n }) => ({
+      entryId: s.entryId,
+      judge: `评委${n}`,
+      scores: s.scores,
+      deductions: s.deductions,
+      total: s.total,
+    }));
+}

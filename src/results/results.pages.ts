@@ -274,6 +274,13 @@ async function publicResults(ctx: AppContext, req: Request, contest: Contest): P
   };
 }
 
+function latestSnapshotCommand(snapshots: PublishedResults["snapshots"]): string {
+  const latest = snapshots.at(-1);
+  return latest
+    ? `npm run verify -- snapshot-${latest.number}.json --sha256 ${latest.sha256}`
+    : "npm run verify -- snapshot-1.json";
+}
+
 function objectionView(req: Request, o: ObjectionJson) {
   return {
     ...o,
@@ -324,6 +331,8 @@ async function publicView(
       createdAtText: formatShanghai(s.createdAt, req.locale),
       url: `/api/v1/contests/${contest.id}/results/snapshots/${s.number}`,
     })),
+    // The verifier's command for the latest snapshot, as saved by its download link (scripts/verify.ts).
+    verifyCommand: latestSnapshotCommand(published.snapshots),
     objectionForm:
       windowOpen && user && !organizer
         ? {

@@ -14,11 +14,13 @@ import {
   settingsOf,
   submittedSheets,
   openFinalRound,
+  publishedSheets,
   type RoundSettings,
 } from "../judging/judging.service.js";
 import { ConflictError, ForbiddenError, StageError, ValidationError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
 import { newId } from "../lib/ids.js";
+import { TRIM_MIN_SHEETS } from "./aggregate.exact.js";
 import { canonicalJson, sha256Hex } from "./canonical.js";
 import { explainResult } from "./explain.js";
 import { computeResults, type ComputeOutput, type ResultRow } from "./compute.js";
@@ -118,20 +120,47 @@ export async function computeContestResults(
   });
 }
 
-/** The snapshot that the public sees: winners with authors and unit, every ranked entry's score and rank. */
+/** What a snapshot publishes of one round so that anyone can recompute it: the rubric and every ranked entry's sheets. */
+interface PublishedInputs {
+  rubric: Rubric;
+  sheets: Map<string, Omit<Awaited<ReturnType<typeof publishedSheets>>[number], "entryId">[]>;
+}
+
+/** Version of what a snapshot holds: 2 adds the sheets and the rules needed to recompute every score (scripts/verify.ts). */
+const SNAPSHOT_FORMAT = 2;
+
+/**
+ * The snapshot that the public sees: winners with authors and unit, every ranked entry's score and
+ * rank, and everything needed to recompute them (DESIGN §4 "Published results and verification"):
+ * the rules in force with the rubric's steps and deductions, each ranked entry's submitted sheets
+ * (judges as 评委1…n), talk times and public votes. No short panels are published: the app has no
+ * accepted short panels yet.
+ */
 function snapshotBody(
   contest: Contest,
   results: ContestResults,
   entries: Map<string, EntryRow>,
+  inputs: PublishedInputs,
   kind: q.SnapshotRow["kind"],
   number: number,
   createdAt: string,
   noticeEndsAt: string | null,
 ) {
+  const timed = results.rules.timeRules != null;
   return {
     contest: { id: contest.id, title: contest.title, kind: contest.kind },
-    snapshot: { number, kind, createdAt, noticeEndsAt },
-    rules: results.rules,
+    snapshot: { format: SNAPSHOT_FORMAT, number, kind, createdAt, noticeEndsAt },
+    rules: {
+      ...results.rules,
+      criteria: inputs.rubric.criteria.map((c) => ({ key: c.key, label: c.label, max: c.max, step: c.step })),
+      deductions: (inputs.rubric.deductions ?? []).map((d) => ({
+        key: d.key,
+        label: d.label,
+        max: d.max,
+        step: d.step,
+      })),
+      trimmedFrom: TRIM_MIN_SHEETS,
+    },
     results: results.results.map((r) => {
       const entry = entries.get(r.entryId)!;
       const winner = r.prize !== null;
@@ -144,6 +173,10 @@ function snapshotBody(
         prize: r.prize,
         judges: r.judges,
         ...votesOf(r),
+        judgesScore: r.detail.aggregate,
+        ...(timed ? { talkSeconds: r.detail.timeDeduction?.seconds ?? null } : {}),
+        tieBrokenBy: r.detail.tieBrokenBy?.key ?? null,
+        sheets: inputs.sheets.get(r.entryId) ?? [],
         explanation: { "zh-CN": explainResult(r, "zh-CN"), en: explainResult(r, "en") },
         // Names are published for prize winners only.
         authors: winner ? entry.authors.map((a) => a.name) : [],
@@ -165,8 +198,27 @@ export async function writeSnapshot(
   const previous = await q.snapshotsOf(trx, contest.id);
   const number = (previous.at(-1)?.number ?? 0) + 1;
   const createdAt = ctx.clock.now().toISOString();
-  const entries = new Map((await contestEntries({ ...ctx, db: trx }, contest.id)).map((e) => [e.id, e]));
-  const text = canonicalJson(snapshotBody(contest, results, entries, kind, number, createdAt, noticeEndsAt));
+  const inTransaction: AppContext = { ...ctx, db: trx };
+  const entries = new Map((await contestEntries(inTransaction, contest.id)).map((e) => [e.id, e]));
+  // The sheets of the round the results were computed from: scores are frozen from review on.
+  const settings = settingsOf(contest, await currentRound(inTransaction, trx, contest));
+  const sheets: PublishedInputs["sheets"] = new Map();
+  for (const { entryId, ...sheet } of await publishedSheets(inTransaction, contest.id, settings.round.id)) {
+    const list = sheets.get(entryId);
+    if (list) list.push(sheet);
+    else sheets.set(entryId, [sheet]);
+  }
+  const body = snapshotBody(
+    contest,
+    results,
+    entries,
+    { rubric: settings.rubric, sheets },
+    kind,
+    number,
+    createdAt,
+    noticeEndsAt,
+  );
+  const text = canonicalJson(body);
   const snapshot: q.SnapshotRow = {
     id: newId(),
     contestId: contest.id,
