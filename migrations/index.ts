@@ -16,6 +16,8 @@ import * as createResults from "./20261128150100_create-results.js";
 import * as createObjections from "./20261128150200_create-objections.js";
 import * as addEntryPublicVotes from "./20261128160000_add-entry-public-votes.js";
 import * as roundNameKeys from "./20261201120000_round-name-keys.js";
+import * as entryRecommendedCity from "./20261201132000_entry-recommended-city.js";
+import * as entryIdentityKeys from "./20261201132010_entry-identity-keys.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -41,4 +43,6 @@ export const migrations: Record<string, Migration> = {
   "20261128150200_create-objections": createObjections,
   "20261128160000_add-entry-public-votes": addEntryPublicVotes,
   "20261201120000_round-name-keys": roundNameKeys,
+  "20261201132000_entry-recommended-city": entryRecommendedCity,
+  "20261201132010_entry-identity-keys": entryIdentityKeys,
 };
