@@ -172,6 +172,8 @@ describe("recommendations and the owner's edits", () => {
     expect(after.text).to.include("原推荐已撤销");
     expect(after.text).to.include('data-testid="recommendation-cleared"');
     expect(after.text).to.match(/flash-info[^>]*>作品修改后，原推荐已撤销/);
+    const mine = await agent.get("/my/entries").set("Accept", "text/html");
+    expect(mine.text).to.include("推荐已因修改撤销，待重新推荐");
     // Recommended again: the notice goes.
     expect((await recommend(baoding, entryId)).status).to.equal(200);
     const again = await agent.get(`/entries/${entryId}`).set("Accept", "text/html");
