@@ -4,8 +4,10 @@ import type { Knex } from "knex";
 // characters (Trust issue, item 4), and the unit key gets the index the author key has. A migration
 // never imports from src/: this is a copy of src/lib/identity.ts as of this migration.
 const IGNORED = /[\p{Cf}\p{Default_Ignorable_Code_Point}\s]/gu;
+const CASED = /\p{Changes_When_Casemapped}/gu;
+const foldCase = (text: string) => text.replace(CASED, (ch) => ch.toUpperCase().toLowerCase());
 const reduce = (text: string) =>
-  text.replace(IGNORED, "").normalize("NFKC").toLowerCase().normalize("NFKC").replace(IGNORED, "");
+  foldCase(text.replace(IGNORED, "").normalize("NFKC")).normalize("NFKC").replace(IGNORED, "");
 function identityKey(text: string): string {
   let key = reduce(text);
   for (let i = 0; i < 8; i++) {

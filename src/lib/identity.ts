@@ -11,8 +11,15 @@
  */
 const IGNORED = /[\p{Cf}\p{Default_Ignorable_Code_Point}\s]/gu;
 
+/**
+ * Case folded one character at a time (upper, then lower: ß → ss, ſ → s, ς → σ): String#toLowerCase
+ * looks at the neighbours (Σ becomes ς at a word's end), so a removed mark could change the key.
+ */
+const CASED = /\p{Changes_When_Casemapped}/gu;
+const foldCase = (text: string) => text.replace(CASED, (ch) => ch.toUpperCase().toLowerCase());
+
 function reduce(text: string): string {
-  return text.replace(IGNORED, "").normalize("NFKC").toLowerCase().normalize("NFKC").replace(IGNORED, "");
+  return foldCase(text.replace(IGNORED, "").normalize("NFKC")).normalize("NFKC").replace(IGNORED, "");
 }
 
 /**
