@@ -4,6 +4,7 @@ import { createActor, startTestApp, type Actor, type TestApp } from "../../helpe
 import { openContest, submit, videoSubmission } from "../../helpers/entries.js";
 import { testMedia, type TestMedia } from "../../helpers/media.js";
 import { csrfOf, pageSession } from "../../helpers/pages.js";
+import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 /**
  * Trust issue, item 3: a recommendation (推荐) vouches for the entry as the coordinator saw it, and
@@ -78,9 +79,11 @@ describe("recommendations and the owner's edits", () => {
     // 唐山's coordinator still has his whole quota: he recommends his city's own entry.
     expect((await recommend(tangshan, tangshanOwn)).status).to.equal(200);
     // The moved entry is 唐山's now and needs 唐山's recommendation, which the quota (full) refuses.
+    const unchanged = await writtenState(app);
     const full = await recommend(tangshan, moved);
     expect(full.status).to.equal(409);
     expect(full.body.error.code).to.equal("quota_full");
+    await expectNothingWritten(app, unchanged);
     // 保定's quota was freed.
     const other = await submitIn(contest.id);
     expect((await recommend(baoding, other)).status).to.equal(200);
@@ -142,9 +145,20 @@ describe("recommendations and the owner's edits", () => {
     expect((await recommend(tangshan, tangshanOwn)).status).to.equal(200);
     // ...and 保定's stays used by it.
     const other = await submitIn(contest.id);
+    const unchanged = await writtenState(app);
     const full = await recommend(baoding, other);
     expect(full.status).to.equal(409);
     expect(full.body.error.code).to.equal("quota_full");
+    expect(full.body.error.message).to.equal("本市推荐名额（1 个）已用完");
+    await expectNothingWritten(app, unchanged);
+    // 唐山's coordinator sees the moved entry but cannot take back 保定's recommendation.
+    const before = await writtenState(app);
+    const taken = await request(app.server)
+      .delete(`/api/v1/entries/${entryId}/recommend`)
+      .set("Authorization", `Bearer ${tangshan.token}`);
+    expect(taken.status).to.equal(403);
+    expect(taken.body.error.code).to.equal("forbidden");
+    await expectNothingWritten(app, before);
   });
 
   it("the owner sees on the entry page, and in a message after saving the form, that the recommendation was cleared; a new recommendation removes the notice", async () => {
