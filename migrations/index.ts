@@ -18,6 +18,8 @@ import * as addEntryPublicVotes from "./20261128160000_add-entry-public-votes.js
 import * as roundNameKeys from "./20261201120000_round-name-keys.js";
 import * as createLoginLimits from "./20261201131000_create-login-limits.js";
 import * as dropLoginAttempts from "./20261201131010_drop-login-attempts.js";
+import * as entryRecommendedCity from "./20261201132000_entry-recommended-city.js";
+import * as entryIdentityKeys from "./20261201132010_entry-identity-keys.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -45,4 +47,6 @@ export const migrations: Record<string, Migration> = {
   "20261201120000_round-name-keys": roundNameKeys,
   "20261201131000_create-login-limits": createLoginLimits,
   "20261201131010_drop-login-attempts": dropLoginAttempts,
+  "20261201132000_entry-recommended-city": entryRecommendedCity,
+  "20261201132010_entry-identity-keys": entryIdentityKeys,
 };

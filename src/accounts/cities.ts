@@ -1,3 +1,5 @@
+import { identityKey } from "../lib/identity.js";
+
 /**
  * The recommending units of the province (DESIGN §1): 13 cities, 雄安新区 and the province
  * departments (省直). Stored by their short Chinese name; "石家庄市" and "Shijiazhuang" are accepted too.
@@ -22,16 +24,18 @@ export const CITIES = [
 
 export type City = (typeof CITIES)[number]["name"];
 
+/** Every way a city may be written, by identity key: "保定", "保定市", "Baoding", "ＢＡＯＤＩＮＧ", "保\u200B定". */
+const CITY_OF_KEY = new Map<string, City>([
+  ...CITIES.flatMap((c) => [c.name, `${c.name}市`, c.en].map((alias) => [identityKey(alias), c.name] as const)),
+  [identityKey("雄安"), "雄安新区"],
+  [identityKey("xiongan"), "雄安新区"],
+  [identityKey("省直部门"), "省直"],
+  [identityKey("省直单位"), "省直"],
+]);
+
 /** The canonical city name for what a person typed, or null when it is not one of ours. */
 export function normalizeCity(input: string): City | null {
-  const trimmed = input.trim();
-  const lower = trimmed.toLowerCase();
-  for (const city of CITIES) {
-    if (trimmed === city.name || trimmed === `${city.name}市` || lower === city.en.toLowerCase()) return city.name;
-  }
-  if (trimmed === "雄安" || lower === "xiongan") return "雄安新区";
-  if (trimmed === "省直部门" || trimmed === "省直单位") return "省直";
-  return null;
+  return CITY_OF_KEY.get(identityKey(input)) ?? null;
 }
 
 export function cityLabel(name: string, locale: string): string {

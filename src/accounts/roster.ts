@@ -5,6 +5,7 @@
 import { CsvError, parse } from "csv-parse/sync";
 import { Type, type Static } from "@sinclair/typebox";
 import { ValidationError, type MessageParams } from "../lib/errors.js";
+import { identityKey } from "../lib/identity.js";
 import { compile } from "../lib/validate.js";
 import { normalizeCity, type City } from "./cities.js";
 
@@ -123,17 +124,26 @@ export function detectHeader(cells: string[]): HeaderMap {
  * out. A form's text area may keep spaces inside a unit's name, one unit a line (`spaces: false`).
  */
 export function splitList(value: string, options: { spaces: boolean } = { spaces: true }): string[] {
-  const seen = new Set<string>();
-  for (const item of cleanCell(value).split(options.spaces ? /[、,，;；\s]+/ : /[、,，;；\r\n]+/)) {
-    const clean = cleanCell(item);
-    if (clean) seen.add(clean);
-  }
-  return [...seen];
+  return distinctByIdentity(cleanCell(value).split(options.spaces ? /[、,，;；\s]+/ : /[、,，;；\r\n]+/));
 }
 
-/** E-mail addresses compared and stored as one: NFKC (a full-width ＠ typed in a Chinese IME), trimmed, lower case. */
+/** Items cleaned, the empty ones dropped and, of those with the same identity key, the first kept as typed. */
+function distinctByIdentity(items: readonly string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const item of items) {
+    const clean = cleanCell(item);
+    const key = identityKey(clean);
+    if (key !== "" && !byKey.has(key)) byKey.set(key, clean);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * E-mail addresses compared and stored as one, by their identity key: NFKC (a full-width ＠ typed in a
+ * Chinese IME), no spaces or invisible characters, lower case.
+ */
 export function canonicalRosterEmail(value: string): string {
-  return cleanCell(value).normalize("NFKC").replace(/\s+/g, "").toLowerCase();
+  return identityKey(value);
 }
 
 // The same `format: "email"` the user schemas use, so a row refused here would be refused there.
@@ -272,7 +282,7 @@ export const OwnProfileBodySchema = Type.Object(
 export type OwnProfileBody = Static<typeof OwnProfileBodySchema>;
 export const parseOwnProfileBody = compile(OwnProfileBodySchema);
 
-/** A list from the API or a form, cleaned as a roster cell's would be: trimmed, no empty or repeated items. */
+/** A list from the API or a form, cleaned as a roster cell's would be: trimmed, no empty or repeated (by identity key) items. */
 export function cleanList(items: readonly string[]): string[] {
-  return [...new Set(items.map(cleanCell).filter(Boolean))];
+  return distinctByIdentity(items);
 }

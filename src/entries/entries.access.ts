@@ -37,6 +37,8 @@ export interface EntryJson {
   files: EntryFileJson[];
   statusReason?: string | null;
   recommended?: boolean;
+  /** When an owner's edit cleared the recommendation; null while recommended or never cleared. */
+  recommendationClearedAt?: string | null;
   talkSeconds?: number | null;
   safetyFailed?: boolean;
   city?: string;
@@ -92,6 +94,7 @@ export function entryJson(entry: EntryRow, files: EntryFileRow[], viewer: Viewer
     ...base,
     statusReason: entry.statusReason,
     recommended: entry.recommendedAt !== null,
+    recommendationClearedAt: entry.recommendationClearedAt,
     talkSeconds: entry.talkSeconds,
     safetyFailed: entry.safetyFailed,
     city: entry.city,

@@ -292,7 +292,8 @@ export function entriesPages(ctx: AppContext): Router {
       mayReview: isOrganizer && flags.reviewEntries,
       recommending,
       mayRecommend: recommending && entry.status === "submitted" && flags.recommendEntries,
-      quota: recommending ? await entries.recommendationQuota(ctx, contest, entry.city!) : null,
+      // The quota is the coordinator's city's (a recommendation counts for the city that made it).
+      quota: recommending ? await entries.recommendationQuota(ctx, contest, user.city ?? "") : null,
       back: `/entries/${entry.id}`,
     };
   };
@@ -328,6 +329,9 @@ export function entriesPages(ctx: AppContext): Router {
           files: upload.files,
         });
         flash(req, "success", req.t("entries.saved"));
+        // An owner's edit cleared the recommendation just now: the owner must know it is needed again.
+        if (entry.recommendationClearedAt && entry.recommendationClearedAt === entry.updatedAt)
+          flash(req, "info", req.t("entries.recommendationCleared"));
         if (wantsJson(req)) res.json({ entry });
         else res.redirect(303, `/entries/${entry.id}`);
       },

@@ -22,6 +22,10 @@ export interface EntryRow {
   statusReason: string | null;
   recommendedAt: string | null;
   recommendedBy: string | null;
+  /** The recommending coordinator's city at the time: whose quota the recommendation uses. */
+  recommendedCity: string | null;
+  /** When an owner's edit last cleared a recommendation (shown to the owner and the coordinator); null once recommended again. */
+  recommendationClearedAt: string | null;
   talkSeconds: number | null;
   safetyFailed: boolean;
   /** Public vote count (网络投票); null until recorded. */
@@ -65,6 +69,8 @@ function entryFromRow(row: Record<string, unknown>): EntryRow {
     statusReason: (row.status_reason as string | null) ?? null,
     recommendedAt: (row.recommended_at as string | null) ?? null,
     recommendedBy: (row.recommended_by as string | null) ?? null,
+    recommendedCity: (row.recommended_city as string | null) ?? null,
+    recommendationClearedAt: (row.recommendation_cleared_at as string | null) ?? null,
     talkSeconds: nullableNumber(row.talk_seconds),
     safetyFailed: toBool(row.safety_failed),
     publicVotes: nullableNumber(row.public_votes),
@@ -100,6 +106,8 @@ const ENTRY_COLUMNS: Record<string, string> = {
   statusReason: "status_reason",
   recommendedAt: "recommended_at",
   recommendedBy: "recommended_by",
+  recommendedCity: "recommended_city",
+  recommendationClearedAt: "recommendation_cleared_at",
   talkSeconds: "talk_seconds",
   safetyFailed: "safety_failed",
   publicVotes: "public_votes",
@@ -125,6 +133,8 @@ export async function insertEntry(db: Knex, entry: EntryRow): Promise<void> {
     status_reason: entry.statusReason,
     recommended_at: entry.recommendedAt,
     recommended_by: entry.recommendedBy,
+    recommended_city: entry.recommendedCity,
+    recommendation_cleared_at: entry.recommendationClearedAt,
     talk_seconds: entry.talkSeconds,
     safety_failed: entry.safetyFailed,
     public_votes: entry.publicVotes,
@@ -276,9 +286,10 @@ export async function countActiveBy(
   return toNumber(row?.n);
 }
 
+/** Recommendations made by a city's coordinators (by the city they were made for, not the city the entry names now). */
 export async function countRecommended(db: Knex, contestId: string, city: string): Promise<number> {
   const [row] = await db("entries")
-    .where({ contest_id: contestId, city })
+    .where({ contest_id: contestId, recommended_city: city })
     .whereNotNull("recommended_at")
     .whereNot({ status: "withdrawn" })
     .count({ n: "*" });

@@ -7,6 +7,7 @@ import { assertMay } from "../contests/lifecycle.js";
 import { ConflictError, ForbiddenError } from "../lib/errors.js";
 import { getEntry, loadEntry, type EntryJson } from "./entries.access.js";
 import * as q from "./entries.queries.js";
+import type { EntryRow } from "./entries.queries.js";
 
 /** The review of entries by organizers and coordinators: format review (disqualify, re-admit), safety gate, recommendation. */
 
@@ -54,7 +55,11 @@ export async function disqualifyInTransaction(
   });
 }
 
-/** A city coordinator recommends (推荐) an entry of his city, within the city's quota. */
+/**
+ * A city coordinator recommends (推荐) an entry of his city, within the city's quota. The
+ * recommendation is stored with the coordinator and his city: it uses that city's quota until it is
+ * withdrawn or an owner's edit clears it, wherever the entry moves meanwhile (Trust issue, item 3).
+ */
 export async function setRecommended(
   ctx: AppContext,
   user: SessionUser,
@@ -70,14 +75,19 @@ export async function setRecommended(
   if (entry.status !== "submitted")
     throw new ConflictError("entry_status", "errors.entryStatusIs", { status: entry.status });
   if ((entry.recommendedAt !== null) === recommend) return getEntry(ctx, user, entry.id);
+  const city = user.city ?? "";
+  // Only the city that made a recommendation takes it back (an organizer may have moved the entry since).
+  if (!recommend && entry.recommendedCity !== null && entry.recommendedCity !== city) throw new ForbiddenError();
   await ctx.db.transaction(async (trx) => {
-    if (recommend && (await q.countRecommended(trx, contest.id, entry.city)) >= contest.rules.recommendationQuota) {
+    if (recommend && (await q.countRecommended(trx, contest.id, city)) >= contest.rules.recommendationQuota) {
       throw new ConflictError("quota_full", "errors.quotaFull", { quota: contest.rules.recommendationQuota });
     }
     const now = ctx.clock.now().toISOString();
     await q.updateEntry(trx, entry.id, {
       recommendedAt: recommend ? now : null,
       recommendedBy: recommend ? user.id : null,
+      recommendedCity: recommend ? city : null,
+      ...(recommend ? { recommendationClearedAt: null } : {}),
       updatedAt: now,
     });
     await recordAudit(trx, ctx.clock, {
@@ -85,13 +95,52 @@ export async function setRecommended(
       action: recommend ? "entry.recommend" : "entry.unrecommend",
       targetType: "entry",
       targetId: entry.id,
-      details: { code: entry.code, city: entry.city },
+      details: { code: entry.code, city: recommend ? city : entry.recommendedCity, entryCity: entry.city },
     });
   });
   return getEntry(ctx, user, entry.id);
 }
 
-/** A city's use of its recommendation quota. */
+/** The fields a coordinator vouches for by recommending an entry: an owner's change to any of them, or to a file, clears it. */
+export const VOUCHED_FIELDS = ["title", "summary", "category", "city", "unit", "authors"] as const;
+export type VouchedField = (typeof VOUCHED_FIELDS)[number] | "files";
+
+/**
+ * Clears an entry's recommendation inside the owner's edit (the coordinator vouched for what changed):
+ * the quota is freed, the audit log records what changed, and the owner and the coordinator are shown
+ * that it must be recommended again.
+ */
+export async function clearRecommendationInTransaction(
+  ctx: AppContext,
+  trx: Knex,
+  actor: SessionUser,
+  entry: EntryRow,
+  changed: VouchedField[],
+  now: string,
+): Promise<void> {
+  if (entry.recommendedAt === null || changed.length === 0) return;
+  await q.updateEntry(trx, entry.id, {
+    recommendedAt: null,
+    recommendedBy: null,
+    recommendedCity: null,
+    recommendationClearedAt: now,
+  });
+  await recordAudit(trx, ctx.clock, {
+    actorId: actor.id,
+    action: "entry.recommendationCleared",
+    targetType: "entry",
+    targetId: entry.id,
+    details: {
+      code: entry.code,
+      changed,
+      recommendedBy: entry.recommendedBy,
+      recommendedAt: entry.recommendedAt,
+      city: entry.recommendedCity,
+    },
+  });
+}
+
+/** A city's use of its recommendation quota: the recommendations its coordinators made that stand. */
 export async function recommendationQuota(
   ctx: AppContext,
   contest: Contest,

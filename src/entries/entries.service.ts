@@ -9,6 +9,7 @@ import type { ContestKind } from "../contests/rubric.js";
 import type { FileRule } from "../contests/rules.js";
 import type { UploadedFile } from "../http/upload.js";
 import { AppError, ConflictError, ForbiddenError, ValidationError } from "../lib/errors.js";
+import { identityKey } from "../lib/identity.js";
 import { newId } from "../lib/ids.js";
 import { detectContentType, VIDEO_TYPES } from "../media/content-type.js";
 import { checkFile, type FileFacts } from "../media/format-review.js";
@@ -16,6 +17,7 @@ import { probeVideo } from "../media/probe.js";
 import { entryJson, failingChecks, getEntry, loadEntry, type EntryJson, type Viewer } from "./entries.access.js";
 import * as q from "./entries.queries.js";
 import type { EntryFileRow, EntryRow, EntrySummary } from "./entries.queries.js";
+import { clearRecommendationInTransaction, VOUCHED_FIELDS, type VouchedField } from "./entries.review.js";
 import {
   fieldsFromMultipart,
   parseEntryChanges,
@@ -53,10 +55,8 @@ export function entryCode(kind: ContestKind, opensAt: string, seq: number): stri
   return `${CODE_PREFIX[kind]}-${year}-${String(seq).padStart(4, "0")}`;
 }
 
-/** Names compared for the per-author and per-unit limits: case and spacing do not make a new person. */
-function limitKey(text: string): string {
-  return text.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
-}
+/** Names compared for the per-author and per-unit limits: case, spacing and invisible characters do not make a new person. */
+const limitKey = identityKey;
 
 /** Whether the contest takes new entries and owners' changes right now (the pages show their forms by it). */
 export function isAccepting(contest: Contest, now: Date): boolean {
@@ -259,6 +259,8 @@ export async function submitEntry(
             statusReason: null,
             recommendedAt: null,
             recommendedBy: null,
+            recommendedCity: null,
+            recommendationClearedAt: null,
             talkSeconds: null,
             safetyFailed: false,
             publicVotes: null,
@@ -305,7 +307,31 @@ function assertMayChange(contest: Contest, entry: EntryRow, viewer: Viewer, now:
   assertMay(contest, "correctEntries");
 }
 
-/** The owner (until closing) or an organizer (until judging) edits fields and replaces files. */
+/**
+ * What an edit really changes of what a recommending coordinator vouched for: a field given with a
+ * new value, or a file with other bytes than the one it replaces (saving the form unchanged is no change).
+ */
+function vouchedChanges(
+  entry: EntryRow,
+  row: Partial<EntryRow>,
+  stored: StoredUpload[],
+  current: EntryFileRow[],
+): VouchedField[] {
+  const people = (authors: EntryRow["authors"]) => JSON.stringify(authors.map((a) => [a.name, a.role ?? ""]));
+  const changed: VouchedField[] = VOUCHED_FIELDS.filter((field) => {
+    if (row[field] === undefined) return false;
+    return field === "authors" ? people(row.authors!) !== people(entry.authors) : row[field] !== entry[field];
+  });
+  const sameFile = (s: StoredUpload) => current.some((f) => f.role === s.file.role && f.sha256 === s.file.sha256);
+  if (stored.some((s) => !sameFile(s))) changed.push("files");
+  return changed;
+}
+
+/**
+ * The owner (until closing) or an organizer (until judging) edits fields and replaces files. An
+ * owner's change to what a coordinator vouched for clears the entry's recommendation (Trust issue,
+ * item 3); an organizer's correction keeps it (it is audited).
+ */
 export async function updateEntry(
   ctx: AppContext,
   user: SessionUser,
@@ -343,6 +369,18 @@ export async function updateEntry(
         }
         const current = await q.filesOfEntries(trx, [entry.id]);
         replaced = current.filter((f) => stored.some((s) => s.file.role === f.role));
+        if (viewer === "owner") {
+          // Re-read inside the transaction: a recommendation made since the entry was loaded is cleared too.
+          const fresh = (await q.findEntry(trx, entry.id)) ?? entry;
+          await clearRecommendationInTransaction(
+            ctx,
+            trx,
+            user,
+            fresh,
+            vouchedChanges(fresh, row, stored, current),
+            now,
+          );
+        }
         for (const old of replaced) await q.deleteEntryFile(trx, old.id);
         for (const s of stored) await q.insertEntryFile(trx, fileRow(entry.id, s, now));
         await q.updateEntry(trx, entry.id, { ...row, updatedAt: now });
@@ -383,6 +421,7 @@ export async function withdrawEntry(ctx: AppContext, user: SessionUser, entryId:
       status: "withdrawn",
       recommendedAt: null,
       recommendedBy: null,
+      recommendedCity: null,
       updatedAt: ctx.clock.now().toISOString(),
     });
     if (viewer === "organizer")

@@ -1,3 +1,5 @@
+import { identityKey } from "../lib/identity.js";
+
 /** Why a judge may not review an entry (DESIGN §3), or null. Pure: the same rules for assignment and manual changes. */
 export type ConflictReason = "author" | "unit" | "avoidUnit" | "city" | "declared";
 
@@ -17,21 +19,66 @@ export interface ConflictJudge {
   avoidUnits: string[];
 }
 
-/** Unit and person names compared without case, spaces or full-width differences. */
-export function sameName(a: string | null | undefined, b: string | null | undefined): boolean {
-  const norm = (s: string) => s.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
-  return Boolean(a && b && norm(a) !== "" && norm(a) === norm(b));
+interface EntryKeys {
+  unit: string;
+  city: string;
+  authors: string[];
 }
+interface JudgeKeys {
+  name: string;
+  unit: string;
+  city: string;
+  avoidUnits: string[];
+}
+
+// Assignment asks about every (entry, judge) pair of a round: each row's keys are computed once, not per pair.
+const entryKeys = new WeakMap<ConflictEntry, EntryKeys>();
+const judgeKeys = new WeakMap<ConflictJudge, JudgeKeys>();
+
+function keysOfEntry(entry: ConflictEntry): EntryKeys {
+  let keys = entryKeys.get(entry);
+  if (!keys) {
+    keys = {
+      unit: identityKey(entry.unit),
+      city: identityKey(entry.city),
+      authors: entry.authors.map((a) => identityKey(a.name)),
+    };
+    entryKeys.set(entry, keys);
+  }
+  return keys;
+}
+
+function keysOfJudge(judge: ConflictJudge): JudgeKeys {
+  let keys = judgeKeys.get(judge);
+  if (!keys) {
+    keys = {
+      name: identityKey(judge.name),
+      unit: identityKey(judge.unit ?? ""),
+      city: identityKey(judge.city ?? ""),
+      avoidUnits: judge.avoidUnits.map(identityKey),
+    };
+    judgeKeys.set(judge, keys);
+  }
+  return keys;
+}
+
+/**
+ * Names (units, people, cities) compare by identity key (lib/identity): no case, spacing, invisible or
+ * full-width differences. Equal keys, neither empty: a name with nothing visible in it is no one's.
+ */
+const same = (a: string, b: string) => a !== "" && a === b;
 
 export function conflictOf(
   entry: ConflictEntry,
   judge: ConflictJudge,
   options: { sameCityConflict: boolean; declared: ReadonlySet<string> },
 ): ConflictReason | null {
-  if (entry.ownerId === judge.id || entry.authors.some((a) => sameName(a.name, judge.name))) return "author";
-  if (sameName(entry.unit, judge.unit)) return "unit";
-  if (judge.avoidUnits.some((u) => sameName(u, entry.unit))) return "avoidUnit";
-  if (options.sameCityConflict && judge.city !== null && judge.city === entry.city) return "city";
+  const e = keysOfEntry(entry);
+  const j = keysOfJudge(judge);
+  if (entry.ownerId === judge.id || e.authors.some((a) => same(a, j.name))) return "author";
+  if (same(e.unit, j.unit)) return "unit";
+  if (j.avoidUnits.some((u) => same(u, e.unit))) return "avoidUnit";
+  if (options.sameCityConflict && same(e.city, j.city)) return "city";
   if (options.declared.has(`${judge.id}|${entry.id}`)) return "declared";
   return null;
 }

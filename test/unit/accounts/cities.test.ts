@@ -14,6 +14,14 @@ describe("cities", () => {
     expect(normalizeCity("定州市")).to.equal("定州");
   });
 
+  it("reads a city through invisible characters, odd spaces and full-width letters (by identity key)", () => {
+    expect(normalizeCity("保\u200B定")).to.equal("保定");
+    expect(normalizeCity("\uFEFF唐山市\u200F")).to.equal("唐山");
+    expect(normalizeCity("唐\u3000山")).to.equal("唐山");
+    expect(normalizeCity("ＴＡＮＧＳＨＡＮ")).to.equal("唐山");
+    expect(normalizeCity("Xiong'an")).to.equal("雄安新区");
+  });
+
   it("refuses anything else", () => {
     expect(normalizeCity("北京")).to.equal(null);
     expect(normalizeCity("")).to.equal(null);
