@@ -16,6 +16,7 @@ import * as createResults from "./20261128150100_create-results.js";
 import * as createObjections from "./20261128150200_create-objections.js";
 import * as addEntryPublicVotes from "./20261128160000_add-entry-public-votes.js";
 import * as roundNameKeys from "./20261201120000_round-name-keys.js";
+import * as addEntryFileBlindCopies from "./20261201130000_add-entry-file-blind-copies.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   "20261128150200_create-objections": createObjections,
   "20261128160000_add-entry-public-votes": addEntryPublicVotes,
   "20261201120000_round-name-keys": roundNameKeys,
+  "20261201130000_add-entry-file-blind-copies": addEntryFileBlindCopies,
 };

@@ -19,6 +19,16 @@ export interface Config {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
   loginWindowMinutes: number;
+  /** The tools that make the judges' anonymized copies of uploaded files (DESIGN §4 "Blind files"). */
+  metadataTools: MetadataTools;
+}
+
+/** Binaries from Debian's mat2, libimage-exiftool-perl, qpdf and ffmpeg packages: MAT2_PATH, EXIFTOOL_PATH, QPDF_PATH, FFMPEG_PATH. */
+export interface MetadataTools {
+  mat2: string;
+  exiftool: string;
+  qpdf: string;
+  ffmpeg: string;
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +59,25 @@ function ffprobePath(env: NodeJS.ProcessEnv): string {
   if (given === undefined || given === "") return ffprobeInstaller.path;
   if (!existsSync(given)) throw new ConfigError(`FFPROBE_PATH does not exist: "${given}"`);
   return given;
+}
+
+/** A tool's binary: the variable if set, else Debian's path; either must exist, so a missing tool stops the start, not an upload. */
+function toolPath(env: NodeJS.ProcessEnv, name: string, debianPath: string, debianPackage: string): string {
+  const given = env[name];
+  const chosen = given === undefined || given === "" ? debianPath : given;
+  if (!existsSync(chosen)) {
+    throw new ConfigError(`${name}: "${chosen}" does not exist; install Debian's ${debianPackage} or set ${name}`);
+  }
+  return chosen;
+}
+
+function metadataTools(env: NodeJS.ProcessEnv): MetadataTools {
+  return {
+    mat2: toolPath(env, "MAT2_PATH", "/usr/bin/mat2", "mat2"),
+    exiftool: toolPath(env, "EXIFTOOL_PATH", "/usr/bin/exiftool", "libimage-exiftool-perl"),
+    qpdf: toolPath(env, "QPDF_PATH", "/usr/bin/qpdf", "qpdf"),
+    ffmpeg: toolPath(env, "FFMPEG_PATH", "/usr/bin/ffmpeg", "ffmpeg"),
+  };
 }
 
 /** The only reader of process.env: parses and validates once, throwing ConfigError with a clear message. */
@@ -97,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     loginMaxFailuresPerAccount: positiveInt(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
     loginMaxFailuresPerIp: positiveInt(env, "LOGIN_MAX_FAILURES_PER_IP", 30),
     loginWindowMinutes: positiveInt(env, "LOGIN_WINDOW_MINUTES", 15),
+    metadataTools: metadataTools(env),
   };
 }
