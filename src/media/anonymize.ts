@@ -49,14 +49,16 @@ const MINUTE = 60_000;
 
 /** The steps for one type, reading `input` and leaving the clean copy at the path they answer, inside `work`. */
 type Steps = (tools: MetadataTools, input: string, work: string) => Promise<string>;
+// Stored files have no extension, and exiftool writes an extensionless input only to an extensionless
+// output (given "x.pdf" it would try to make a new PDF "from scratch"): its outputs here have none.
 
 const pdf: Steps = async (tools, input, work) => {
   // exiftool empties the Info dictionary and drops the XMP, but as an incremental update that keeps the
   // old objects in the file; qpdf then writes only what is still referenced (and decrypts, and linearizes
   // for reading in the browser), so the old metadata is really gone.
-  const marked = path.join(work, "marked.pdf");
+  const marked = path.join(work, "marked");
   await tool(tools.exiftool, ["-q", "-q", "-all:all=", "-o", marked, input], 2 * MINUTE);
-  const clean = path.join(work, "clean.pdf");
+  const clean = path.join(work, "clean");
   await tool(tools.qpdf, ["--decrypt", "--linearize", marked, clean], 2 * MINUTE, [0, 3]);
   return clean;
 };

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { MetadataTools } from "../../../src/config.js";
@@ -47,10 +48,13 @@ describe("media/anonymize: the judges' copy keeps the work and drops who made it
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   let n = 0;
+  /** The copy of a file stored as storage stores it: under a random name without an extension. */
   async function anonymized(type: ContentType, input: string): Promise<string> {
     n += 1;
+    const stored = path.join(dir, randomUUID());
+    copyFileSync(input, stored);
     const output = path.join(dir, `blind-${n}`);
-    await anonymizeFile(TOOLS, type, input, output);
+    await anonymizeFile(TOOLS, type, stored, output);
     return output;
   }
 
