@@ -57,7 +57,17 @@ const pdf: Steps = async (tools, input, work) => {
   // old objects in the file; qpdf then writes only what is still referenced (and decrypts, and linearizes
   // for reading in the browser), so the old metadata is really gone.
   const marked = path.join(work, "marked");
-  await tool(tools.exiftool, ["-q", "-q", "-all:all=", "-o", marked, input], 2 * MINUTE);
+  try {
+    await tool(tools.exiftool, ["-q", "-q", "-all:all=", "-o", marked, input], 2 * MINUTE);
+  } catch (err) {
+    if (!(err instanceof AnonymizeError)) throw err;
+    // A damaged PDF that readers still open (a broken or missing cross-reference table) is rebuilt by qpdf
+    // from its pages alone (no outline, no document metadata); what qpdf cannot read either is refused.
+    const rebuilt = path.join(work, "rebuilt");
+    await tool(tools.qpdf, ["--empty", "--pages", input, "--", rebuilt], 2 * MINUTE, [0, 3]);
+    await rm(marked, { force: true });
+    await tool(tools.exiftool, ["-q", "-q", "-all:all=", "-o", marked, rebuilt], 2 * MINUTE);
+  }
   const clean = path.join(work, "clean");
   await tool(tools.qpdf, ["--decrypt", "--linearize", marked, clean], 2 * MINUTE, [0, 3]);
   return clean;

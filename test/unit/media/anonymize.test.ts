@@ -81,6 +81,13 @@ describe("media/anonymize: the judges' copy keeps the work and drops who made it
     expect((await exiftoolTags(copy))["PDF:PageCount"]).to.equal(1);
   });
 
+  it("a damaged PDF that readers still open (no cross-reference table) is rebuilt from its pages", async () => {
+    const copy = await anonymized("pdf", (await testMedia()).formPdf);
+    const { stdout } = await run(TOOLS.qpdf, ["--check", copy]);
+    expect(stdout).to.include("No syntax or stream encoding errors");
+    expect((await exiftoolTags(copy))["PDF:PageCount"]).to.equal(1);
+  });
+
   it("a JPEG: EXIF (artist, GPS), XMP, IPTC and the comment are gone, the orientation is kept", async () => {
     const original = await jpegNamingAuthor(dir);
     expect(await gpsTags(original)).to.have.length.above(0);
