@@ -20,6 +20,7 @@ import * as createLoginLimits from "./20261201131000_create-login-limits.js";
 import * as dropLoginAttempts from "./20261201131010_drop-login-attempts.js";
 import * as entryRecommendedCity from "./20261201132000_entry-recommended-city.js";
 import * as entryIdentityKeys from "./20261201132010_entry-identity-keys.js";
+import * as addEntryFileBlindCopies from "./20261201130000_add-entry-file-blind-copies.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   "20261201131010_drop-login-attempts": dropLoginAttempts,
   "20261201132000_entry-recommended-city": entryRecommendedCity,
   "20261201132010_entry-identity-keys": entryIdentityKeys,
+  "20261201130000_add-entry-file-blind-copies": addEntryFileBlindCopies,
 };

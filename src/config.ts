@@ -30,6 +30,16 @@ export interface Config {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
   loginWindowMinutes: number;
+  /** The tools that make the judges' anonymized copies of uploaded files (DESIGN §4 "Blind files"). */
+  metadataTools: MetadataTools;
+}
+
+/** Binaries from Debian's mat2, libimage-exiftool-perl, qpdf and ffmpeg packages: MAT2_PATH, EXIFTOOL_PATH, QPDF_PATH, FFMPEG_PATH. */
+export interface MetadataTools {
+  mat2: string;
+  exiftool: string;
+  qpdf: string;
+  ffmpeg: string;
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +119,38 @@ function trustProxy(raw: string | undefined): false | number | string[] {
   return items;
 }
 
+/**
+ * A tool's binary: the variable if set, else Debian's path. A missing tool does not stop the start (the
+ * quick start needs none of them): the server warns at start, and an upload that needs it is refused
+ * (422) rather than ever showing a judge the original.
+ */
+function toolPath(env: NodeJS.ProcessEnv, name: string, debianPath: string): string {
+  const given = env[name];
+  return given === undefined || given === "" ? debianPath : given;
+}
+
+/** The metadata tools that are not installed, with the Debian package that brings each. */
+export function missingMetadataTools(tools: MetadataTools): string[] {
+  const packages: Record<keyof MetadataTools, string> = {
+    mat2: "mat2",
+    exiftool: "libimage-exiftool-perl",
+    qpdf: "qpdf",
+    ffmpeg: "ffmpeg",
+  };
+  return (Object.keys(packages) as (keyof MetadataTools)[])
+    .filter((tool) => !existsSync(tools[tool]))
+    .map((tool) => `${tools[tool]} (Debian: ${packages[tool]})`);
+}
+
+function metadataTools(env: NodeJS.ProcessEnv): MetadataTools {
+  return {
+    mat2: toolPath(env, "MAT2_PATH", "/usr/bin/mat2"),
+    exiftool: toolPath(env, "EXIFTOOL_PATH", "/usr/bin/exiftool"),
+    qpdf: toolPath(env, "QPDF_PATH", "/usr/bin/qpdf"),
+    ffmpeg: toolPath(env, "FFMPEG_PATH", "/usr/bin/ffmpeg"),
+  };
+}
+
 /** The only reader of process.env: parses and validates once, throwing ConfigError with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
@@ -158,5 +200,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     loginMaxFailuresPerAccount: positiveInt(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
     loginMaxFailuresPerIp: positiveInt(env, "LOGIN_MAX_FAILURES_PER_IP", 30),
     loginWindowMinutes: positiveInt(env, "LOGIN_WINDOW_MINUTES", 15),
+    metadataTools: metadataTools(env),
   };
 }

@@ -2,7 +2,7 @@ import path from "node:path";
 import pino from "pino";
 import { ensureFirstOrganizer } from "./accounts/accounts.service.js";
 import { createApp } from "./app.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, missingMetadataTools } from "./config.js";
 import type { AppContext } from "./context.js";
 import { createDb } from "./db/knex.js";
 import { migrateLatest } from "./db/migrate.js";
@@ -34,6 +34,13 @@ async function main(): Promise<void> {
     );
   } else if (first) {
     logger.info({ email: first.email }, "first organizer created from ADMIN_EMAIL");
+  }
+  const missingTools = missingMetadataTools(config.metadataTools);
+  if (missingTools.length > 0) {
+    logger.warn(
+      { missing: missingTools },
+      "metadata tools missing: uploads of files judges see (videos, plans, slides, covers) are refused until they are installed",
+    );
   }
   const app = createApp(ctx);
   const server = app.listen(config.port, () => {

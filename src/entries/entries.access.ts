@@ -5,6 +5,7 @@ import { NotFoundError } from "../lib/errors.js";
 import { isAssignedJudge } from "../judging/scoring.service.js";
 import { CONTENT_TYPES, nameForType } from "../media/content-type.js";
 import { reviewEntry, type RuleCheck } from "../media/format-review.js";
+import { backfillBlindCopy } from "./entries.blind.js";
 import * as q from "./entries.queries.js";
 import type { EntryFileRow, EntryRow } from "./entries.queries.js";
 
@@ -57,15 +58,17 @@ export interface EntryJson {
  */
 const ROLES_HIDDEN_FROM_JUDGES = new Set(["form"]);
 
-const visibleTo = (viewer: Viewer) => (file: EntryFileRow) =>
-  viewer !== "judge" || !ROLES_HIDDEN_FROM_JUDGES.has(file.role);
+/** Whether judges may see a file of this role: those get an anonymized copy when stored. */
+export const judgesMaySee = (role: string): boolean => !ROLES_HIDDEN_FROM_JUDGES.has(role);
+
+const visibleTo = (viewer: Viewer) => (file: EntryFileRow) => viewer !== "judge" || judgesMaySee(file.role);
 
 function fileJson(entryId: string, file: EntryFileRow, viewer: Viewer): EntryFileJson {
   const json: EntryFileJson = {
     role: file.role,
     contentType: file.contentType,
     mime: CONTENT_TYPES[file.contentType],
-    size: file.size,
+    size: viewer === "judge" && file.blind ? file.blind.size : file.size,
     durationSeconds: file.probe?.durationSeconds ?? null,
     width: file.probe?.width ?? null,
     height: file.probe?.height ?? null,
@@ -155,7 +158,10 @@ export interface FileToSend {
   downloadName: string;
 }
 
-/** A stored file for someone allowed to read the entry; judges get a name without the author's, and never the form. */
+/**
+ * A stored file for someone allowed to read the entry; judges get its anonymized copy under a name
+ * without the author's (DESIGN §4 "Blind files"), and never the form; owners and organizers the original.
+ */
 export async function fileToSend(
   ctx: AppContext,
   user: SessionUser,
@@ -166,12 +172,20 @@ export async function fileToSend(
   const file = (await q.filesOfEntries(ctx.db, [entry.id])).filter(visibleTo(viewer)).find((f) => f.role === role);
   if (!file) throw new NotFoundError("errors.fileNotFound");
   const extension = file.contentType === "jpeg" ? "jpg" : file.contentType;
+  if (viewer === "judge") {
+    const blind = file.blind ?? (await backfillBlindCopy(ctx, file));
+    return {
+      path: ctx.storage.pathOf(blind.storageKey),
+      mime: CONTENT_TYPES[file.contentType],
+      size: blind.size,
+      downloadName: `${entry.code}-${role}.${extension}`,
+    };
+  }
   return {
     path: ctx.storage.pathOf(file.storageKey),
     mime: CONTENT_TYPES[file.contentType],
     size: file.size,
     // The owner's name for it, with the extension of the type detected at upload (a PDF named x.html is x.pdf).
-    downloadName:
-      viewer === "judge" ? `${entry.code}-${role}.${extension}` : nameForType(file.originalName, file.contentType),
+    downloadName: nameForType(file.originalName, file.contentType),
   };
 }

@@ -44,6 +44,8 @@ export interface EntryFileRow {
   size: number;
   sha256: string;
   probe: VideoFacts | null;
+  /** The judges' anonymized copy (DESIGN §4 "Blind files"); null when judges never see the file, or not made yet. */
+  blind: { storageKey: string; size: number } | null;
   createdAt: string;
 }
 
@@ -90,6 +92,10 @@ function fileFromRow(row: Record<string, unknown>): EntryFileRow {
     size: toNumber(row.size),
     sha256: String(row.sha256),
     probe: parseJson<VideoFacts | null>(row.probe, null),
+    blind:
+      typeof row.blind_storage_key === "string"
+        ? { storageKey: row.blind_storage_key, size: toNumber(row.blind_size) }
+        : null,
     createdAt: String(row.created_at),
   };
 }
@@ -307,8 +313,28 @@ export async function insertEntryFile(db: Knex, file: EntryFileRow): Promise<voi
     size: file.size,
     sha256: file.sha256,
     probe: file.probe ? JSON.stringify(file.probe) : null,
+    blind_storage_key: file.blind?.storageKey ?? null,
+    blind_size: file.blind?.size ?? null,
     created_at: file.createdAt,
   });
+}
+
+/** Records the blind copy of a file stored without one; false when another request recorded one first. */
+export async function setBlindCopy(
+  db: Knex,
+  fileId: string,
+  blind: { storageKey: string; size: number },
+): Promise<boolean> {
+  const updated = await db("entry_files")
+    .where({ id: fileId })
+    .whereNull("blind_storage_key")
+    .update({ blind_storage_key: blind.storageKey, blind_size: blind.size });
+  return updated === 1;
+}
+
+export async function findEntryFile(db: Knex, fileId: string): Promise<EntryFileRow | null> {
+  const row = await db<Record<string, unknown>>("entry_files").where({ id: fileId }).first();
+  return row ? fileFromRow(row) : null;
 }
 
 export async function deleteEntryFile(db: Knex, id: string): Promise<void> {

@@ -14,7 +14,16 @@ import { newId } from "../lib/ids.js";
 import { detectContentType, VIDEO_TYPES } from "../media/content-type.js";
 import { checkFile, type FileFacts } from "../media/format-review.js";
 import { probeVideo } from "../media/probe.js";
-import { entryJson, failingChecks, getEntry, loadEntry, type EntryJson, type Viewer } from "./entries.access.js";
+import {
+  entryJson,
+  failingChecks,
+  getEntry,
+  judgesMaySee,
+  loadEntry,
+  type EntryJson,
+  type Viewer,
+} from "./entries.access.js";
+import { makeBlindCopy } from "./entries.blind.js";
 import * as q from "./entries.queries.js";
 import type { EntryFileRow, EntryRow, EntrySummary } from "./entries.queries.js";
 import { clearRecommendationInTransaction, VOUCHED_FIELDS, type VouchedField } from "./entries.review.js";
@@ -128,24 +137,45 @@ interface StoredUpload {
   file: UploadedFile;
   facts: FileFacts;
   key: string;
+  /** The judges' anonymized copy (DESIGN §4 "Blind files"); null for files judges never see. */
+  blind: { key: string; size: number } | null;
 }
 
-/** Inspects every file, then moves them into storage; on failure removes whatever was moved. */
+/**
+ * Inspects every file, makes the judges' anonymized copy of each they may see (refusing the upload
+ * when one cannot be made), then moves them all into storage; on failure removes whatever was made.
+ */
 async function storeUploads(ctx: AppContext, contest: Contest, files: UploadedFile[]): Promise<StoredUpload[]> {
   const inspected: { file: UploadedFile; facts: FileFacts }[] = [];
   for (const file of files) inspected.push({ file, facts: await inspect(ctx, file, contest.rules.files[file.role]) });
+  const copies = new Map<UploadedFile, { incomingPath: string; size: number }>();
   const stored: StoredUpload[] = [];
   try {
-    for (const item of inspected) stored.push({ ...item, key: await ctx.storage.adopt(item.file.path) });
+    for (const { file, facts } of inspected) {
+      if (!judgesMaySee(file.role)) continue;
+      const source = { ...file, contentType: facts.contentType, durationSeconds: facts.video?.durationSeconds ?? null };
+      copies.set(file, await makeBlindCopy(ctx, source));
+    }
+    for (const item of inspected) {
+      const upload: StoredUpload = { ...item, key: await ctx.storage.adopt(item.file.path), blind: null };
+      stored.push(upload);
+      const copy = copies.get(item.file);
+      if (copy) upload.blind = { key: await ctx.storage.adopt(copy.incomingPath), size: copy.size };
+    }
   } catch (err) {
     await removeStored(ctx, stored);
     throw err;
+  } finally {
+    // Copies not moved into storage (after a refusal) are still incoming: remove them.
+    await Promise.all([...copies.values()].map((c) => ctx.storage.discard(c.incomingPath)));
   }
   return stored;
 }
 
-async function removeStored(ctx: AppContext, stored: { key: string }[]): Promise<void> {
-  await Promise.all(stored.map((s) => ctx.storage.remove(s.key)));
+async function removeStored(ctx: AppContext, stored: { key: string; blind?: { key: string } | null }[]): Promise<void> {
+  await Promise.all(
+    stored.flatMap((s) => [s.key, ...(s.blind ? [s.blind.key] : [])].map((k) => ctx.storage.remove(k))),
+  );
 }
 
 function fileRow(entryId: string, upload: StoredUpload, now: string): EntryFileRow {
@@ -159,6 +189,7 @@ function fileRow(entryId: string, upload: StoredUpload, now: string): EntryFileR
     size: upload.file.size,
     sha256: upload.file.sha256,
     probe: upload.facts.video,
+    blind: upload.blind && { storageKey: upload.blind.key, size: upload.blind.size },
     createdAt: now,
   };
 }
@@ -401,7 +432,7 @@ export async function updateEntry(
     // The replaced files are unreferenced once the transaction committed.
     await removeStored(
       ctx,
-      replaced.map((f) => ({ key: f.storageKey })),
+      replaced.map((f) => ({ key: f.storageKey, blind: f.blind && { key: f.blind.storageKey } })),
     );
     return getEntry(ctx, user, entry.id);
   } finally {
