@@ -16,6 +16,8 @@ import * as createResults from "./20261128150100_create-results.js";
 import * as createObjections from "./20261128150200_create-objections.js";
 import * as addEntryPublicVotes from "./20261128160000_add-entry-public-votes.js";
 import * as roundNameKeys from "./20261201120000_round-name-keys.js";
+import * as entriesPerContestant from "./20261201133000_entries-per-contestant.js";
+import * as createRateLimits from "./20261201133010_create-rate-limits.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -41,4 +43,6 @@ export const migrations: Record<string, Migration> = {
   "20261128150200_create-objections": createObjections,
   "20261128160000_add-entry-public-votes": addEntryPublicVotes,
   "20261201120000_round-name-keys": roundNameKeys,
+  "20261201133000_entries-per-contestant": entriesPerContestant,
+  "20261201133010_create-rate-limits": createRateLimits,
 };

@@ -230,6 +230,11 @@ export function entriesPages(ctx: AppContext): Router {
           res,
           ctx.storage,
           await entries.uploadLimits(ctx, req.user!, contest.id),
+          // The text fields sent before the files (upload.js sends them first) are checked before any file byte.
+          {
+            beforeFiles: (fields) =>
+              entries.assertFieldsAllowSubmit(ctx, req.user!, contest.id, entryFieldsFromForm(fields)),
+          },
         );
         const entry = await entries.submitEntry(ctx, req.user!, contest.id, {
           fields: entryFieldsFromForm(upload.fields),

@@ -41,6 +41,8 @@ export function entriesApi(ctx: AppContext): Router {
       res,
       ctx.storage,
       await entries.uploadLimits(ctx, req.user!, routeParam(req)),
+      // The text fields sent before the files are checked before the first file byte is read.
+      { beforeFiles: (fields) => entries.assertFieldsAllowSubmit(ctx, req.user!, routeParam(req), fields) },
     );
     res.status(201).json({ entry: await entries.submitEntry(ctx, req.user!, routeParam(req), upload) });
   });
