@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 
-// Counters of rate-limiter-flexible (registrations per address), in its own table: key, points, expiry in ms.
+// Registrations per client address in the current hour: key, count, the window's end in epoch ms.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable("registration_limits", (t) => {
     t.string("key", 255).primary();
