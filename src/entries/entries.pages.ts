@@ -247,6 +247,12 @@ export function entriesPages(ctx: AppContext): Router {
     );
   });
 
+  // upload.js asks this with the text fields alone before it sends the files: 204, or the refusal as JSON.
+  router.post("/contests/:id/entries/check", requireRole("contestant"), async (req, res) => {
+    await entries.checkSubmission(ctx, req.user!, routeParam(req), entryFieldsFromForm(formFields(req)));
+    res.status(204).end();
+  });
+
   router.get("/my/entries", requireRole("contestant"), async (req, res) => {
     const mine = await entries.myEntries(ctx, req.user!);
     const contests = new Map<string, Contest>();

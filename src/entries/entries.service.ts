@@ -131,6 +131,20 @@ export async function assertFieldsAllowSubmit(
   await assertLimits(ctx.db, contest, { firstAuthorKey: limitKey(fields.authors[0].name), unitKey: limitKey(unit) });
 }
 
+/**
+ * Everything a submission's text fields decide, asked by the page's script before it sends the files
+ * (so the refusal shows at once, whatever the browser does with an answer that comes mid-upload).
+ */
+export async function checkSubmission(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  raw: Record<string, unknown>,
+): Promise<void> {
+  await assertMaySubmit(ctx, user, contestId);
+  await assertFieldsAllowSubmit(ctx, user, contestId, raw);
+}
+
 /** A submission's text fields, checked: what submitEntry stores. */
 function submissionFields(contest: Contest, user: SessionUser, raw: Record<string, unknown>) {
   const fields = parseEntryFields(fieldsFromMultipart(raw));

@@ -145,4 +145,37 @@ describe("refusals decided by the text fields come before the file is read (Trus
     expect(res.sentWhenAnswered).to.be.below(res.total / 2);
     await expectNothingWritten(app, before);
   });
+
+  it("the page's check (upload.js asks it with the text fields before sending files) answers the refusal at once", async () => {
+    const agent = await pageSession(app, contestant.email, contestant.password);
+    const form = await agent.get(`/contests/${contestId}/submit`).set("Accept", "text/html");
+    expect(form.text).to.include(`data-check="/contests/${contestId}/entries/check"`);
+    const check = (fields: Record<string, string>, lang = "zh-CN") =>
+      agent
+        .post(`/contests/${contestId}/entries/check`)
+        .type("form")
+        .set("Accept", "application/json")
+        .set("Accept-Language", lang)
+        .set("X-CSRF-Token", csrfOf(form.text))
+        .send(fields);
+    const before = await writtenState(app);
+    const refused = await check(textFields());
+    expect(refused.status).to.equal(409);
+    expect(refused.body.error).to.include({ code: "entry_limit", message: "每位第一作者在本赛事最多提交 1 件作品" });
+    const english = await check(textFields(), "en");
+    expect(english.body.error.message).to.equal("A first author may submit at most 1 entries to this contest");
+    const allowed = await check(textFields({ authors: JSON.stringify([{ name: "赵新" }]), unit: "另一所学校" }));
+    expect(allowed.status, JSON.stringify(allowed.body)).to.equal(204);
+    await expectNothingWritten(app, before);
+  });
+
+  it("the page's check without the CSRF token is refused with 403", async () => {
+    const agent = await pageSession(app, contestant.email, contestant.password);
+    const res = await agent
+      .post(`/contests/${contestId}/entries/check`)
+      .type("form")
+      .set("Accept", "application/json")
+      .send(textFields());
+    expect(res.status).to.equal(403);
+  });
 });
