@@ -321,6 +321,8 @@ export function entriesPages(ctx: AppContext): Router {
   // The owner's edit (fields and replaced files): the same steps as PATCH /api/v1/entries/:id.
   router.post("/entries/:id", requireRole("contestant", "organizer"), async (req, res) => {
     if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
+    // Refuse before reading a byte of a possibly large body.
+    await entries.assertMayUpdate(ctx, req.user!, routeParam(req));
     const limits = await entries.uploadLimits(ctx, req.user!, "", routeParam(req));
     await answerForm(
       req,

@@ -361,6 +361,12 @@ function assertMayChange(contest: Contest, entry: EntryRow, viewer: Viewer, now:
   assertMay(contest, "correctEntries");
 }
 
+/** Checks that refuse an edit before its body (and its files) is read: who is editing, and whether the stage allows it. */
+export async function assertMayUpdate(ctx: AppContext, user: SessionUser, entryId: string): Promise<void> {
+  const { entry, viewer } = await loadEntry(ctx, user, entryId);
+  assertMayChange(await getContest(ctx, user, entry.contestId), entry, viewer, ctx.clock.now());
+}
+
 /** The owner (until closing) or an organizer (until judging) edits fields and replaces files. */
 export async function updateEntry(
   ctx: AppContext,

@@ -21,6 +21,8 @@ const CHUNK = 64 * 1024;
 export function streamUpload(
   app: TestApp,
   options: {
+    /** POST unless given. */
+    method?: string;
     path: string;
     headers: Record<string, string>;
     fields: Record<string, string>;
@@ -44,7 +46,7 @@ export function streamUpload(
     const req = http.request({
       host: url.hostname,
       port: url.port,
-      method: "POST",
+      method: options.method ?? "POST",
       path: options.path,
       headers: {
         ...options.headers,

@@ -29,12 +29,14 @@ describe("refusals decided by the text fields come before the file is read (Trus
   let media: TestMedia;
   let contestId: string;
   let contestant: Actor;
+  let admin: string;
+  let firstEntryId: string;
 
   before(async function () {
     this.timeout(120_000);
     media = await testMedia();
     app = await startTestApp();
-    ({ id: contestId } = await openContest(app, {
+    ({ id: contestId, admin } = await openContest(app, {
       opensAt: "2026-01-01T00:00:00Z",
       rules: { maxEntriesPerAuthor: 1, maxEntriesPerUnit: 2 },
     }));
@@ -46,6 +48,7 @@ describe("refusals decided by the text fields come before the file is read (Trus
       videoSubmission(media, { fields: { authors: JSON.stringify([{ name: "李明" }]), unit: "保定市第一中学" } }),
     );
     expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    firstEntryId = first.body.entry.id as string;
   });
   after(() => app.close());
 
@@ -177,5 +180,26 @@ describe("refusals decided by the text fields come before the file is read (Trus
       .set("Accept", "application/json")
       .send(textFields());
     expect(res.status).to.equal(403);
+  });
+
+  it("after closing, the owner's edit with a 50 MB video is refused with 409 before the video is read", async function () {
+    this.timeout(60_000);
+    const closed = await request(app.server)
+      .post(`/api/v1/contests/${contestId}/stage`)
+      .set("Authorization", `Bearer ${admin}`)
+      .send({ to: "closed" });
+    expect(closed.status).to.equal(200);
+    const before = await writtenState(app);
+    const res = await streamUpload(app, {
+      method: "PATCH",
+      path: `/api/v1/entries/${firstEntryId}`,
+      headers: { Authorization: `Bearer ${contestant.token}` },
+      fields: { title: "改个标题" },
+      file: { role: "video", name: "v.mp4", bytes: VIDEO_BYTES },
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(409);
+    expect(res.body.error!.code).to.equal("submissions_closed");
+    expect(res.sentWhenAnswered).to.be.below(res.total / 2);
+    await expectNothingWritten(app, before);
   });
 });
