@@ -113,23 +113,24 @@ export function receiveUpload(
   const roles = Object.keys(maxBytesByRole);
   // multer 2 passes these to busboy; @types/multer does not list them yet.
   let settled = false;
-  let checkedFields = false;
+  let fieldsChecked: Promise<void> | null = null;
   let refuseEarly: (err: unknown) => void = () => undefined;
   const multerOptions: multer.Options & { highWaterMark: number; fileHwm: number } = {
     storage: new IncomingFileEngine(storage, maxBytesByRole),
-    // The first file part waits here until the rules the text fields decide have been checked (DESIGN §4).
+    // Every file part waits here until the rules the text fields decide have been checked (DESIGN §4):
+    // the first part starts the check on the fields received so far, later ones wait for the same answer.
     fileFilter: (_req, _file, accept) => {
-      if (checkedFields || !options.beforeFiles) return accept(null, true);
-      checkedFields = true;
-      const fields = { ...(req.body as Record<string, unknown>) };
-      const refused = multipartTextRefusal(fields);
-      (refused ? Promise.reject(refused) : options.beforeFiles(fields)).then(
+      if (!options.beforeFiles) return accept(null, true);
+      if (!fieldsChecked) {
+        const fields = { ...(req.body as Record<string, unknown>) };
+        const refused = multipartTextRefusal(fields);
+        fieldsChecked = refused ? Promise.reject(refused) : options.beforeFiles(fields);
+        // Answered now, while the client is still sending; multer drains the rest until the connection closes.
+        fieldsChecked.catch(refuseEarly);
+      }
+      fieldsChecked.then(
         () => accept(null, true),
-        (err: unknown) => {
-          // Answered now, while the client is still sending; multer drains the rest until the connection closes.
-          refuseEarly(err);
-          accept(err as Error);
-        },
+        (err: unknown) => accept(asError(err)),
       );
     },
     // Larger stream buffers: fewer, bigger writes for files of hundreds of megabytes (see bench/upload.ts).
