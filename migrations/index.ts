@@ -21,6 +21,8 @@ import * as dropLoginAttempts from "./20261201131010_drop-login-attempts.js";
 import * as entryRecommendedCity from "./20261201132000_entry-recommended-city.js";
 import * as entryIdentityKeys from "./20261201132010_entry-identity-keys.js";
 import * as addEntryFileBlindCopies from "./20261201130000_add-entry-file-blind-copies.js";
+import * as entriesPerContestant from "./20261201133000_entries-per-contestant.js";
+import * as createRateLimits from "./20261201133010_create-rate-limits.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -51,4 +53,6 @@ export const migrations: Record<string, Migration> = {
   "20261201132000_entry-recommended-city": entryRecommendedCity,
   "20261201132010_entry-identity-keys": entryIdentityKeys,
   "20261201130000_add-entry-file-blind-copies": addEntryFileBlindCopies,
+  "20261201133000_entries-per-contestant": entriesPerContestant,
+  "20261201133010_create-rate-limits": createRateLimits,
 };

@@ -30,6 +30,16 @@ export interface Config {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
   loginWindowMinutes: number;
+  /** New accounts one client address may register in an hour (each costs an argon2 hash). */
+  registrationsPerIpPerHour: number;
+  /** Objections one person may file in one contest, and the largest evidence file, in bytes. */
+  objectionsPerUserPerContest: number;
+  objectionEvidenceMaxBytes: number;
+  /**
+   * Seconds a connection may sit without a byte arriving before it is closed. Requests have no
+   * whole-request limit (a 500 MB video at 2 Mbit/s takes over half an hour); a stalled upload ends here.
+   */
+  connectionIdleSeconds: number;
   /** The tools that make the judges' anonymized copies of uploaded files (DESIGN §4 "Blind files"). */
   metadataTools: MetadataTools;
 }
@@ -201,5 +211,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     loginMaxFailuresPerIp: positiveInt(env, "LOGIN_MAX_FAILURES_PER_IP", 30),
     loginWindowMinutes: positiveInt(env, "LOGIN_WINDOW_MINUTES", 15),
     metadataTools: metadataTools(env),
+    // A school's computer room registers a class behind one address: a class an hour, not a script's thousands.
+    registrationsPerIpPerHour: positiveInt(env, "REGISTRATIONS_PER_IP_PER_HOUR", 30, 10_000),
+    objectionsPerUserPerContest: positiveInt(env, "OBJECTIONS_PER_USER_PER_CONTEST", 3, 100),
+    objectionEvidenceMaxBytes: positiveInt(env, "OBJECTION_EVIDENCE_MAX_MB", 20, 100) * 1024 * 1024,
+    connectionIdleSeconds: positiveInt(env, "CONNECTION_IDLE_SECONDS", 120, 3600),
   };
 }

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, missingMetadataTools } from "./config.js";
 import type { AppContext } from "./context.js";
 import { createDb } from "./db/knex.js";
 import { migrateLatest } from "./db/migrate.js";
+import { applyServerTimeouts } from "./http/timeouts.js";
 import { systemClock } from "./lib/clock.js";
 import { LocalDiskStorage } from "./storage/local-disk.js";
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       `listening on http://localhost:${config.port}`,
     );
   });
+  applyServerTimeouts(server, config);
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     server.close(() => {

@@ -59,9 +59,13 @@
     return JSON.stringify(authors);
   }
 
-  /* Text fields first, then the files in the order of the form: the order the bars are computed in. */
+  /*
+   * Text fields first, then the files in the order of the form: the order the bars are computed in, and
+   * the order that lets the server refuse (a limit, a closed contest) before it reads a byte of a file.
+   */
   function buildBody(form) {
     var body = new FormData();
+    var fields = new URLSearchParams();
     var files = [];
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.disabled || el.name === "_csrf" || el.name === "authorName" || el.name === "authorRole")
@@ -73,12 +77,47 @@
       if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
       if (el.tagName === "BUTTON" || el.type === "submit") return;
       body.append(el.name, el.value);
+      fields.append(el.name, el.value);
     });
-    if (form.querySelector("[data-author-rows]")) body.append("authors", authorsJson(form));
+    if (form.querySelector("[data-author-rows]")) {
+      body.append("authors", authorsJson(form));
+      fields.append("authors", authorsJson(form));
+    }
     files.forEach(function (f) {
       body.append(f.role, f.file, f.file.name);
     });
-    return { body: body, files: files };
+    return { body: body, fields: fields, files: files };
+  }
+
+  /*
+   * Asks the server (form[data-check]) whether the text fields alone would be refused, before sending
+   * megabytes of files: then the refusal shows at once. Calls `go` to upload, or `refused(error)`; if the
+   * check cannot be made, the upload goes ahead and the server still refuses early on its own.
+   */
+  function checkFirst(form, fields, go, refused) {
+    if (!form.dataset.check || !window.fetch) return go();
+    window
+      .fetch(form.dataset.check, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRF-Token": form.dataset.csrf || "" },
+        body: fields,
+      })
+      .then(function (res) {
+        if (res.ok) return go();
+        return res.json().then(
+          function (answer) {
+            if (answer && answer.error) refused(answer.error);
+            else go();
+          },
+          function () {
+            go();
+          },
+        );
+      })
+      .catch(function () {
+        go();
+      });
   }
 
   function setUpForm(form) {
@@ -234,7 +273,20 @@
         button.disabled = true;
         button.textContent = msg.sending;
       }
-      xhr.send(built.body);
+      checkFirst(
+        form,
+        built.fields,
+        function () {
+          xhr.send(built.body);
+        },
+        function (error) {
+          finish();
+          bars.forEach(function (b) {
+            if (b) b.box.hidden = true;
+          });
+          showError(error.message || msg.failed, error.details && error.details.fields);
+        },
+      );
     });
   }
 

@@ -74,7 +74,7 @@ export function accountsApi(ctx: AppContext): Router {
   const router = Router();
 
   router.post("/auth/register", async (req, res) => {
-    const user = await accounts.registerContestant(ctx, parseRegisterBody(req.body));
+    const user = await accounts.registerContestant(ctx, parseRegisterBody(req.body), clientIp(req));
     res.status(201).json({ user });
   });
 
@@ -195,7 +195,7 @@ export function accountsPages(ctx: AppContext): Router {
           city: text(f, "city") ?? "",
           unit: text(f, "unit") ?? "",
         });
-        const user = await accounts.registerContestant(ctx, body);
+        const user = await accounts.registerContestant(ctx, body, clientIp(req));
         await logIn(ctx, req, user.id);
         flash(req, "success", req.t("register.done", { name: user.name }));
         res.redirect("/contests");

@@ -9,6 +9,7 @@ import type { UserRow } from "./accounts.queries.js";
 export type { UserRow } from "./accounts.queries.js";
 import type { ChangePasswordBody, CreateUserBody, RegisterBody, Role, UpdateUserBody } from "./accounts.schemas.js";
 import { normalizeCity } from "./cities.js";
+import { consumeRegistration } from "./registration-limit.js";
 import { cleanList, type OwnProfileBody } from "./roster.js";
 import {
   clearAccountFailures,
@@ -85,10 +86,11 @@ async function insertNewUser(
   return user;
 }
 
-/** A contestant registers himself (DESIGN §4). */
-export async function registerContestant(ctx: AppContext, body: RegisterBody): Promise<PublicUser> {
+/** A contestant registers himself (DESIGN §4), within his address's registrations per hour. */
+export async function registerContestant(ctx: AppContext, body: RegisterBody, ip: string): Promise<PublicUser> {
   const email = canonicalEmail(body.email);
   const city = cityOrThrow(body.city, true);
+  await consumeRegistration(ctx, ip);
   const user = await ctx.db.transaction((trx) =>
     insertNewUser(trx, ctx, {
       email,

@@ -30,6 +30,8 @@ const nullableCount = Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), T
 /** The settings beside the files and the time rules. */
 const settings = {
   maxEntriesPerAuthor: nullableCount,
+  /** Entries one account may submit to the contest, withdrawn ones included (their files are kept). */
+  maxEntriesPerContestant: nullableCount,
   maxEntriesPerUnit: nullableCount,
   requiresRecommendation: Type.Boolean(),
   recommendationQuota: Type.Integer({ minimum: 1, maximum: 1000 }),
@@ -88,10 +90,17 @@ const DEFAULT_FILES: Record<ContestKind, Record<string, FileRule>> = {
   },
 };
 
+/**
+ * One account submitting for a whole school or club (a teacher for his pupils) stays well inside this;
+ * a script filling the disk with 500 MB entries does not.
+ */
+export const DEFAULT_MAX_ENTRIES_PER_CONTESTANT = 30;
+
 export function defaultRules(kind: ContestKind): ContestRules {
   return {
     files: structuredClone(DEFAULT_FILES[kind]),
     maxEntriesPerAuthor: kind === "video" ? 2 : null,
+    maxEntriesPerContestant: DEFAULT_MAX_ENTRIES_PER_CONTESTANT,
     maxEntriesPerUnit: kind === "experiment" ? 5 : null,
     requiresRecommendation: false,
     recommendationQuota: 5,

@@ -230,6 +230,11 @@ export function entriesPages(ctx: AppContext): Router {
           res,
           ctx.storage,
           await entries.uploadLimits(ctx, req.user!, contest.id),
+          // The text fields sent before the files (upload.js sends them first) are checked before any file byte.
+          {
+            beforeFiles: (fields) =>
+              entries.assertFieldsAllowSubmit(ctx, req.user!, contest.id, entryFieldsFromForm(fields)),
+          },
         );
         const entry = await entries.submitEntry(ctx, req.user!, contest.id, {
           fields: entryFieldsFromForm(upload.fields),
@@ -240,6 +245,12 @@ export function entriesPages(ctx: AppContext): Router {
         else res.redirect(303, `/entries/${entry.id}`);
       },
     );
+  });
+
+  // upload.js asks this with the text fields alone before it sends the files: 204, or the refusal as JSON.
+  router.post("/contests/:id/entries/check", requireRole("contestant"), async (req, res) => {
+    await entries.checkSubmission(ctx, req.user!, routeParam(req), entryFieldsFromForm(formFields(req)));
+    res.status(204).end();
   });
 
   router.get("/my/entries", requireRole("contestant"), async (req, res) => {
@@ -311,6 +322,8 @@ export function entriesPages(ctx: AppContext): Router {
   // The owner's edit (fields and replaced files): the same steps as PATCH /api/v1/entries/:id.
   router.post("/entries/:id", requireRole("contestant", "organizer"), async (req, res) => {
     if (!isMultipart(req)) throw new AppError(415, "multipart_required", "errors.multipartRequired");
+    // Refuse before reading a byte of a possibly large body.
+    await entries.assertMayUpdate(ctx, req.user!, routeParam(req));
     const limits = await entries.uploadLimits(ctx, req.user!, "", routeParam(req));
     await answerForm(
       req,

@@ -292,6 +292,12 @@ export async function countActiveBy(
   return toNumber(row?.n);
 }
 
+/** Every entry the account submitted to the contest, withdrawn ones included. */
+export async function countByOwner(db: Knex, contestId: string, ownerId: string): Promise<number> {
+  const [row] = await db("entries").where({ contest_id: contestId, owner_id: ownerId }).count({ n: "*" });
+  return toNumber(row?.n);
+}
+
 /** Recommendations made by a city's coordinators (by the city they were made for, not the city the entry names now). */
 export async function countRecommended(db: Knex, contestId: string, city: string): Promise<number> {
   const [row] = await db("entries")

@@ -41,6 +41,8 @@ export function entriesApi(ctx: AppContext): Router {
       res,
       ctx.storage,
       await entries.uploadLimits(ctx, req.user!, routeParam(req)),
+      // The text fields sent before the files are checked before the first file byte is read.
+      { beforeFiles: (fields) => entries.assertFieldsAllowSubmit(ctx, req.user!, routeParam(req), fields) },
     );
     res.status(201).json({ entry: await entries.submitEntry(ctx, req.user!, routeParam(req), upload) });
   });
@@ -66,6 +68,8 @@ export function entriesApi(ctx: AppContext): Router {
   });
 
   router.patch("/entries/:id", requireRole("contestant", "organizer"), async (req, res) => {
+    // Refuse before reading a byte of a possibly large body.
+    await entries.assertMayUpdate(ctx, req.user!, routeParam(req));
     const body = await readEntryBody(ctx, req, res, await entries.uploadLimits(ctx, req.user!, "", routeParam(req)));
     res.json({ entry: await entries.updateEntry(ctx, req.user!, routeParam(req), body) });
   });

@@ -28,6 +28,7 @@ import * as q from "./entries.queries.js";
 import type { EntryFileRow, EntryRow, EntrySummary } from "./entries.queries.js";
 import { clearRecommendationInTransaction, VOUCHED_FIELDS, type VouchedField } from "./entries.review.js";
 import {
+  EntryFieldsSchema,
   fieldsFromMultipart,
   parseEntryChanges,
   parseEntryFields,
@@ -99,10 +100,67 @@ export async function uploadLimits(
   return Object.fromEntries(Object.entries(contest.rules.files).map(([role, rule]) => [role, rule.maxBytes]));
 }
 
-/** Checks that refuse before the body is read: who is uploading, and whether the contest takes entries now. */
+/**
+ * Checks that refuse before the body is read: who is uploading, whether the contest takes entries now,
+ * and whether this contestant has entries left to submit.
+ */
 export async function assertMaySubmit(ctx: AppContext, user: SessionUser, contestId: string): Promise<void> {
   if (user.role !== "contestant") throw new ForbiddenError("errors.onlyContestantsSubmit");
-  assertAccepting(await getContest(ctx, user, contestId), ctx.clock.now());
+  const contest = await getContest(ctx, user, contestId);
+  assertAccepting(contest, ctx.clock.now());
+  await assertContestantLimit(ctx.db, contest, user.id);
+}
+
+/** Entries per account, withdrawn ones included: each kept its files, so withdrawing does not free a place. */
+async function assertContestantLimit(db: Knex, contest: Contest, ownerId: string): Promise<void> {
+  const max = contest.rules.maxEntriesPerContestant;
+  if (max !== null && (await q.countByOwner(db, contest.id, ownerId)) >= max) {
+    throw new ConflictError("entry_limit", "errors.limitPerContestant", { max });
+  }
+}
+
+/** The text fields a submission cannot go without (from the schema, so the list exists once). */
+const REQUIRED_FIELDS: readonly string[] = EntryFieldsSchema.required ?? [];
+
+/**
+ * The rules the text fields decide (DESIGN §4 "File roles"), checked when the first file part begins,
+ * so a refused contestant does not wait for a 500 MB upload: the fields themselves, team size, city,
+ * and the per-author and per-unit limits. A client that sends a required field after the files is
+ * checked once the upload is in, by submitEntry (which checks all of it again in its transaction).
+ */
+export async function assertFieldsAllowSubmit(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  raw: Record<string, unknown>,
+): Promise<void> {
+  if (!REQUIRED_FIELDS.every((name) => name in raw)) return;
+  const contest = await getContest(ctx, user, contestId);
+  const { fields, unit } = submissionFields(contest, user, raw);
+  await assertLimits(ctx.db, contest, { firstAuthorKey: limitKey(fields.authors[0].name), unitKey: limitKey(unit) });
+}
+
+/**
+ * Everything a submission's text fields decide, asked by the page's script before it sends the files
+ * (so the refusal shows at once, whatever the browser does with an answer that comes mid-upload).
+ */
+export async function checkSubmission(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  raw: Record<string, unknown>,
+): Promise<void> {
+  await assertMaySubmit(ctx, user, contestId);
+  await assertFieldsAllowSubmit(ctx, user, contestId, raw);
+}
+
+/** A submission's text fields, checked: what submitEntry stores. */
+function submissionFields(contest: Contest, user: SessionUser, raw: Record<string, unknown>) {
+  const fields = parseEntryFields(fieldsFromMultipart(raw));
+  assertTeamSize(contest, fields.authors);
+  const city = cityOf(fields.city, user.city);
+  const unit = (fields.unit ?? user.unit ?? "").trim();
+  return { fields, city, unit };
 }
 
 /** Reads a file's type from its bytes and, for a video, probes it; refuses what breaks a hard rule. */
@@ -256,10 +314,7 @@ export async function submitEntry(
   try {
     await assertMaySubmit(ctx, user, contestId);
     const contest = await getContest(ctx, user, contestId);
-    const fields = parseEntryFields(fieldsFromMultipart(upload.fields));
-    assertTeamSize(contest, fields.authors);
-    const city = cityOf(fields.city, user.city);
-    const unit = (fields.unit ?? user.unit ?? "").trim();
+    const { fields, city, unit } = submissionFields(contest, user, upload.fields);
     const missing = Object.entries(contest.rules.files)
       .filter(([role, rule]) => rule.required && !upload.files.some((f) => f.role === role))
       .map(([role]) => role);
@@ -298,6 +353,7 @@ export async function submitEntry(
             createdAt: now,
             updatedAt: now,
           };
+          await assertContestantLimit(trx, contest, user.id);
           await assertLimits(trx, contest, row);
           await q.insertEntry(trx, row);
           for (const s of stored) await q.insertEntryFile(trx, fileRow(row.id, s, now));
@@ -336,6 +392,12 @@ function assertMayChange(contest: Contest, entry: EntryRow, viewer: Viewer, now:
   if (viewer !== "organizer") throw new ForbiddenError();
   // Organizers may still correct or withdraw an entry before judging.
   assertMay(contest, "correctEntries");
+}
+
+/** Checks that refuse an edit before its body (and its files) is read: who is editing, and whether the stage allows it. */
+export async function assertMayUpdate(ctx: AppContext, user: SessionUser, entryId: string): Promise<void> {
+  const { entry, viewer } = await loadEntry(ctx, user, entryId);
+  assertMayChange(await getContest(ctx, user, entry.contestId), entry, viewer, ctx.clock.now());
 }
 
 /**

@@ -91,6 +91,14 @@ function uploadError(err: unknown, maxBytesByRole: Record<string, number>): Erro
   return asError(err);
 }
 
+export interface UploadOptions {
+  /**
+   * Checks the text fields received before the first file part (well-behaved clients send them first);
+   * a refusal is answered before a byte of any file is read. Not called for a request without files.
+   */
+  beforeFiles?: (fields: Record<string, unknown>) => Promise<void>;
+}
+
 /**
  * Receives a multipart request whose file fields are exactly `roles` (one file each, each under its own
  * size limit). Answers the text fields and the files; on any error every received file is already removed.
@@ -100,11 +108,31 @@ export function receiveUpload(
   res: Response,
   storage: Storage,
   maxBytesByRole: Record<string, number>,
+  options: UploadOptions = {},
 ): Promise<{ fields: Record<string, unknown>; files: UploadedFile[] }> {
   const roles = Object.keys(maxBytesByRole);
   // multer 2 passes these to busboy; @types/multer does not list them yet.
-  const options: multer.Options & { highWaterMark: number; fileHwm: number } = {
+  let settled = false;
+  let fieldsChecked: Promise<void> | null = null;
+  let refuseEarly: (err: unknown) => void = () => undefined;
+  const multerOptions: multer.Options & { highWaterMark: number; fileHwm: number } = {
     storage: new IncomingFileEngine(storage, maxBytesByRole),
+    // Every file part waits here until the rules the text fields decide have been checked (DESIGN §4):
+    // the first part starts the check on the fields received so far, later ones wait for the same answer.
+    fileFilter: (_req, _file, accept) => {
+      if (!options.beforeFiles) return accept(null, true);
+      if (!fieldsChecked) {
+        const fields = { ...(req.body as Record<string, unknown>) };
+        const refused = multipartTextRefusal(fields);
+        fieldsChecked = refused ? Promise.reject(refused) : options.beforeFiles(fields);
+        // Answered now, while the client is still sending; multer drains the rest until the connection closes.
+        fieldsChecked.catch(refuseEarly);
+      }
+      fieldsChecked.then(
+        () => accept(null, true),
+        (err: unknown) => accept(asError(err)),
+      );
+    },
     // Larger stream buffers: fewer, bigger writes for files of hundreds of megabytes (see bench/upload.ts).
     highWaterMark: STREAM_BUFFER,
     fileHwm: STREAM_BUFFER,
@@ -113,9 +141,14 @@ export function receiveUpload(
     // One spare file slot, so an unknown file field is reported as such rather than as "too many files".
     limits: { ...FIELD_LIMITS, files: roles.length + 1, fileSize: Math.max(1, ...Object.values(maxBytesByRole)) },
   };
-  const middleware = multer(options).fields(roles.map((name) => ({ name, maxCount: 1 })));
+  const middleware = multer(multerOptions).fields(roles.map((name) => ({ name, maxCount: 1 })));
   return new Promise((resolve, reject) => {
+    refuseEarly = (err) => {
+      settled = true;
+      reject(asError(err));
+    };
     middleware(req, res, (err?: unknown) => {
+      if (settled) return;
       if (err) return reject(uploadError(err, maxBytesByRole));
       const byField = (req.files ?? {}) as Record<string, (Express.Multer.File & { sha256: string })[]>;
       const files = Object.entries(byField).map(([role, [file]]) => ({

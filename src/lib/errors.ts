@@ -60,8 +60,12 @@ export class StageError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(429, "too_many_attempts", "errors.tooManyAttempts", { minutes: Math.ceil(retryAfterSeconds / 60) });
+  constructor(
+    readonly retryAfterSeconds: number,
+    messageKey = "errors.tooManyAttempts",
+    code = "too_many_attempts",
+  ) {
+    super(429, code, messageKey, { minutes: Math.ceil(retryAfterSeconds / 60) });
   }
 }
 

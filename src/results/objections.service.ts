@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { SessionUser } from "../accounts/accounts.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
-import { getContest } from "../contests/contests.service.js";
+import { getContest, type Contest } from "../contests/contests.service.js";
 import { assertMay } from "../contests/lifecycle.js";
 import { disqualifyInTransaction } from "../entries/entries.service.js";
 import type { UploadedFile } from "../http/upload.js";
@@ -14,7 +14,11 @@ import * as q from "./results.queries.js";
 import { recomputeAndRepublish } from "./results.service.js";
 
 const EVIDENCE_TYPES: ContentType[] = ["pdf", "jpeg", "png"];
-export const EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
+
+/** The evidence file's size limit (OBJECTION_EVIDENCE_MAX_MB), for stopping a larger one while it streams. */
+export function evidenceLimits(ctx: AppContext): Record<string, number> {
+  return { evidence: ctx.config.objectionEvidenceMaxBytes };
+}
 
 export interface ObjectionJson {
   id: string;
@@ -50,6 +54,25 @@ function objectionJson(
 }
 
 /**
+ * Checks that refuse before the body (and its evidence file) is read: the notice's stage and window,
+ * and the person's objections left in this contest. Answers the contest.
+ */
+export async function assertMayObject(ctx: AppContext, user: SessionUser, contestId: string): Promise<Contest> {
+  const contest = await getContest(ctx, user, contestId);
+  // Outside the notice, or after its window has closed, the refusal says the window is closed.
+  assertMay(contest, "handleObjections", "errors.objectionWindowClosed");
+  if (!contest.noticeEndsAt || ctx.clock.now().getTime() >= Date.parse(contest.noticeEndsAt)) {
+    throw new StageError("errors.objectionWindowClosed", { stage: contest.stage });
+  }
+  // Counted in the database, so every app process sees the same number.
+  const max = ctx.config.objectionsPerUserPerContest;
+  if ((await q.objectionsOf(ctx.db, contest.id, { userId: user.id })).length >= max) {
+    throw new ConflictError("objection_limit", "errors.objectionLimit", { max });
+  }
+  return contest;
+}
+
+/**
  * A signed-in person files an objection (异议) under his real name, with an optional evidence file,
  * only inside the notice window; late ones are refused.
  */
@@ -61,13 +84,8 @@ export async function fileObjection(
 ): Promise<ObjectionJson> {
   let adoptedKey: string | null = null;
   try {
-    const contest = await getContest(ctx, user, contestId);
+    const contest = await assertMayObject(ctx, user, contestId);
     const now = ctx.clock.now();
-    // Outside the notice, or after its window has closed, the refusal says the window is closed.
-    assertMay(contest, "handleObjections", "errors.objectionWindowClosed");
-    if (!contest.noticeEndsAt || now.getTime() >= Date.parse(contest.noticeEndsAt)) {
-      throw new StageError("errors.objectionWindowClosed", { stage: contest.stage });
-    }
     const fields = parseObjectionFields(upload.fields);
     const latest = (await q.snapshotsOf(ctx.db, contest.id)).at(-1);
     const listed = latest

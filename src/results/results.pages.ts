@@ -27,7 +27,7 @@ import {
   type StatSheet,
 } from "./judge-stats.js";
 import * as objections from "./objections.service.js";
-import { EVIDENCE_MAX_BYTES, type ObjectionJson } from "./objections.service.js";
+import type { ObjectionJson } from "./objections.service.js";
 import * as results from "./results.service.js";
 import type { PublishedResults, ResultJson, RulesInForce } from "./results.service.js";
 import { parseResolveBody } from "./results.schemas.js";
@@ -479,7 +479,9 @@ export function resultsPages(ctx: AppContext): Router {
       });
     };
     await answerForm(req, res, { view: "results/public", page }, async () => {
-      const upload = await receiveUpload(req, res, ctx.storage, { evidence: EVIDENCE_MAX_BYTES });
+      // Stage, window and the person's limit before a byte of the body (and its evidence) is read.
+      await objections.assertMayObject(ctx, req.user!, routeParam(req));
+      const upload = await receiveUpload(req, res, ctx.storage, objections.evidenceLimits(ctx));
       const { _csrf: _token, ...fields } = upload.fields;
       await objections.fileObjection(ctx, req.user!, routeParam(req), { fields, files: upload.files });
       flash(req, "success", req.t("results.objectionFiled"));

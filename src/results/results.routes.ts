@@ -7,7 +7,6 @@ import { sendFile } from "../http/send-file.js";
 import { getContest } from "../contests/contests.service.js";
 import { listRounds } from "../judging/judging.service.js";
 import * as results from "./results.service.js";
-import { EVIDENCE_MAX_BYTES } from "./objections.service.js";
 import * as objections from "./objections.service.js";
 import { parseFinalRoundBody, parseResolveBody } from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
@@ -83,8 +82,10 @@ export function objectionsApi(ctx: AppContext): Router {
   const router = Router();
 
   router.post("/contests/:id/objections", requireRole(), async (req, res) => {
+    // Stage, window and the person's limit before a byte of the body (and its evidence) is read.
+    await objections.assertMayObject(ctx, req.user!, routeParam(req));
     const body = isMultipart(req)
-      ? await receiveUpload(req, res, ctx.storage, { evidence: EVIDENCE_MAX_BYTES })
+      ? await receiveUpload(req, res, ctx.storage, objections.evidenceLimits(ctx))
       : { fields: (req.body ?? {}) as Record<string, unknown>, files: [] };
     res.status(201).json({ objection: await objections.fileObjection(ctx, req.user!, routeParam(req), body) });
   });
