@@ -38,16 +38,15 @@ describe("migrations: recommended city and identity keys", () => {
   after(() => app.close());
 
   it("down gives back the old keys and columns; up recomputes the keys and fills the recommending city", async () => {
-    await app.db.migrate.down({ migrationSource: source });
-    await app.db.migrate.down({ migrationSource: source });
+    // Back to before these two, whatever later migrations were added since.
+    const ours = ["20261201132000_entry-recommended-city", "20261201132010_entry-identity-keys"];
+    const applied = async () => (await app.db("knex_migrations").select("name")).map((r: { name: string }) => r.name);
+    while ((await applied()).includes(ours[0])) await app.db.migrate.down({ migrationSource: source });
     const old = await app.db("entries").where({ id: invisible }).first();
     expect(old).to.include({ unit_key: "河北\u200B大学", first_author_key: "李\u200F明" });
     expect(old).not.to.have.property("recommended_city");
 
-    expect(await migrateLatest(app.db)).to.deep.equal([
-      "20261201132000_entry-recommended-city",
-      "20261201132010_entry-identity-keys",
-    ]);
+    expect((await migrateLatest(app.db)).slice(0, 2)).to.deep.equal(ours);
     expect(await app.db("entries").where({ id: invisible }).first()).to.include({
       unit_key: "河北大学",
       first_author_key: "李明",
