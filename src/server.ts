@@ -1,6 +1,6 @@
 import path from "node:path";
 import pino from "pino";
-import { ensureFirstOrganizer } from "./accounts/accounts.service.js";
+import { ensureFirstOrganizer } from "./accounts/accounts.passwords.service.js";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, missingMetadataTools } from "./config.js";
 import type { AppContext } from "./context.js";

@@ -8,7 +8,8 @@ import type { UploadedFile } from "../http/upload.js";
 import { AppError, ValidationError, type MessageParams } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import * as q from "./accounts.queries.js";
-import { generateInitialPassword, type SessionUser } from "./accounts.service.js";
+import { generateInitialPassword } from "./accounts.passwords.service.js";
+import type { SessionUser } from "./accounts.service.js";
 import { hashPassword } from "./passwords.js";
 import {
   checkRoster,

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import type { Router } from "express";
 import request, { type Response } from "supertest";
-import { accountsApi, accountsPages } from "../../../src/accounts/accounts.routes.js";
+import { accountsPages } from "../../../src/accounts/accounts.pages.js";
+import { accountsApi } from "../../../src/accounts/accounts.routes.js";
 import { auditApi, auditPages } from "../../../src/audit/audit.routes.js";
 import { contestsApi, contestsPages } from "../../../src/contests/contests.routes.js";
 import {
