@@ -11,7 +11,7 @@ import { newId } from "../lib/ids.js";
 import { CONTENT_TYPES, detectContentType, nameForType, type ContentType } from "../media/content-type.js";
 import { parseObjectionFields } from "./results.schemas.js";
 import * as q from "./results.queries.js";
-import { recomputeAndRepublish } from "./results.service.js";
+import { recomputeAndRepublish } from "./snapshots.service.js";
 
 const EVIDENCE_TYPES: ContentType[] = ["pdf", "jpeg", "png"];
 

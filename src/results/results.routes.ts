@@ -7,6 +7,7 @@ import { sendFile } from "../http/send-file.js";
 import { getContest } from "../contests/contests.service.js";
 import { listRounds } from "../judging/judging.service.js";
 import * as results from "./results.service.js";
+import * as snapshots from "./snapshots.service.js";
 import * as objections from "./objections.service.js";
 import { parseFinalRoundBody, parseResolveBody } from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
@@ -40,7 +41,7 @@ export function resultsApi(ctx: AppContext): Router {
   );
 
   router.get("/contests/:id/results/snapshots/:number", async (req, res) => {
-    const text = await results.snapshotText(ctx, req.user, routeParam(req), Number(req.params.number));
+    const text = await snapshots.snapshotText(ctx, req.user, routeParam(req), Number(req.params.number));
     // Exactly the hashed bytes: no re-serialization.
     res.type("application/json; charset=utf-8").send(Buffer.from(text, "utf8"));
   });

@@ -4,7 +4,8 @@ import { moveStage, type Contest } from "../contests/contests.service.js";
 import type { Stage } from "../contests/lifecycle.js";
 import { ConflictError } from "../lib/errors.js";
 import { countOpenObjections } from "../results/objections.service.js";
-import { computeAndStore, loadComputed, writeSnapshot } from "../results/results.service.js";
+import { computeAndStore, loadComputed } from "../results/results.service.js";
+import { writeSnapshot } from "../results/snapshots.service.js";
 
 /**
  * Moves a contest's stage (contests.service `moveStage`) with what entering the new stage does to the

@@ -1,0 +1,88 @@
+import type { Request } from "express";
+import type { Contest } from "../contests/contests.service.js";
+import { may } from "../contests/lifecycle.js";
+import { roundLabel } from "../judging/round-names.js";
+import { formatDuration } from "../lib/i18n.js";
+import { percent } from "./explain.js";
+import type { ResultJson, RulesInForce } from "./results.service.js";
+
+/** Scores, means and deviations as shown: two decimals, as the results list prints them. */
+export const twoDecimals = (n: number) => n.toFixed(2);
+export const signedTwoDecimals = (n: number) => (n > 0 ? `+${twoDecimals(n)}` : twoDecimals(n));
+
+export const isPublic = (contest: Contest) => may(contest).viewPublicResults;
+
+/** The rules in force, in the reader's words, one sentence a line (DESIGN §3: printed on every results page). */
+export function rulesText(req: Request, rules: RulesInForce): string[] {
+  const criteria = rules.criteria.map((c) => `“${c.label}”`).join(req.locale === "en" ? ", " : "、");
+  const lines = [
+    req.t("results.ruleRound", { round: roundLabel(rules.round.name, req.locale) }),
+    req.t("results.ruleCriteria", { criteria, max: rules.criteria.reduce((n, c) => n + c.max, 0) }),
+    req.t(
+      `results.rule${rules.aggregation === "trimmed" ? "Trimmed" : rules.aggregation === "mean" ? "Mean" : "Zscore"}`,
+    ),
+    req.t("results.ruleRounding"),
+    req.t("results.ruleTieBreak", { criteria }),
+    rules.prizes.mode === "ratio"
+      ? req.t("results.rulePrizeRatio", {
+          first: percent(rules.prizes.first),
+          second: percent(rules.prizes.second),
+          third: percent(rules.prizes.third),
+        })
+      : req.t("results.rulePrizeCount", {
+          first: rules.prizes.first,
+          second: rules.prizes.second,
+          third: rules.prizes.third,
+        }),
+    countsText(req, rules),
+  ];
+  if (rules.publicVoteWeight) {
+    lines.push(
+      req.t("results.rulePublicVote", {
+        weight: percent(rules.publicVoteWeight),
+        judgesWeight: percent(1 - rules.publicVoteWeight),
+      }),
+    );
+  }
+  const time = rules.timeRules;
+  if (time) {
+    const d = (s: number) => formatDuration(s, req.locale);
+    lines.push(
+      req.t("results.ruleTime", {
+        target: d(time.targetSeconds),
+        min: d(time.minSeconds),
+        under: time.underPenalty,
+        grace: time.graceSeconds,
+        over: time.overPenalty,
+        cutoff: d(time.cutoffSeconds),
+      }),
+    );
+  }
+  lines.push(req.t("results.ruleExcluded"));
+  return lines;
+}
+
+export function countsText(req: Request, rules: RulesInForce): string {
+  const per = rules.prizeCounts.perLevel;
+  return req.t("results.countsInForce", {
+    ranked: rules.rankedEntries,
+    first: per.first,
+    second: per.second,
+    third: per.third,
+  });
+}
+
+export interface ResultRowView extends ResultJson {
+  scoreText: string;
+  prizeLabel: string;
+  authorsText: string;
+}
+
+export function rowView(req: Request, r: ResultJson): ResultRowView {
+  return {
+    ...r,
+    scoreText: twoDecimals(r.score),
+    prizeLabel: r.prize ? req.t(`prize.${r.prize}`) : "",
+    authorsText: (r.authors ?? []).join(req.locale === "en" ? ", " : "、"),
+  };
+}

@@ -1,0 +1,147 @@
+import type { Knex } from "knex";
+import type { SessionUser } from "../accounts/accounts.service.js";
+import type { AppContext } from "../context.js";
+import { getContest, type Contest } from "../contests/contests.service.js";
+import { allows } from "../contests/lifecycle.js";
+import type { Rubric } from "../contests/rubric.js";
+import { contestEntries, type EntryRow } from "../entries/entries.service.js";
+import { currentRound, publishedSheets, settingsOf } from "../judging/judging.service.js";
+import { StageError } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import { TRIM_MIN_SHEETS } from "./aggregate.exact.js";
+import { canonicalJson, sha256Hex } from "./canonical.js";
+import { explainResult } from "./explain.js";
+import * as q from "./results.queries.js";
+import { computeAndStore, votesOf, type ContestResults } from "./results.service.js";
+
+/** What a snapshot publishes of one round so that anyone can recompute it: the rubric and every ranked entry's sheets. */
+interface PublishedInputs {
+  rubric: Rubric;
+  sheets: Map<string, Omit<Awaited<ReturnType<typeof publishedSheets>>[number], "entryId">[]>;
+}
+
+/** Version of what a snapshot holds: 2 adds the sheets and the rules needed to recompute every score (scripts/verify.ts). */
+const SNAPSHOT_FORMAT = 2;
+
+/**
+ * The snapshot that the public sees: winners with authors and unit, every ranked entry's score and
+ * rank, and everything needed to recompute them (DESIGN §4 "Published results and verification"):
+ * the rules in force with the rubric's steps and deductions, each ranked entry's submitted sheets
+ * (judges as 评委1…n), talk times and public votes. No short panels are published: the app has no
+ * accepted short panels yet.
+ */
+export function snapshotBody(
+  contest: Contest,
+  results: ContestResults,
+  entries: Map<string, EntryRow>,
+  inputs: PublishedInputs,
+  kind: q.SnapshotRow["kind"],
+  number: number,
+  createdAt: string,
+  noticeEndsAt: string | null,
+) {
+  const timed = results.rules.timeRules != null;
+  return {
+    contest: { id: contest.id, title: contest.title, kind: contest.kind },
+    snapshot: { format: SNAPSHOT_FORMAT, number, kind, createdAt, noticeEndsAt },
+    rules: {
+      ...results.rules,
+      criteria: inputs.rubric.criteria.map((c) => ({ key: c.key, label: c.label, max: c.max, step: c.step })),
+      deductions: (inputs.rubric.deductions ?? []).map((d) => ({
+        key: d.key,
+        label: d.label,
+        max: d.max,
+        step: d.step,
+      })),
+      trimmedFrom: TRIM_MIN_SHEETS,
+    },
+    results: results.results.map((r) => {
+      const entry = entries.get(r.entryId)!;
+      const winner = r.prize !== null;
+      return {
+        entryId: r.entryId,
+        code: r.code,
+        title: r.title,
+        score: r.score,
+        rank: r.rank,
+        prize: r.prize,
+        judges: r.judges,
+        ...votesOf(r),
+        judgesScore: r.detail.aggregate,
+        ...(timed ? { talkSeconds: r.detail.timeDeduction?.seconds ?? null } : {}),
+        tieBrokenBy: r.detail.tieBrokenBy?.key ?? null,
+        sheets: inputs.sheets.get(r.entryId) ?? [],
+        explanation: { "zh-CN": explainResult(r, "zh-CN"), en: explainResult(r, "en") },
+        // Names are published for prize winners only.
+        authors: winner ? entry.authors.map((a) => a.name) : [],
+        unit: winner ? entry.unit : "",
+        city: winner ? entry.city : "",
+      };
+    }),
+  };
+}
+
+export async function writeSnapshot(
+  ctx: AppContext,
+  trx: Knex,
+  contest: Contest,
+  results: ContestResults,
+  kind: q.SnapshotRow["kind"],
+  noticeEndsAt: string | null,
+): Promise<q.SnapshotRow> {
+  const previous = await q.snapshotsOf(trx, contest.id);
+  const number = (previous.at(-1)?.number ?? 0) + 1;
+  const createdAt = ctx.clock.now().toISOString();
+  const inTransaction: AppContext = { ...ctx, db: trx };
+  const entries = new Map((await contestEntries(inTransaction, contest.id)).map((e) => [e.id, e]));
+  // The sheets of the round the results were computed from: scores are frozen from review on.
+  const settings = settingsOf(contest, await currentRound(inTransaction, trx, contest));
+  const sheets: PublishedInputs["sheets"] = new Map();
+  for (const { entryId, ...sheet } of await publishedSheets(inTransaction, contest.id, settings.round.id)) {
+    const list = sheets.get(entryId);
+    if (list) list.push(sheet);
+    else sheets.set(entryId, [sheet]);
+  }
+  const body = snapshotBody(
+    contest,
+    results,
+    entries,
+    { rubric: settings.rubric, sheets },
+    kind,
+    number,
+    createdAt,
+    noticeEndsAt,
+  );
+  const text = canonicalJson(body);
+  const snapshot: q.SnapshotRow = {
+    id: newId(),
+    contestId: contest.id,
+    number,
+    kind,
+    canonicalJson: text,
+    sha256: sha256Hex(text),
+    createdAt,
+  };
+  await q.insertSnapshot(trx, snapshot);
+  return snapshot;
+}
+
+/** After an upheld objection: the results again from the frozen sheets, published as a new snapshot. */
+export async function recomputeAndRepublish(ctx: AppContext, trx: Knex, contest: Contest): Promise<q.SnapshotRow> {
+  const results = await computeAndStore(ctx, trx, contest);
+  return writeSnapshot(ctx, trx, contest, results, "revision", contest.noticeEndsAt);
+}
+
+/** One published snapshot's canonical text, byte for byte, for anyone to hash. */
+export async function snapshotText(
+  ctx: AppContext,
+  user: SessionUser | null,
+  contestId: string,
+  number: number,
+): Promise<string> {
+  const contest = await getContest(ctx, user, contestId);
+  const snapshot = (await q.snapshotsOf(ctx.db, contest.id)).find((s) => s.number === number);
+  if (!snapshot || !allows(contest.stage, "viewPublicResults"))
+    throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
+  return snapshot.canonicalJson;
+}
