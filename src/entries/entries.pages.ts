@@ -6,28 +6,16 @@ import { may } from "../contests/lifecycle.js";
 import type { FileRule } from "../contests/rules.js";
 import { requireRole } from "../http/auth.js";
 import { routeParam } from "../http/params.js";
-import { localizedParams } from "../http/errors.js";
 import { flash } from "../http/flash.js";
 import { answerForm, fieldText, formFields, repeatedField, wantsJson } from "../http/forms.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 import { AppError } from "../lib/errors.js";
-import { hasMessage } from "../lib/i18n.js";
-import type { ContentType } from "../media/content-type.js";
-import { reviewEntry, type FileFacts, type RuleCheck } from "../media/format-review.js";
-import { entriesCsv } from "./entries.csv.js";
 import { acceptOf } from "./entries.file-rules.js";
+import { ruleResults, WEEK_THEMES } from "./entries.page-helpers.js";
+import { entryReviewPages } from "./entries.review.pages.js";
 import { sendFile } from "../http/send-file.js";
-import { parseEntryListQuery, parseReasonBody, type EntryListQuery } from "./entries.schemas.js";
 import * as entries from "./entries.service.js";
-import type { EntryFileJson, EntryJson } from "./entries.service.js";
-
-/** The week's four themes (DESIGN §1), offered as categories; stored in Chinese, as judges' expertise is. */
-const WEEK_THEMES = [
-  { value: "科学防控", key: "theme.prevention" },
-  { value: "科普行动", key: "theme.outreach" },
-  { value: "科技扶贫", key: "theme.poverty" },
-  { value: "科创惠民", key: "theme.innovation" },
-];
+import type { EntryJson } from "./entries.service.js";
 
 /** Empty author rows offered without script; the script adds rows on demand instead. */
 const AUTHOR_ROWS = 4;
@@ -134,63 +122,6 @@ function fileInputs(contest: Contest): { role: string; rule: FileRule; accept: s
     accept: acceptOf(rule),
     required: rule.required,
   }));
-}
-
-/** What checkFile needs of a stored file, from its JSON (codec, size and probe figures are all there). */
-function factsOf(file: EntryFileJson): FileFacts {
-  const video =
-    file.durationSeconds !== null && file.width !== null && file.height !== null
-      ? {
-          durationSeconds: file.durationSeconds,
-          width: file.width,
-          height: file.height,
-          videoCodec: file.videoCodec ?? "",
-          audioCodec: null,
-          formatName: "",
-        }
-      : null;
-  return { role: file.role, contentType: file.contentType as ContentType, size: file.size, video };
-}
-
-interface CheckView {
-  role: string;
-  check: string;
-  ok: boolean;
-  hard: boolean;
-  text: string;
-}
-
-/** A rule check in the reader's words: failures as the review.* messages, passes as the measured value. */
-function describeCheck(req: Request, c: RuleCheck): CheckView {
-  const okKey = `reviewOk.${c.check}`;
-  const key = c.ok && hasMessage(okKey) ? okKey : c.messageKey;
-  return { role: c.role, check: c.check, ok: c.ok, hard: c.hard, text: req.t(key, localizedParams(req, c.params)) };
-}
-
-/** Every rule of the contest against the entry's files, passed or not (the format review, DESIGN §2). */
-function ruleResults(req: Request, contest: Contest, entry: EntryJson): CheckView[] {
-  return reviewEntry(contest.rules.files, entry.files.map(factsOf)).map((c) => describeCheck(req, c));
-}
-
-/** Filters of the entry list from the query string; blank fields of the filter form mean "any". */
-function listQuery(req: Request): EntryListQuery {
-  const given = Object.fromEntries(
-    Object.entries(req.query).filter(
-      ([name, value]) =>
-        ["q", "city", "category", "status", "failing", "recommended"].includes(name) &&
-        typeof value === "string" &&
-        value.trim() !== "",
-    ),
-  );
-  return parseEntryListQuery(given);
-}
-
-function queryString(query: EntryListQuery): string {
-  const params = new URLSearchParams(
-    Object.entries(query).filter(([, v]) => typeof v === "string") as [string, string][],
-  );
-  const text = params.toString();
-  return text ? `?${text}` : "";
 }
 
 /** Pages for entries: submitting, "my entries", the entry page, lists, the format review. */
@@ -358,81 +289,7 @@ export function entriesPages(ctx: AppContext): Router {
     });
   });
 
-  router.post("/entries/:id/disqualify", requireRole("organizer"), async (req, res) => {
-    await answerForm(req, res, { back: `/entries/${routeParam(req)}` }, async () => {
-      const { reason } = parseReasonBody({ reason: formFields(req).reason ?? "" });
-      const entry = await entries.setDisqualified(ctx, req.user!, routeParam(req), true, reason);
-      return req.t("entries.disqualified", { code: entry.code });
-    });
-  });
-
-  router.post("/entries/:id/readmit", requireRole("organizer"), async (req, res) => {
-    await answerForm(req, res, { back: `/entries/${routeParam(req)}` }, async () => {
-      const entry = await entries.setDisqualified(ctx, req.user!, routeParam(req), false);
-      return req.t("entries.readmitted", { code: entry.code });
-    });
-  });
-
-  for (const [path, recommend] of [
-    ["recommend", true],
-    ["unrecommend", false],
-  ] as const) {
-    router.post(`/entries/:id/${path}`, requireRole("coordinator"), async (req, res) => {
-      await answerForm(req, res, { back: `/entries/${routeParam(req)}` }, async () => {
-        const entry = await entries.setRecommended(ctx, req.user!, routeParam(req), recommend);
-        return req.t(recommend ? "entries.recommendedDone" : "entries.unrecommendedDone", { code: entry.code });
-      });
-    });
-  }
-
-  router.get("/contests/:id/entries", requireRole("organizer", "coordinator"), async (req, res) => {
-    const user = req.user!;
-    const contest = await getContest(ctx, user, routeParam(req));
-    const query = listQuery(req);
-    const found = await entries.listEntries(ctx, user, contest.id, query);
-    const isOrganizer = user.role === "organizer";
-    const recommending = !isOrganizer && contest.rules.requiresRecommendation;
-    const here = `/contests/${contest.id}/entries${queryString(query)}`;
-    res.render("entries/list", {
-      title: req.t(isOrganizer ? "entries.listTitle" : "entries.cityListTitle"),
-      contest,
-      isOrganizer,
-      recommending,
-      mayRecommend: recommending && may(contest).recommendEntries,
-      quota: recommending ? await entries.recommendationQuota(ctx, contest, user.city ?? "") : null,
-      filters: query,
-      themes: WEEK_THEMES,
-      statuses: ["submitted", "withdrawn", "disqualified"],
-      entries: found.map((e) => ({ ...e, failing: (e.checks ?? []).map((c) => describeCheck(req, c)) })),
-      csvHref: `/contests/${contest.id}/entries.csv${queryString(query)}`,
-      here,
-    });
-  });
-
-  router.get("/contests/:id/entries.csv", requireRole("organizer", "coordinator"), async (req, res) => {
-    const found = await entries.listEntries(ctx, req.user!, routeParam(req), listQuery(req));
-    res
-      .type("text/csv; charset=utf-8")
-      .attachment(`entries-${routeParam(req)}.csv`)
-      .send(entriesCsv(found, req.t));
-  });
-
-  router.get("/contests/:id/review", requireRole("organizer"), async (req, res) => {
-    const contest = await getContest(ctx, req.user, routeParam(req));
-    const onlyFailing = req.query.failing === "1";
-    const found = await entries.listEntries(ctx, req.user!, contest.id, onlyFailing ? { failing: "1" } : {});
-    res.render("entries/review", {
-      title: req.t("formatReview.title"),
-      contest,
-      onlyFailing,
-      may: may(contest),
-      entries: found.map((e) => {
-        const results = ruleResults(req, contest, e);
-        return { ...e, results, failingCount: results.filter((c) => !c.ok).length };
-      }),
-      here: `/contests/${contest.id}/review${onlyFailing ? "?failing=1" : ""}`,
-    });
-  });
+  router.use(entryReviewPages(ctx));
 
   return router;
 }
