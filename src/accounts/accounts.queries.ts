@@ -147,11 +147,11 @@ export interface LoginCount {
 }
 
 /**
- * Counts one more attempt under a key, in one statement (an upsert on both databases), and answers the
- * count it reached: parallel attempts each get a different count, so no two can both be "the fifth".
- * A window that has ended starts again at 1.
+ * Counts one more attempt under a key (logins by account and address, registrations by address), in one
+ * statement (an upsert on both databases), and answers the count it reached: parallel attempts each get
+ * a different count, so no two can both be "the fifth". A window that has ended starts again at 1.
  */
-export async function reserveLoginAttempt(
+export async function countAttemptInWindow(
   db: Knex,
   key: string,
   nowIso: string,

@@ -2,7 +2,7 @@
  * The login limit (Trust #2), for the login form, the API token and a changed password's current one.
  *
  * Every password check first reserves its place in two counters, each with one atomic statement
- * (accounts.queries `reserveLoginAttempt`), and only then may argon2 run; so parallel guesses each get
+ * (accounts.queries `countAttemptInWindow`), and only then may argon2 run; so parallel guesses each get
  * a different count and can never all pass. A counter's window starts at its first attempt and lasts
  * LOGIN_WINDOW_MINUTES.
  *
@@ -62,9 +62,9 @@ export async function reservePasswordCheck(ctx: AppContext, email: string, ip: s
   const resetsAt = new Date(now.getTime() + ctx.config.loginWindowMinutes * 60_000).toISOString();
   const account = {
     key: accountKey(email),
-    ...(await q.reserveLoginAttempt(ctx.db, accountKey(email), nowIso, resetsAt)),
+    ...(await q.countAttemptInWindow(ctx.db, accountKey(email), nowIso, resetsAt)),
   };
-  const address = { key: addressKey(ip), ...(await q.reserveLoginAttempt(ctx.db, addressKey(ip), nowIso, resetsAt)) };
+  const address = { key: addressKey(ip), ...(await q.countAttemptInWindow(ctx.db, addressKey(ip), nowIso, resetsAt)) };
   const check = { account, address };
   let refused: TooManyRequestsError | null = null;
   if (account.attempts > ctx.config.loginMaxFailuresPerAccount) {
