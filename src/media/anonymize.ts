@@ -3,6 +3,7 @@ import { copyFile, mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { MetadataTools } from "../config.js";
+import { Semaphore } from "../lib/semaphore.js";
 import type { ContentType } from "./content-type.js";
 
 /**
@@ -17,21 +18,7 @@ export class AnonymizeError extends Error {}
 
 /** Parallel anonymizations at most: each runs a tool over a file of up to 500 MB, and the machine serves uploads too. */
 const MAX_PARALLEL = 2;
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function bounded<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
-  else running += 1;
-  try {
-    return await work();
-  } finally {
-    // The slot passes straight to the next in line, or is freed.
-    const next = waiting.shift();
-    if (next) next();
-    else running -= 1;
-  }
-}
+const slots = new Semaphore(MAX_PARALLEL);
 
 /** Runs a tool without a shell, killed past its time; exit codes in `okCodes` count as success (qpdf's 3: warnings). */
 async function tool(binary: string, args: string[], timeoutMs: number, okCodes: number[] = [0]): Promise<void> {
@@ -136,7 +123,7 @@ export async function anonymizeFile(
   output: string,
 ): Promise<void> {
   const work = `${output}.work`;
-  await bounded(async () => {
+  await slots.use(async () => {
     await mkdir(work);
     try {
       const clean = await STEPS[type](tools, input, work);

@@ -1,32 +1,12 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Config } from "../config.js";
+import { Semaphore } from "../lib/semaphore.js";
 
 const run = promisify(execFile);
 
 /** Which ffprobe, how many runs at once and how long each may take: from the configuration. */
 export type ProbeSettings = Pick<Config, "ffprobePath" | "ffprobeMaxParallel" | "ffprobeTimeoutMs">;
-
-/** At most `size` holders at once; the others wait in the order they came. */
-export class Semaphore {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(readonly size: number) {}
-
-  async use<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running < this.size) this.running += 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await work();
-    } finally {
-      // The slot passes straight to the next in line, so none can slip in between.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running -= 1;
-    }
-  }
-}
 
 // One bound per configuration (in production, one per process): ffprobe parsing untrusted uploads is
 // CPU-heavy, and many uploads at once must queue rather than start a process each.

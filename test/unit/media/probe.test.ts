@@ -5,7 +5,8 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import ffprobeInstaller from "@ffprobe-installer/ffprobe";
 import { loadConfig, SYSTEM_FFPROBE } from "../../../src/config.js";
-import { probeVideo, Semaphore, type ProbeSettings } from "../../../src/media/probe.js";
+import { Semaphore } from "../../../src/lib/semaphore.js";
+import { probeVideo, type ProbeSettings } from "../../../src/media/probe.js";
 
 /** What a real ffprobe prints for a small H.264 video, as the stub binaries below print it. */
 const FACTS_JSON = JSON.stringify({
