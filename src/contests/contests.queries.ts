@@ -37,7 +37,7 @@ function fromRow(row: Record<string, unknown>): ContestRow {
     noticeEndsAt: (row.notice_ends_at as string | null) ?? null,
     judgesPerEntry: Number(row.judges_per_entry),
     rubric: parseJson<Rubric>(row.rubric, { criteria: [] }),
-    rules: parseJson<ContestRules>(row.rules, {} as ContestRules),
+    rules: withQuotaMap(parseJson<ContestRules>(row.rules, {} as ContestRules)),
     prizes: parseJson<PrizeSettings>(row.prizes, {} as PrizeSettings),
     aggregation: row.aggregation as Aggregation,
     createdBy: (row.created_by as string | null) ?? null,
@@ -84,4 +84,9 @@ export async function listContests(db: Knex, filter: { stages?: readonly Stage[]
 
 export async function updateContest(db: Knex, id: string, changes: Partial<ContestRow>): Promise<void> {
   await db("contests").where({ id }).update(toRow(changes));
+}
+
+/** Rules stored before per-city quotas existed have no map: every city then has the common quota. */
+function withQuotaMap(rules: ContestRules): ContestRules {
+  return { ...rules, recommendationQuotas: rules.recommendationQuotas ?? {} };
 }

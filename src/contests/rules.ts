@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import { StringEnum, StringMap } from "../lib/schema.js";
 import { CONTENT_TYPES, type ContentType } from "../media/content-type.js";
 import { DEFAULT_TIME_RULES, timeRulesSchema } from "../results/time-rules.js";
+import { CITIES } from "../accounts/cities.js";
 import type { ContestKind } from "./rubric.js";
 
 const MB = 1024 * 1024;
@@ -34,7 +35,12 @@ const settings = {
   maxEntriesPerContestant: nullableCount,
   maxEntriesPerUnit: nullableCount,
   requiresRecommendation: Type.Boolean(),
+  /** Recommendations per city (and 雄安新区, 省直) where recommendationQuotas names none. */
   recommendationQuota: Type.Integer({ minimum: 1, maximum: 1000 }),
+  /** A city's own quota, by its canonical name (accounts/cities.ts); 0 means the city recommends nothing. */
+  recommendationQuotas: StringMap(Type.Integer({ minimum: 0, maximum: 1000 }), {
+    propertyNames: StringEnum(CITIES.map((c) => c.name)),
+  }),
   /** A judge from the entry's city is a conflict too. */
   sameCityConflict: Type.Boolean(),
   /** Share of the final score from the public vote, 0–0.3. */
@@ -104,6 +110,7 @@ export function defaultRules(kind: ContestKind): ContestRules {
     maxEntriesPerUnit: kind === "experiment" ? 5 : null,
     requiresRecommendation: false,
     recommendationQuota: 5,
+    recommendationQuotas: {},
     sameCityConflict: false,
     publicVoteWeight: 0,
     noticeDays: 7,
@@ -140,6 +147,11 @@ export function mergeRules(base: ContestRules, input: RulesInput): ContestRules 
         ? { ...(base.timeRules ?? DEFAULT_TIME_RULES), ...input.timeRules }
         : base.timeRules;
   return { ...base, ...input, files, timeRules };
+}
+
+/** How many entries a city (or 雄安新区, 省直) may recommend. */
+export function recommendationQuotaFor(rules: ContestRules, city: string): number {
+  return rules.recommendationQuotas[city] ?? rules.recommendationQuota;
 }
 
 /** The roles a kind may carry (DESIGN §4 file-role table); contests cannot invent new ones. */

@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import { assertMay } from "../contests/lifecycle.js";
+import { recommendationQuotaFor } from "../contests/rules.js";
 import { ConflictError, ForbiddenError } from "../lib/errors.js";
 import { getEntry, loadEntry, type EntryJson } from "./entries.access.js";
 import * as q from "./entries.queries.js";
@@ -79,8 +80,9 @@ export async function setRecommended(
   // Only the city that made a recommendation takes it back (an organizer may have moved the entry since).
   if (!recommend && entry.recommendedCity !== null && entry.recommendedCity !== city) throw new ForbiddenError();
   await ctx.db.transaction(async (trx) => {
-    if (recommend && (await q.countRecommended(trx, contest.id, city)) >= contest.rules.recommendationQuota) {
-      throw new ConflictError("quota_full", "errors.quotaFull", { quota: contest.rules.recommendationQuota });
+    const quota = recommendationQuotaFor(contest.rules, city);
+    if (recommend && (await q.countRecommended(trx, contest.id, city)) >= quota) {
+      throw new ConflictError("quota_full", "errors.quotaFull", { quota });
     }
     const now = ctx.clock.now().toISOString();
     await q.updateEntry(trx, entry.id, {
@@ -146,7 +148,10 @@ export async function recommendationQuota(
   contest: Contest,
   city: string,
 ): Promise<{ used: number; quota: number }> {
-  return { used: await q.countRecommended(ctx.db, contest.id, city), quota: contest.rules.recommendationQuota };
+  return {
+    used: await q.countRecommended(ctx.db, contest.id, city),
+    quota: recommendationQuotaFor(contest.rules, city),
+  };
 }
 
 /** An organizer records the experiment safety check; an unsafe entry is not ranked (DESIGN §3). */

@@ -203,4 +203,42 @@ describe("recommendations and the owner's edits", () => {
     const page = await agent.get(`/entries/${entryId}?lang=en`).set("Accept", "text/html").set("Accept-Language", "en");
     expect(page.text).to.include("so its recommendation was cleared");
   });
+
+  it("a city's own quota (保定 2) overrides the common one (1), and 0 lets a city recommend nothing", async () => {
+    const contest = await openContest(app, {
+      rules: {
+        requiresRecommendation: true,
+        recommendationQuota: 1,
+        recommendationQuotas: { 保定: 2, 唐山: 0 },
+        maxEntriesPerAuthor: null,
+      },
+    });
+    const shown = await as(contest.admin).get(`/api/v1/contests/${contest.id}`);
+    expect(shown.body.contest.rules.recommendationQuotas).to.deep.equal({ 保定: 2, 唐山: 0 });
+    const [first, second, third] = [await submitIn(contest.id), await submitIn(contest.id), await submitIn(contest.id)];
+    expect((await recommend(baoding, first)).status).to.equal(200);
+    expect((await recommend(baoding, second)).status).to.equal(200);
+    const unchanged = await writtenState(app);
+    const refused = await recommend(baoding, third);
+    expect(refused.status).to.equal(409);
+    expect(refused.body.error.code).to.equal("quota_full");
+    expect(refused.body.error.message).to.include("2");
+    await expectNothingWritten(app, unchanged);
+    const tangshanOwn = await submitIn(contest.id, { city: "唐山" });
+    expect((await recommend(tangshan, tangshanOwn)).body.error.code).to.equal("quota_full");
+  });
+
+  it("a quota for a place that is not one of the province's recommending units is refused", async () => {
+    const res = await request(app.server)
+      .post("/api/v1/contests")
+      .set("Authorization", `Bearer ${(await createActor(app, "organizer")).token}`)
+      .send({
+        kind: "video",
+        title: "配额",
+        opensAt: "2026-01-01T00:00:00Z",
+        closesAt: "2027-01-01T00:00:00Z",
+        rules: { recommendationQuotas: { 北京: 3 } },
+      });
+    expect(res.status).to.equal(400);
+  });
 });
