@@ -7,21 +7,27 @@ import type { ContestKind } from "./rubric.js";
 
 const MB = 1024 * 1024;
 
+const fileBasics = {
+  required: Type.Boolean(),
+  /** Content types by their short name, checked from the bytes: mp4, mov, pdf, docx, pptx, jpeg, png. */
+  types: Type.Array(StringEnum(Object.keys(CONTENT_TYPES) as ContentType[]), { minItems: 1, uniqueItems: true }),
+  maxBytes: Type.Integer({ minimum: 1, maximum: 10 * 1024 * MB }),
+};
+
+/** The limits a file role may leave out (no limit). */
+const fileLimits = {
+  minSeconds: Type.Number({ minimum: 0, maximum: 36000 }),
+  maxSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 36000 }),
+  /** Soft: flagged in the format review, not refused. */
+  minHeight: Type.Integer({ minimum: 1, maximum: 10000 }),
+  aspectRatio: Type.String({ pattern: "^[1-9][0-9]?:[1-9][0-9]?$" }),
+  // Typed as any string: the format review compares it with whatever codec name ffprobe reports.
+  videoCodecs: Type.Array(Type.Unsafe<string>(StringEnum(["h264", "hevc", "vp9", "av1", "mpeg4"]))),
+};
+
 /** What one uploaded file must be (DESIGN §4 file roles). Hard limits refuse the upload; soft ones are flagged. */
 const fileRuleSchema = Type.Object(
-  {
-    required: Type.Boolean(),
-    /** Content types by their short name, checked from the bytes: mp4, mov, pdf, docx, pptx, jpeg, png. */
-    types: Type.Array(StringEnum(Object.keys(CONTENT_TYPES) as ContentType[]), { minItems: 1, uniqueItems: true }),
-    maxBytes: Type.Integer({ minimum: 1, maximum: 10 * 1024 * MB }),
-    minSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 36000 })),
-    maxSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 36000 })),
-    /** Soft: flagged in the format review, not refused. */
-    minHeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
-    aspectRatio: Type.Optional(Type.String({ pattern: "^[1-9][0-9]?:[1-9][0-9]?$" })),
-    // Typed as any string: the format review compares it with whatever codec name ffprobe reports.
-    videoCodecs: Type.Optional(Type.Array(Type.Unsafe<string>(StringEnum(["h264", "hevc", "vp9", "av1", "mpeg4"])))),
-  },
+  { ...fileBasics, ...Type.Partial(Type.Object(fileLimits)).properties },
   { additionalProperties: false },
 );
 export type FileRule = Static<typeof fileRuleSchema>;
@@ -50,6 +56,21 @@ const settings = {
   safetyGate: Type.Boolean(),
   teamMax: nullableCount,
 };
+
+const orNull = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+
+/** A file role's rule as edited: any subset, and a limit set to null is removed (no limit). */
+const fileRuleInputSchema = Type.Object(
+  {
+    ...Type.Partial(Type.Object(fileBasics)).properties,
+    minSeconds: orNull(fileLimits.minSeconds),
+    maxSeconds: orNull(fileLimits.maxSeconds),
+    minHeight: orNull(fileLimits.minHeight),
+    aspectRatio: orNull(fileLimits.aspectRatio),
+    videoCodecs: orNull(fileLimits.videoCodecs),
+  },
+  { additionalProperties: false },
+);
 
 /** File rules by role: lower-case role names, at most ten roles. */
 const filesOf = <T extends TSchema>(rule: T) =>
@@ -87,7 +108,8 @@ const DEFAULT_FILES: Record<ContestKind, Record<string, FileRule>> = {
   },
   explainer: {
     form: FORM,
-    video: { required: false, types: ["mp4", "mov"], maxBytes: 500 * MB, maxSeconds: 250 },
+    // A recorded talk may run to the timekeeper's cutoff (4:30), no longer.
+    video: { required: false, types: ["mp4", "mov"], maxBytes: 500 * MB, maxSeconds: DEFAULT_TIME_RULES.cutoffSeconds },
     slides: { required: false, types: ["pdf", "pptx"], maxBytes: 100 * MB },
   },
   report: {
@@ -126,7 +148,7 @@ export function defaultRules(kind: ContestKind): ContestRules {
  */
 export const rulesSchema = Type.Object(
   {
-    files: Type.Optional(filesOf(Type.Partial(fileRuleSchema))),
+    files: Type.Optional(filesOf(fileRuleInputSchema)),
     ...Type.Partial(Type.Object(settings)).properties,
     timeRules: Type.Optional(Type.Union([Type.Partial(timeRulesSchema), Type.Null()])),
   },
@@ -138,7 +160,12 @@ export type RulesInput = Static<typeof rulesSchema>;
 export function mergeRules(base: ContestRules, input: RulesInput): ContestRules {
   const files = structuredClone(base.files);
   for (const [role, rule] of Object.entries(input.files ?? {})) {
-    files[role] = { ...(files[role] ?? { required: false, types: [], maxBytes: 500 * MB }), ...rule };
+    const merged: Record<string, unknown> = { ...(files[role] ?? { required: false, types: [], maxBytes: 500 * MB }) };
+    for (const [name, value] of Object.entries(rule)) {
+      if (value === null) delete merged[name];
+      else merged[name] = value;
+    }
+    files[role] = merged as FileRule;
   }
   const timeRules =
     input.timeRules === null

@@ -1,6 +1,6 @@
 /**
  * Talk-time deduction of the explainer contest (科普讲解大赛, DESIGN §3): target 4:00, under 3:00
- * costs 2 points, over 4:00 plus 15 s of grace costs 2 points, the talk is cut off at 4:10.
+ * costs 2 points, over 4:00 plus 15 s of grace costs 2 points, the timekeeper stops the talk at 4:30.
  * Recorded once per talk and applied to the final score after aggregation.
  */
 import { Type, type Static } from "@sinclair/typebox";
@@ -19,8 +19,7 @@ export const timeRulesSchema = Type.Object(
     overPenalty: Type.Number({ minimum: 0, maximum: 100 }),
     /**
      * When the moderator stops the talk. Informational here: the deduction depends on the measured
-     * time only. Note the published defaults stop a talk (250 s) before the over penalty starts
-     * (255 s), so with them a talk draws the over penalty only when it ran past the cutoff.
+     * time only; nothing said after it is scored (the default 4:30, DESIGN §3).
      */
     cutoffSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
   },
@@ -34,7 +33,7 @@ export const DEFAULT_TIME_RULES: Readonly<TimeRules> = Object.freeze({
   targetSeconds: 240,
   graceSeconds: 15,
   overPenalty: 2,
-  cutoffSeconds: 250,
+  cutoffSeconds: 270,
 });
 
 export interface TimeDeduction {

@@ -96,7 +96,7 @@ describe("contests API", () => {
         targetSeconds: 240,
         graceSeconds: 15,
         overPenalty: 2,
-        cutoffSeconds: 250,
+        cutoffSeconds: 270,
       });
       const experiment = (await post("/api/v1/contests", contestBody({ kind: "experiment" }))).body.contest;
       expect(experiment.rules.safetyGate).to.equal(true);

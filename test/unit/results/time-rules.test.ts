@@ -17,7 +17,7 @@ describe("results/time-rules", () => {
         targetSeconds: 240,
         graceSeconds: 15,
         overPenalty: 2,
-        cutoffSeconds: 250,
+        cutoffSeconds: 270,
       });
       expect(Object.isFrozen(DEFAULT_TIME_RULES)).to.equal(true);
     });
