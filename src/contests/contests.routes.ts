@@ -13,7 +13,9 @@ import {
   parseUpdateContestBody,
 } from "./contests.schemas.js";
 import { may, nextStage, previousStage, stagesAllowing, stageTrack } from "./lifecycle.js";
-import { rubricMax, CONTEST_KINDS, defaultRubric, type Criterion } from "./rubric.js";
+import { rubricMax, CONTEST_KINDS, defaultRubric, type ContestKind, type Criterion } from "./rubric.js";
+import { defaultRules } from "./rules.js";
+import { rulesPages } from "./rules.pages.js";
 
 /** DESIGN §4: contests (their stage moves: stages/stages.routes.ts). */
 export function contestsApi(ctx: AppContext): Router {
@@ -83,13 +85,26 @@ function contestBodyFromForm(fields: Record<string, unknown>, forUpdate: boolean
       ...(row.description?.trim() ? { description: row.description.trim() } : {}),
     }));
   if (criteria.length > 0 || rows.length > 0) body.rubric = { criteria };
+  // A new contest's rubric left as filled for one kind follows the kind chosen (without JavaScript the
+  // form cannot refill it when 赛事类型 changes); an edited rubric is kept.
+  const filledFrom = text(fields, "filledFrom");
+  if (!forUpdate && isKind(filledFrom) && sameCriteria(criteria, defaultRubric(filledFrom).criteria))
+    delete body.rubric;
   return body;
 }
 
-function formValues(contest: contests.Contest | null): Record<string, unknown> {
-  const criteria: Partial<Criterion>[] = contest ? [...contest.rubric.criteria] : defaultRubric("video").criteria;
+const isKind = (value: unknown): value is ContestKind => CONTEST_KINDS.includes(value as ContestKind);
+
+function sameCriteria(a: Criterion[], b: Criterion[]): boolean {
+  const plain = (c: Criterion) => [c.key, c.label, c.max, c.step, c.description ?? ""];
+  return JSON.stringify(a.map(plain)) === JSON.stringify(b.map(plain));
+}
+
+function formValues(contest: contests.Contest | null, kind: ContestKind = "video"): Record<string, unknown> {
+  const criteria: Partial<Criterion>[] = contest ? [...contest.rubric.criteria] : defaultRubric(kind).criteria;
   return {
-    kind: contest?.kind ?? "video",
+    kind: contest?.kind ?? kind,
+    filledFrom: kind,
     title: contest?.title ?? "",
     description: contest?.description ?? "",
     opensAt: contest ? isoToShanghaiLocal(contest.opensAt) : "",
@@ -107,6 +122,7 @@ function formValues(contest: contests.Contest | null): Record<string, unknown> {
 /** Public and organizer pages for contests. */
 export function contestsPages(ctx: AppContext): Router {
   const router = Router();
+  router.use(rulesPages(ctx));
 
   router.get("/", async (req, res) => {
     const open = await contests.listContests(ctx, req.user, { stages: stagesAllowing("submitEntries") });
@@ -119,16 +135,25 @@ export function contestsPages(ctx: AppContext): Router {
     res.render("contests/list", { title: req.t("contests.title"), contests: list });
   });
 
-  const formPage = (req: Request, contest: contests.Contest | null) => ({
+  const formPage = (req: Request, contest: contests.Contest | null, kind?: ContestKind) => ({
     title: req.t(contest ? "contests.editTitle" : "contests.newTitle"),
     contest,
     kinds: CONTEST_KINDS,
     aggregations: AGGREGATIONS,
-    values: formValues(contest),
+    values: formValues(contest, kind),
+    // Each kind's defaults: the one filled in is shown, the script swaps them when 赛事类型 changes.
+    kindDefaults: contest
+      ? []
+      : CONTEST_KINDS.map((k) => ({
+          kind: k,
+          rubric: JSON.stringify(defaultRubric(k).criteria),
+          files: Object.entries(defaultRules(k).files).map(([role, rule]) => ({ role, ...rule })),
+        })),
   });
 
   router.get("/contests/new", requireRole("organizer"), (req, res) => {
-    res.render("contests/form", formPage(req, null));
+    const kind = isKind(req.query.kind) ? req.query.kind : undefined;
+    res.render("contests/form", formPage(req, null, kind));
   });
 
   router.post("/contests", requireRole("organizer"), async (req, res) => {

@@ -7,19 +7,11 @@ import { newId } from "../lib/ids.js";
 import * as q from "./contests.queries.js";
 import type { ContestRow } from "./contests.queries.js";
 import type { CreateContestBody, UpdateContestBody } from "./contests.schemas.js";
-import {
-  allows,
-  checkTransition,
-  isPublicStage,
-  onEntering,
-  STAGES,
-  type Stage,
-  type StageAction,
-  type StageEntry,
-} from "./lifecycle.js";
+import { checkTransition, isPublicStage, onEntering, STAGES, type Stage, type StageEntry } from "./lifecycle.js";
 import { DEFAULT_PRIZES, prizeSharesExceedOne, type PrizeSettings } from "./prizes.js";
 import { assertValidRubric, defaultRubric } from "./rubric.js";
 import { defaultRules, fileRolesOf, mergeRules, type ContestRules } from "./rules.js";
+import { lockedSettings, settingChanges } from "./settings.js";
 
 export type Contest = Omit<ContestRow, "createdBy">;
 
@@ -27,20 +19,6 @@ export function contestJson(row: ContestRow): Contest {
   const { createdBy: _createdBy, ...rest } = row;
   return rest;
 }
-
-/** Each setting's group in the stage policy: once judging starts the rubric is fixed, and so on. */
-const SETTING_ACTION: Record<keyof UpdateContestBody, StageAction> = {
-  title: "editDetails",
-  description: "editDetails",
-  opensAt: "editSchedule",
-  closesAt: "editSchedule",
-  rules: "editRules",
-  rubric: "editRules",
-  judgesPerEntry: "editRules",
-  aggregation: "editScoring",
-  prizes: "editScoring",
-  noticeEndsAt: "extendNotice",
-};
 
 function instant(value: string): string {
   return new Date(value).toISOString();
@@ -68,12 +46,26 @@ function assertRules(kind: ContestRow["kind"], rules: ContestRules): void {
       "invalid_rules",
     );
   }
+  const time = rules.timeRules;
+  if (time && time.minSeconds > time.targetSeconds) {
+    throw new ValidationError(
+      "errors.timeRulesOrder",
+      {},
+      { fields: [{ field: "rules.timeRules.minSeconds", messageKey: "errors.timeRulesOrder" }] },
+      "invalid_rules",
+    );
+  }
   for (const [role, rule] of Object.entries(rules.files)) {
     if (rule.minSeconds !== undefined && rule.maxSeconds !== undefined && rule.minSeconds > rule.maxSeconds) {
       throw new ValidationError(
         "errors.fileRuleDurations",
         { role },
-        { field: `rules.files.${role}` },
+        {
+          field: `rules.files.${role}`,
+          fields: [
+            { field: `rules.files.${role}.minSeconds`, messageKey: "errors.fileRuleDurations", params: { role } },
+          ],
+        },
         "invalid_rules",
       );
     }
@@ -152,9 +144,7 @@ export async function updateContest(
   return ctx.db.transaction(async (trx) => {
     const contest = await q.findContest(trx, id);
     if (!contest) throw new NotFoundError("errors.contestNotFound");
-    const locked = (Object.keys(body) as (keyof UpdateContestBody)[]).filter(
-      (field) => !allows(contest.stage, SETTING_ACTION[field]),
-    );
+    const locked = lockedSettings(contest.stage, body);
     if (locked.length > 0) {
       throw new StageError(
         "errors.settingLocked",
@@ -184,6 +174,9 @@ export async function updateContest(
       changes.rules = mergeRules(contest.rules, body.rules);
       assertRules(contest.kind, changes.rules);
     }
+    const changed = settingChanges({ ...contest }, { ...changes });
+    // Saving a form unchanged writes nothing, not even an audit row.
+    if (changed.length === 0) return contestJson(contest);
     changes.updatedAt = ctx.clock.now().toISOString();
     await q.updateContest(trx, id, changes);
     await recordAudit(trx, ctx.clock, {
@@ -191,7 +184,7 @@ export async function updateContest(
       action: "contest.update",
       targetType: "contest",
       targetId: id,
-      details: { changes: body },
+      details: { changes: changed },
     });
     return contestJson((await q.findContest(trx, id))!);
   });
