@@ -21,7 +21,7 @@ type Fields = Record<string, unknown>;
 
 /** A field's last value: a checkbox after its hidden "0" arrives as ["0", "1"]. */
 export function lastValue(value: unknown): string | undefined {
-  const v = Array.isArray(value) ? value[value.length - 1] : value;
+  const v: unknown = Array.isArray(value) ? (value as unknown[])[value.length - 1] : value;
   return typeof v === "string" ? v.trim() : undefined;
 }
 
