@@ -295,8 +295,8 @@ describe("contests: the rules editor (GET/POST /contests/:id/rules)", () => {
     const res = await page.get(`/contests/${id}/rules`).set("Accept", "text/html");
     expect(res.text).to.include("评审已开始，这些规则不能再改");
     expect(res.text).to.include("评审已开始，评分规则不能再改");
-    expect(res.text).to.match(/data-testid="rules-files">[\s\S]*?<fieldset disabled>/);
-    expect(res.text).to.match(/data-testid="rules-time">[\s\S]*?<fieldset >/);
+    expect(res.text).to.match(/data-testid="rules-files">[\s\S]*?<fieldset class="plain" disabled>/);
+    expect(res.text).to.match(/data-testid="rules-time">[\s\S]*?<fieldset class="plain" >/);
     const saved = await post(id, [
       ["timeRules[enabled]", "1"],
       ["timeRules[minSeconds][m]", "3"],
