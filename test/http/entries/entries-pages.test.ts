@@ -93,7 +93,7 @@ describe("entry pages", () => {
       expect(fileRuleText(experiment.video, "zh-CN")).to.equal("MP4/MOV，不超过 6 分钟，不超过 500MB，建议 1080p");
       expect(fileRuleText(experiment.intro, "zh-CN")).to.equal("MP4/MOV，不超过 20 秒，不超过 100MB");
       expect(fileRuleText(defaultRules("explainer").files.video, "zh-CN")).to.equal(
-        "MP4/MOV，不超过 4 分 10 秒，不超过 500MB",
+        "MP4/MOV，不超过 4 分 30 秒，不超过 500MB",
       );
       expect(fileRuleText({ ...experiment.video, minSeconds: 90, videoCodecs: ["hevc"] }, "en")).to.equal(
         "MP4/MOV, 1 min 30 s–6 min, up to 500MB, ideally 1080p and HEVC",
