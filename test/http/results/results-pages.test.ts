@@ -204,7 +204,7 @@ describe("results pages: review, public notice, objections, my results", () => {
       let res = await organizer
         .post(`/contests/${c.contestId}/stage`)
         .type("form")
-        .send({ _csrf: csrfOf(page.text), to: "review" });
+        .send({ _csrf: csrfOf(page.text), to: "review", confirmed: "1" });
       expect(res.status).to.equal(302);
       page = await html(organizer, review());
       expect(page.text)
@@ -214,7 +214,7 @@ describe("results pages: review, public notice, objections, my results", () => {
       res = await organizer
         .post(`/contests/${c.contestId}/stage`)
         .type("form")
-        .send({ _csrf: csrfOf(page.text), to: "notice" });
+        .send({ _csrf: csrfOf(page.text), to: "notice", confirmed: "1" });
       expect(res.status).to.equal(302);
       page = await html(organizer, review());
       expect(page.text).to.include('data-testid="objections-link"').and.include("成绩公示后奖项设置不能再修改");
