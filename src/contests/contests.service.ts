@@ -213,7 +213,15 @@ export function assertNoticeExtension(contest: Pick<Contest, "noticeEndsAt">, no
     throw new ValidationError(
       "errors.noticeShortened",
       { noticeEndsAt: contest.noticeEndsAt },
-      { fields: [{ field: "noticeEndsAt", messageKey: "errors.noticeShortened", params: { noticeEndsAt: contest.noticeEndsAt } }] },
+      {
+        fields: [
+          {
+            field: "noticeEndsAt",
+            messageKey: "errors.noticeShortened",
+            params: { noticeEndsAt: contest.noticeEndsAt },
+          },
+        ],
+      },
       "notice_shortened",
     );
   }

@@ -103,7 +103,7 @@ export async function answerForm(
   try {
     const done = await action();
     if ("back" in answer && done !== undefined) {
-      flash(req, "success", done as string);
+      flash(req, "success", done);
       res.redirect(303, back);
     }
     return;

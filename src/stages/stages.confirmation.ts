@@ -29,7 +29,11 @@ export function stageConfirmation(
   if (!forward) {
     consequences =
       to === "open"
-        ? [closesLater ? say("reopen", { closesAt: at(contest.closesAt) }) : say("reopenPast", { closesAt: at(contest.closesAt) })]
+        ? [
+            closesLater
+              ? say("reopen", { closesAt: at(contest.closesAt) })
+              : say("reopenPast", { closesAt: at(contest.closesAt) }),
+          ]
         : [say(`back.${to}`)];
   } else if (entering.endsSubmissions) {
     consequences = [
@@ -49,8 +53,6 @@ export function stageConfirmation(
   } else {
     consequences = [say(to)];
   }
-  const title = forward
-    ? say(`title.${to}`)
-    : req.t("contests.moveBack", { stage: req.t(`stage.${to}`) });
+  const title = forward ? say(`title.${to}`) : req.t("contests.moveBack", { stage: req.t(`stage.${to}`) });
   return { title, consequences, cancelHref };
 }
