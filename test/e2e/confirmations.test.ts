@@ -159,6 +159,7 @@ describe("browser: confirmations for irreversible steps and the notice window", 
 
   it("shortening the window is refused; extending it asks first, works and is shown", async () => {
     await page.goto(contestUrl());
+    await screenshot(page, "confirmations-contest-in-notice-desktop");
     const form = page.getByTestId("extend-notice-form");
     await form.locator('input[name="noticeEndsAt"]').fill("2026-12-19T18:00");
     await Promise.all([page.waitForURL(onContestPage), page.getByTestId("extend-notice").click()]);
