@@ -66,6 +66,13 @@ describe("stage moves ask first; final waits for the notice window, which can be
   it("closing early says the closing time it replaces; confirmed, closesAt becomes now, audited before → after", async () => {
     const text = await ask("closed");
     expect(text).to.include("截止时间将从 2026年12月10日 18:00 改为现在，参赛者不能再提交或修改作品");
+    const csrf = csrfOf((await pages.get(`/contests/${id}`)).text);
+    const english = await pages
+      .post(`/contests/${id}/stage`)
+      .type("form")
+      .set("Accept-Language", "en")
+      .send({ _csrf: csrf, to: "closed" });
+    expect(english.text).to.include("The closing time changes from 2026-12-10 18:00 (UTC+8) to now");
     expect((await contestRow()).closes_at).to.equal(CLOSES_AT);
     await confirm("closed");
     expect((await contestRow()).closes_at).to.equal(clock.now().toISOString());
