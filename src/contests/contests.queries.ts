@@ -14,6 +14,8 @@ export interface ContestRow {
   stage: Stage;
   opensAt: string;
   closesAt: string;
+  /** When the notice (公示) began; with noticeEndsAt, its objection window. */
+  noticeStartsAt: string | null;
   noticeEndsAt: string | null;
   judgesPerEntry: number;
   rubric: Rubric;
@@ -34,6 +36,7 @@ function fromRow(row: Record<string, unknown>): ContestRow {
     stage: row.stage as Stage,
     opensAt: String(row.opens_at),
     closesAt: String(row.closes_at),
+    noticeStartsAt: (row.notice_starts_at as string | null) ?? null,
     noticeEndsAt: (row.notice_ends_at as string | null) ?? null,
     judgesPerEntry: Number(row.judges_per_entry),
     rubric: parseJson<Rubric>(row.rubric, { criteria: [] }),
@@ -55,6 +58,7 @@ function toRow(contest: Partial<ContestRow>): Record<string, unknown> {
   if (contest.stage !== undefined) row.stage = contest.stage;
   if (contest.opensAt !== undefined) row.opens_at = contest.opensAt;
   if (contest.closesAt !== undefined) row.closes_at = contest.closesAt;
+  if (contest.noticeStartsAt !== undefined) row.notice_starts_at = contest.noticeStartsAt;
   if (contest.noticeEndsAt !== undefined) row.notice_ends_at = contest.noticeEndsAt;
   if (contest.judgesPerEntry !== undefined) row.judges_per_entry = contest.judgesPerEntry;
   if (contest.rubric !== undefined) row.rubric = JSON.stringify(contest.rubric);

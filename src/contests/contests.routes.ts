@@ -189,6 +189,8 @@ export function contestsPages(ctx: AppContext): Router {
       isOrganizer: req.user?.role === "organizer",
       nextStage: nextStage(contest.stage),
       backStage: previousStage(contest.stage),
+      noticeEndsLocal: contest.noticeEndsAt ? isoToShanghaiLocal(contest.noticeEndsAt) : "",
+      noticeRunning: contest.noticeEndsAt !== null && ctx.clock.now().getTime() < Date.parse(contest.noticeEndsAt),
     });
   });
 

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import { recordAudit } from "../audit/audit.service.js";
 import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
-import { NotFoundError, StageError, ValidationError } from "../lib/errors.js";
+import { ConflictError, NotFoundError, StageError, ValidationError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import * as q from "./contests.queries.js";
 import type { ContestRow } from "./contests.queries.js";
@@ -91,6 +91,7 @@ export async function createContest(ctx: AppContext, actor: SessionUser, body: C
     stage: STAGES[0], // every contest starts as a draft (lifecycle)
     opensAt,
     closesAt,
+    noticeStartsAt: null,
     noticeEndsAt: null,
     judgesPerEntry: body.judgesPerEntry ?? 5,
     rubric: { criteria: rubric.criteria, deductions: rubric.deductions ?? [] },
@@ -159,7 +160,10 @@ export async function updateContest(
     if (body.closesAt !== undefined) changes.closesAt = instant(body.closesAt);
     if (body.opensAt !== undefined || body.closesAt !== undefined)
       assertDates(changes.opensAt ?? contest.opensAt, changes.closesAt ?? contest.closesAt);
-    if (body.noticeEndsAt !== undefined) changes.noticeEndsAt = instant(body.noticeEndsAt);
+    if (body.noticeEndsAt !== undefined) {
+      changes.noticeEndsAt = instant(body.noticeEndsAt);
+      assertNoticeExtension(contest, changes.noticeEndsAt);
+    }
     if (body.judgesPerEntry !== undefined) changes.judgesPerEntry = body.judgesPerEntry;
     if (body.rubric !== undefined) {
       assertValidRubric(body.rubric);
@@ -190,11 +194,55 @@ export async function updateContest(
   });
 }
 
+/**
+ * The objection window may be extended, never shortened (DESIGN §2): a new end before the current one
+ * is refused, so nobody loses days they were promised to file an objection.
+ */
+export function assertNoticeExtension(contest: Pick<Contest, "noticeEndsAt">, noticeEndsAt: string): void {
+  if (contest.noticeEndsAt && Date.parse(noticeEndsAt) < Date.parse(contest.noticeEndsAt)) {
+    throw new ValidationError(
+      "errors.noticeShortened",
+      { noticeEndsAt: contest.noticeEndsAt },
+      {
+        fields: [
+          {
+            field: "noticeEndsAt",
+            messageKey: "errors.noticeShortened",
+            params: { noticeEndsAt: contest.noticeEndsAt },
+          },
+        ],
+      },
+      "notice_shortened",
+    );
+  }
+}
+
 const TRANSITION_MESSAGES = {
   same: "errors.stageSame",
   skip: "errors.stageSkip",
   afterNotice: "errors.stageBackAfterNotice",
 } as const;
+
+/**
+ * Refuses a move the lifecycle does not allow (skipping, going back after the notice), and the final
+ * list before the objection window has ended (DESIGN §2). Pages ask it before confirming a move.
+ */
+export function assertMayMove(contest: Pick<Contest, "stage" | "noticeEndsAt">, to: Stage, now: Date): StageEntry {
+  const check = checkTransition(contest.stage, to);
+  if (!check.ok) {
+    throw new StageError(TRANSITION_MESSAGES[check.reason], { from: contest.stage, to }, { from: contest.stage, to });
+  }
+  const entering = onEntering(to, check.direction);
+  if (entering.freezesFinal && contest.noticeEndsAt && now.getTime() < Date.parse(contest.noticeEndsAt)) {
+    throw new ConflictError(
+      "notice_window_open",
+      "errors.noticeWindowOpen",
+      { noticeEndsAt: contest.noticeEndsAt },
+      { noticeEndsAt: contest.noticeEndsAt },
+    );
+  }
+  return entering;
+}
 
 /**
  * Moves a contest one stage on (or back, before the notice). Closing early ends submissions at once;
@@ -212,17 +260,14 @@ export async function moveStage(
   return ctx.db.transaction(async (trx) => {
     const contest = await q.findContest(trx, id);
     if (!contest) throw new NotFoundError("errors.contestNotFound");
-    const check = checkTransition(contest.stage, to);
-    if (!check.ok) {
-      throw new StageError(TRANSITION_MESSAGES[check.reason], { from: contest.stage, to }, { from: contest.stage, to });
-    }
     const now = ctx.clock.now();
-    const entering = onEntering(to, check.direction);
+    const entering = assertMayMove(contest, to, now);
     const changes: Partial<ContestRow> = { stage: to, updatedAt: now.toISOString() };
     if (entering.endsSubmissions && Date.parse(contest.closesAt) > now.getTime()) {
       changes.closesAt = now.toISOString();
     }
     if (entering.opensNotice) {
+      changes.noticeStartsAt = now.toISOString();
       changes.noticeEndsAt = new Date(now.getTime() + contest.rules.noticeDays * 86_400_000).toISOString();
     }
     await q.updateContest(trx, id, changes);
@@ -231,7 +276,11 @@ export async function moveStage(
       action: "contest.stage",
       targetType: "contest",
       targetId: id,
-      details: { from: contest.stage, to, ...(changes.closesAt ? { closesAt: changes.closesAt } : {}) },
+      details: {
+        from: contest.stage,
+        to,
+        ...(changes.closesAt ? { closesAt: { from: contest.closesAt, to: changes.closesAt } } : {}),
+      },
     });
     const moved = contestJson((await q.findContest(trx, id))!);
     if (beforeCommit) await beforeCommit(trx, moved, entering);

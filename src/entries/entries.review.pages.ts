@@ -4,7 +4,8 @@ import { getContest } from "../contests/contests.service.js";
 import { may } from "../contests/lifecycle.js";
 import { requireRole } from "../http/auth.js";
 import { routeParam } from "../http/params.js";
-import { answerForm, formFields } from "../http/forms.js";
+import { confirmed } from "../http/confirm.js";
+import { answerForm, formFields, safeNext } from "../http/forms.js";
 import { entriesCsv } from "./entries.csv.js";
 import { describeCheck, ruleResults, WEEK_THEMES } from "./entries.page-helpers.js";
 import { parseEntryListQuery, parseReasonBody, type EntryListQuery } from "./entries.schemas.js";
@@ -36,8 +37,20 @@ export function entryReviewPages(ctx: AppContext): Router {
   const router = Router();
 
   router.post("/entries/:id/disqualify", requireRole("organizer"), async (req, res) => {
-    await answerForm(req, res, { back: `/entries/${routeParam(req)}` }, async () => {
+    const back = `/entries/${routeParam(req)}`;
+    await answerForm(req, res, { back }, async () => {
       const { reason } = parseReasonBody({ reason: formFields(req).reason ?? "" });
+      const shown = await entries.getEntry(ctx, req.user!, routeParam(req));
+      const asked = confirmed(req, res, {
+        title: req.t("stageConfirm.disqualifyTitle", { code: shown.code }),
+        consequences: [
+          req.t("stageConfirm.disqualify", { code: shown.code, title: shown.title }),
+          req.t("stageConfirm.disqualifyReason", { reason: reason.trim() }),
+        ],
+        cancelHref: safeNext(formFields(req).next, back),
+        confirmLabel: req.t("entries.disqualify"),
+      });
+      if (!asked) return undefined;
       const entry = await entries.setDisqualified(ctx, req.user!, routeParam(req), true, reason);
       return req.t("entries.disqualified", { code: entry.code });
     });

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from "exp
 import type { Logger } from "pino";
 import { AppError, NotFoundError, TooManyRequestsError, type MessageParams } from "../lib/errors.js";
 import { DEFAULT_LOCALE, hasMessage, translate } from "../lib/i18n.js";
+import { formatShanghai } from "../lib/time.js";
 import { describeSchemaErrors, type FieldProblem } from "../lib/validate.js";
 import "./types.js";
 import { setPageLocals } from "./views.js";
@@ -74,11 +75,18 @@ const CODED_PARAMS: Record<string, string> = {
   round: "roundName.",
 };
 
+const INSTANT_PARAMS = ["noticeEndsAt"];
+
 export function localizedParams(req: Request, params: MessageParams): MessageParams {
   const out = { ...params };
   for (const [name, prefix] of Object.entries(CODED_PARAMS)) {
     const value = out[name];
     if (typeof value === "string" && hasMessage(`${prefix}${value}`)) out[name] = req.t(`${prefix}${value}`);
+  }
+  // Instants read in Shanghai time, as the `time` helper shows them ("公示期至 2026年12月20日 18:00").
+  for (const name of INSTANT_PARAMS) {
+    const value = out[name];
+    if (typeof value === "string") out[name] = formatShanghai(value, req.locale);
   }
   // A list of file roles, as in "missing: video、form".
   for (const name of ["roles", "allowed"]) {

@@ -90,7 +90,8 @@ export async function answerForm(
   req: Request,
   res: Response,
   answer: { back: string },
-  action: () => Promise<string>,
+  /** The success message; undefined when the action answered itself (a confirmation page, http/confirm.ts). */
+  action: () => Promise<string | undefined>,
 ): Promise<void>;
 export async function answerForm(
   req: Request,
@@ -101,8 +102,8 @@ export async function answerForm(
   const back = "back" in answer ? safeNext(formFields(req).next, answer.back) : "";
   try {
     const done = await action();
-    if ("back" in answer) {
-      flash(req, "success", done as string);
+    if ("back" in answer && done !== undefined) {
+      flash(req, "success", done);
       res.redirect(303, back);
     }
     return;

@@ -10,7 +10,8 @@ import { requireRole } from "../http/auth.js";
 import { routeParam } from "../http/params.js";
 import { sendFile } from "../http/send-file.js";
 import { flash } from "../http/flash.js";
-import { answerForm, fieldText, formFields, text, type Refusal } from "../http/forms.js";
+import { confirmed } from "../http/confirm.js";
+import { answerForm, fieldText, formFields, safeNext, text, type Refusal } from "../http/forms.js";
 import { receiveUpload } from "../http/upload.js";
 import { formatShanghai } from "../lib/time.js";
 import { recordPublicVotes, setTalkTimes } from "./inputs.service.js";
@@ -185,6 +186,16 @@ export function resultsPages(ctx: AppContext): Router {
         reply: typeof fields.reply === "string" ? fields.reply : "",
         ...(decision === "upheld" && fields.disqualify === "true" ? { disqualify: true } : {}),
       });
+      const asked = confirmed(req, res, {
+        title: req.t("stageConfirm.resolveTitle"),
+        consequences: [
+          req.t(`stageConfirm.resolve.${body.decision}`),
+          ...(body.disqualify ? [req.t("stageConfirm.resolveDisqualify")] : []),
+        ],
+        cancelHref: safeNext(fields.next, "/"),
+        confirmLabel: req.t("results.resolve"),
+      });
+      if (!asked) return undefined;
       await objections.resolveObjection(ctx, req.user!, routeParam(req), body);
       return req.t(body.disqualify ? "results.resolvedRepublished" : "results.resolved");
     });

@@ -79,18 +79,15 @@ describe("browser: results review, publication, public notice and an objection",
   });
 
   it("the organizer moves to review and publishes the notice", async () => {
-    await Promise.all([
-      page.waitForURL(new RegExp(`/contests/${c.contestId}$`)),
-      page.getByTestId("stage-button").click(),
-    ]);
+    // Each stage button asks first; confirming leads back to the review page.
+    await Promise.all([page.waitForURL(/\/stage$/), page.getByTestId("stage-button").click()]);
+    await Promise.all([page.waitForURL(/\/review\/results$/), page.getByTestId("confirm").click()]);
     expect(await page.locator(".flash-success").innerText()).to.contain("结果审核");
-    await Promise.all([page.waitForURL(/\/review\/results$/), page.getByTestId("results-review").click()]);
     expect(await page.getByTestId("stage-button").innerText()).to.equal("发布公示");
-    await Promise.all([
-      page.waitForURL(new RegExp(`/contests/${c.contestId}$`)),
-      page.getByTestId("stage-button").click(),
-    ]);
+    await Promise.all([page.waitForURL(/\/stage$/), page.getByTestId("stage-button").click()]);
+    await Promise.all([page.waitForURL(/\/review\/results$/), page.getByTestId("confirm").click()]);
     expect(await page.locator(".flash-success").innerText()).to.contain("公示");
+    await page.goto(`${app.url}/contests/${c.contestId}`);
     expect(await page.getByTestId("public-results").isVisible()).to.equal(true);
     await screenshot(page, "results-02-published");
     await logOutThroughHeader(page, app.url);

@@ -630,7 +630,7 @@ const PAGE_ROUTES: PageRoute[] = [
     method: "post",
     path: "/contests/:id/stage",
     url: (fx) => `/contests/${fx.stageContestId}/stage`,
-    form: () => ({ to: "open" }),
+    form: () => ({ to: "open", confirmed: "1" }),
     allowed: ORGANIZER,
     ok: 302,
     check: async (_res, fx, _who, app) =>

@@ -6,6 +6,7 @@ import {
   createActor,
   snapshot,
   startTestApp,
+  TestClock,
   tokenFor,
   type Actor,
   type TestApp,
@@ -16,6 +17,7 @@ describe("contests API", () => {
   let app: TestApp;
   let admin: string;
   let contestant: Actor;
+  const clock = new TestClock();
 
   const post = (path: string, body: unknown, token = admin) =>
     request(app.server)
@@ -28,9 +30,11 @@ describe("contests API", () => {
       .set("Authorization", `Bearer ${token}`)
       .send(body as object);
   const moveTo = (id: string, to: string) => post(`/api/v1/contests/${id}/stage`, { to });
+  /** `final` waits for the notice window (7 days by default) to end. */
+  const passNoticeWindow = () => clock.advance(8 * 86_400_000);
 
   before(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ clock });
     admin = await tokenFor(app, ADMIN.email, ADMIN.password);
     contestant = await createActor(app, "contestant");
   });
@@ -336,6 +340,7 @@ describe("contests API", () => {
     it("walks draft → open → closed → judging → review → notice → final one stage at a time, each audited", async () => {
       const { id } = (await post("/api/v1/contests", contestBody())).body.contest;
       for (const to of ["open", "closed", "judging", "review", "notice", "final"]) {
+        if (to === "final") passNoticeWindow();
         const res = await moveTo(id, to);
         expect(res.status, JSON.stringify(res.body)).to.equal(200);
         expect(res.body.contest.stage).to.equal(to);
@@ -376,10 +381,10 @@ describe("contests API", () => {
     it("closing early ends submissions at once: closesAt becomes the moment of closing", async () => {
       const { id, closesAt } = (await post("/api/v1/contests", contestBody())).body.contest;
       await moveTo(id, "open");
-      const t0 = Date.now();
+      const t0 = clock.now().getTime();
       const res = await moveTo(id, "closed");
       expect(Date.parse(res.body.contest.closesAt)).to.be.lessThan(Date.parse(closesAt));
-      expect(Date.parse(res.body.contest.closesAt)).to.be.within(t0 - 1000, Date.now() + 1000);
+      expect(Date.parse(res.body.contest.closesAt)).to.be.within(t0 - 1000, clock.now().getTime() + 1000);
     });
 
     it("may step back before the notice (reopen), never after it", async () => {
@@ -398,7 +403,7 @@ describe("contests API", () => {
     it("the notice opens a 7-day objection window", async () => {
       const { id } = (await post("/api/v1/contests", contestBody())).body.contest;
       for (const to of ["open", "closed", "judging", "review"]) await moveTo(id, to);
-      const t0 = Date.now();
+      const t0 = clock.now().getTime();
       const res = await moveTo(id, "notice");
       expect(Date.parse(res.body.contest.noticeEndsAt) - t0).to.be.within(7 * 86_400_000 - 5000, 7 * 86_400_000 + 5000);
     });
@@ -434,7 +439,10 @@ describe("contests API", () => {
 
     it("refuses every change once final", async () => {
       const { id } = (await post("/api/v1/contests", contestBody())).body.contest;
-      for (const to of ["open", "closed", "judging", "review", "notice", "final"]) await moveTo(id, to);
+      for (const to of ["open", "closed", "judging", "review", "notice", "final"]) {
+        if (to === "final") passNoticeWindow();
+        expect((await moveTo(id, to)).status).to.equal(200);
+      }
       const before = await writtenState(app);
       const res = await patch(`/api/v1/contests/${id}`, { title: "改名" });
       expect(res.status).to.equal(409);

@@ -356,10 +356,18 @@ describe("entry pages", () => {
       expect((await entryRow(hd720Id)).status).to.equal("submitted");
       expect((await organizerPages.get(noReason.headers.location)).text).to.include("提交的数据不符合要求");
 
-      const done = await organizerPages
+      // It asks first, saying what disqualifying does, and changes nothing until confirmed.
+      const asked = await organizerPages
         .post(`/entries/${hd720Id}/disqualify`)
         .type("form")
         .send({ _csrf: csrf, reason: "分辨率不足 1080p", next: `/contests/${contestId}/review` });
+      expect(asked.status).to.equal(200);
+      expect(asked.text).to.include("不参加排名，理由将告知参赛者").and.include("理由：分辨率不足 1080p");
+      expect((await entryRow(hd720Id)).status).to.equal("submitted");
+      const done = await organizerPages
+        .post(`/entries/${hd720Id}/disqualify`)
+        .type("form")
+        .send({ _csrf: csrf, reason: "分辨率不足 1080p", next: `/contests/${contestId}/review`, confirmed: "1" });
       expect(done.status).to.equal(303);
       expect(done.headers.location).to.equal(`/contests/${contestId}/review`);
       expect(await entryRow(hd720Id)).to.include({ status: "disqualified", status_reason: "分辨率不足 1080p" });

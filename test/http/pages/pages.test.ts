@@ -270,10 +270,18 @@ describe("pages", () => {
       expect(saved.status).to.equal(302);
       expect((await app.db("contests").where({ id }).first()).title).to.equal("科学实验展演 2026（修订）");
 
-      const moved = await agent
+      // The stage button asks first (what will happen, in plain words); only the confirmed post moves it.
+      const asked = await agent
         .post(`/contests/${id}/stage`)
         .type("form")
         .send({ _csrf: csrfOf(show.text), to: "open" });
+      expect(asked.status).to.equal(200);
+      expect(asked.text).to.include('data-testid="confirmation"').and.include("参赛者可在 2026年12月01日 09:00");
+      expect((await app.db("contests").where({ id }).first()).stage).to.equal("draft");
+      const moved = await agent
+        .post(`/contests/${id}/stage`)
+        .type("form")
+        .send({ _csrf: csrfOf(show.text), to: "open", confirmed: "1" });
       expect(moved.status).to.equal(302);
       expect((await app.db("contests").where({ id }).first()).stage).to.equal("open");
       const before = await writtenState(app);

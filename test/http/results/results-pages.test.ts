@@ -208,7 +208,7 @@ describe("results pages: review, public notice, objections, my results", () => {
       let res = await organizer
         .post(`/contests/${c.contestId}/stage`)
         .type("form")
-        .send({ _csrf: csrfOf(page.text), to: "review" });
+        .send({ _csrf: csrfOf(page.text), to: "review", confirmed: "1" });
       expect(res.status).to.equal(302);
       page = await html(organizer, review());
       expect(page.text)
@@ -218,7 +218,7 @@ describe("results pages: review, public notice, objections, my results", () => {
       res = await organizer
         .post(`/contests/${c.contestId}/stage`)
         .type("form")
-        .send({ _csrf: csrfOf(page.text), to: "notice" });
+        .send({ _csrf: csrfOf(page.text), to: "notice", confirmed: "1" });
       expect(res.status).to.equal(302);
       page = await html(organizer, review());
       expect(page.text).to.include('data-testid="objections-link"').and.include("成绩公示后奖项设置不能再修改");
@@ -395,16 +395,23 @@ describe("results pages: review, public notice, objections, my results", () => {
 
     it("the organizer upholds it with disqualification: the results are recomputed and the public page lists two snapshots", async () => {
       const page = await html(organizer, `/contests/${c.contestId}/objections`);
+      const form = {
+        _csrf: csrfOf(page.text),
+        decision: "upheld",
+        disqualify: "true",
+        reply: "经核实，素材确有雷同，取消该作品资格。",
+        next: `/contests/${c.contestId}/objections`,
+      };
+      // Resolving cannot be undone: it asks first, saying so, and writes nothing until confirmed.
+      const before = await writtenState(app);
+      const asked = await organizer.post(`/objections/${objectionId}/resolve`).type("form").send(form);
+      expect(asked.status).to.equal(200);
+      expect(asked.text).to.include("处理结果不能更改").and.include("该作品将被取消资格");
+      await expectNothingWritten(app, before, "asking");
       const res = await organizer
         .post(`/objections/${objectionId}/resolve`)
         .type("form")
-        .send({
-          _csrf: csrfOf(page.text),
-          decision: "upheld",
-          disqualify: "true",
-          reply: "经核实，素材确有雷同，取消该作品资格。",
-          next: `/contests/${c.contestId}/objections`,
-        });
+        .send({ ...form, confirmed: "1" });
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal(`/contests/${c.contestId}/objections`);
       expect(await app.db("objections").where({ id: objectionId }).first()).to.include({ status: "upheld" });
