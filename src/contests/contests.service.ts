@@ -17,7 +17,7 @@ import {
   type StageAction,
   type StageEntry,
 } from "./lifecycle.js";
-import { DEFAULT_PRIZES, prizeSharesExceedOne, type PrizeSettings } from "./prizes.js";
+import { DEFAULT_PRIZES, extrasProblem, prizeSharesExceedOne, type PrizeSettings } from "./prizes.js";
 import { assertValidRubric, defaultRubric } from "./rubric.js";
 import { defaultRules, fileRolesOf, mergeRules, type ContestRules } from "./rules.js";
 
@@ -55,6 +55,9 @@ function assertDates(opensAt: string, closesAt: string): void {
 function assertPrizes(prizes: PrizeSettings): void {
   if (prizeSharesExceedOne(prizes))
     throw new ValidationError("errors.prizeSharesOverOne", {}, { field: "prizes" }, "invalid_prizes");
+  const problem = extrasProblem(prizes);
+  if (problem)
+    throw new ValidationError(problem.messageKey, problem.params, { field: problem.field }, "invalid_prizes");
 }
 
 function assertRules(kind: ContestRow["kind"], rules: ContestRules): void {
