@@ -15,6 +15,7 @@ import * as addEntryTimingAndSafety from "./20261128150000_add-entry-timing-and-
 import * as createResults from "./20261128150100_create-results.js";
 import * as createObjections from "./20261128150200_create-objections.js";
 import * as addEntryPublicVotes from "./20261128160000_add-entry-public-votes.js";
+import * as createAwardChoices from "./20261202120000_create-award-choices.js";
 import * as roundNameKeys from "./20261201120000_round-name-keys.js";
 import * as createLoginLimits from "./20261201131000_create-login-limits.js";
 import * as dropLoginAttempts from "./20261201131010_drop-login-attempts.js";
@@ -54,5 +55,6 @@ export const migrations: Record<string, Migration> = {
   "20261201132010_entry-identity-keys": entryIdentityKeys,
   "20261201130000_add-entry-file-blind-copies": addEntryFileBlindCopies,
   "20261201133000_entries-per-contestant": entriesPerContestant,
+  "20261202120000_create-award-choices": createAwardChoices,
   "20261202130000_contest-notice-starts-at": contestNoticeStartsAt,
 };

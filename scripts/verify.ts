@@ -9,7 +9,8 @@
  * mean; zscore); the judges' score rounded half up to 2 decimals; the public vote blended
  * (votes ÷ most votes × 100, weighted) and rounded again; the talk-time deduction; ranks by score,
  * then by each criterion's mean over all sheets in rubric order, equal entries sharing a rank
- * (1, 2, 2, 4); cumulative prize boundaries (ratios rounded half up). Every number is an exact
+ * (1, 2, 2, 4); cumulative prize boundaries (ratios rounded half up); the extra awards by rank after
+ * the third prize and by public votes, and the chosen ones within their count. Every number is an exact
  * fraction of BigInts; only zscore takes square roots, computed here to 40 decimals.
  *
  * FILE_OR_URL: a saved snapshot file, the snapshot's URL (…/api/v1/contests/ID/results/snapshots/N)
@@ -156,6 +157,17 @@ interface PublishedRow {
   talkSeconds?: number | null;
   tieBrokenBy?: string | null;
   sheets?: PublishedSheet[];
+  /** From snapshot format 3 on. */
+  awards?: { key: string; label: string; reason?: string }[];
+}
+
+interface ExtraAward {
+  key: string;
+  label: string;
+  /** None: chosen (the awards' first form had no basis). */
+  basis?: "ranked" | "chosen" | "votes";
+  count?: number;
+  ratio?: number;
 }
 
 interface Snapshot {
@@ -163,7 +175,7 @@ interface Snapshot {
   snapshot: { format?: number; number: number; kind: string; createdAt: string };
   rules: {
     aggregation: "trimmed" | "mean" | "zscore";
-    prizes: { mode: "ratio" | "count"; first: number; second: number; third: number };
+    prizes: { mode: "ratio" | "count"; first: number; second: number; third: number; extras?: ExtraAward[] };
     prizeCounts: { first: number; second: number; third: number };
     criteria: Criterion[];
     deductions?: Criterion[];
@@ -425,6 +437,82 @@ function recompute(
   return { rows, boundaries };
 }
 
+/**
+ * The extra awards that the rules decide, per row (keys, in the order of the rules): by rank, the
+ * next entries after every prize winner, an award after another, up to a rank boundary (ties at it
+ * all receive it); by votes, the entries with votes of which fewer than the count have more.
+ */
+function decidedAwards(s: Snapshot, rows: readonly Recomputed[]): string[][] {
+  const out = rows.map((): string[] => []);
+  const n = rows.length;
+  const byRank = rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.rank - b.r.rank);
+  const done = rows.map((r) => r.prize !== null);
+  for (const award of s.rules.prizes.extras ?? []) {
+    const basis = award.basis ?? "chosen";
+    if (basis === "ranked") {
+      const places =
+        award.ratio !== undefined
+          ? Number(roundHalfUp(times(frac(BigInt(n)), dec(award.ratio)), 0).n)
+          : (award.count ?? 0);
+      const first = byRank.find(({ i }) => !done[i]);
+      if (!first) continue;
+      const boundary = first.r.rank - 1 + Math.min(places, n);
+      for (const { r, i } of byRank)
+        if (!done[i] && r.rank <= boundary) {
+          out[i].push(award.key);
+          done[i] = true;
+        }
+    } else if (basis === "votes") {
+      const votes = s.results.map((p) => p.publicVotes ?? 0);
+      // How many have more votes than each count: the index of its first place in descending order.
+      const more = new Map<number, number>();
+      [...votes].sort((a, b) => b - a).forEach((v, k) => more.has(v) || more.set(v, k));
+      votes.forEach((v, i) => {
+        if (v > 0 && more.get(v)! < (award.count ?? 0)) out[i].push(award.key);
+      });
+    }
+  }
+  return out;
+}
+
+/** Extra awards: the decided ones as recomputed; the chosen ones known, within their count, each with a reason. */
+function checkAwards(s: Snapshot, rows: readonly Recomputed[], diffs: Difference[], say: Say): void {
+  const extras = s.rules.prizes.extras ?? [];
+  const decided = decidedAwards(s, rows);
+  const chosenCount = new Map<string, number>();
+  s.results.forEach((p, i) => {
+    const published = p.awards ?? [];
+    for (const a of published) {
+      const rule = extras.find((x) => x.key === a.key);
+      if (!rule) diffs.push({ entry: p.code, what: say.unknownAward, published: a.label, recomputed: "—" });
+      else if ((rule.basis ?? "chosen") === "chosen") {
+        chosenCount.set(a.key, (chosenCount.get(a.key) ?? 0) + 1);
+        if (!a.reason?.trim())
+          diffs.push({ entry: p.code, what: say.noReason(a.label), published: "—", recomputed: "—" });
+      }
+    }
+    const pub = published.filter((a) => decidedKey(extras, a.key)).map((a) => a.key);
+    if (pub.join() !== decided[i].join())
+      diffs.push({
+        entry: p.code,
+        what: say.awards,
+        published: pub.join("、") || "—",
+        recomputed: decided[i].join("、") || "—",
+      });
+  });
+  for (const rule of extras)
+    if ((chosenCount.get(rule.key) ?? 0) > (rule.count ?? 0))
+      diffs.push({
+        entry: null,
+        what: say.overCount(rule.label),
+        published: String(chosenCount.get(rule.key)),
+        recomputed: `≤ ${rule.count ?? 0}`,
+      });
+}
+
+const decidedKey = (extras: readonly ExtraAward[], key: string) =>
+  extras.some((x) => x.key === key && (x.basis ?? "chosen") !== "chosen");
+
 // ---------------------------------------------------------------------------------------------
 // Reports
 
@@ -445,6 +533,10 @@ const MESSAGES = {
     tieBrokenBy: "同分时决定先后的评分项",
     order: "名次顺序",
     prizeCounts: "奖项名额界线（累计）",
+    awards: "其他奖项（按名次或网络投票评定的）",
+    unknownAward: "规则中没有的奖项",
+    noReason: (label: string) => `“${label}”没有评选理由`,
+    overCount: (label: string) => `“${label}”的获奖作品数超过名额`,
     rankedEntries: "参与排名的作品数",
     notCanonical: "文件不是规范化 JSON（键未排序或含空白），与发布的文本不同",
     hash: "SHA-256",
@@ -475,6 +567,10 @@ const MESSAGES = {
     tieBrokenBy: "criterion that broke the tie",
     order: "rank order",
     prizeCounts: "prize boundaries (cumulative)",
+    awards: "extra awards (by rank or by votes)",
+    unknownAward: "an award the rules do not have",
+    noReason: (label: string) => `“${label}” has no reason`,
+    overCount: (label: string) => `more entries have “${label}” than its places`,
     rankedEntries: "ranked entries",
     notCanonical: "the file is not canonical JSON (unsorted keys or whitespace): not the published text",
     hash: "SHA-256",
@@ -539,6 +635,8 @@ export function verifySnapshot(text: string, options: { sha256?: string | null; 
         published: String(s.rules.rankedEntries),
         recomputed: String(rows.length),
       });
+    // Snapshots before format 3 have no extra awards.
+    if (s.results.every((p) => p.awards !== undefined)) checkAwards(s, rows, diffs, say);
     s.results.forEach((p, i) => {
       const r = rows[i];
       const differ = (

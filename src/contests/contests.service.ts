@@ -8,7 +8,7 @@ import * as q from "./contests.queries.js";
 import type { ContestRow } from "./contests.queries.js";
 import type { CreateContestBody, UpdateContestBody } from "./contests.schemas.js";
 import { checkTransition, isPublicStage, onEntering, STAGES, type Stage, type StageEntry } from "./lifecycle.js";
-import { DEFAULT_PRIZES, prizeSharesExceedOne, type PrizeSettings } from "./prizes.js";
+import { DEFAULT_PRIZES, extrasProblem, prizeSharesExceedOne, type PrizeSettings } from "./prizes.js";
 import { assertValidRubric, defaultRubric } from "./rubric.js";
 import { defaultRules, fileRolesOf, mergeRules, type ContestRules } from "./rules.js";
 import { lockedSettings, settingChanges } from "./settings.js";
@@ -33,6 +33,9 @@ function assertDates(opensAt: string, closesAt: string): void {
 function assertPrizes(prizes: PrizeSettings): void {
   if (prizeSharesExceedOne(prizes))
     throw new ValidationError("errors.prizeSharesOverOne", {}, { field: "prizes" }, "invalid_prizes");
+  const problem = extrasProblem(prizes);
+  if (problem)
+    throw new ValidationError(problem.messageKey, problem.params, { field: problem.field }, "invalid_prizes");
 }
 
 function assertRules(kind: ContestRow["kind"], rules: ContestRules): void {

@@ -32,6 +32,8 @@ const ALLOWED_IN = {
   recordVotes: ["judging", "review"],
   /** Results are computed (a preview while judging, stored in review) and prize counts edited. */
   computeResults: ["judging", "review"],
+  /** Named awards (最佳创意奖 …) are chosen among the ranked entries before the results are frozen for the notice. */
+  chooseAwards: ["review"],
   /** While judging, results are a preview computed on the fly; from review on they are stored. */
   previewResults: ["judging"],
   /** The organizer's results review page. */
@@ -63,6 +65,7 @@ const REFUSALS: Partial<Record<StageAction, string>> = {
   scoreEntries: "errors.scoringClosed",
   openRounds: "errors.roundsOnlyInJudging",
   computeResults: "errors.computeStage",
+  chooseAwards: "errors.awardsStage",
   reviewResults: "errors.reviewStage",
   viewPublicResults: "errors.resultsNotPublic",
   handleObjections: "errors.objectionResolveStage",

@@ -6,15 +6,36 @@ const PRIZE_LABELS: Record<string, string> = { first: "一等奖", second: "二�
 const HEADER = ["名次", "作品编号", "作品名称", "得分", "奖项", "评委人数", "作者", "单位", "城市", "计分说明"];
 const WIDTHS = [6, 16, 30, 8, 8, 8, 20, 24, 10, 50];
 
-/** The columns, with the public vote count after the judges' count where the vote has a weight. */
+/** A column inserted after `after` (an index into HEADER) where the contest has what it shows. */
+interface ExtraColumn {
+  after: number;
+  header: string;
+  width: number;
+  cell: (r: PublishedResults["results"][number]) => string | number;
+}
+
+/**
+ * The columns: the extra awards (with a chosen award's reason) after the prize where the contest has
+ * extra awards, the public vote count after the judges' count where the vote has a weight.
+ */
 function table(results: PublishedResults): { header: string[]; widths: number[]; rows: (string | number)[][] } {
-  const votes = Boolean(results.rules.publicVoteWeight);
-  const withVotes = <T>(cells: T[], vote: T): T[] => (votes ? [...cells.slice(0, 6), vote, ...cells.slice(6)] : cells);
+  const extra: ExtraColumn[] = [];
+  if ((results.rules.prizes.extras ?? []).length > 0)
+    extra.push({
+      after: 4,
+      header: "其他奖项",
+      width: 24,
+      cell: (r) => r.awards.map((a) => (a.reason ? `${a.label}（${a.reason}）` : a.label)).join("、"),
+    });
+  if (results.rules.publicVoteWeight)
+    extra.push({ after: 5, header: "网络投票", width: 10, cell: (r) => r.publicVotes ?? 0 });
+  const widen = <T>(cells: T[], added: (c: ExtraColumn) => T): T[] =>
+    cells.flatMap((cell, i) => [cell, ...extra.filter((c) => c.after === i).map(added)]);
   return {
-    header: withVotes(HEADER, "网络投票"),
-    widths: withVotes(WIDTHS, 10),
+    header: widen(HEADER, (c) => c.header),
+    widths: widen(WIDTHS, (c) => c.width),
     rows: results.results.map((r) =>
-      withVotes<string | number>(
+      widen<string | number>(
         [
           r.rank,
           r.code,
@@ -27,7 +48,7 @@ function table(results: PublishedResults): { header: string[]; widths: number[];
           r.city ?? "",
           r.explanation,
         ],
-        r.publicVotes ?? 0,
+        (c) => c.cell(r),
       ),
     ),
   };

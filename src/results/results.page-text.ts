@@ -4,6 +4,7 @@ import { may } from "../contests/lifecycle.js";
 import { roundLabel } from "../judging/round-names.js";
 import { formatDuration } from "../lib/i18n.js";
 import { percent } from "./explain.js";
+import { awardRulesText } from "./results.awards-page.js";
 import type { ResultJson, RulesInForce } from "./results.service.js";
 
 /** Scores, means and deviations as shown: two decimals, as the results list prints them. */
@@ -35,6 +36,7 @@ export function rulesText(req: Request, rules: RulesInForce): string[] {
           third: rules.prizes.third,
         }),
     countsText(req, rules),
+    ...awardRulesText(req, rules.prizes),
   ];
   if (rules.publicVoteWeight) {
     lines.push(
@@ -76,6 +78,8 @@ export interface ResultRowView extends ResultJson {
   scoreText: string;
   prizeLabel: string;
   authorsText: string;
+  /** The extra awards' names, with a chosen award's reason in brackets. */
+  awardsText: string[];
 }
 
 export function rowView(req: Request, r: ResultJson): ResultRowView {
@@ -84,5 +88,8 @@ export function rowView(req: Request, r: ResultJson): ResultRowView {
     scoreText: twoDecimals(r.score),
     prizeLabel: r.prize ? req.t(`prize.${r.prize}`) : "",
     authorsText: (r.authors ?? []).join(req.locale === "en" ? ", " : "、"),
+    awardsText: r.awards.map((a) =>
+      a.reason ? req.t("awards.withReason", { label: a.label, reason: a.reason }) : a.label,
+    ),
   };
 }

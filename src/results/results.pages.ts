@@ -16,11 +16,13 @@ import { receiveUpload } from "../http/upload.js";
 import { formatShanghai } from "../lib/time.js";
 import { recordPublicVotes, setTalkTimes } from "./inputs.service.js";
 import * as objections from "./objections.service.js";
-import { isPublic, twoDecimals } from "./results.page-text.js";
+import { isPublic, rowView, twoDecimals } from "./results.page-text.js";
 import { objectionView, publicView } from "./results.public-page.js";
 import { prizesFromForm, reviewView, talkTimesView, votesView } from "./results.review-page.js";
+import { chooseAward } from "./awards.service.js";
+import { choicesFromForm, extrasFromForm } from "./results.awards-page.js";
 import * as results from "./results.service.js";
-import { parseResolveBody } from "./results.schemas.js";
+import { parseAwardChoicesForm, parseResolveBody } from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
 
 /** Exports: the published snapshot in notice and final; before, the organizer's computation. Organizers' XLSX adds the score matrix. */
@@ -41,8 +43,15 @@ async function myResultsView(ctx: AppContext, req: Request, user: SessionUser) {
     const contest = await getContest(ctx, user, contestId).catch(() => null);
     if (!contest) continue;
     const own = entries.filter((e) => e.contestId === contestId);
-    let rows: { code: string; title: string; score: string | null; rank: number | null; prize: string; n: number }[] =
-      [];
+    let rows: {
+      code: string;
+      title: string;
+      score: string | null;
+      rank: number | null;
+      prize: string;
+      awards: string;
+      n: number;
+    }[] = [];
     const published = isPublic(contest) ? await results.publishedResults(ctx, user, contest.id, req.locale) : null;
     if (published) {
       const byEntry = new Map(published.results.map((r) => [r.entryId, r]));
@@ -54,6 +63,7 @@ async function myResultsView(ctx: AppContext, req: Request, user: SessionUser) {
           score: r ? twoDecimals(r.score) : null,
           rank: r?.rank ?? null,
           prize: r?.prize ? req.t(`prize.${r.prize}`) : "",
+          awards: r ? rowView(req, r).awardsText.join(req.locale === "en" ? "; " : "；") : "",
           n: published.results.length,
         };
       });
@@ -91,6 +101,27 @@ export function resultsPages(ctx: AppContext): Router {
       const body = parseUpdateContestBody({ prizes: prizesFromForm(formFields(req), contest) });
       await results.changePrizes(ctx, req.user!, contest.id, body.prizes!);
       return req.t("results.prizesSaved");
+    });
+  });
+
+  // The extra awards' rules (优秀奖 by count or ratio, named awards, 最佳人气奖): saved with the prizes, results recomputed.
+  router.post("/contests/:id/review/results/awards", requireRole("organizer"), async (req, res) => {
+    const back = `/contests/${routeParam(req)}/review/results#awards`;
+    await answerForm(req, res, { back }, async () => {
+      const contest = await getContest(ctx, req.user, routeParam(req));
+      const body = parseUpdateContestBody({ prizes: { ...contest.prizes, extras: extrasFromForm(formFields(req)) } });
+      await results.changePrizes(ctx, req.user!, contest.id, body.prizes!);
+      return req.t("awards.saved");
+    });
+  });
+
+  // One named award's choices, each place an entry with its own reason.
+  router.post("/contests/:id/review/results/awards/:key", requireRole("organizer"), async (req, res) => {
+    const back = `/contests/${routeParam(req)}/review/results#awards`;
+    await answerForm(req, res, { back }, async () => {
+      const { choices } = parseAwardChoicesForm(choicesFromForm(formFields(req)));
+      const award = await chooseAward(ctx, req.user!, routeParam(req), routeParam(req, "key"), choices);
+      return req.t("awards.chosen", { label: award.label, n: award.choices.length });
     });
   });
 

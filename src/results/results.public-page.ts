@@ -8,6 +8,7 @@ import { formatShanghai } from "../lib/time.js";
 import { PRIZE_LEVELS } from "./chart.js";
 import * as objections from "./objections.service.js";
 import type { ObjectionJson } from "./objections.service.js";
+import { awardGroups } from "./results.awards-page.js";
 import { isPublic, rowView, rulesText } from "./results.page-text.js";
 import * as results from "./results.service.js";
 import type { PublishedResults } from "./results.service.js";
@@ -22,7 +23,7 @@ async function publicResults(ctx: AppContext, req: Request, contest: Contest): P
   return {
     ...preview,
     results: preview.results.map((r) =>
-      r.prize
+      r.prize || r.awards.length > 0
         ? {
             ...r,
             authors: (entries.get(r.entryId)?.authors ?? []).map((a) => a.name),
@@ -82,6 +83,8 @@ export async function publicView(
       label: req.t(`prize.${level}`),
       rows: rows.filter((r) => r.prize === level),
     })).filter((g) => g.rows.length > 0),
+    awardWinners: awardGroups(published.rules.prizes, rows),
+    hasAwards: (published.rules.prizes.extras ?? []).length > 0,
     rows,
     rules: rulesText(req, published.rules),
     snapshots: published.snapshots.map((s) => ({

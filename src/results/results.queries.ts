@@ -155,3 +155,43 @@ export async function countOpenObjections(db: Knex, contestId: string): Promise<
   const [row] = await db("objections").where({ contest_id: contestId, status: "open" }).count({ n: "*" });
   return Number(row?.n ?? 0);
 }
+
+/** The organizer's choices for the contest's named awards, by award key, in the order chosen. */
+export async function awardChoicesOf(
+  db: Knex,
+  contestId: string,
+): Promise<Map<string, { entryId: string; reason: string }[]>> {
+  const rows = await db<Record<string, unknown>>("award_choices")
+    .where({ contest_id: contestId })
+    .orderBy(["award_key", "chosen_at", "entry_id"]);
+  const byKey = new Map<string, { entryId: string; reason: string }[]>();
+  for (const row of rows) {
+    const key = String(row.award_key);
+    const list = byKey.get(key) ?? [];
+    list.push({ entryId: String(row.entry_id), reason: String(row.reason) });
+    byKey.set(key, list);
+  }
+  return byKey;
+}
+
+/** Replaces one award's choices. */
+export async function replaceAwardChoices(
+  db: Knex,
+  contestId: string,
+  awardKey: string,
+  choices: readonly { entryId: string; reason: string }[],
+  by: { userId: string; at: string },
+): Promise<void> {
+  await db("award_choices").where({ contest_id: contestId, award_key: awardKey }).delete();
+  if (choices.length > 0)
+    await db("award_choices").insert(
+      choices.map((c) => ({
+        contest_id: contestId,
+        award_key: awardKey,
+        entry_id: c.entryId,
+        reason: c.reason,
+        chosen_by: by.userId,
+        chosen_at: by.at,
+      })),
+    );
+}

@@ -5,6 +5,7 @@ import { may, nextStage, onEntering } from "../contests/lifecycle.js";
 import { codeLinesText, minutesSeconds } from "../entries/code-lines.js";
 import { text } from "../http/forms.js";
 import { formatDuration } from "../lib/i18n.js";
+import { awardChoices } from "./awards.service.js";
 import { prizeCuts, scoreHistogram } from "./chart.js";
 import { percent } from "./explain.js";
 import { publicVotes, talkTimes } from "./inputs.service.js";
@@ -16,6 +17,7 @@ import {
   type StatSheet,
 } from "./judge-stats.js";
 import * as objections from "./objections.service.js";
+import { awardsView } from "./results.awards-page.js";
 import { countsText, isPublic, rowView, rulesText, signedTwoDecimals, twoDecimals } from "./results.page-text.js";
 import * as results from "./results.service.js";
 import type { ResultJson } from "./results.service.js";
@@ -59,6 +61,7 @@ export async function reviewView(ctx: AppContext, req: Request, contest: Contest
 
   const next = nextStage(contest.stage);
   const flags = may(contest);
+  const rows = published.results.map((r) => rowView(req, r));
   return {
     title: req.t("results.reviewTitle"),
     contest,
@@ -66,7 +69,9 @@ export async function reviewView(ctx: AppContext, req: Request, contest: Contest
     preview: flags.previewResults,
     published: isPublic(contest),
     computedAt: published.computedAt,
-    rows: published.results.map((r) => rowView(req, r)),
+    rows,
+    hasAwards: (published.rules.prizes.extras ?? []).length > 0,
+    awards: awardsView(req, contest, rows, await awardChoices(ctx, contest.id)),
     unranked: unranked.map((u) => ({ ...u, why: req.t(`unranked.${u.reason}`) })),
     rules: rulesText(req, published.rules),
     counts: countsText(req, published.rules),

@@ -9,7 +9,8 @@ import { listRounds } from "../judging/judging.service.js";
 import * as results from "./results.service.js";
 import * as snapshots from "./snapshots.service.js";
 import * as objections from "./objections.service.js";
-import { parseFinalRoundBody, parseResolveBody } from "./results.schemas.js";
+import { chooseAward } from "./awards.service.js";
+import { parseChooseAwardBody, parseFinalRoundBody, parseResolveBody } from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 
@@ -19,7 +20,7 @@ export function resultsApi(ctx: AppContext): Router {
 
   router.post("/contests/:id/results/compute", requireRole("organizer"), async (req, res) => {
     const computed = await results.computeContestResults(ctx, req.user!, routeParam(req));
-    res.json({ ...computed, results: computed.results.map((r) => results.resultJson(r, req.locale)) });
+    res.json({ ...computed, results: await results.resultsJson(ctx, computed, req.locale) });
   });
 
   router.get("/contests/:id/results", async (req, res) => {
@@ -44,6 +45,13 @@ export function resultsApi(ctx: AppContext): Router {
     const text = await snapshots.snapshotText(ctx, req.user, routeParam(req), Number(req.params.number));
     // Exactly the hashed bytes: no re-serialization.
     res.type("application/json; charset=utf-8").send(Buffer.from(text, "utf8"));
+  });
+
+  // A named award's choices (最佳创意奖 …): one reason for the entries chosen together.
+  router.put("/contests/:id/awards/:key", requireRole("organizer"), async (req, res) => {
+    const body = parseChooseAwardBody(req.body);
+    const choices = body.entryIds.map((entryId) => ({ entryId, reason: body.reason.trim() }));
+    res.json({ award: await chooseAward(ctx, req.user!, routeParam(req), routeParam(req, "key"), choices) });
   });
 
   router.get("/contests/:id/scores", requireRole("organizer"), async (req, res) => {

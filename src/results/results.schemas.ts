@@ -37,3 +37,32 @@ export const ResolveBodySchema = Type.Object(
 );
 export type ResolveBody = Static<typeof ResolveBodySchema>;
 export const parseResolveBody = compile(ResolveBodySchema);
+
+const reasonSchema = Type.String({ minLength: 1, maxLength: 500, pattern: "\\S" });
+
+/** PUT /contests/:id/awards/:key: the entries given a named award, with the reason for choosing them. */
+export const ChooseAwardBodySchema = Type.Object(
+  {
+    entryIds: Type.Array(Type.String({ minLength: 1, maxLength: 36 }), { maxItems: 10000 }),
+    reason: reasonSchema,
+  },
+  { additionalProperties: false },
+);
+export const parseChooseAwardBody = compile(ChooseAwardBodySchema);
+
+/** The review page's form for one named award: an entry and its own reason per place. */
+export const AwardChoicesFormSchema = Type.Object(
+  {
+    choices: Type.Array(
+      Type.Object(
+        { entryId: Type.String({ minLength: 1, maxLength: 36 }), reason: reasonSchema },
+        {
+          additionalProperties: false,
+        },
+      ),
+      { maxItems: 10000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const parseAwardChoicesForm = compile(AwardChoicesFormSchema);

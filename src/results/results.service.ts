@@ -18,6 +18,7 @@ import {
 } from "../judging/judging.service.js";
 import { ConflictError, ForbiddenError, StageError, ValidationError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
+import { giveAwards, type GivenAward } from "./awards.js";
 import { explainResult } from "./explain.js";
 import { computeResults, type ComputeOutput, type ResultRow } from "./compute.js";
 import * as q from "./results.queries.js";
@@ -128,6 +129,8 @@ export interface ResultJson {
   judges: number;
   /** Where the contest weighs a public vote (网络投票). */
   publicVotes?: number;
+  /** Extra awards (优秀奖, 最佳创意奖, 最佳人气奖…) beside the prize; `prize` stays the contract's level. */
+  awards: GivenAward[];
   explanation: string;
   authors?: string[];
   unit?: string;
@@ -148,7 +151,30 @@ export interface PublishedResults {
 export const votesOf = (row: ResultRow): { publicVotes?: number } =>
   row.detail.publicVote ? { publicVotes: row.detail.publicVote.votes } : {};
 
-export function resultJson(row: ResultRow, locale: Locale): ResultJson {
+/**
+ * Each row's extra awards: by the award rules the results were computed with (ranks and votes) and
+ * the organizer's choices as they stand (chosen awards), so choosing needs no recomputation.
+ */
+export function awardsOfRows(
+  results: Pick<ContestResults, "results" | "rules">,
+  choices: Awaited<ReturnType<typeof q.awardChoicesOf>>,
+): GivenAward[][] {
+  const rows = results.results.map((r) => ({
+    entryId: r.entryId,
+    rank: r.rank,
+    prize: r.prize,
+    votes: r.detail.publicVote?.votes ?? null,
+  }));
+  return giveAwards(rows, results.rules.prizes.extras ?? [], choices);
+}
+
+/** The rows as clients see them, with their extra awards. */
+export async function resultsJson(ctx: AppContext, results: ContestResults, locale: Locale): Promise<ResultJson[]> {
+  const awards = awardsOfRows(results, await q.awardChoicesOf(ctx.db, results.contestId));
+  return results.results.map((r, i) => resultJson(r, locale, awards[i]));
+}
+
+function resultJson(row: ResultRow, locale: Locale, awards: GivenAward[]): ResultJson {
   return {
     entryId: row.entryId,
     code: row.code,
@@ -158,6 +184,7 @@ export function resultJson(row: ResultRow, locale: Locale): ResultJson {
     prize: row.prize,
     judges: row.judges,
     ...votesOf(row),
+    awards,
     explanation: explainResult(row, locale),
   };
 }
@@ -179,7 +206,8 @@ export async function publishedResults(
   if (isPublic && user?.role !== "organizer") {
     const latest = snapshots.at(-1)!;
     const body = JSON.parse(latest.canonicalJson) as ReturnType<typeof snapshotBody>;
-    const results = body.results.map((r) => ({ ...r, explanation: r.explanation[locale] }));
+    // Snapshots frozen before extra awards have none.
+    const results = body.results.map((r) => ({ ...r, awards: r.awards ?? [], explanation: r.explanation[locale] }));
     return {
       contestId: contest.id,
       computedAt: latest.createdAt,
@@ -197,7 +225,7 @@ export async function publishedResults(
     (await resultsOfRound(ctx, contest, settingsOf(contest, await currentRound(ctx, ctx.db, contest))));
   return {
     ...data,
-    results: data.results.map((r) => resultJson(r, locale)),
+    results: await resultsJson(ctx, data, locale),
     snapshotHash: snapshots.at(-1)?.sha256 ?? null,
     snapshots: list,
   };

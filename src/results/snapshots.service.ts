@@ -12,22 +12,30 @@ import { TRIM_MIN_SHEETS } from "./aggregate.exact.js";
 import { canonicalJson, sha256Hex } from "./canonical.js";
 import { explainResult } from "./explain.js";
 import * as q from "./results.queries.js";
-import { computeAndStore, votesOf, type ContestResults } from "./results.service.js";
+import type { GivenAward } from "./awards.js";
+import { awardsOfRows, computeAndStore, votesOf, type ContestResults } from "./results.service.js";
 
-/** What a snapshot publishes of one round so that anyone can recompute it: the rubric and every ranked entry's sheets. */
+/**
+ * What a snapshot publishes of one round so that anyone can recompute it: the rubric and every ranked
+ * entry's sheets; and each row's extra awards (in rank order), the chosen ones with their reasons.
+ */
 interface PublishedInputs {
   rubric: Rubric;
   sheets: Map<string, Omit<Awaited<ReturnType<typeof publishedSheets>>[number], "entryId">[]>;
+  awards: GivenAward[][];
 }
 
-/** Version of what a snapshot holds: 2 adds the sheets and the rules needed to recompute every score (scripts/verify.ts). */
-const SNAPSHOT_FORMAT = 2;
+/**
+ * Version of what a snapshot holds: 2 adds the sheets and the rules needed to recompute every score
+ * (scripts/verify.ts); 3 adds each row's extra awards.
+ */
+const SNAPSHOT_FORMAT = 3;
 
 /**
  * The snapshot that the public sees: winners with authors and unit, every ranked entry's score and
  * rank, and everything needed to recompute them (DESIGN §4 "Published results and verification"):
  * the rules in force with the rubric's steps and deductions, each ranked entry's submitted sheets
- * (judges as 评委1…n), talk times and public votes. No short panels are published: the app has no
+ * (judges as 评委1…n), talk times, public votes and the extra awards. No short panels are published: the app has no
  * accepted short panels yet.
  */
 export function snapshotBody(
@@ -55,9 +63,10 @@ export function snapshotBody(
       })),
       trimmedFrom: TRIM_MIN_SHEETS,
     },
-    results: results.results.map((r) => {
+    results: results.results.map((r, i) => {
       const entry = entries.get(r.entryId)!;
-      const winner = r.prize !== null;
+      const awards = inputs.awards[i];
+      const winner = r.prize !== null || awards.length > 0;
       return {
         entryId: r.entryId,
         code: r.code,
@@ -65,6 +74,7 @@ export function snapshotBody(
         score: r.score,
         rank: r.rank,
         prize: r.prize,
+        awards,
         judges: r.judges,
         ...votesOf(r),
         judgesScore: r.detail.aggregate,
@@ -72,7 +82,7 @@ export function snapshotBody(
         tieBrokenBy: r.detail.tieBrokenBy?.key ?? null,
         sheets: inputs.sheets.get(r.entryId) ?? [],
         explanation: { "zh-CN": explainResult(r, "zh-CN"), en: explainResult(r, "en") },
-        // Names are published for prize winners only.
+        // Names are published for prize and award winners only.
         authors: winner ? entry.authors.map((a) => a.name) : [],
         unit: winner ? entry.unit : "",
         city: winner ? entry.city : "",
@@ -106,7 +116,7 @@ export async function writeSnapshot(
     contest,
     results,
     entries,
-    { rubric: settings.rubric, sheets },
+    { rubric: settings.rubric, sheets, awards: awardsOfRows(results, await q.awardChoicesOf(trx, contest.id)) },
     kind,
     number,
     createdAt,

@@ -54,6 +54,7 @@ const ALLOWED: Record<string, Caller[]> = {
   "GET /api/v1/contests/:id/scores": ["organizer"],
   "GET /api/v1/contests/:id/rounds": ["organizer"],
   "POST /api/v1/contests/:id/rounds": ["organizer"],
+  "PUT /api/v1/contests/:id/awards/:key": ["organizer"],
   "POST /api/v1/contests/:id/objections": SIGNED_IN,
   "GET /api/v1/contests/:id/objections": SIGNED_IN,
   "POST /api/v1/objections/:id/resolve": ["organizer"],

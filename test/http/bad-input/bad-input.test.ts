@@ -203,6 +203,7 @@ const ROUTES: Record<string, Spec> = {
   "GET /api/v1/contests/:id/scores": ORG,
   "GET /api/v1/contests/:id/rounds": ORG,
   "POST /api/v1/contests/:id/rounds": { ...ORG, body: () => ({ name: "决赛", top: 3 }) },
+  "PUT /api/v1/contests/:id/awards/:key": { ...ORG, body: () => ({ entryIds: [FAKE_ID], reason: "构思新颖" }) },
   "POST /api/v1/contests/:id/objections": {
     as: "contestant",
     allowed: SIGNED_IN,

@@ -63,8 +63,21 @@ describe("results: compute, notice, objections, final", () => {
       [c.entries[1].code, 85, 2, "second", 5],
       [c.entries[2].code, 80, 3, "third", 5],
     ]);
-    for (const r of res.body.results)
-      expect(r).to.have.all.keys("entryId", "code", "title", "score", "rank", "prize", "judges", "explanation");
+    for (const r of res.body.results) {
+      // `awards`: the extra awards (issue 10 item 4), none in a contest without prizes.extras.
+      expect(r).to.have.all.keys(
+        "entryId",
+        "code",
+        "title",
+        "score",
+        "rank",
+        "prize",
+        "judges",
+        "awards",
+        "explanation",
+      );
+      expect(r.awards).to.deep.equal([]);
+    }
     expect(res.body.results[0].explanation).to.equal("5 位评委：去掉最高分 90、最低分 70，其余平均 85.00");
     expect(res.body.results[1].explanation).to.include("与上一名同分，按“科学性”平均分排在其后");
     expect(res.body.unranked.map((u: { code: string }) => u.code)).to.deep.equal([c.entries[3].code]);

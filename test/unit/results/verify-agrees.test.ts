@@ -1,13 +1,15 @@
 /**
  * The independent verifier (scripts/verify.ts) and the app's pipeline (src/results/compute.ts) are
  * two implementations of DESIGN §3 written apart: on random rounds (every aggregation, public votes,
- * talk times, both prize modes, many ties) the verifier must agree with every score, rank and prize
- * the app computes, when given a snapshot shaped as results.service publishes it.
+ * talk times, both prize modes, many ties, extra awards by rank and by votes) the verifier must agree
+ * with every score, rank, prize and award the app computes, when given a snapshot shaped as results.service publishes it.
  */
 import { expect } from "chai";
 import fc from "fast-check";
 import { verifySnapshot } from "../../../scripts/verify.js";
 import type { Aggregation } from "../../../src/contests/contests.schemas.js";
+import type { ExtraAward } from "../../../src/contests/prizes.js";
+import { giveAwards } from "../../../src/results/awards.js";
 import { canonicalJson } from "../../../src/results/canonical.js";
 import { computeResults, type ComputeInput } from "../../../src/results/compute.js";
 import { DEFAULT_TIME_RULES } from "../../../src/results/time-rules.js";
@@ -48,6 +50,15 @@ const roundArb = fc.record({
       third: fc.nat({ max: 4 }),
     }),
   ),
+  // 优秀奖-like awards after the third prize (by count or ratio) and 最佳人气奖-like ones by votes.
+  extras: fc.array(
+    fc.oneof(
+      fc.record({ basis: fc.constant("ranked" as const), count: fc.nat({ max: 4 }) }),
+      fc.record({ basis: fc.constant("ranked" as const), ratio: fc.constantFrom(0, 0.1, 0.15, 0.25, 0.5) }),
+      fc.record({ basis: fc.constant("votes" as const), count: fc.nat({ max: 3 }) }),
+    ),
+    { maxLength: 3 },
+  ),
 });
 
 type Round = typeof roundArb extends fc.Arbitrary<infer T> ? T : never;
@@ -80,12 +91,23 @@ function snapshotOf(round: Round): { text: string; ties: number } {
     sheets,
   };
   const out = computeResults(input);
+  const extras: ExtraAward[] = round.extras.map((a, k) => ({ key: `a${k}`, label: `奖${k}`, ...a }));
+  const awards = giveAwards(
+    out.results.map((r) => ({
+      entryId: r.entryId,
+      rank: r.rank,
+      prize: r.prize,
+      votes: r.detail.publicVote?.votes ?? null,
+    })),
+    extras,
+    new Map(),
+  );
   const snapshot = {
     contest: { id: "c1", title: "随机赛事", kind: "video" },
-    snapshot: { format: 2, number: 1, kind: "notice", createdAt: "2026-12-01T00:00:00.000Z", noticeEndsAt: null },
+    snapshot: { format: 3, number: 1, kind: "notice", createdAt: "2026-12-01T00:00:00.000Z", noticeEndsAt: null },
     rules: {
       aggregation: round.aggregation,
-      prizes: round.prizes,
+      prizes: { ...round.prizes, extras },
       prizeCounts: out.counts,
       criteria: CRITERIA,
       deductions: [],
@@ -94,12 +116,13 @@ function snapshotOf(round: Round): { text: string; ties: number } {
       trimmedFrom: 5,
       rankedEntries: out.results.length,
     },
-    results: out.results.map((r) => ({
+    results: out.results.map((r, i) => ({
       code: r.code,
       title: r.title,
       score: r.score,
       rank: r.rank,
       prize: r.prize,
+      awards: awards[i],
       judges: r.judges,
       ...(r.detail.publicVote ? { publicVotes: r.detail.publicVote.votes } : {}),
       judgesScore: r.detail.aggregate,
