@@ -155,3 +155,41 @@ export async function countOpenObjections(db: Knex, contestId: string): Promise<
   const [row] = await db("objections").where({ contest_id: contestId, status: "open" }).count({ n: "*" });
   return Number(row?.n ?? 0);
 }
+
+/** The short panels accepted in a round (DESIGN §3), by entry: the sheets seen and the reason. */
+export async function shortPanelAcceptances(
+  db: Knex,
+  roundId: string,
+): Promise<Map<string, { sheets: number; reason: string }>> {
+  const rows = await db<Record<string, unknown>>("short_panel_acceptances").where({ round_id: roundId });
+  return new Map(rows.map((r) => [String(r.entry_id), { sheets: Number(r.sheets), reason: String(r.reason) }]));
+}
+
+/** Accepts an entry's short panel, replacing an earlier acceptance of the same entry and round. */
+export async function saveShortPanelAcceptance(
+  db: Knex,
+  a: {
+    id: string;
+    contestId: string;
+    roundId: string;
+    entryId: string;
+    sheets: number;
+    required: number;
+    reason: string;
+    acceptedBy: string;
+    acceptedAt: string;
+  },
+): Promise<void> {
+  await db("short_panel_acceptances").where({ round_id: a.roundId, entry_id: a.entryId }).delete();
+  await db("short_panel_acceptances").insert({
+    id: a.id,
+    contest_id: a.contestId,
+    round_id: a.roundId,
+    entry_id: a.entryId,
+    sheets: a.sheets,
+    required: a.required,
+    reason: a.reason,
+    accepted_by: a.acceptedBy,
+    accepted_at: a.acceptedAt,
+  });
+}

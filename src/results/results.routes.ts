@@ -19,7 +19,7 @@ export function resultsApi(ctx: AppContext): Router {
 
   router.post("/contests/:id/results/compute", requireRole("organizer"), async (req, res) => {
     const computed = await results.computeContestResults(ctx, req.user!, routeParam(req));
-    res.json({ ...computed, results: computed.results.map((r) => results.resultJson(r, req.locale)) });
+    res.json({ ...computed, results: results.resultRowsJson(computed, req.locale) });
   });
 
   router.get("/contests/:id/results", async (req, res) => {

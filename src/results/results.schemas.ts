@@ -37,3 +37,14 @@ export const ResolveBodySchema = Type.Object(
 );
 export type ResolveBody = Static<typeof ResolveBodySchema>;
 export const parseResolveBody = compile(ResolveBodySchema);
+
+/** POST /contests/:id/short-panels: the organizer accepts a short panel with a written reason (DESIGN §3). */
+export const AcceptShortPanelBodySchema = Type.Object(
+  {
+    entryId: Type.String({ minLength: 1, maxLength: 36 }),
+    reason: Type.String({ minLength: 2, maxLength: 500, pattern: "\\S" }),
+  },
+  { additionalProperties: false },
+);
+export type AcceptShortPanelBody = Static<typeof AcceptShortPanelBodySchema>;
+export const parseAcceptShortPanelBody = compile(AcceptShortPanelBodySchema);

@@ -12,6 +12,7 @@ import {
   rankableRoundEntries,
   roundEntries,
   settingsOf,
+  sheetsRequired,
   submittedSheets,
   openFinalRound,
   type RoundSettings,
@@ -21,6 +22,7 @@ import type { Locale } from "../lib/i18n.js";
 import { explainResult } from "./explain.js";
 import { computeResults, type ComputeOutput, type ResultRow } from "./compute.js";
 import * as q from "./results.queries.js";
+import { isAccepted, shortPanelsOf, type AcceptedShortPanel, type ShortPanel } from "./short-panels.js";
 import type { snapshotBody } from "./snapshots.service.js";
 import { decodeResultRows, encodeResultRows } from "./stored.js";
 
@@ -34,6 +36,10 @@ export interface RulesInForce {
   publicVoteWeight?: number;
   round: { number: number; name: string };
   rankedEntries: number;
+  /** The sheets each entry needs (DESIGN §3 "Short panels"); absent in computations stored before. */
+  judgesRequired?: number;
+  /** The short panels accepted with a reason, printed in the rules and published in the snapshots. */
+  shortPanels?: AcceptedShortPanel[];
 }
 
 export interface ContestResults {
@@ -42,6 +48,8 @@ export interface ContestResults {
   rules: RulesInForce;
   results: ResultRow[];
   unranked: ComputeOutput["unranked"];
+  /** Every ranked entry with fewer sheets than required, accepted or not (absent in computations stored before). */
+  short?: ShortPanel[];
 }
 
 /** A computation as stored: its rows as columns (stored.ts), a fraction of the bytes of one object each. */
@@ -68,6 +76,8 @@ async function resultsOfRound(ctx: AppContext, contest: Contest, settings: Round
     entries, // already { id, code, title, talkSeconds, publicVotes }
     sheets: await submittedSheets(ctx, settings.round.id),
   });
+  const required = await sheetsRequired(ctx, settings);
+  const short = shortPanelsOf(output.results, required, await q.shortPanelAcceptances(ctx.db, settings.round.id));
   return {
     contestId: contest.id,
     computedAt: ctx.clock.now().toISOString(),
@@ -80,9 +90,12 @@ async function resultsOfRound(ctx: AppContext, contest: Contest, settings: Round
       publicVoteWeight: contest.rules.publicVoteWeight,
       round: { number: settings.round.number, name: settings.round.name },
       rankedEntries: output.results.length,
+      judgesRequired: required,
+      shortPanels: short.filter(isAccepted),
     },
     results: output.results,
     unranked: output.unranked,
+    short,
   };
 }
 
@@ -128,6 +141,8 @@ export interface ResultJson {
   judges: number;
   /** Where the contest weighs a public vote (网络投票). */
   publicVotes?: number;
+  /** A short panel (DESIGN §3): its sheets, the sheets required and the reason it was accepted with, if it was. */
+  short?: { sheets: number; required: number; reason: string | null };
   explanation: string;
   authors?: string[];
   unit?: string;
@@ -148,7 +163,7 @@ export interface PublishedResults {
 export const votesOf = (row: ResultRow): { publicVotes?: number } =>
   row.detail.publicVote ? { publicVotes: row.detail.publicVote.votes } : {};
 
-export function resultJson(row: ResultRow, locale: Locale): ResultJson {
+export function resultJson(row: ResultRow, locale: Locale, short?: ShortPanel): ResultJson {
   return {
     entryId: row.entryId,
     code: row.code,
@@ -158,8 +173,15 @@ export function resultJson(row: ResultRow, locale: Locale): ResultJson {
     prize: row.prize,
     judges: row.judges,
     ...votesOf(row),
+    ...(short ? { short: { sheets: short.sheets, required: short.required, reason: short.reason } } : {}),
     explanation: explainResult(row, locale),
   };
+}
+
+/** A computation's rows as clients see them, short panels flagged. */
+export function resultRowsJson(data: ContestResults, locale: Locale): ResultJson[] {
+  const short = new Map((data.short ?? []).map((s) => [s.entryId, s]));
+  return data.results.map((r) => resultJson(r, locale, short.get(r.entryId)));
 }
 
 /**
@@ -197,7 +219,7 @@ export async function publishedResults(
     (await resultsOfRound(ctx, contest, settingsOf(contest, await currentRound(ctx, ctx.db, contest))));
   return {
     ...data,
-    results: data.results.map((r) => resultJson(r, locale)),
+    results: resultRowsJson(data, locale),
     snapshotHash: snapshots.at(-1)?.sha256 ?? null,
     snapshots: list,
   };
