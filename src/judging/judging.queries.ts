@@ -361,3 +361,13 @@ export async function judgesInAssignmentOrder(db: Knex, contestId: string): Prom
     .orderBy([{ column: "first" }, { column: "judgeId" }]);
   return rows.map((r) => String(r.judgeId));
 }
+
+/** Marks an assignment as an objection's re-scoring (scored during the notice). */
+export async function markRescore(db: Knex, id: string): Promise<void> {
+  await db("assignments").where({ id }).update({ rescore: true });
+}
+
+export async function isRescore(db: Knex, id: string): Promise<boolean> {
+  const row = await db<Record<string, unknown>>("assignments").where({ id }).first("rescore");
+  return Boolean(row?.rescore);
+}

@@ -22,6 +22,7 @@ export {
   type AssignmentJson,
 } from "./pools.service.js";
 export { progress, scoreHistory, sheetsRequired, type Progress } from "./progress.service.js";
+export { orderRescore, rescoreCandidates, rescoreStatus } from "./rescore.service.js";
 export { settingsOf, type RoundSettings } from "./round-settings.js";
 export {
   currentRound,

@@ -25,6 +25,9 @@ export interface ObjectionRow {
   resolvedBy: string | null;
   resolvedAt: string | null;
   createdAt: string;
+  /** Re-scoring ordered when upheld: the fresh judge's assignment, and when the results were republished from it. */
+  rescoreAssignmentId: string | null;
+  republishedAt: string | null;
 }
 
 function snapshotFromRow(row: Record<string, unknown>): SnapshotRow {
@@ -54,6 +57,8 @@ function objectionFromRow(row: Record<string, unknown>): ObjectionRow {
     resolvedBy: (row.resolved_by as string | null) ?? null,
     resolvedAt: (row.resolved_at as string | null) ?? null,
     createdAt: String(row.created_at),
+    rescoreAssignmentId: (row.rescore_assignment_id as string | null) ?? null,
+    republishedAt: (row.republished_at as string | null) ?? null,
   };
 }
 
@@ -149,6 +154,24 @@ export async function resolveObjection(
     resolved_by: changes.resolvedBy,
     resolved_at: changes.resolvedAt,
   });
+}
+
+export async function setObjectionRescore(db: Knex, id: string, assignmentId: string): Promise<void> {
+  await db("objections").where({ id }).update({ rescore_assignment_id: assignmentId });
+}
+
+export async function markRepublished(db: Knex, id: string, at: string): Promise<void> {
+  await db("objections").where({ id }).update({ republished_at: at });
+}
+
+/** Re-scorings ordered by upheld objections whose results are not republished yet. */
+export async function countPendingRescores(db: Knex, contestId: string): Promise<number> {
+  const [row] = await db("objections")
+    .where({ contest_id: contestId })
+    .whereNotNull("rescore_assignment_id")
+    .whereNull("republished_at")
+    .count({ n: "*" });
+  return Number(row?.n ?? 0);
 }
 
 export async function countOpenObjections(db: Knex, contestId: string): Promise<number> {

@@ -32,6 +32,8 @@ export const ResolveBodySchema = Type.Object(
     decision: StringEnum(["upheld", "rejected"]),
     reply: Type.String({ minLength: 1, maxLength: 5000, pattern: "\\S" }),
     disqualify: Type.Optional(Type.Boolean()),
+    /** Upheld with re-scoring (重新评分): a fresh judge scores the entry during the notice (DESIGN §3). */
+    rescoreJudgeId: Type.Optional(Type.String({ minLength: 1, maxLength: 36 })),
   },
   { additionalProperties: false },
 );

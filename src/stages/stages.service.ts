@@ -3,7 +3,7 @@ import type { AppContext } from "../context.js";
 import { moveStage, type Contest } from "../contests/contests.service.js";
 import type { Stage } from "../contests/lifecycle.js";
 import { ConflictError } from "../lib/errors.js";
-import { countOpenObjections } from "../results/objections.service.js";
+import { assertNoPendingRescore, countOpenObjections } from "../results/objections.service.js";
 import { computeAndStore, loadComputed } from "../results/results.service.js";
 import { assertNoShortPanels } from "../results/short-panels.service.js";
 import { writeSnapshot } from "../results/snapshots.service.js";
@@ -31,6 +31,7 @@ export async function moveContestStage(
     if (entering.freezesFinal) {
       if ((await countOpenObjections(trx, contest.id)) > 0)
         throw new ConflictError("objections_open", "errors.objectionsOpen");
+      await assertNoPendingRescore(trx, contest.id);
       const computed = await loadComputed(trx, contest.id);
       await writeSnapshot(ctx, trx, contest, computed!, "final", contest.noticeEndsAt);
     }

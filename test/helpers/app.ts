@@ -159,6 +159,7 @@ const DOMAIN_TABLES: Record<string, string[]> = {
   computed_results: ["contest_id"],
   result_snapshots: ["created_at", "id"],
   objections: ["created_at", "id"],
+  short_panel_acceptances: ["accepted_at", "id"],
 };
 
 /** Every row of every domain table, to assert that a refused request wrote nothing. */
