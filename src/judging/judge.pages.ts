@@ -107,7 +107,14 @@ export function judgePages(ctx: AppContext): Router {
       }
       const flags = may(contest);
       // Judges are assigned before judging opens: scoring is still to come then, and over after it.
-      const note = flags.scoreEntries ? null : flags.assignJudges ? "judge.notYet" : "judge.over";
+      const rescoring = flags.rescoreEntries && items.some((i) => i.rescore && i.status !== "submitted");
+      const note = flags.scoreEntries
+        ? null
+        : flags.assignJudges
+          ? "judge.notYet"
+          : rescoring
+            ? "rescore.judgeNote"
+            : "judge.over";
       groups.push({
         contest,
         declared,

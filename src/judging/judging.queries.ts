@@ -261,6 +261,7 @@ export async function judgeQueue(
     code: string;
     title: string;
     category: string;
+    rescore: boolean;
   })[]
 > {
   const rows = await db("assignments")
@@ -284,6 +285,7 @@ export async function judgeQueue(
     roundName: String(r.round_name),
     roundNumber: Number(r.round_number),
     roundStatus: String(r.round_status),
+    rescore: Boolean(r.rescore),
     code: String(r.code),
     title: String(r.title),
     category: String(r.category),

@@ -30,6 +30,8 @@ export interface QueueItem {
   roundName: string;
   roundOpen: boolean;
   total: number | null;
+  /** Ordered by an upheld objection: scored during the notice (DESIGN §3). */
+  rescore: boolean;
 }
 
 /** A judge's queue: entry codes and titles, never who made them (GET /me/assignments). */
@@ -46,6 +48,7 @@ export async function judgeQueue(ctx: AppContext, user: SessionUser): Promise<Qu
     roundName: a.roundName,
     roundOpen: a.roundStatus === "open",
     total: a.total,
+    rescore: a.rescore,
   }));
 }
 

@@ -142,6 +142,7 @@ describe("results pages: short panels and re-scoring", () => {
     const judgePages = await pageSession(app, fresh.email, fresh.password);
     const sheet = await html(judgePages, `/judge/assignments/${item.id}`);
     expect(sheet.text).to.include('name="scores[science]"');
+    expect((await html(judgePages, "/judge")).text).to.include("异议处理中请您重新评分的作品现在可以评分");
     expect(
       (await as(fresh.token).put(`/api/v1/assignments/${item.id}/score`, { scores: s(30, 30), submit: true })).status,
     ).to.equal(200);
