@@ -24,6 +24,8 @@ import * as entryIdentityKeys from "./20261201132010_entry-identity-keys.js";
 import * as addEntryFileBlindCopies from "./20261201130000_add-entry-file-blind-copies.js";
 import * as entriesPerContestant from "./20261201133000_entries-per-contestant.js";
 import * as contestNoticeStartsAt from "./20261202130000_contest-notice-starts-at.js";
+import * as createShortPanelAcceptances from "./20261202140000_create-short-panel-acceptances.js";
+import * as rescoreAssignments from "./20261202140100_rescore-assignments.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -57,4 +59,6 @@ export const migrations: Record<string, Migration> = {
   "20261201133000_entries-per-contestant": entriesPerContestant,
   "20261202120000_create-award-choices": createAwardChoices,
   "20261202130000_contest-notice-starts-at": contestNoticeStartsAt,
+  "20261202140000_create-short-panel-acceptances": createShortPanelAcceptances,
+  "20261202140100_rescore-assignments": rescoreAssignments,
 };

@@ -183,6 +183,9 @@ interface Snapshot {
     publicVoteWeight?: number;
     trimmedFrom?: number;
     rankedEntries: number;
+    /** Sheets each entry needs, and the short panels accepted with a reason; absent in older snapshots. */
+    judgesRequired?: number;
+    shortPanels?: { code: string; sheets: number; required: number; reason: string }[];
   };
   results: PublishedRow[];
 }
@@ -203,6 +206,18 @@ function readSnapshot(value: unknown): Snapshot {
   need(Array.isArray(rules.criteria) && rules.criteria.length > 0, "rules.criteria missing");
   need(isObject(rules.prizes) && ["ratio", "count"].includes(rules.prizes.mode as string), "rules.prizes unknown");
   need(Array.isArray(results), "results missing");
+  if (rules.shortPanels !== undefined) {
+    need(Array.isArray(rules.shortPanels), "rules.shortPanels is not a list");
+    for (const p of rules.shortPanels as unknown[])
+      need(
+        isObject(p) &&
+          typeof p.code === "string" &&
+          isNum(p.sheets) &&
+          isNum(p.required) &&
+          typeof p.reason === "string",
+        "a short panel is malformed",
+      );
+  }
   for (const r of results as unknown[]) {
     need(isObject(r) && typeof r.code === "string" && isNum(r.score) && isNum(r.rank), "a result row is malformed");
     if (r.sheets !== undefined) {
@@ -538,6 +553,9 @@ const MESSAGES = {
     noReason: (label: string) => `“${label}”没有评选理由`,
     overCount: (label: string) => `“${label}”的获奖作品数超过名额`,
     rankedEntries: "参与排名的作品数",
+    shortPanel: "评审人数不足（评分表数/应有评委，理由）",
+    notShort: "不缺评委",
+    shortNoReason: "未说明理由",
     notCanonical: "文件不是规范化 JSON（键未排序或含空白），与发布的文本不同",
     hash: "SHA-256",
     noSheets: "此快照不含评分表（早于可复算格式），只能核对 SHA-256",
@@ -572,6 +590,9 @@ const MESSAGES = {
     noReason: (label: string) => `“${label}” has no reason`,
     overCount: (label: string) => `more entries have “${label}” than its places`,
     rankedEntries: "ranked entries",
+    shortPanel: "short panel (sheets/judges required, reason)",
+    notShort: "not short",
+    shortNoReason: "no reason given",
     notCanonical: "the file is not canonical JSON (unsorted keys or whitespace): not the published text",
     hash: "SHA-256",
     noSheets: "this snapshot has no sheets (it predates the recomputable format): only its SHA-256 can be checked",
@@ -598,6 +619,34 @@ export interface Verification {
 }
 
 const fmtNum = (v: string | number | null | undefined) => (v === undefined ? "—" : v === null ? "null" : String(v));
+
+/**
+ * DESIGN §3 "Short panels": an entry with fewer sheets than the judges required is published only when
+ * accepted with a reason, for exactly the sheets it has; nothing else is listed as short.
+ */
+function checkShortPanels(s: Snapshot, diffs: Difference[], say: Say): void {
+  const required = s.rules.judgesRequired;
+  if (!isNum(required)) return;
+  const listed = new Map((s.rules.shortPanels ?? []).map((p) => [p.code, p]));
+  const published = (p: { sheets: number; required: number; reason: string } | undefined) =>
+    p ? `${p.sheets}/${p.required}${p.reason.trim() ? `，${p.reason}` : ""}` : say.shortNoReason;
+  for (const row of s.results) {
+    const sheets = (row.sheets ?? []).length;
+    const p = listed.get(row.code);
+    listed.delete(row.code);
+    const short = sheets < required;
+    const ok = short ? p !== undefined && p.sheets === sheets && p.required === required && p.reason.trim() !== "" : !p;
+    if (!ok)
+      diffs.push({
+        entry: row.code,
+        what: say.shortPanel,
+        published: published(p),
+        recomputed: short ? `${sheets}/${required}` : say.notShort,
+      });
+  }
+  for (const [code, p] of listed)
+    diffs.push({ entry: code, what: say.shortPanel, published: published(p), recomputed: say.notShort });
+}
 
 /** Checks one snapshot's text (exactly as downloaded) against its own sheets and rules. */
 export function verifySnapshot(text: string, options: { sha256?: string | null; lang?: Lang } = {}): Verification {
@@ -637,6 +686,7 @@ export function verifySnapshot(text: string, options: { sha256?: string | null; 
       });
     // Snapshots before format 3 have no extra awards.
     if (s.results.every((p) => p.awards !== undefined)) checkAwards(s, rows, diffs, say);
+    checkShortPanels(s, diffs, say);
     s.results.forEach((p, i) => {
       const r = rows[i];
       const differ = (

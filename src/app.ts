@@ -16,6 +16,7 @@ import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
 import { resultsPages } from "./results/results.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
+import { shortPanelsApi, shortPanelsPages } from "./results/short-panels.routes.js";
 import { stagesApi, stagesPages } from "./stages/stages.routes.js";
 import { bearerAuth, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
@@ -81,6 +82,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(judgingApi(ctx));
   api.use(resultsApi(ctx));
   api.use(objectionsApi(ctx));
+  api.use(shortPanelsApi(ctx));
   api.use(auditApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
@@ -119,6 +121,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(entriesPages(ctx));
   app.use(judgingPages(ctx));
   app.use(resultsPages(ctx));
+  app.use(shortPanelsPages(ctx));
   app.use(auditPages(ctx));
 
   app.use(pagesOnly(notFound));

@@ -50,6 +50,10 @@ const ALLOWED_IN = {
   editRules: ["draft", "open", "closed"],
   editScoring: ["draft", "open", "closed", "judging", "review"],
   extendNotice: ["notice"],
+  /** A short panel (fewer sheets than judgesPerEntry) is accepted with a reason before the notice. */
+  acceptShortPanels: ["judging", "review"],
+  /** A judge ordered by an upheld objection scores his one entry during the notice. */
+  rescoreEntries: ["notice"],
 } as const satisfies Record<string, readonly Stage[]>;
 
 export type StageAction = keyof typeof ALLOWED_IN;

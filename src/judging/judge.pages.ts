@@ -107,7 +107,14 @@ export function judgePages(ctx: AppContext): Router {
       }
       const flags = may(contest);
       // Judges are assigned before judging opens: scoring is still to come then, and over after it.
-      const note = flags.scoreEntries ? null : flags.assignJudges ? "judge.notYet" : "judge.over";
+      const rescoring = flags.rescoreEntries && items.some((i) => i.rescore && i.status !== "submitted");
+      const note = flags.scoreEntries
+        ? null
+        : flags.assignJudges
+          ? "judge.notYet"
+          : rescoring
+            ? "rescore.judgeNote"
+            : "judge.over";
       groups.push({
         contest,
         declared,
@@ -135,10 +142,9 @@ export function judgePages(ctx: AppContext): Router {
   /** The score sheet; after a refusal, with the values typed and each refused score's message by its field. */
   async function sheetPage(req: Request, assignmentId: string, refusal?: Refusal): Promise<Record<string, unknown>> {
     const user = req.user!;
-    const { sheet, rubric, contest, round, declared } = await judging.judgeSheet(ctx, user, assignmentId);
+    const { sheet, rubric, contest, round, declared, scoring } = await judging.judgeSheet(ctx, user, assignmentId);
     const entry = await entries.getEntry(ctx, user, sheet.entryId);
     const flags = may(contest);
-    const scoring = flags.scoreEntries && round.status === "open";
     const base = {
       title: `${entry.code} · ${entry.title}`,
       contest,

@@ -259,13 +259,8 @@ export function judgingPages(ctx: AppContext): Router {
       round: progress.round,
       judges,
       lateJudges: judges.filter((j) => j.late),
-      // Before the first assignment every entry is short: nothing to flag yet.
-      entries: progress.entries.map((e) => ({
-        ...e,
-        incomplete: e.submitted < e.assigned,
-        short: assigned > 0 ? Math.max(0, e.needed - e.assigned) : 0,
-      })),
-      shortEntries: assigned > 0 ? progress.entries.filter((e) => e.assigned < e.needed).length : 0,
+      entries: progress.entries.map((e) => ({ ...e, incomplete: e.submitted < e.assigned, short: e.shortBy })),
+      shortEntries: progress.entries.filter((e) => e.short).length,
       totals: {
         assigned,
         submitted,

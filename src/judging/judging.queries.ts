@@ -261,6 +261,7 @@ export async function judgeQueue(
     code: string;
     title: string;
     category: string;
+    rescore: boolean;
   })[]
 > {
   const rows = await db("assignments")
@@ -284,6 +285,7 @@ export async function judgeQueue(
     roundName: String(r.round_name),
     roundNumber: Number(r.round_number),
     roundStatus: String(r.round_status),
+    rescore: Boolean(r.rescore),
     code: String(r.code),
     title: String(r.title),
     category: String(r.category),
@@ -360,4 +362,14 @@ export async function judgesInAssignmentOrder(db: Knex, contestId: string): Prom
     .min({ first: "assignments.created_at" })
     .orderBy([{ column: "first" }, { column: "judgeId" }]);
   return rows.map((r) => String(r.judgeId));
+}
+
+/** Marks an assignment as an objection's re-scoring (scored during the notice). */
+export async function markRescore(db: Knex, id: string): Promise<void> {
+  await db("assignments").where({ id }).update({ rescore: true });
+}
+
+export async function isRescore(db: Knex, id: string): Promise<boolean> {
+  const row = await db<Record<string, unknown>>("assignments").where({ id }).first("rescore");
+  return Boolean(row?.rescore);
 }

@@ -21,7 +21,8 @@ export {
   swapAssignment,
   type AssignmentJson,
 } from "./pools.service.js";
-export { progress, scoreHistory, type Progress } from "./progress.service.js";
+export { progress, scoreHistory, sheetsRequired, type Progress } from "./progress.service.js";
+export { orderRescore, rescoreCandidates, rescoreStatus } from "./rescore.service.js";
 export { settingsOf, type RoundSettings } from "./round-settings.js";
 export {
   currentRound,

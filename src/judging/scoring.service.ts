@@ -1,9 +1,9 @@
 import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
-import { assertMay } from "../contests/lifecycle.js";
+import { allows, assertMay } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
-import { ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
+import { ConflictError, ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
 import * as q from "./judging.queries.js";
 import type { AssignmentRow, RoundRow } from "./judging.queries.js";
 import { settingsOf } from "./round-settings.js";
@@ -30,6 +30,8 @@ export interface QueueItem {
   roundName: string;
   roundOpen: boolean;
   total: number | null;
+  /** Ordered by an upheld objection: scored during the notice (DESIGN §3). */
+  rescore: boolean;
 }
 
 /** A judge's queue: entry codes and titles, never who made them (GET /me/assignments). */
@@ -46,6 +48,7 @@ export async function judgeQueue(ctx: AppContext, user: SessionUser): Promise<Qu
     roundName: a.roundName,
     roundOpen: a.roundStatus === "open",
     total: a.total,
+    rescore: a.rescore,
   }));
 }
 
@@ -78,25 +81,39 @@ export async function judgeSheet(
   ctx: AppContext,
   user: SessionUser,
   assignmentId: string,
-): Promise<{ sheet: SheetJson; rubric: Rubric; contest: Contest; round: RoundRow; declared: boolean }> {
+): Promise<{
+  sheet: SheetJson;
+  rubric: Rubric;
+  contest: Contest;
+  round: RoundRow;
+  declared: boolean;
+  /** Whether he may fill it now: while judging in an open round, or as an objection's re-scoring in the notice until submitted. */
+  scoring: boolean;
+  rescoring: boolean;
+}> {
   const assignment = await q.findAssignment(ctx.db, assignmentId);
   if (!assignment) throw new NotFoundError("errors.assignmentNotFound");
   if (assignment.judgeId !== user.id) throw new ForbiddenError("errors.notYourAssignment", "not_your_assignment");
   const round = (await q.findRound(ctx.db, assignment.roundId))!;
   const contest = await getContest(ctx, user, round.contestId);
+  const rescoring = allows(contest.stage, "rescoreEntries") && (await q.isRescore(ctx.db, assignment.id));
   return {
     sheet: sheetJson(assignment),
     rubric: settingsOf(contest, round).rubric,
     contest,
     round,
     declared: await q.hasDeclared(ctx.db, contest.id, user.id),
+    scoring: rescoring
+      ? assignment.status !== "submitted"
+      : allows(contest.stage, "scoreEntries") && round.status === "open",
+    rescoring,
   };
 }
 
 /**
  * A judge saves a draft or submits his sheet (PUT /assignments/:id/score). Refused for another
- * judge's assignment, before the declaration, outside judging or in a closed round; every save is
- * kept in the score history.
+ * judge's assignment, before the declaration, outside judging or in a closed round (except an
+ * objection's re-scoring in the notice, until submitted); every save is kept in the score history.
  */
 export async function saveScore(
   ctx: AppContext,
@@ -104,9 +121,13 @@ export async function saveScore(
   assignmentId: string,
   body: unknown,
 ): Promise<SheetJson> {
-  const { sheet: current, rubric, contest, round, declared } = await judgeSheet(ctx, user, assignmentId);
-  assertMay(contest, "scoreEntries");
-  if (round.status !== "open") throw new StageError("errors.scoringClosed", { stage: contest.stage });
+  const { sheet: current, rubric, contest, declared, scoring, rescoring } = await judgeSheet(ctx, user, assignmentId);
+  if (!scoring) {
+    // A re-scoring sheet is locked once submitted: the organizer republishes from it.
+    if (rescoring) throw new ConflictError("rescore_locked", "errors.rescoreLocked");
+    assertMay(contest, "scoreEntries");
+    throw new StageError("errors.scoringClosed", { stage: contest.stage });
+  }
   if (!declared) throw new ForbiddenError("errors.declarationRequired", "declaration_required");
   const { sheet, total } = checkScoreSheet(rubric, body);
   const now = ctx.clock.now().toISOString();

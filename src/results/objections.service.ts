@@ -3,10 +3,11 @@ import type { SessionUser } from "../accounts/accounts.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
-import { assertMay } from "../contests/lifecycle.js";
+import { allows, assertMay } from "../contests/lifecycle.js";
 import { disqualifyInTransaction } from "../entries/entries.service.js";
+import { orderRescore, rescoreCandidates, rescoreStatus } from "../judging/judging.service.js";
 import type { UploadedFile } from "../http/upload.js";
-import { AppError, ConflictError, ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
+import { AppError, ConflictError, ForbiddenError, NotFoundError, StageError, ValidationError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { CONTENT_TYPES, detectContentType, nameForType, type ContentType } from "../media/content-type.js";
 import { parseObjectionFields } from "./results.schemas.js";
@@ -32,6 +33,8 @@ export interface ObjectionJson {
   resolvedAt: string | null;
   evidence: { name: string; url: string } | null;
   filedBy?: string;
+  /** Re-scoring ordered when upheld (organizers): the fresh judge's assignment and when the results were republished. */
+  rescore?: { assignmentId: string; republishedAt: string | null } | null;
 }
 
 function objectionJson(
@@ -49,7 +52,14 @@ function objectionJson(
     createdAt: o.createdAt,
     resolvedAt: o.resolvedAt,
     evidence: o.evidenceKey ? { name: o.evidenceName ?? "evidence", url: `/api/v1/objections/${o.id}/evidence` } : null,
-    ...(forOrganizer ? { filedBy: o.userName } : {}),
+    ...(forOrganizer
+      ? {
+          filedBy: o.userName,
+          rescore: o.rescoreAssignmentId
+            ? { assignmentId: o.rescoreAssignmentId, republishedAt: o.republishedAt }
+            : null,
+        }
+      : {}),
   };
 }
 
@@ -117,6 +127,8 @@ export async function fileObjection(
       resolvedBy: null,
       resolvedAt: null,
       createdAt: now.toISOString(),
+      rescoreAssignmentId: null,
+      republishedAt: null,
     };
     await q.insertObjection(ctx.db, row);
     adoptedKey = null;
@@ -138,19 +150,24 @@ export async function listObjections(ctx: AppContext, user: SessionUser, contest
 
 /**
  * An organizer answers an objection. Upheld with `disqualify`, the entry is disqualified, the
- * results recomputed and a new snapshot published (the old ones stay listed).
+ * results recomputed and a new snapshot published (the old ones stay listed). Upheld with
+ * `rescoreJudgeId`, a fresh judge is given the entry to score during the notice; once he has
+ * submitted, the organizer republishes (republishRescored).
  */
 export async function resolveObjection(
   ctx: AppContext,
   user: SessionUser,
   objectionId: string,
-  body: { decision: "upheld" | "rejected"; reply: string; disqualify?: boolean },
+  body: { decision: "upheld" | "rejected"; reply: string; disqualify?: boolean; rescoreJudgeId?: string },
 ): Promise<ObjectionJson> {
   const objection = await q.findObjection(ctx.db, objectionId);
   if (!objection) throw new NotFoundError("errors.objectionNotFound");
   const contest = await getContest(ctx, user, objection.contestId);
   assertMay(contest, "handleObjections");
   if (objection.status !== "open") throw new ConflictError("objection_resolved", "errors.objectionResolved");
+  const rescoreJudgeId = body.decision === "upheld" ? body.rescoreJudgeId : undefined;
+  if (body.rescoreJudgeId !== undefined && (body.decision !== "upheld" || body.disqualify))
+    throw new ValidationError("errors.rescoreWithUpheld", {}, undefined, "validation_failed");
   await ctx.db.transaction(async (trx) => {
     const now = ctx.clock.now().toISOString();
     await q.resolveObjection(trx, objection.id, {
@@ -163,6 +180,12 @@ export async function resolveObjection(
       await disqualifyInTransaction(ctx, trx, objection.entryId, body.reply.trim());
       await recomputeAndRepublish(ctx, trx, contest);
     }
+    if (rescoreJudgeId)
+      await q.setObjectionRescore(
+        trx,
+        objection.id,
+        await orderRescore(ctx, trx, contest, objection.entryId, rescoreJudgeId),
+      );
     await recordAudit(trx, ctx.clock, {
       actorId: user.id,
       action: "objection.resolve",
@@ -173,11 +196,77 @@ export async function resolveObjection(
         entryId: objection.entryId,
         decision: body.decision,
         disqualify: Boolean(body.disqualify),
+        ...(rescoreJudgeId ? { rescoreJudgeId } : {}),
       },
     });
   });
-  const resolved = (await q.objectionsOf(ctx.db, contest.id)).find((o) => o.id === objection.id)!;
-  return objectionJson(resolved, true);
+  return objectionById(ctx, contest.id, objection.id);
+}
+
+async function objectionById(ctx: AppContext, contestId: string, id: string): Promise<ObjectionJson> {
+  return objectionJson(
+    (await q.objectionsOf(ctx.db, contestId)).find((o) => o.id === id)!,
+    true,
+  );
+}
+
+/**
+ * After an objection's re-scoring is submitted: the results computed again with the fresh judge's
+ * sheet and published as a revision snapshot (as an upheld disqualification is). Audited.
+ */
+export async function republishRescored(
+  ctx: AppContext,
+  user: SessionUser,
+  objectionId: string,
+): Promise<ObjectionJson> {
+  const objection = await q.findObjection(ctx.db, objectionId);
+  if (!objection) throw new NotFoundError("errors.objectionNotFound");
+  const contest = await getContest(ctx, user, objection.contestId);
+  assertMay(contest, "rescoreEntries");
+  if (!objection.rescoreAssignmentId || objection.republishedAt)
+    throw new ConflictError("no_rescore", "errors.rescoreNone");
+  if ((await rescoreStatus(ctx, objection.rescoreAssignmentId)) !== "submitted")
+    throw new ConflictError("rescore_not_submitted", "errors.rescoreNotSubmitted");
+  await ctx.db.transaction(async (trx) => {
+    const snapshot = await recomputeAndRepublish(ctx, trx, contest);
+    await q.markRepublished(trx, objection.id, snapshot.createdAt);
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: "objection.republish",
+      targetType: "contest",
+      targetId: contest.id,
+      details: { objectionId, entryId: objection.entryId, snapshot: snapshot.number },
+    });
+  });
+  return objectionById(ctx, contest.id, objection.id);
+}
+
+/**
+ * What the objections page offers about re-scoring: for an open objection, the fresh judges who may
+ * re-score its entry; for an ordered one not yet republished, whether the sheet is in.
+ */
+export async function rescoreChoices(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  list: readonly ObjectionJson[],
+): Promise<Map<string, { candidates: { id: string; name: string }[]; submitted: boolean }>> {
+  if (user.role !== "organizer") throw new ForbiddenError();
+  const contest = await getContest(ctx, user, contestId);
+  const out = new Map<string, { candidates: { id: string; name: string }[]; submitted: boolean }>();
+  for (const o of list) {
+    if (o.status === "open" && allows(contest.stage, "handleObjections"))
+      out.set(o.id, { candidates: await rescoreCandidates(ctx, contest, o.entryId), submitted: false });
+    else if (o.rescore && !o.rescore.republishedAt)
+      out.set(o.id, { candidates: [], submitted: (await rescoreStatus(ctx, o.rescore.assignmentId)) === "submitted" });
+  }
+  return out;
+}
+
+/** The final list waits for every ordered re-scoring to be republished. */
+export async function assertNoPendingRescore(db: Knex, contestId: string): Promise<void> {
+  if ((await q.countPendingRescores(db, contestId)) > 0)
+    throw new ConflictError("rescore_pending", "errors.rescorePending");
 }
 
 /** Objections of the contest still waiting for an answer (the final list waits for none). */

@@ -60,6 +60,9 @@ export function rulesText(req: Request, rules: RulesInForce): string[] {
       }),
     );
   }
+  // Short panels accepted before publishing, each with the organizer's reason (DESIGN §3).
+  for (const p of rules.shortPanels ?? [])
+    lines.push(req.t("shortPanels.rule", { code: p.code, sheets: p.sheets, required: p.required, reason: p.reason }));
   lines.push(req.t("results.ruleExcluded"));
   return lines;
 }

@@ -192,10 +192,13 @@ export function resultsPages(ctx: AppContext): Router {
 
   router.get("/contests/:id/objections", requireRole("organizer"), async (req, res) => {
     const contest = await getContest(ctx, req.user, routeParam(req));
-    const list = (await objections.listObjections(ctx, req.user!, contest.id)).map((o) => ({
+    const all = await objections.listObjections(ctx, req.user!, contest.id);
+    const rescore = await objections.rescoreChoices(ctx, req.user!, contest.id, all);
+    const list = all.map((o) => ({
       ...objectionView(req, o),
       createdAtText: formatShanghai(o.createdAt, req.locale),
       resolvedAtText: formatShanghai(o.resolvedAt, req.locale),
+      rescoreChoice: rescore.get(o.id) ?? null,
     }));
     const snapshots = (await results.publishedResults(ctx, req.user, contest.id, req.locale)).snapshots;
     res.render("results/objections", {
@@ -216,6 +219,9 @@ export function resultsPages(ctx: AppContext): Router {
         decision: decision ?? "",
         reply: typeof fields.reply === "string" ? fields.reply : "",
         ...(decision === "upheld" && fields.disqualify === "true" ? { disqualify: true } : {}),
+        ...(decision === "upheld" && text(fields, "rescoreJudgeId")
+          ? { rescoreJudgeId: text(fields, "rescoreJudgeId") }
+          : {}),
       });
       const asked = confirmed(req, res, {
         title: req.t("stageConfirm.resolveTitle"),
@@ -228,7 +234,24 @@ export function resultsPages(ctx: AppContext): Router {
       });
       if (!asked) return undefined;
       await objections.resolveObjection(ctx, req.user!, routeParam(req), body);
-      return req.t(body.disqualify ? "results.resolvedRepublished" : "results.resolved");
+      return req.t(
+        body.disqualify ? "results.resolvedRepublished" : body.rescoreJudgeId ? "rescore.ordered" : "results.resolved",
+      );
+    });
+  });
+
+  // Republishing after a re-scoring freezes a new snapshot: said first, then done.
+  router.post("/objections/:id/republish", requireRole("organizer"), async (req, res) => {
+    const back = safeNext(formFields(req).next, "/");
+    const confirmation = {
+      title: req.t("rescore.republish"),
+      consequences: [req.t("rescore.confirmRecompute"), req.t("rescore.confirmSnapshot")],
+      cancelHref: back,
+    };
+    if (!confirmed(req, res, confirmation)) return;
+    await answerForm(req, res, { back }, async () => {
+      await objections.republishRescored(ctx, req.user!, routeParam(req));
+      return req.t("rescore.republished");
     });
   });
 

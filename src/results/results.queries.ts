@@ -25,6 +25,9 @@ export interface ObjectionRow {
   resolvedBy: string | null;
   resolvedAt: string | null;
   createdAt: string;
+  /** Re-scoring ordered when upheld: the fresh judge's assignment, and when the results were republished from it. */
+  rescoreAssignmentId: string | null;
+  republishedAt: string | null;
 }
 
 function snapshotFromRow(row: Record<string, unknown>): SnapshotRow {
@@ -54,6 +57,8 @@ function objectionFromRow(row: Record<string, unknown>): ObjectionRow {
     resolvedBy: (row.resolved_by as string | null) ?? null,
     resolvedAt: (row.resolved_at as string | null) ?? null,
     createdAt: String(row.created_at),
+    rescoreAssignmentId: (row.rescore_assignment_id as string | null) ?? null,
+    republishedAt: (row.republished_at as string | null) ?? null,
   };
 }
 
@@ -151,6 +156,24 @@ export async function resolveObjection(
   });
 }
 
+export async function setObjectionRescore(db: Knex, id: string, assignmentId: string): Promise<void> {
+  await db("objections").where({ id }).update({ rescore_assignment_id: assignmentId });
+}
+
+export async function markRepublished(db: Knex, id: string, at: string): Promise<void> {
+  await db("objections").where({ id }).update({ republished_at: at });
+}
+
+/** Re-scorings ordered by upheld objections whose results are not republished yet. */
+export async function countPendingRescores(db: Knex, contestId: string): Promise<number> {
+  const [row] = await db("objections")
+    .where({ contest_id: contestId })
+    .whereNotNull("rescore_assignment_id")
+    .whereNull("republished_at")
+    .count({ n: "*" });
+  return Number(row?.n ?? 0);
+}
+
 export async function countOpenObjections(db: Knex, contestId: string): Promise<number> {
   const [row] = await db("objections").where({ contest_id: contestId, status: "open" }).count({ n: "*" });
   return Number(row?.n ?? 0);
@@ -194,4 +217,42 @@ export async function replaceAwardChoices(
         chosen_at: by.at,
       })),
     );
+}
+
+/** The short panels accepted in a round (DESIGN §3), by entry: the sheets seen and the reason. */
+export async function shortPanelAcceptances(
+  db: Knex,
+  roundId: string,
+): Promise<Map<string, { sheets: number; reason: string }>> {
+  const rows = await db<Record<string, unknown>>("short_panel_acceptances").where({ round_id: roundId });
+  return new Map(rows.map((r) => [String(r.entry_id), { sheets: Number(r.sheets), reason: String(r.reason) }]));
+}
+
+/** Accepts an entry's short panel, replacing an earlier acceptance of the same entry and round. */
+export async function saveShortPanelAcceptance(
+  db: Knex,
+  a: {
+    id: string;
+    contestId: string;
+    roundId: string;
+    entryId: string;
+    sheets: number;
+    required: number;
+    reason: string;
+    acceptedBy: string;
+    acceptedAt: string;
+  },
+): Promise<void> {
+  await db("short_panel_acceptances").where({ round_id: a.roundId, entry_id: a.entryId }).delete();
+  await db("short_panel_acceptances").insert({
+    id: a.id,
+    contest_id: a.contestId,
+    round_id: a.roundId,
+    entry_id: a.entryId,
+    sheets: a.sheets,
+    required: a.required,
+    reason: a.reason,
+    accepted_by: a.acceptedBy,
+    accepted_at: a.acceptedAt,
+  });
 }

@@ -39,8 +39,31 @@ function chartSvg(req: Request, rows: readonly ResultJson[]): string {
   });
 }
 
-/** Everything the organizer's review page shows. */
-export async function reviewView(ctx: AppContext, req: Request, contest: Contest) {
+/** The short panels of the review page (DESIGN §3): each short entry, accepted or awaiting a decision. */
+function shortPanelsView(req: Request, rows: readonly ResultJson[], typed?: { entryId?: unknown; reason?: unknown }) {
+  const short = rows.flatMap((r) =>
+    r.short ? [{ entryId: r.entryId, code: r.code, title: r.title, ...r.short }] : [],
+  );
+  const waiting = short.filter((s) => s.reason === null);
+  return {
+    list: short.map((s) => ({
+      ...s,
+      line: req.t("shortPanels.line", { code: s.code, sheets: s.sheets, required: s.required }),
+      typed: typed?.entryId === s.entryId,
+      typedReason: typed?.entryId === s.entryId && typeof typed.reason === "string" ? typed.reason : "",
+    })),
+    waiting: waiting.length,
+    blocking: waiting.map((s) => `${s.code}（${s.sheets}/${s.required}）`).join("、"),
+  };
+}
+
+/** Everything the organizer's review page shows; `shortTyped`: a refused acceptance form as typed. */
+export async function reviewView(
+  ctx: AppContext,
+  req: Request,
+  contest: Contest,
+  shortTyped?: { entryId?: unknown; reason?: unknown },
+) {
   const user = req.user!;
   const published = await results.publishedResults(ctx, user, contest.id, req.locale);
   const matrix = await results.scoreMatrix(ctx, user, contest.id);
@@ -72,6 +95,7 @@ export async function reviewView(ctx: AppContext, req: Request, contest: Contest
     rows,
     hasAwards: (published.rules.prizes.extras ?? []).length > 0,
     awards: awardsView(req, contest, rows, await awardChoices(ctx, contest.id)),
+    shortPanels: shortPanelsView(req, published.results, shortTyped),
     unranked: unranked.map((u) => ({ ...u, why: req.t(`unranked.${u.reason}`) })),
     rules: rulesText(req, published.rules),
     counts: countsText(req, published.rules),

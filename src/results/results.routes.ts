@@ -109,6 +109,10 @@ export function objectionsApi(ctx: AppContext): Router {
     });
   });
 
+  router.post("/objections/:id/republish", requireRole("organizer"), async (req, res) => {
+    res.json({ objection: await objections.republishRescored(ctx, req.user!, routeParam(req)) });
+  });
+
   router.get(
     "/objections/:id/evidence",
     requireRole(),

@@ -32,6 +32,8 @@ export const ResolveBodySchema = Type.Object(
     decision: StringEnum(["upheld", "rejected"]),
     reply: Type.String({ minLength: 1, maxLength: 5000, pattern: "\\S" }),
     disqualify: Type.Optional(Type.Boolean()),
+    /** Upheld with re-scoring (重新评分): a fresh judge scores the entry during the notice (DESIGN §3). */
+    rescoreJudgeId: Type.Optional(Type.String({ minLength: 1, maxLength: 36 })),
   },
   { additionalProperties: false },
 );
@@ -66,3 +68,14 @@ export const AwardChoicesFormSchema = Type.Object(
   { additionalProperties: false },
 );
 export const parseAwardChoicesForm = compile(AwardChoicesFormSchema);
+
+/** POST /contests/:id/short-panels: the organizer accepts a short panel with a written reason (DESIGN §3). */
+export const AcceptShortPanelBodySchema = Type.Object(
+  {
+    entryId: Type.String({ minLength: 1, maxLength: 36 }),
+    reason: Type.String({ minLength: 2, maxLength: 500, pattern: "\\S" }),
+  },
+  { additionalProperties: false },
+);
+export type AcceptShortPanelBody = Static<typeof AcceptShortPanelBodySchema>;
+export const parseAcceptShortPanelBody = compile(AcceptShortPanelBodySchema);

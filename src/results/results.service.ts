@@ -12,6 +12,7 @@ import {
   rankableRoundEntries,
   roundEntries,
   settingsOf,
+  sheetsRequired,
   submittedSheets,
   openFinalRound,
   type RoundSettings,
@@ -22,6 +23,7 @@ import { giveAwards, type GivenAward } from "./awards.js";
 import { explainResult } from "./explain.js";
 import { computeResults, type ComputeOutput, type ResultRow } from "./compute.js";
 import * as q from "./results.queries.js";
+import { isAccepted, shortPanelsOf, type AcceptedShortPanel, type ShortPanel } from "./short-panels.js";
 import type { snapshotBody } from "./snapshots.service.js";
 import { decodeResultRows, encodeResultRows } from "./stored.js";
 
@@ -35,6 +37,10 @@ export interface RulesInForce {
   publicVoteWeight?: number;
   round: { number: number; name: string };
   rankedEntries: number;
+  /** The sheets each entry needs (DESIGN §3 "Short panels"); absent in computations stored before. */
+  judgesRequired?: number;
+  /** The short panels accepted with a reason, printed in the rules and published in the snapshots. */
+  shortPanels?: AcceptedShortPanel[];
 }
 
 export interface ContestResults {
@@ -43,6 +49,8 @@ export interface ContestResults {
   rules: RulesInForce;
   results: ResultRow[];
   unranked: ComputeOutput["unranked"];
+  /** Every ranked entry with fewer sheets than required, accepted or not (absent in computations stored before). */
+  short?: ShortPanel[];
 }
 
 /** A computation as stored: its rows as columns (stored.ts), a fraction of the bytes of one object each. */
@@ -69,6 +77,8 @@ async function resultsOfRound(ctx: AppContext, contest: Contest, settings: Round
     entries, // already { id, code, title, talkSeconds, publicVotes }
     sheets: await submittedSheets(ctx, settings.round.id),
   });
+  const required = await sheetsRequired(ctx, settings);
+  const short = shortPanelsOf(output.results, required, await q.shortPanelAcceptances(ctx.db, settings.round.id));
   return {
     contestId: contest.id,
     computedAt: ctx.clock.now().toISOString(),
@@ -81,9 +91,12 @@ async function resultsOfRound(ctx: AppContext, contest: Contest, settings: Round
       publicVoteWeight: contest.rules.publicVoteWeight,
       round: { number: settings.round.number, name: settings.round.name },
       rankedEntries: output.results.length,
+      judgesRequired: required,
+      shortPanels: short.filter(isAccepted),
     },
     results: output.results,
     unranked: output.unranked,
+    short,
   };
 }
 
@@ -131,6 +144,8 @@ export interface ResultJson {
   publicVotes?: number;
   /** Extra awards (优秀奖, 最佳创意奖, 最佳人气奖…) beside the prize; `prize` stays the contract's level. */
   awards: GivenAward[];
+  /** A short panel (DESIGN §3): its sheets, the sheets required and the reason it was accepted with, if it was. */
+  short?: { sheets: number; required: number; reason: string | null };
   explanation: string;
   authors?: string[];
   unit?: string;
@@ -171,10 +186,11 @@ export function awardsOfRows(
 /** The rows as clients see them, with their extra awards. */
 export async function resultsJson(ctx: AppContext, results: ContestResults, locale: Locale): Promise<ResultJson[]> {
   const awards = awardsOfRows(results, await q.awardChoicesOf(ctx.db, results.contestId));
-  return results.results.map((r, i) => resultJson(r, locale, awards[i]));
+  const short = new Map((results.short ?? []).map((s) => [s.entryId, s]));
+  return results.results.map((r, i) => resultJson(r, locale, awards[i], short.get(r.entryId)));
 }
 
-function resultJson(row: ResultRow, locale: Locale, awards: GivenAward[]): ResultJson {
+function resultJson(row: ResultRow, locale: Locale, awards: GivenAward[], short?: ShortPanel): ResultJson {
   return {
     entryId: row.entryId,
     code: row.code,
@@ -185,10 +201,12 @@ function resultJson(row: ResultRow, locale: Locale, awards: GivenAward[]): Resul
     judges: row.judges,
     ...votesOf(row),
     awards,
+    ...(short ? { short: { sheets: short.sheets, required: short.required, reason: short.reason } } : {}),
     explanation: explainResult(row, locale),
   };
 }
 
+/** A computation's rows as clients see them, short panels flagged. */
 /**
  * GET /contests/:id/results: organizers always (the latest computation), everyone in notice and
  * final (the latest snapshot, exactly as hashed).

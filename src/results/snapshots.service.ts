@@ -35,8 +35,8 @@ const SNAPSHOT_FORMAT = 3;
  * The snapshot that the public sees: winners with authors and unit, every ranked entry's score and
  * rank, and everything needed to recompute them (DESIGN §4 "Published results and verification"):
  * the rules in force with the rubric's steps and deductions, each ranked entry's submitted sheets
- * (judges as 评委1…n), talk times, public votes and the extra awards. No short panels are published: the app has no
- * accepted short panels yet.
+ * (judges as 评委1…n), talk times, public votes and the extra awards, and with the rules (`judgesRequired`,
+ * `shortPanels`) the short panels accepted with a reason (DESIGN §3).
  */
 export function snapshotBody(
   contest: Contest,

@@ -160,6 +160,7 @@ const DOMAIN_TABLES: Record<string, string[]> = {
   result_snapshots: ["created_at", "id"],
   objections: ["created_at", "id"],
   award_choices: ["contest_id", "award_key", "entry_id"],
+  short_panel_acceptances: ["accepted_at", "id"],
 };
 
 /** Every row of every domain table, to assert that a refused request wrote nothing. */

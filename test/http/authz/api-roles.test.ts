@@ -4,6 +4,7 @@ import request from "supertest";
 import { entriesApi } from "../../../src/entries/entries.routes.js";
 import { judgingApi } from "../../../src/judging/judging.routes.js";
 import { objectionsApi, resultsApi } from "../../../src/results/results.routes.js";
+import { shortPanelsApi } from "../../../src/results/short-panels.routes.js";
 import { ADMIN, createActor, snapshot, startTestApp, tokenFor, type TestApp } from "../../helpers/app.js";
 
 type Caller = "anonymous" | "contestant" | "judge" | "coordinator" | "organizer";
@@ -59,6 +60,8 @@ const ALLOWED: Record<string, Caller[]> = {
   "GET /api/v1/contests/:id/objections": SIGNED_IN,
   "POST /api/v1/objections/:id/resolve": ["organizer"],
   "GET /api/v1/objections/:id/evidence": SIGNED_IN,
+  "POST /api/v1/objections/:id/republish": ["organizer"],
+  "POST /api/v1/contests/:id/short-panels": ["organizer"],
 };
 
 function routesOf(router: Router): string[] {
@@ -85,7 +88,9 @@ describe("authorization matrix: the entries, judging and results APIs (role × r
   after(() => app.close());
 
   it("every route of these routers has a row in the table", () => {
-    const defined = [entriesApi, judgingApi, resultsApi, objectionsApi].flatMap((make) => routesOf(make(app.ctx)));
+    const defined = [entriesApi, judgingApi, resultsApi, objectionsApi, shortPanelsApi].flatMap((make) =>
+      routesOf(make(app.ctx)),
+    );
     expect(defined.filter((r) => !(r in ALLOWED))).to.deep.equal([]);
     expect(Object.keys(ALLOWED).filter((r) => !defined.includes(r))).to.deep.equal([]);
   });

@@ -10,6 +10,7 @@ import { contestsApi } from "../../../src/contests/contests.routes.js";
 import { entriesApi } from "../../../src/entries/entries.routes.js";
 import { judgingApi } from "../../../src/judging/judging.routes.js";
 import { objectionsApi, resultsApi } from "../../../src/results/results.routes.js";
+import { shortPanelsApi } from "../../../src/results/short-panels.routes.js";
 import { stagesApi } from "../../../src/stages/stages.routes.js";
 import {
   ADMIN,
@@ -213,6 +214,8 @@ const ROUTES: Record<string, Spec> = {
   "GET /api/v1/contests/:id/objections": { as: "contestant", allowed: SIGNED_IN },
   "POST /api/v1/objections/:id/resolve": { ...ORG, body: () => ({ decision: "rejected", reply: "维持原结果" }) },
   "GET /api/v1/objections/:id/evidence": { as: "organizer", allowed: SIGNED_IN },
+  "POST /api/v1/objections/:id/republish": ORG,
+  "POST /api/v1/contests/:id/short-panels": { ...ORG, body: () => ({ entryId: FAKE_ID, reason: "回避后无人可替补" }) },
 };
 
 function routesOf(router: Router): string[] {
@@ -780,6 +783,7 @@ describe("bad input on every API route: a 4xx with the error shape, never a 5xx,
       judgingApi,
       resultsApi,
       objectionsApi,
+      shortPanelsApi,
       auditApi,
     ].flatMap((make) => routesOf(make(app.ctx)));
     expect(
