@@ -22,13 +22,18 @@ export {
   type AssignmentJson,
 } from "./pools.service.js";
 export { progress, scoreHistory, type Progress } from "./progress.service.js";
-export { settingsOf, type RoundSettings } from "./round-settings.js";
+export { settingsOf, type Advancement, type RoundSettings } from "./round-settings.js";
 export {
   currentRound,
+  finalistsOf,
   listRounds,
   openFinalRound,
+  publishFinalists,
+  roundByNumber,
   rankableRoundEntries,
   roundEntries,
   withCurrentRound,
   withCurrentRounds,
+  type NewRoundSettings,
 } from "./rounds.service.js";
+export type { RoundRow } from "./judging.queries.js";
