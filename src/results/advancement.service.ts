@@ -30,6 +30,7 @@ export interface AdvancementPreview extends AdvancementOutcome<ResultRow> {
   contest: Contest;
   /** The round the finalists come from (the current one). */
   round: RoundRow;
+  rule: Advancement;
   results: ContestResults;
 }
 
@@ -44,7 +45,7 @@ export async function previewAdvancement(
   assertMay(contest, "openRounds");
   const round = await currentRound(ctx, ctx.db, contest);
   const results = await resultsOfRound(ctx, contest, settingsOf(contest, round));
-  return { contest, round, results, ...advancing(results.results, rule) };
+  return { contest, round, rule, results, ...advancing(results.results, rule) };
 }
 
 /**
