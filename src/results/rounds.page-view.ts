@@ -7,6 +7,7 @@ import { text } from "../http/forms.js";
 import { listRounds, type Advancement } from "../judging/judging.service.js";
 import { roundLabel } from "../judging/round-names.js";
 import type { Confirmation } from "../http/confirm.js";
+import { advancing } from "./advancement.js";
 import type { AdvancementPreview, finalistsList } from "./advancement.service.js";
 import { rowView, rulesText, twoDecimals } from "./results.page-text.js";
 import { resultJson, type ContestResults } from "./results.service.js";
@@ -25,6 +26,15 @@ export function advancementText(req: Request, rule: Advancement): string {
   return "top" in rule
     ? req.t("rounds.advancementTop", { top: rule.top })
     : req.t("rounds.advancementThreshold", { threshold: rule.threshold });
+}
+
+/** A round's rules in force; a round followed by another has no prizes but the rule its finalists advanced by, with any tie at the cut. */
+function roundRules(req: Request, results: ContestResults, advancedBy: Advancement | null): string[] {
+  if (!advancedBy) return rulesText(req, results.rules);
+  const { tieAtCut } = advancing(results.results, advancedBy);
+  const rule = advancementText(req, advancedBy) + (tieAtCut ? `（${req.t("rounds.tieAtCut", tieAtCut)}）` : "");
+  const lines = rulesText(req, results.rules, { prizes: false });
+  return [...lines.slice(0, -1), req.t("rounds.ruleAdvancement", { rule }), ...lines.slice(-1)];
 }
 
 /** GET /contests/:id/rounds: every round with its rubric, aggregation, judges, entries and links. */
@@ -224,8 +234,9 @@ export function roundResultsView(
   contest: Contest,
   round: { number: number; name: string },
   results: ContestResults,
-  advanced: Set<string>,
+  next: { advancement: Advancement | null; entryIds: Set<string> } | null,
 ) {
+  const advanced = next?.entryIds ?? new Set<string>();
   const name = roundLabel(round.name, req.locale);
   return {
     title: req.t("rounds.resultsTitle", { round: name }),
@@ -236,7 +247,7 @@ export function roundResultsView(
       ...rowView(req, resultJson(r, req.locale)),
       advanced: advanced.has(r.entryId),
     })),
-    rules: rulesText(req, results.rules),
+    rules: roundRules(req, results, next?.advancement ?? null),
   };
 }
 
@@ -255,6 +266,6 @@ export function finalistsView(req: Request, published: Awaited<ReturnType<typeof
     }),
     advancement: published.next.advancement ? advancementText(req, published.next.advancement) : null,
     finalists: published.finalists.map((f) => ({ ...f, authorsText: list(req, f.authors) })),
-    rules: rulesText(req, published.results.rules),
+    rules: roundRules(req, published.results, published.next.advancement),
   };
 }

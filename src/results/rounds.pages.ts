@@ -77,13 +77,13 @@ export function roundsPages(ctx: AppContext): Router {
       routeParam(req),
       roundNumber(req),
     );
-    const next = (await listRounds(ctx, contest)).find((r) => r.round.number === round.number + 1);
-    const advanced = next
-      ? new Set(
-          (await advancement.finalistsList(ctx, req.user, contest.id, round.number)).finalists.map((f) => f.entryId),
-        )
-      : new Set<string>();
-    res.render("results/round-results", roundResultsView(req, contest, round, results, advanced));
+    const hasNext = (await listRounds(ctx, contest)).some((r) => r.round.number === round.number + 1);
+    const list = hasNext ? await advancement.finalistsList(ctx, req.user, contest.id, round.number) : null;
+    const next = list && {
+      advancement: list.next.advancement,
+      entryIds: new Set(list.finalists.map((f) => f.entryId)),
+    };
+    res.render("results/round-results", roundResultsView(req, contest, round, results, next));
   });
 
   // Publishing the finalists list is irreversible: confirmed first, then audited.
