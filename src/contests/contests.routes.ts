@@ -5,6 +5,7 @@ import { flash } from "../http/flash.js";
 import { answerForm, formFields, text } from "../http/forms.js";
 import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
 import * as contests from "./contests.service.js";
+import { publishedFinalistLists } from "../judging/judging.service.js";
 import { presentContest, presentContests } from "./contests.presenter.js";
 import {
   AGGREGATIONS,
@@ -164,6 +165,7 @@ export function contestsPages(ctx: AppContext): Router {
       isOrganizer: req.user?.role === "organizer",
       nextStage: nextStage(contest.stage),
       backStage: previousStage(contest.stage),
+      finalistLists: await publishedFinalistLists(ctx, contest.id),
     });
   });
 

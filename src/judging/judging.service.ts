@@ -29,6 +29,7 @@ export {
   listRounds,
   openFinalRound,
   publishFinalists,
+  publishedFinalistLists,
   roundByNumber,
   rankableRoundEntries,
   roundEntries,

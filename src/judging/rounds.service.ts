@@ -179,6 +179,16 @@ export async function publishFinalists(
   return { ...round, finalistsPublishedAt: at };
 }
 
+/** The rounds of a contest whose finalists list is published (for links to it). */
+export async function publishedFinalistLists(
+  ctx: AppContext,
+  contestId: string,
+): Promise<{ number: number; name: string }[]> {
+  return (await q.roundsOf(ctx.db, contestId))
+    .filter((r) => r.finalistsPublishedAt !== null)
+    .map((r) => ({ number: r.number, name: r.name }));
+}
+
 export async function listRounds(
   ctx: AppContext,
   contest: Contest,

@@ -133,7 +133,11 @@ describe("browser: rounds — advancement with a tie at the cut, the finalists l
     // A visitor: the same browser signed out.
     await browser.context.clearCookies();
     const publicPage = await browser.context.newPage();
-    await publicPage.goto(`${app.url}/contests/${c.contestId}/rounds/1/finalists`);
+    await publicPage.goto(`${app.url}/contests/${c.contestId}`);
+    await Promise.all([
+      publicPage.waitForURL(/\/rounds\/1\/finalists$/),
+      publicPage.getByTestId("finalists-public-link").click(),
+    ]);
     expect(await publicPage.locator("h1").innerText()).to.contain("初评入围名单");
     expect(await publicPage.locator('header.site-header form[action="/logout"]').count()).to.equal(0);
     expect(await publicPage.getByTestId("finalists").locator("tbody tr").count()).to.equal(4);

@@ -130,6 +130,8 @@ describe("rounds pages: the list, opening the next round through a preview and a
     expect(list.text).to.not.contain(c.entries[4].code);
     // The round's rules: how its finalists advanced (the tie stated), and no prizes, which only the final gives.
     expect(list.text).to.contain("晋级：前 3 名晋级（第3名有2件并列，共4件入围）。").and.not.contain("设奖");
+    const contestPage = await request(app.server).get(`/contests/${c.contestId}`);
+    expect(contestPage.text).to.contain(`href="${publicPath}"`);
     const en = await request(app.server).get(publicPath).set("Accept-Language", "en");
     expect(en.text).to.contain("First round finalists");
   });
