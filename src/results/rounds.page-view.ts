@@ -2,12 +2,12 @@ import type { Request } from "express";
 import type { AppContext } from "../context.js";
 import type { Contest } from "../contests/contests.service.js";
 import { may } from "../contests/lifecycle.js";
-import type { Criterion, Rubric } from "../contests/rubric.js";
+import { rubricMax, type Criterion, type Rubric } from "../contests/rubric.js";
 import { text } from "../http/forms.js";
 import { listRounds, type Advancement } from "../judging/judging.service.js";
 import { roundLabel } from "../judging/round-names.js";
 import type { Confirmation } from "../http/confirm.js";
-import { advancing } from "./advancement.js";
+import { advancing, type AdvancementOutcome, type Ranked } from "./advancement.js";
 import type { AdvancementPreview, finalistsList } from "./advancement.service.js";
 import { rowView, rulesText, twoDecimals } from "./results.page-text.js";
 import { resultJson, type ContestResults } from "./results.service.js";
@@ -28,11 +28,15 @@ export function advancementText(req: Request, rule: Advancement): string {
     : req.t("rounds.advancementThreshold", { threshold: rule.threshold });
 }
 
+/** The rule with the tie at the cut it met, if any: "前 3 名晋级（第3名有2件并列，共4件入围）". */
+function advancementWithTie(req: Request, rule: Advancement, tieAtCut: AdvancementOutcome<Ranked>["tieAtCut"]): string {
+  return advancementText(req, rule) + (tieAtCut ? `（${req.t("rounds.tieAtCut", tieAtCut)}）` : "");
+}
+
 /** A round's rules in force; a round followed by another has no prizes but the rule its finalists advanced by, with any tie at the cut. */
 function roundRules(req: Request, results: ContestResults, advancedBy: Advancement | null): string[] {
   if (!advancedBy) return rulesText(req, results.rules);
-  const { tieAtCut } = advancing(results.results, advancedBy);
-  const rule = advancementText(req, advancedBy) + (tieAtCut ? `（${req.t("rounds.tieAtCut", tieAtCut)}）` : "");
+  const rule = advancementWithTie(req, advancedBy, advancing(results.results, advancedBy).tieAtCut);
   const lines = rulesText(req, results.rules, { prizes: false });
   return [...lines.slice(0, -1), req.t("rounds.ruleAdvancement", { rule }), ...lines.slice(-1)];
 }
@@ -54,7 +58,7 @@ export async function roundsView(ctx: AppContext, req: Request, contest: Contest
         status: r.round.status,
         statusLabel: req.t(`rounds.status.${r.round.status}`),
         criteria: criteriaText(req, r.rubric),
-        maxTotal: r.rubric.criteria.reduce((n, c) => n + c.max, 0),
+        maxTotal: rubricMax(r.rubric),
         aggregation: req.t(`aggregation.${r.aggregation}`),
         judgesPerEntry: r.judgesPerEntry === null ? req.t("rounds.wholePanel") : String(r.judgesPerEntry),
         pool: r.judges,
@@ -205,9 +209,7 @@ export function openConfirmation(req: Request, body: FinalRoundBody, preview: Ad
     consequences: [
       req.t("rounds.confirmCloses", { round }),
       req.t("rounds.confirmFinalists", {
-        rule:
-          advancementText(req, preview.rule) +
-          (preview.tieAtCut ? `（${req.t("rounds.tieAtCut", preview.tieAtCut)}）` : ""),
+        rule: advancementWithTie(req, preview.rule, preview.tieAtCut),
         codes: list(
           req,
           preview.finalists.map((r) => r.code),

@@ -142,9 +142,7 @@ describe("rounds: advancement by top N or strictly above a threshold, previewed,
   it("round 1's results stay as stored after the final is computed", async () => {
     const computed = await as(c.admin).post(`/api/v1/contests/${c.contestId}/results/compute`);
     expect(computed.status).to.equal(200);
-    expect(await app.db("computed_results").where({ contest_id: c.contestId }).count({ n: "*" })).to.deep.equal([
-      { n: 2 },
-    ]);
+    expect(await app.db("computed_results").where({ contest_id: c.contestId }).pluck("round_id")).to.have.length(2);
     const first = await as(c.admin).get(`/api/v1/contests/${c.contestId}/results?round=1`);
     expect(first.body.results).to.have.length(5);
   });
@@ -159,9 +157,7 @@ describe("rounds: advancement by top N or strictly above a threshold, previewed,
     const published = await as(c.admin).post(`${path}/publish`);
     expect(published.status, JSON.stringify(published.body)).to.equal(200);
     expect(published.body.round.finalistsPublishedAt).to.be.a("string");
-    expect(await app.db("audit_log").where({ action: "judging.finalistsPublished" }).count({ n: "*" })).to.deep.equal([
-      { n: 1 },
-    ]);
+    expect(await app.db("audit_log").where({ action: "judging.finalistsPublished" }).pluck("id")).to.have.length(1);
 
     const list = await as(null).get(`${path}/finalists`);
     expect(list.status).to.equal(200);

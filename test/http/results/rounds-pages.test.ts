@@ -97,7 +97,7 @@ describe("rounds pages: the list, opening the next round through a preview and a
       ["现场表现", 60],
       ["答辩", 40],
     ]);
-    expect(await app.db("round_entries").where({ round_id: rounds[1].id }).count({ n: "*" })).to.deep.equal([{ n: 4 }]);
+    expect(await app.db("round_entries").where({ round_id: rounds[1].id }).pluck("entry_id")).to.have.length(4);
     const page = await organizer.get(`/contests/${c.contestId}/rounds`);
     expect(page.text).to.contain("第 2 轮 · 决赛").and.contain("前 3 名晋级").and.contain("全体评委");
   });
