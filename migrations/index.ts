@@ -26,6 +26,7 @@ import * as entriesPerContestant from "./20261201133000_entries-per-contestant.j
 import * as contestNoticeStartsAt from "./20261202130000_contest-notice-starts-at.js";
 import * as createShortPanelAcceptances from "./20261202140000_create-short-panel-acceptances.js";
 import * as rescoreAssignments from "./20261202140100_rescore-assignments.js";
+import * as roundResults from "./20261202110000_round-results.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   "20261202130000_contest-notice-starts-at": contestNoticeStartsAt,
   "20261202140000_create-short-panel-acceptances": createShortPanelAcceptances,
   "20261202140100_rescore-assignments": rescoreAssignments,
+  "20261202110000_round-results": roundResults,
 };

@@ -15,6 +15,7 @@ import { entriesApi } from "./entries/entries.routes.js";
 import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
 import { resultsPages } from "./results/results.pages.js";
+import { roundsPages } from "./results/rounds.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
 import { shortPanelsApi, shortPanelsPages } from "./results/short-panels.routes.js";
 import { stagesApi, stagesPages } from "./stages/stages.routes.js";
@@ -120,6 +121,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(stagesPages(ctx));
   app.use(entriesPages(ctx));
   app.use(judgingPages(ctx));
+  app.use(roundsPages(ctx));
   app.use(resultsPages(ctx));
   app.use(shortPanelsPages(ctx));
   app.use(auditPages(ctx));

@@ -5,6 +5,7 @@ import { flash } from "../http/flash.js";
 import { answerForm, formFields, text } from "../http/forms.js";
 import { isoToShanghaiLocal, shanghaiLocalToIso } from "../lib/time.js";
 import * as contests from "./contests.service.js";
+import { publishedFinalistLists } from "../judging/judging.service.js";
 import { presentContest, presentContests } from "./contests.presenter.js";
 import {
   AGGREGATIONS,
@@ -191,6 +192,7 @@ export function contestsPages(ctx: AppContext): Router {
       backStage: previousStage(contest.stage),
       noticeEndsLocal: contest.noticeEndsAt ? isoToShanghaiLocal(contest.noticeEndsAt) : "",
       noticeRunning: contest.noticeEndsAt !== null && ctx.clock.now().getTime() < Date.parse(contest.noticeEndsAt),
+      finalistLists: await publishedFinalistLists(ctx, contest.id),
     });
   });
 

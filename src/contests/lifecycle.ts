@@ -26,6 +26,8 @@ const ALLOWED_IN = {
   scoreEntries: ["judging"],
   /** A further round (决赛) opens while judging. */
   openRounds: ["judging"],
+  /** A round's finalists list (初评入围名单) is published once the next round has opened. */
+  publishFinalists: ["judging", "review", "notice", "final"],
   /** Talk times of the explainer contest are recorded once the talks are over. */
   recordTalkTimes: ["closed", "judging", "review"],
   /** Public vote counts (网络投票). */

@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import { parseJson, toNumber } from "../db/dialect.js";
 import type { Aggregation } from "../contests/contests.schemas.js";
 import type { Rubric } from "../contests/rubric.js";
+import type { Advancement } from "./round-settings.js";
 
 export interface RoundRow {
   id: string;
@@ -13,6 +14,10 @@ export interface RoundRow {
   judgesPerEntry: number | null;
   status: "open" | "closed";
   createdAt: string;
+  /** How the previous round's entries advanced into this round; null for round 1. */
+  advancement: Advancement | null;
+  /** When this round's finalists (those who advanced to the next round) were published; null while not. */
+  finalistsPublishedAt: string | null;
 }
 
 export type AssignmentStatus = "assigned" | "draft" | "submitted";
@@ -44,6 +49,8 @@ function roundFromRow(row: Record<string, unknown>): RoundRow {
       row.judges_per_entry === null || row.judges_per_entry === undefined ? null : Number(row.judges_per_entry),
     status: row.status as RoundRow["status"],
     createdAt: String(row.created_at),
+    advancement: parseJson<Advancement | null>(row.advancement, null),
+    finalistsPublishedAt: (row.finalists_published_at as string | null) ?? null,
   };
 }
 
@@ -93,11 +100,17 @@ export async function insertRound(db: Knex, round: RoundRow): Promise<void> {
     judges_per_entry: round.judgesPerEntry,
     status: round.status,
     created_at: round.createdAt,
+    advancement: round.advancement ? JSON.stringify(round.advancement) : null,
+    finalists_published_at: round.finalistsPublishedAt,
   });
 }
 
 export async function setRoundStatus(db: Knex, id: string, status: RoundRow["status"]): Promise<void> {
   await db("rounds").where({ id }).update({ status });
+}
+
+export async function setFinalistsPublished(db: Knex, id: string, at: string): Promise<void> {
+  await db("rounds").where({ id }).update({ finalists_published_at: at });
 }
 
 export async function poolOf(db: Knex, roundId: string): Promise<string[]> {

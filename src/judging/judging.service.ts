@@ -23,13 +23,19 @@ export {
 } from "./pools.service.js";
 export { progress, scoreHistory, sheetsRequired, type Progress } from "./progress.service.js";
 export { orderRescore, rescoreCandidates, rescoreStatus } from "./rescore.service.js";
-export { settingsOf, type RoundSettings } from "./round-settings.js";
+export { settingsOf, type Advancement, type RoundSettings } from "./round-settings.js";
 export {
   currentRound,
+  finalistsOf,
   listRounds,
   openFinalRound,
+  publishFinalists,
+  publishedFinalistLists,
+  roundByNumber,
   rankableRoundEntries,
   roundEntries,
   withCurrentRound,
   withCurrentRounds,
+  type NewRoundSettings,
 } from "./rounds.service.js";
+export type { RoundRow } from "./judging.queries.js";

@@ -13,10 +13,11 @@ import {
   type EntryRow,
   type EntrySummary,
 } from "../entries/entries.service.js";
+import { ConflictError, NotFoundError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import * as q from "./judging.queries.js";
 import type { RoundRow } from "./judging.queries.js";
-import { settingsOf, type RoundSettings } from "./round-settings.js";
+import { settingsOf, type Advancement, type RoundSettings } from "./round-settings.js";
 import { FIRST_ROUND_NAME } from "./round-names.js";
 
 /** Rounds: the first (初评) and any final round (决赛), the entries each judges and ranks, and the contest as its current round shows it. */
@@ -35,6 +36,8 @@ export async function currentRound(ctx: AppContext, db: Knex, contest: Contest):
     judgesPerEntry: null,
     status: "open",
     createdAt: ctx.clock.now().toISOString(),
+    advancement: null,
+    finalistsPublishedAt: null,
   };
   await q.insertRound(db, first).catch(async (err: unknown) => {
     // Another request created it first.
@@ -66,30 +69,43 @@ export async function rankableRoundEntries(
   return (await submittedSafeEntrySummaries(ctx, contest, options)).filter((e) => ids.has(e.id));
 }
 
+/** What an organizer chooses for a new round: its name and how entries advanced, and optionally its own rubric, aggregation and judges per entry. */
+export interface NewRoundSettings {
+  name: string;
+  advancement: Advancement;
+  rubric?: Rubric;
+  aggregation?: Contest["aggregation"];
+  /** Absent: the whole panel scores every finalist. */
+  judgesPerEntry?: number;
+}
+
 /**
- * Opens a final round (决赛/终评) for the given finalists: the previous round closes, the new one
- * has its own rubric and aggregation, and its whole panel scores every finalist.
+ * Opens a further round (决赛/终评) for the given finalists: the previous round closes, the new one
+ * has its own rubric (the previous round's unless given), aggregation and judges per entry.
  */
 export async function openFinalRound(
   ctx: AppContext,
   user: SessionUser,
   contest: Contest,
-  settings: { name: string; rubric?: Rubric; aggregation?: Contest["aggregation"] },
+  settings: NewRoundSettings,
   finalistIds: string[],
 ): Promise<RoundRow> {
   assertMay(contest, "openRounds");
   return ctx.db.transaction(async (trx) => {
     const previous = await currentRound(ctx, trx, contest);
+    const inherited = settingsOf(contest, previous);
     const round: RoundRow = {
       id: newId(),
       contestId: contest.id,
       number: previous.number + 1,
       name: settings.name,
-      rubric: settings.rubric ?? settingsOf(contest, previous).rubric,
-      aggregation: settings.aggregation ?? settingsOf(contest, previous).aggregation,
-      judgesPerEntry: null,
+      rubric: settings.rubric ?? inherited.rubric,
+      aggregation: settings.aggregation ?? inherited.aggregation,
+      judgesPerEntry: settings.judgesPerEntry ?? null,
       status: "open",
       createdAt: ctx.clock.now().toISOString(),
+      advancement: settings.advancement,
+      finalistsPublishedAt: null,
     };
     await q.setRoundStatus(trx, previous.id, "closed");
     await q.insertRound(trx, round);
@@ -99,10 +115,78 @@ export async function openFinalRound(
       action: "judging.round",
       targetType: "contest",
       targetId: contest.id,
-      details: { round: round.number, name: round.name, finalists: finalistIds.length },
+      details: {
+        round: round.number,
+        name: round.name,
+        ...settings.advancement,
+        finalists: finalistIds.length,
+        // Before → after: the new round's settings against the round it follows.
+        criteria: { from: criteriaText(inherited.rubric), to: criteriaText(round.rubric!) },
+        aggregation: { from: inherited.aggregation, to: round.aggregation },
+        judgesPerEntry: { from: inherited.judgesPerEntry, to: round.judgesPerEntry },
+      },
     });
     return round;
   });
+}
+
+const criteriaText = (rubric: Rubric) => rubric.criteria.map((c) => `${c.label} ${c.max}`).join(" · ");
+
+/** A round of the contest by its number (1 = 初评), or 404. */
+export async function roundByNumber(ctx: AppContext, contest: Contest, number: number): Promise<RoundRow> {
+  await currentRound(ctx, ctx.db, contest);
+  const round = (await q.roundsOf(ctx.db, contest.id)).find((r) => r.number === number);
+  if (!round) throw new NotFoundError("errors.roundNotFound", { number });
+  return round;
+}
+
+/**
+ * The entries that advanced from round `number` to the next, with the rule they advanced by: the
+ * finalists list (初评入围名单). 404 while no later round exists.
+ */
+export async function finalistsOf(
+  ctx: AppContext,
+  contest: Contest,
+  number: number,
+): Promise<{ round: RoundRow; next: RoundRow; entries: EntryRow[] }> {
+  const round = await roundByNumber(ctx, contest, number);
+  const next = (await q.roundsOf(ctx.db, contest.id)).find((r) => r.number === number + 1);
+  if (!next) throw new NotFoundError("errors.noFinalistsYet", { number });
+  return { round, next, entries: await roundEntries(ctx, contest, next) };
+}
+
+/** The organizer publishes a round's finalists list on its own, before the contest's results (audited; it stays published). */
+export async function publishFinalists(
+  ctx: AppContext,
+  user: SessionUser,
+  contest: Contest,
+  number: number,
+): Promise<RoundRow> {
+  assertMay(contest, "publishFinalists");
+  const { round, entries } = await finalistsOf(ctx, contest, number);
+  if (round.finalistsPublishedAt) throw new ConflictError("finalists_published", "errors.finalistsPublished");
+  const at = ctx.clock.now().toISOString();
+  await ctx.db.transaction(async (trx) => {
+    await q.setFinalistsPublished(trx, round.id, at);
+    await recordAudit(trx, ctx.clock, {
+      actorId: user.id,
+      action: "judging.finalistsPublished",
+      targetType: "contest",
+      targetId: contest.id,
+      details: { round: round.number, finalists: entries.length, published: { from: false, to: true } },
+    });
+  });
+  return { ...round, finalistsPublishedAt: at };
+}
+
+/** The rounds of a contest whose finalists list is published (for links to it). */
+export async function publishedFinalistLists(
+  ctx: AppContext,
+  contestId: string,
+): Promise<{ number: number; name: string }[]> {
+  return (await q.roundsOf(ctx.db, contestId))
+    .filter((r) => r.finalistsPublishedAt !== null)
+    .map((r) => ({ number: r.number, name: r.name }));
 }
 
 export async function listRounds(

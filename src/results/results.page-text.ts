@@ -13,8 +13,11 @@ export const signedTwoDecimals = (n: number) => (n > 0 ? `+${twoDecimals(n)}` : 
 
 export const isPublic = (contest: Contest) => may(contest).viewPublicResults;
 
-/** The rules in force, in the reader's words, one sentence a line (DESIGN §3: printed on every results page). */
-export function rulesText(req: Request, rules: RulesInForce): string[] {
+/**
+ * The rules in force, in the reader's words, one sentence a line (DESIGN §3: printed on every results page).
+ * Without `prizes` for a round whose entries advance to another rather than win prizes.
+ */
+export function rulesText(req: Request, rules: RulesInForce, { prizes = true } = {}): string[] {
   const criteria = rules.criteria.map((c) => `“${c.label}”`).join(req.locale === "en" ? ", " : "、");
   const lines = [
     req.t("results.ruleRound", { round: roundLabel(rules.round.name, req.locale) }),
@@ -38,6 +41,7 @@ export function rulesText(req: Request, rules: RulesInForce): string[] {
     countsText(req, rules),
     ...awardRulesText(req, rules.prizes),
   ];
+  if (!prizes) lines.splice(-2, 2);
   if (rules.publicVoteWeight) {
     lines.push(
       req.t("results.rulePublicVote", {

@@ -71,15 +71,21 @@ export async function saveComputed(
 ): Promise<void> {
   await db("computed_results")
     .insert({ contest_id: contestId, round_id: roundId, computed_at: at, data: JSON.stringify(data) })
-    .onConflict("contest_id")
+    .onConflict(["contest_id", "round_id"])
     .merge();
 }
 
+/** A round's stored computation; without a round, the contest's current (last) round's. */
 export async function findComputed<T>(
   db: Knex,
   contestId: string,
+  roundId?: string,
 ): Promise<{ roundId: string; computedAt: string; data: T } | null> {
-  const row = await db<Record<string, unknown>>("computed_results").where({ contest_id: contestId }).first();
+  const lastRound = db("rounds").where({ contest_id: contestId }).orderBy("number", "desc").limit(1).select("id");
+  const row = await db<Record<string, unknown>>("computed_results")
+    .where({ contest_id: contestId })
+    .andWhere("round_id", roundId ?? lastRound)
+    .first();
   return row
     ? { roundId: String(row.round_id), computedAt: String(row.computed_at), data: parseJson<T>(row.data, {} as T) }
     : null;

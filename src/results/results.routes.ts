@@ -5,14 +5,33 @@ import { requireRole } from "../http/auth.js";
 import { routeParam } from "../http/params.js";
 import { sendFile } from "../http/send-file.js";
 import { getContest } from "../contests/contests.service.js";
-import { listRounds } from "../judging/judging.service.js";
+import { listRounds, publishFinalists, type RoundRow } from "../judging/judging.service.js";
+import type { Locale } from "../lib/i18n.js";
+import * as advancement from "./advancement.service.js";
 import * as results from "./results.service.js";
 import * as snapshots from "./snapshots.service.js";
 import * as objections from "./objections.service.js";
 import { chooseAward } from "./awards.service.js";
-import { parseChooseAwardBody, parseFinalRoundBody, parseResolveBody } from "./results.schemas.js";
+import {
+  parseChooseAwardBody,
+  parseFinalRoundBody,
+  parsePreviewQuery,
+  parseResolveBody,
+  parseResultsQuery,
+  parseRoundNumber,
+} from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
+
+/** A round as the API shows it, its name in the reader's language. */
+const roundJson = (round: RoundRow, locale: Locale) => ({
+  id: round.id,
+  number: round.number,
+  name: roundLabel(round.name, locale),
+  status: round.status,
+  advancement: round.advancement,
+  finalistsPublishedAt: round.finalistsPublishedAt,
+});
 
 /** DESIGN §4: results, snapshots, rounds. */
 export function resultsApi(ctx: AppContext): Router {
@@ -24,7 +43,9 @@ export function resultsApi(ctx: AppContext): Router {
   });
 
   router.get("/contests/:id/results", async (req, res) => {
-    res.json(await results.publishedResults(ctx, req.user, routeParam(req), req.locale));
+    const query = parseResultsQuery(req.query);
+    const round = query.round === undefined ? {} : { round: Number(query.round) };
+    res.json(await results.publishedResults(ctx, req.user, routeParam(req), req.locale, round));
   });
 
   // Exports: organizers always (the latest computation), everyone once public.
@@ -63,10 +84,7 @@ export function resultsApi(ctx: AppContext): Router {
     const rounds = await listRounds(ctx, contest);
     res.json({
       rounds: rounds.map((r) => ({
-        id: r.round.id,
-        number: r.round.number,
-        name: roundLabel(r.round.name, req.locale),
-        status: r.round.status,
+        ...roundJson(r.round, req.locale),
         rubric: r.rubric,
         aggregation: r.aggregation,
         judgesPerEntry: r.judgesPerEntry,
@@ -76,10 +94,50 @@ export function resultsApi(ctx: AppContext): Router {
     });
   });
 
+  // Who would advance by ?top=N or ?threshold=x: the same computation as opening the round.
+  router.get("/contests/:id/rounds/preview", requireRole("organizer"), async (req, res) => {
+    const query = parsePreviewQuery(req.query);
+    const rule = advancement.advancementOf({
+      top: query.top === undefined ? undefined : Number(query.top),
+      threshold: query.threshold === undefined ? undefined : Number(query.threshold),
+    });
+    const preview = await advancement.previewAdvancement(ctx, req.user!, routeParam(req), rule);
+    res.json({
+      round: roundJson(preview.round, req.locale),
+      ...rule,
+      ranked: preview.results.results.length,
+      finalists: preview.finalists.map((r) => ({
+        entryId: r.entryId,
+        code: r.code,
+        title: r.title,
+        score: r.score,
+        rank: r.rank,
+      })),
+      tieAtCut: preview.tieAtCut,
+      atThreshold: preview.atThreshold,
+    });
+  });
+
   router.post("/contests/:id/rounds", requireRole("organizer"), async (req, res) => {
-    const round = await results.advanceToFinal(ctx, req.user!, routeParam(req), parseFinalRoundBody(req.body));
-    res.status(201).json({
-      round: { id: round.id, number: round.number, name: roundLabel(round.name, req.locale), status: round.status },
+    const round = await advancement.advanceToFinal(ctx, req.user!, routeParam(req), parseFinalRoundBody(req.body));
+    res.status(201).json({ round: roundJson(round, req.locale) });
+  });
+
+  router.post("/contests/:id/rounds/:number/publish", requireRole("organizer"), async (req, res) => {
+    const contest = await getContest(ctx, req.user, routeParam(req));
+    const number = Number(parseRoundNumber(req.params.number));
+    res.json({ round: roundJson(await publishFinalists(ctx, req.user!, contest, number), req.locale) });
+  });
+
+  // The finalists list (初评入围名单): public once published.
+  router.get("/contests/:id/rounds/:number/finalists", async (req, res) => {
+    const number = Number(parseRoundNumber(req.params.number));
+    const list = await advancement.finalistsList(ctx, req.user, routeParam(req), number);
+    res.json({
+      round: roundJson(list.round, req.locale),
+      advancement: list.next.advancement,
+      finalists: list.finalists,
+      rules: list.results.rules,
     });
   });
 

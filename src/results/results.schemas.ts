@@ -1,7 +1,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { AGGREGATIONS } from "../contests/contests.schemas.js";
 import { rubricSchema } from "../contests/rubric.js";
-import { StringEnum } from "../lib/schema.js";
+import { LangParam, StringEnum } from "../lib/schema.js";
 import { compile } from "../lib/validate.js";
 
 export const FinalRoundBodySchema = Type.Object(
@@ -11,11 +11,37 @@ export const FinalRoundBodySchema = Type.Object(
     threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 100000 })),
     rubric: Type.Optional(rubricSchema),
     aggregation: Type.Optional(StringEnum(AGGREGATIONS)),
+    /** Absent: the whole panel scores every finalist. */
+    judgesPerEntry: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
   },
   { additionalProperties: false },
 );
 export type FinalRoundBody = Static<typeof FinalRoundBodySchema>;
 export const parseFinalRoundBody = compile(FinalRoundBodySchema);
+
+const Count = Type.String({ pattern: "^[1-9][0-9]{0,5}$" });
+
+/** GET …/rounds/preview?top=3 or ?threshold=75.5 (exactly one, checked with the body's rule). */
+export const PreviewQuerySchema = Type.Object(
+  {
+    top: Type.Optional(Count),
+    threshold: Type.Optional(Type.String({ pattern: "^[0-9]{1,6}(\\.[0-9]{1,2})?$" })),
+    lang: LangParam,
+  },
+  { additionalProperties: false },
+);
+export const parsePreviewQuery = compile(PreviewQuerySchema);
+
+/** GET …/results?round=1: a given round's results (organizers). */
+export const ResultsQuerySchema = Type.Object(
+  { round: Type.Optional(Count), lang: LangParam },
+  { additionalProperties: false },
+);
+export const parseResultsQuery = compile(ResultsQuerySchema);
+
+/** A round's number in a path (/rounds/:number/…). */
+export const RoundNumberSchema = Count;
+export const parseRoundNumber = compile(RoundNumberSchema);
 
 export const ObjectionFieldsSchema = Type.Object(
   {

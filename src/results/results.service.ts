@@ -5,19 +5,19 @@ import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, updateContest, type Contest } from "../contests/contests.service.js";
 import { allows, assertMay } from "../contests/lifecycle.js";
-import type { Rubric } from "../contests/rubric.js";
 import { contestEntries } from "../entries/entries.service.js";
 import {
   currentRound,
   rankableRoundEntries,
+  roundByNumber,
   roundEntries,
   settingsOf,
   sheetsRequired,
   submittedSheets,
-  openFinalRound,
+  type RoundRow,
   type RoundSettings,
 } from "../judging/judging.service.js";
-import { ConflictError, ForbiddenError, StageError, ValidationError } from "../lib/errors.js";
+import { ForbiddenError, StageError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
 import { giveAwards, type GivenAward } from "./awards.js";
 import { explainResult } from "./explain.js";
@@ -58,14 +58,18 @@ function storedForm(results: ContestResults): unknown {
   return { ...results, results: encodeResultRows(results.results) };
 }
 
-/** The latest stored computation, exactly as it was computed. */
-export async function loadComputed(db: Knex, contestId: string): Promise<ContestResults | null> {
-  const found = await q.findComputed<ContestResults>(db, contestId);
+/** A round's stored computation (by default the current round's), exactly as it was computed. */
+export async function loadComputed(db: Knex, contestId: string, roundId?: string): Promise<ContestResults | null> {
+  const found = await q.findComputed<ContestResults>(db, contestId, roundId);
   return found ? { ...found.data, results: decodeResultRows(found.data.results) } : null;
 }
 
-/** Results of the contest's current round from its submitted sheets (pure pipeline: src/results/compute.ts). */
-async function resultsOfRound(ctx: AppContext, contest: Contest, settings: RoundSettings): Promise<ContestResults> {
+/** Results of a round of the contest from its submitted sheets (pure pipeline: src/results/compute.ts). */
+export async function resultsOfRound(
+  ctx: AppContext,
+  contest: Contest,
+  settings: RoundSettings,
+): Promise<ContestResults> {
   // Submitted, recommended where required, in the round, not failing the safety gate (DESIGN §3).
   const entries = await rankableRoundEntries(ctx, contest, settings.round);
   const output = computeResults({
@@ -100,6 +104,7 @@ async function resultsOfRound(ctx: AppContext, contest: Contest, settings: Round
   };
 }
 
+/** Computes the current round's results and stores them as that round's computation (each round keeps its own). */
 export async function computeAndStore(ctx: AppContext, trx: Knex, contest: Contest): Promise<ContestResults> {
   // Every read goes through the transaction: SQLite has one connection, and the results must see the transaction's own writes.
   const inTransaction: AppContext = { ...ctx, db: trx };
@@ -208,18 +213,21 @@ function resultJson(row: ResultRow, locale: Locale, awards: GivenAward[], short?
 
 /** A computation's rows as clients see them, short panels flagged. */
 /**
- * GET /contests/:id/results: organizers always (the latest computation), everyone in notice and
- * final (the latest snapshot, exactly as hashed).
+ * GET /contests/:id/results: organizers always (the current round's computation, or a given
+ * round's), everyone in notice and final (the latest snapshot, exactly as hashed).
  */
 export async function publishedResults(
   ctx: AppContext,
   user: SessionUser | null,
   contestId: string,
   locale: Locale,
+  options: { round?: number } = {},
 ): Promise<PublishedResults> {
   const contest = await getContest(ctx, user, contestId);
   const snapshots = await q.snapshotsOf(ctx.db, contest.id);
   const list = snapshots.map((s) => ({ number: s.number, kind: s.kind, sha256: s.sha256, createdAt: s.createdAt }));
+  // An earlier round's results (?round=1): organizers only; what is published is the current round's.
+  if (options.round !== undefined && user?.role !== "organizer") throw new ForbiddenError();
   const isPublic = allows(contest.stage, "viewPublicResults");
   if (isPublic && user?.role !== "organizer") {
     const latest = snapshots.at(-1)!;
@@ -237,10 +245,11 @@ export async function publishedResults(
     };
   }
   if (user?.role !== "organizer") throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
-  // Organizers always see results: the stored computation, or (before any) the sheets as they stand.
-  const data =
-    (await loadComputed(ctx.db, contest.id)) ??
-    (await resultsOfRound(ctx, contest, settingsOf(contest, await currentRound(ctx, ctx.db, contest))));
+  const round =
+    options.round !== undefined
+      ? await roundByNumber(ctx, contest, options.round)
+      : await currentRound(ctx, ctx.db, contest);
+  const data = await roundComputation(ctx, contest, round);
   return {
     ...data,
     results: await resultsJson(ctx, data, locale),
@@ -249,31 +258,11 @@ export async function publishedResults(
   };
 }
 
-/**
- * Opens a final round with the current round's top N (ties at the cut all advance) or those at or
- * above a threshold score (DESIGN §2).
- */
-export async function advanceToFinal(
-  ctx: AppContext,
-  user: SessionUser,
-  contestId: string,
-  body: { name: string; top?: number; threshold?: number; rubric?: Rubric; aggregation?: Contest["aggregation"] },
-) {
-  const contest = await getContest(ctx, user, contestId);
-  if ((body.top === undefined) === (body.threshold === undefined))
-    throw new ValidationError("errors.topOrThreshold", {}, undefined, "validation_failed");
-  const round = await currentRound(ctx, ctx.db, contest);
-  const results = await resultsOfRound(ctx, contest, settingsOf(contest, round));
-  const finalists = results.results
-    .filter((r) => (body.top !== undefined ? r.rank <= body.top : r.score >= body.threshold!))
-    .map((r) => r.entryId);
-  if (finalists.length === 0) throw new ConflictError("no_finalists", "errors.noFinalists");
-  return openFinalRound(
-    ctx,
-    user,
-    contest,
-    { name: body.name, rubric: body.rubric, aggregation: body.aggregation },
-    finalists,
+/** What organizers see of a round: its stored computation, or (before any) its sheets as they stand. */
+export async function roundComputation(ctx: AppContext, contest: Contest, round: RoundRow): Promise<ContestResults> {
+  return (
+    (await loadComputed(ctx.db, contest.id, round.id)) ??
+    (await resultsOfRound(ctx, contest, settingsOf(contest, round)))
   );
 }
 

@@ -156,7 +156,7 @@ const DOMAIN_TABLES: Record<string, string[]> = {
   declared_conflicts: ["judge_id", "entry_id"],
   assignments: ["created_at", "id"],
   score_history: ["id"],
-  computed_results: ["contest_id"],
+  computed_results: ["contest_id", "round_id"],
   result_snapshots: ["created_at", "id"],
   objections: ["created_at", "id"],
   award_choices: ["contest_id", "award_key", "entry_id"],

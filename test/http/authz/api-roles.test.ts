@@ -56,6 +56,10 @@ const ALLOWED: Record<string, Caller[]> = {
   "GET /api/v1/contests/:id/rounds": ["organizer"],
   "POST /api/v1/contests/:id/rounds": ["organizer"],
   "PUT /api/v1/contests/:id/awards/:key": ["organizer"],
+  "GET /api/v1/contests/:id/rounds/preview": ["organizer"],
+  "POST /api/v1/contests/:id/rounds/:number/publish": ["organizer"],
+  // Public once published (the service decides).
+  "GET /api/v1/contests/:id/rounds/:number/finalists": ["anonymous", ...SIGNED_IN],
   "POST /api/v1/contests/:id/objections": SIGNED_IN,
   "GET /api/v1/contests/:id/objections": SIGNED_IN,
   "POST /api/v1/objections/:id/resolve": ["organizer"],

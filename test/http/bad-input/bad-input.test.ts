@@ -197,7 +197,12 @@ const ROUTES: Record<string, Spec> = {
   "GET /api/v1/contests/:id/progress": ORG,
   "GET /api/v1/entries/:id/score-history": ORG,
   "POST /api/v1/contests/:id/results/compute": ORG,
-  "GET /api/v1/contests/:id/results": { as: "anonymous", allowed: ANYONE },
+  "GET /api/v1/contests/:id/results": {
+    as: "anonymous",
+    allowed: ANYONE,
+    query: { round: "1" },
+    badQuery: { round: ["0", "-1", "1.5", "x", ""] },
+  },
   "GET /api/v1/contests/:id/results.csv": { as: "anonymous", allowed: ANYONE },
   "GET /api/v1/contests/:id/results.xlsx": { as: "anonymous", allowed: ANYONE },
   "GET /api/v1/contests/:id/results/snapshots/:number": { as: "anonymous", allowed: ANYONE },
@@ -205,6 +210,13 @@ const ROUTES: Record<string, Spec> = {
   "GET /api/v1/contests/:id/rounds": ORG,
   "POST /api/v1/contests/:id/rounds": { ...ORG, body: () => ({ name: "决赛", top: 3 }) },
   "PUT /api/v1/contests/:id/awards/:key": { ...ORG, body: () => ({ entryIds: [FAKE_ID], reason: "构思新颖" }) },
+  "GET /api/v1/contests/:id/rounds/preview": {
+    ...ORG,
+    query: { top: "3" },
+    badQuery: { top: ["0", "-1", "1.5", "abc", ""], threshold: ["70", "-1", "abc", ""] },
+  },
+  "POST /api/v1/contests/:id/rounds/:number/publish": ORG,
+  "GET /api/v1/contests/:id/rounds/:number/finalists": { as: "anonymous", allowed: ANYONE },
   "POST /api/v1/contests/:id/objections": {
     as: "contestant",
     allowed: SIGNED_IN,

@@ -194,6 +194,8 @@ describe("results: lean reads, safety gate and talk time, stored results", () =>
             judgesPerEntry: null,
             status: "open" as const,
             createdAt: now,
+            advancement: null,
+            finalistsPublishedAt: null,
           };
           // As before: every submitted entry (recommended where required in round 1; in the round after it), less those failing the safety gate.
           const inRound = new Set(
