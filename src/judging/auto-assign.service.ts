@@ -4,7 +4,7 @@ import type { AppContext } from "../context.js";
 import { assertMay } from "../contests/lifecycle.js";
 import { ConflictError, StageError } from "../lib/errors.js";
 import { assignJudges, assignPartially, type AssignPair, type AssignProblem } from "./assign.js";
-import type { ConflictReason } from "./conflicts.js";
+import { conflictTally, type ConflictCounts } from "./conflicts.js";
 import * as q from "./judging.queries.js";
 import { assignmentRow, panelOf, poolChange, savePool, type Panel } from "./pools.service.js";
 
@@ -28,7 +28,7 @@ export interface BlockedEntry {
   eligible: number;
   needed: number;
   /** Pool judges it may not have, by reason (DESIGN §3): author, same unit, a unit the judge avoids, same city, declared. */
-  conflicts: Record<ConflictReason, number>;
+  conflicts: ConflictCounts;
   /** Active judges outside the pool whom it may have: adding them to the pool would help. */
   notInPool: number;
 }
@@ -49,8 +49,6 @@ export interface AutoAssignResult {
   short: ShortEntry[];
 }
 
-const NO_CONFLICTS: Record<ConflictReason, number> = { author: 0, unit: 0, avoidUnit: 0, city: 0, declared: 0 };
-
 /** Why each problem entry lacks judges: the pool's conflicts with it, and who outside the pool could help. */
 async function explain(
   ctx: AppContext,
@@ -66,15 +64,8 @@ async function explain(
   const entries = new Map(panel.entries.map((e) => [e.id, e]));
   return problems.map(({ entryId, eligible }) => {
     const entry = entries.get(entryId)!;
-    const conflicts = { ...NO_CONFLICTS };
-    let notInPool = 0;
-    for (const judge of everyone.judges) {
-      const reason = everyone.conflict(entry, judge);
-      if (inPool.has(judge.id)) {
-        if (reason) conflicts[reason]++;
-      } else if (!reason) notInPool++;
-    }
-    return { entryId, code: entry.code, title: entry.title, eligible, needed: k, conflicts, notInPool };
+    const tally = conflictTally(everyone.judges, inPool, (judge) => everyone.conflict(entry, judge));
+    return { entryId, code: entry.code, title: entry.title, eligible, needed: k, ...tally };
   });
 }
 
