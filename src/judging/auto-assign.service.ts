@@ -82,7 +82,12 @@ function infeasible(panel: Panel, k: number, blocked: BlockedEntry[]): ConflictE
   return new ConflictError(
     "assignment_infeasible",
     "errors.assignBlocked",
-    { count: blocked.length, k, entries: blocked.map((b) => b.code) },
+    // The message names the first few; details.blocked (and the page) has them all.
+    {
+      count: blocked.length,
+      k,
+      entries: [...blocked.slice(0, 10).map((b) => b.code), ...(blocked.length > 10 ? ["…"] : [])],
+    },
     { reason: "too_few_eligible", needed: k, pool, blocked },
   );
 }
