@@ -17,6 +17,10 @@
 // binary search over max-flows. Then one min-cost flow (costs 0/1) with those bounds gives the
 // fewest mismatches; see ./assign/load-bounded-flow.ts.
 //
+// assignPartially keeps all of this when some entries have fewer than judgesPerEntry eligible
+// judges: such an entry demands all its eligible judges instead, the others k, and the same flow
+// runs over those demands (the load-bound argument holds for any demands).
+//
 // The seed shuffles the order in which entries and judges are explored, so it picks one of the
 // optimal assignments: the same input and seed always give the same output.
 
@@ -60,17 +64,20 @@ export interface AssignProblem {
   eligible: number;
 }
 
+/** A valid assignment and what it costs. */
+export interface AssignOk {
+  ok: true;
+  /** Grouped by entry in input order; within an entry, judges in input order. */
+  pairs: AssignPair[];
+  /** Judge id → number of entries assigned to that judge (every judge is present). */
+  loads: Record<string, number>;
+  mismatches: number;
+  minLoad: number;
+  maxLoad: number;
+}
+
 export type AssignResult =
-  | {
-      ok: true;
-      /** Grouped by entry in input order; within an entry, judges in input order. */
-      pairs: AssignPair[];
-      /** Judge id → number of entries assigned to that judge (every judge is present). */
-      loads: Record<string, number>;
-      mismatches: number;
-      minLoad: number;
-      maxLoad: number;
-    }
+  | AssignOk
   | {
       ok: false;
       /** too_few_judges: the pool has fewer judges than judgesPerEntry. */
@@ -79,34 +86,72 @@ export type AssignResult =
       problems: AssignProblem[];
     };
 
+/** An assignment as far as it goes, and the entries it leaves short. */
+export interface PartialAssignResult extends AssignOk {
+  /** Entries (in input order) with fewer than judgesPerEntry eligible judges: each got all of them. */
+  short: AssignProblem[];
+}
+
 /**
  * Assigns `judgesPerEntry` judges to every entry, exactly optimally (see the file comment).
  * Throws RangeError for malformed input (judgesPerEntry not a positive integer, duplicate ids);
  * answers ok:false when no valid assignment exists.
  */
 export function assignJudges(input: AssignInput): AssignResult {
+  const prepared = prepare(input);
+  const { problems } = prepared;
+  if (input.entries.length > 0 && input.judges.length < input.judgesPerEntry)
+    return { ok: false, reason: "too_few_judges", problems };
+  if (problems.length > 0) return { ok: false, reason: "too_few_eligible", problems };
+  return assignPrepared(input, prepared);
+}
+
+/**
+ * Assigns as far as conflicts allow, for when some entries have fewer than judgesPerEntry eligible
+ * judges: every other entry gets its full judgesPerEntry and each short one all its eligible judges.
+ * The same objectives, exactly optimal, over those demands (loads ⌊m⌋/⌈m⌉ with m = the pairs to
+ * give ÷ judges, or minimal spread; then fewest mismatches). Where assignJudges succeeds, the two
+ * give the same answer.
+ */
+export function assignPartially(input: AssignInput): PartialAssignResult {
+  const prepared = prepare(input);
+  return { ...assignPrepared(input, prepared), short: prepared.problems };
+}
+
+interface Prepared {
+  graph: EligibilityGraph;
+  entryOrder: Int32Array;
+  judgeOrder: Int32Array;
+  /** Judges to give each entry, by internal index: judgesPerEntry, or all its eligible ones if fewer. */
+  demand: Int32Array;
+  problems: AssignProblem[];
+}
+
+function prepare(input: AssignInput): Prepared {
   const { entries, judges, judgesPerEntry: k, isConflict } = input;
   validate(input);
   const n = entries.length;
-  const p = judges.length;
-
   const random = mulberry32(seedToUint32(input.seed ?? 0));
   const entryOrder = shuffledIndices(n, random);
-  const judgeOrder = shuffledIndices(p, random);
+  const judgeOrder = shuffledIndices(judges.length, random);
   const graph = buildGraph(entries, judges, entryOrder, judgeOrder, isConflict);
 
+  const demand = new Int32Array(n);
   const eligibleByEntry = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    eligibleByEntry[entryOrder[i]] = graph.entryStart[i + 1] - graph.entryStart[i];
+    const eligible = graph.entryStart[i + 1] - graph.entryStart[i];
+    demand[i] = Math.min(k, eligible);
+    eligibleByEntry[entryOrder[i]] = eligible;
   }
   const problems: AssignProblem[] = [];
   for (let e = 0; e < n; e++) {
     if (eligibleByEntry[e] < k) problems.push({ entryId: entries[e].id, eligible: eligibleByEntry[e] });
   }
-  if (n > 0 && p < k) return { ok: false, reason: "too_few_judges", problems };
-  if (problems.length > 0) return { ok: false, reason: "too_few_eligible", problems };
+  return { graph, entryOrder, judgeOrder, demand, problems };
+}
 
-  const flow = solve(graph, k);
+function assignPrepared(input: AssignInput, { graph, entryOrder, judgeOrder, demand }: Prepared): AssignOk {
+  const flow = solve(graph, demand);
   return describe(input, graph, flow.assigned, entryOrder, judgeOrder);
 }
 
@@ -168,15 +213,15 @@ function buildGraph(
   );
 }
 
-/** Min-cost flow with the tightest feasible load bounds; every entry has ≥ k eligible judges. */
-function solve(graph: EligibilityGraph, k: number): LoadBoundedFlow {
+/** Min-cost flow with the tightest feasible load bounds; no entry demands more than its eligible judges. */
+function solve(graph: EligibilityGraph, demand: Int32Array): LoadBoundedFlow {
   const n = graph.entryCount;
   const p = graph.judgeCount;
-  const total = n * k;
-  if (total === 0) return new LoadBoundedFlow(graph, k, 0, 0, true);
+  const total = demand.reduce((sum, d) => sum + d, 0);
+  if (total === 0) return new LoadBoundedFlow(graph, demand, 0, 0, true);
   const floorMean = Math.floor(total / p);
   const ceilMean = Math.ceil(total / p);
-  const balanced = new LoadBoundedFlow(graph, k, floorMean, ceilMean, true);
+  const balanced = new LoadBoundedFlow(graph, demand, floorMean, ceilMean, true);
   if (balanced.minCostFlow() === total) return balanced;
 
   let minDegree = n;
@@ -188,16 +233,16 @@ function solve(graph: EligibilityGraph, k: number): LoadBoundedFlow {
   }
   // Largest L such that every judge can get at least L entries (L = 0 always can).
   const lower = lastTrue(0, Math.min(floorMean, minDegree), (bound) => {
-    const probe = new LoadBoundedFlow(graph, k, bound, bound, false);
+    const probe = new LoadBoundedFlow(graph, demand, bound, bound, false);
     return probe.maxFlow() === p * bound;
   });
   // Smallest U such that no judge needs more than U entries (U = max degree always suffices,
-  // since every entry has at least k eligible judges).
+  // since no entry demands more judges than it has eligible ones).
   const upper = firstTrue(ceilMean, Math.max(ceilMean, maxDegree), (bound) => {
-    const probe = new LoadBoundedFlow(graph, k, bound, bound, false);
+    const probe = new LoadBoundedFlow(graph, demand, bound, bound, false);
     return probe.maxFlow() === total;
   });
-  const best = new LoadBoundedFlow(graph, k, lower, upper, true);
+  const best = new LoadBoundedFlow(graph, demand, lower, upper, true);
   if (best.minCostFlow() !== total) {
     throw new Error("assignJudges: load bounds proven feasible separately are infeasible together");
   }
@@ -230,11 +275,11 @@ function describe(
   assigned: Uint8Array,
   entryOrder: Int32Array,
   judgeOrder: Int32Array,
-): AssignResult {
+): AssignOk {
   const { entries, judges, judgesPerEntry: k } = input;
   const n = entries.length;
   const p = judges.length;
-  // Judges of original entry e, as original judge indices, at byEntry[e*k .. e*k+k-1].
+  // Judges of original entry e, as original judge indices, at byEntry[e*k .. e*k+filled[e]-1].
   const byEntry = new Int32Array(n * k);
   const filled = new Int32Array(n);
   const loadByJudge = new Int32Array(p);
@@ -251,7 +296,7 @@ function describe(
   }
   const pairs: AssignPair[] = [];
   for (let e = 0; e < n; e++) {
-    const chosen = byEntry.subarray(e * k, e * k + k).sort();
+    const chosen = byEntry.subarray(e * k, e * k + filled[e]).sort();
     for (const judge of chosen) pairs.push({ entryId: entries[e].id, judgeId: judges[judge].id });
   }
   let minLoad = p > 0 ? loadByJudge[0] : 0;

@@ -82,3 +82,26 @@ export function conflictOf(
   if (options.declared.has(`${judge.id}|${entry.id}`)) return "declared";
   return null;
 }
+
+/** Why an entry lacks judges: the pool's judges it may not have, by reason. */
+export type ConflictCounts = Record<ConflictReason, number>;
+
+/**
+ * Counts, over `judges`, the pool's conflicting ones by reason and the conflict-free ones outside the
+ * pool (whom adding to the pool would help). `reasonOf` is the entry's conflict with a judge.
+ */
+export function conflictTally<J extends { id: string }>(
+  judges: readonly J[],
+  inPool: ReadonlySet<string>,
+  reasonOf: (judge: J) => ConflictReason | null,
+): { conflicts: ConflictCounts; notInPool: number } {
+  const conflicts: ConflictCounts = { author: 0, unit: 0, avoidUnit: 0, city: 0, declared: 0 };
+  let notInPool = 0;
+  for (const judge of judges) {
+    const reason = reasonOf(judge);
+    if (inPool.has(judge.id)) {
+      if (reason) conflicts[reason]++;
+    } else if (!reason) notInPool++;
+  }
+  return { conflicts, notInPool };
+}

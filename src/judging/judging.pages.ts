@@ -6,12 +6,13 @@ import { may } from "../contests/lifecycle.js";
 import * as entries from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
-import { answerForm, fieldText, formFields, repeatedField, text } from "../http/forms.js";
+import { answerForm, fieldText, formFields, repeatedField, type Refusal } from "../http/forms.js";
 import { routeParam } from "../http/params.js";
 import { toCsv } from "../lib/csv.js";
+import { assignedMessage, autoAssignBody, blockedRows, typedPool } from "./assign-page.js";
 import { judgePages } from "./judge.pages.js";
 import { assignmentStatusLabel, pointsText } from "./judging.format.js";
-import { parseAssignmentBody, parseAutoAssignBody, parsePoolBody, parseSwapBody } from "./judging.schemas.js";
+import { parseAssignmentBody, parsePoolBody, parseSwapBody } from "./judging.schemas.js";
 import * as judging from "./judging.service.js";
 
 /** Rows of the organizer's entry × judge matrix shown at once. */
@@ -25,7 +26,8 @@ export function judgingPages(ctx: AppContext): Router {
   const router = Router();
   router.use(judgePages(ctx));
 
-  async function judgingPage(req: Request, contestId: string): Promise<Record<string, unknown>> {
+  /** `refusal`: a refused pool or assignment form, whose ticks and explanation the page shows again. */
+  async function judgingPage(req: Request, contestId: string, refusal?: Refusal): Promise<Record<string, unknown>> {
     const user = req.user!;
     const contest: Contest = await getContest(ctx, user, contestId);
     const { round, judges: pool } = await judging.getPool(ctx, user, contest.id);
@@ -33,6 +35,7 @@ export function judgingPages(ctx: AppContext): Router {
     const everyJudge = await listUsers(ctx, "judge");
     const judgeById = new Map(everyJudge.map((j) => [j.id, j]));
     const inPool = new Set(pool.map((j) => j.id));
+    const ticked = typedPool(refusal) ?? inPool;
     const assignments = await judging.listAssignments(ctx, user, contest.id);
     const roundEntries = await judging.roundEntries(ctx, contest, round);
 
@@ -76,6 +79,7 @@ export function judgingPages(ctx: AppContext): Router {
       return {
         ...row,
         judges: taken.size,
+        short: settings.judgesPerEntry !== null && assignments.length > 0 && taken.size < settings.judgesPerEntry,
         cells: columns.map((judge) => {
           const a = cell.get(`${row.id}|${judge.id}`);
           return a
@@ -111,9 +115,10 @@ export function judgingPages(ctx: AppContext): Router {
           unit: j.unit,
           city: j.city,
           expertise: j.expertise,
-          inPool: inPool.has(j.id),
+          inPool: ticked.has(j.id),
           load: loads.get(j.id) ?? 0,
         })),
+      blocked: blockedRows(req, refusal),
       poolCount: pool.length,
       entryCount: roundEntries.length,
       assignmentCount: assignments.length,
@@ -151,88 +156,104 @@ export function judgingPages(ctx: AppContext): Router {
   });
 
   router.post("/contests/:id/judging/pool", requireRole("organizer"), async (req, res) => {
-    await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
-      const { judgeIds } = await judging.setPool(
-        ctx,
-        req.user!,
-        routeParam(req),
-        parsePoolBody({ judgeIds: [...new Set(repeatedField(formFields(req).judgeIds))] }).judgeIds,
-      );
-      flash(req, "success", req.t("judging.poolSaved", { n: judgeIds.length }));
-      res.redirect(303, `/contests/${routeParam(req)}/judging`);
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "judging/manage", page: (refusal) => judgingPage(req, routeParam(req), refusal) },
+      async () => {
+        const { judgeIds } = await judging.setPool(
+          ctx,
+          req.user!,
+          routeParam(req),
+          parsePoolBody({ judgeIds: [...new Set(repeatedField(formFields(req).judgeIds))] }).judgeIds,
+        );
+        flash(req, "success", req.t("judging.poolSaved", { n: judgeIds.length }));
+        res.redirect(303, `/contests/${routeParam(req)}/judging`);
+      },
+    );
   });
 
   router.post("/contests/:id/judging/auto", requireRole("organizer"), async (req, res) => {
-    await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
-      const seedText = text(formFields(req), "seed");
-      const { seed } = parseAutoAssignBody(
-        seedText === undefined ? {} : { seed: /^\d{1,15}$/.test(seedText) ? Number(seedText) : seedText },
-      );
-      const result = await judging.autoAssign(ctx, req.user!, routeParam(req), seed);
-      const loads = Object.values(result.loads);
-      flash(
-        req,
-        "success",
-        req.t("judging.autoDone", {
-          n: result.assignments,
-          mismatches: result.mismatches,
-          min: loads.length ? Math.min(...loads) : 0,
-          max: loads.length ? Math.max(...loads) : 0,
-        }),
-      );
-      res.redirect(303, `/contests/${routeParam(req)}/judging#matrix`);
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "judging/manage", page: (refusal) => judgingPage(req, routeParam(req), refusal) },
+      async () => {
+        const result = await judging.autoAssign(ctx, req.user!, routeParam(req), autoAssignBody(formFields(req)));
+        flash(req, result.short.length ? "info" : "success", assignedMessage(req, result));
+        res.redirect(303, `/contests/${routeParam(req)}/judging#matrix`);
+      },
+    );
   });
 
   router.post("/contests/:id/judging/assignments", requireRole("organizer"), async (req, res) => {
     const fields = formFields(req);
-    await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
-      const body = parseAssignmentBody({ entryId: fields.entryId, judgeId: fields.judgeId });
-      await judging.addAssignment(ctx, req.user!, routeParam(req), body.entryId, body.judgeId);
-      flash(req, "success", req.t("judging.added"));
-      res.redirect(303, backToJudging(routeParam(req), fields));
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "judging/manage", page: (refusal) => judgingPage(req, routeParam(req), refusal) },
+      async () => {
+        const body = parseAssignmentBody({ entryId: fields.entryId, judgeId: fields.judgeId });
+        await judging.addAssignment(ctx, req.user!, routeParam(req), body.entryId, body.judgeId);
+        flash(req, "success", req.t("judging.added"));
+        res.redirect(303, backToJudging(routeParam(req), fields));
+      },
+    );
   });
 
   router.post("/contests/:id/judging/assignments/:assignmentId/swap", requireRole("organizer"), async (req, res) => {
     const fields = formFields(req);
-    await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
-      await judging.swapAssignment(
-        ctx,
-        req.user!,
-        routeParam(req, "assignmentId"),
-        parseSwapBody({ judgeId: fields.judgeId }).judgeId,
-      );
-      flash(req, "success", req.t("judging.swapped"));
-      res.redirect(303, backToJudging(routeParam(req), fields));
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "judging/manage", page: (refusal) => judgingPage(req, routeParam(req), refusal) },
+      async () => {
+        await judging.swapAssignment(
+          ctx,
+          req.user!,
+          routeParam(req, "assignmentId"),
+          parseSwapBody({ judgeId: fields.judgeId }).judgeId,
+        );
+        flash(req, "success", req.t("judging.swapped"));
+        res.redirect(303, backToJudging(routeParam(req), fields));
+      },
+    );
   });
 
   router.post("/contests/:id/judging/assignments/:assignmentId/remove", requireRole("organizer"), async (req, res) => {
     const fields = formFields(req);
-    await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
-      await judging.removeAssignment(ctx, req.user!, routeParam(req, "assignmentId"));
-      flash(req, "success", req.t("judging.removed"));
-      res.redirect(303, backToJudging(routeParam(req), fields));
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "judging/manage", page: (refusal) => judgingPage(req, routeParam(req), refusal) },
+      async () => {
+        await judging.removeAssignment(ctx, req.user!, routeParam(req, "assignmentId"));
+        flash(req, "success", req.t("judging.removed"));
+        res.redirect(303, backToJudging(routeParam(req), fields));
+      },
+    );
   });
 
   router.post("/contests/:id/judging/reassign", requireRole("organizer"), async (req, res) => {
     const fields = formFields(req);
-    await answerForm(req, res, { view: "judging/manage", page: () => judgingPage(req, routeParam(req)) }, async () => {
-      const { judgeId } = parseSwapBody({ judgeId: fields.judgeId });
-      const result = await judging.reassignJudge(ctx, req.user!, routeParam(req), judgeId);
-      flash(
-        req,
-        result.unplaced.length ? "info" : "success",
-        req.t(result.unplaced.length ? "judging.reassignedPartly" : "judging.reassigned", {
-          moved: result.moved,
-          unplaced: result.unplaced.length,
-        }),
-      );
-      res.redirect(303, `/contests/${routeParam(req)}/judging#matrix`);
-    });
+    await answerForm(
+      req,
+      res,
+      { view: "judging/manage", page: (refusal) => judgingPage(req, routeParam(req), refusal) },
+      async () => {
+        const { judgeId } = parseSwapBody({ judgeId: fields.judgeId });
+        const result = await judging.reassignJudge(ctx, req.user!, routeParam(req), judgeId);
+        flash(
+          req,
+          result.unplaced.length ? "info" : "success",
+          req.t(result.unplaced.length ? "judging.reassignedPartly" : "judging.reassigned", {
+            moved: result.moved,
+            unplaced: result.unplaced.length,
+          }),
+        );
+        res.redirect(303, `/contests/${routeParam(req)}/judging#matrix`);
+      },
+    );
   });
 
   async function progressOf(req: Request) {

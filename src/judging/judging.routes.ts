@@ -34,7 +34,7 @@ export function judgingApi(ctx: AppContext): Router {
   });
 
   router.post("/contests/:id/assignments/auto", requireRole("organizer"), async (req, res) => {
-    res.json(await judging.autoAssign(ctx, req.user!, routeParam(req), parseAutoAssignBody(req.body ?? {}).seed));
+    res.json(await judging.autoAssign(ctx, req.user!, routeParam(req), parseAutoAssignBody(req.body ?? {})));
   });
 
   router.get("/contests/:id/assignments", requireRole("organizer"), async (req, res) => {

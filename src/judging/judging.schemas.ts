@@ -4,15 +4,19 @@ import { compile } from "../lib/validate.js";
 
 const userId = Type.String({ minLength: 1, maxLength: 36 });
 
-export const PoolBodySchema = Type.Object(
-  { judgeIds: Type.Array(userId, { maxItems: 10000, uniqueItems: true }) },
-  { additionalProperties: false },
-);
+const judgeIds = Type.Array(userId, { maxItems: 10000, uniqueItems: true });
+
+export const PoolBodySchema = Type.Object({ judgeIds }, { additionalProperties: false });
 export type PoolBody = Static<typeof PoolBodySchema>;
 export const parsePoolBody = compile(PoolBodySchema);
 
+/** judgeIds: save this pool and assign from it in one step; partial: assign what can be, flag the rest short. */
 export const AutoAssignBodySchema = Type.Object(
-  { seed: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 100 })])) },
+  {
+    seed: Type.Optional(Type.Union([Type.Integer(), Type.String({ maxLength: 100 })])),
+    judgeIds: Type.Optional(judgeIds),
+    partial: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type AutoAssignBody = Static<typeof AutoAssignBodySchema>;

@@ -11,8 +11,14 @@ export {
 } from "./scoring.service.js";
 export { acceptDeclaration, declareConflict, hasDeclared } from "./declarations.service.js";
 export {
-  addAssignment,
   autoAssign,
+  type AutoAssignOptions,
+  type AutoAssignResult,
+  type BlockedEntry,
+  type ShortEntry,
+} from "./auto-assign.service.js";
+export {
+  addAssignment,
   getPool,
   listAssignments,
   reassignJudge,

@@ -1,3 +1,4 @@
+import type { Knex } from "knex";
 import { findUsersByIds, getUser, type SessionUser, type UserRow } from "../accounts/accounts.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
@@ -6,7 +7,6 @@ import { assertMay } from "../contests/lifecycle.js";
 import type { EntryRow } from "../entries/entries.service.js";
 import { ConflictError, NotFoundError, StageError, ValidationError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
-import { assignJudges } from "./assign.js";
 import { conflictOf, type ConflictReason } from "./conflicts.js";
 import * as q from "./judging.queries.js";
 import type { AssignmentRow, RoundRow } from "./judging.queries.js";
@@ -22,6 +22,57 @@ async function activeJudges(ctx: AppContext, ids: string[]): Promise<UserRow[]> 
   return ids.map((id) => byId.get(id)).filter((u): u is UserRow => Boolean(u && u.role === "judge" && !u.disabled));
 }
 
+/** The active judges of these ids, in their order; any other id is refused (400, naming it). */
+export async function checkedJudges(ctx: AppContext, judgeIds: string[]): Promise<UserRow[]> {
+  const judges = await activeJudges(ctx, judgeIds);
+  const unknown = judgeIds.filter((id) => !judges.some((j) => j.id === id));
+  if (unknown.length > 0)
+    throw new ValidationError("errors.notJudges", { ids: unknown }, { judgeIds: unknown }, "not_judges");
+  return judges;
+}
+
+/** A pool change as the audit log tells it: how many before and after, who joined and who left (by name). */
+export interface PoolChange {
+  round: number;
+  judges: { from: number; to: number };
+  added: string[];
+  removed: string[];
+}
+
+/** Read before the write's transaction: SQLite has one connection, which the transaction holds. */
+export async function poolChange(ctx: AppContext, round: RoundRow, judgeIds: string[]): Promise<PoolChange> {
+  const before = await q.poolOf(ctx.db, round.id);
+  const added = judgeIds.filter((id) => !before.includes(id));
+  const removed = before.filter((id) => !judgeIds.includes(id));
+  const names = new Map((await findUsersByIds(ctx, [...added, ...removed])).map((u) => [u.id, u.name]));
+  return {
+    round: round.number,
+    judges: { from: before.length, to: judgeIds.length },
+    added: added.map((id) => names.get(id) ?? id),
+    removed: removed.map((id) => names.get(id) ?? id),
+  };
+}
+
+/** Replaces a round's pool, audited with the change. */
+export async function savePool(
+  ctx: AppContext,
+  trx: Knex,
+  actor: SessionUser,
+  contest: Contest,
+  round: RoundRow,
+  judgeIds: string[],
+  change: PoolChange,
+): Promise<void> {
+  await q.replacePool(trx, round.id, judgeIds);
+  await recordAudit(trx, ctx.clock, {
+    actorId: actor.id,
+    action: "judging.pool",
+    targetType: "contest",
+    targetId: contest.id,
+    details: { ...change },
+  });
+}
+
 /** The judge pool of the current round (PUT /contests/:id/judges). */
 export async function setPool(
   ctx: AppContext,
@@ -31,20 +82,11 @@ export async function setPool(
 ): Promise<{ judgeIds: string[] }> {
   const contest = await getContest(ctx, user, contestId);
   assertMay(contest, "assignJudges");
-  const judges = await activeJudges(ctx, judgeIds);
-  const unknown = judgeIds.filter((id) => !judges.some((j) => j.id === id));
-  if (unknown.length > 0)
-    throw new ValidationError("errors.notJudges", { ids: unknown }, { judgeIds: unknown }, "not_judges");
+  await checkedJudges(ctx, judgeIds);
+  const round = await currentRound(ctx, ctx.db, contest);
+  const change = await poolChange(ctx, round, judgeIds);
   return ctx.db.transaction(async (trx) => {
-    const round = await currentRound(ctx, trx, contest);
-    await q.replacePool(trx, round.id, judgeIds);
-    await recordAudit(trx, ctx.clock, {
-      actorId: user.id,
-      action: "judging.pool",
-      targetType: "contest",
-      targetId: contest.id,
-      details: { round: round.number, judges: judgeIds.length },
-    });
+    await savePool(ctx, trx, user, contest, round, judgeIds, change);
     return { judgeIds };
   });
 }
@@ -68,10 +110,18 @@ export interface Panel {
   conflict: (entry: EntryRow, judge: UserRow) => ConflictReason | null;
 }
 
-export async function panelOf(ctx: AppContext, user: SessionUser, contestId: string): Promise<Panel> {
+/** `poolIds`: a pool about to be saved instead of the round's saved one (checked: active judges only). */
+export async function panelOf(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  poolIds?: string[],
+): Promise<Panel> {
   const contest = await getContest(ctx, user, contestId);
   const round = await currentRound(ctx, ctx.db, contest);
-  const judges = await activeJudges(ctx, await q.poolOf(ctx.db, round.id));
+  const judges = poolIds
+    ? await checkedJudges(ctx, poolIds)
+    : await activeJudges(ctx, await q.poolOf(ctx.db, round.id));
   const declared = new Set(
     (
       await q.declaredConflicts(
@@ -90,7 +140,7 @@ export async function panelOf(ctx: AppContext, user: SessionUser, contestId: str
   };
 }
 
-function assignmentRow(roundId: string, entryId: string, judgeId: string, now: string): AssignmentRow {
+export function assignmentRow(roundId: string, entryId: string, judgeId: string, now: string): AssignmentRow {
   return {
     id: newId(),
     roundId,
@@ -105,74 +155,6 @@ function assignmentRow(roundId: string, entryId: string, judgeId: string, now: s
     updatedAt: now,
     submittedAt: null,
   };
-}
-
-/**
- * Assigns the round's entries to its pool (POST /contests/:id/assignments/auto): exactly
- * judgesPerEntry distinct judges each, no conflicts, balanced loads, expertise matched where
- * possible (optimal, src/judging/assign.ts); a final round gives every finalist the whole panel.
- */
-export async function autoAssign(
-  ctx: AppContext,
-  user: SessionUser,
-  contestId: string,
-  seed: number | string = 0,
-): Promise<{ assignments: number; loads: Record<string, number>; mismatches: number }> {
-  const panel = await panelOf(ctx, user, contestId);
-  assertMay(panel.contest, "assignJudges");
-  const { round } = panel.settings;
-  if (round.status !== "open") throw new StageError("errors.roundClosed", { round: round.name });
-  if ((await q.countScored(ctx.db, round.id)) > 0)
-    throw new ConflictError("assignments_scored", "errors.assignmentsScored");
-  if (panel.entries.length === 0) throw new ConflictError("no_entries", "errors.noEntriesToAssign");
-  const k = panel.settings.judgesPerEntry;
-  let pairs: { entryId: string; judgeId: string }[];
-  let mismatches = 0;
-  if (k === null) {
-    pairs = panel.entries.flatMap((e) =>
-      panel.judges.filter((j) => !panel.conflict(e, j)).map((j) => ({ entryId: e.id, judgeId: j.id })),
-    );
-  } else {
-    const result = assignJudges({
-      entries: panel.entries.map((e) => ({ id: e.id, theme: e.category })),
-      judges: panel.judges.map((j) => ({ id: j.id, expertise: j.expertise })),
-      judgesPerEntry: k,
-      isConflict: (ei, ji) => panel.conflict(panel.entries[ei], panel.judges[ji]) !== null,
-      seed,
-    });
-    if (!result.ok) {
-      const codes = new Map(panel.entries.map((e) => [e.id, e.code]));
-      throw new ConflictError(
-        "assignment_infeasible",
-        result.reason === "too_few_judges" ? "errors.tooFewJudges" : "errors.tooFewEligible",
-        { k, judges: panel.judges.length, entries: result.problems.length },
-        { reason: result.reason, problems: result.problems.map((p) => ({ ...p, code: codes.get(p.entryId) })) },
-      );
-    }
-    pairs = result.pairs;
-    mismatches = result.mismatches;
-  }
-  const now = ctx.clock.now().toISOString();
-  await ctx.db.transaction(async (trx) => {
-    await q.deleteAssignments(
-      trx,
-      (await q.assignmentsOfRound(trx, round.id)).map((a) => a.id),
-    );
-    await q.insertAssignments(
-      trx,
-      pairs.map((p) => assignmentRow(round.id, p.entryId, p.judgeId, now)),
-    );
-    await recordAudit(trx, ctx.clock, {
-      actorId: user.id,
-      action: "judging.auto",
-      targetType: "contest",
-      targetId: panel.contest.id,
-      details: { round: round.number, seed, assignments: pairs.length, mismatches },
-    });
-  });
-  const loads: Record<string, number> = Object.fromEntries(panel.judges.map((j) => [j.id, 0]));
-  for (const p of pairs) loads[p.judgeId] = (loads[p.judgeId] ?? 0) + 1;
-  return { assignments: pairs.length, loads, mismatches };
 }
 
 export interface AssignmentJson {

@@ -1,11 +1,12 @@
 // Min-cost flow for the judge assignment, on this network:
 //
-//   S ──k──▶ entry ──1, cost 0|1──▶ judge ──lower──▶ T
-//                                      └──upper−lower──▶ X ──entries×k − judges×lower──▶ T
+//   S ──demand──▶ entry ──1, cost 0|1──▶ judge ──lower──▶ T
+//                                           └──upper−lower──▶ X ──total − judges×lower──▶ T
 //
-// A flow of entries×k saturates every judge→T edge (the X→T edge cannot carry the rest
-// otherwise), so every judge's load lies in [lower, upper]: lower bounds become a plain
-// max-flow condition and all costs stay 0 or 1.
+// An entry's demand is the number of judges it is to get (k, or fewer for an entry assigned as
+// far as it can be); total is the sum of the demands. A flow of total saturates every judge→T
+// edge (the X→T edge cannot carry the rest otherwise), so every judge's load lies in
+// [lower, upper]: lower bounds become a plain max-flow condition and all costs stay 0 or 1.
 //
 // The algorithm is the primal-dual form of successive shortest paths: a Dijkstra on reduced
 // costs (bucket queue: costs are small integers) updates the node potentials, then Dinic finds a
@@ -29,7 +30,8 @@ export class LoadBoundedFlow {
   private readonly x: number;
   private readonly s: number;
   private readonly t: number;
-  private readonly perEntry: number;
+  /** Judges wanted per entry, by internal entry index. */
+  private readonly demand: Int32Array;
   private readonly capFixed: number;
   private readonly capExtra: number;
   private readonly capExtraTotal: number;
@@ -59,7 +61,7 @@ export class LoadBoundedFlow {
    */
   constructor(
     private readonly graph: EligibilityGraph,
-    perEntry: number,
+    demand: Int32Array,
     lower: number,
     upper: number,
     useCosts: boolean,
@@ -72,10 +74,10 @@ export class LoadBoundedFlow {
     this.s = n + p + 1;
     this.t = n + p + 2;
     const nodes = n + p + 3;
-    this.perEntry = perEntry;
+    this.demand = demand;
     this.capFixed = lower;
     this.capExtra = Math.max(0, upper - lower);
-    this.capExtraTotal = Math.max(0, n * perEntry - p * lower);
+    this.capExtraTotal = Math.max(0, demand.reduce((sum, d) => sum + d, 0) - p * lower);
     this.edgeCost = useCosts ? graph.edgeCost : new Uint8Array(graph.edgeCount);
     this.slotCost = useCosts ? graph.slotCost : new Uint8Array(graph.edgeCount);
     this.assigned = new Uint8Array(graph.edgeCount);
@@ -113,7 +115,7 @@ export class LoadBoundedFlow {
    * Returns false when T is unreachable (the flow is maximum).
    */
   private updatePotentials(): boolean {
-    const { n, x, s, t, perEntry, graph, dist, settled, buckets, potential } = this;
+    const { n, x, s, t, demand, graph, dist, settled, buckets, potential } = this;
     const { entryStart, edgeJudge, judgeStart, slotEntry } = graph;
     const { edgeCost, slotCost, assigned, slotAssigned, entryLoad, judgeFixed, judgeExtra } = this;
     dist.fill(UNREACHED);
@@ -140,7 +142,7 @@ export class LoadBoundedFlow {
         const pu = potential[u];
         if (u === s) {
           for (let i = 0; i < n; i++) {
-            if (entryLoad[i] < perEntry) push(i, d + pu - potential[i]);
+            if (entryLoad[i] < demand[i]) push(i, d + pu - potential[i]);
           }
         } else if (u < n) {
           const end = entryStart[u + 1];
@@ -181,7 +183,7 @@ export class LoadBoundedFlow {
 
   /** BFS levels over residual edges of zero reduced cost; true when T is reachable. */
   private buildLevels(): boolean {
-    const { n, x, s, t, perEntry, graph, level, queue, potential } = this;
+    const { n, x, s, t, demand, graph, level, queue, potential } = this;
     const { entryStart, edgeJudge, judgeStart, slotEntry } = graph;
     const { edgeCost, slotCost, assigned, slotAssigned, entryLoad, judgeFixed, judgeExtra } = this;
     level.fill(-1);
@@ -197,7 +199,7 @@ export class LoadBoundedFlow {
       const pu = potential[u];
       if (u === s) {
         for (let i = 0; i < n; i++) {
-          if (entryLoad[i] < perEntry && level[i] < 0 && pu === potential[i]) {
+          if (entryLoad[i] < demand[i] && level[i] < 0 && pu === potential[i]) {
             level[i] = next;
             queue[tail++] = i;
           }
@@ -256,7 +258,7 @@ export class LoadBoundedFlow {
    * X arcs 0 → T, 1.. → judges.
    */
   private blockingFlow(): void {
-    const { n, p, x, s, t, perEntry, graph, level, arc, path, pathEdge, potential } = this;
+    const { n, p, x, s, t, demand, graph, level, arc, path, pathEdge, potential } = this;
     const { entryStart, edgeJudge, judgeStart, slotEntry, slotEdge } = graph;
     const { edgeCost, slotCost, assigned, slotAssigned, entryLoad, judgeFixed, judgeExtra } = this;
     for (let i = 0; i < n; i++) arc[i] = entryStart[i];
@@ -275,7 +277,7 @@ export class LoadBoundedFlow {
       let v = -1;
       if (u === s) {
         let i = arc[s];
-        while (i < n && !(entryLoad[i] < perEntry && level[i] === want && pu === potential[i])) i++;
+        while (i < n && !(entryLoad[i] < demand[i] && level[i] === want && pu === potential[i])) i++;
         arc[s] = i;
         if (i < n) v = i;
       } else if (u < n) {

@@ -18,9 +18,23 @@ interface Choice {
   mismatches: number;
 }
 
-/** Every k-subset of the entry's non-conflicting judges, with its mismatch count. */
-function choicesFor(input: AssignInput, entry: number): Choice[] {
-  const k = input.judgesPerEntry;
+/**
+ * Partial: an entry with fewer than k non-conflicting judges takes all of them instead of having no
+ * choice at all (assignPartially); the others still take exactly k.
+ */
+export interface ReferenceMode {
+  partial?: boolean;
+}
+
+/** How many judges the entry gets: k, or in partial mode all its eligible ones when fewer. */
+function demandOf(input: AssignInput, entry: number, mode: ReferenceMode): number {
+  const eligible = input.judges.filter((_, j) => !input.isConflict(entry, j)).length;
+  return mode.partial ? Math.min(input.judgesPerEntry, eligible) : input.judgesPerEntry;
+}
+
+/** Every subset of the entry's non-conflicting judges of its demand's size, with its mismatch count. */
+function choicesFor(input: AssignInput, entry: number, mode: ReferenceMode): Choice[] {
+  const k = demandOf(input, entry, mode);
   const theme = input.entries[entry].theme;
   const eligible = input.judges.map((_, j) => j).filter((j) => !input.isConflict(entry, j));
   const choices: Choice[] = [];
@@ -36,14 +50,13 @@ function choicesFor(input: AssignInput, entry: number): Choice[] {
   return choices;
 }
 
-function summarize(input: AssignInput, finals: Iterable<[number[], number]>): ReferenceOptimum {
-  const n = input.entries.length;
+function summarize(input: AssignInput, mode: ReferenceMode, finals: Iterable<[number[], number]>): ReferenceOptimum {
   const p = input.judges.length;
-  const k = input.judgesPerEntry;
+  const total = input.entries.reduce((sum, _, e) => sum + demandOf(input, e, mode), 0);
   let best: ReferenceOptimum = { feasible: false, spread: Infinity, mismatches: Infinity, balancedExists: false };
   for (const [loads, mismatches] of finals) {
     const spread = loads.length === 0 ? 0 : Math.max(...loads) - Math.min(...loads);
-    const mean = (n * k) / p;
+    const mean = total / p;
     const balanced = loads.every((load) => load >= Math.floor(mean) && load <= Math.ceil(mean));
     const better = spread < best.spread || (spread === best.spread && mismatches < best.mismatches);
     best = {
@@ -61,12 +74,12 @@ function summarize(input: AssignInput, finals: Iterable<[number[], number]>): Re
  * memoized on the vector of judges' loads: two partial assignments with the same loads can be
  * completed in exactly the same ways, so only the fewest mismatches per load vector is kept.
  */
-export function referenceOptimum(input: AssignInput): ReferenceOptimum {
+export function referenceOptimum(input: AssignInput, mode: ReferenceMode = {}): ReferenceOptimum {
   const n = input.entries.length;
   let layer = new Map<string, { loads: number[]; mismatches: number }>();
   layer.set("", { loads: input.judges.map(() => 0), mismatches: 0 });
   for (let e = 0; e < n; e++) {
-    const choices = choicesFor(input, e);
+    const choices = choicesFor(input, e, mode);
     const next = new Map<string, { loads: number[]; mismatches: number }>();
     for (const state of layer.values()) {
       for (const choice of choices) {
@@ -82,14 +95,15 @@ export function referenceOptimum(input: AssignInput): ReferenceOptimum {
   }
   return summarize(
     input,
+    mode,
     [...layer.values()].map((state): [number[], number] => [state.loads, state.mismatches]),
   );
 }
 
 /** Plain enumeration of every assignment, without memoization: to check the reference itself. */
-export function bruteForceOptimum(input: AssignInput): ReferenceOptimum {
+export function bruteForceOptimum(input: AssignInput, mode: ReferenceMode = {}): ReferenceOptimum {
   const n = input.entries.length;
-  const all = Array.from({ length: n }, (_, e) => choicesFor(input, e));
+  const all = Array.from({ length: n }, (_, e) => choicesFor(input, e, mode));
   const finals: [number[], number][] = [];
   const walk = (e: number, loads: number[], mismatches: number): void => {
     if (e === n) {
@@ -107,7 +121,7 @@ export function bruteForceOptimum(input: AssignInput): ReferenceOptimum {
     input.judges.map(() => 0),
     0,
   );
-  return summarize(input, finals);
+  return summarize(input, mode, finals);
 }
 
 /**
