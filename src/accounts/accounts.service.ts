@@ -24,10 +24,13 @@ export interface PublicUser {
   expertise: string[];
   avoidUnits: string[];
   disabled: boolean;
+  mustChangePassword: boolean;
   createdAt: string;
 }
 
-export type SessionUser = Pick<UserRow, "id" | "email" | "name" | "role" | "city" | "unit" | "expertise">;
+/** Who is signed in; `mustChangePassword` (set when read from a session or token) sends pages to /me/password. */
+export type SessionUser = Pick<UserRow, "id" | "email" | "name" | "role" | "city" | "unit" | "expertise"> &
+  Partial<Pick<UserRow, "mustChangePassword">>;
 
 export function publicUser(user: UserRow): PublicUser {
   const { passwordHash: _hash, updatedAt: _updated, ...rest } = user;
@@ -94,7 +97,8 @@ export async function registerContestant(ctx: AppContext, body: RegisterBody, ip
       role: "contestant",
       city,
       unit: body.unit.trim() || null,
-      expertise: [],
+        expertise: [],
+      mustChangePassword: false,
     }),
   );
   return publicUser(user);
@@ -114,6 +118,8 @@ export async function createUser(ctx: AppContext, actor: SessionUser, body: Crea
       unit: body.unit?.trim() || null,
       expertise: (body.expertise ?? []).map((e) => e.trim()),
       avoidUnits: (body.avoidUnits ?? []).map((u) => u.trim()),
+      // The organizer chose or generated this password and has seen it: the user replaces it at first login.
+      mustChangePassword: true,
     });
     await recordAudit(trx, ctx.clock, {
       actorId: actor.id,
@@ -265,5 +271,6 @@ function sessionUser(user: UserRow): SessionUser {
     city: user.city,
     unit: user.unit,
     expertise: user.expertise,
+    mustChangePassword: user.mustChangePassword,
   };
 }

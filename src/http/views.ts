@@ -2,6 +2,7 @@ import type { Express, Request, RequestHandler, Response } from "express";
 import { engine } from "express-handlebars";
 import path from "node:path";
 import { cityLabel, CITIES } from "../accounts/cities.js";
+import { PASSWORD_RULES } from "../accounts/passwords.js";
 import { translate, type Locale } from "../lib/i18n.js";
 import { viewsDir } from "../lib/paths.js";
 import { formatShanghai } from "../lib/time.js";
@@ -65,6 +66,10 @@ export function setUpViews(app: Express): void {
           or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
           json: (value: unknown) => JSON.stringify(value, null, 2),
           inc: (n: number) => n + 1,
+          /** Every rule a new password must pass, one line each, from the list the server checks. */
+          passwordRules(options: HelperOptions) {
+            return PASSWORD_RULES.map((rule) => translate(options.data.root.locale, rule.key, rule.params));
+          },
           /** A file role's rule in plain words; the contest page and the submission form share it. */
           fileRule(rule: FileRule, options: HelperOptions) {
             return fileRuleText(rule, options.data.root.locale);
