@@ -8,8 +8,10 @@ import { viewsDir } from "../lib/paths.js";
 import { formatShanghai } from "../lib/time.js";
 import type { Role } from "../accounts/accounts.schemas.js";
 import type { FileRule } from "../contests/rules.js";
+import type { Stage } from "../contests/lifecycle.js";
 import { fileRuleText } from "../entries/entries.file-rules.js";
 import { roundLabel } from "../judging/round-names.js";
+import { publicPageTitleKey } from "../results/results.page-text.js";
 import { takeFlash } from "./flash.js";
 import "./types.js";
 
@@ -69,6 +71,10 @@ export function setUpViews(app: Express): void {
           /** Every rule a new password must pass, one line each, from the list the server checks. */
           passwordRules(options: HelperOptions) {
             return PASSWORD_RULES.map((rule) => translate(options.data.root.locale, rule.key, rule.params));
+          },
+          /** The public results page's name for a contest: 成绩公示, or 最终结果 once final. */
+          resultsTitle(contest: { stage: Stage }, options: HelperOptions) {
+            return translate(options.data.root.locale, publicPageTitleKey(contest));
           },
           /** A file role's rule in plain words; the contest page and the submission form share it. */
           fileRule(rule: FileRule, options: HelperOptions) {

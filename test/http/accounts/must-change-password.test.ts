@@ -99,12 +99,16 @@ describe("must change the password at first login", () => {
 
     it("a refused new password keeps him on the page and the flag set", async () => {
       const form = await html(agent, "/me/password");
-      const res = await agent.post("/me/password").type("form").set("Accept", "text/html").send({
-        _csrf: csrfOf(form.text),
-        currentPassword: INITIAL,
-        newPassword: "12345678",
-        repeatPassword: "12345678",
-      });
+      const res = await agent
+        .post("/me/password")
+        .type("form")
+        .set("Accept", "text/html")
+        .send({
+          _csrf: csrfOf(form.text),
+          currentPassword: INITIAL,
+          newPassword: "12345678",
+          repeatPassword: "12345678",
+        });
       expect(res.status).to.equal(400);
       expect(res.text).to.include("密码太弱");
       expect(await flagOf(judge.email)).to.equal(true);
@@ -157,7 +161,10 @@ describe("must change the password at first login", () => {
     const judge = await createJudge();
     const agent = await pageSession(app, judge.email, INITIAL);
     const form = await html(agent, "/me/password");
-    const res = await agent.post("/logout").type("form").send({ _csrf: csrfOf(form.text) });
+    const res = await agent
+      .post("/logout")
+      .type("form")
+      .send({ _csrf: csrfOf(form.text) });
     expect(res.status).to.equal(302);
     expect((await html(agent, "/contests")).status).to.equal(200);
   });
@@ -166,15 +173,19 @@ describe("must change the password at first login", () => {
     const organizer = await pageSession(app, ADMIN.email, ADMIN.password);
     const form = await html(organizer, "/admin/users");
     const email = "yemian-chuangjian@example.org";
-    const res = await organizer.post("/admin/users").type("form").set("Accept", "text/html").send({
-      _csrf: csrfOf(form.text),
-      name: "页面评委",
-      email,
-      password: INITIAL,
-      role: "judge",
-      city: "保定",
-      unit: "河北大学",
-    });
+    const res = await organizer
+      .post("/admin/users")
+      .type("form")
+      .set("Accept", "text/html")
+      .send({
+        _csrf: csrfOf(form.text),
+        name: "页面评委",
+        email,
+        password: INITIAL,
+        role: "judge",
+        city: "保定",
+        unit: "河北大学",
+      });
     expect(res.status, res.text.slice(0, 300)).to.equal(302);
     expect(await flagOf(email)).to.equal(true);
     const agent = await pageSession(app, email, INITIAL);
@@ -199,14 +210,18 @@ describe("must change the password at first login", () => {
     const agent = request.agent(app.server);
     const form = await html(agent, "/register");
     const email = "ziji-zhuce@example.org";
-    const res = await agent.post("/register").type("form").set("Accept", "text/html").send({
-      _csrf: csrfOf(form.text),
-      name: "自己注册",
-      email,
-      password: OWN,
-      city: "保定",
-      unit: "保定一中",
-    });
+    const res = await agent
+      .post("/register")
+      .type("form")
+      .set("Accept", "text/html")
+      .send({
+        _csrf: csrfOf(form.text),
+        name: "自己注册",
+        email,
+        password: OWN,
+        city: "保定",
+        unit: "保定一中",
+      });
     expect(res.status, res.text.slice(0, 300)).to.equal(302);
     expect(await flagOf(email)).to.equal(false);
     expect((await html(agent, "/my/entries")).status).to.equal(200);
