@@ -97,7 +97,7 @@ export async function registerContestant(ctx: AppContext, body: RegisterBody, ip
       role: "contestant",
       city,
       unit: body.unit.trim() || null,
-        expertise: [],
+      expertise: [],
       mustChangePassword: false,
     }),
   );
