@@ -24,7 +24,8 @@ export interface PublicUser {
   expertise: string[];
   avoidUnits: string[];
   disabled: boolean;
-  mustChangePassword: boolean;
+  /** Present (true) while the user must replace a password an organizer chose. */
+  mustChangePassword?: boolean;
   createdAt: string;
 }
 
@@ -33,8 +34,9 @@ export type SessionUser = Pick<UserRow, "id" | "email" | "name" | "role" | "city
   Partial<Pick<UserRow, "mustChangePassword">>;
 
 export function publicUser(user: UserRow): PublicUser {
-  const { passwordHash: _hash, updatedAt: _updated, ...rest } = user;
-  return rest;
+  const { passwordHash: _hash, updatedAt: _updated, mustChangePassword, ...rest } = user;
+  // Only when set: clients that do not know the flag see the user as before.
+  return mustChangePassword ? { ...rest, mustChangePassword } : rest;
 }
 
 const TOKEN_DAYS = 30;

@@ -136,8 +136,9 @@ export async function createActor(
   if (res.status !== 201) throw new Error(`creating ${role} failed: ${res.status} ${JSON.stringify(res.body)}`);
   // As if he had already chosen his own password at first login, so tests go straight to his pages.
   await app.db("users").where({ id: res.body.user.id }).update({ must_change_password: false });
+  const { mustChangePassword: _set, ...user } = res.body.user as PublicUser;
   return {
-    user: { ...res.body.user, mustChangePassword: false },
+    user,
     email: String(body.email),
     password,
     token: await tokenFor(app, String(body.email), password),
