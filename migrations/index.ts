@@ -27,6 +27,7 @@ import * as contestNoticeStartsAt from "./20261202130000_contest-notice-starts-a
 import * as createShortPanelAcceptances from "./20261202140000_create-short-panel-acceptances.js";
 import * as rescoreAssignments from "./20261202140100_rescore-assignments.js";
 import * as roundResults from "./20261202110000_round-results.js";
+import * as addUserMustChangePassword from "./20261202170000_add-user-must-change-password.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   "20261202140000_create-short-panel-acceptances": createShortPanelAcceptances,
   "20261202140100_rescore-assignments": rescoreAssignments,
   "20261202110000_round-results": roundResults,
+  "20261202170000_add-user-must-change-password": addUserMustChangePassword,
 };

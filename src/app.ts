@@ -19,7 +19,7 @@ import { roundsPages } from "./results/rounds.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
 import { shortPanelsApi, shortPanelsPages } from "./results/short-panels.routes.js";
 import { stagesApi, stagesPages } from "./stages/stages.routes.js";
-import { bearerAuth, sessionAuth } from "./http/auth.js";
+import { bearerAuth, passwordChangeFirst, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
 import { i18n } from "./http/i18n.js";
@@ -115,6 +115,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(pagesOnly(refuseBadText));
   app.use(pagesOnly(sessionAuth(ctx)));
   app.use(pagesOnly(csrf.csrfSynchronisedProtection));
+  app.use(pagesOnly(passwordChangeFirst));
   app.use(pagesOnly(viewLocals));
   app.use(accountsPages(ctx));
   app.use(contestsPages(ctx));

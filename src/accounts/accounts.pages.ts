@@ -14,6 +14,7 @@ import {
   parseRegisterBody,
   parseUpdateUserBody,
   ROLES,
+  type Role,
   type UpdateUserBody,
 } from "./accounts.schemas.js";
 import { MAX_ROSTER_ROWS, parseOwnProfileBody, splitList } from "./roster.js";
@@ -47,8 +48,7 @@ export function accountsPages(ctx: AppContext): Router {
         const user = await accounts.authenticate(ctx, body.email, body.password, clientIp(req));
         await logIn(ctx, req, user.id);
         flash(req, "success", req.t("login.welcome", { name: user.name }));
-        // A judge comes to score: his queue is his home.
-        res.redirect(next || (user.role === "judge" ? "/judge" : "/"));
+        res.redirect(next || homeOf(user.role));
       },
     );
   });
@@ -235,11 +235,13 @@ export function accountsPages(ctx: AppContext): Router {
           newPassword: fieldText(f.newPassword),
           repeatPassword: fieldText(f.repeatPassword),
         });
+        const wasForced = req.user!.mustChangePassword === true;
         const user = await passwords.changeOwnPassword(ctx, req.user!, body, clientIp(req));
         // His other sessions are gone; this one goes on under a new id.
         await logIn(ctx, req, user.id);
         flash(req, "success", req.t("password.changed"));
-        res.redirect("/me/password");
+        // Sent here at first login: now on to what he came for.
+        res.redirect(wasForced ? homeOf(user.role) : "/me/password");
       },
     );
   });
@@ -271,6 +273,11 @@ export function accountsPages(ctx: AppContext): Router {
   });
 
   return router;
+}
+
+/** Where a user lands after logging in: a judge comes to score, so his queue is his home. */
+function homeOf(role: Role): string {
+  return role === "judge" ? "/judge" : "/";
 }
 
 /** A new session id at login, so a session fixed before login is worthless after it. */

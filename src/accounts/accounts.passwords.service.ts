@@ -32,10 +32,17 @@ export function generateInitialPassword(email: string): string {
 
 /**
  * Stores a new password hash and ends everything signed in with the old one: every API token (the
- * caller asks for a new one) and every page session (the page that changed it logs in again).
+ * caller asks for a new one) and every page session (the page that changed it logs in again). A
+ * password set by an organizer (`mustChange`) is one the user must replace at his next login.
  */
-async function replacePassword(ctx: AppContext, trx: Knex, userId: string, passwordHash: string): Promise<void> {
-  await q.updatePasswordHash(trx, userId, passwordHash, ctx.clock.now().toISOString());
+async function replacePassword(
+  ctx: AppContext,
+  trx: Knex,
+  userId: string,
+  passwordHash: string,
+  mustChange: boolean,
+): Promise<void> {
+  await q.updatePasswordHash(trx, userId, passwordHash, mustChange, ctx.clock.now().toISOString());
   await q.deleteApiTokensOfUser(trx, userId);
   await q.deleteSessionsOfUser(trx, userId);
 }
@@ -63,7 +70,7 @@ export async function changeOwnPassword(
   // Hashed before the transaction, so the database is never held while it runs.
   const passwordHash = await hashPassword(body.newPassword);
   return ctx.db.transaction(async (trx) => {
-    await replacePassword(ctx, trx, user.id, passwordHash);
+    await replacePassword(ctx, trx, user.id, passwordHash, false);
     await recordAudit(trx, ctx.clock, {
       actorId: actor.id,
       action: "user.passwordChange",
@@ -90,7 +97,7 @@ export async function resetPassword(
   const initialPassword = generateInitialPassword(user.email);
   const passwordHash = await hashPassword(initialPassword);
   return ctx.db.transaction(async (trx) => {
-    await replacePassword(ctx, trx, user.id, passwordHash);
+    await replacePassword(ctx, trx, user.id, passwordHash, true);
     // A user locked out by his own guesses can sign in with the new password at once.
     await clearAccountFailures(trx, user.email);
     await recordAudit(trx, ctx.clock, {
@@ -128,6 +135,8 @@ export async function ensureFirstOrganizer(
       expertise: [],
       avoidUnits: [],
       disabled: false,
+      // Chosen by whoever runs the server (or printed to him once): his to keep.
+      mustChangePassword: false,
       createdAt: now,
       updatedAt: now,
     });

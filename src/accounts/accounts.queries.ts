@@ -13,6 +13,8 @@ export interface UserRow {
   expertise: string[];
   avoidUnits: string[];
   disabled: boolean;
+  /** Given his password by an organizer: pages send him to choose his own first. */
+  mustChangePassword: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -29,6 +31,7 @@ function fromRow(row: Record<string, unknown>): UserRow {
     expertise: parseJson<string[]>(row.expertise, []),
     avoidUnits: parseJson<string[]>(row.avoid_units, []),
     disabled: toBool(row.disabled),
+    mustChangePassword: toBool(row.must_change_password),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };
@@ -46,6 +49,7 @@ export async function insertUser(db: Knex, user: UserRow): Promise<void> {
     expertise: JSON.stringify(user.expertise),
     avoid_units: JSON.stringify(user.avoidUnits),
     disabled: user.disabled,
+    must_change_password: user.mustChangePassword,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   });
@@ -95,8 +99,17 @@ export async function updateUser(
   await db("users").where({ id }).update(row);
 }
 
-export async function updatePasswordHash(db: Knex, id: string, passwordHash: string, updatedAt: string): Promise<void> {
-  await db("users").where({ id }).update({ password_hash: passwordHash, updated_at: updatedAt });
+/** A new password hash; `mustChange` when an organizer chose it (the user must replace it at his next login). */
+export async function updatePasswordHash(
+  db: Knex,
+  id: string,
+  passwordHash: string,
+  mustChange: boolean,
+  updatedAt: string,
+): Promise<void> {
+  await db("users")
+    .where({ id })
+    .update({ password_hash: passwordHash, must_change_password: mustChange, updated_at: updatedAt });
 }
 
 export async function insertApiToken(

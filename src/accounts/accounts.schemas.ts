@@ -2,12 +2,13 @@ import { Type, type Static } from "@sinclair/typebox";
 import { ValidationError } from "../lib/errors.js";
 import { StringEnum } from "../lib/schema.js";
 import { compile } from "../lib/validate.js";
+import { PASSWORD_MAX_LENGTH } from "./passwords.js";
 
 export const ROLES = ["organizer", "coordinator", "judge", "contestant"] as const;
 export type Role = (typeof ROLES)[number];
 
 const email = Type.String({ format: "email", maxLength: 254 });
-const password = Type.String({ minLength: 1, maxLength: 128 });
+const password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH });
 const name = Type.String({ minLength: 1, maxLength: 100 });
 const city = Type.String({ minLength: 1, maxLength: 40 });
 const unit = Type.String({ maxLength: 200 });

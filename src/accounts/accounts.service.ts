@@ -24,14 +24,19 @@ export interface PublicUser {
   expertise: string[];
   avoidUnits: string[];
   disabled: boolean;
+  /** Present (true) while the user must replace a password an organizer chose. */
+  mustChangePassword?: boolean;
   createdAt: string;
 }
 
-export type SessionUser = Pick<UserRow, "id" | "email" | "name" | "role" | "city" | "unit" | "expertise">;
+/** Who is signed in; `mustChangePassword` (set when read from a session or token) sends pages to /me/password. */
+export type SessionUser = Pick<UserRow, "id" | "email" | "name" | "role" | "city" | "unit" | "expertise"> &
+  Partial<Pick<UserRow, "mustChangePassword">>;
 
 export function publicUser(user: UserRow): PublicUser {
-  const { passwordHash: _hash, updatedAt: _updated, ...rest } = user;
-  return rest;
+  const { passwordHash: _hash, updatedAt: _updated, mustChangePassword, ...rest } = user;
+  // Only when set: clients that do not know the flag see the user as before.
+  return mustChangePassword ? { ...rest, mustChangePassword } : rest;
 }
 
 const TOKEN_DAYS = 30;
@@ -95,6 +100,7 @@ export async function registerContestant(ctx: AppContext, body: RegisterBody, ip
       city,
       unit: body.unit.trim() || null,
       expertise: [],
+      mustChangePassword: false,
     }),
   );
   return publicUser(user);
@@ -114,6 +120,8 @@ export async function createUser(ctx: AppContext, actor: SessionUser, body: Crea
       unit: body.unit?.trim() || null,
       expertise: (body.expertise ?? []).map((e) => e.trim()),
       avoidUnits: (body.avoidUnits ?? []).map((u) => u.trim()),
+      // The organizer chose or generated this password and has seen it: the user replaces it at first login.
+      mustChangePassword: true,
     });
     await recordAudit(trx, ctx.clock, {
       actorId: actor.id,
@@ -265,5 +273,6 @@ function sessionUser(user: UserRow): SessionUser {
     city: user.city,
     unit: user.unit,
     expertise: user.expertise,
+    mustChangePassword: user.mustChangePassword,
   };
 }

@@ -39,19 +39,41 @@ const COMMON = new Set([
   "iloveyou1",
 ]);
 
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+// A shorter e-mail name ("li@…") would forbid too many ordinary passwords to be worth refusing.
+const EMAIL_NAME_MIN_LENGTH = 4;
+
+export interface PasswordRule {
+  /** Its line in the hint, a message key under passwordRules. */
+  key: string;
+  params?: Record<string, number>;
+  passes(password: string, emailName: string): boolean;
+}
+
 /**
- * The one strength rule, for registration and ADMIN_PASSWORD alike: at least 8 characters, letters
- * and digits, not a common password, not the e-mail's name.
+ * The one strength rule, for registration, organizers' users and ADMIN_PASSWORD alike, as a list: the
+ * password hint on every form is made from this list, so the hint and the check cannot drift apart.
  */
+export const PASSWORD_RULES: readonly PasswordRule[] = [
+  {
+    key: "passwordRules.length",
+    params: { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH },
+    passes: (p) => p.length >= PASSWORD_MIN_LENGTH && p.length <= PASSWORD_MAX_LENGTH,
+  },
+  { key: "passwordRules.letter", passes: (p) => /[A-Za-z]/.test(p) },
+  { key: "passwordRules.digit", passes: (p) => /\d/.test(p) },
+  { key: "passwordRules.notCommon", passes: (p) => !COMMON.has(p.toLowerCase()) },
+  {
+    key: "passwordRules.notEmailName",
+    params: { min: EMAIL_NAME_MIN_LENGTH },
+    passes: (p, name) => name.length < EMAIL_NAME_MIN_LENGTH || !p.toLowerCase().includes(name),
+  },
+];
+
 export function isStrongPassword(password: string, email: string): boolean {
-  const localPart = email.split("@")[0].toLowerCase();
-  const weak =
-    password.length < 8 ||
-    !/[A-Za-z]/.test(password) ||
-    !/\d/.test(password) ||
-    COMMON.has(password.toLowerCase()) ||
-    (localPart.length >= 4 && password.toLowerCase().includes(localPart));
-  return !weak;
+  const emailName = email.split("@")[0].toLowerCase();
+  return PASSWORD_RULES.every((rule) => rule.passes(password, emailName));
 }
 
 /** Refuses a password that fails the strength rule; `field` names it in the refusal. */

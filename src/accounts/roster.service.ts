@@ -209,6 +209,8 @@ async function importRosterFile(ctx: AppContext, actor: SessionUser, file: Uploa
         role: "judge",
         passwordHash: c.passwordHash,
         disabled: false,
+        // The initial password is printed in the organizer's report: the judge replaces it at first login.
+        mustChangePassword: true,
         createdAt: now,
         updatedAt: now,
       });

@@ -2,13 +2,16 @@ import type { Express, Request, RequestHandler, Response } from "express";
 import { engine } from "express-handlebars";
 import path from "node:path";
 import { cityLabel, CITIES } from "../accounts/cities.js";
+import { PASSWORD_RULES } from "../accounts/passwords.js";
 import { translate, type Locale } from "../lib/i18n.js";
 import { viewsDir } from "../lib/paths.js";
 import { formatShanghai } from "../lib/time.js";
 import type { Role } from "../accounts/accounts.schemas.js";
 import type { FileRule } from "../contests/rules.js";
+import type { Stage } from "../contests/lifecycle.js";
 import { fileRuleText } from "../entries/entries.file-rules.js";
 import { roundLabel } from "../judging/round-names.js";
+import { publicPageTitleKey } from "../results/results.page-text.js";
 import { takeFlash } from "./flash.js";
 import "./types.js";
 
@@ -65,6 +68,14 @@ export function setUpViews(app: Express): void {
           or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
           json: (value: unknown) => JSON.stringify(value, null, 2),
           inc: (n: number) => n + 1,
+          /** Every rule a new password must pass, one line each, from the list the server checks. */
+          passwordRules(options: HelperOptions) {
+            return PASSWORD_RULES.map((rule) => translate(options.data.root.locale, rule.key, rule.params));
+          },
+          /** The public results page's name for a contest: 成绩公示, or 最终结果 once final. */
+          resultsTitle(contest: { stage: Stage }, options: HelperOptions) {
+            return translate(options.data.root.locale, publicPageTitleKey(contest));
+          },
           /** A file role's rule in plain words; the contest page and the submission form share it. */
           fileRule(rule: FileRule, options: HelperOptions) {
             return fileRuleText(rule, options.data.root.locale);

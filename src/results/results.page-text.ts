@@ -13,6 +13,10 @@ export const signedTwoDecimals = (n: number) => (n > 0 ? `+${twoDecimals(n)}` : 
 
 export const isPublic = (contest: Contest) => may(contest).viewPublicResults;
 
+/** The public results page's name, wherever it is titled or linked: 最终结果 once final, 成绩公示 before. */
+export const publicPageTitleKey = (contest: Pick<Contest, "stage">) =>
+  may(contest).showFinalResults ? "results.finalTitle" : "results.publicTitle";
+
 /**
  * The rules in force, in the reader's words, one sentence a line (DESIGN §3: printed on every results page).
  * Without `prizes` for a round whose entries advance to another rather than win prizes.

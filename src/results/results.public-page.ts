@@ -9,7 +9,7 @@ import { PRIZE_LEVELS } from "./chart.js";
 import * as objections from "./objections.service.js";
 import type { ObjectionJson } from "./objections.service.js";
 import { awardGroups } from "./results.awards-page.js";
-import { isPublic, rowView, rulesText } from "./results.page-text.js";
+import { isPublic, publicPageTitleKey, rowView, rulesText } from "./results.page-text.js";
 import * as results from "./results.service.js";
 import type { PublishedResults } from "./results.service.js";
 
@@ -67,8 +67,17 @@ export async function publicView(
       ? await objections.listObjections(ctx, user, contest.id)
       : [];
   const organizer = user?.role === "organizer";
+  const heading = req.t(publicPageTitleKey(contest));
+  const endsAt = contest.noticeEndsAt ? formatShanghai(contest.noticeEndsAt, req.locale) : "";
   return {
-    title: `${contest.title} · ${req.t("results.publicHeading")}`,
+    title: `${contest.title} · ${heading}`,
+    heading,
+    // Plain words first (what this list is; the window and how to object follow on the page), the hashes last.
+    intro: flags.showFinalResults
+      ? [req.t("results.introFinal")]
+      : isPublic(contest)
+        ? [req.t("results.introNotice"), ...(windowOpen ? [] : [req.t("results.introNoticeEnded")])]
+        : [],
     contest,
     preview: !isPublic(contest),
     organizer,
@@ -76,7 +85,7 @@ export async function publicView(
       open: windowOpen,
       ended: flags.handleObjections && !windowOpen,
       final: flags.showFinalResults,
-      endsAt: contest.noticeEndsAt ? formatShanghai(contest.noticeEndsAt, req.locale) : "",
+      endsAt,
     },
     winners: PRIZE_LEVELS.map((level) => ({
       level,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { Locator, Page } from "playwright-core";
 import request from "supertest";
 import { ADMIN, contestBody, startTestApp, tokenFor, type TestApp } from "../helpers/app.js";
-import { launchBrowser, screenshot, type TestBrowser } from "../helpers/browser.js";
+import { launchBrowser, openHeaderMenu, screenshot, type TestBrowser } from "../helpers/browser.js";
 
 /**
  * The foundation journey in headless Chromium: a contest opened through the API is seen on the
@@ -165,16 +165,20 @@ describe("browser journey: home, register, log out, log in, contests, language, 
     try {
       await page.goto(`${app.url}/contests`);
       expect(await page.getByTestId("contests").innerText()).to.contain(contestTitle);
-      await expectLoggedIn("退出");
+      // At 375 px the header's links are folded into a menu; the language switch stays on the header row.
       expect(await page.getByTestId("lang-switch").isVisible()).to.equal(true);
+      await openHeaderMenu(page);
+      await expectLoggedIn("退出");
       // nothing forces the reader to scroll sideways
       const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
       expect(overflow, "horizontal overflow in px").to.be.at.most(0);
       await screenshot(page, "11-contests-phone-375x812");
       await Promise.all([page.waitForURL(/lang=en/), page.getByTestId("lang-switch").click()]);
+      await openHeaderMenu(page);
       await expectLoggedIn("Log out");
       await screenshot(page, "12-contests-phone-en");
       await Promise.all([page.waitForURL(/lang=zh-CN/), page.getByTestId("lang-switch").click()]);
+      await openHeaderMenu(page);
       await expectLoggedIn("退出");
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });

@@ -6,6 +6,7 @@ import {
   expectNoSidewaysScroll,
   launchBrowser,
   logInThroughForm,
+  openHeaderMenu,
   screenshot,
   type TestBrowser,
 } from "../helpers/browser.js";
@@ -107,6 +108,8 @@ describe("browser: a judge scores on a phone, the organizer watches progress", f
 
   it("the judge logs in on his phone and accepts the declaration first", async function () {
     await logInThroughForm(page, app.url, judge);
+    // On his phone the header's links are folded into the menu.
+    await openHeaderMenu(page);
     await Promise.all([page.waitForURL(/\/judge$/), page.locator('header nav a[href="/judge"]').click()]);
     const declaration = page.getByTestId("declaration");
     expect(await declaration.innerText())

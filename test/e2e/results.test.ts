@@ -103,8 +103,10 @@ describe("browser: results review, publication, public notice and an objection",
       .to.contain("作品 1")
       .and.contain("作者 1")
       .and.contain("参赛单位 1");
+    // The verification is folded under plain words: a tap opens it.
+    await page.locator("details.verify > summary").click();
     expect(await page.getByTestId("snapshots").locator("code.hash").innerText()).to.match(/^[0-9a-f]{64}$/);
-    expect(await page.getByTestId("verify").innerText())
+    expect(await page.getByTestId("verify-commands").innerText())
       .to.contain("sha256sum")
       .and.contain("certutil -hashfile");
     expect(await page.getByTestId("notice-window").innerText()).to.match(

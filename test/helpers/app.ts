@@ -134,8 +134,11 @@ export async function createActor(
   };
   const res = await request(app.server).post("/api/v1/users").set("Authorization", `Bearer ${adminToken}`).send(body);
   if (res.status !== 201) throw new Error(`creating ${role} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  // As if he had already chosen his own password at first login, so tests go straight to his pages.
+  await app.db("users").where({ id: res.body.user.id }).update({ must_change_password: false });
+  const { mustChangePassword: _set, ...user } = res.body.user as PublicUser;
   return {
-    user: res.body.user,
+    user,
     email: String(body.email),
     password,
     token: await tokenFor(app, String(body.email), password),

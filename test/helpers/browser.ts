@@ -91,11 +91,19 @@ export async function logInThroughForm(
     page.waitForURL((url) => !url.pathname.startsWith("/login")),
     form.locator('button[type="submit"]').click(),
   ]);
-  await page.locator('header.site-header form[action="/logout"] button').waitFor();
+  // Attached, not visible: on a phone the logout button sits in the folded header menu.
+  await page.locator('header.site-header form[action="/logout"] button').waitFor({ state: "attached" });
+}
+
+/** Opens the header menu when it is folded (a phone, ≤ 480 px); nothing on a wider screen. */
+export async function openHeaderMenu(page: Page): Promise<void> {
+  const button = page.getByTestId("menu-button");
+  if ((await button.isVisible()) && !(await page.getByTestId("menu-toggle").isChecked())) await button.click();
 }
 
 /** Logs out through the header button, which leads home. */
 export async function logOutThroughHeader(page: Page, baseUrl: string): Promise<void> {
+  await openHeaderMenu(page);
   await Promise.all([
     page.waitForURL(`${baseUrl}/`),
     page.locator('header.site-header form[action="/logout"] button').click(),
