@@ -176,6 +176,18 @@ describe("no English words in the Chinese pages of any role", () => {
 
     it("the public notice, the objections and my results", async () => {
       await stage("review");
+      // The seeded panel leaves some entries short: accepted with a reason, which the rules then print.
+      const computed = await request(app.server)
+        .get(`/api/v1/contests/${c.contestId}/results`)
+        .set("Authorization", `Bearer ${c.admin}`);
+      const short = (computed.body.results as { entryId: string; short?: object }[]).filter((r) => r.short);
+      for (const { entryId } of short) {
+        const accepted = await request(app.server)
+          .post(`/api/v1/contests/${c.contestId}/short-panels`)
+          .set("Authorization", `Bearer ${c.admin}`)
+          .send({ entryId, reason: "一位评委回避，无人可替" });
+        expect(accepted.status, JSON.stringify(accepted.body)).to.equal(201);
+      }
       await stage("notice");
       await expectChinese(
         ["anonymous", `/contests/${c.contestId}/results`],

@@ -125,13 +125,19 @@ describe("results pages: short panels and re-scoring", () => {
     expect(page.text).to.include('data-testid="rescore-judge"').and.to.include(`value="${fresh.user.id}"`);
     // Judges who scored the entry are not offered.
     expect(page.text).not.to.include(`<option value="${c.judges[0].user.id}"`);
-    const resolved = await post(organizer, `/objections/${objectionId}/resolve`, {
+    const resolution = {
       _csrf: csrfOf(page.text),
       next: `/contests/${c.contestId}/objections`,
       decision: "upheld",
       reply: "由新评委重新评分",
       rescoreJudgeId: fresh.user.id,
-    });
+    };
+    // Resolving is irreversible: asked first, nothing ordered yet.
+    const askedFirst = await post(organizer, `/objections/${objectionId}/resolve`, resolution);
+    expect(askedFirst.status).to.equal(200);
+    expect(askedFirst.text).to.include('data-testid="confirmation"');
+    expect(await app.db("assignments").where({ judge_id: fresh.user.id })).to.have.length(0);
+    const resolved = await post(organizer, `/objections/${objectionId}/resolve`, { ...resolution, confirmed: "1" });
     expect(resolved.status).to.equal(303);
     const waiting = await html(organizer, `/contests/${c.contestId}/objections`);
     expect(waiting.text).to.include("等待评委提交评分表");
