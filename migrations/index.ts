@@ -22,6 +22,7 @@ import * as entryRecommendedCity from "./20261201132000_entry-recommended-city.j
 import * as entryIdentityKeys from "./20261201132010_entry-identity-keys.js";
 import * as addEntryFileBlindCopies from "./20261201130000_add-entry-file-blind-copies.js";
 import * as entriesPerContestant from "./20261201133000_entries-per-contestant.js";
+import * as auditLogFilters from "./20261202160000_audit-log-filters.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   "20261201132010_entry-identity-keys": entryIdentityKeys,
   "20261201130000_add-entry-file-blind-copies": addEntryFileBlindCopies,
   "20261201133000_entries-per-contestant": entriesPerContestant,
+  "20261202160000_audit-log-filters": auditLogFilters,
 };

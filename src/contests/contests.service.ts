@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { recordAudit } from "../audit/audit.service.js";
+import { recordAudit, settingChanges } from "../audit/audit.service.js";
 import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import { NotFoundError, StageError, ValidationError } from "../lib/errors.js";
@@ -191,7 +191,7 @@ export async function updateContest(
       action: "contest.update",
       targetType: "contest",
       targetId: id,
-      details: { changes: body },
+      details: { changes: settingChanges(contest, changes, Object.keys(body)) },
     });
     return contestJson((await q.findContest(trx, id))!);
   });
