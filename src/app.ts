@@ -17,6 +17,8 @@ import { judgingApi } from "./judging/judging.routes.js";
 import { resultsPages } from "./results/results.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
 import { stagesApi, stagesPages } from "./stages/stages.routes.js";
+import { statisticsPages } from "./statistics/statistics.pages.js";
+import { statisticsApi } from "./statistics/statistics.routes.js";
 import { bearerAuth, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
@@ -82,6 +84,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(resultsApi(ctx));
   api.use(objectionsApi(ctx));
   api.use(auditApi(ctx));
+  api.use(statisticsApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
@@ -120,6 +123,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(judgingPages(ctx));
   app.use(resultsPages(ctx));
   app.use(auditPages(ctx));
+  app.use(statisticsPages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));

@@ -78,7 +78,7 @@ function valueText(field: string, value: unknown, locale: Locale, names: Map<str
   }
   if (Array.isArray(value)) {
     // Rubric criteria and deductions read as 科学性 30、知识性 20.
-    const parts = value.map((v) =>
+    const parts = (value as unknown[]).map((v) =>
       typeof v === "object" && v !== null && "label" in v && "max" in v
         ? `${String(v.label)} ${String(v.max)}`
         : valueText(field, v, locale, names),

@@ -46,20 +46,17 @@ export async function insertAudit(
   });
 }
 
-/** Joins that name the target: a contest's title, an entry's code and contest, a user's name. */
+/**
+ * Joins that name the target: a contest's title, an entry's code and contest, a user's name. Ids are
+ * random UUIDs, unique across tables, so the target id alone finds the one row it names.
+ */
 function withNames(db: Knex) {
   return db("audit_log")
     .leftJoin("users as actor", "actor.id", "audit_log.actor_id")
-    .leftJoin("entries as te", function () {
-      this.on("te.id", "audit_log.target_id").andOn("audit_log.target_type", db.raw("?", ["entry"]));
-    })
-    .leftJoin("contests as tc", function () {
-      this.on("tc.id", "audit_log.target_id").andOn("audit_log.target_type", db.raw("?", ["contest"]));
-    })
+    .leftJoin("entries as te", "te.id", "audit_log.target_id")
+    .leftJoin("contests as tc", "tc.id", "audit_log.target_id")
     .leftJoin("contests as ec", "ec.id", "te.contest_id")
-    .leftJoin("users as tu", function () {
-      this.on("tu.id", "audit_log.target_id").andOn("audit_log.target_type", db.raw("?", ["user"]));
-    });
+    .leftJoin("users as tu", "tu.id", "audit_log.target_id");
 }
 
 export async function listAudit(
@@ -84,7 +81,9 @@ export async function listAudit(
   if (filter.action) query.where("audit_log.action", filter.action);
   if (filter.contestId) {
     const contestId = filter.contestId;
-    query.where((w) => w.where("tc.id", contestId).orWhere("te.contest_id", contestId));
+    query.where((w) => {
+      w.where("tc.id", contestId).orWhere("te.contest_id", contestId);
+    });
   }
   return (await query).map((row: Record<string, unknown>) => ({
     id: Number(row.id),
@@ -103,7 +102,7 @@ export async function listAudit(
 
 /** Everyone who has acted, for the filter's list (a few hundred organizers, coordinators and judges at most). */
 export async function auditActors(db: Knex): Promise<{ id: string; name: string }[]> {
-  const rows: { id: string; name: string }[] = await db("users")
+  const rows: { id: string; name: string }[] = await db<{ id: string; name: string }>("users")
     .whereIn("id", db("audit_log").distinct("actor_id").whereNotNull("actor_id"))
     .select("id", "name")
     .orderBy("name");
@@ -114,17 +113,15 @@ export async function auditActors(db: Knex): Promise<{ id: string; name: string 
 export async function namesOfIds(db: Knex, ids: string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   if (ids.length === 0) return names;
-  const [users, entries, contests] = await Promise.all([
-    db("users").whereIn("id", ids).select("id", "name"),
-    db("entries").whereIn("id", ids).select("id", "code as name"),
-    db("contests").whereIn("id", ids).select("id", "title as name"),
-  ]);
-  for (const row of [...users, ...entries, ...contests] as { id: string; name: string }[]) names.set(row.id, row.name);
+  const named = (table: string, column: string): Promise<{ id: string; name: string }[]> =>
+    db(table).whereIn("id", ids).select("id", `${column} as name`);
+  const found = await Promise.all([named("users", "name"), named("entries", "code"), named("contests", "title")]);
+  for (const row of found.flat()) names.set(row.id, row.name);
   return names;
 }
 
 /** Every action the log holds, for the filter's list. */
 export async function auditActions(db: Knex): Promise<string[]> {
-  const rows: { action: string }[] = await db("audit_log").distinct("action").orderBy("action");
+  const rows: { action: string }[] = await db<{ action: string }>("audit_log").distinct("action").orderBy("action");
   return rows.map((r) => r.action);
 }

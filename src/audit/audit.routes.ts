@@ -7,15 +7,15 @@ import { auditCsv, auditFilterChoices, auditLog } from "./audit.service.js";
 
 /** The query's filters; a form's "all" option sends an empty value, which means no filter. */
 function filterOf(req: Request) {
-  const given = Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== "");
+  const given = Object.entries(req.query).filter(([, v]) => v !== "");
   const { page, lang: _lang, ...filter } = parseAuditQuery(Object.fromEntries(given));
   return { ...filter, page: page ? Number(page) : 1 };
 }
 
 /** The same filters in a link, for paging and the CSV. */
-function queryOf(filter: Record<string, unknown>, extra: Record<string, string | number> = {}): string {
+function queryOf(filter: object, extra: Record<string, string | number> = {}): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(filter)) if (v !== undefined && k !== "page") params.set(k, String(v));
+  for (const [k, v] of Object.entries(filter)) if (typeof v === "string" && k !== "page") params.set(k, v);
   for (const [k, v] of Object.entries(extra)) params.set(k, String(v));
   const text = params.toString();
   return text ? `?${text}` : "";
@@ -37,7 +37,7 @@ export function auditPages(ctx: AppContext): Router {
     const [log, choices, contests] = await Promise.all([
       auditLog(ctx.db, filter, req.locale),
       auditFilterChoices(ctx.db, req.locale),
-      listContests(ctx, req.user!),
+      listContests(ctx, req.user),
     ]);
     const selected = (list: { value: string }[], value: string | undefined) =>
       list.map((o) => ({ ...o, selected: o.value === value }));
