@@ -166,8 +166,12 @@ describe("results pages: review, public notice, objections, my results", () => {
         .where({ action: "contest.update", target_id: c.contestId })
         .orderBy("id", "desc")
         .first();
+      // Each changed prize count before → after (issue 10, item 8).
       expect(JSON.parse(audit.details)).to.deep.equal({
-        changes: { prizes: { mode: "count", first: 2, second: 1, third: 2 } },
+        changes: [
+          { field: "prizes.first", from: 1, to: 2 },
+          { field: "prizes.third", from: 1, to: 2 },
+        ],
       });
       const page = await html(organizer, review());
       expect(page.text)

@@ -16,7 +16,7 @@ function recordedActions(): string[] {
   for (const text of files)
     for (const [, expression] of text.matchAll(/\baction(?::|\s*=)\s*([^\n]+)/g)) {
       const literals = [...expression.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
-      expect(literals, `an audited action must be written as a literal: ${expression}`).to.not.be.empty;
+      expect(literals, `an audited action must be written as a literal: ${expression}`).to.have.length.above(0);
       literals.forEach((a) => actions.add(a));
     }
   return [...actions].sort();
