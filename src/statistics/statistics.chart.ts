@@ -17,9 +17,10 @@ export interface CityChartInput {
 /** Blue as the histogram's bars, green for recommended, the first prize's gold for prizes. */
 const COLOURS: Record<Series, string> = { submitted: "#0b5cad", recommended: "#2e7d32", prizes: "#b8860b" };
 
-const WIDTH = 640;
-const MARGIN = { left: 76, right: 44, top: 40, bottom: 12 };
-const BAR = 7;
+// Narrower than the histogram: on a 375-px phone it scales down less, so the city names stay legible.
+const WIDTH = 480;
+const MARGIN = { left: 76, right: 34, top: 40, bottom: 12 };
+const BAR = 9;
 const ROW = SERIES.length * BAR + 10;
 
 const px = (n: number) => String(Math.round(n * 100) / 100);
@@ -35,10 +36,10 @@ export function cityChart(input: CityChartInput): string {
   ];
   // Legend along the top.
   SERIES.forEach((s, i) => {
-    const x = MARGIN.left + i * 130;
+    const x = MARGIN.left + i * 120;
     out.push(
       `<rect x="${x}" y="12" width="12" height="12" fill="${COLOURS[s]}"/>`,
-      `<text x="${x + 17}" y="22" font-size="12" fill="#1d2430">${escapeXml(input.labels.series[s])}</text>`,
+      `<text x="${x + 17}" y="22" font-size="13" fill="#1d2430">${escapeXml(input.labels.series[s])}</text>`,
     );
   });
   if (input.rows.length === 0)
@@ -49,7 +50,7 @@ export function cityChart(input: CityChartInput): string {
     const top = MARGIN.top + i * ROW;
     out.push(
       `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${top + ROW - 2}" y2="${top + ROW - 2}" stroke="#dde2e8" stroke-width="1"/>`,
-      `<text x="${MARGIN.left - 6}" y="${px(top + ROW / 2 + 2)}" text-anchor="end" font-size="12" fill="#1d2430">${escapeXml(row.name)}</text>`,
+      `<text x="${MARGIN.left - 6}" y="${px(top + ROW / 2 + 2)}" text-anchor="end" font-size="14" fill="#1d2430">${escapeXml(row.name)}</text>`,
     );
     SERIES.forEach((s, j) => {
       const y = top + 2 + j * BAR;
@@ -59,7 +60,7 @@ export function cityChart(input: CityChartInput): string {
       );
       if (row[s] > 0)
         out.push(
-          `<text x="${px(MARGIN.left + w + 3)}" y="${y + BAR - 1}" font-size="9" fill="#5f6b7a">${row[s]}</text>`,
+          `<text x="${px(MARGIN.left + w + 3)}" y="${y + BAR - 1}" font-size="11" fill="#5f6b7a">${row[s]}</text>`,
         );
     });
   });
