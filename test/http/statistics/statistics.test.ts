@@ -112,15 +112,12 @@ describe("statistics by city and unit (issue 10, item 9)", () => {
   });
 
   it("the week page counts every contest and says a contest not yet published has no prizes", async () => {
-    const created = await request(app.server)
-      .post("/api/v1/contests")
-      .set("Authorization", `Bearer ${c.admin}`)
-      .send({
-        kind: "report",
-        title: "活动总结评选",
-        opensAt: "2026-09-01T00:00:00Z",
-        closesAt: "2026-09-10T00:00:00Z",
-      });
+    const created = await request(app.server).post("/api/v1/contests").set("Authorization", `Bearer ${c.admin}`).send({
+      kind: "report",
+      title: "活动总结评选",
+      opensAt: "2026-09-01T00:00:00Z",
+      closesAt: "2026-09-10T00:00:00Z",
+    });
     expect(created.status).to.equal(201);
     const page = await organizer.get("/statistics");
     expect(page.status).to.equal(200);
