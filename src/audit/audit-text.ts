@@ -31,8 +31,8 @@ const PAIRS: Record<string, { from: string; to: string; field: string }> = {
   "entry.timing": { from: "before", to: "seconds", field: "seconds" },
 };
 
-/** Details already shown as the target (the entry's code) or as a pair. */
-const SHOWN_ELSEWHERE = new Set(["code"]);
+/** Details not shown as lines: the entry's code is the target's name; an objection's id names nothing a reader knows (its entry is shown). */
+const NOT_SHOWN = new Set(["code", "objectionId"]);
 
 export const actionLabelKey = (action: string) => `audit.action.${action}`;
 
@@ -109,7 +109,7 @@ export function detailLines(
     });
   }
   for (const [key, value] of Object.entries(details)) {
-    if (SHOWN_ELSEWHERE.has(key) || (pair && (key === pair.from || key === pair.to))) continue;
+    if (NOT_SHOWN.has(key) || (pair && (key === pair.from || key === pair.to))) continue;
     if (key === "changes" && Array.isArray(value)) {
       for (const c of value as { field: string; from: unknown; to: unknown }[])
         lines.push({ label: fieldLabel(c.field, locale), from: text(c.field, c.from), value: text(c.field, c.to) });
