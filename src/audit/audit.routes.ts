@@ -5,10 +5,10 @@ import { requireRole } from "../http/auth.js";
 import { parseAuditQuery } from "./audit.schemas.js";
 import { auditCsv, auditFilterChoices, auditLog } from "./audit.service.js";
 
-/** The query's filters; a form's "all" option sends an empty value, which means no filter. */
-function filterOf(req: Request) {
-  const given = Object.entries(req.query).filter(([, v]) => v !== "");
-  const { page, lang: _lang, ...filter } = parseAuditQuery(Object.fromEntries(given));
+/** The query's filters; on the page, a filter's "all" option sends an empty value, which means no filter. */
+function filterOf(req: Request, form = false) {
+  const given = form ? Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== "")) : req.query;
+  const { page, lang: _lang, ...filter } = parseAuditQuery(given);
   return { ...filter, page: page ? Number(page) : 1 };
 }
 
@@ -33,7 +33,7 @@ export function auditApi(ctx: AppContext): Router {
 export function auditPages(ctx: AppContext): Router {
   const router = Router();
   router.get("/admin/audit", requireRole("organizer"), async (req, res) => {
-    const filter = filterOf(req);
+    const filter = filterOf(req, true);
     const [log, choices, contests] = await Promise.all([
       auditLog(ctx.db, filter, req.locale),
       auditFilterChoices(ctx.db, req.locale),
@@ -65,7 +65,7 @@ export function auditPages(ctx: AppContext): Router {
     });
   });
   router.get("/admin/audit.csv", requireRole("organizer"), async (req, res) => {
-    const { page: _page, ...filter } = filterOf(req);
+    const { page: _page, ...filter } = filterOf(req, true);
     res
       .type("text/csv; charset=utf-8")
       .attachment("audit-log.csv")
