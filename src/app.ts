@@ -19,6 +19,8 @@ import { roundsPages } from "./results/rounds.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
 import { shortPanelsApi, shortPanelsPages } from "./results/short-panels.routes.js";
 import { stagesApi, stagesPages } from "./stages/stages.routes.js";
+import { statisticsPages } from "./statistics/statistics.pages.js";
+import { statisticsApi } from "./statistics/statistics.routes.js";
 import { bearerAuth, passwordChangeFirst, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
@@ -85,6 +87,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(objectionsApi(ctx));
   api.use(shortPanelsApi(ctx));
   api.use(auditApi(ctx));
+  api.use(statisticsApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
@@ -126,6 +129,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(resultsPages(ctx));
   app.use(shortPanelsPages(ctx));
   app.use(auditPages(ctx));
+  app.use(statisticsPages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));

@@ -10,6 +10,19 @@ export interface AuditRecord {
   targetType: string;
   targetId: string | null;
   details: Record<string, unknown>;
+  /** The contest the record is about (itself, or the contest of the entry), with its title. */
+  contestId: string | null;
+  contestTitle: string | null;
+  /** The entry's code or the user's name, where the target is one. */
+  targetName: string | null;
+}
+
+export interface AuditFilter {
+  targetType?: string;
+  targetId?: string;
+  contestId?: string;
+  actorId?: string;
+  action?: string;
 }
 
 export async function insertAudit(
@@ -33,18 +46,45 @@ export async function insertAudit(
   });
 }
 
+/**
+ * Joins that name the target: a contest's title, an entry's code and contest, a user's name. Ids are
+ * random UUIDs, unique across tables, so the target id alone finds the one row it names.
+ */
+function withNames(db: Knex) {
+  return db("audit_log")
+    .leftJoin("users as actor", "actor.id", "audit_log.actor_id")
+    .leftJoin("entries as te", "te.id", "audit_log.target_id")
+    .leftJoin("contests as tc", "tc.id", "audit_log.target_id")
+    .leftJoin("contests as ec", "ec.id", "te.contest_id")
+    .leftJoin("users as tu", "tu.id", "audit_log.target_id");
+}
+
 export async function listAudit(
   db: Knex,
-  filter: { targetType?: string; targetId?: string; limit: number; offset: number },
+  filter: AuditFilter & { limit: number; offset: number },
 ): Promise<AuditRecord[]> {
-  const query = db("audit_log")
-    .leftJoin("users", "users.id", "audit_log.actor_id")
-    .select("audit_log.*", "users.name as actor_name")
+  const query = withNames(db)
+    .select(
+      "audit_log.*",
+      "actor.name as actor_name",
+      "te.code as entry_code",
+      "tu.name as user_name",
+      db.raw("coalesce(tc.id, ec.id) as contest_id"),
+      db.raw("coalesce(tc.title, ec.title) as contest_title"),
+    )
     .orderBy("audit_log.id", "desc")
     .limit(filter.limit)
     .offset(filter.offset);
   if (filter.targetType) query.where("audit_log.target_type", filter.targetType);
   if (filter.targetId) query.where("audit_log.target_id", filter.targetId);
+  if (filter.actorId) query.where("audit_log.actor_id", filter.actorId);
+  if (filter.action) query.where("audit_log.action", filter.action);
+  if (filter.contestId) {
+    const contestId = filter.contestId;
+    query.where((w) => {
+      w.where("tc.id", contestId).orWhere("te.contest_id", contestId);
+    });
+  }
   return (await query).map((row: Record<string, unknown>) => ({
     id: Number(row.id),
     at: String(row.at),
@@ -54,5 +94,34 @@ export async function listAudit(
     targetType: String(row.target_type),
     targetId: (row.target_id as string | null) ?? null,
     details: parseJson<Record<string, unknown>>(row.details, {}),
+    contestId: (row.contest_id as string | null) ?? null,
+    contestTitle: (row.contest_title as string | null) ?? null,
+    targetName: ((row.entry_code ?? row.user_name) as string | null) ?? null,
   }));
+}
+
+/** Everyone who has acted, for the filter's list (a few hundred organizers, coordinators and judges at most). */
+export async function auditActors(db: Knex): Promise<{ id: string; name: string }[]> {
+  const rows: { id: string; name: string }[] = await db<{ id: string; name: string }>("users")
+    .whereIn("id", db("audit_log").distinct("actor_id").whereNotNull("actor_id"))
+    .select("id", "name")
+    .orderBy("name");
+  return rows;
+}
+
+/** Names of the users, entries and contests that details mention by id (a swap's judges, a replacement). */
+export async function namesOfIds(db: Knex, ids: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  if (ids.length === 0) return names;
+  const named = (table: string, column: string): Promise<{ id: string; name: string }[]> =>
+    db(table).whereIn("id", ids).select("id", `${column} as name`);
+  const found = await Promise.all([named("users", "name"), named("entries", "code"), named("contests", "title")]);
+  for (const row of found.flat()) names.set(row.id, row.name);
+  return names;
+}
+
+/** Every action the log holds, for the filter's list. */
+export async function auditActions(db: Knex): Promise<string[]> {
+  const rows: { action: string }[] = await db<{ action: string }>("audit_log").distinct("action").orderBy("action");
+  return rows.map((r) => r.action);
 }

@@ -61,7 +61,7 @@ function editorPage(req: Request, contest: contests.Contest, values: Fields, err
           })),
           minHeight: textOf(v.minHeight),
           aspectRatio: textOf(v.aspectRatio),
-          codecs: VIDEO_CODECS.map((codec) => ({ codec, checked: codecs.includes(codec) })),
+          codecs: VIDEO_CODECS.map((codec) => ({ codec, label: CODEC_LABELS[codec], checked: codecs.includes(codec) })),
           errors: {
             types: errors[`${path}.types`],
             maxMB: errors[`${path}.maxBytes`],
@@ -138,6 +138,15 @@ function editorPage(req: Request, contest: contests.Contest, values: Fields, err
 }
 
 /** GET and POST /contests/:id/rules: the organizer's rules editor (mounted by contestsPages). */
+/** Codecs as video tools name them (ffprobe's short names are the values). */
+const CODEC_LABELS: Record<(typeof VIDEO_CODECS)[number], string> = {
+  h264: "H.264",
+  hevc: "H.265",
+  vp9: "VP9",
+  av1: "AV1",
+  mpeg4: "MPEG-4",
+};
+
 export function rulesPages(ctx: AppContext): Router {
   const router = Router();
 

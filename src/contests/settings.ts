@@ -1,3 +1,4 @@
+import { fieldChanges, type FieldChange } from "../audit/changes.js";
 import type { UpdateContestBody } from "./contests.schemas.js";
 import { allows, type Stage, type StageAction } from "./lifecycle.js";
 import type { ContestRules } from "./rules.js";
@@ -47,32 +48,10 @@ export function lockedSettings(stage: Stage, body: UpdateContestBody): string[] 
   return locked;
 }
 
-/** One audited change: the setting's path and its value before and after (null where absent). */
-export interface SettingChange {
-  field: string;
-  from: unknown;
-  to: unknown;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /**
  * What changed between two settings objects, leaf by leaf (`rules.files.video.maxSeconds`: 300 → 240);
  * lists (types, criteria) are compared whole. Only `after`'s keys are looked at: the settings changed.
  */
-export function settingChanges(
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-  at = "",
-): SettingChange[] {
-  const out: SettingChange[] = [];
-  const keys = at === "" ? Object.keys(after) : [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  for (const key of keys) {
-    const field = at === "" ? key : `${at}.${key}`;
-    const from = before[key] ?? null;
-    const to = after[key] ?? null;
-    if (isObject(from) && isObject(to)) out.push(...settingChanges(from, to, field));
-    else if (JSON.stringify(from) !== JSON.stringify(to)) out.push({ field, from, to });
-  }
-  return out;
+export function settingChanges(before: Record<string, unknown>, after: Record<string, unknown>): FieldChange[] {
+  return fieldChanges(Object.fromEntries(Object.keys(after).map((key) => [key, before[key]])), after);
 }

@@ -105,6 +105,7 @@ const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
     { href: "/contests", key: "nav.contests" },
     { href: "/contests/new", key: "nav.newContest" },
     { href: "/admin/users", key: "nav.users" },
+    { href: "/statistics", key: "nav.statistics" },
     { href: "/admin/audit", key: "nav.audit" },
   ],
 };

@@ -31,7 +31,7 @@ export async function checkedJudges(ctx: AppContext, judgeIds: string[]): Promis
   return judges;
 }
 
-/** A pool change as the audit log tells it: how many before and after, who joined and who left (by name). */
+/** A pool change as the audit log tells it: how many before and after, who joined and who left (by id: the log shows current names). */
 export interface PoolChange {
   round: number;
   judges: { from: number; to: number };
@@ -44,13 +44,7 @@ export async function poolChange(ctx: AppContext, round: RoundRow, judgeIds: str
   const before = await q.poolOf(ctx.db, round.id);
   const added = judgeIds.filter((id) => !before.includes(id));
   const removed = before.filter((id) => !judgeIds.includes(id));
-  const names = new Map((await findUsersByIds(ctx, [...added, ...removed])).map((u) => [u.id, u.name]));
-  return {
-    round: round.number,
-    judges: { from: before.length, to: judgeIds.length },
-    added: added.map((id) => names.get(id) ?? id),
-    removed: removed.map((id) => names.get(id) ?? id),
-  };
+  return { round: round.number, judges: { from: before.length, to: judgeIds.length }, added, removed };
 }
 
 /** Replaces a round's pool, audited with the change. */

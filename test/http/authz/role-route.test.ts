@@ -5,6 +5,8 @@ import { accountsPages } from "../../../src/accounts/accounts.pages.js";
 import { accountsApi } from "../../../src/accounts/accounts.routes.js";
 import { auditApi, auditPages } from "../../../src/audit/audit.routes.js";
 import { contestsApi, contestsPages } from "../../../src/contests/contests.routes.js";
+import { statisticsPages } from "../../../src/statistics/statistics.pages.js";
+import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
 import {
   ADMIN,
   contestBody,
@@ -393,6 +395,14 @@ const API_ROUTES: ApiRoute[] = [
     ok: 200,
     check: (res) => expect(res.body.records).to.be.an("array").that.is.not.empty,
   },
+  {
+    method: "get",
+    path: "/api/v1/statistics",
+    url: (fx) => `/api/v1/statistics?contest=${fx.openContestId}`,
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.body.statistics.cities).to.be.an("array").that.is.not.empty,
+  },
 ];
 
 function expectedApi(route: ApiRoute, who: Who): Expected {
@@ -422,9 +432,11 @@ describe("authorization matrix: the JSON API (role × route)", () => {
   });
   after(() => app.close());
 
-  it("the table covers every route of the accounts, contests and audit API", () => {
+  it("the table covers every route of the accounts, contests, audit and statistics API", () => {
     const table = new Set(API_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [accountsApi, contestsApi, auditApi].flatMap((make) => routesOf(make(app.ctx), "/api/v1"));
+    const defined = [accountsApi, contestsApi, auditApi, statisticsApi].flatMap((make) =>
+      routesOf(make(app.ctx), "/api/v1"),
+    );
     expect(defined).to.have.length.greaterThan(10);
     for (const route of defined) expect(table.has(route), `${route} has no row in the matrix`).to.equal(true);
   });
@@ -486,6 +498,8 @@ interface PageRoute {
   /** With freshSession: a session of the caller role's user in `passwordUsers`, not of the shared actor (the call ends his other sessions). */
   ownUser?: true;
   check?: (res: Response, fx: PageFixtures, who: Who, app: TestApp) => unknown;
+  /** A CSV or XLSX download: answered as a file, not a page, when allowed. */
+  download?: true;
 }
 
 const signedOut = (who: Who) => who === "anonymous" || who === "disabled";
@@ -771,6 +785,32 @@ const PAGE_ROUTES: PageRoute[] = [
     check: (res, fx) =>
       expect(res.text).to.include('data-testid="audit"').and.include(`href="/contests/${fx.openContestId}"`),
   },
+  {
+    method: "get",
+    path: "/admin/audit.csv",
+    url: () => "/admin/audit.csv",
+    allowed: ORGANIZER,
+    ok: 200,
+    download: true,
+  },
+  ...["", ".csv", ".xlsx"].flatMap((ext): PageRoute[] => [
+    {
+      method: "get",
+      path: `/statistics${ext}`,
+      url: () => `/statistics${ext}`,
+      allowed: ORGANIZER,
+      ok: 200,
+      ...(ext ? { download: true as const } : {}),
+    },
+    {
+      method: "get",
+      path: `/contests/:id/statistics${ext}`,
+      url: (fx) => `/contests/${fx.openContestId}/statistics${ext}`,
+      allowed: ["coordinator", "organizer"],
+      ok: 200,
+      ...(ext ? { download: true as const } : {}),
+    },
+  ]),
 ];
 
 function expectedPage(route: PageRoute, who: Who): Expected {
@@ -830,9 +870,11 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
   });
   after(() => app.close());
 
-  it("the table covers every page and form of the accounts, contests and audit pages", () => {
+  it("the table covers every page and form of the accounts, contests, audit and statistics pages", () => {
     const table = new Set(PAGE_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [accountsPages, contestsPages, auditPages].flatMap((make) => routesOf(make(app.ctx)));
+    const defined = [accountsPages, contestsPages, auditPages, statisticsPages].flatMap((make) =>
+      routesOf(make(app.ctx)),
+    );
     expect(defined).to.have.length.greaterThan(10);
     for (const route of defined) expect(table.has(route), `${route} has no row in the matrix`).to.equal(true);
   });
@@ -854,7 +896,8 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
                 .set("Accept", "text/html")
                 .send({ ...route.form!(fx), _csrf: csrf });
         expect(res.status, res.text?.slice(0, 400)).to.equal(expected.status);
-        if (expected.status !== 302) expect(res.headers["content-type"]).to.match(/text\/html/);
+        if (expected.status !== 302 && !(route.download && !expected.code))
+          expect(res.headers["content-type"]).to.match(/text\/html/);
         if (expected.code) {
           // The refusal is the role check's, not a CSRF failure: the error page names its code.
           expect(res.text).to.include(`data-code="${expected.code}"`);

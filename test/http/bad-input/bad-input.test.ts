@@ -6,6 +6,7 @@ import fc from "fast-check";
 import request, { type Response } from "supertest";
 import { accountsApi } from "../../../src/accounts/accounts.routes.js";
 import { auditApi } from "../../../src/audit/audit.routes.js";
+import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
 import { contestsApi } from "../../../src/contests/contests.routes.js";
 import { entriesApi } from "../../../src/entries/entries.routes.js";
 import { judgingApi } from "../../../src/judging/judging.routes.js";
@@ -121,6 +122,12 @@ const ROUTES: Record<string, Spec> = {
       targetId: ["x".repeat(37)],
       page: ["0", "-1", "1.5", "1e3", "9999999", ""],
     },
+  },
+  "GET /api/v1/statistics": {
+    as: "organizer",
+    allowed: ["organizer", "coordinator"],
+    query: { contest: FAKE_ID },
+    badQuery: { contest: ["", "x".repeat(37)] },
   },
   "POST /api/v1/contests": { ...ORG, body: () => contestBody({ title: "不该建成的赛事" }) },
   "GET /api/v1/contests": {
@@ -797,6 +804,7 @@ describe("bad input on every API route: a 4xx with the error shape, never a 5xx,
       objectionsApi,
       shortPanelsApi,
       auditApi,
+      statisticsApi,
     ].flatMap((make) => routesOf(make(app.ctx)));
     expect(
       defined.filter((r) => !(r in ROUTES)),

@@ -169,7 +169,7 @@ describe("automatic assignment, explained", () => {
       const details = (row: { details: unknown }) =>
         typeof row.details === "string" ? JSON.parse(row.details) : row.details;
       expect(details(audit[0])).to.deep.include({ judges: { from: 0, to: 4 }, removed: [] });
-      expect(details(audit[0]).added).to.have.members(pool.map((j) => j.user.name));
+      expect(details(audit[0]).added).to.have.members(pool.map((j) => j.user.id));
       expect(details(audit[1]).short).to.deep.equal([`${entries[0].code}: 2/3`, `${entries[1].code}: 2/3`]);
     });
 

@@ -147,7 +147,11 @@ describe("no English words in the Chinese pages of any role", () => {
       ["organizer", "/contests/new"],
       ["organizer", "/admin/users"],
       ["organizer", "/admin/users/import"],
-      // /admin/audit is left to part T of issue 10, which rewrites it with readable labels (today: "user", "contest").
+      ["organizer", "/admin/audit"],
+      ["organizer", `/contests/${c.contestId}/statistics`],
+      ["organizer", "/statistics"],
+      ["organizer", `/contests/${c.contestId}/rounds`],
+      ["organizer", `/contests/${c.contestId}/rules`],
       ["organizer", `/contests/${c.contestId}`],
       ["organizer", `/contests/${c.contestId}/judging`],
       ["organizer", `/contests/${c.contestId}/progress`],
