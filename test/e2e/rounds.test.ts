@@ -195,6 +195,25 @@ describe("browser: rounds — advancement with a tie at the cut, the finalists l
     expect(stored).to.have.length(2);
   });
 
+  it("in the final's review the organizer adds an extra award and chooses its winner with a reason", async () => {
+    await page.goto(`${app.url}/contests/${c.contestId}/review/results`);
+    const rule = page.getByTestId("award-rules-form").getByTestId("award-rule").first();
+    await rule.getByTestId("award-label").fill("最佳表演奖");
+    await rule.getByTestId("award-basis").selectOption({ label: "组织方评选" });
+    await rule.getByTestId("award-count").fill("1");
+    await Promise.all([page.waitForURL(/\/review\/results#awards$/), page.getByTestId("save-awards").click()]);
+    const form = page.getByTestId("award-choice-form");
+    await form.getByTestId("award-entry").first().selectOption({ value: c.entries[2].id });
+    await form.getByTestId("award-reason").first().fill("台风自然，互动精彩");
+    await Promise.all([page.waitForURL(/\/review\/results#awards$/), page.getByTestId("save-award-choice").click()]);
+    const row = page.getByTestId("results-table").locator(`tbody tr[data-entry="${c.entries[2].id}"]`);
+    expect(await row.getByTestId("row-awards").innerText()).to.contain("最佳表演奖（台风自然，互动精彩）");
+    const chosen = await app.db("award_choices").where({ contest_id: c.contestId });
+    expect(chosen.map((r: { entry_id: string; reason: string }) => [r.entry_id, r.reason])).to.deep.equal([
+      [c.entries[2].id, "台风自然，互动精彩"],
+    ]);
+  });
+
   it("round 1's results and its published list stay viewable", async () => {
     await page.goto(`${app.url}/contests/${c.contestId}/rounds`);
     await Promise.all([
