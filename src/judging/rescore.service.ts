@@ -3,7 +3,7 @@ import { listUsers } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import type { Contest } from "../contests/contests.service.js";
 import { ConflictError } from "../lib/errors.js";
-import { newId } from "../lib/ids.js";
+import { assignmentRow } from "./pools.service.js";
 import { conflictOf } from "./conflicts.js";
 import * as q from "./judging.queries.js";
 import { currentRound, roundEntries } from "./rounds.service.js";
@@ -58,25 +58,10 @@ export async function orderRescore(
   const pool = await q.poolOf(trx, round.id);
   if (!pool.includes(judgeId)) await q.replacePool(trx, round.id, [...pool, judgeId]);
   const now = ctx.clock.now().toISOString();
-  const id = newId();
-  await q.insertAssignments(trx, [
-    {
-      id,
-      roundId: round.id,
-      entryId,
-      judgeId,
-      status: "assigned",
-      scores: null,
-      deductions: null,
-      comment: null,
-      total: null,
-      createdAt: now,
-      updatedAt: now,
-      submittedAt: null,
-    },
-  ]);
-  await q.markRescore(trx, id);
-  return id;
+  const row = assignmentRow(round.id, entryId, judgeId, now);
+  await q.insertAssignments(trx, [row]);
+  await q.markRescore(trx, row.id);
+  return row.id;
 }
 
 /** A re-scoring assignment's status, for republishing once it is submitted. */

@@ -4,11 +4,10 @@ import request from "supertest";
 import { verifySnapshot } from "../../scripts/verify.js";
 import { ADMIN, startTestApp, type TestApp } from "../helpers/app.js";
 import {
-  expectNoSidewaysScroll,
   launchBrowser,
+  screenshotBothWidths,
   logInThroughForm,
   logOutThroughHeader,
-  screenshot,
   type TestBrowser,
 } from "../helpers/browser.js";
 import { judgedContest, type JudgedContest } from "../helpers/judged.js";
@@ -20,20 +19,6 @@ const rubric = {
   ],
 };
 const s = (total: number) => ({ science: Math.ceil(total / 2), art: Math.floor(total / 2) });
-
-/** Screenshots at the desktop width, then at a 375-px phone without sideways scroll. */
-async function bothWidths(page: Page, name: string): Promise<void> {
-  await screenshot(page, `awards-${name}-desktop`);
-  await page.setViewportSize({ width: 375, height: 812 });
-  try {
-    await page.reload();
-    await expectNoSidewaysScroll(page);
-    await screenshot(page, `awards-${name}-phone`);
-  } finally {
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.reload();
-  }
-}
 
 /**
  * In headless Chromium, on a judged contest in review (8 entries; prizes 1/1/1): the organizer sets
@@ -104,7 +89,7 @@ describe("browser: extra awards on the review page, the public page, the CSV and
     expect((await merit.allInnerTexts()).map((t) => t.match(/SP-\d{4}-\d{4}/)![0]).sort()).to.deep.equal(
       [code("D"), code("E"), code("F")].sort(),
     );
-    await bothWidths(page, "rules-form");
+    await screenshotBothWidths(page, "awards-rules-form");
   });
 
   it("the organizer chooses two creative awards with reasons and sees them in the results table", async () => {
@@ -136,7 +121,7 @@ describe("browser: extra awards on the review page, the public page, the CSV and
     ]);
     const audit = await app.db("audit_log").where({ action: "results.awardChoice", target_id: c.contestId });
     expect(audit).to.have.length(1);
-    await bothWidths(page, "choice-form");
+    await screenshotBothWidths(page, "awards-choice-form");
   });
 
   it("after the notice is published, the public page and the CSV show the awards, and the snapshot verifies", async () => {
@@ -159,7 +144,7 @@ describe("browser: extra awards on the review page, the public page, the CSV and
     expect(await page.getByTestId("rules").innerText()).to.contain(
       "最佳创意奖：由组织方在参与排名的作品中评选，至多 3 件",
     );
-    await bothWidths(page, "public");
+    await screenshotBothWidths(page, "awards-public");
 
     const csv = await page.request.get(`${app.url}/contests/${c.contestId}/results.csv`);
     const lines = (await csv.text()).replace(/^\uFEFF/, "").split(/\r?\n/);

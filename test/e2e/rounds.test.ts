@@ -5,6 +5,7 @@ import { ADMIN, createActor, startTestApp, type Actor, type TestApp } from "../h
 import {
   expectNoSidewaysScroll,
   launchBrowser,
+  screenshotBothWidths,
   logInThroughForm,
   screenshot,
   type TestBrowser,
@@ -31,13 +32,6 @@ describe("browser: rounds — advancement with a tie at the cut, the finalists l
   let c: JudgedContest;
   let panel: Actor[];
 
-  const shoot = async (name: string) => {
-    await page.setViewportSize(PHONE);
-    await expectNoSidewaysScroll(page);
-    await screenshot(page, `rounds-${name}-phone`);
-    await page.setViewportSize(DESKTOP);
-    await screenshot(page, `rounds-${name}-desktop`);
-  };
   const round = (number: number) => app.db("rounds").where({ contest_id: c.contestId, number }).first();
   const api = (token: string) => ({
     post: (path: string, body?: object) =>
@@ -82,7 +76,7 @@ describe("browser: rounds — advancement with a tie at the cut, the finalists l
       .to.contain("初评")
       .and.contain("内容 100")
       .and.contain("5 件");
-    await shoot("list");
+    await screenshotBothWidths(page, "rounds-list");
   });
 
   it("the preview shows the top 3 with the tie at the cut: 4 advance, and nothing is opened yet", async () => {
@@ -96,7 +90,7 @@ describe("browser: rounds — advancement with a tie at the cut, the finalists l
     const codes = listed.map((row) => /SP-\d+-\d+/.exec(row)?.[0]).sort();
     expect(codes).to.deep.equal(c.entries.slice(0, 4).map((e) => e.code));
     expect(await round(2)).to.equal(undefined);
-    await shoot("preview");
+    await screenshotBothWidths(page, "rounds-preview");
   });
 
   it("opening asks first, then the final holds the 4 finalists with its own rubric", async () => {
@@ -223,7 +217,7 @@ describe("browser: rounds — advancement with a tie at the cut, the finalists l
     expect(await page.locator("h1").innerText()).to.equal("初评成绩");
     expect(await page.getByTestId("round-results").locator("tbody tr").count()).to.equal(5);
     expect(await page.getByTestId("advanced").count()).to.equal(4);
-    await shoot("round-results");
+    await screenshotBothWidths(page, "rounds-round-results");
     const list = await request(app.server).get(`/contests/${c.contestId}/rounds/1/finalists`);
     expect(list.status).to.equal(200);
     for (const e of c.entries.slice(0, 4)) expect(list.text).to.contain(e.code);

@@ -2,13 +2,7 @@ import { expect } from "chai";
 import type { Page } from "playwright-core";
 import request from "supertest";
 import { ADMIN, startTestApp, type TestApp } from "../helpers/app.js";
-import {
-  expectNoSidewaysScroll,
-  launchBrowser,
-  logInThroughForm,
-  screenshot,
-  type TestBrowser,
-} from "../helpers/browser.js";
+import { launchBrowser, screenshotBothWidths, logInThroughForm, type TestBrowser } from "../helpers/browser.js";
 import { cityContest, type CityContest } from "../helpers/city-contest.js";
 
 /**
@@ -27,19 +21,6 @@ describe("browser: statistics by city and unit, and the readable audit log", fun
   /** The text of a city's row cell, by column. */
   const cell = (city: string, col: string) =>
     page.locator(`[data-testid="city-row"][data-city="${city}"] td[data-col="${col}"]`).innerText();
-
-  /** Checks the page fits a phone and screenshots it at both widths. */
-  async function bothWidths(name: string) {
-    await screenshot(page, `statistics-audit-${name}-desktop`);
-    await page.setViewportSize({ width: 375, height: 812 });
-    try {
-      await page.locator("h1").waitFor();
-      await expectNoSidewaysScroll(page);
-      await screenshot(page, `statistics-audit-${name}-phone`);
-    } finally {
-      await page.setViewportSize({ width: 1280, height: 800 });
-    }
-  }
 
   before(async function () {
     this.timeout(180_000);
@@ -96,7 +77,7 @@ describe("browser: statistics by city and unit, and the readable audit log", fun
     ).to.equal("3");
     expect((await chart.boundingBox())!.width).to.be.greaterThan(300);
     expect(await page.getByTestId("unit-stats").innerText()).to.match(/保定 ?市科技馆\t2\t2/);
-    await bothWidths("contest-statistics");
+    await screenshotBothWidths(page, "statistics-audit-contest-statistics");
   });
 
   it("the week's statistics are one click from the header and total every city", async () => {
@@ -108,7 +89,7 @@ describe("browser: statistics by city and unit, and the readable audit log", fun
     const [{ n }] = await app.db("entries").whereNot({ status: "withdrawn" }).count({ n: "*" });
     expect(await page.locator('[data-testid="city-total"] td[data-col="submitted"]').innerText()).to.equal(String(n));
     expect(await page.getByTestId("statistics-xlsx").getAttribute("href")).to.equal("/statistics.xlsx");
-    await bothWidths("week-statistics");
+    await screenshotBothWidths(page, "statistics-audit-week-statistics");
   });
 
   it("the audit log shows a rule change and a stage move in plain words, filtered by contest and action", async () => {
@@ -143,6 +124,6 @@ describe("browser: statistics by city and unit, and the readable audit log", fun
     expect(latest).to.contain("阶段：结果审核 → 公示中").and.contain("2026 河北省科普微视频大赛（终）");
     expect(latest).to.match(/\d{4}年\d{2}月\d{2}日 \d{2}:\d{2}/);
     expect(latest).to.not.match(/[0-9a-f]{8}-[0-9a-f]{4}-/);
-    await bothWidths("audit-log");
+    await screenshotBothWidths(page, "statistics-audit-audit-log");
   });
 });

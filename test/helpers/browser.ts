@@ -110,6 +110,22 @@ export async function logOutThroughHeader(page: Page, baseUrl: string): Promise<
   ]);
 }
 
+/**
+ * Screenshots the page as test-output/<name>-desktop.png, then on a 375-px phone as <name>-phone.png after
+ * checking it fits (no sideways scroll), and sets the desktop width back.
+ */
+export async function screenshotBothWidths(page: Page, name: string): Promise<void> {
+  await screenshot(page, `${name}-desktop`);
+  await page.setViewportSize({ width: 375, height: 812 });
+  try {
+    await page.locator("h1").first().waitFor();
+    await expectNoSidewaysScroll(page);
+    await screenshot(page, `${name}-phone`);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+}
+
 /** The page fits its viewport's width: nothing to scroll sideways (the 375-px phone test). */
 export async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
