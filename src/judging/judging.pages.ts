@@ -5,6 +5,7 @@ import { getContest, type Contest } from "../contests/contests.service.js";
 import { may } from "../contests/lifecycle.js";
 import * as entries from "../entries/entries.service.js";
 import { requireRole } from "../http/auth.js";
+import { confirmed } from "../http/confirm.js";
 import { flash } from "../http/flash.js";
 import { answerForm, fieldText, formFields, repeatedField, type Refusal } from "../http/forms.js";
 import { routeParam } from "../http/params.js";
@@ -222,6 +223,13 @@ export function judgingPages(ctx: AppContext): Router {
 
   router.post("/contests/:id/judging/assignments/:assignmentId/remove", requireRole("organizer"), async (req, res) => {
     const fields = formFields(req);
+    // A draft the judge saved goes with the assignment: said first.
+    const asked = {
+      title: req.t("judging.remove"),
+      consequences: [req.t("judging.removeConsequence")],
+      cancelHref: backToJudging(routeParam(req), fields),
+    };
+    if (!confirmed(req, res, asked)) return;
     await answerForm(
       req,
       res,

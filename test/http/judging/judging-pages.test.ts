@@ -189,10 +189,12 @@ describe("judging pages", () => {
       const mine = (await assignments()).filter((a) => a.entryId === entry.id);
       const free = judges.find((j) => !mine.some((a) => a.judgeId === j.user.id))!;
       let token = csrfOf((await html(organizer, `/contests/${contestId}/judging`)).text);
-      expect(
-        (await postForm(organizer, `/contests/${contestId}/judging/assignments/${mine[0].id}/remove`, token, {}))
-          .status,
-      ).to.equal(303);
+      const removePath = `/contests/${contestId}/judging/assignments/${mine[0].id}/remove`;
+      const asked = await postForm(organizer, removePath, token, {});
+      expect(asked.status).to.equal(200);
+      expect(asked.text).to.include("评分草稿将一并删除");
+      expect((await assignments()).filter((a) => a.entryId === entry.id)).to.have.length(2);
+      expect((await postForm(organizer, removePath, token, { confirmed: "1" })).status).to.equal(303);
       expect((await assignments()).filter((a) => a.entryId === entry.id)).to.have.length(1);
       token = csrfOf((await html(organizer, `/contests/${contestId}/judging`)).text);
       expect(
