@@ -116,21 +116,29 @@ export async function panelOf(
   const judges = poolIds
     ? await checkedJudges(ctx, poolIds)
     : await activeJudges(ctx, await q.poolOf(ctx.db, round.id));
-  const declared = new Set(
-    (
-      await q.declaredConflicts(
-        ctx.db,
-        judges.map((j) => j.id),
-      )
-    ).map((c) => `${c.judgeId}|${c.entryId}`),
-  );
-  const options = { sameCityConflict: contest.rules.sameCityConflict, declared };
+  const options = await conflictOptions(ctx.db, contest, judges);
   return {
     contest,
     settings: settingsOf(contest, round),
     entries: await roundEntries(ctx, contest, round),
     judges,
     conflict: (entry, judge) => conflictOf(entry, judge, options),
+  };
+}
+
+/** What conflictOf needs to judge these judges against a contest's entries: its same-city rule and their declared conflicts. */
+export async function conflictOptions(
+  db: Knex,
+  contest: Contest,
+  judges: readonly { id: string }[],
+): Promise<{ sameCityConflict: boolean; declared: Set<string> }> {
+  const declared = await q.declaredConflicts(
+    db,
+    judges.map((j) => j.id),
+  );
+  return {
+    sameCityConflict: contest.rules.sameCityConflict,
+    declared: new Set(declared.map((c) => `${c.judgeId}|${c.entryId}`)),
   };
 }
 

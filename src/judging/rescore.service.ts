@@ -3,7 +3,7 @@ import { listUsers } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import type { Contest } from "../contests/contests.service.js";
 import { ConflictError } from "../lib/errors.js";
-import { assignmentRow } from "./pools.service.js";
+import { assignmentRow, conflictOptions } from "./pools.service.js";
 import { conflictOf } from "./conflicts.js";
 import * as q from "./judging.queries.js";
 import { currentRound, roundEntries } from "./rounds.service.js";
@@ -24,15 +24,7 @@ export async function rescoreCandidates(
   const taken = new Set(
     (await q.assignmentsOfRound(ctx.db, round.id)).filter((a) => a.entryId === entryId).map((a) => a.judgeId),
   );
-  const declared = new Set(
-    (
-      await q.declaredConflicts(
-        ctx.db,
-        judges.map((j) => j.id),
-      )
-    ).map((c) => `${c.judgeId}|${c.entryId}`),
-  );
-  const options = { sameCityConflict: contest.rules.sameCityConflict, declared };
+  const options = await conflictOptions(ctx.db, contest, judges);
   return judges
     .filter((j) => !taken.has(j.id) && !conflictOf(entry, j, options))
     .map((j) => ({ id: j.id, name: j.name }))
