@@ -252,6 +252,11 @@ export function assertMayMove(contest: Pick<Contest, "stage" | "noticeEndsAt">, 
  * the notice opens its objection window of `noticeDays`. The move with every domain's effects is
  * stages/stages.service.ts.
  */
+/** When the notice window ends if the notice opens at `now`: the contest's notice days later. */
+export function noticeEndsIfOpenedAt(contest: Pick<Contest, "rules">, now: Date): string {
+  return new Date(now.getTime() + contest.rules.noticeDays * 86_400_000).toISOString();
+}
+
 export async function moveStage(
   ctx: AppContext,
   actor: SessionUser,
@@ -271,7 +276,7 @@ export async function moveStage(
     }
     if (entering.opensNotice) {
       changes.noticeStartsAt = now.toISOString();
-      changes.noticeEndsAt = new Date(now.getTime() + contest.rules.noticeDays * 86_400_000).toISOString();
+      changes.noticeEndsAt = noticeEndsIfOpenedAt(contest, now);
     }
     await q.updateContest(trx, id, changes);
     await recordAudit(trx, ctx.clock, {

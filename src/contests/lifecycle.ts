@@ -140,6 +140,8 @@ export function stageTrack(current: Stage): { stage: Stage; current: boolean; do
  * final freezes the last snapshot.
  */
 export interface StageEntry {
+  /** Contestants may submit again (forward from a draft, or back from closed). */
+  opensSubmissions: boolean;
   endsSubmissions: boolean;
   storesResults: boolean;
   opensNotice: boolean;
@@ -150,6 +152,7 @@ export interface StageEntry {
 export function onEntering(to: Stage, direction: "forward" | "back"): StageEntry {
   const forward = direction === "forward";
   return {
+    opensSubmissions: to === "open",
     endsSubmissions: forward && to === "closed",
     storesResults: to === "review",
     opensNotice: to === "notice",

@@ -1,10 +1,8 @@
 import type { Request } from "express";
-import type { Contest } from "../contests/contests.service.js";
+import { noticeEndsIfOpenedAt, type Contest } from "../contests/contests.service.js";
 import { checkTransition, onEntering, type Stage } from "../contests/lifecycle.js";
 import type { Confirmation } from "../http/confirm.js";
 import { formatShanghai } from "../lib/time.js";
-
-const DAY_MS = 86_400_000;
 
 /**
  * What a stage move will do, said on its confirmation page before it is done (issue 10 item 5): the
@@ -27,14 +25,13 @@ export function stageConfirmation(
 
   let consequences: string[];
   if (!forward) {
-    consequences =
-      to === "open"
-        ? [
-            closesLater
-              ? say("reopen", { closesAt: at(contest.closesAt) })
-              : say("reopenPast", { closesAt: at(contest.closesAt) }),
-          ]
-        : [say(`back.${to}`)];
+    consequences = entering.opensSubmissions
+      ? [
+          closesLater
+            ? say("reopen", { closesAt: at(contest.closesAt) })
+            : say("reopenPast", { closesAt: at(contest.closesAt) }),
+        ]
+      : [say(`back.${to}`)];
   } else if (entering.endsSubmissions) {
     consequences = [
       closesLater
@@ -42,13 +39,12 @@ export function stageConfirmation(
         : say("closeAfterDeadline", { closesAt: at(contest.closesAt) }),
     ];
   } else if (entering.opensNotice) {
-    const endsAt = new Date(now.getTime() + contest.rules.noticeDays * DAY_MS).toISOString();
     consequences = [
-      say("notice", { days: contest.rules.noticeDays, endsAt: at(endsAt) }),
+      say("notice", { days: contest.rules.noticeDays, endsAt: at(noticeEndsIfOpenedAt(contest, now)) }),
       say("noticePublic"),
       say("noticeNoReturn"),
     ];
-  } else if (to === "open") {
+  } else if (entering.opensSubmissions) {
     consequences = [say("open", { opensAt: at(contest.opensAt), closesAt: at(contest.closesAt) }), say("openPublic")];
   } else {
     consequences = [say(to)];
