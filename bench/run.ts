@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark in turn, one figure a line. Speed lives here, never in tests.
+// `npm run bench -- results upload` runs only the named ones.
 import { runAssignmentBench } from "./assignment.js";
 import { runResultsBench } from "./results.js";
 import { runUploadBench } from "./upload.js";
@@ -9,7 +10,13 @@ const benches: [string, () => Promise<string[]>][] = [
   ["results", () => runResultsBench()],
 ];
 
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !benches.some(([known]) => known === name));
+if (unknown.length > 0)
+  throw new Error(`unknown bench ${unknown.join(", ")}; known: ${benches.map(([n]) => n).join(", ")}`);
+
 for (const [name, run] of benches) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
   console.log(`# ${name}`);
   for (const line of await run()) console.log(line);
 }
