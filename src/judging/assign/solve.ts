@@ -8,9 +8,9 @@ import { addImprovingPairs } from "./pricing.js";
 
 export interface SolveTuning {
   /**
-   * Candidate judges per judge wanted, in the first network (5 × k per entry for k = 5; about half
-   * know the entry's theme). Measured at 30,000 × 1,500 × 5: 24 per entry needs one round, 16 six,
-   * 12 thirteen (the flow on too few pairs finds potentials that too many left-out pairs beat).
+   * Candidate judges per judge wanted, in the first network (25 per entry for k = 5). Measured at
+   * 30,000 × 1,500 × 5 before widening existed: 24 per entry needed one round, 16 six, 12 thirteen
+   * (on too few pairs the flow finds potentials that too many left-out pairs beat).
    */
   candidatesPerDemand: number;
   /** Missing pairs added per entry and expertise class each time the certificate fails. */
@@ -22,9 +22,10 @@ export const DEFAULT_TUNING: SolveTuning = { candidatesPerDemand: 5, pairsPerCla
 /**
  * An optimal flow and the graph it lives on. On candidate pairs, a flow with loads ⌊m⌋..⌈m⌉
  * whose certificate holds over all pairs is the answer. When the candidates cannot balance the
- * loads they are widened ×4; when the certificate fails, the pairs it names are added and the
- * candidates widened ×2 (so rounds stay few even where the first network was too thin). Either
- * ends, if need be, at all pairs, where the load bounds are searched.
+ * loads they are widened ×4; when the certificate fails, the pairs it names are added, and when
+ * they are many (over 1/8 of the network) the candidates are also widened ×2, so rounds stay few
+ * even where the first network was too thin. Each round adds pairs, so it ends, at worst, at all
+ * pairs, where the load bounds are searched.
  */
 export function solveInstance(
   instance: FlowInstance,
@@ -39,9 +40,11 @@ export function solveInstance(
     if (full || total === 0) return { graph, flow: solveWhole(graph, demand, total) };
     const balanced = new LoadBoundedFlow(graph, demand, Math.floor(total / p), Math.ceil(total / p), true);
     if (balanced.minCostFlow() !== total) perEntry *= 4;
-    else if (addImprovingPairs(instance, graph, balanced.assigned, balanced.potential, extra, tuning.pairsPerClass) > 0)
-      perEntry *= 2;
-    else return { graph, flow: balanced };
+    else if (
+      addImprovingPairs(instance, graph, balanced.assigned, balanced.potential, extra, tuning.pairsPerClass) > 0
+    ) {
+      if (extra.count * 8 > graph.edgeCount) perEntry *= 2;
+    } else return { graph, flow: balanced };
   }
 }
 
