@@ -97,7 +97,8 @@ export interface PartialAssignResult extends AssignOk {
 /**
  * Assigns `judgesPerEntry` judges to every entry, exactly optimally (see the file comment).
  * Throws RangeError for malformed input (judgesPerEntry not a positive integer, duplicate ids);
- * answers ok:false when no valid assignment exists.
+ * answers ok:false when no valid assignment exists. `tuning` sizes the candidate networks: it
+ * changes the speed, never the optimum (tests pass the thinnest ones to reach every path).
  */
 export function assignJudges(input: AssignInput, tuning: SolveTuning = DEFAULT_TUNING): AssignResult {
   const prepared = prepare(input);

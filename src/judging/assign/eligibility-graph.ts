@@ -1,5 +1,6 @@
-// The bipartite graph of eligible (entry, judge) pairs, stored as two CSR adjacency structures
-// (by entry and by judge) in typed arrays: millions of pairs must not become millions of objects.
+// The bipartite graph of eligible (entry, judge) pairs the flow runs on (all of them, or the
+// candidates of ./candidates.ts), stored as two CSR adjacency structures (by entry and by judge) in
+// typed arrays: millions of pairs must not become millions of objects.
 
 export interface EligibilityGraph {
   readonly entryCount: number;
