@@ -15,7 +15,8 @@
 // smallest feasible upper bound, and the assignments of minimal spread are exactly those with all
 // loads in [L*, U*]. We try [⌊m⌋, ⌈m⌉] first; only when that fails are L* and U* found by
 // binary search over max-flows. Then one min-cost flow (costs 0/1) with those bounds gives the
-// fewest mismatches; see ./assign/load-bounded-flow.ts.
+// fewest mismatches; see ./assign/load-bounded-flow.ts. Large instances run that flow on a few
+// dozen candidate judges per entry and prove the result optimal over all pairs (./assign/solve.ts).
 //
 // assignPartially keeps all of this when some entries have fewer than judgesPerEntry eligible
 // judges: such an entry demands all its eligible judges instead, the others k, and the same flow
@@ -24,9 +25,10 @@
 // The seed shuffles the order in which entries and judges are explored, so it picks one of the
 // optimal assignments: the same input and seed always give the same output.
 
-import { buildEligibilityGraph, type EligibilityGraph } from "./assign/eligibility-graph.js";
-import { LoadBoundedFlow } from "./assign/load-bounded-flow.js";
+import { conflictTable, type FlowInstance } from "./assign/candidates.js";
+import type { EligibilityGraph } from "./assign/eligibility-graph.js";
 import { mulberry32, seedToUint32, shuffledIndices } from "./assign/prng.js";
+import { DEFAULT_TUNING, solveInstance, type SolveTuning } from "./assign/solve.js";
 
 export interface AssignEntry {
   id: string;
@@ -95,15 +97,16 @@ export interface PartialAssignResult extends AssignOk {
 /**
  * Assigns `judgesPerEntry` judges to every entry, exactly optimally (see the file comment).
  * Throws RangeError for malformed input (judgesPerEntry not a positive integer, duplicate ids);
- * answers ok:false when no valid assignment exists.
+ * answers ok:false when no valid assignment exists. `tuning` sizes the candidate networks: it
+ * changes the speed, never the optimum (tests pass the thinnest ones to reach every path).
  */
-export function assignJudges(input: AssignInput): AssignResult {
+export function assignJudges(input: AssignInput, tuning: SolveTuning = DEFAULT_TUNING): AssignResult {
   const prepared = prepare(input);
   const { problems } = prepared;
   if (input.entries.length > 0 && input.judges.length < input.judgesPerEntry)
     return { ok: false, reason: "too_few_judges", problems };
   if (problems.length > 0) return { ok: false, reason: "too_few_eligible", problems };
-  return assignPrepared(input, prepared);
+  return assignPrepared(input, prepared, tuning);
 }
 
 /**
@@ -113,17 +116,15 @@ export function assignJudges(input: AssignInput): AssignResult {
  * give ÷ judges, or minimal spread; then fewest mismatches). Where assignJudges succeeds, the two
  * give the same answer.
  */
-export function assignPartially(input: AssignInput): PartialAssignResult {
+export function assignPartially(input: AssignInput, tuning: SolveTuning = DEFAULT_TUNING): PartialAssignResult {
   const prepared = prepare(input);
-  return { ...assignPrepared(input, prepared), short: prepared.problems };
+  return { ...assignPrepared(input, prepared, tuning), short: prepared.problems };
 }
 
 interface Prepared {
-  graph: EligibilityGraph;
+  instance: FlowInstance;
   entryOrder: Int32Array;
   judgeOrder: Int32Array;
-  /** Judges to give each entry, by internal index: judgesPerEntry, or all its eligible ones if fewer. */
-  demand: Int32Array;
   problems: AssignProblem[];
 }
 
@@ -131,15 +132,16 @@ function prepare(input: AssignInput): Prepared {
   const { entries, judges, judgesPerEntry: k, isConflict } = input;
   validate(input);
   const n = entries.length;
+  const p = judges.length;
   const random = mulberry32(seedToUint32(input.seed ?? 0));
   const entryOrder = shuffledIndices(n, random);
-  const judgeOrder = shuffledIndices(judges.length, random);
-  const graph = buildGraph(entries, judges, entryOrder, judgeOrder, isConflict);
+  const judgeOrder = shuffledIndices(p, random);
+  const { conflictStart, conflictJudge } = conflictTable(entryOrder, judgeOrder, isConflict);
 
   const demand = new Int32Array(n);
   const eligibleByEntry = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const eligible = graph.entryStart[i + 1] - graph.entryStart[i];
+    const eligible = p - (conflictStart[i + 1] - conflictStart[i]);
     demand[i] = Math.min(k, eligible);
     eligibleByEntry[entryOrder[i]] = eligible;
   }
@@ -147,11 +149,16 @@ function prepare(input: AssignInput): Prepared {
   for (let e = 0; e < n; e++) {
     if (eligibleByEntry[e] < k) problems.push({ entryId: entries[e].id, eligible: eligibleByEntry[e] });
   }
-  return { graph, entryOrder, judgeOrder, demand, problems };
+  const instance = { ...themes(entries, judges, entryOrder, judgeOrder), conflictStart, conflictJudge, demand };
+  return { instance, entryOrder, judgeOrder, problems };
 }
 
-function assignPrepared(input: AssignInput, { graph, entryOrder, judgeOrder, demand }: Prepared): AssignOk {
-  const flow = solve(graph, demand);
+function assignPrepared(
+  input: AssignInput,
+  { instance, entryOrder, judgeOrder }: Prepared,
+  tuning: SolveTuning,
+): AssignOk {
+  const { graph, flow } = solveInstance(instance, tuning);
   return describe(input, graph, flow.assigned, entryOrder, judgeOrder);
 }
 
@@ -171,16 +178,15 @@ function validate(input: AssignInput): void {
   }
 }
 
-function buildGraph(
+/** Entries' themes as numbers (only themes some entry has matter) and what each judge knows of them. */
+function themes(
   entries: AssignEntry[],
   judges: AssignJudge[],
   entryOrder: Int32Array,
   judgeOrder: Int32Array,
-  isConflict: (entryIndex: number, judgeIndex: number) => boolean,
-): EligibilityGraph {
+): Pick<FlowInstance, "entryCount" | "judgeCount" | "themeCount" | "entryTheme" | "knows"> {
   const n = entries.length;
   const p = judges.length;
-  // Only themes that some entry has matter; number them.
   const themeIds = new Map<string, number>();
   const entryTheme = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -204,69 +210,7 @@ function buildGraph(
       if (id !== undefined) knows[j * themeCount + id] = 1;
     }
   }
-  return buildEligibilityGraph(
-    n,
-    p,
-    entryTheme,
-    (judge, theme) => knows[judge * themeCount + theme] === 1,
-    (entry, judge) => !isConflict(entryOrder[entry], judgeOrder[judge]),
-  );
-}
-
-/** Min-cost flow with the tightest feasible load bounds; no entry demands more than its eligible judges. */
-function solve(graph: EligibilityGraph, demand: Int32Array): LoadBoundedFlow {
-  const n = graph.entryCount;
-  const p = graph.judgeCount;
-  const total = demand.reduce((sum, d) => sum + d, 0);
-  if (total === 0) return new LoadBoundedFlow(graph, demand, 0, 0, true);
-  const floorMean = Math.floor(total / p);
-  const ceilMean = Math.ceil(total / p);
-  const balanced = new LoadBoundedFlow(graph, demand, floorMean, ceilMean, true);
-  if (balanced.minCostFlow() === total) return balanced;
-
-  let minDegree = n;
-  let maxDegree = 0;
-  for (let j = 0; j < p; j++) {
-    const degree = graph.judgeStart[j + 1] - graph.judgeStart[j];
-    minDegree = Math.min(minDegree, degree);
-    maxDegree = Math.max(maxDegree, degree);
-  }
-  // Largest L such that every judge can get at least L entries (L = 0 always can).
-  const lower = lastTrue(0, Math.min(floorMean, minDegree), (bound) => {
-    const probe = new LoadBoundedFlow(graph, demand, bound, bound, false);
-    return probe.maxFlow() === p * bound;
-  });
-  // Smallest U such that no judge needs more than U entries (U = max degree always suffices,
-  // since no entry demands more judges than it has eligible ones).
-  const upper = firstTrue(ceilMean, Math.max(ceilMean, maxDegree), (bound) => {
-    const probe = new LoadBoundedFlow(graph, demand, bound, bound, false);
-    return probe.maxFlow() === total;
-  });
-  const best = new LoadBoundedFlow(graph, demand, lower, upper, true);
-  if (best.minCostFlow() !== total) {
-    throw new Error("assignJudges: load bounds proven feasible separately are infeasible together");
-  }
-  return best;
-}
-
-/** Largest value in [low, high] for which a monotone (true…true false…false) test holds. */
-function lastTrue(low: number, high: number, test: (value: number) => boolean): number {
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (test(middle)) low = middle;
-    else high = middle - 1;
-  }
-  return low;
-}
-
-/** Smallest value in [low, high] for which a monotone (false…false true…true) test holds. */
-function firstTrue(low: number, high: number, test: (value: number) => boolean): number {
-  while (low < high) {
-    const middle = Math.floor((low + high) / 2);
-    if (test(middle)) high = middle;
-    else low = middle + 1;
-  }
-  return low;
+  return { entryCount: n, judgeCount: p, themeCount, entryTheme, knows };
 }
 
 function describe(

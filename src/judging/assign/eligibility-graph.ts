@@ -1,5 +1,6 @@
-// The bipartite graph of eligible (entry, judge) pairs, stored as two CSR adjacency structures
-// (by entry and by judge) in typed arrays: millions of pairs must not become millions of objects.
+// The bipartite graph of eligible (entry, judge) pairs the flow runs on (all of them, or the
+// candidates of ./candidates.ts), stored as two CSR adjacency structures (by entry and by judge) in
+// typed arrays: millions of pairs must not become millions of objects.
 
 export interface EligibilityGraph {
   readonly entryCount: number;
@@ -20,45 +21,18 @@ export interface EligibilityGraph {
 }
 
 /**
- * Builds the graph for entries and judges in the given internal orders.
- * `entryTheme[i]` is a theme number or -1 (no theme: never a mismatch); `knowsTheme(j, t)` says
- * whether judge j's expertise covers theme t; `eligible(i, j)` is false for a conflicting pair.
- * All indices here are internal ones.
+ * Builds the graph from its entry side: the edges of internal entry i are entryStart[i] ..
+ * entryStart[i + 1] - 1, each naming a judge (ascending within an entry) and its cost. The arrays
+ * are kept, not copied. All indices here are internal ones.
  */
 export function buildEligibilityGraph(
   entryCount: number,
   judgeCount: number,
-  entryTheme: Int32Array,
-  knowsTheme: (judge: number, theme: number) => boolean,
-  eligible: (entry: number, judge: number) => boolean,
+  entryStart: Int32Array,
+  edgeJudge: Int32Array,
+  edgeCost: Uint8Array,
 ): EligibilityGraph {
-  const entryStart = new Int32Array(entryCount + 1);
-  let capacity = Math.max(16, Math.min(entryCount * judgeCount, 1 << 22));
-  let edgeJudge = new Int32Array(capacity);
-  let edgeCost = new Uint8Array(capacity);
-  let edgeCount = 0;
-  for (let i = 0; i < entryCount; i++) {
-    const theme = entryTheme[i];
-    for (let j = 0; j < judgeCount; j++) {
-      if (!eligible(i, j)) continue;
-      if (edgeCount === capacity) {
-        capacity *= 2;
-        const grownJudge = new Int32Array(capacity);
-        grownJudge.set(edgeJudge);
-        edgeJudge = grownJudge;
-        const grownCost = new Uint8Array(capacity);
-        grownCost.set(edgeCost);
-        edgeCost = grownCost;
-      }
-      edgeJudge[edgeCount] = j;
-      edgeCost[edgeCount] = theme >= 0 && !knowsTheme(j, theme) ? 1 : 0;
-      edgeCount++;
-    }
-    entryStart[i + 1] = edgeCount;
-  }
-  edgeJudge = edgeJudge.slice(0, edgeCount);
-  edgeCost = edgeCost.slice(0, edgeCount);
-
+  const edgeCount = entryStart[entryCount];
   // Judge-side view by counting sort; entries stay in increasing order within each judge.
   const judgeStart = new Int32Array(judgeCount + 1);
   for (let e = 0; e < edgeCount; e++) judgeStart[edgeJudge[e] + 1]++;

@@ -45,7 +45,8 @@ export class LoadBoundedFlow {
   private readonly judgeExtra: Int32Array;
   private extraTotal = 0;
 
-  private readonly potential: Int32Array;
+  /** Node potentials (entries 0..n−1, then judges): every residual edge has reduced cost ≥ 0. */
+  readonly potential: Int32Array;
   private readonly level: Int32Array;
   private readonly queue: Int32Array;
   private readonly arc: Int32Array;

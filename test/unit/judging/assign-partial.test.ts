@@ -2,18 +2,8 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { assignJudges, assignPartially, type AssignInput } from "../../../src/judging/assign.js";
 import { mulberry32 } from "../../../src/judging/assign/prng.js";
-import { expectValid, instances, toInput, type Instance } from "./assign.instances.js";
+import { eligibleCounts, expectValid, instances, partialSizes, toInput, type Instance } from "./assign.instances.js";
 import { bruteForceOptimum, hasNoImprovingCycle, referenceOptimum } from "./assign.reference.js";
-
-/** Eligible judges per entry, counted the obvious way. */
-function eligibleCounts(input: AssignInput): number[] {
-  return input.entries.map((_, e) => input.judges.filter((_, j) => !input.isConflict(e, j)).length);
-}
-
-/** What each entry should get in partial mode: k, or all its eligible judges when fewer. */
-function partialSizes(input: AssignInput): number[] {
-  return eligibleCounts(input).map((eligible) => Math.min(eligible, input.judgesPerEntry));
-}
 
 describe("judging/assign, partial mode (assign everything else, flag the short)", () => {
   it("the exhaustive reference agrees with plain enumeration in partial mode (checking the checker)", () => {

@@ -88,3 +88,13 @@ export function expectValid(input: AssignInput, result: AssignResult, sizes?: nu
   }
   return chosen;
 }
+
+/** Eligible judges per entry, counted the obvious way. */
+export function eligibleCounts(input: AssignInput): number[] {
+  return input.entries.map((_, e) => input.judges.filter((_, j) => !input.isConflict(e, j)).length);
+}
+
+/** What each entry should get in partial mode: k, or all its eligible judges when fewer. */
+export function partialSizes(input: AssignInput): number[] {
+  return eligibleCounts(input).map((eligible) => Math.min(eligible, input.judgesPerEntry));
+}
