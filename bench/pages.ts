@@ -189,7 +189,7 @@ async function load(url: string, seconds: number, headers: Record<string, string
       {
         onResponse: (_status, _body, _context, responseHeaders) => {
           // Raw header names, in the case the server sent them.
-          if (Object.keys(responseHeaders).some((name) => name.toLowerCase() === "set-cookie")) setCookies += 1;
+          if (Object.keys(responseHeaders ?? {}).some((name) => name.toLowerCase() === "set-cookie")) setCookies += 1;
         },
       },
     ],
@@ -272,7 +272,11 @@ export async function runPagesBench(seconds = 5): Promise<string[]> {
   const pgUrl = process.env.DATABASE_URL || null;
   const pgSchema = pgUrl ? `bench_pages_${process.pid}` : undefined;
   const config = loadConfig(
-    { DATA_DIR: path.join(dir, "data"), UPLOAD_DIR: path.join(dir, "uploads"), SESSION_SECRET: "bench-secret-0123456789" },
+    {
+      DATA_DIR: path.join(dir, "data"),
+      UPLOAD_DIR: path.join(dir, "uploads"),
+      SESSION_SECRET: "bench-secret-0123456789",
+    },
     dir,
   );
   const sqliteFile = path.join(dir, "data", "app.sqlite");
@@ -324,7 +328,12 @@ export async function runPagesBench(seconds = 5): Promise<string[]> {
       ["judge queue page GET /judge", `${base}/judge`, { cookie }, 0.3],
       ["public contest list GET /contests", `${base}/contests`, {}, 0.3],
       [`public results page GET /contests/:id/results`, `${base}/contests/${publishedId}/results`, {}, 0.3],
-      ["judge queue JSON GET /api/v1/me/assignments", `${base}/api/v1/me/assignments`, { authorization: `Bearer ${token}` }, 0.5],
+      [
+        "judge queue JSON GET /api/v1/me/assignments",
+        `${base}/api/v1/me/assignments`,
+        { authorization: `Bearer ${token}` },
+        0.5,
+      ],
     ];
     const lines: string[] = [];
     let anonymousCookies = 0;
