@@ -3,7 +3,7 @@
 // of 200 ranked entries and 20 contests in the list; autocannon at 10 connections against each page and
 // against a bare Express route in a process of the same kind, measured in the same run.
 // With DATABASE_URL set, the server runs on PostgreSQL in a schema of its own, dropped afterwards.
-// Run: npx tsx bench/pages.ts [seconds]
+// Run: npx tsx bench/pages.ts [seconds] [only pages whose name holds this, e.g. "results", to profile one]
 
 import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -31,7 +31,7 @@ const QUEUE = 50;
 const LISTED = 20;
 
 /** Rows shaped as the migrations make them, inserted in batches. */
-async function seed(db: Db): Promise<{ organizer: SessionUser; publishedId: string }> {
+export async function seed(db: Db): Promise<{ organizer: SessionUser; publishedId: string }> {
   const now = new Date().toISOString();
   const judgeHash = await hashPassword(JUDGE.password);
   const user = (id: string, role: string, passwordHash = "x") => ({
@@ -172,14 +172,28 @@ async function seed(db: Db): Promise<{ organizer: SessionUser; publishedId: stri
 
 interface Figure {
   rps: number;
+  /** The server's CPU time per answered request (user + system), which contention on the machine barely moves. */
+  cpuMs: number;
   p50: number;
   p99: number;
   errors: number;
   setCookies: number;
 }
 
-async function load(url: string, seconds: number, headers: Record<string, string> = {}): Promise<Figure> {
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat counts clock ticks of 10 ms). */
+function cpuMs(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function load(
+  server: ChildProcess,
+  url: string,
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<Figure> {
   let setCookies = 0;
+  const cpuBefore = cpuMs(server);
   const result = await autocannon({
     url,
     connections: 10,
@@ -196,6 +210,7 @@ async function load(url: string, seconds: number, headers: Record<string, string
   });
   return {
     rps: result.requests.average,
+    cpuMs: (cpuMs(server) - cpuBefore) / result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
@@ -267,7 +282,7 @@ app.listen(Number(process.env.PORT), "127.0.0.1");
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 
-export async function runPagesBench(seconds = 5): Promise<string[]> {
+export async function runPagesBench(seconds = 5, only = ""): Promise<string[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "sw-bench-pages-"));
   const pgUrl = process.env.DATABASE_URL || null;
   const pgSchema = pgUrl ? `bench_pages_${process.pid}` : undefined;
@@ -323,7 +338,7 @@ export async function runPagesBench(seconds = 5): Promise<string[]> {
     const token = await judgeToken(base);
     const sessionsBefore = Number((await db("sessions").count({ n: "*" }))[0].n);
 
-    const baseline = await load(bareBase, seconds);
+    const baseline = await load(bare, bareBase, seconds);
     const pages: [string, string, Record<string, string>, number][] = [
       ["judge queue page GET /judge", `${base}/judge`, { cookie }, 0.3],
       ["public contest list GET /contests", `${base}/contests`, {}, 0.3],
@@ -337,15 +352,16 @@ export async function runPagesBench(seconds = 5): Promise<string[]> {
     ];
     const lines: string[] = [];
     let anonymousCookies = 0;
-    for (const [what, url, headers, goal] of pages) {
+    for (const [what, url, headers, goal] of pages.filter(([name]) => name.includes(only))) {
       // A short warm-up so the first compile of a template is not counted in any page's figure.
-      await load(url, 1, headers);
-      const f = await load(url, seconds, headers);
+      await load(server, url, 1, headers);
+      const f = await load(server, url, seconds, headers);
       if (!headers.cookie && !headers.authorization) anonymousCookies += f.setCookies;
       const ratio = f.rps / baseline.rps;
       lines.push(
         `${what}: ${int(f.rps)} req/s p50 ${f.p50} ms p99 ${f.p99} ms${f.errors ? ` (${f.errors} errors)` : ""} | ` +
-          `bare Express ${int(baseline.rps)} req/s | ${ratio.toFixed(2)}× (goal ≥ ${goal}×${goal === 0.3 ? ", p99 ≤ 50 ms" : ""})`,
+          `bare Express ${int(baseline.rps)} req/s | ${ratio.toFixed(2)}× (goal ≥ ${goal}×${goal === 0.3 ? ", p99 ≤ 50 ms" : ""})` +
+          ` | server CPU ${f.cpuMs.toFixed(2)} ms/req, bare ${baseline.cpuMs.toFixed(2)}`,
       );
     }
     const sessionsAfter = Number((await db("sessions").count({ n: "*" }))[0].n);
@@ -365,5 +381,5 @@ export async function runPagesBench(seconds = 5): Promise<string[]> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const line of await runPagesBench(Number(process.argv[2] ?? 5))) console.log(line);
+  for (const line of await runPagesBench(Number(process.argv[2] ?? 5), process.argv[3])) console.log(line);
 }
