@@ -245,7 +245,17 @@ export async function publishedResults(
   locale: Locale,
   options: { round?: number } = {},
 ): Promise<PublishedResults> {
-  const contest = await getContest(ctx, user, contestId);
+  return publishedResultsOf(ctx, user, await getContest(ctx, user, contestId), locale, options);
+}
+
+/** publishedResults of a contest the caller has already read for this user (a page: one query fewer). */
+export async function publishedResultsOf(
+  ctx: AppContext,
+  user: SessionUser | null,
+  contest: Contest,
+  locale: Locale,
+  options: { round?: number } = {},
+): Promise<PublishedResults> {
   const snapshots = await q.snapshotListOf(ctx.db, contest.id);
   const list = snapshots.map((s) => ({ number: s.number, kind: s.kind, sha256: s.sha256, createdAt: s.createdAt }));
   // An earlier round's results (?round=1): organizers only; what is published is the current round's.
