@@ -331,7 +331,8 @@ export async function runPagesBench(seconds = 5, only = ""): Promise<string[]> {
     await ready(base);
     for (let i = 0; i < 100 && !(await fetch(bareBase).catch(() => null))?.ok; i += 1)
       await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1000));
+    // Idle: started, migrated, nothing asked of it for a few seconds (what a quiet server holds).
+    await new Promise((r) => setTimeout(r, 5000));
     const idleKiB = statusKiB(server, "VmRSS");
 
     const cookie = await judgeCookie(base);
