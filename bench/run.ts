@@ -1,11 +1,13 @@
 // `npm run bench`: every benchmark in turn, one figure a line. Speed lives here, never in tests.
 // `npm run bench -- results upload` runs only the named ones.
 import { runAssignmentBench } from "./assignment.js";
+import { runPagesBench } from "./pages.js";
 import { runResultsBench } from "./results.js";
 import { runUploadBench } from "./upload.js";
 
 const benches: [string, () => Promise<string[]>][] = [
   ["upload", () => runUploadBench()],
+  ["pages", () => runPagesBench()],
   ["assignment", runAssignmentBench],
   ["results", () => runResultsBench()],
 ];

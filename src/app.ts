@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ConnectSessionKnexStore } from "connect-session-knex";
 import express, { type Express, type RequestHandler } from "express";
-import session from "express-session";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { accountsPages } from "./accounts/accounts.pages.js";
@@ -25,6 +23,7 @@ import { bearerAuth, passwordChangeFirst, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
 import { i18n } from "./http/i18n.js";
+import { pageSessions, renewSession } from "./http/sessions.js";
 import { refuseBadText } from "./http/text-input.js";
 import { setUpViews, viewLocals } from "./http/views.js";
 import { publicDir } from "./lib/paths.js";
@@ -92,27 +91,12 @@ export function createApp(ctx: AppContext): Express {
   app.use("/api/v1", api);
 
   // The pages: sessions in the database, CSRF on every form.
-  const sessions = session({
-    name: "sw.sid",
-    secret: ctx.config.sessionSecret,
-    // Expired sessions are deleted at start and hourly (an unref'd timer: it never holds the process open).
-    store: new ConnectSessionKnexStore({
-      knex: ctx.db,
-      tableName: "sessions",
-      createTable: false,
-      cleanupInterval: 3_600_000,
-      onDbCleanupError: (err) => ctx.logger.warn({ err }, "session cleanup failed"),
-    }),
-    resave: false,
-    saveUninitialized: false,
-    rolling: true,
-    cookie: { httpOnly: true, sameSite: "lax", secure: "auto", maxAge: 7 * 86_400_000 },
-  });
   const pagesOnly =
     (handler: RequestHandler): RequestHandler =>
     (req, res, next) =>
       isApiRequest(req) ? next() : handler(req, res, next);
-  app.use(pagesOnly(sessions));
+  app.use(pagesOnly(pageSessions(ctx)));
+  app.use(pagesOnly(renewSession));
   app.use(pagesOnly(i18n()));
   app.use(pagesOnly(express.urlencoded({ extended: true, limit: "1mb", parameterLimit: 2000 })));
   app.use(pagesOnly(refuseBadText));

@@ -14,6 +14,8 @@ declare module "express-session" {
     credentials?: string;
     lang?: Locale;
     flash?: FlashMessage[];
+    /** When the session's expiry was last pushed back (sessions.ts renewSession). */
+    renewedAt?: number;
   }
 }
 

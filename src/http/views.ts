@@ -85,6 +85,8 @@ export function setUpViews(app: Express): void {
     ),
   );
   app.set("view engine", "hbs");
+  // Templates are read and compiled once, whatever NODE_ENV says (Express turns this on only in production).
+  app.set("view cache", true);
   app.set("views", viewsDir);
 }
 
@@ -130,7 +132,9 @@ export function setPageLocals(req: Request, res: Response): void {
     htmlLang: locale === "en" ? "en" : "zh-CN",
     user: req.user ?? null,
     nav: NAV[req.user?.role ?? "anonymous"].map((item) => ({ ...item, active: req.path === item.href })),
-    csrfToken: req.csrfToken?.(),
+    // A function, which Handlebars calls where a template prints it: only a page with a form makes the
+    // token, and with it the session (Express copies res.locals into the render options, getters included).
+    csrfToken: () => req.csrfToken?.(),
     flash: takeFlash(req),
     switchLang:
       locale === "en" ? { href: withLang("zh-CN"), label: "中文" } : { href: withLang("en"), label: "English" },

@@ -15,9 +15,9 @@ import type { PublishedResults } from "./results.service.js";
 
 /** Results for the public page: in notice and final the published snapshot (for everyone alike); before, the organizer's preview. */
 async function publicResults(ctx: AppContext, req: Request, contest: Contest): Promise<PublishedResults> {
-  if (isPublic(contest)) return results.publishedResults(ctx, null, contest.id, req.locale);
+  if (isPublic(contest)) return results.publishedResultsOf(ctx, null, contest, req.locale);
   if (req.user?.role !== "organizer") throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
-  const preview = await results.publishedResults(ctx, req.user, contest.id, req.locale);
+  const preview = await results.publishedResultsOf(ctx, req.user, contest, req.locale);
   // The preview has no names (they are published with the snapshot): the organizer sees them from the entries.
   const entries = new Map((await listEntries(ctx, req.user, contest.id)).map((e) => [e.id, e]));
   return {

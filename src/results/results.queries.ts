@@ -95,6 +95,23 @@ export async function snapshotsOf(db: Knex, contestId: string): Promise<Snapshot
   return (await db("result_snapshots").where({ contest_id: contestId }).orderBy("number")).map(snapshotFromRow);
 }
 
+/** The snapshots' list without their text, which a page reads only when it has not parsed it already. */
+export async function snapshotListOf(db: Knex, contestId: string): Promise<Omit<SnapshotRow, "canonicalJson">[]> {
+  const rows = await db("result_snapshots")
+    .where({ contest_id: contestId })
+    .orderBy("number")
+    .select("id", "contest_id", "number", "kind", "sha256", "created_at");
+  return rows.map((row: Record<string, unknown>) => {
+    const { canonicalJson: _text, ...listed } = snapshotFromRow({ ...row, canonical_json: "" });
+    return listed;
+  });
+}
+
+export async function snapshotJsonOf(db: Knex, id: string): Promise<string> {
+  const row = await db("result_snapshots").where({ id }).first<{ canonical_json: string }>("canonical_json");
+  return String(row?.canonical_json);
+}
+
 export async function insertSnapshot(db: Knex, snapshot: SnapshotRow): Promise<void> {
   await db("result_snapshots").insert({
     id: snapshot.id,

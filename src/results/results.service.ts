@@ -211,6 +211,28 @@ function resultJson(row: ResultRow, locale: Locale, awards: GivenAward[], short?
   };
 }
 
+/**
+ * Parsed snapshot bodies by their SHA-256: a snapshot never changes once frozen, so every process
+ * holding one holds the same (DESIGN §6). A few are kept, the oldest read first dropped.
+ */
+const parsedSnapshots = new Map<string, ReturnType<typeof snapshotBody>>();
+const PARSED_SNAPSHOTS_KEPT = 16;
+
+async function parsedSnapshot(
+  ctx: AppContext,
+  snapshot: { id: string; sha256: string },
+): Promise<ReturnType<typeof snapshotBody>> {
+  let body = parsedSnapshots.get(snapshot.sha256);
+  if (body) return body;
+  // Frozen throughout: every reader shares it, so a change would be a bug, and fails loudly.
+  body = JSON.parse(await q.snapshotJsonOf(ctx.db, snapshot.id), (_key, value: unknown) =>
+    typeof value === "object" && value !== null ? Object.freeze(value) : value,
+  ) as ReturnType<typeof snapshotBody>;
+  parsedSnapshots.set(snapshot.sha256, body);
+  if (parsedSnapshots.size > PARSED_SNAPSHOTS_KEPT) parsedSnapshots.delete(parsedSnapshots.keys().next().value!);
+  return body;
+}
+
 /** A computation's rows as clients see them, short panels flagged. */
 /**
  * GET /contests/:id/results: organizers always (the current round's computation, or a given
@@ -223,15 +245,25 @@ export async function publishedResults(
   locale: Locale,
   options: { round?: number } = {},
 ): Promise<PublishedResults> {
-  const contest = await getContest(ctx, user, contestId);
-  const snapshots = await q.snapshotsOf(ctx.db, contest.id);
+  return publishedResultsOf(ctx, user, await getContest(ctx, user, contestId), locale, options);
+}
+
+/** publishedResults of a contest the caller has already read for this user (a page: one query fewer). */
+export async function publishedResultsOf(
+  ctx: AppContext,
+  user: SessionUser | null,
+  contest: Contest,
+  locale: Locale,
+  options: { round?: number } = {},
+): Promise<PublishedResults> {
+  const snapshots = await q.snapshotListOf(ctx.db, contest.id);
   const list = snapshots.map((s) => ({ number: s.number, kind: s.kind, sha256: s.sha256, createdAt: s.createdAt }));
   // An earlier round's results (?round=1): organizers only; what is published is the current round's.
   if (options.round !== undefined && user?.role !== "organizer") throw new ForbiddenError();
   const isPublic = allows(contest.stage, "viewPublicResults");
   if (isPublic && user?.role !== "organizer") {
     const latest = snapshots.at(-1)!;
-    const body = JSON.parse(latest.canonicalJson) as ReturnType<typeof snapshotBody>;
+    const body = await parsedSnapshot(ctx, latest);
     // Snapshots frozen before extra awards have none.
     const results = body.results.map((r) => ({ ...r, awards: r.awards ?? [], explanation: r.explanation[locale] }));
     return {

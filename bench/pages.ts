@@ -1,0 +1,386 @@
+// Pages benchmark (issue 11, goal 1 and goal 5's memory figures): the built server, as `npm start` runs
+// it (NODE_ENV unset, LOG_LEVEL info), seeded with a judge holding 50 assignments, a published contest
+// of 200 ranked entries and 20 contests in the list; autocannon at 10 connections against each page and
+// against a bare Express route in a process of the same kind, measured in the same run.
+// With DATABASE_URL set, the server runs on PostgreSQL in a schema of its own, dropped afterwards.
+// Run: npx tsx bench/pages.ts [seconds] [only pages whose name holds this, e.g. "results", to profile one]
+
+import autocannon from "autocannon";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import pino from "pino";
+import type { SessionUser } from "../src/accounts/accounts.service.js";
+import { hashPassword } from "../src/accounts/passwords.js";
+import { loadConfig } from "../src/config.js";
+import type { AppContext } from "../src/context.js";
+import { defaultRubric } from "../src/contests/rubric.js";
+import { createDb, type Db } from "../src/db/knex.js";
+import { migrateLatest } from "../src/db/migrate.js";
+import { mulberry32 } from "../src/judging/assign/prng.js";
+import { moveContestStage } from "../src/stages/stages.service.js";
+import { LocalDiskStorage } from "../src/storage/local-disk.js";
+import { freePort } from "./free-port.js";
+
+const JUDGE = { email: "judge@bench.local", password: "Bench-judge-2026" };
+const PANEL = 5;
+const PUBLISHED_ENTRIES = 200;
+const QUEUE = 50;
+const LISTED = 20;
+
+/** Rows shaped as the migrations make them, inserted in batches. */
+export async function seed(db: Db): Promise<{ organizer: SessionUser; publishedId: string }> {
+  const now = new Date().toISOString();
+  const judgeHash = await hashPassword(JUDGE.password);
+  const user = (id: string, role: string, passwordHash = "x") => ({
+    id,
+    email: id === "judge" ? JUDGE.email : `${id}@bench.local`,
+    password_hash: passwordHash,
+    name: `评委 ${id}`,
+    role,
+    city: "石家庄",
+    unit: `单位-${id}`,
+    expertise: "[]",
+    avoid_units: "[]",
+    disabled: false,
+    must_change_password: false,
+    created_at: now,
+    updated_at: now,
+  });
+  await db("users").insert([
+    user("organizer", "organizer"),
+    user("owner", "contestant"),
+    user("judge", "judge", judgeHash),
+    ...Array.from({ length: PANEL }, (_, j) => user(`panel-${j}`, "judge")),
+  ]);
+  const rubric = defaultRubric("video");
+  const contest = (id: string, title: string, stage: string) => ({
+    id,
+    kind: "video",
+    title,
+    description: "基准赛事的说明。",
+    stage,
+    opens_at: "2026-01-01T00:00:00.000Z",
+    closes_at: "2026-02-01T00:00:00.000Z",
+    notice_ends_at: null,
+    judges_per_entry: PANEL,
+    rubric: JSON.stringify(rubric),
+    rules: JSON.stringify({
+      files: {},
+      maxEntriesPerAuthor: null,
+      maxEntriesPerUnit: null,
+      requiresRecommendation: false,
+      recommendationQuota: 5,
+      sameCityConflict: false,
+      publicVoteWeight: 0,
+      noticeDays: 7,
+      safetyGate: false,
+      teamMax: null,
+      timeRules: null,
+    }),
+    prizes: JSON.stringify({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
+    aggregation: "trimmed",
+    created_by: "organizer",
+    created_at: now,
+    updated_at: now,
+  });
+  await db("contests").insert([
+    contest("published", "2026 科普微视频大赛（公示）", "judging"),
+    contest("queue", "2026 科学实验展演", "judging"),
+    ...Array.from({ length: LISTED - 2 }, (_, i) => contest(`listed-${i}`, `2026 科技活动周赛事 ${i + 1}`, "open")),
+  ]);
+  const round = (contestId: string) => ({
+    id: `${contestId}-r1`,
+    contest_id: contestId,
+    number: 1,
+    name: "初评",
+    rubric: null,
+    aggregation: null,
+    judges_per_entry: null,
+    status: "open",
+    created_at: now,
+  });
+  await db("rounds").insert([round("published"), round("queue")]);
+  const entry = (contestId: string, i: number) => ({
+    id: `${contestId}-e${i}`,
+    contest_id: contestId,
+    seq: i + 1,
+    code: `SP-2026-${String(i + 1).padStart(4, "0")}`,
+    owner_id: "owner",
+    title: `作品 ${i + 1}：病毒是怎样传播的`,
+    summary: "",
+    category: "科普行动",
+    city: "石家庄",
+    unit: `参赛单位 ${i + 1}`,
+    authors: JSON.stringify([{ name: `作者 ${i + 1}` }]),
+    first_author_key: `a-${contestId}-${i}`,
+    unit_key: `u-${i}`,
+    status: "submitted",
+    status_reason: null,
+    recommended_at: null,
+    recommended_by: null,
+    talk_seconds: null,
+    safety_failed: false,
+    created_at: now,
+    updated_at: now,
+  });
+  const published = Array.from({ length: PUBLISHED_ENTRIES }, (_, i) => entry("published", i));
+  const queued = Array.from({ length: QUEUE }, (_, i) => entry("queue", i));
+  await db.batchInsert("entries", [...published, ...queued], 200);
+  const random = mulberry32(7);
+  const sheet = (e: { id: string; contest_id: string }, judgeId: string, status: string) => {
+    const scores = Object.fromEntries(rubric.criteria.map((c) => [c.key, Math.round(random() * c.max)]));
+    const scored = status !== "assigned";
+    return {
+      id: `${e.id}-${judgeId}`,
+      round_id: `${e.contest_id}-r1`,
+      entry_id: e.id,
+      judge_id: judgeId,
+      status,
+      scores: scored ? JSON.stringify(scores) : null,
+      deductions: scored ? "{}" : null,
+      comment: null,
+      total: scored ? Object.values(scores).reduce((a, b) => a + b, 0) : null,
+      created_at: now,
+      updated_at: now,
+      submitted_at: status === "submitted" ? now : null,
+    };
+  };
+  await db.batchInsert(
+    "assignments",
+    [
+      ...published.flatMap((e) => Array.from({ length: PANEL }, (_, j) => sheet(e, `panel-${j}`, "submitted"))),
+      ...queued.map((e, i) => sheet(e, "judge", i < 20 ? "submitted" : i < 30 ? "draft" : "assigned")),
+    ],
+    200,
+  );
+  await db("judge_declarations").insert({ contest_id: "queue", judge_id: "judge", accepted_at: now });
+  const organizer: SessionUser = {
+    id: "organizer",
+    email: "organizer@bench.local",
+    name: "organizer",
+    role: "organizer",
+    city: null,
+    unit: null,
+    expertise: [],
+    mustChangePassword: false,
+  };
+  return { organizer, publishedId: "published" };
+}
+
+interface Figure {
+  rps: number;
+  /** The server's CPU time per answered request (user + system), which contention on the machine barely moves. */
+  cpuMs: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  setCookies: number;
+}
+
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat counts clock ticks of 10 ms). */
+function cpuMs(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function load(
+  server: ChildProcess,
+  url: string,
+  seconds: number,
+  headers: Record<string, string> = {},
+): Promise<Figure> {
+  let setCookies = 0;
+  const cpuBefore = cpuMs(server);
+  const result = await autocannon({
+    url,
+    connections: 10,
+    duration: seconds,
+    headers: { accept: "text/html", ...headers },
+    requests: [
+      {
+        onResponse: (_status, _body, _context, responseHeaders) => {
+          // Raw header names, in the case the server sent them.
+          if (Object.keys(responseHeaders ?? {}).some((name) => name.toLowerCase() === "set-cookie")) setCookies += 1;
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    cpuMs: (cpuMs(server) - cpuBefore) / result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    setCookies,
+  };
+}
+
+function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), ...args], {
+    env: { ...process.env, NODE_ENV: "", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+async function ready(base: string): Promise<void> {
+  for (let i = 0; i < 150; i += 1) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`${base} did not start`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+function statusKiB(child: ChildProcess, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
+}
+
+/** The judge's page session, through the login form as a browser does. */
+async function judgeCookie(base: string): Promise<string> {
+  const form = await fetch(`${base}/login`, { headers: { accept: "text/html" } });
+  const first = form.headers.get("set-cookie")!.split(";")[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+  const res = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { accept: "text/html", cookie: first, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ _csrf: csrf, email: JUDGE.email, password: JUDGE.password }).toString(),
+  });
+  if (res.status !== 302) throw new Error(`login: ${res.status}`);
+  return res.headers.get("set-cookie")!.split(";")[0];
+}
+
+async function judgeToken(base: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(JUDGE),
+  });
+  if (!res.ok) throw new Error(`token: ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+const BARE_APP = `
+import express from "express";
+const app = express();
+app.get("/", (_req, res) => { res.send("<!doctype html><html><body><h1>科技活动周</h1></body></html>"); });
+app.listen(Number(process.env.PORT), "127.0.0.1");
+`;
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+
+export async function runPagesBench(seconds = 5, only = ""): Promise<string[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "sw-bench-pages-"));
+  const pgUrl = process.env.DATABASE_URL || null;
+  const pgSchema = pgUrl ? `bench_pages_${process.pid}` : undefined;
+  const config = loadConfig(
+    {
+      DATA_DIR: path.join(dir, "data"),
+      UPLOAD_DIR: path.join(dir, "uploads"),
+      SESSION_SECRET: "bench-secret-0123456789",
+    },
+    dir,
+  );
+  const sqliteFile = path.join(dir, "data", "app.sqlite");
+  const db = createDb({ databaseUrl: pgUrl, sqliteFile, pgSchema });
+  const children: ChildProcess[] = [];
+  try {
+    await migrateLatest(db);
+    const ctx: AppContext = {
+      config,
+      db,
+      storage: new LocalDiskStorage(config.uploadDir),
+      clock: { now: () => new Date() },
+      logger: pino({ level: "silent" }),
+    };
+    const { organizer, publishedId } = await seed(db);
+    await moveContestStage(ctx, organizer, publishedId, "review");
+    await moveContestStage(ctx, organizer, publishedId, "notice");
+
+    const [barePort, port] = [await freePort(), await freePort()];
+    const bare = spawnNode(["--input-type=module", "-e", BARE_APP], { PORT: String(barePort) });
+    children.push(bare);
+    // The server's own connection string: PostgreSQL's search_path names the bench's schema.
+    const databaseUrl = pgUrl
+      ? `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`
+      : "";
+    const server = spawnNode(["dist/src/server.js"], {
+      PORT: String(port),
+      DATA_DIR: path.join(dir, "data"),
+      UPLOAD_DIR: path.join(dir, "uploads"),
+      SESSION_SECRET: "bench-secret-0123456789",
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+    });
+    children.push(server);
+    const bareBase = `http://127.0.0.1:${barePort}`;
+    const base = `http://127.0.0.1:${port}`;
+    await ready(base);
+    for (let i = 0; i < 100 && !(await fetch(bareBase).catch(() => null))?.ok; i += 1)
+      await new Promise((r) => setTimeout(r, 100));
+    // Idle: started, migrated, nothing asked of it for a few seconds (what a quiet server holds).
+    await new Promise((r) => setTimeout(r, 5000));
+    const idleKiB = statusKiB(server, "VmRSS");
+
+    const cookie = await judgeCookie(base);
+    const token = await judgeToken(base);
+    const sessionsBefore = Number((await db("sessions").count({ n: "*" }))[0].n);
+
+    const baseline = await load(bare, bareBase, seconds);
+    const pages: [string, string, Record<string, string>, number][] = [
+      ["judge queue page GET /judge", `${base}/judge`, { cookie }, 0.3],
+      ["public contest list GET /contests", `${base}/contests`, {}, 0.3],
+      [`public results page GET /contests/:id/results`, `${base}/contests/${publishedId}/results`, {}, 0.3],
+      [
+        "judge queue JSON GET /api/v1/me/assignments",
+        `${base}/api/v1/me/assignments`,
+        { authorization: `Bearer ${token}` },
+        0.5,
+      ],
+    ];
+    const lines: string[] = [];
+    let anonymousCookies = 0;
+    for (const [what, url, headers, goal] of pages.filter(([name]) => name.includes(only))) {
+      // A short warm-up so the first compile of a template is not counted in any page's figure.
+      await load(server, url, 1, headers);
+      const f = await load(server, url, seconds, headers);
+      if (!headers.cookie && !headers.authorization) anonymousCookies += f.setCookies;
+      const ratio = f.rps / baseline.rps;
+      lines.push(
+        `${what}: ${int(f.rps)} req/s p50 ${f.p50} ms p99 ${f.p99} ms${f.errors ? ` (${f.errors} errors)` : ""} | ` +
+          `bare Express ${int(baseline.rps)} req/s | ${ratio.toFixed(2)}× (goal ≥ ${goal}×${goal === 0.3 ? ", p99 ≤ 50 ms" : ""})` +
+          ` | server CPU ${f.cpuMs.toFixed(2)} ms/req, bare ${baseline.cpuMs.toFixed(2)}`,
+      );
+    }
+    const sessionsAfter = Number((await db("sessions").count({ n: "*" }))[0].n);
+    lines.push(
+      `anonymous page load: ${sessionsAfter - sessionsBefore} session rows written, ${anonymousCookies} Set-Cookie headers | goal 0`,
+      `server peak RSS during the page load: ${int(statusKiB(server, "VmHWM") / 1024)} MiB | goal ≤ 150 MiB`,
+      `server idle RSS after start: ${int(idleKiB / 1024)} MiB | goal ≤ 100 MiB`,
+      `(${pgUrl ? "PostgreSQL" : "SQLite"}, ${seconds} s per page at 10 connections, bare Express p99 ${baseline.p99} ms)`,
+    );
+    return lines;
+  } finally {
+    for (const child of children) await stop(child);
+    if (pgSchema) await db.raw(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const line of await runPagesBench(Number(process.argv[2] ?? 5), process.argv[3])) console.log(line);
+}
