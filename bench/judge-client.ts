@@ -5,6 +5,7 @@
 // Prints one JSON line: ClientReport.
 
 import { execFile } from "node:child_process";
+import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Rubric } from "../src/contests/rubric.js";
@@ -52,7 +53,10 @@ export function runJudgeClient(plan: ClientPlan): Promise<ClientReport> {
       process.execPath,
       ["--import", "tsx", fileURLToPath(import.meta.url)],
       { maxBuffer: 256 * 1024 * 1024 },
-      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as ClientReport)),
+      (err, stdout) => {
+        if (err) reject(new Error(`the judge client failed: ${err.message}`));
+        else resolve(JSON.parse(stdout) as ClientReport);
+      },
     );
     child.stdin!.end(JSON.stringify(plan));
   });
@@ -63,6 +67,35 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function run(plan: ClientPlan): Promise<ClientReport> {
+  // node:http with kept-alive sockets, one per judge: fetch costs several times its CPU per request,
+  // and the client shares the machine's two cores with the server it measures.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.judges.length });
+  const send = (method: string, path: string, token: string, body?: unknown) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = http.request(
+        plan.url + path,
+        {
+          method,
+          agent,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(payload === undefined
+              ? {}
+              : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }),
+          },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(payload);
+    });
   const times: Record<string, number[]> = {};
   const errors: Record<string, number> = {};
   const errorSamples: string[] = [];
@@ -76,14 +109,9 @@ async function run(plan: ClientPlan): Promise<ClientReport> {
     let failure: string | null = null;
     let json: unknown = null;
     try {
-      const res = await fetch(plan.url + path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await res.text();
-      if (res.status >= 300) failure = `${method} ${path}: ${res.status} ${text.slice(0, 200)}`;
-      else json = JSON.parse(text);
+      const res = await send(method, path, token, body);
+      if (res.status >= 300) failure = `${method} ${path}: ${res.status} ${res.text.slice(0, 200)}`;
+      else json = JSON.parse(res.text);
     } catch (err) {
       failure = `${method} ${path}: ${String(err)}`;
     }
@@ -135,6 +163,7 @@ async function run(plan: ClientPlan): Promise<ClientReport> {
       p99: percentile(sorted, 0.99),
     };
   }
+  agent.destroy();
   return { seconds: (performance.now() - started) / 1000, steps, lastAcknowledged, errorSamples };
 }
 
