@@ -1,13 +1,17 @@
 // `npm run bench`: every benchmark in turn, one figure a line. Speed lives here, never in tests.
 // `npm run bench -- results upload` runs only the named ones.
 import { runAssignmentBench } from "./assignment.js";
+import { runLoadBench } from "./load.js";
 import { runResultsBench } from "./results.js";
+import { runSavesBench } from "./saves.js";
 import { runUploadBench } from "./upload.js";
 
 const benches: [string, () => Promise<string[]>][] = [
   ["upload", () => runUploadBench()],
   ["assignment", runAssignmentBench],
   ["results", () => runResultsBench()],
+  ["saves", () => runSavesBench()],
+  ["load", () => runLoadBench()],
 ];
 
 const wanted = process.argv.slice(2);
