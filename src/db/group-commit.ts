@@ -22,8 +22,8 @@ const MAX_BATCH = 100;
  * alone, so one bad item never fails the others.
  *
  * The queue holds only requests in flight, never state: several processes on one PostgreSQL each
- * batch their own, and the database orders them (`run` writes rows in a fixed order, so two batches
- * cannot deadlock).
+ * batch their own and the database orders them (should two batches deadlock, the one PostgreSQL
+ * aborts is tried again item by item).
  */
 export function groupCommit<I, O>(
   run: (trx: Knex.Transaction, items: I[]) => Promise<Outcome<O>[]>,

@@ -211,11 +211,7 @@ const saveTogether = groupCommit<SaveRequest, SheetJson>(async (trx, saves) => {
       outcomes.push({ ok: false, error });
     }
   }
-  // In id order, so that batches of two processes on one PostgreSQL take row locks in the same order.
-  await sq.saveSheets(
-    trx,
-    [...written.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
-  );
+  await sq.saveSheets(trx, [...written.values()]);
   await sq.insertScoreHistory(trx, history);
   return outcomes;
 });
