@@ -2,7 +2,9 @@
 // `npm run bench -- results upload` runs only the named ones.
 import { runAssignmentBench } from "./assignment.js";
 import { runPagesBench } from "./pages.js";
+import { runLoadBench } from "./load.js";
 import { runResultsBench } from "./results.js";
+import { runSavesBench } from "./saves.js";
 import { runUploadBench } from "./upload.js";
 
 const benches: [string, () => Promise<string[]>][] = [
@@ -10,6 +12,8 @@ const benches: [string, () => Promise<string[]>][] = [
   ["pages", () => runPagesBench()],
   ["assignment", runAssignmentBench],
   ["results", () => runResultsBench()],
+  ["saves", () => runSavesBench()],
+  ["load", () => runLoadBench()],
 ];
 
 const wanted = process.argv.slice(2);

@@ -37,7 +37,7 @@ export interface AssignmentRow {
   submittedAt: string | null;
 }
 
-function roundFromRow(row: Record<string, unknown>): RoundRow {
+export function roundFromRow(row: Record<string, unknown>): RoundRow {
   return {
     id: String(row.id),
     contestId: String(row.contest_id),
@@ -54,7 +54,7 @@ function roundFromRow(row: Record<string, unknown>): RoundRow {
   };
 }
 
-function assignmentFromRow(row: Record<string, unknown>): AssignmentRow {
+export function assignmentFromRow(row: Record<string, unknown>): AssignmentRow {
   return {
     id: String(row.id),
     roundId: String(row.round_id),
@@ -201,37 +201,6 @@ export async function deleteAssignments(db: Knex, ids: string[]): Promise<void> 
     await db("assignments")
       .whereIn("id", ids.slice(i, i + 500))
       .del();
-}
-
-export async function saveSheet(
-  db: Knex,
-  id: string,
-  sheet: Pick<AssignmentRow, "status" | "scores" | "deductions" | "comment" | "total" | "updatedAt" | "submittedAt">,
-): Promise<void> {
-  await db("assignments")
-    .where({ id })
-    .update({
-      status: sheet.status,
-      scores: JSON.stringify(sheet.scores ?? {}),
-      deductions: JSON.stringify(sheet.deductions ?? {}),
-      comment: sheet.comment,
-      total: sheet.total,
-      updated_at: sheet.updatedAt,
-      submitted_at: sheet.submittedAt,
-    });
-}
-
-export async function insertScoreHistory(
-  db: Knex,
-  record: { assignmentId: string; judgeId: string; at: string; before: unknown; after: unknown },
-): Promise<void> {
-  await db("score_history").insert({
-    assignment_id: record.assignmentId,
-    judge_id: record.judgeId,
-    at: record.at,
-    before: record.before ? JSON.stringify(record.before) : null,
-    after: JSON.stringify(record.after),
-  });
 }
 
 export async function scoreHistoryOfEntry(

@@ -3,8 +3,10 @@ import type { AppContext } from "../context.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import { allows, assertMay } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
+import { groupCommit, type Outcome } from "../db/group-commit.js";
 import { ConflictError, ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
 import * as q from "./judging.queries.js";
+import * as sq from "./scoring.queries.js";
 import type { AssignmentRow, RoundRow } from "./judging.queries.js";
 import { settingsOf } from "./round-settings.js";
 import { checkScoreSheet } from "./score-sheet.js";
@@ -103,17 +105,23 @@ export async function judgeSheet(
     contest,
     round,
     declared: await q.hasDeclared(ctx.db, contest.id, user.id),
-    scoring: rescoring
-      ? assignment.status !== "submitted"
-      : allows(contest.stage, "scoreEntries") && round.status === "open",
+    scoring: mayScore(contest, round, assignment, rescoring),
     rescoring,
   };
+}
+
+/** Whether the sheet may be filled now: while judging in an open round, or as an objection's re-scoring in the notice until submitted. */
+function mayScore(contest: Contest, round: RoundRow, assignment: AssignmentRow, rescoring: boolean): boolean {
+  return rescoring
+    ? assignment.status !== "submitted"
+    : allows(contest.stage, "scoreEntries") && round.status === "open";
 }
 
 /**
  * A judge saves a draft or submits his sheet (PUT /assignments/:id/score). Refused for another
  * judge's assignment, before the declaration, outside judging or in a closed round (except an
  * objection's re-scoring in the notice, until submitted); every save is kept in the score history.
+ * Answered once the save is committed.
  */
 export async function saveScore(
   ctx: AppContext,
@@ -121,40 +129,92 @@ export async function saveScore(
   assignmentId: string,
   body: unknown,
 ): Promise<SheetJson> {
-  const { sheet: current, rubric, contest, declared, scoring, rescoring } = await judgeSheet(ctx, user, assignmentId);
-  if (!scoring) {
-    // A re-scoring sheet is locked once submitted: the organizer republishes from it.
-    if (rescoring) throw new ConflictError("rescore_locked", "errors.rescoreLocked");
-    assertMay(contest, "scoreEntries");
-    throw new StageError("errors.scoringClosed", { stage: contest.stage });
-  }
-  if (!declared) throw new ForbiddenError("errors.declarationRequired", "declaration_required");
-  const { sheet, total } = checkScoreSheet(rubric, body);
-  const now = ctx.clock.now().toISOString();
-  const next = {
-    status: (sheet.submit ? "submitted" : "draft") as AssignmentRow["status"],
-    scores: sheet.scores,
-    deductions: sheet.deductions ?? {},
-    comment: sheet.comment ?? "",
-    total,
-    updatedAt: now,
-    submittedAt: sheet.submit ? now : null,
-  };
-  await ctx.db.transaction(async (trx) => {
-    await q.saveSheet(trx, assignmentId, next);
-    await q.insertScoreHistory(trx, {
-      assignmentId,
-      judgeId: user.id,
-      at: now,
-      before:
-        current.status === "assigned"
-          ? null
-          : { status: current.status, scores: current.scores, deductions: current.deductions, total: current.total },
-      after: { status: next.status, scores: next.scores, deductions: next.deductions, total: next.total },
-    });
-  });
-  return sheetJson((await q.findAssignment(ctx.db, assignmentId))!);
+  return saveTogether(ctx.db, { ctx, user, assignmentId, body });
 }
+
+interface SaveRequest {
+  ctx: AppContext;
+  user: SessionUser;
+  assignmentId: string;
+  body: unknown;
+}
+
+/**
+ * Saves made at the same time share one transaction and one commit (src/db/group-commit.ts): a save
+ * cost a commit (an fsync on SQLite) and ten queries one after another on SQLite's one connection;
+ * now a batch reads each kind of row once for all its saves, checks each save on its own in the order
+ * they came (a save sees the ones before it), and writes those that passed in one UPDATE and one INSERT.
+ */
+const saveTogether = groupCommit<SaveRequest, SheetJson>(async (trx, saves) => {
+  const found = await sq.assignmentsToScore(trx, [...new Set(saves.map((s) => s.assignmentId))]);
+  const rounds = await sq.roundsById(trx, [...new Set([...found.values()].map((f) => f.assignment.roundId))]);
+  const declared = await sq.acceptedDeclarations(
+    trx,
+    [...new Set([...rounds.values()].map((r) => r.contestId))],
+    [...new Set(saves.map((s) => s.user.id))],
+  );
+  // What a contest looks like depends only on who asks by role (canSee), so one read per role serves the batch.
+  const contests = new Map<string, Promise<Contest>>();
+  const contestFor = (save: SaveRequest, contestId: string): Promise<Contest> => {
+    const key = `${contestId} ${save.user.role}`;
+    let contest = contests.get(key);
+    if (!contest) contests.set(key, (contest = getContest({ ...save.ctx, db: trx }, save.user, contestId)));
+    return contest;
+  };
+  const written = new Map<string, AssignmentRow>();
+  const history: sq.ScoreHistoryRecord[] = [];
+  const outcomes: Outcome<SheetJson>[] = [];
+  for (const save of saves) {
+    try {
+      const stored = found.get(save.assignmentId);
+      if (!stored) throw new NotFoundError("errors.assignmentNotFound");
+      const assignment = written.get(save.assignmentId) ?? stored.assignment;
+      if (assignment.judgeId !== save.user.id)
+        throw new ForbiddenError("errors.notYourAssignment", "not_your_assignment");
+      const round = rounds.get(assignment.roundId)!;
+      const contest = await contestFor(save, round.contestId);
+      const rescoring = allows(contest.stage, "rescoreEntries") && stored.rescore;
+      if (!mayScore(contest, round, assignment, rescoring)) {
+        // A re-scoring sheet is locked once submitted: the organizer republishes from it.
+        if (rescoring) throw new ConflictError("rescore_locked", "errors.rescoreLocked");
+        assertMay(contest, "scoreEntries");
+        throw new StageError("errors.scoringClosed", { stage: contest.stage });
+      }
+      if (!declared.has(sq.declarationKey(contest.id, save.user.id)))
+        throw new ForbiddenError("errors.declarationRequired", "declaration_required");
+      const { sheet, total } = checkScoreSheet(settingsOf(contest, round).rubric, save.body);
+      const now = save.ctx.clock.now().toISOString();
+      const next: AssignmentRow = {
+        ...assignment,
+        status: sheet.submit ? "submitted" : "draft",
+        scores: sheet.scores,
+        deductions: sheet.deductions ?? {},
+        comment: sheet.comment ?? "",
+        total,
+        updatedAt: now,
+        submittedAt: sheet.submit ? now : null,
+      };
+      const before = sheetJson(assignment);
+      history.push({
+        assignmentId: assignment.id,
+        judgeId: save.user.id,
+        at: now,
+        before:
+          before.status === "assigned"
+            ? null
+            : { status: before.status, scores: before.scores, deductions: before.deductions, total: before.total },
+        after: { status: next.status, scores: next.scores, deductions: next.deductions, total: next.total },
+      });
+      written.set(assignment.id, next);
+      outcomes.push({ ok: true, value: sheetJson(next) });
+    } catch (error) {
+      outcomes.push({ ok: false, error });
+    }
+  }
+  await sq.saveSheets(trx, [...written.values()]);
+  await sq.insertScoreHistory(trx, history);
+  return outcomes;
+});
 
 /** The submitted sheets of a round, for computing its results, in (entry, judge) order. */
 export async function submittedSheets(

@@ -1,0 +1,204 @@
+// The judging benches' world (saves, load): one app in-process on a fresh database — an SQLite file
+// in a temp folder (synchronous FULL, WAL, as src/db/knex.ts sets), or, with DATABASE_URL set, a
+// schema of its own on that PostgreSQL, dropped afterwards — and a video contest in judging where
+// every judge has accepted the declaration and holds a bearer token and `perJudge` assignments.
+// Rows are inserted directly: seeding through the API would take minutes.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { issueToken, type UserRow } from "../src/accounts/accounts.service.js";
+import { createApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import type { AppContext } from "../src/context.js";
+import { defaultRubric, type Rubric } from "../src/contests/rubric.js";
+import { createDb, type Db } from "../src/db/knex.js";
+import { migrateLatest } from "../src/db/migrate.js";
+import { LocalDiskStorage } from "../src/storage/local-disk.js";
+
+export interface JudgingWorld {
+  url: string;
+  db: Db;
+  dialect: "sqlite" | "pg";
+  /** The SQLite file (null on PostgreSQL). */
+  sqliteFile: string | null;
+  /** Where the PostgreSQL run lives (null on SQLite). */
+  pgSchema: string | null;
+  rubric: Rubric;
+  judges: { id: string; token: string; assignments: { id: string; entryId: string }[] }[];
+  close(): Promise<void>;
+}
+
+export async function startJudgingWorld(options: { judges: number; perJudge: number }): Promise<JudgingWorld> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "sw-bench-judging-"));
+  const pgUrl = process.env.DATABASE_URL || null;
+  const config = loadConfig(
+    {
+      DATA_DIR: path.join(dir, "data"),
+      UPLOAD_DIR: path.join(dir, "uploads"),
+      SESSION_SECRET: "bench-secret-0123456789",
+      ...(pgUrl ? { DATABASE_URL: pgUrl } : {}),
+    },
+    dir,
+  );
+  const pgSchema = pgUrl
+    ? `bench_${path
+        .basename(dir)
+        .replace(/[^a-z0-9]/gi, "")
+        .toLowerCase()}`
+    : null;
+  const sqliteFile = pgUrl ? null : path.join(dir, "data", "app.sqlite");
+  const db = createDb({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: sqliteFile ?? undefined,
+    pgSchema: pgSchema ?? undefined,
+  });
+  await migrateLatest(db);
+  const ctx: AppContext = {
+    config,
+    db,
+    storage: new LocalDiskStorage(config.uploadDir),
+    clock: { now: () => new Date() },
+    logger: pino({ level: "silent" }),
+  };
+  const now = new Date().toISOString();
+  const rubric = defaultRubric("video");
+  const user = (id: string, role: string) => ({
+    id,
+    email: `${id}@bench.local`,
+    password_hash: "x",
+    name: id,
+    role,
+    city: "石家庄",
+    unit: `单位-${id}`,
+    expertise: "[]",
+    avoid_units: "[]",
+    disabled: false,
+    created_at: now,
+    updated_at: now,
+  });
+  const judgeIds = Array.from({ length: options.judges }, (_, j) => `judge-${j}`);
+  await db.batchInsert(
+    "users",
+    [user("organizer", "organizer"), user("owner", "contestant"), ...judgeIds.map((id) => user(id, "judge"))],
+    200,
+  );
+  await db("contests").insert({
+    id: "contest",
+    kind: "video",
+    title: "基准",
+    description: "",
+    stage: "judging",
+    opens_at: "2026-01-01T00:00:00.000Z",
+    closes_at: "2026-02-01T00:00:00.000Z",
+    notice_ends_at: null,
+    judges_per_entry: 5,
+    rubric: JSON.stringify(rubric),
+    rules: JSON.stringify({
+      files: {},
+      maxEntriesPerAuthor: null,
+      maxEntriesPerUnit: null,
+      requiresRecommendation: false,
+      recommendationQuota: 5,
+      sameCityConflict: false,
+      publicVoteWeight: 0,
+      noticeDays: 7,
+      safetyGate: false,
+      teamMax: null,
+      timeRules: null,
+    }),
+    prizes: JSON.stringify({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
+    aggregation: "trimmed",
+    created_by: "organizer",
+    created_at: now,
+    updated_at: now,
+  });
+  await db("rounds").insert({
+    id: "round-1",
+    contest_id: "contest",
+    number: 1,
+    name: "初评",
+    rubric: null,
+    aggregation: null,
+    judges_per_entry: null,
+    status: "open",
+    created_at: now,
+  });
+  // Every judge scores the same `perJudge` entries: a judge's assignments are all distinct entries.
+  const entryIds = Array.from({ length: options.perJudge }, (_, i) => `e${i}`);
+  await db.batchInsert(
+    "entries",
+    entryIds.map((id, i) => ({
+      id,
+      contest_id: "contest",
+      seq: i + 1,
+      code: `SP-2026-${String(i + 1).padStart(6, "0")}`,
+      owner_id: "owner",
+      title: `作品 ${i + 1}`,
+      summary: "",
+      category: "科普行动",
+      city: "石家庄",
+      unit: "",
+      authors: "[]",
+      first_author_key: `a${i}`,
+      unit_key: "",
+      status: "submitted",
+      status_reason: null,
+      recommended_at: null,
+      recommended_by: null,
+      talk_seconds: null,
+      safety_failed: false,
+      created_at: now,
+      updated_at: now,
+    })),
+    200,
+  );
+  const assignments = judgeIds.flatMap((judgeId, j) =>
+    entryIds.map((entryId, i) => ({
+      id: `a-${j}-${i}`,
+      round_id: "round-1",
+      entry_id: entryId,
+      judge_id: judgeId,
+      status: "assigned",
+      scores: null,
+      deductions: null,
+      comment: null,
+      total: null,
+      created_at: now,
+      updated_at: now,
+      submitted_at: null,
+    })),
+  );
+  await db.batchInsert("assignments", assignments, 200);
+  await db.batchInsert(
+    "judge_declarations",
+    judgeIds.map((judgeId) => ({ contest_id: "contest", judge_id: judgeId, accepted_at: now })),
+    200,
+  );
+  const judges = [];
+  for (const [j, id] of judgeIds.entries()) {
+    const token = await issueToken(ctx, { id } as UserRow);
+    judges.push({ id, token, assignments: entryIds.map((entryId, i) => ({ id: `a-${j}-${i}`, entryId })) });
+  }
+  const server: Server = createApp(ctx).listen(0);
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    db,
+    dialect: pgUrl ? "pg" : "sqlite",
+    sqliteFile,
+    pgSchema,
+    rubric,
+    judges,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (pgSchema) await db.raw(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
