@@ -30,6 +30,7 @@ import * as roundResults from "./20261202110000_round-results.js";
 import * as addUserMustChangePassword from "./20261202170000_add-user-must-change-password.js";
 import * as auditLogFilters from "./20261202160000_audit-log-filters.js";
 import * as entriesCityIndexes from "./20261203100000_entries-city-indexes.js";
+import * as auditLogTargetIndex from "./20261203100100_audit-log-target-index.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -69,4 +70,5 @@ export const migrations: Record<string, Migration> = {
   "20261202170000_add-user-must-change-password": addUserMustChangePassword,
   "20261202160000_audit-log-filters": auditLogFilters,
   "20261203100000_entries-city-indexes": entriesCityIndexes,
+  "20261203100100_audit-log-target-index": auditLogTargetIndex,
 };

@@ -79,12 +79,16 @@ export async function listAudit(
   if (filter.targetId) query.where("audit_log.target_id", filter.targetId);
   if (filter.actorId) query.where("audit_log.actor_id", filter.actorId);
   if (filter.action) query.where("audit_log.action", filter.action);
-  if (filter.contestId) {
-    const contestId = filter.contestId;
-    query.where((w) => {
-      w.where("tc.id", contestId).orWhere("te.contest_id", contestId);
-    });
-  }
+  // The contest itself or one of its entries, as one list of target ids: an OR across the joined
+  // contests and entries could use no index and read the whole log on PostgreSQL (issue 11, goal 7).
+  if (filter.contestId)
+    query.whereIn(
+      "audit_log.target_id",
+      db("entries")
+        .where("contest_id", filter.contestId)
+        .select("id")
+        .union(db.raw("select ?", [filter.contestId])),
+    );
   return (await query).map((row: Record<string, unknown>) => ({
     id: Number(row.id),
     at: String(row.at),
