@@ -104,10 +104,28 @@ export async function listAudit(
   }));
 }
 
+/**
+ * The distinct values of an indexed audit_log column, one index probe per value (a loose index scan):
+ * `select distinct` reads the column's whole index, which grows with every audited step (issue 11, goal 7).
+ */
+function distinctValues(db: Knex, column: "action" | "actor_id") {
+  return db<{ value: string }>("v")
+    .withRecursive(
+      "v",
+      ["value"],
+      db.raw(
+        "select min(??) from audit_log union all select (select min(??) from audit_log where ?? > v.value) from v where v.value is not null",
+        [column, column, column],
+      ),
+    )
+    .whereNotNull("value")
+    .select("value");
+}
+
 /** Everyone who has acted, for the filter's list (a few hundred organizers, coordinators and judges at most). */
 export async function auditActors(db: Knex): Promise<{ id: string; name: string }[]> {
   const rows: { id: string; name: string }[] = await db<{ id: string; name: string }>("users")
-    .whereIn("id", db("audit_log").distinct("actor_id").whereNotNull("actor_id"))
+    .whereIn("id", distinctValues(db, "actor_id"))
     .select("id", "name")
     .orderBy("name");
   return rows;
@@ -126,6 +144,6 @@ export async function namesOfIds(db: Knex, ids: string[]): Promise<Map<string, s
 
 /** Every action the log holds, for the filter's list. */
 export async function auditActions(db: Knex): Promise<string[]> {
-  const rows: { action: string }[] = await db<{ action: string }>("audit_log").distinct("action").orderBy("action");
-  return rows.map((r) => r.action);
+  const rows: { value: string }[] = await distinctValues(db, "action").orderBy("value");
+  return rows.map((r) => r.value);
 }
