@@ -27,18 +27,23 @@ interface PgConnection {
 /**
  * Every table a plan reads whole, depth first. Under `enable_seqscan = off` the planner dodges a
  * "Seq Scan" by reading an index from end to end, so these count too: an index read with no Index
- * Cond whose rows a Filter (its own or a join's above it) then sifts, and an Index Cond that leaves out
- * the index's leading column (a whole-index scan). A whole index read that nothing filters is an
+ * Cond whose rows a Filter (its own or a join's above it) then sifts or a Unique or Aggregate above it
+ * reduces (a `select distinct` reads the whole index), and an Index Cond that leaves out the index's
+ * leading column (a whole-index scan). A whole index read that nothing filters or reduces is an
  * ordered listing (under a LIMIT, or of a small table) and is allowed.
  */
 function wholeReads(node: PlanNode, leading: Map<string, string>, filteredAbove = false): string[] {
   const type = node["Node Type"];
   const index = node["Index Name"];
   const cond = node["Index Cond"];
-  const filtered = filteredAbove || node.Filter !== undefined || node["Join Filter"] !== undefined;
+  const filtered =
+    filteredAbove ||
+    node.Filter !== undefined ||
+    node["Join Filter"] !== undefined ||
+    ["Unique", "Aggregate"].includes(type);
   let whole: string | null = null;
   if (type === "Seq Scan" && node["Relation Name"]) whole = `Seq Scan on ${node["Relation Name"]}`;
-  else if (index && cond === undefined && filtered) whole = `${type} on ${index}, read whole to filter it`;
+  else if (index && cond === undefined && filtered) whole = `${type} on ${index}, read whole to filter or reduce it`;
   else if (index && cond !== undefined && !new RegExp(`\\b${leading.get(index)}\\b`).test(cond))
     whole = `${type} on ${index} without its leading column ${leading.get(index)}`;
   return [...(whole ? [whole] : []), ...(node.Plans ?? []).flatMap((n) => wholeReads(n, leading, filtered))];
