@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark in turn, one figure a line. Speed lives here, never in tests.
 // `npm run bench -- results upload` runs only the named ones.
 import { runAssignmentBench } from "./assignment.js";
+import { runPgListsBench } from "./pg-lists.js";
 import { runResultsBench } from "./results.js";
 import { runUploadBench } from "./upload.js";
 
@@ -8,6 +9,7 @@ const benches: [string, () => Promise<string[]>][] = [
   ["upload", () => runUploadBench()],
   ["assignment", runAssignmentBench],
   ["results", () => runResultsBench()],
+  ["pg-lists", () => runPgListsBench()],
 ];
 
 const wanted = process.argv.slice(2);

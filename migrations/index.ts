@@ -31,6 +31,7 @@ import * as addUserMustChangePassword from "./20261202170000_add-user-must-chang
 import * as auditLogFilters from "./20261202160000_audit-log-filters.js";
 import * as entriesCityIndexes from "./20261203100000_entries-city-indexes.js";
 import * as auditLogTargetIndex from "./20261203100100_audit-log-target-index.js";
+import * as auditLogPagingIndexes from "./20261203100200_audit-log-paging-indexes.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -71,4 +72,5 @@ export const migrations: Record<string, Migration> = {
   "20261202160000_audit-log-filters": auditLogFilters,
   "20261203100000_entries-city-indexes": entriesCityIndexes,
   "20261203100100_audit-log-target-index": auditLogTargetIndex,
+  "20261203100200_audit-log-paging-indexes": auditLogPagingIndexes,
 };

@@ -171,6 +171,7 @@ else
         () => page("organizer", `/admin/audit?contestId=${c.contestId}&action=contest.stage`),
       ],
       ["audit log API", () => bearer("organizer", `/api/v1/audit?contestId=${c.contestId}`)],
+      ["audit log API by actor", () => bearer("organizer", `/api/v1/audit?actorId=${c.coordinators["保定"].user.id}`)],
       ["audit log CSV", () => page("organizer", "/admin/audit.csv")],
       ["statistics page", () => page("organizer", "/statistics")],
       ["contest statistics page", () => page("organizer", `/contests/${c.contestId}/statistics`)],
