@@ -3,6 +3,7 @@
 import { runAssignmentBench } from "./assignment.js";
 import { runPagesBench } from "./pages.js";
 import { runLoadBench } from "./load.js";
+import { runPgListsBench } from "./pg-lists.js";
 import { runResultsBench } from "./results.js";
 import { runSavesBench } from "./saves.js";
 import { runUploadBench } from "./upload.js";
@@ -14,6 +15,7 @@ const benches: [string, () => Promise<string[]>][] = [
   ["results", () => runResultsBench()],
   ["saves", () => runSavesBench()],
   ["load", () => runLoadBench()],
+  ["pg-lists", () => runPgListsBench()],
 ];
 
 const wanted = process.argv.slice(2);

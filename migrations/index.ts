@@ -29,6 +29,9 @@ import * as rescoreAssignments from "./20261202140100_rescore-assignments.js";
 import * as roundResults from "./20261202110000_round-results.js";
 import * as addUserMustChangePassword from "./20261202170000_add-user-must-change-password.js";
 import * as auditLogFilters from "./20261202160000_audit-log-filters.js";
+import * as entriesCityIndexes from "./20261203100000_entries-city-indexes.js";
+import * as auditLogTargetIndex from "./20261203100100_audit-log-target-index.js";
+import * as auditLogPagingIndexes from "./20261203100200_audit-log-paging-indexes.js";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -67,4 +70,7 @@ export const migrations: Record<string, Migration> = {
   "20261202110000_round-results": roundResults,
   "20261202170000_add-user-must-change-password": addUserMustChangePassword,
   "20261202160000_audit-log-filters": auditLogFilters,
+  "20261203100000_entries-city-indexes": entriesCityIndexes,
+  "20261203100100_audit-log-target-index": auditLogTargetIndex,
+  "20261203100200_audit-log-paging-indexes": auditLogPagingIndexes,
 };

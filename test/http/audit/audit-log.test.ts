@@ -99,6 +99,27 @@ describe("the readable audit log (issue 10, item 8)", () => {
     expect(page.text).to.match(new RegExp(`<option value="${second.user.id}" selected>第二组织者</option>`));
   });
 
+  it("the filter lists name every actor and every action in the log, once each", async () => {
+    const log: { actor_id: string | null; action: string }[] = await app.db("audit_log").select("actor_id", "action");
+    const actorIds = new Set(log.map((r) => r.actor_id).filter((id) => id !== null));
+    const actors: { id: string; name: string }[] = await app
+      .db("users")
+      .whereIn("id", [...actorIds])
+      .select("id", "name");
+    const optionsOf = (html: string, testid: string) =>
+      [
+        ...new RegExp(`data-testid="${testid}">([\\s\\S]*?)</select>`)
+          .exec(html)![1]
+          .matchAll(/<option value="([^"]+)"/g),
+      ].map((m) => m[1]);
+    const page = (await organizer.get("/admin/audit")).text;
+    expect(optionsOf(page, "filter-actor"))
+      .to.have.members(actors.map((a) => a.id))
+      .and.have.length(actors.length);
+    expect(optionsOf(page, "filter-action")).to.have.members([...new Set(log.map((r) => r.action))]);
+    expect(optionsOf(page, "filter-action")).to.have.length(new Set(log.map((r) => r.action)).size);
+  });
+
   it("pages 50 rows at a time and keeps the filters in the paging links", async () => {
     const rows = Array.from({ length: 60 }, (_, i) => ({
       at: "2026-12-04T00:00:00.000Z",
