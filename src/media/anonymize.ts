@@ -97,20 +97,21 @@ const office =
  * while the tool does, and the fsync that makes the copy durable (when it is stored) finds little left.
  */
 async function syncWhileWriting<T>(file: string, writing: Promise<T>): Promise<T> {
-  let done = false;
-  const syncs = (async () => {
-    while (!done) {
-      await new Promise((resolve) => setTimeout(resolve, SYNC_INTERVAL_MS));
-      const handle = await open(file, "r").catch(() => null);
-      if (!handle) continue;
-      await handle.datasync().finally(() => handle.close());
-    }
-  })();
+  const inFlight: { sync: Promise<void> | null } = { sync: null };
+  const sync = async () => {
+    const handle = await open(file, "r").catch(() => null);
+    if (handle) await handle.datasync().finally(() => handle.close());
+  };
+  const timer = setInterval(() => {
+    inFlight.sync ??= sync()
+      .catch(() => undefined)
+      .finally(() => (inFlight.sync = null));
+  }, SYNC_INTERVAL_MS);
   try {
     return await writing;
   } finally {
-    done = true;
-    await syncs.catch(() => undefined);
+    clearInterval(timer);
+    await inFlight.sync;
   }
 }
 
