@@ -103,6 +103,7 @@ function upload(base: string, contestId: string, token: string, video: string, f
   const length = parts.reduce((n, p) => n + (typeof p === "string" ? Buffer.byteLength(p) : statSync(p.file).size), 0);
   const url = new URL(`${base}/api/v1/contests/${contestId}/entries`);
   const started = performance.now();
+  const answer = { status: 0, text: "" };
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -110,6 +111,8 @@ function upload(base: string, contestId: string, token: string, video: string, f
         port: url.port,
         path: url.pathname,
         method: "POST",
+        // A fresh connection: one kept alive from the last round may be closed by the server as it is reused.
+        agent: false,
         headers: {
           Authorization: `Bearer ${token}`,
           "Content-Type": `multipart/form-data; boundary=${boundary}`,
@@ -117,16 +120,17 @@ function upload(base: string, contestId: string, token: string, video: string, f
         },
       },
       (res) => {
-        let text = "";
-        res.on("data", (c) => (text += c));
+        answer.status = res.statusCode ?? 0;
+        res.on("data", (c) => (answer.text += c));
         res.on("end", () =>
           res.statusCode === 201
             ? resolve((performance.now() - started) / 1000)
-            : reject(new Error(`upload: ${res.statusCode} ${text}`)),
+            : reject(new Error(`upload: ${res.statusCode} ${answer.text}`)),
         );
       },
     );
-    req.on("error", reject);
+    // A refusal may come while the body is still being sent, and the connection is closed after it.
+    req.on("error", (err) => reject(answer.status ? new Error(`upload: ${answer.status} ${answer.text}`) : err));
     const next = (i: number): void => {
       if (i === parts.length) return void req.end();
       const part = parts[i];
@@ -193,7 +197,7 @@ async function startServer(dir: string, pgSchema: string | null): Promise<BenchS
         UPLOAD_DIR: path.join(dir, "uploads"),
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
-        LOG_LEVEL: "warn",
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
         DATABASE_URL: databaseUrl,
       },
       stdio: ["ignore", "ignore", "inherit"],
