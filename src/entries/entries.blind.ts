@@ -20,8 +20,8 @@ export interface BlindSource {
   path: string;
   role: string;
   contentType: ContentType;
-  /** The original's duration, for videos: the copy must keep it. */
-  durationSeconds: number | null;
+  /** The original's duration, for videos: the copy must keep it (a promise when probed while the copy is made). */
+  durationSeconds: number | null | Promise<number | null>;
 }
 
 function notAnonymizable(role: string, messageKey = "errors.fileNotAnonymizable"): AppError {
@@ -46,8 +46,9 @@ export async function makeBlindCopy(
     if (VIDEO_TYPES.includes(source.contentType)) {
       const probed = await probeVideo(ctx.config, output);
       if (!probed) throw new AnonymizeError("the copy does not probe as a video");
-      if (Math.abs(probed.durationSeconds - (source.durationSeconds ?? 0)) > MAX_DURATION_DRIFT_SECONDS)
-        throw new AnonymizeError(`the copy lasts ${probed.durationSeconds} s, not ${source.durationSeconds} s`);
+      const original = await source.durationSeconds;
+      if (Math.abs(probed.durationSeconds - (original ?? 0)) > MAX_DURATION_DRIFT_SECONDS)
+        throw new AnonymizeError(`the copy lasts ${probed.durationSeconds} s, not ${original} s`);
     }
     return { incomingPath: output, size: (await stat(output)).size };
   } catch (err) {

@@ -2,9 +2,9 @@ import type { AppContext } from "../context.js";
 import type { Contest } from "../contests/contests.service.js";
 import type { FileRule } from "../contests/rules.js";
 import type { UploadedFile } from "../http/upload.js";
-import { AppError, ValidationError } from "../lib/errors.js";
+import { AppError, asError, ValidationError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
-import { detectContentType, VIDEO_TYPES } from "../media/content-type.js";
+import { detectContentType, VIDEO_TYPES, type ContentType } from "../media/content-type.js";
 import { checkFile, type FileFacts } from "../media/format-review.js";
 import { probeVideo } from "../media/probe.js";
 import { judgesMaySee } from "./entries.access.js";
@@ -13,8 +13,8 @@ import type { EntryFileRow } from "./entries.queries.js";
 
 // An entry's uploaded files: inspected, blind-copied for the judges, moved into storage, and removed again on failure.
 
-/** Reads a file's type from its bytes and, for a video, probes it; refuses what breaks a hard rule. */
-async function inspect(ctx: AppContext, file: UploadedFile, rule: FileRule): Promise<FileFacts> {
+/** Reads a file's type from its bytes; refuses a type the rule does not allow. */
+async function allowedType(file: UploadedFile, rule: FileRule): Promise<ContentType> {
   const { type, detected } = await detectContentType(file.path);
   if (!type || !rule.types.includes(type)) {
     throw new AppError(
@@ -25,6 +25,11 @@ async function inspect(ctx: AppContext, file: UploadedFile, rule: FileRule): Pro
       { role: file.role, detected },
     );
   }
+  return type;
+}
+
+/** For a video, probes it; refuses what breaks a hard rule. */
+async function inspect(ctx: AppContext, file: UploadedFile, rule: FileRule, type: ContentType): Promise<FileFacts> {
   const video = VIDEO_TYPES.includes(type) ? await probeVideo(ctx.config, file.path) : null;
   if (VIDEO_TYPES.includes(type) && !video) {
     throw new ValidationError("errors.videoUnreadable", { role: file.role }, { role: file.role }, "video_unreadable");
@@ -49,21 +54,41 @@ export interface StoredUpload {
   blind: { key: string; size: number } | null;
 }
 
+/** The first refusal in file order, once every file's work has settled (so nothing is still being written). */
+function firstFailure(results: PromiseSettledResult<unknown>[]): Error | undefined {
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  return rejected && asError(rejected.reason);
+}
+
 /**
- * Inspects every file, makes the judges' anonymized copy of each they may see (refusing the upload
+ * Inspects every file and makes the judges' anonymized copy of each they may see (refusing the upload
  * when one cannot be made), then moves them all into storage; on failure removes whatever was made.
+ * A file's probe and its copy run side by side (the copy waits for the probe only to compare durations):
+ * for a video of hundreds of megabytes the copy is most of the work.
  */
 export async function storeUploads(ctx: AppContext, contest: Contest, files: UploadedFile[]): Promise<StoredUpload[]> {
-  const inspected: { file: UploadedFile; facts: FileFacts }[] = [];
-  for (const file of files) inspected.push({ file, facts: await inspect(ctx, file, contest.rules.files[file.role]) });
   const copies = new Map<UploadedFile, { incomingPath: string; size: number }>();
+  const inspected: { file: UploadedFile; facts: FileFacts }[] = [];
   const stored: StoredUpload[] = [];
   try {
-    for (const { file, facts } of inspected) {
-      if (!judgesMaySee(file.role)) continue;
-      const source = { ...file, contentType: facts.contentType, durationSeconds: facts.video?.durationSeconds ?? null };
-      copies.set(file, await makeBlindCopy(ctx, source));
-    }
+    const work = files.map(async (file) => {
+      const rule = contest.rules.files[file.role];
+      const contentType = await allowedType(file, rule);
+      const facts = inspect(ctx, file, rule, contentType);
+      const durationSeconds = facts.then((f) => f.video?.durationSeconds ?? null);
+      // Its refusal is the probe's, answered through `facts`; a copy that fails first never reads it.
+      durationSeconds.catch(() => undefined);
+      const copy = judgesMaySee(file.role) ? makeBlindCopy(ctx, { ...file, contentType, durationSeconds }) : null;
+      const [factsDone, copyDone] = await Promise.allSettled([facts, copy]);
+      if (copyDone.status === "fulfilled" && copyDone.value) copies.set(file, copyDone.value);
+      const failed = firstFailure([factsDone, copyDone]);
+      if (failed) throw failed;
+      return { file, facts: await facts };
+    });
+    const results = await Promise.allSettled(work);
+    const failed = firstFailure(results);
+    if (failed) throw failed;
+    for (const r of results) if (r.status === "fulfilled") inspected.push(r.value);
     for (const item of inspected) {
       const upload: StoredUpload = { ...item, key: await ctx.storage.adopt(item.file.path), blind: null };
       stored.push(upload);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, fdatasync } from "node:fs";
 import { pipeline, Transform } from "node:stream";
 import type { Request, Response } from "express";
 import multer, { MulterError, type StorageEngine } from "multer";
@@ -40,19 +40,36 @@ class IncomingFileEngine implements StorageEngine {
     const target = this.storage.incomingPath();
     const limit = this.maxBytesByRole[file.fieldname] ?? 0;
     const hash = createHash("sha256");
+    // flush: the file is on disk before the entry that points at it is committed and acknowledged.
+    const out = createWriteStream(target, { highWaterMark: STREAM_BUFFER, flush: true });
     let size = 0;
+    // The disk writes what has arrived while the rest is still arriving: a sync in the background every
+    // SYNC_EVERY bytes leaves the final flush only the tail, instead of the whole file after the last byte.
+    let syncedUpTo = 0;
+    let syncing: Promise<void> | null = null;
+    let fd: number | null = null;
+    out.once("open", (opened: number) => (fd = opened));
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, next) {
         size += chunk.length;
         if (size > limit) return next(new FileTooLargeError(file.fieldname, limit));
         hash.update(chunk);
+        if (!syncing && fd !== null && size - syncedUpTo >= SYNC_EVERY) {
+          const open = fd;
+          syncedUpTo = size;
+          syncing = new Promise((resolve) => fdatasync(open, () => resolve()));
+          void syncing.then(() => (syncing = null));
+        }
         next(null, chunk);
+      },
+      // The file is closed only after its last background sync: never a sync on a closed (or reused) descriptor.
+      flush(done) {
+        void (syncing ?? Promise.resolve()).then(() => done());
       },
     });
     // Known to multer at once, so an abort mid-file removes the partial file too.
     file.path = target;
-    // flush: the file is on disk before the entry that points at it is committed and acknowledged.
-    pipeline(file.stream, meter, createWriteStream(target, { highWaterMark: STREAM_BUFFER, flush: true }), (err) => {
+    pipeline(file.stream, meter, out, (err) => {
       if (err) {
         void this.storage.discard(target).finally(() => done(err));
         return;
@@ -67,6 +84,7 @@ class IncomingFileEngine implements StorageEngine {
 }
 
 const STREAM_BUFFER = 1024 * 1024;
+const SYNC_EVERY = 32 * 1024 * 1024;
 
 const FIELD_LIMITS = { fields: 30, fieldSize: 64 * 1024, fieldNameSize: 100, parts: 60 };
 

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, rename, rm } from "node:fs/promises";
+import { copyFile, mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { MetadataTools } from "../config.js";
@@ -20,13 +20,22 @@ export class AnonymizeError extends Error {}
 const MAX_PARALLEL = 2;
 const slots = new Semaphore(MAX_PARALLEL);
 
-/** Runs a tool without a shell, killed past its time; exit codes in `okCodes` count as success (qpdf's 3: warnings). */
-async function tool(binary: string, args: string[], timeoutMs: number, okCodes: number[] = [0]): Promise<void> {
+/**
+ * Runs a tool without a shell, killed past its time; exit codes in `okCodes` count as success (qpdf's 3:
+ * warnings). Answers what it printed on stderr.
+ */
+async function tool(binary: string, args: string[], timeoutMs: number, okCodes: number[] = [0]): Promise<string> {
   try {
-    await run(binary, args, { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1024 * 1024, windowsHide: true });
+    const { stderr } = await run(binary, args, {
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+      maxBuffer: 1024 * 1024,
+      windowsHide: true,
+    });
+    return stderr;
   } catch (err) {
     const e = err as { code?: unknown; killed?: boolean; stderr?: string };
-    if (typeof e.code === "number" && okCodes.includes(e.code) && !e.killed) return;
+    if (typeof e.code === "number" && okCodes.includes(e.code) && !e.killed) return e.stderr ?? "";
     const why = e.killed ? `timed out after ${timeoutMs / 1000} s` : `failed (${String(e.code)})`;
     throw new AnonymizeError(`${path.basename(binary)} ${why}: ${(e.stderr ?? "").trim().slice(0, 500)}`);
   }
@@ -83,24 +92,85 @@ const office =
     return path.join(work, `document.cleaned.${extension}`);
   };
 
+/**
+ * While `writing` runs, flushes what has been written to `file` so far, one sync at a time: the disk works
+ * while the tool does, and the fsync that makes the copy durable (when it is stored) finds little left.
+ */
+async function syncWhileWriting<T>(file: string, writing: Promise<T>): Promise<T> {
+  const inFlight: { sync: Promise<void> | null } = { sync: null };
+  const sync = async () => {
+    const handle = await open(file, "r").catch(() => null);
+    if (handle) await handle.datasync().finally(() => handle.close());
+  };
+  const timer = setInterval(() => {
+    inFlight.sync ??= sync()
+      .catch(() => undefined)
+      .finally(() => (inFlight.sync = null));
+  }, SYNC_INTERVAL_MS);
+  try {
+    return await writing;
+  } finally {
+    clearInterval(timer);
+    await inFlight.sync;
+  }
+}
+
+const SYNC_INTERVAL_MS = 200;
+
+/** The size of the first top-level `moov` box, or null when there is none (or the file is fragmented). */
+async function moovSize(file: string): Promise<number | null> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(16);
+    for (let at = 0; at + 8 <= size;) {
+      await handle.read(head, 0, 16, at);
+      const type = head.toString("latin1", 4, 8);
+      const boxSize = head.readUInt32BE(0) === 1 ? Number(head.readBigUInt64BE(8)) : head.readUInt32BE(0);
+      if (type === "moof") return null;
+      if (type === "moov") return boxSize;
+      if (boxSize < 8) return null;
+      at += boxSize;
+    }
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
 const video =
   (format: "mp4" | "mov"): Steps =>
   async (tools, input, work) => {
     // A remux without re-encoding: the pictures (not cover art) and sounds as they are, no global or stream
     // tags, chapters, data or subtitle tracks, and no encoder string or creation time (bitexact).
     const clean = path.join(work, `clean.${format}`);
-    await tool(
-      tools.ffmpeg,
-      [
-        ...["-nostdin", "-v", "error", "-i", input],
-        ...["-map", "0:V", "-map", "0:a?", "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy"],
-        ...["-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"],
-        ...["-movflags", "+faststart", "-f", format, clean],
-      ],
-      10 * MINUTE,
-    );
+    const remux = (moovFirst: string[]) =>
+      syncWhileWriting(
+        clean,
+        tool(
+          tools.ffmpeg,
+          [
+            ...["-nostdin", "-v", "error", "-i", input],
+            ...["-map", "0:V", "-map", "0:a?", "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy"],
+            ...["-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"],
+            ...moovFirst,
+            ...["-f", format, "-y", clean],
+          ],
+          10 * MINUTE,
+        ),
+      );
+    // The index (moov) goes first, for playback to start at once. +faststart writes the file and then
+    // rewrites it whole to move the index forward; space reserved up front for an index no larger than the
+    // original's writes it once. The copy's index only loses tags, but should it not fit (ffmpeg says so and
+    // still exits 0), the rewrite is the fallback.
+    const original = await moovSize(input);
+    const reserved = original === null ? "" : await remux(["-moov_size", String(original + MOOV_SLACK)]);
+    if (original === null || /reserved_moov_size is too small/.test(reserved)) await remux(["-movflags", "+faststart"]);
     return clean;
   };
+
+/** Room for an index that grows in the remux (an edit list, a wider chunk offset table): ample, and small beside a video. */
+const MOOV_SLACK = 64 * 1024;
 
 const STEPS: Record<ContentType, Steps> = {
   pdf,

@@ -6,8 +6,9 @@ import type { Storage } from "./storage.js";
 
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, "r");
+/** fsync of a file or a folder: its bytes (or its names) are on disk when this answers. */
+async function syncPath(target: string): Promise<void> {
+  const handle = await open(target, "r");
   try {
     await handle.sync();
   } finally {
@@ -32,11 +33,14 @@ export class LocalDiskStorage implements Storage {
     if (path.dirname(incomingPath) !== this.incomingDir) throw new Error("not an incoming upload");
     const key = randomUUID();
     const target = this.pathOf(key);
+    // Whoever wrote it (a received upload, a tool's blind copy), what is stored is on disk: a file
+    // already synced costs nothing more here.
+    await syncPath(incomingPath);
     const created = await mkdir(path.dirname(target), { recursive: true });
     await rename(incomingPath, target);
     // The rename (and a new folder) last only once their folders are on disk too.
-    if (created) await syncFolder(this.root);
-    await syncFolder(path.dirname(target));
+    if (created) await syncPath(this.root);
+    await syncPath(path.dirname(target));
     return key;
   }
 

@@ -5,7 +5,7 @@
 export interface Storage {
   /** A fresh path for an upload in progress, on the same disk as the store so adopting it is a rename. */
   incomingPath(): string;
-  /** Moves a finished upload into the store; answers its key. */
+  /** Moves a finished upload into the store, its bytes and its name on disk before it answers its key. */
   adopt(incomingPath: string): Promise<string>;
   /** The local path of a stored file, for streaming it. */
   pathOf(key: string): string;
