@@ -231,47 +231,46 @@ export async function isAssigned(db: Knex, entryId: string, judgeId: string): Pr
   return Boolean(row);
 }
 
-export async function judgeQueue(
-  db: Knex,
-  judgeId: string,
-): Promise<
-  (AssignmentRow & {
-    contestId: string;
-    roundName: string;
-    roundNumber: number;
-    roundStatus: string;
-    code: string;
-    title: string;
-    category: string;
-    rescore: boolean;
-  })[]
-> {
-  const rows = await db("assignments")
+/** A queue line: only what the judge's queue shows, read as the answer's names (no row rebuilt per line). */
+export interface QueueRow {
+  id: string;
+  entryId: string;
+  status: AssignmentStatus;
+  total: number | null;
+  rescore: boolean;
+  contestId: string;
+  roundName: string;
+  roundStatus: string;
+  code: string;
+  title: string;
+  category: string;
+}
+
+export async function judgeQueue(db: Knex, judgeId: string): Promise<QueueRow[]> {
+  const rows: QueueRow[] = await db("assignments")
     .join("rounds", "rounds.id", "assignments.round_id")
     .join("entries", "entries.id", "assignments.entry_id")
     .where("assignments.judge_id", judgeId)
     .orderBy([{ column: "rounds.created_at", order: "desc" }, { column: "entries.code" }])
     .select(
-      "assignments.*",
-      "rounds.contest_id",
-      "rounds.name as round_name",
-      "rounds.number as round_number",
-      "rounds.status as round_status",
+      "assignments.id",
+      "assignments.entry_id as entryId",
+      "assignments.status",
+      "assignments.total",
+      "assignments.rescore",
+      "rounds.contest_id as contestId",
+      "rounds.name as roundName",
+      "rounds.status as roundStatus",
       "entries.code",
       "entries.title",
       "entries.category",
     );
-  return rows.map((r: Record<string, unknown>) => ({
-    ...assignmentFromRow(r),
-    contestId: String(r.contest_id),
-    roundName: String(r.round_name),
-    roundNumber: Number(r.round_number),
-    roundStatus: String(r.round_status),
-    rescore: Boolean(r.rescore),
-    code: String(r.code),
-    title: String(r.title),
-    category: String(r.category),
-  }));
+  // SQLite answers booleans as 0/1 and PostgreSQL may answer a float column as text.
+  for (const row of rows) {
+    row.rescore = Boolean(row.rescore);
+    if (row.total !== null) row.total = Number(row.total);
+  }
+  return rows;
 }
 
 export async function hasDeclared(db: Knex, contestId: string, judgeId: string): Promise<boolean> {

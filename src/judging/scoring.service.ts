@@ -39,18 +39,9 @@ export interface QueueItem {
 /** A judge's queue: entry codes and titles, never who made them (GET /me/assignments). */
 export async function judgeQueue(ctx: AppContext, user: SessionUser): Promise<QueueItem[]> {
   if (user.role !== "judge") throw new ForbiddenError();
-  return (await q.judgeQueue(ctx.db, user.id)).map((a) => ({
-    id: a.id,
-    entryId: a.entryId,
-    code: a.code,
-    title: a.title,
-    category: a.category,
-    status: a.status,
-    contestId: a.contestId,
-    roundName: a.roundName,
-    roundOpen: a.roundStatus === "open",
-    total: a.total,
-    rescore: a.rescore,
+  return (await q.judgeQueue(ctx.db, user.id)).map(({ roundStatus, ...line }) => ({
+    ...line,
+    roundOpen: roundStatus === "open",
   }));
 }
 
