@@ -28,6 +28,7 @@ import * as createShortPanelAcceptances from "./20261202140000_create-short-pane
 import * as rescoreAssignments from "./20261202140100_rescore-assignments.js";
 import * as roundResults from "./20261202110000_round-results.js";
 import * as addUserMustChangePassword from "./20261202170000_add-user-must-change-password.js";
+import * as sheetScoreValues from "./20261203110000_sheet-score-values.js";
 import * as auditLogFilters from "./20261202160000_audit-log-filters.js";
 
 interface Migration {
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   "20261202110000_round-results": roundResults,
   "20261202170000_add-user-must-change-password": addUserMustChangePassword,
   "20261202160000_audit-log-filters": auditLogFilters,
+  "20261203110000_sheet-score-values": sheetScoreValues,
 };

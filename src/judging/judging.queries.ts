@@ -3,6 +3,7 @@ import { parseJson, toNumber } from "../db/dialect.js";
 import type { Aggregation } from "../contests/contests.schemas.js";
 import type { Rubric } from "../contests/rubric.js";
 import type { Advancement } from "./round-settings.js";
+import { encodeScores } from "./score-values.js";
 
 export interface RoundRow {
   id: string;
@@ -152,26 +153,6 @@ export interface SubmittedSheetRow {
   scores: Record<string, number>;
 }
 
-/**
- * The submitted sheets of a round (status submitted, with a total): only the four columns results
- * need. In (entry, judge) order, which the unique index on (round_id, entry_id, judge_id) serves
- * without a sort, so an entry's totals always come in the same order.
- */
-export async function submittedSheetsOfRound(db: Knex, roundId: string): Promise<SubmittedSheetRow[]> {
-  // Aliased to the answer's names, so that each row the driver builds becomes the sheet itself:
-  // a round has hundreds of thousands of them.
-  const rows: { entryId: string; judgeId: string; total: number | string; scores: unknown }[] = await db("assignments")
-    .where({ round_id: roundId, status: "submitted" })
-    .whereNotNull("total")
-    .orderBy(["entry_id", "judge_id"])
-    .select("entry_id as entryId", "judge_id as judgeId", "total", "scores");
-  for (const row of rows) {
-    if (typeof row.total !== "number") row.total = Number(row.total);
-    row.scores = parseJson<Record<string, number> | null>(row.scores, null) ?? {};
-  }
-  return rows as SubmittedSheetRow[];
-}
-
 export async function findAssignment(db: Knex, id: string): Promise<AssignmentRow | null> {
   const row = await db<Record<string, unknown>>("assignments").where({ id }).first();
   return row ? assignmentFromRow(row) : null;
@@ -203,6 +184,11 @@ export async function deleteAssignments(db: Knex, ids: string[]): Promise<void> 
       .del();
 }
 
+function compactScores(scores: Record<string, number>): { score_keys: string; score_values: string } {
+  const { keys, values } = encodeScores(scores);
+  return { score_keys: keys, score_values: values };
+}
+
 export async function saveSheet(
   db: Knex,
   id: string,
@@ -213,6 +199,8 @@ export async function saveSheet(
     .update({
       status: sheet.status,
       scores: JSON.stringify(sheet.scores ?? {}),
+      // The compact form that computing results reads (score-values.ts).
+      ...compactScores(sheet.scores ?? {}),
       deductions: JSON.stringify(sheet.deductions ?? {}),
       comment: sheet.comment,
       total: sheet.total,

@@ -5,6 +5,7 @@ import { allows, assertMay } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
 import { ConflictError, ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
 import * as q from "./judging.queries.js";
+import { submittedSheetsOfRound } from "./sheets.queries.js";
 import type { AssignmentRow, RoundRow } from "./judging.queries.js";
 import { settingsOf } from "./round-settings.js";
 import { checkScoreSheet } from "./score-sheet.js";
@@ -156,12 +157,13 @@ export async function saveScore(
   return sheetJson((await q.findAssignment(ctx.db, assignmentId))!);
 }
 
-/** The submitted sheets of a round, for computing its results, in (entry, judge) order. */
+/** The submitted sheets of a round, for computing its results, in (entry, judge) order; `criterionKeys` are the round rubric's. */
 export async function submittedSheets(
   ctx: AppContext,
   roundId: string,
+  criterionKeys: readonly string[],
 ): Promise<{ entryId: string; judgeId: string; total: number; scores: Record<string, number> }[]> {
-  return q.submittedSheetsOfRound(ctx.db, roundId);
+  return submittedSheetsOfRound(ctx.db, roundId, criterionKeys);
 }
 
 /**

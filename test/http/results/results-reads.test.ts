@@ -2,7 +2,8 @@ import { expect } from "chai";
 import request from "supertest";
 import { getContest } from "../../../src/contests/contests.service.js";
 import { listEntries } from "../../../src/entries/entries.queries.js";
-import { assignmentsOfRound, submittedSheetsOfRound } from "../../../src/judging/judging.queries.js";
+import { assignmentsOfRound } from "../../../src/judging/judging.queries.js";
+import { submittedSheetsOfRound } from "../../../src/judging/sheets.queries.js";
 import { rankableRoundEntries, submittedSheets } from "../../../src/judging/judging.service.js";
 import { computeContestResults } from "../../../src/results/results.service.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
@@ -219,8 +220,8 @@ describe("results: lean reads, safety gate and talk time, stored results", () =>
         const before = (await assignmentsOfRound(ctx.db, `${id}-r1`))
           .filter((a) => a.status === "submitted" && a.total !== null)
           .map((a) => ({ entryId: a.entryId, judgeId: a.judgeId, total: a.total!, scores: a.scores ?? {} }));
-        expect(await submittedSheets(ctx, `${id}-r1`)).to.deep.equal(before);
-        expect(await submittedSheetsOfRound(ctx.db, `${id}-r1`)).to.deep.equal(before);
+        expect(await submittedSheets(ctx, `${id}-r1`, ["a", "b"])).to.deep.equal(before);
+        expect(await submittedSheetsOfRound(ctx.db, `${id}-r1`, ["a", "b"])).to.deep.equal(before);
         expect(before.some((s) => Object.keys(s.scores).length === 0)).to.equal(true);
       });
     }
