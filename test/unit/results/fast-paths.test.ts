@@ -133,7 +133,7 @@ function referenceVote(
 /** The pipeline as it was before the fast paths (reference implementations throughout). */
 function referenceCompute(input: ComputeInput): ComputeOutput {
   const eligible = new Map(input.entries.map((e) => [e.id, e]));
-  const sheets = input.sheets.filter((s) => eligible.has(s.entryId));
+  const sheets = (input.sheets as readonly Sheet[]).filter((s) => eligible.has(s.entryId));
   const aggregates = aggregateRoundExact(sheets, input.aggregation);
   const tallies = criterionTalliesExact(
     sheets,
