@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { parseJson } from "../db/dialect.js";
 import type { SubmittedSheetRow } from "./judging.queries.js";
-import { decodeScores, scoreKeysOf } from "./score-values.js";
+import { decodeScores, scoreKeysOf, SHEET_END, SHEET_FIELD } from "./score-values.js";
 
 /**
  * The submitted sheets of a round (status submitted, with a total): only what results need. In
@@ -48,4 +48,26 @@ export async function submittedSheetsOfRound(
     }
   }
   return sheets;
+}
+
+/**
+ * The submitted sheets of a round as one text (score-values.ts describes it), which computing
+ * results reads into columns: one value aggregated by the database rather than a row per sheet or
+ * per entry, as building rows is the driver's cost. Unordered: an ORDER BY made the database sort
+ * what the reader puts in order anyway.
+ */
+export async function submittedSheetsText(
+  db: Knex,
+  roundId: string,
+  criterionKeys: readonly string[],
+): Promise<string> {
+  const answer: unknown = await db.raw(
+    `SELECT string_agg(entry_id || ? || judge_id || ? || CAST(total AS TEXT) || ? ||
+       CASE WHEN score_keys = ? THEN score_values ELSE coalesce(scores, '{}') END, ?) AS sheets
+     FROM assignments WHERE round_id = ? AND status = 'submitted' AND total IS NOT NULL`,
+    [SHEET_FIELD, SHEET_FIELD, SHEET_FIELD, scoreKeysOf(criterionKeys), SHEET_END, roundId],
+  );
+  // sqlite3 answers the rows, pg a result holding them; no sheet: null.
+  const rows = (Array.isArray(answer) ? answer : (answer as { rows: unknown[] }).rows) as { sheets: string | null }[];
+  return rows[0]?.sheets ?? "";
 }

@@ -14,6 +14,7 @@ import {
   settingsOf,
   sheetsRequired,
   submittedSheets,
+  submittedSheetsText,
   type RoundRow,
   type RoundSettings,
 } from "../judging/judging.service.js";
@@ -21,8 +22,9 @@ import { ForbiddenError, StageError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
 import { giveAwards, type GivenAward } from "./awards.js";
 import { explainResult } from "./explain.js";
-import { computeResults, type ComputeOutput, type ResultRow } from "./compute.js";
+import { computeResults, type ComputeInput, type ComputeOutput, type ResultRow } from "./compute.js";
 import * as q from "./results.queries.js";
+import { sheetColumns } from "./sheet-columns.js";
 import { isAccepted, shortPanelsOf, type AcceptedShortPanel, type ShortPanel } from "./short-panels.js";
 import type { snapshotBody } from "./snapshots.service.js";
 import { decodeResultRows, encodeResultRows } from "./stored.js";
@@ -67,12 +69,19 @@ export async function loadComputed(db: Knex, contestId: string, roundId?: string
 /** What computing a round's results reads: its rankable entries, submitted sheets, sheets required and accepted short panels. */
 export interface RoundInputs {
   entries: Awaited<ReturnType<typeof rankableRoundEntries>>;
-  sheets: Awaited<ReturnType<typeof submittedSheets>>;
+  sheets: ComputeInput["sheets"];
   required: number;
   accepted: Awaited<ReturnType<typeof q.shortPanelAcceptances>>;
 }
 
 const criterionKeys = (settings: RoundSettings): string[] => settings.rubric.criteria.map((c) => c.key);
+
+/** A round's submitted sheets as columns (sheet-columns.ts), or as objects where the columns cannot hold them. */
+async function roundSheets(ctx: AppContext, settings: RoundSettings): Promise<ComputeInput["sheets"]> {
+  const keys = criterionKeys(settings);
+  const columns = sheetColumns(await submittedSheetsText(ctx, settings.round.id, keys), keys);
+  return columns ?? (await submittedSheets(ctx, settings.round.id, keys));
+}
 
 /** Reads a round's inputs (the first phase of resultsOfRound, apart so that the benchmark can time it). */
 export async function readRoundInputs(
@@ -83,7 +92,7 @@ export async function readRoundInputs(
   return {
     // Submitted, recommended where required, in the round, not failing the safety gate (DESIGN §3).
     entries: await rankableRoundEntries(ctx, contest, settings.round),
-    sheets: await submittedSheets(ctx, settings.round.id, criterionKeys(settings)),
+    sheets: await roundSheets(ctx, settings),
     required: await sheetsRequired(ctx, settings),
     accepted: await q.shortPanelAcceptances(ctx.db, settings.round.id),
   };
