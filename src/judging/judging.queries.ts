@@ -152,26 +152,6 @@ export interface SubmittedSheetRow {
   scores: Record<string, number>;
 }
 
-/**
- * The submitted sheets of a round (status submitted, with a total): only the four columns results
- * need. In (entry, judge) order, which the unique index on (round_id, entry_id, judge_id) serves
- * without a sort, so an entry's totals always come in the same order.
- */
-export async function submittedSheetsOfRound(db: Knex, roundId: string): Promise<SubmittedSheetRow[]> {
-  // Aliased to the answer's names, so that each row the driver builds becomes the sheet itself:
-  // a round has hundreds of thousands of them.
-  const rows: { entryId: string; judgeId: string; total: number | string; scores: unknown }[] = await db("assignments")
-    .where({ round_id: roundId, status: "submitted" })
-    .whereNotNull("total")
-    .orderBy(["entry_id", "judge_id"])
-    .select("entry_id as entryId", "judge_id as judgeId", "total", "scores");
-  for (const row of rows) {
-    if (typeof row.total !== "number") row.total = Number(row.total);
-    row.scores = parseJson<Record<string, number> | null>(row.scores, null) ?? {};
-  }
-  return rows as SubmittedSheetRow[];
-}
-
 export async function findAssignment(db: Knex, id: string): Promise<AssignmentRow | null> {
   const row = await db<Record<string, unknown>>("assignments").where({ id }).first();
   return row ? assignmentFromRow(row) : null;

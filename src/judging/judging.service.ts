@@ -9,6 +9,7 @@ export {
   type QueueItem,
   type SheetJson,
 } from "./scoring.service.js";
+export { submittedSheetsText } from "./sheets.service.js";
 export { acceptDeclaration, declareConflict, hasDeclared } from "./declarations.service.js";
 export {
   autoAssign,

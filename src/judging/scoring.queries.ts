@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { toBool } from "../db/dialect.js";
 import { assignmentFromRow, roundFromRow, type AssignmentRow, type RoundRow } from "./judging.queries.js";
+import { encodeScores } from "./score-values.js";
 
 /**
  * The score saves' SQL, made for a batch of saves sharing one transaction (scoring.service.ts): each
@@ -58,6 +59,7 @@ export async function saveSheets(db: Knex, sheets: SavedSheet[]): Promise<void> 
       `CASE id ${sheets.map(() => `WHEN ? THEN ${cast}`).join(" ")} END`,
       sheets.flatMap((s) => [s.id, value(s)]),
     );
+  const compact = new Map(sheets.map((s) => [s.id, encodeScores(s.scores ?? {})]));
   await db("assignments")
     .whereIn(
       "id",
@@ -66,6 +68,9 @@ export async function saveSheets(db: Knex, sheets: SavedSheet[]): Promise<void> 
     .update({
       status: column((s) => s.status),
       scores: column((s) => JSON.stringify(s.scores ?? {})),
+      // The compact form that computing results reads (score-values.ts), always beside the JSON.
+      score_keys: column((s) => compact.get(s.id)!.keys),
+      score_values: column((s) => compact.get(s.id)!.values),
       deductions: column((s) => JSON.stringify(s.deductions ?? {})),
       comment: column((s) => s.comment),
       total: column((s) => s.total, "CAST(? AS DOUBLE PRECISION)"),

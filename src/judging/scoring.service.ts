@@ -7,6 +7,7 @@ import { groupCommit, type Outcome } from "../db/group-commit.js";
 import { ConflictError, ForbiddenError, NotFoundError, StageError } from "../lib/errors.js";
 import * as q from "./judging.queries.js";
 import * as sq from "./scoring.queries.js";
+import { submittedSheetsOfRound } from "./sheets.queries.js";
 import type { AssignmentRow, RoundRow } from "./judging.queries.js";
 import { settingsOf } from "./round-settings.js";
 import { checkScoreSheet } from "./score-sheet.js";
@@ -207,12 +208,13 @@ const saveTogether = groupCommit<SaveRequest, SheetJson>(async (trx, saves) => {
   return outcomes;
 });
 
-/** The submitted sheets of a round, for computing its results, in (entry, judge) order. */
+/** The submitted sheets of a round, for computing its results, in (entry, judge) order; `criterionKeys` are the round rubric's. */
 export async function submittedSheets(
   ctx: AppContext,
   roundId: string,
+  criterionKeys: readonly string[],
 ): Promise<{ entryId: string; judgeId: string; total: number; scores: Record<string, number> }[]> {
-  return q.submittedSheetsOfRound(ctx.db, roundId);
+  return submittedSheetsOfRound(ctx.db, roundId, criterionKeys);
 }
 
 /**

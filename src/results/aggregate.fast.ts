@@ -5,7 +5,7 @@
  * mean) is divided here as two exactly held integers, which IEEE division rounds to the same
  * nearest float. Any value that does not fit (a non-number, a huge score, float noise at the 7th
  * decimal, a duplicate sheet) makes the fast path answer null, and the caller runs the reference,
- * which also raises the errors. The sheets come grouped into flat typed arrays (sheet-groups.ts).
+ * which also raises the errors. The sheets come as columns grouped by entry (sheet-groups.ts).
  */
 import type { Aggregation } from "../contests/contests.schemas.js";
 import type { CriterionTally, EntryAggregate } from "./aggregate.js";
@@ -16,7 +16,6 @@ import {
   roundFloatHalfUp,
   roundFraction,
   roundRatio,
-  scaledScore,
   SCORE_SCALE,
   sub,
   toNumber,
@@ -55,36 +54,26 @@ export function tallyMap(table: TallyTable): Map<string, CriterionTally[]> {
   return tallies;
 }
 
-/** The scaled totals (parallel to the sheets), or null for a total the fast path cannot read or two sheets of one judge for one entry. */
-function scaledTotals(flat: Flat): Float64Array | null {
-  const { sheets, start, members } = flat;
-  const totals = new Float64Array(sheets.length);
-  for (let s = 0; s < sheets.length; s++) {
-    const t = scaledScore(sheets[s].total);
-    if (t === null) return null;
-    totals[s] = t;
-  }
+/** Whether some entry has two sheets of one judge (the reference then throws). */
+function duplicateJudge(flat: Flat): boolean {
+  const { start, judgeOf } = flat;
   for (let g = 0; g + 1 < start.length; g++) {
     const from = start[g];
     const to = start[g + 1];
     if (to - from > 16) {
-      const seen = new Set<string>();
-      for (let m = from; m < to; m++) seen.add(sheets[members[m]].judgeId);
-      if (seen.size !== to - from) return null;
+      const seen = new Set<number>();
+      for (let r = from; r < to; r++) seen.add(judgeOf[r]);
+      if (seen.size !== to - from) return true;
       continue;
     }
-    for (let a = from; a < to; a++) {
-      const judgeId = sheets[members[a]].judgeId;
-      for (let b = a + 1; b < to; b++) if (sheets[members[b]].judgeId === judgeId) return null;
-    }
+    for (let a = from; a < to; a++) for (let b = a + 1; b < to; b++) if (judgeOf[a] === judgeOf[b]) return true;
   }
-  return totals;
+  return false;
 }
 
 /** The mean of a group's scaled totals, leaving out the members at skipA and skipB (or −1), as exactResult gives it; null if a sum could pass 2^53. */
 function fastMean(
   flat: Flat,
-  totals: Float64Array,
   g: number,
   method: Aggregation,
   skipA: number,
@@ -96,12 +85,11 @@ function fastMean(
   let total = 0;
   let magnitude = 0;
   const kept: number[] = [];
-  for (let m = from; m < to; m++) {
-    if (m === skipA || m === skipB) continue;
-    const s = flat.members[m];
-    total += totals[s];
-    magnitude += Math.abs(totals[s]);
-    kept.push(flat.sheets[s].total);
+  for (let r = from; r < to; r++) {
+    if (r === skipA || r === skipB) continue;
+    total += flat.scaledTotals[r];
+    magnitude += Math.abs(flat.scaledTotals[r]);
+    kept.push(flat.totals[r]);
   }
   const den = kept.length * SCORE_SCALE;
   if (magnitude > SAFE || den > SAFE) return null;
@@ -110,29 +98,26 @@ function fastMean(
   return { entryId: flat.entryIds[g], rawScore: total / den, score, judges: to - from, method, dropped, kept };
 }
 
-function fastTrimmed(flat: Flat, totals: Float64Array, g: number): EntryAggregate | null {
+function fastTrimmed(flat: Flat, g: number): EntryAggregate | null {
   const from = flat.start[g];
   const to = flat.start[g + 1];
-  if (to - from < TRIM_MIN_SHEETS) return fastMean(flat, totals, g, "trimmed", -1, -1, null);
-  const { sheets, members } = flat;
-  const t = (m: number) => totals[members[m]];
-  const judge = (m: number) => sheets[members[m]].judgeId;
+  if (to - from < TRIM_MIN_SHEETS) return fastMean(flat, g, "trimmed", -1, -1, null);
+  // judgeOf follows the ids' order, so comparing it compares the judge ids.
+  const { scaledTotals: t, judgeOf: judge } = flat;
   // As trimmed(): the lowest (smallest judgeId among equals), then the highest of the others.
   let lowest = from;
-  for (let m = from + 1; m < to; m++)
-    if (t(m) < t(lowest) || (t(m) === t(lowest) && judge(m) < judge(lowest))) lowest = m;
+  for (let r = from + 1; r < to; r++)
+    if (t[r] < t[lowest] || (t[r] === t[lowest] && judge[r] < judge[lowest])) lowest = r;
   let highest = -1;
-  for (let m = from; m < to; m++) {
-    if (m === lowest) continue;
-    if (highest < 0 || t(m) > t(highest) || (t(m) === t(highest) && judge(m) < judge(highest))) highest = m;
+  for (let r = from; r < to; r++) {
+    if (r === lowest) continue;
+    if (highest < 0 || t[r] > t[highest] || (t[r] === t[highest] && judge[r] < judge[highest])) highest = r;
   }
-  const high = sheets[members[highest]];
-  const low = sheets[members[lowest]];
   const dropped = {
-    highest: { judgeId: high.judgeId, total: high.total },
-    lowest: { judgeId: low.judgeId, total: low.total },
+    highest: { judgeId: flat.judgeIds[judge[highest]], total: flat.totals[highest] },
+    lowest: { judgeId: flat.judgeIds[judge[lowest]], total: flat.totals[lowest] },
   };
-  return fastMean(flat, totals, g, "trimmed", lowest, highest, dropped);
+  return fastMean(flat, g, "trimmed", lowest, highest, dropped);
 }
 
 /** Exact sums over scaled integers: Σv and Σv² of one judge or of the whole round. */
@@ -143,9 +128,9 @@ interface FastSpread {
 }
 
 /** zscores() on scaled integers; null when a sum of squares could pass 2^53. */
-function fastZscores(flat: Flat, totals: Float64Array): EntryAggregate[] | null {
-  const { sheets, start, members } = flat;
-  const n = sheets.length;
+function fastZscores(flat: Flat): EntryAggregate[] | null {
+  const { start, judgeOf, scaledTotals: totals } = flat;
+  const n = totals.length;
   if (n === 0) return [];
   // Divide out the common power of ten (whole-point totals become small integers), so that the
   // sums of squares stay small: value = v / unitDen with v an integer.
@@ -158,15 +143,13 @@ function fastZscores(flat: Flat, totals: Float64Array): EntryAggregate[] | null 
 
   // In the reference's order: the sheets group by group.
   const pooledSums: FastSpread = { count: 0, sum: 0, squares: 0 };
-  const byJudge = new Map<string, FastSpread>();
-  for (let m = 0; m < n; m++) {
-    const s = members[m];
-    const v = totals[s] / power;
-    const judgeId = sheets[s].judgeId;
-    let judge = byJudge.get(judgeId);
+  const byJudge = new Map<number, FastSpread>();
+  for (let r = 0; r < n; r++) {
+    const v = totals[r] / power;
+    let judge = byJudge.get(judgeOf[r]);
     if (judge === undefined) {
       judge = { count: 0, sum: 0, squares: 0 };
-      byJudge.set(judgeId, judge);
+      byJudge.set(judgeOf[r], judge);
     }
     judge.count += 1;
     judge.sum += v;
@@ -189,7 +172,7 @@ function fastZscores(flat: Flat, totals: Float64Array): EntryAggregate[] | null 
   const pooled = exactSpread(pooledSums);
   const pooledMean = toNumber(pooled.mean);
   // Per judge: null for no spread information (offset 0), else the factor sqrt(pooledVar / var_j) with Σv, n and the mean.
-  const judges = new Map<string, { factor: number; sum: number; count: number; mean: Fraction } | null>();
+  const judges = new Map<number, { factor: number; sum: number; count: number; mean: Fraction } | null>();
   for (const [judgeId, s] of byJudge) {
     const spread = exactSpread(s);
     judges.set(
@@ -213,9 +196,9 @@ function fastZscores(flat: Flat, totals: Float64Array): EntryAggregate[] | null 
     const kept = new Array<number>(size);
     let exact = true;
     for (let k = 0; k < size; k++) {
-      const s = members[from + k];
-      kept[k] = sheets[s].total;
-      const judge = judges.get(sheets[s].judgeId)!;
+      const s = from + k;
+      kept[k] = flat.totals[s];
+      const judge = judges.get(judgeOf[s])!;
       if (judge === null) {
         offsets[k] = 0;
         continue;
@@ -270,13 +253,11 @@ export function fastAggregates(flat: Flat, method: Aggregation): EntryAggregate[
 }
 
 function fastAggregatesOf(flat: Flat, method: Aggregation): EntryAggregate[] | null {
-  const totals = scaledTotals(flat);
-  if (totals === null) return null;
-  if (method === "zscore") return fastZscores(flat, totals);
+  if (duplicateJudge(flat)) return null;
+  if (method === "zscore") return fastZscores(flat);
   const results = new Array<EntryAggregate>(flat.entryIds.length);
   for (let g = 0; g < flat.entryIds.length; g++) {
-    const result =
-      method === "trimmed" ? fastTrimmed(flat, totals, g) : fastMean(flat, totals, g, "mean", -1, -1, null);
+    const result = method === "trimmed" ? fastTrimmed(flat, g) : fastMean(flat, g, "mean", -1, -1, null);
     if (result === null) return null;
     results[g] = result;
   }
@@ -289,28 +270,21 @@ export function aggregateMap(flat: Flat, aggregates: EntryAggregate[]): Map<stri
   return map;
 }
 
-/** criterionTallies as a TallyTable, or null for a score it cannot read or a sum that could pass 2^53. */
-export function fastTallyTable(flat: Flat, criterionKeys: readonly string[]): TallyTable | null {
-  return attempt(() => fastTallyTableOf(flat, criterionKeys));
-}
-
-function fastTallyTableOf(flat: Flat, criterionKeys: readonly string[]): TallyTable | null {
-  const width = criterionKeys.length;
+/** criterionTallies (on the columns' keys) as a TallyTable, or null for a sum that could pass 2^53. */
+export function fastTallyTable(flat: Flat): TallyTable | null {
+  const width = flat.keys.length;
   const groups = flat.entryIds.length;
   const sums = new Float64Array(groups * width);
   const counts = new Float64Array(groups * width);
   const magnitudes = new Float64Array(width);
-  const { sheets, start, members } = flat;
+  const { start, scores } = flat;
   for (let g = 0; g < groups; g++) {
     const row = g * width;
     magnitudes.fill(0);
-    for (let m = start[g]; m < start[g + 1]; m++) {
-      const scores = sheets[members[m]].scores;
+    for (let r = start[g]; r < start[g + 1]; r++) {
       for (let i = 0; i < width; i++) {
-        const key = criterionKeys[i];
-        if (!Object.hasOwn(scores, key)) continue;
-        const value = scaledScore(scores[key]);
-        if (value === null) return null;
+        const value = scores[r * width + i];
+        if (Number.isNaN(value)) continue; // not scored
         sums[row + i] += value;
         magnitudes[i] += Math.abs(value);
         counts[row + i] += 1;
@@ -318,5 +292,5 @@ function fastTallyTableOf(flat: Flat, criterionKeys: readonly string[]): TallyTa
     }
     for (let i = 0; i < width; i++) if (magnitudes[i] > SAFE) return null;
   }
-  return { keys: criterionKeys, entryIds: flat.entryIds, sums, counts };
+  return { keys: flat.keys, entryIds: flat.entryIds, sums, counts };
 }

@@ -9,7 +9,7 @@
 import type { Aggregation } from "../contests/contests.schemas.js";
 import { aggregateRoundExact, checkMethod, criterionTalliesExact } from "./aggregate.exact.js";
 import { aggregateMap, attempt, fastAggregates, fastTallyTable, tallyMap, type TallyTable } from "./aggregate.fast.js";
-import { flatGroups, flatten, groupSheets, type SheetGroups } from "./sheet-groups.js";
+import { flatten, groupSheets, type EntrySheets } from "./sheet-groups.js";
 
 /** One judge's submitted sheet for one entry; `total` = sum of criteria − deductions. */
 export interface Sheet {
@@ -57,7 +57,7 @@ export interface CriterionTally {
  */
 export function aggregateRound(sheets: readonly Sheet[], method: Aggregation): Map<string, EntryAggregate> {
   checkMethod(method);
-  const flat = attempt(() => flatGroups(sheets));
+  const flat = attempt(() => flatten(sheets, groupSheets(sheets)));
   const aggregates = flat && fastAggregates(flat, method);
   return flat === null || aggregates === null ? aggregateRoundExact(sheets, method) : aggregateMap(flat, aggregates);
 }
@@ -71,28 +71,38 @@ export function criterionTallies(
   sheets: readonly Sheet[],
   criterionKeys: readonly string[],
 ): Map<string, CriterionTally[]> {
-  const flat = attempt(() => flatGroups(sheets));
-  const table = flat && fastTallyTable(flat, criterionKeys);
+  const flat = attempt(() => flatten(sheets, groupSheets(sheets), criterionKeys));
+  const table = flat && fastTallyTable(flat);
   return table === null ? criterionTalliesExact(sheets, criterionKeys) : tallyMap(table);
 }
 
 /**
- * aggregateRound and criterionTallies of the same sheets, grouping them once (or as `groups` says,
- * when the caller has grouped them already): what computeResults needs. Same results and errors
- * as calling the two in turn; the aggregates come as a list in the map's order, the tallies as a
- * table when they fit one (tallyMap makes the map of it).
+ * aggregateRound and criterionTallies of the same sheets, grouping them once: what computeResults
+ * needs. Same results and errors as calling the two in turn; the aggregates come as a list in the
+ * map's order, the tallies as a table when they fit one (tallyMap makes the map of it).
  */
 export function aggregateWithTallies(
   sheets: readonly Sheet[],
   method: Aggregation,
   criterionKeys: readonly string[],
-  groups?: SheetGroups,
+): { aggregates: EntryAggregate[]; tallies: TallyTable | Map<string, CriterionTally[]> } {
+  const flat = attempt(() => flatten(sheets, groupSheets(sheets), criterionKeys));
+  return aggregateEligible({ flat, sheets: () => sheets }, method, criterionKeys);
+}
+
+/** aggregateWithTallies of sheets already grouped (sheet-groups.ts): from the columns when the fast path reads them, else from the objects. */
+export function aggregateEligible(
+  eligible: Pick<EntrySheets, "flat" | "sheets">,
+  method: Aggregation,
+  criterionKeys: readonly string[],
 ): { aggregates: EntryAggregate[]; tallies: TallyTable | Map<string, CriterionTally[]> } {
   checkMethod(method);
-  const flat = attempt(() => flatten(sheets, groups ?? groupSheets(sheets)));
-  const aggregates = (flat && fastAggregates(flat, method)) ?? [...aggregateRoundExact(sheets, method).values()];
+  const flat = eligible.flat;
+  const aggregates = (flat && fastAggregates(flat, method)) ?? [
+    ...aggregateRoundExact(eligible.sheets(), method).values(),
+  ];
   return {
     aggregates,
-    tallies: (flat && fastTallyTable(flat, criterionKeys)) ?? criterionTalliesExact(sheets, criterionKeys),
+    tallies: (flat && attempt(() => fastTallyTable(flat))) ?? criterionTalliesExact(eligible.sheets(), criterionKeys),
   };
 }

@@ -5,7 +5,7 @@
 import type { Aggregation } from "../contests/contests.schemas.js";
 import type { PrizeSettings } from "../contests/prizes.js";
 import {
-  aggregateWithTallies,
+  aggregateEligible,
   type CriterionTally,
   type DroppedSheet,
   type EntryAggregate,
@@ -14,7 +14,7 @@ import {
 import { tallyMap, type TallyTable } from "./aggregate.fast.js";
 import { prizeCounts, prizeForRank, type Prize, type PrizeCounts } from "./prizes.js";
 import { rankPositions, rankTable, type RankPositions } from "./rank.js";
-import { sheetsOfEntries } from "./sheet-groups.js";
+import { columnsOfEntries, sheetsOfEntries, toSheets, type Flat } from "./sheet-groups.js";
 import { applyTimeDeduction, type TimeDeduction, type TimeRules } from "./time-rules.js";
 import { applyPublicVote, publicVotePoints } from "./votes.js";
 
@@ -37,8 +37,8 @@ export interface ComputeInput {
   publicVoteWeight?: number;
   /** The entries that may be ranked (not withdrawn, disqualified or unsafe). */
   entries: readonly ComputeEntry[];
-  /** Submitted sheets only. */
-  sheets: readonly Sheet[];
+  /** Submitted sheets only: as objects, or as columns (sheet-columns.ts reads them so from the database). */
+  sheets: readonly Sheet[] | Flat;
 }
 
 export interface ResultRow {
@@ -73,14 +73,9 @@ export interface ComputeOutput {
 export function computeResults(input: ComputeInput): ComputeOutput {
   const entries = input.entries;
   // 1. Aggregate: each rankable entry's sheets → the judges' score (and the criteria for ties).
-  const eligible = sheetsOfEntries(entries, input.sheets);
   const criterionKeys = input.criteria.map((c) => c.key);
-  const { aggregates, tallies } = aggregateWithTallies(
-    eligible.sheets,
-    input.aggregation,
-    criterionKeys,
-    eligible.groups,
-  );
+  const eligible = eligibleSheets(entries, input.sheets, criterionKeys);
+  const { aggregates, tallies } = aggregateEligible(eligible, input.aggregation, criterionKeys);
   const aggregated = aggregates.map((agg, k) => ({ agg, entry: entries[eligible.entryIndex(k, agg.entryId)] }));
   // 2. Blend the public vote, 3. deduct talk time.
   const scored = finalScores(aggregated, input);
@@ -93,6 +88,17 @@ export function computeResults(input: ComputeInput): ComputeOutput {
     .withoutSheets()
     .map((i) => ({ entryId: entries[i].id, code: entries[i].code, title: entries[i].title }));
   return { results, counts, unranked };
+}
+
+function isSheetList(sheets: ComputeInput["sheets"]): sheets is readonly Sheet[] {
+  return Array.isArray(sheets);
+}
+
+/** The rankable entries' sheets: from columns of the rubric's criteria as they are, else as objects. */
+function eligibleSheets(entries: readonly ComputeEntry[], sheets: ComputeInput["sheets"], keys: readonly string[]) {
+  if (isSheetList(sheets)) return sheetsOfEntries(entries, sheets, keys);
+  const sameKeys = sheets.keys.length === keys.length && keys.every((key, i) => sheets.keys[i] === key);
+  return sameKeys ? columnsOfEntries(entries, sheets) : sheetsOfEntries(entries, toSheets(sheets), keys);
 }
 
 interface Scored {

@@ -14,6 +14,7 @@ import {
   settingsOf,
   sheetsRequired,
   submittedSheets,
+  submittedSheetsText,
   type RoundRow,
   type RoundSettings,
 } from "../judging/judging.service.js";
@@ -21,8 +22,9 @@ import { ForbiddenError, StageError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
 import { giveAwards, type GivenAward } from "./awards.js";
 import { explainResult } from "./explain.js";
-import { computeResults, type ComputeOutput, type ResultRow } from "./compute.js";
+import { computeResults, type ComputeInput, type ComputeOutput, type ResultRow } from "./compute.js";
 import * as q from "./results.queries.js";
+import { sheetColumns } from "./sheet-columns.js";
 import { isAccepted, shortPanelsOf, type AcceptedShortPanel, type ShortPanel } from "./short-panels.js";
 import type { snapshotBody } from "./snapshots.service.js";
 import { decodeResultRows, encodeResultRows } from "./stored.js";
@@ -64,28 +66,59 @@ export async function loadComputed(db: Knex, contestId: string, roundId?: string
   return found ? { ...found.data, results: decodeResultRows(found.data.results) } : null;
 }
 
-/** Results of a round of the contest from its submitted sheets (pure pipeline: src/results/compute.ts). */
-export async function resultsOfRound(
+/** What computing a round's results reads: its rankable entries, submitted sheets, sheets required and accepted short panels. */
+export interface RoundInputs {
+  entries: Awaited<ReturnType<typeof rankableRoundEntries>>;
+  sheets: ComputeInput["sheets"];
+  required: number;
+  accepted: Awaited<ReturnType<typeof q.shortPanelAcceptances>>;
+}
+
+const criterionKeys = (settings: RoundSettings): string[] => settings.rubric.criteria.map((c) => c.key);
+
+/** A round's submitted sheets as columns (sheet-columns.ts), or as objects where the columns cannot hold them. */
+async function roundSheets(ctx: AppContext, settings: RoundSettings): Promise<ComputeInput["sheets"]> {
+  const keys = criterionKeys(settings);
+  const columns = sheetColumns(await submittedSheetsText(ctx, settings.round.id, keys), keys);
+  return columns ?? (await submittedSheets(ctx, settings.round.id, keys));
+}
+
+/** Reads a round's inputs (the first phase of resultsOfRound, apart so that the benchmark can time it). */
+export async function readRoundInputs(
   ctx: AppContext,
   contest: Contest,
   settings: RoundSettings,
-): Promise<ContestResults> {
-  // Submitted, recommended where required, in the round, not failing the safety gate (DESIGN §3).
-  const entries = await rankableRoundEntries(ctx, contest, settings.round);
+): Promise<RoundInputs> {
+  return {
+    // Submitted, recommended where required, in the round, not failing the safety gate (DESIGN §3).
+    entries: await rankableRoundEntries(ctx, contest, settings.round),
+    sheets: await roundSheets(ctx, settings),
+    required: await sheetsRequired(ctx, settings),
+    accepted: await q.shortPanelAcceptances(ctx.db, settings.round.id),
+  };
+}
+
+/** A round's results from its inputs, pure (src/results/compute.ts): aggregate, rank, award. */
+export function resultsOfInputs(
+  contest: Contest,
+  settings: RoundSettings,
+  inputs: RoundInputs,
+  computedAt: string,
+): ContestResults {
   const output = computeResults({
     criteria: settings.rubric.criteria,
     aggregation: settings.aggregation,
     prizes: contest.prizes,
     timeRules: contest.rules.timeRules,
     publicVoteWeight: contest.rules.publicVoteWeight,
-    entries, // already { id, code, title, talkSeconds, publicVotes }
-    sheets: await submittedSheets(ctx, settings.round.id),
+    entries: inputs.entries, // already { id, code, title, talkSeconds, publicVotes }
+    sheets: inputs.sheets,
   });
-  const required = await sheetsRequired(ctx, settings);
-  const short = shortPanelsOf(output.results, required, await q.shortPanelAcceptances(ctx.db, settings.round.id));
+  const required = inputs.required;
+  const short = shortPanelsOf(output.results, required, inputs.accepted);
   return {
     contestId: contest.id,
-    computedAt: ctx.clock.now().toISOString(),
+    computedAt,
     rules: {
       aggregation: settings.aggregation,
       prizes: contest.prizes,
@@ -104,13 +137,28 @@ export async function resultsOfRound(
   };
 }
 
+/** Results of a round of the contest from its submitted sheets (pure pipeline: src/results/compute.ts). */
+export async function resultsOfRound(
+  ctx: AppContext,
+  contest: Contest,
+  settings: RoundSettings,
+): Promise<ContestResults> {
+  const inputs = await readRoundInputs(ctx, contest, settings);
+  return resultsOfInputs(contest, settings, inputs, ctx.clock.now().toISOString());
+}
+
+/** Stores a round's computation, replacing the one before. */
+export async function storeComputed(trx: Knex, roundId: string, results: ContestResults): Promise<void> {
+  await q.saveComputed(trx, results.contestId, roundId, results.computedAt, storedForm(results));
+}
+
 /** Computes the current round's results and stores them as that round's computation (each round keeps its own). */
 export async function computeAndStore(ctx: AppContext, trx: Knex, contest: Contest): Promise<ContestResults> {
   // Every read goes through the transaction: SQLite has one connection, and the results must see the transaction's own writes.
   const inTransaction: AppContext = { ...ctx, db: trx };
   const round = await currentRound(inTransaction, trx, contest);
   const results = await resultsOfRound(inTransaction, contest, settingsOf(contest, round));
-  await q.saveComputed(trx, contest.id, round.id, results.computedAt, storedForm(results));
+  await storeComputed(trx, round.id, results);
   return results;
 }
 
@@ -310,7 +358,7 @@ export async function scoreMatrix(
 }> {
   const contest = await getContest(ctx, user, contestId);
   const round = await currentRound(ctx, ctx.db, contest);
-  const sheets = await submittedSheets(ctx, round.id);
+  const sheets = await submittedSheets(ctx, round.id, criterionKeys(settingsOf(contest, round)));
   const entries = await roundEntries(ctx, contest, round);
   const judgeIds = [...new Set(sheets.map((s) => s.judgeId))].sort();
   const names = new Map((await findUsersByIds(ctx, judgeIds)).map((u) => [u.id, u.name]));
@@ -344,7 +392,9 @@ export async function unrankedEntries(
   if (user.role !== "organizer") throw new ForbiddenError();
   const round = await currentRound(ctx, ctx.db, contest);
   const inRound = new Set((await roundEntries(ctx, contest, round)).map((e) => e.id));
-  const scored = new Set((await submittedSheets(ctx, round.id)).map((s) => s.entryId));
+  const scored = new Set(
+    (await submittedSheets(ctx, round.id, criterionKeys(settingsOf(contest, round)))).map((s) => s.entryId),
+  );
   const out: Awaited<ReturnType<typeof unrankedEntries>> = [];
   for (const e of await contestEntries(ctx, contest.id)) {
     let reason: UnrankedReason | null = null;

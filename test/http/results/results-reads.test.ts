@@ -1,10 +1,15 @@
 import { expect } from "chai";
+import type { Knex } from "knex";
 import request from "supertest";
+import { migrations } from "../../../migrations/index.js";
 import { getContest } from "../../../src/contests/contests.service.js";
 import { listEntries } from "../../../src/entries/entries.queries.js";
-import { assignmentsOfRound, submittedSheetsOfRound } from "../../../src/judging/judging.queries.js";
+import { assignmentsOfRound } from "../../../src/judging/judging.queries.js";
+import { decodeScores } from "../../../src/judging/score-values.js";
+import { submittedSheetsOfRound } from "../../../src/judging/sheets.queries.js";
 import { rankableRoundEntries, submittedSheets } from "../../../src/judging/judging.service.js";
 import { computeContestResults } from "../../../src/results/results.service.js";
+import { migrateLatest } from "../../../src/db/migrate.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
 import { judgedContest } from "../../helpers/judged.js";
 
@@ -219,8 +224,8 @@ describe("results: lean reads, safety gate and talk time, stored results", () =>
         const before = (await assignmentsOfRound(ctx.db, `${id}-r1`))
           .filter((a) => a.status === "submitted" && a.total !== null)
           .map((a) => ({ entryId: a.entryId, judgeId: a.judgeId, total: a.total!, scores: a.scores ?? {} }));
-        expect(await submittedSheets(ctx, `${id}-r1`)).to.deep.equal(before);
-        expect(await submittedSheetsOfRound(ctx.db, `${id}-r1`)).to.deep.equal(before);
+        expect(await submittedSheets(ctx, `${id}-r1`, ["a", "b"])).to.deep.equal(before);
+        expect(await submittedSheetsOfRound(ctx.db, `${id}-r1`, ["a", "b"])).to.deep.equal(before);
         expect(before.some((s) => Object.keys(s.scores).length === 0)).to.equal(true);
       });
     }
@@ -259,6 +264,10 @@ describe("results: lean reads, safety gate and talk time, stored results", () =>
       const as = (path: string) => request(app.server).get(path).set("Authorization", `Bearer ${c.admin}`);
       const put = (path: string, body: object) =>
         request(app.server).put(path).set("Authorization", `Bearer ${c.admin}`).send(body);
+      const admin = {
+        ...organizer,
+        id: (await app.db("users").where({ email: "admin@test.local" }).first("id")).id as string,
+      };
       expect((await put(`/api/v1/entries/${c.entries[2].id}/safety`, { safe: false })).status).to.equal(200);
       expect((await put(`/api/v1/entries/${c.entries[0].id}/timing`, { seconds: 170 })).status).to.equal(200);
       expect((await put(`/api/v1/entries/${c.entries[1].id}/timing`, { seconds: 245 })).status).to.equal(200);
@@ -295,12 +304,42 @@ describe("results: lean reads, safety gate and talk time, stored results", () =>
         expect(snapshots).to.deep.equal([]);
         expect(JSON.stringify(rest)).to.equal(JSON.stringify(fresh.body));
       }
-      // And as the service computes it, detail and all.
-      const user = {
-        ...organizer,
-        id: (await app.db("users").where({ email: "admin@test.local" }).first("id")).id as string,
+      // Every scored sheet's compact scores (what computing reads) say what its JSON says.
+      const sheets = await app
+        .db("assignments")
+        .whereIn(
+          "entry_id",
+          c.entries.map((e) => e.id),
+        )
+        .whereNotNull("scores");
+      expect(sheets.length).to.be.greaterThan(10);
+      for (const sheet of sheets as { scores: string; score_keys: string; score_values: string }[])
+        expect(decodeScores(sheet.score_values, JSON.parse(sheet.score_keys) as string[])).to.deep.equal(
+          JSON.parse(sheet.scores),
+        );
+      // The same results from sheets without the compact form (saved before it) or saved under another rubric.
+      const compact = await computeContestResults(app.ctx, admin, c.contestId);
+      await app.db("assignments").whereIn("id", [sheets[0].id, sheets[3].id]).update({ score_keys: null });
+      await app.db("assignments").whereIn("id", [sheets[1].id]).update({ score_keys: '["other"]', score_values: "1" });
+      const fromJson = await computeContestResults(app.ctx, admin, c.contestId);
+      expect({ ...fromJson, computedAt: null }).to.deep.equal({ ...compact, computedAt: null });
+      // The migration fills the compact form of sheets saved before it: down, then up again.
+      const ours = "20261203110000_sheet-score-values";
+      const source: Knex.MigrationSource<string> = {
+        getMigrations: () => Promise.resolve(Object.keys(migrations)),
+        getMigrationName: (name) => name,
+        getMigration: (name) => Promise.resolve(migrations[name]),
       };
-      const again = await computeContestResults(app.ctx, user, c.contestId);
+      const applied = async () => (await app.db("knex_migrations").pluck("name")) as string[];
+      while ((await applied()).includes(ours)) await app.db.migrate.down({ migrationSource: source });
+      expect(await migrateLatest(app.db)).to.include(ours);
+      const backfilled = await app.db("assignments").whereIn("id", [sheets[0].id, sheets[1].id]);
+      for (const sheet of backfilled as { scores: string; score_keys: string; score_values: string }[])
+        expect(decodeScores(sheet.score_values, JSON.parse(sheet.score_keys) as string[])).to.deep.equal(
+          JSON.parse(sheet.scores),
+        );
+      // And as the service computes it, detail and all.
+      const again = await computeContestResults(app.ctx, admin, c.contestId);
       const row = again.results.find((r) => r.code === c.entries[0].code)!;
       // Totals come in judge-id order (ids are random here).
       expect([...row.detail.totals].sort((a, b) => a - b)).to.deep.equal([80, 80, 80.5]);

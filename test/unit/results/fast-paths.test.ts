@@ -25,7 +25,9 @@ import {
 } from "../../../src/results/decimal.js";
 import { prizeCounts, prizeForRank } from "../../../src/results/prizes.js";
 import { rankEntries, rankEntriesExact, rankPositions, rankTable, type RankInput } from "../../../src/results/rank.js";
+import { sheetColumns } from "../../../src/results/sheet-columns.js";
 import { decodeResultRows, encodeResultRows } from "../../../src/results/stored.js";
+import { encodeScores, scoreKeysOf, SHEET_END, SHEET_FIELD } from "../../../src/judging/score-values.js";
 import { applyTimeDeduction, type TimeRules } from "../../../src/results/time-rules.js";
 import { RunShares, TIE_KINDS, tieKindsOf, type TieKind } from "./tie-coverage.js";
 
@@ -133,7 +135,7 @@ function referenceVote(
 /** The pipeline as it was before the fast paths (reference implementations throughout). */
 function referenceCompute(input: ComputeInput): ComputeOutput {
   const eligible = new Map(input.entries.map((e) => [e.id, e]));
-  const sheets = input.sheets.filter((s) => eligible.has(s.entryId));
+  const sheets = (input.sheets as readonly Sheet[]).filter((s) => eligible.has(s.entryId));
   const aggregates = aggregateRoundExact(sheets, input.aggregation);
   const tallies = criterionTalliesExact(
     sheets,
@@ -628,6 +630,71 @@ describe("results fast paths agree with the exact implementation", () => {
         }),
         { numRuns: 2000 },
       );
+    });
+
+    it("computeResults from the database's text (sheet columns) equals the reference on the same sheets", () => {
+      const keys = ["a", "b", "c"];
+      let columnsRead = 0;
+      fc.assert(
+        fc.property(inputArb, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), (g, asJson) => {
+          // As submittedSheetsText writes them: compact scores where the keys are the rubric's (or at times the JSON), in any order.
+          // Each (entry, judge) once (the database's unique index), with a total.
+          const pairs = new Set<string>();
+          const sheets = g.sheets.filter((sheet) => {
+            const pair = `${sheet.entryId}/${sheet.judgeId}`;
+            if (pairs.has(pair) || !Number.isFinite(sheet.total)) return false;
+            pairs.add(pair);
+            return true;
+          });
+          const text = sheets
+            .map((sheet, k) => {
+              const compact = encodeScores(sheet.scores);
+              const scores =
+                compact.keys === scoreKeysOf(keys) && !asJson[k] ? compact.values : JSON.stringify(sheet.scores);
+              // SQLite prints a whole REAL as "87.0".
+              const total = String(sheet.total) + (Number.isInteger(sheet.total) && k % 2 === 1 ? ".0" : "");
+              return [sheet.entryId, sheet.judgeId, total, scores].join(SHEET_FIELD);
+            })
+            .join(SHEET_END);
+          // The reference reads the text apart, one object a sheet, in (entry, judge) order as the database's index keeps them.
+          const read: Sheet[] = sheets.map((sheet) => ({ ...sheet, scores: { ...sheet.scores } }));
+          read.sort((x, y) =>
+            x.entryId !== y.entryId
+              ? x.entryId < y.entryId
+                ? -1
+                : 1
+              : x.judgeId < y.judgeId
+                ? -1
+                : x.judgeId > y.judgeId
+                  ? 1
+                  : 0,
+          );
+          const input: ComputeInput = {
+            criteria: keys.map((key) => ({ key, label: key })),
+            aggregation: g.method,
+            prizes: g.prizes,
+            timeRules: g.timed ? timeRules : null,
+            publicVoteWeight: g.weight,
+            entries: g.entries.map((i, k) => ({
+              id: `e${i}`,
+              code: `C-${i}-${k}`,
+              title: `作品 ${i}`,
+              talkSeconds: g.talk[k] ?? null,
+              publicVotes: g.votes[k] ?? null,
+            })),
+            sheets: read,
+          };
+          const columns = sheetColumns(text, keys);
+          if (columns !== null) columnsRead++;
+          expectSame(
+            outcome(() => computeResults({ ...input, sheets: columns ?? read })),
+            outcome(() => referenceCompute(input)),
+          );
+        }),
+        { numRuns: 2000 },
+      );
+      // Most rounds are read as columns; the others (noise past the 6th decimal, huge values) as objects.
+      expect(columnsRead).to.be.above(500);
     });
 
     it("computeResults equals the reference pipeline on rounds full of ties (by the 2nd and 3rd criterion, and full ties)", function () {
