@@ -23,6 +23,7 @@ import { mulberry32 } from "../src/judging/assign/prng.js";
 import { moveContestStage } from "../src/stages/stages.service.js";
 import { LocalDiskStorage } from "../src/storage/local-disk.js";
 import { freePort } from "./free-port.js";
+import { serverNodeArgs } from "./server-args.js";
 
 const JUDGE = { email: "judge@bench.local", password: "Bench-judge-2026" };
 const PANEL = 5;
@@ -218,8 +219,8 @@ async function load(
   };
 }
 
-function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), ...args], {
+function spawnNode(script: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, serverNodeArgs(script), {
     env: { ...process.env, NODE_ENV: "", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -29,6 +29,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { createDb } from "../src/db/knex.js";
 import { testMedia } from "../test/helpers/media.js";
+import { serverNodeArgs } from "./server-args.js";
 
 const run = promisify(execFile);
 const ADMIN = { email: "bench@example.org", password: "Organizer-pass-2026" };
@@ -186,23 +187,19 @@ async function startServer(dir: string, pgSchema: string | null): Promise<BenchS
     pgUrl && pgSchema
       ? `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`
       : "";
-  const child = spawn(
-    process.execPath,
-    [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), "dist/src/server.js"],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATA_DIR: path.join(dir, "data"),
-        UPLOAD_DIR: path.join(dir, "uploads"),
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
-        DATABASE_URL: databaseUrl,
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+  const child = spawn(process.execPath, serverNodeArgs(), {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: path.join(dir, "data"),
+      UPLOAD_DIR: path.join(dir, "uploads"),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
+      DATABASE_URL: databaseUrl,
     },
-  );
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const stop = async () => {
     if (child.exitCode !== null) return;
     child.kill("SIGTERM");
