@@ -18,6 +18,7 @@ import { defaultRubric, type Rubric } from "../src/contests/rubric.js";
 import { createDb, type Db } from "../src/db/knex.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { LocalDiskStorage } from "../src/storage/local-disk.js";
+import { userRow, contestRow, roundRow } from "./seed-rows.js";
 
 export interface JudgingWorld {
   url: string;
@@ -66,67 +67,18 @@ export async function startJudgingWorld(options: { judges: number; perJudge: num
   };
   const now = new Date().toISOString();
   const rubric = defaultRubric("video");
-  const user = (id: string, role: string) => ({
-    id,
-    email: `${id}@bench.local`,
-    password_hash: "x",
-    name: id,
-    role,
-    city: "石家庄",
-    unit: `单位-${id}`,
-    expertise: "[]",
-    avoid_units: "[]",
-    disabled: false,
-    created_at: now,
-    updated_at: now,
-  });
   const judgeIds = Array.from({ length: options.judges }, (_, j) => `judge-${j}`);
   await db.batchInsert(
     "users",
-    [user("organizer", "organizer"), user("owner", "contestant"), ...judgeIds.map((id) => user(id, "judge"))],
+    [
+      userRow("organizer", "organizer", now),
+      userRow("owner", "contestant", now),
+      ...judgeIds.map((id) => userRow(id, "judge", now)),
+    ],
     200,
   );
-  await db("contests").insert({
-    id: "contest",
-    kind: "video",
-    title: "基准",
-    description: "",
-    stage: "judging",
-    opens_at: "2026-01-01T00:00:00.000Z",
-    closes_at: "2026-02-01T00:00:00.000Z",
-    notice_ends_at: null,
-    judges_per_entry: 5,
-    rubric: JSON.stringify(rubric),
-    rules: JSON.stringify({
-      files: {},
-      maxEntriesPerAuthor: null,
-      maxEntriesPerUnit: null,
-      requiresRecommendation: false,
-      recommendationQuota: 5,
-      sameCityConflict: false,
-      publicVoteWeight: 0,
-      noticeDays: 7,
-      safetyGate: false,
-      teamMax: null,
-      timeRules: null,
-    }),
-    prizes: JSON.stringify({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
-    aggregation: "trimmed",
-    created_by: "organizer",
-    created_at: now,
-    updated_at: now,
-  });
-  await db("rounds").insert({
-    id: "round-1",
-    contest_id: "contest",
-    number: 1,
-    name: "初评",
-    rubric: null,
-    aggregation: null,
-    judges_per_entry: null,
-    status: "open",
-    created_at: now,
-  });
+  await db("contests").insert(contestRow("contest", rubric, now));
+  await db("rounds").insert(roundRow("round-1", "contest", now));
   // Every judge scores the same `perJudge` entries: a judge's assignments are all distinct entries.
   const entryIds = Array.from({ length: options.perJudge }, (_, i) => `e${i}`);
   await db.batchInsert(

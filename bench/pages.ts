@@ -24,6 +24,7 @@ import { moveContestStage } from "../src/stages/stages.service.js";
 import { LocalDiskStorage } from "../src/storage/local-disk.js";
 import { freePort } from "./free-port.js";
 import { serverNodeArgs } from "./server-args.js";
+import { contestRow, roundRow, userRow } from "./seed-rows.js";
 
 const JUDGE = { email: "judge@bench.local", password: "Bench-judge-2026" };
 const PANEL = 5;
@@ -35,21 +36,13 @@ const LISTED = 20;
 export async function seed(db: Db): Promise<{ organizer: SessionUser; publishedId: string }> {
   const now = new Date().toISOString();
   const judgeHash = await hashPassword(JUDGE.password);
-  const user = (id: string, role: string, passwordHash = "x") => ({
-    id,
-    email: id === "judge" ? JUDGE.email : `${id}@bench.local`,
-    password_hash: passwordHash,
-    name: `评委 ${id}`,
-    role,
-    city: "石家庄",
-    unit: `单位-${id}`,
-    expertise: "[]",
-    avoid_units: "[]",
-    disabled: false,
-    must_change_password: false,
-    created_at: now,
-    updated_at: now,
-  });
+  const user = (id: string, role: string, passwordHash = "x") =>
+    userRow(id, role, now, {
+      email: id === "judge" ? JUDGE.email : `${id}@bench.local`,
+      password_hash: passwordHash,
+      name: `评委 ${id}`,
+      must_change_password: false,
+    });
   await db("users").insert([
     user("organizer", "organizer"),
     user("owner", "contestant"),
@@ -57,52 +50,14 @@ export async function seed(db: Db): Promise<{ organizer: SessionUser; publishedI
     ...Array.from({ length: PANEL }, (_, j) => user(`panel-${j}`, "judge")),
   ]);
   const rubric = defaultRubric("video");
-  const contest = (id: string, title: string, stage: string) => ({
-    id,
-    kind: "video",
-    title,
-    description: "基准赛事的说明。",
-    stage,
-    opens_at: "2026-01-01T00:00:00.000Z",
-    closes_at: "2026-02-01T00:00:00.000Z",
-    notice_ends_at: null,
-    judges_per_entry: PANEL,
-    rubric: JSON.stringify(rubric),
-    rules: JSON.stringify({
-      files: {},
-      maxEntriesPerAuthor: null,
-      maxEntriesPerUnit: null,
-      requiresRecommendation: false,
-      recommendationQuota: 5,
-      sameCityConflict: false,
-      publicVoteWeight: 0,
-      noticeDays: 7,
-      safetyGate: false,
-      teamMax: null,
-      timeRules: null,
-    }),
-    prizes: JSON.stringify({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
-    aggregation: "trimmed",
-    created_by: "organizer",
-    created_at: now,
-    updated_at: now,
-  });
+  const contest = (id: string, title: string, stage: string) =>
+    contestRow(id, rubric, now, { title, description: "基准赛事的说明。", stage, judges_per_entry: PANEL });
   await db("contests").insert([
     contest("published", "2026 科普微视频大赛（公示）", "judging"),
     contest("queue", "2026 科学实验展演", "judging"),
     ...Array.from({ length: LISTED - 2 }, (_, i) => contest(`listed-${i}`, `2026 科技活动周赛事 ${i + 1}`, "open")),
   ]);
-  const round = (contestId: string) => ({
-    id: `${contestId}-r1`,
-    contest_id: contestId,
-    number: 1,
-    name: "初评",
-    rubric: null,
-    aggregation: null,
-    judges_per_entry: null,
-    status: "open",
-    created_at: now,
-  });
+  const round = (contestId: string) => roundRow(`${contestId}-r1`, contestId, now);
   await db("rounds").insert([round("published"), round("queue")]);
   const entry = (contestId: string, i: number) => ({
     id: `${contestId}-e${i}`,

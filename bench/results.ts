@@ -29,6 +29,7 @@ import {
   storeComputed,
 } from "../src/results/results.service.js";
 import { LocalDiskStorage } from "../src/storage/local-disk.js";
+import { userRow, contestRow, roundRow } from "./seed-rows.js";
 
 const JUDGES = 5;
 const RUNS = 3;
@@ -46,67 +47,14 @@ const ORGANIZER: SessionUser = {
 /** A contest in judging with `entryCount` entries, each with JUDGES submitted sheets of random scores. */
 export async function seed(db: Db, entryCount: number): Promise<void> {
   const now = new Date().toISOString();
-  const user = (id: string, role: string) => ({
-    id,
-    email: `${id}@bench.local`,
-    password_hash: "x",
-    name: id,
-    role,
-    city: "石家庄",
-    unit: `单位-${id}`,
-    expertise: "[]",
-    avoid_units: "[]",
-    disabled: false,
-    created_at: now,
-    updated_at: now,
-  });
   await db("users").insert([
-    user("organizer", "organizer"),
-    user("owner", "contestant"),
-    ...Array.from({ length: JUDGES }, (_, j) => user(`judge-${j}`, "judge")),
+    userRow("organizer", "organizer", now),
+    userRow("owner", "contestant", now),
+    ...Array.from({ length: JUDGES }, (_, j) => userRow(`judge-${j}`, "judge", now)),
   ]);
   const rubric = defaultRubric("video");
-  await db("contests").insert({
-    id: "contest",
-    kind: "video",
-    title: "基准",
-    description: "",
-    stage: "judging",
-    opens_at: "2026-01-01T00:00:00.000Z",
-    closes_at: "2026-02-01T00:00:00.000Z",
-    notice_ends_at: null,
-    judges_per_entry: JUDGES,
-    rubric: JSON.stringify(rubric),
-    rules: JSON.stringify({
-      files: {},
-      maxEntriesPerAuthor: null,
-      maxEntriesPerUnit: null,
-      requiresRecommendation: false,
-      recommendationQuota: 5,
-      sameCityConflict: false,
-      publicVoteWeight: 0,
-      noticeDays: 7,
-      safetyGate: false,
-      teamMax: null,
-      timeRules: null,
-    }),
-    prizes: JSON.stringify({ mode: "ratio", first: 0.1, second: 0.2, third: 0.3 }),
-    aggregation: "trimmed",
-    created_by: "organizer",
-    created_at: now,
-    updated_at: now,
-  });
-  await db("rounds").insert({
-    id: "round-1",
-    contest_id: "contest",
-    number: 1,
-    name: "初评",
-    rubric: null,
-    aggregation: null,
-    judges_per_entry: null,
-    status: "open",
-    created_at: now,
-  });
+  await db("contests").insert(contestRow("contest", rubric, now, { judges_per_entry: JUDGES }));
+  await db("rounds").insert(roundRow("round-1", "contest", now));
   const random = mulberry32(42);
   const entries = Array.from({ length: entryCount }, (_, i) => ({
     id: `e${i}`,
