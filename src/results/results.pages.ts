@@ -21,6 +21,7 @@ import { objectionView, publicView } from "./results.public-page.js";
 import { prizesFromForm, reviewView, talkTimesView, votesView } from "./results.review-page.js";
 import { chooseAward } from "./awards.service.js";
 import { choicesFromForm, extrasFromForm } from "./results.awards-page.js";
+import * as publication from "./published.service.js";
 import * as results from "./results.service.js";
 import { parseAwardChoicesForm, parseResolveBody } from "./results.schemas.js";
 import { sendResultsExport } from "./send-export.js";
@@ -29,8 +30,8 @@ import { sendResultsExport } from "./send-export.js";
 async function sendExport(ctx: AppContext, req: Request, res: Response, format: "csv" | "xlsx"): Promise<void> {
   const contest = await getContest(ctx, req.user, routeParam(req));
   const published = isPublic(contest)
-    ? await results.publishedResults(ctx, null, contest.id, req.locale)
-    : await results.publishedResults(ctx, req.user, contest.id, req.locale);
+    ? await publication.publishedResults(ctx, null, contest.id, req.locale)
+    : await publication.publishedResults(ctx, req.user, contest.id, req.locale);
   await sendResultsExport(ctx, req, res, format, published);
 }
 
@@ -52,7 +53,7 @@ async function myResultsView(ctx: AppContext, req: Request, user: SessionUser) {
       awards: string;
       n: number;
     }[] = [];
-    const published = isPublic(contest) ? await results.publishedResults(ctx, user, contest.id, req.locale) : null;
+    const published = isPublic(contest) ? await publication.publishedResults(ctx, user, contest.id, req.locale) : null;
     if (published) {
       const byEntry = new Map(published.results.map((r) => [r.entryId, r]));
       rows = own.map((e) => {
@@ -200,7 +201,7 @@ export function resultsPages(ctx: AppContext): Router {
       resolvedAtText: formatShanghai(o.resolvedAt, req.locale),
       rescoreChoice: rescore.get(o.id) ?? null,
     }));
-    const snapshots = (await results.publishedResults(ctx, req.user, contest.id, req.locale)).snapshots;
+    const snapshots = (await publication.publishedResults(ctx, req.user, contest.id, req.locale)).snapshots;
     res.render("results/objections", {
       title: req.t("results.objectionsTitle"),
       contest,

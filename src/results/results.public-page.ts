@@ -10,14 +10,14 @@ import * as objections from "./objections.service.js";
 import type { ObjectionJson } from "./objections.service.js";
 import { awardGroups } from "./results.awards-page.js";
 import { isPublic, publicPageTitleKey, rowView, rulesText } from "./results.page-text.js";
-import * as results from "./results.service.js";
+import * as publication from "./published.service.js";
 import type { PublishedResults } from "./results.service.js";
 
 /** Results for the public page: in notice and final the published snapshot (for everyone alike); before, the organizer's preview. */
 async function publicResults(ctx: AppContext, req: Request, contest: Contest): Promise<PublishedResults> {
-  if (isPublic(contest)) return results.publishedResultsOf(ctx, null, contest, req.locale);
+  if (isPublic(contest)) return publication.publishedResultsOf(ctx, null, contest, req.locale);
   if (req.user?.role !== "organizer") throw new StageError("errors.resultsNotPublic", { stage: contest.stage });
-  const preview = await results.publishedResultsOf(ctx, req.user, contest, req.locale);
+  const preview = await publication.publishedResultsOf(ctx, req.user, contest, req.locale);
   // The preview has no names (they are published with the snapshot): the organizer sees them from the entries.
   const entries = new Map((await listEntries(ctx, req.user, contest.id)).map((e) => [e.id, e]));
   return {

@@ -19,6 +19,7 @@ import {
 import * as objections from "./objections.service.js";
 import { awardsView } from "./results.awards-page.js";
 import { countsText, isPublic, rowView, rulesText, signedTwoDecimals, twoDecimals } from "./results.page-text.js";
+import * as publication from "./published.service.js";
 import * as results from "./results.service.js";
 import type { ResultJson } from "./results.service.js";
 
@@ -65,7 +66,7 @@ export async function reviewView(
   shortTyped?: { entryId?: unknown; reason?: unknown },
 ) {
   const user = req.user!;
-  const published = await results.publishedResults(ctx, user, contest.id, req.locale);
+  const published = await publication.publishedResults(ctx, user, contest.id, req.locale);
   const matrix = await results.scoreMatrix(ctx, user, contest.id);
   const unranked = await results.unrankedEntries(ctx, user, contest.id);
   const openObjections = isPublic(contest)

@@ -8,6 +8,7 @@ import { getContest } from "../contests/contests.service.js";
 import { listRounds, publishFinalists, type RoundRow } from "../judging/judging.service.js";
 import type { Locale } from "../lib/i18n.js";
 import * as advancement from "./advancement.service.js";
+import * as publication from "./published.service.js";
 import * as results from "./results.service.js";
 import * as snapshots from "./snapshots.service.js";
 import * as objections from "./objections.service.js";
@@ -45,12 +46,18 @@ export function resultsApi(ctx: AppContext): Router {
   router.get("/contests/:id/results", async (req, res) => {
     const query = parseResultsQuery(req.query);
     const round = query.round === undefined ? {} : { round: Number(query.round) };
-    res.json(await results.publishedResults(ctx, req.user, routeParam(req), req.locale, round));
+    res.json(await publication.publishedResults(ctx, req.user, routeParam(req), req.locale, round));
   });
 
   // Exports: organizers always (the latest computation), everyone once public.
   router.get("/contests/:id/results.csv", async (req, res) =>
-    sendResultsExport(ctx, req, res, "csv", await results.publishedResults(ctx, req.user, routeParam(req), req.locale)),
+    sendResultsExport(
+      ctx,
+      req,
+      res,
+      "csv",
+      await publication.publishedResults(ctx, req.user, routeParam(req), req.locale),
+    ),
   );
   router.get("/contests/:id/results.xlsx", async (req, res) =>
     sendResultsExport(
@@ -58,7 +65,7 @@ export function resultsApi(ctx: AppContext): Router {
       req,
       res,
       "xlsx",
-      await results.publishedResults(ctx, req.user, routeParam(req), req.locale),
+      await publication.publishedResults(ctx, req.user, routeParam(req), req.locale),
     ),
   );
 

@@ -7,7 +7,7 @@
  */
 import { sortedScoreKeys, SHEET_END, SHEET_FIELD } from "../judging/score-values.js";
 import { scaledScore, SCORE_SCALE } from "./decimal.js";
-import { rankIds, type Flat } from "./sheet-groups.js";
+import { emptyFlat, rankIds, type Flat } from "./sheet-groups.js";
 
 const ZERO = 48;
 const NINE = 57;
@@ -167,16 +167,7 @@ function grouped(
     }
     order[k] = r;
   }
-  const flat: Flat = {
-    entryIds,
-    start,
-    judgeIds: judges.sorted,
-    judgeOf: new Int32Array(n),
-    totals: new Float64Array(n),
-    scaledTotals: new Float64Array(n),
-    keys,
-    scores: new Float64Array(n * width),
-  };
+  const flat = emptyFlat(entryIds, start, judges.sorted, keys, n);
   for (let k = 0; k < n; k++) {
     const r = order[k];
     flat.judgeOf[k] = rankOf(r);

@@ -32,6 +32,26 @@ export interface Flat {
   scores: Float64Array;
 }
 
+/** A Flat of `rows` sheets with its columns allocated, for the caller to fill row by row. */
+export function emptyFlat(
+  entryIds: string[],
+  start: Int32Array,
+  judgeIds: string[],
+  keys: readonly string[],
+  rows: number,
+): Flat {
+  return {
+    entryIds,
+    start,
+    judgeIds,
+    judgeOf: new Int32Array(rows),
+    totals: new Float64Array(rows),
+    scaledTotals: new Float64Array(rows),
+    keys,
+    scores: new Float64Array(rows * keys.length),
+  };
+}
+
 export function groupSheets(sheets: readonly Sheet[]): SheetGroups {
   const n = sheets.length;
   const groupOf = new Int32Array(n);
@@ -86,16 +106,7 @@ export function flatten(
   const rowOf = new Int32Array(n);
   for (let s = 0; s < n; s++) rowOf[s] = next[groupOf[s]]++;
   const judges = rankIds(sheets.map((sheet) => sheet.judgeId));
-  const flat: Flat = {
-    entryIds,
-    start,
-    judgeIds: judges.sorted,
-    judgeOf: new Int32Array(n),
-    totals: new Float64Array(n),
-    scaledTotals: new Float64Array(n),
-    keys,
-    scores: new Float64Array(n * width),
-  };
+  const flat = emptyFlat(entryIds, start, judges.sorted, keys, n);
   for (let s = 0; s < n; s++) {
     const r = rowOf[s];
     const { total, scores } = sheets[s];
