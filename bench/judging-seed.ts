@@ -18,7 +18,7 @@ import { defaultRubric, type Rubric } from "../src/contests/rubric.js";
 import { createDb, type Db } from "../src/db/knex.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { LocalDiskStorage } from "../src/storage/local-disk.js";
-import { userRow, contestRow, roundRow } from "./seed-rows.js";
+import { contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
 
 export interface JudgingWorld {
   url: string;
@@ -83,29 +83,7 @@ export async function startJudgingWorld(options: { judges: number; perJudge: num
   const entryIds = Array.from({ length: options.perJudge }, (_, i) => `e${i}`);
   await db.batchInsert(
     "entries",
-    entryIds.map((id, i) => ({
-      id,
-      contest_id: "contest",
-      seq: i + 1,
-      code: `SP-2026-${String(i + 1).padStart(6, "0")}`,
-      owner_id: "owner",
-      title: `作品 ${i + 1}`,
-      summary: "",
-      category: "科普行动",
-      city: "石家庄",
-      unit: "",
-      authors: "[]",
-      first_author_key: `a${i}`,
-      unit_key: "",
-      status: "submitted",
-      status_reason: null,
-      recommended_at: null,
-      recommended_by: null,
-      talk_seconds: null,
-      safety_failed: false,
-      created_at: now,
-      updated_at: now,
-    })),
+    entryIds.map((id, i) => entryRow(id, "contest", i, now)),
     200,
   );
   const assignments = judgeIds.flatMap((judgeId, j) =>

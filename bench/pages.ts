@@ -24,7 +24,7 @@ import { moveContestStage } from "../src/stages/stages.service.js";
 import { LocalDiskStorage } from "../src/storage/local-disk.js";
 import { freePort } from "./free-port.js";
 import { serverNodeArgs } from "./server-args.js";
-import { contestRow, roundRow, userRow } from "./seed-rows.js";
+import { contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
 
 const JUDGE = { email: "judge@bench.local", password: "Bench-judge-2026" };
 const PANEL = 5;
@@ -59,29 +59,15 @@ export async function seed(db: Db): Promise<{ organizer: SessionUser; publishedI
   ]);
   const round = (contestId: string) => roundRow(`${contestId}-r1`, contestId, now);
   await db("rounds").insert([round("published"), round("queue")]);
-  const entry = (contestId: string, i: number) => ({
-    id: `${contestId}-e${i}`,
-    contest_id: contestId,
-    seq: i + 1,
-    code: `SP-2026-${String(i + 1).padStart(4, "0")}`,
-    owner_id: "owner",
-    title: `作品 ${i + 1}：病毒是怎样传播的`,
-    summary: "",
-    category: "科普行动",
-    city: "石家庄",
-    unit: `参赛单位 ${i + 1}`,
-    authors: JSON.stringify([{ name: `作者 ${i + 1}` }]),
-    first_author_key: `a-${contestId}-${i}`,
-    unit_key: `u-${i}`,
-    status: "submitted",
-    status_reason: null,
-    recommended_at: null,
-    recommended_by: null,
-    talk_seconds: null,
-    safety_failed: false,
-    created_at: now,
-    updated_at: now,
-  });
+  const entry = (contestId: string, i: number) =>
+    entryRow(`${contestId}-e${i}`, contestId, i, now, {
+      code: `SP-2026-${String(i + 1).padStart(4, "0")}`,
+      title: `作品 ${i + 1}：病毒是怎样传播的`,
+      unit: `参赛单位 ${i + 1}`,
+      authors: JSON.stringify([{ name: `作者 ${i + 1}` }]),
+      first_author_key: `a-${contestId}-${i}`,
+      unit_key: `u-${i}`,
+    });
   const published = Array.from({ length: PUBLISHED_ENTRIES }, (_, i) => entry("published", i));
   const queued = Array.from({ length: QUEUE }, (_, i) => entry("queue", i));
   await db.batchInsert("entries", [...published, ...queued], 200);

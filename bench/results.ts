@@ -29,7 +29,7 @@ import {
   storeComputed,
 } from "../src/results/results.service.js";
 import { LocalDiskStorage } from "../src/storage/local-disk.js";
-import { userRow, contestRow, roundRow } from "./seed-rows.js";
+import { contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
 
 const JUDGES = 5;
 const RUNS = 3;
@@ -56,29 +56,7 @@ export async function seed(db: Db, entryCount: number): Promise<void> {
   await db("contests").insert(contestRow("contest", rubric, now, { judges_per_entry: JUDGES }));
   await db("rounds").insert(roundRow("round-1", "contest", now));
   const random = mulberry32(42);
-  const entries = Array.from({ length: entryCount }, (_, i) => ({
-    id: `e${i}`,
-    contest_id: "contest",
-    seq: i + 1,
-    code: `SP-2026-${String(i + 1).padStart(6, "0")}`,
-    owner_id: "owner",
-    title: `作品 ${i + 1}`,
-    summary: "",
-    category: "科普行动",
-    city: "石家庄",
-    unit: "",
-    authors: "[]",
-    first_author_key: `a${i}`,
-    unit_key: "",
-    status: "submitted",
-    status_reason: null,
-    recommended_at: null,
-    recommended_by: null,
-    talk_seconds: null,
-    safety_failed: false,
-    created_at: now,
-    updated_at: now,
-  }));
+  const entries = Array.from({ length: entryCount }, (_, i) => entryRow(`e${i}`, "contest", i, now));
   await db.batchInsert("entries", entries, 500);
   const sheets = entries.flatMap((e) =>
     Array.from({ length: JUDGES }, (_, j) => {

@@ -69,3 +69,37 @@ export function roundRow(id: string, contestId: string, now: string) {
     created_at: now,
   };
 }
+
+/** The `i`-th submitted entry (0-based) of a contest, owned by "owner". */
+export function entryRow(
+  id: string,
+  contestId: string,
+  i: number,
+  now: string,
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    id,
+    contest_id: contestId,
+    seq: i + 1,
+    code: `SP-2026-${String(i + 1).padStart(6, "0")}`,
+    owner_id: "owner",
+    title: `作品 ${i + 1}`,
+    summary: "",
+    category: "科普行动",
+    city: "石家庄",
+    unit: "",
+    authors: "[]",
+    first_author_key: `a${i}`,
+    unit_key: "",
+    status: "submitted",
+    status_reason: null,
+    recommended_at: null,
+    recommended_by: null,
+    talk_seconds: null,
+    safety_failed: false,
+    created_at: now,
+    updated_at: now,
+    ...overrides,
+  };
+}
