@@ -112,6 +112,12 @@ const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
   ],
 };
 
+/** The city choices of every page's forms, per language: made once, not per request. */
+const CITY_OPTIONS: Record<Locale, { value: string; label: string }[]> = {
+  "zh-CN": CITIES.map((c) => ({ value: c.name, label: c.name })),
+  en: CITIES.map((c) => ({ value: c.name, label: c.en })),
+};
+
 /** What every page's layout needs: the user, his navigation, the CSRF token, flash messages, the language. */
 export const viewLocals: RequestHandler = (req, res, next) => {
   setPageLocals(req, res);
@@ -138,6 +144,6 @@ export function setPageLocals(req: Request, res: Response): void {
     flash: takeFlash(req),
     switchLang:
       locale === "en" ? { href: withLang("zh-CN"), label: "中文" } : { href: withLang("en"), label: "English" },
-    cities: CITIES.map((c) => ({ value: c.name, label: locale === "en" ? c.en : c.name })),
+    cities: CITY_OPTIONS[locale],
   });
 }
