@@ -36,9 +36,10 @@ interface PublishedInputs {
 
 /**
  * Version of what a snapshot holds: 2 adds the sheets and the rules needed to recompute every score
- * (scripts/verify.ts); 3 adds each row's extra awards; 4 adds a live final's segments.
+ * (scripts/verify.ts); 3 adds each row's extra awards; 4 (a live final's only) adds its segments.
  */
-const SNAPSHOT_FORMAT = 4;
+const SNAPSHOT_FORMAT = 3;
+const LIVE_SNAPSHOT_FORMAT = 4;
 
 const rubricInForce = (rubric: Rubric) => ({
   criteria: rubric.criteria.map((c) => ({ key: c.key, label: c.label, max: c.max, step: c.step })),
@@ -89,7 +90,7 @@ export function snapshotBody(
   const timed = results.rules.timeRules != null && !live;
   return {
     contest: { id: contest.id, title: contest.title, kind: contest.kind },
-    snapshot: { format: SNAPSHOT_FORMAT, number, kind, createdAt, noticeEndsAt },
+    snapshot: { format: live ? LIVE_SNAPSHOT_FORMAT : SNAPSHOT_FORMAT, number, kind, createdAt, noticeEndsAt },
     rules: {
       ...results.rules,
       ...rubricInForce(inputs.rubric),
