@@ -2,6 +2,8 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { assertValidSegments, drawOrder, timerView, type Timing } from "../../../src/live/live.rules.js";
 import type { Segment } from "../../../src/live/live.schemas.js";
+import { defaultSegments } from "../../../src/live/live.service.js";
+import { defaultRubric } from "../../../src/contests/rubric.js";
 
 const RUBRIC = { criteria: [{ key: "a", label: "甲", max: 10, step: 1 }] };
 const START = Date.parse("2026-05-20T01:00:00.000Z");
@@ -111,5 +113,25 @@ describe("live final rules (pure)", () => {
         },
       ),
     );
+  });
+
+  it("the default segments are valid: the explainer's four, the experiment show's one with its rubric", () => {
+    const explainer = defaultSegments({ kind: "explainer", rubric: defaultRubric("explainer") });
+    expect(explainer.map((s) => [s.key, s.label, s.weight, s.seconds])).to.deep.equal([
+      ["selfTopic", "自主命题", 0.5, 240],
+      ["randomTopic", "随机命题", 0.3, 120],
+      ["quiz", "科技常识测试", 0.1, undefined],
+      ["qa", "评委问答", 0.1, undefined],
+    ]);
+    expect(explainer[0].rubric.criteria.map((c) => [c.label, c.max])).to.deep.equal([
+      ["科学准确", 40],
+      ["内容新颖", 30],
+      ["仪态形象", 20],
+      ["语言表达", 10],
+    ]);
+    const experiment = defaultSegments({ kind: "experiment", rubric: defaultRubric("experiment") });
+    expect(experiment.map((s) => [s.key, s.label, s.weight, s.seconds])).to.deep.equal([["show", "实验展演", 1, 360]]);
+    expect(experiment[0].rubric).to.deep.equal(defaultRubric("experiment"));
+    for (const segments of [explainer, experiment]) expect(() => assertValidSegments(segments)).to.not.throw();
   });
 });
