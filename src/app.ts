@@ -12,6 +12,7 @@ import { entriesPages } from "./entries/entries.pages.js";
 import { entriesApi } from "./entries/entries.routes.js";
 import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
+import { liveScreenPages } from "./live/live.screen-pages.js";
 import { resultsPages } from "./results/results.pages.js";
 import { roundsPages } from "./results/rounds.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
@@ -114,6 +115,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(shortPanelsPages(ctx));
   app.use(auditPages(ctx));
   app.use(statisticsPages(ctx));
+  app.use(liveScreenPages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));

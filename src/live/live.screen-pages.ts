@@ -6,10 +6,8 @@ import { confirmed } from "../http/confirm.js";
 import { answerForm, fieldText, formFields, wantsJson } from "../http/forms.js";
 import { routeParam } from "../http/params.js";
 import { AppError } from "../lib/errors.js";
-import { parseAdvanceBody, parseReopenBody, parseTimerBody } from "./live.schemas.js";
 import { consoleView, screenView } from "./live.screen-view.js";
-import { advanceLive, liveState, liveTimer, panelProgress, reopenLiveSheet } from "./live.service.js";
-import type { LiveJson } from "./live.state.js";
+import { advanceLive, liveState, liveTimer, panelProgress, reopenLiveSheet, type LiveJson } from "./live.service.js";
 
 /** A typed number becomes a number; anything else is passed on as typed, for the schema to refuse. */
 function typedNumber(value: unknown): unknown {
@@ -17,7 +15,7 @@ function typedNumber(value: unknown): unknown {
   return text !== "" && Number.isFinite(Number(text)) ? Number(text) : value;
 }
 
-/** The console's forms → the API's bodies, so the page and the API go through the same schemas and services. */
+/** The console's forms → the API's bodies, which the services check with the API's schemas. */
 const bodies = {
   timer: (f: Record<string, unknown>) =>
     f.action === "set" ? { action: f.action, seconds: typedNumber(f.seconds) } : { action: f.action },
@@ -91,18 +89,18 @@ export function liveScreenPages(ctx: AppContext): Router {
 
   consoleAction(
     "timer",
-    (req, _res, f) => liveTimer(ctx, req.user!, routeParam(req), parseTimerBody(bodies.timer(f))),
+    (req, _res, f) => liveTimer(ctx, req.user!, routeParam(req), bodies.timer(f)),
     "live.console.done",
   );
 
   consoleAction(
     "advance",
     async (req, res, f) => {
-      const body = parseAdvanceBody(bodies.advance(f));
+      const body = bodies.advance(f);
       // A withdrawal is final (the finalist is not ranked): said before it is done.
-      if ("withdraw" in body && body.withdraw) {
+      if ("withdraw" in body) {
         const live = await liveState(ctx, routeParam(req), req.user);
-        const code = live.order.find((o) => o.entryId === body.entryId)?.code ?? body.entryId;
+        const code = live.order.find((o) => o.entryId === body.entryId)?.code ?? fieldText(body.entryId);
         const confirmation = {
           title: req.t("live.console.withdraw"),
           consequences: [req.t("live.console.withdrawConfirm", { code })],
@@ -117,7 +115,7 @@ export function liveScreenPages(ctx: AppContext): Router {
 
   consoleAction(
     "reopen",
-    (req, _res, f) => reopenLiveSheet(ctx, req.user!, routeParam(req), parseReopenBody(bodies.reopen(f))),
+    (req, _res, f) => reopenLiveSheet(ctx, req.user!, routeParam(req), bodies.reopen(f)),
     "live.console.reopened",
   );
 
