@@ -137,10 +137,11 @@ class LiveBus {
   }
 
   async close(): Promise<void> {
+    const listener = this.listener;
+    this.listener = null;
     for (const s of [...this.subscribers]) s.onEnd?.();
     this.subscribers.clear();
-    await this.listener?.stop();
-    this.listener = null;
+    await listener?.stop();
   }
 }
 
