@@ -13,6 +13,7 @@ import { entriesApi } from "./entries/entries.routes.js";
 import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
 import { liveEventsApi } from "./live/live.events.js";
+import { liveApi } from "./live/live.routes.js";
 import { resultsPages } from "./results/results.pages.js";
 import { roundsPages } from "./results/rounds.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
@@ -86,9 +87,10 @@ export function createApp(ctx: AppContext): Express {
   api.use(resultsApi(ctx));
   api.use(objectionsApi(ctx));
   api.use(shortPanelsApi(ctx));
+  api.use(liveApi(ctx));
+  api.use(liveEventsApi(ctx));
   api.use(auditApi(ctx));
   api.use(statisticsApi(ctx));
-  api.use(liveEventsApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
