@@ -285,7 +285,7 @@ export async function runLiveBench(viewers = 500, judges = 50): Promise<string[]
     const expected = viewers * judges;
     const ratio = percentile(appLatencies, 0.5) / Math.max(0.1, percentile(bareLatencies, 0.5));
     return [
-      `live final fan-out on ${where}: ${judges} judges submitting ${SPACING_MS} ms apart, ${viewers} SSE viewers, state ${frameBytes} bytes: submit response → viewer receipt ${summary(appLatencies)} (${appLatencies.length} of ${expected} receipts) | bare Express SSE, constant message of the same size: ${summary(bareLatencies)} (${bareLatencies.length} of ${expected}) | p50 ${ratio.toFixed(1)}× the baseline`,
+      `live final fan-out on ${where}: ${judges} judges submitting ${SPACING_MS} ms apart, ${viewers} SSE viewers, state ${frameBytes} bytes, ${live.frames.size - 1} new states sent for ${judges} submits: submit response → viewer receipt ${summary(appLatencies)} (${appLatencies.length} of ${expected} receipts) | bare Express SSE, constant message of the same size: ${summary(bareLatencies)} (${bareLatencies.length} of ${expected}) | p50 ${ratio.toFixed(1)}× the baseline`,
     ];
   } finally {
     for (const child of children) await stop(child);
