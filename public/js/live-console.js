@@ -57,7 +57,8 @@
   }
 
   function post(form) {
-    return fetch(form.action, {
+    /* getAttribute: the timer forms' field named "action" hides the form's own action property. */
+    return fetch(form.getAttribute("action"), {
       method: "POST",
       headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
       credentials: "same-origin",
