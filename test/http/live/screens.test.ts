@@ -79,7 +79,7 @@ describe("live final: the big screen and the timekeeper's console", function () 
       .type("form")
       .send({ _csrf: csrfOf((await judge.get("/register").set("Accept", "text/html")).text), action: "start" });
     expect(res.status).to.equal(403);
-    expect(await app.db("live_timings").count({ n: "*" })).to.deep.equal([{ n: 0 }]);
+    expect(await app.db("live_timings").select("*")).to.have.length(0);
   });
 
   it("refuses a console form without its CSRF token and writes nothing", async () => {
@@ -131,7 +131,7 @@ describe("live final: the big screen and the timekeeper's console", function () 
     const judge = /<strong>(评委\d)<\/strong> 评审专家2 /.exec(page.text)![1];
     const short = await post("reopen", { entryId: current!.entryId, segment: "talk", judge, reason: "" });
     expect(short.status).to.equal(303);
-    expect(await app.db("live_sheets").where({ status: "draft" }).count({ n: "*" })).to.deep.equal([{ n: 0 }]);
+    expect(await app.db("live_sheets").where({ status: "draft" })).to.have.length(0);
     const res = await post("reopen", {
       entryId: current!.entryId,
       segment: "talk",
