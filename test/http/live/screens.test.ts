@@ -51,11 +51,14 @@ describe("live final: the big screen and the timekeeper's console", function () 
   });
   after(() => app?.close());
 
-  it("before the draw, the screen says the final has not started and reloads itself", async () => {
+  it("before the draw, the screen says the final has not started and reloads itself; the console leads to the setup", async () => {
     const waiting = await liveFinal(app, { finalists: 1, judges: 1, start: false });
     const res = await request(app.server).get(`/contests/${waiting.contestId}/live/screen`).set("Accept", "text/html");
     expect(res.status).to.equal(200);
     expect(res.text).to.include('data-testid="waiting"').and.include('http-equiv="refresh"');
+    const consolePage = await organizer.get(`/contests/${waiting.contestId}/live/console`).set("Accept", "text/html");
+    expect(consolePage.status).to.equal(302);
+    expect(consolePage.headers.location).to.equal(`/contests/${waiting.contestId}/live/setup`);
   });
 
   it("shows anyone the current finalist, a slot per judge as 评委N, and no judge's name or e-mail", async () => {
