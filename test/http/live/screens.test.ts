@@ -71,6 +71,8 @@ describe("live final: the big screen and the timekeeper's console", function () 
     expect(res.text.match(/data-testid="slot"/g)).to.have.length(5 + 1); // five slots and the template's
     expect(res.text).not.to.include("评审专家").and.not.include("@example.org").and.not.include("site-header");
     expect(res.text).to.include("/static/js/live-screen.js").and.include("/static/css/live.css");
+    const en = await request(app.server).get(`${screenPath()}?lang=en`).set("Accept", "text/html");
+    expect(en.text).to.include('<html lang="en">').and.include("Judge 5").and.include("Standings");
   });
 
   it("keeps the console to organizers: 401 anonymous, 403 for a judge", async () => {
