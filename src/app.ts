@@ -12,6 +12,8 @@ import { entriesPages } from "./entries/entries.pages.js";
 import { entriesApi } from "./entries/entries.routes.js";
 import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
+import { liveApi } from "./live/live.routes.js";
+import { livePages } from "./live/live.pages.js";
 import { liveTopicsApi } from "./live/topics.routes.js";
 import { resultsPages } from "./results/results.pages.js";
 import { roundsPages } from "./results/rounds.pages.js";
@@ -86,6 +88,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(resultsApi(ctx));
   api.use(objectionsApi(ctx));
   api.use(shortPanelsApi(ctx));
+  api.use(liveApi(ctx));
   api.use(auditApi(ctx));
   api.use(statisticsApi(ctx));
   api.use(liveTopicsApi(ctx));
@@ -116,6 +119,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(shortPanelsPages(ctx));
   app.use(auditPages(ctx));
   app.use(statisticsPages(ctx));
+  app.use(livePages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));
