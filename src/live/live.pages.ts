@@ -93,10 +93,11 @@ async function judgePage(ctx: AppContext, req: Request, refusal?: Refusal): Prom
   const user = req.user!;
   const contest = await getContest(ctx, user, routeParam(req));
   const base = { title: req.t("live.judge.title"), contest: { id: contest.id, title: contest.title } };
+  // A judge off the panel is refused (403) here, before anything else.
+  const view = await liveOrNull(() => live.judgeLiveView(ctx, user, contest.id));
   // Before the declaration (回避声明) the judge sees nothing of the final.
   if (!(await hasDeclared(ctx, contest.id, user.id)))
     return { ...base, declared: false, declarationNext: `/contests/${contest.id}/live/judge` };
-  const view = await liveOrNull(() => live.judgeLiveView(ctx, user, contest.id));
   if (!view) return { ...base, declared: true, notStarted: true };
   const { live: state } = view;
   const typedFor = (entryId: string, segment: string) =>

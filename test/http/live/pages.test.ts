@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
 import { ADMIN, createActor, startTestApp, type TestApp } from "../../helpers/app.js";
-import { judgedContest, type JudgedContest } from "../../helpers/judged.js";
+import { liveContest, type LiveContest } from "../../helpers/live.js";
 import { csrfOf, pageSession, type PageAgent } from "../../helpers/pages.js";
 
 /** The live final's pages: the organizer's setup (segments, the draw) and a panel judge's phone. */
@@ -39,7 +39,7 @@ const SEGMENTS = {
 
 describe("live final pages", () => {
   let app: TestApp;
-  let contest: JudgedContest;
+  let contest: LiveContest;
   let organizer: PageAgent;
   let setupUrl: string;
   let judgeUrl: string;
@@ -48,7 +48,8 @@ describe("live final pages", () => {
 
   before(async () => {
     app = await startTestApp();
-    contest = await judgedContest(app, { sheets: [0, 1, 2].map(() => [null, null, null]) });
+    // Judge 2 (index 1) has not accepted the declaration yet.
+    contest = await liveContest(app, { finalists: 3, judges: 3, undeclared: [1] });
     organizer = await pageSession(app, ADMIN.email, ADMIN.password);
     setupUrl = `/contests/${contest.contestId}/live/setup`;
     judgeUrl = `/contests/${contest.contestId}/live/judge`;
@@ -64,8 +65,11 @@ describe("live final pages", () => {
     it("offers the default segments with their rubric rows, the topic bank and the seed", async () => {
       const res = await organizer.get(setupUrl).set("Accept", "text/html");
       expect(res.status).to.equal(200);
-      expect(res.text).to.include('name="segments[0][key]" value="show"');
-      expect(res.text).to.include('name="segments[0][criteria][0][key]" value="scientific"');
+      expect(res.text).to.include('name="segments[0][key]" value="selfTopic"');
+      expect(res.text).to.include('name="segments[1][key]" value="randomTopic"');
+      expect(res.text).to.include('name="segments[0][criteria][0][key]" value="accuracy"');
+      // No topic imported yet: the random-topic segment would have none.
+      expect(res.text).to.include('data-testid="live-topics-warning"');
       expect(res.text).to.include('data-testid="live-topics-form"').and.include('name="seed"');
     });
 
@@ -140,7 +144,7 @@ describe("live final pages", () => {
 
   describe("the judge's phone (/contests/:id/live/judge)", () => {
     let judge: PageAgent;
-    let current: { entryId: string; code: string };
+    let current: { id: string; code: string };
 
     before(async () => {
       judge = await pageSession(app, contest.judges[0].email, contest.judges[0].password);
@@ -152,8 +156,8 @@ describe("live final pages", () => {
       const outsider = await createActor(app, "judge");
       const other = await pageSession(app, outsider.email, outsider.password);
       expect((await judgePage(other)).status).to.equal(403);
-      const contestant = await pageSession(app, contest.contestant.email, contest.contestant.password);
-      expect((await judgePage(contestant)).status).to.equal(403);
+      const contestant = await createActor(app, "contestant");
+      expect((await judgePage(await pageSession(app, contestant.email, contestant.password))).status).to.equal(403);
     });
 
     it("shows the current finalist by code and title with the segment's rubric, and no name anywhere", async () => {
@@ -161,20 +165,24 @@ describe("live final pages", () => {
       expect(res.status).to.equal(200);
       expect(res.text).to.include(current.code).and.include('data-testid="live-segment">讲解');
       expect(res.text).to.include('name="scores[content]"').and.include('max="40" step="0.5"');
-      const entries = await app.db("entries").where({ contest_id: contest.contestId }).select("authors", "unit");
+      const entries = await app
+        .db("entries")
+        .where({ contest_id: contest.contestId })
+        .select("authors", "unit", "owner_id");
+      const contestant = await app.db("users").where({ id: entries[0].owner_id }).first();
       const names = [
-        contest.contestant.user.name,
+        contestant.name,
         ...entries.flatMap((e: { authors: string; unit: string }) => [
           e.unit,
           ...JSON.parse(e.authors).map((a: { name: string }) => a.name),
         ]),
       ];
+      expect(names).to.include("选手1");
       for (const name of names) expect(res.text, `the phone shows ${name}`).not.to.include(name);
     });
 
     it("asks for the declaration first when the judge has not accepted it", async () => {
       const second = contest.judges[1];
-      await app.db("judge_declarations").where({ judge_id: second.user.id }).del();
       const res = await judgePage(await pageSession(app, second.email, second.password));
       expect(res.status).to.equal(200);
       expect(res.text).to.include('data-testid="declaration"').and.not.include("scores[content]");
@@ -188,7 +196,7 @@ describe("live final pages", () => {
         .set("Accept", "application/json")
         .send({
           _csrf: csrfOf(page.text),
-          entryId: current.entryId,
+          entryId: current.id,
           segment: "talk",
           "scores[content]": "51",
           "scores[delivery]": "",
@@ -210,7 +218,7 @@ describe("live final pages", () => {
         .set("Accept", "text/html")
         .send({
           _csrf: csrfOf(page.text),
-          entryId: current.entryId,
+          entryId: current.id,
           segment: "talk",
           "scores[content]": "52",
           "scores[delivery]": "30.3",
@@ -225,7 +233,7 @@ describe("live final pages", () => {
       const page = await judgePage(judge);
       const form = {
         _csrf: csrfOf(page.text),
-        entryId: current.entryId,
+        entryId: current.id,
         segment: "talk",
         "scores[content]": "55",
         "scores[delivery]": "36.5",
