@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
 import { ADMIN, createActor, startTestApp, type TestApp } from "../../helpers/app.js";
-import { liveContest, type LiveContest } from "../../helpers/live.js";
+import { as, liveContest, type LiveContest } from "../../helpers/live.js";
 import { csrfOf, pageSession, type PageAgent } from "../../helpers/pages.js";
 
 /** The live final's pages: the organizer's setup (segments, the draw) and a panel judge's phone. */
@@ -267,6 +267,89 @@ describe("live final pages", () => {
       expect(again.status).to.equal(409);
       expect(again.body.error.code).to.equal("sheet_locked");
       expect(await liveRows(app)).to.deep.equal(afterSubmit);
+    });
+  });
+
+  describe("after the organizer moves on", () => {
+    let judge: PageAgent;
+    let entryId: string;
+
+    before(async () => {
+      judge = await pageSession(app, contest.judges[0].email, contest.judges[0].password);
+      entryId = (await app.db("live_finals").first()).current_entry_id;
+      const next = await as(app, contest.admin).post(`/api/v1/contests/${contest.contestId}/live/advance`, {
+        to: "next",
+      });
+      expect(next.status, JSON.stringify(next.body)).to.equal(200);
+    });
+
+    it("the phone shows the next segment with an empty sheet", async () => {
+      const res = await judgePage(judge);
+      expect(res.text).to.include('data-testid="live-segment">问答').and.include('name="scores[answer]"');
+      expect(res.text).not.to.include('data-testid="live-locked"');
+    });
+
+    it("a sheet reopened for a correction (更正) appears as its own block, editable, and can be submitted again", async () => {
+      const reopen = await as(app, contest.admin).post(`/api/v1/contests/${contest.contestId}/live/reopen`, {
+        entryId,
+        segment: "talk",
+        judge: contest.judges[0].user.id,
+        reason: "误填分数",
+      });
+      expect(reopen.status, JSON.stringify(reopen.body)).to.equal(200);
+      const page = await judgePage(judge);
+      const block = page.text.slice(page.text.indexOf('data-testid="live-reopened"'));
+      expect(block).to.include('data-testid="live-sheet-talk"').and.include('data-testid="live-corrected"');
+      expect(block).to.match(/name="scores\[delivery\]"[^>]*value="36.5"/);
+      const res = await judge
+        .post(judgeUrl)
+        .type("form")
+        .set("Accept", "text/html")
+        .send({
+          _csrf: csrfOf(page.text),
+          entryId,
+          segment: "talk",
+          "scores[content]": "50",
+          "scores[delivery]": "36.5",
+          action: "submit",
+          confirmed: "1",
+        });
+      expect(res.status).to.equal(303);
+      const sheet = await app.db("live_sheets").where({ judge_id: contest.judges[0].user.id, segment: "talk" }).first();
+      expect(sheet).to.include({ status: "submitted", total: 86.5, corrections: 1 });
+      expect((await judgePage(judge)).text).not.to.include('data-testid="live-reopened"');
+    });
+  });
+
+  describe("the topic bank on the setup page", () => {
+    const csv = (rows: string[]) => Buffer.from(`\uFEFF${rows.join("\r\n")}\r\n`, "utf8");
+    const uploadPage = async (file: Buffer) => {
+      const page = await organizer.get(setupUrl).set("Accept", "text/html");
+      return organizer
+        .post(`${setupUrl}/topics?_csrf=${encodeURIComponent(csrfOf(page.text))}`)
+        .set("Accept", "text/html")
+        .attach("file", file, "题库.csv");
+    };
+
+    it("imports a file and shows the count", async () => {
+      const res = await uploadPage(csv(["题目", "为什么天空是蓝色的？", "黑洞是什么"]));
+      expect(res.status).to.equal(303);
+      const page = await organizer.get(setupUrl).set("Accept", "text/html");
+      expect(page.text).to.match(/data-testid="live-topic-count">[^<]*2/);
+    });
+
+    it("a bad file is shown again with its reason, nothing written", async () => {
+      const before = await liveRows(app);
+      const res = await uploadPage(csv(["问题", "x"]));
+      expect(res.status).to.equal(400);
+      expect(res.text).to.include('data-code="topics_header"');
+      expect(await liveRows(app)).to.deep.equal(before);
+    });
+
+    it("the template link downloads the workbook", async () => {
+      const res = await organizer.get(`${setupUrl}/topics/template`);
+      expect(res.status).to.equal(200);
+      expect(res.headers["content-type"]).to.include("spreadsheetml");
     });
   });
 
