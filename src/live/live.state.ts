@@ -4,6 +4,7 @@ import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import type { Contest } from "../contests/contests.service.js";
 import type { Rubric } from "../contests/rubric.js";
+import { conflictOf } from "../judging/conflicts.js";
 import { currentRound } from "../judging/rounds.service.js";
 import { settingsOf } from "../judging/round-settings.js";
 import type { Prize } from "../results/prizes.js";
@@ -82,6 +83,20 @@ export function judgeLabel(n: number): string {
   return `评委${n}`;
 }
 
+/** Whether a panel judge stands aside (回避) for a finalist: the rules of assignment (judging/conflicts.ts). */
+export function hasConflict(contest: Contest, slot: SlotRow, judge: q.PanelJudgeRow): boolean {
+  const entry = { id: slot.entryId, ownerId: slot.ownerId, unit: slot.unit, city: slot.city, authors: slot.authors };
+  const declared = new Set(judge.declared.map((entryId) => `${judge.judgeId}|${entryId}`));
+  const person = {
+    id: judge.judgeId,
+    name: judge.name,
+    unit: judge.unit,
+    city: judge.city,
+    avoidUnits: judge.avoidUnits,
+  };
+  return conflictOf(entry, person, { sameCityConflict: contest.rules.sameCityConflict, declared }) !== null;
+}
+
 /** The state anyone may read (the big screen); a judge or organizer also gets the segments' rubrics. */
 export async function liveState(
   ctx: AppContext,
@@ -130,7 +145,9 @@ export async function buildLive(ctx: AppContext, data: LiveData, viewer: Session
   let current: LiveJson["current"] = null;
   let sheets: LiveJson["sheets"] = [];
   let segmentScore: number | null = null;
+  let panel = data.panel;
   if (currentSlot && segment) {
+    panel = data.panel.filter((j) => !hasConflict(contest, currentSlot, j));
     const timing = data.timings.find((t) => t.entryId === currentSlot.entryId && t.segment === segment.key) ?? null;
     current = {
       ...finalist(currentSlot),
@@ -171,7 +188,8 @@ export async function buildLive(ctx: AppContext, data: LiveData, viewer: Session
     order: slots.map((s) => ({ ...finalist(s), position: s.position, status: s.status, noShows: s.noShows })),
     current,
     sheets,
-    panel: { judges: data.panel.length, submitted: sheets.length },
+    // The judges who score this finalist: a judge standing aside is not waited for.
+    panel: { judges: panel.length, submitted: sheets.length },
     segmentScore,
     score: currentSlot ? (scores.scores.get(currentSlot.entryId) ?? null) : null,
     ranking: scores.ranking.map((r) => ({ ...finalist(slotOf.get(r.entryId)!), ...r })),
