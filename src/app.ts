@@ -12,6 +12,7 @@ import { entriesPages } from "./entries/entries.pages.js";
 import { entriesApi } from "./entries/entries.routes.js";
 import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
+import { liveEventsApi } from "./live/live.events.js";
 import { liveApi } from "./live/live.routes.js";
 import { livePages } from "./live/live.pages.js";
 import { liveTopicsApi } from "./live/topics.routes.js";
@@ -89,6 +90,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(objectionsApi(ctx));
   api.use(shortPanelsApi(ctx));
   api.use(liveApi(ctx));
+  api.use(liveEventsApi(ctx));
   api.use(auditApi(ctx));
   api.use(statisticsApi(ctx));
   api.use(liveTopicsApi(ctx));
