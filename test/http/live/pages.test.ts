@@ -62,6 +62,11 @@ describe("live final pages", () => {
       expect((await judge.get(setupUrl).set("Accept", "text/html")).status).to.equal(403);
     });
 
+    it("is linked from the contest page while judging", async () => {
+      const res = await organizer.get(`/contests/${contest.contestId}`).set("Accept", "text/html");
+      expect(res.text).to.include(`href="${setupUrl}" data-testid="live-setup-link"`);
+    });
+
     it("offers the default segments with their rubric rows, the topic bank and the seed", async () => {
       const res = await organizer.get(setupUrl).set("Accept", "text/html");
       expect(res.status).to.equal(200);
