@@ -15,6 +15,8 @@ import { judgingApi } from "./judging/judging.routes.js";
 import { liveEventsApi } from "./live/live.events.js";
 import { liveApi } from "./live/live.routes.js";
 import { liveScreenPages } from "./live/live.screen-pages.js";
+import { livePages } from "./live/live.pages.js";
+import { liveTopicsApi } from "./live/topics.routes.js";
 import { resultsPages } from "./results/results.pages.js";
 import { roundsPages } from "./results/rounds.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
@@ -92,6 +94,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(liveEventsApi(ctx));
   api.use(auditApi(ctx));
   api.use(statisticsApi(ctx));
+  api.use(liveTopicsApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
@@ -120,6 +123,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(auditPages(ctx));
   app.use(statisticsPages(ctx));
   app.use(liveScreenPages(ctx));
+  app.use(livePages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));

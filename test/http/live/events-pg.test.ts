@@ -73,7 +73,7 @@ if (!process.env.DATABASE_URL) {
     });
     after(async () => {
       viewer?.close();
-      await Promise.all([a, b].map((p) => p && stop(p.child)));
+      await Promise.all([a, b].flatMap((p) => (p ? [stop(p.child)] : [])));
       await seeder?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
