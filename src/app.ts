@@ -12,6 +12,7 @@ import { entriesPages } from "./entries/entries.pages.js";
 import { entriesApi } from "./entries/entries.routes.js";
 import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
+import { liveApi } from "./live/live.routes.js";
 import { resultsPages } from "./results/results.pages.js";
 import { roundsPages } from "./results/rounds.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
@@ -85,6 +86,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(resultsApi(ctx));
   api.use(objectionsApi(ctx));
   api.use(shortPanelsApi(ctx));
+  api.use(liveApi(ctx));
   api.use(auditApi(ctx));
   api.use(statisticsApi(ctx));
   api.use(notFound);

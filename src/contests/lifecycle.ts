@@ -56,6 +56,8 @@ const ALLOWED_IN = {
   acceptShortPanels: ["judging", "review"],
   /** A judge ordered by an upheld objection scores his one entry during the notice. */
   rescoreEntries: ["notice"],
+  /** A round run live (决赛 on site): started, timed and scored while judging. */
+  runLiveFinal: ["judging"],
 } as const satisfies Record<string, readonly Stage[]>;
 
 export type StageAction = keyof typeof ALLOWED_IN;

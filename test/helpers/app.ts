@@ -164,6 +164,11 @@ const DOMAIN_TABLES: Record<string, string[]> = {
   objections: ["created_at", "id"],
   award_choices: ["contest_id", "award_key", "entry_id"],
   short_panel_acceptances: ["accepted_at", "id"],
+  live_finals: ["round_id"],
+  live_slots: ["round_id", "entry_id"],
+  live_timings: ["round_id", "entry_id", "segment"],
+  live_sheets: ["id"],
+  live_topics: ["id"],
 };
 
 /** Every row of every domain table, to assert that a refused request wrote nothing. */
