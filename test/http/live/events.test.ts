@@ -108,7 +108,10 @@ describe("live final events (SSE): GET /api/v1/contests/:id/live/events", () => 
     const viewer = await connect();
     await viewer.next((f) => f.event === "state");
     open = false;
-    await app.close();
+    const closing = app.close();
     await viewer.ended;
+    // Only fetch's idle keep-alive connections are left; without this server.close() waits out their timeout.
+    app.server.closeAllConnections();
+    await closing;
   });
 });
