@@ -145,6 +145,26 @@ interface PublishedSheet {
   total: number;
 }
 
+/** A live final's segment as the rules publish it (snapshot format 4). */
+interface LiveSegmentRule {
+  key: string;
+  label: string;
+  weight: number;
+  criteria: Criterion[];
+  deductions?: Criterion[];
+  /** The time limit S in seconds, or null. */
+  seconds: number | null;
+}
+
+/** A live finalist's segment: its published score, measured time, deduction and sheets. */
+interface PublishedSegment {
+  key: string;
+  score: number | null;
+  seconds: number | null;
+  timeDeduction: number | null;
+  sheets: PublishedSheet[];
+}
+
 interface PublishedRow {
   code: string;
   title: string;
@@ -159,6 +179,8 @@ interface PublishedRow {
   sheets?: PublishedSheet[];
   /** From snapshot format 3 on. */
   awards?: { key: string; label: string; reason?: string }[];
+  /** A live final's finalist (format 4): its segments instead of `sheets`. */
+  segments?: PublishedSegment[];
 }
 
 interface ExtraAward {
@@ -186,6 +208,8 @@ interface Snapshot {
     /** Sheets each entry needs, and the short panels accepted with a reason; absent in older snapshots. */
     judgesRequired?: number;
     shortPanels?: { code: string; sheets: number; required: number; reason: string }[];
+    /** A live final: the round scored in segments. */
+    segments?: LiveSegmentRule[];
   };
   results: PublishedRow[];
 }
@@ -218,8 +242,43 @@ function readSnapshot(value: unknown): Snapshot {
         "a short panel is malformed",
       );
   }
+  const live = rules.segments !== undefined;
+  if (live) {
+    need(Array.isArray(rules.segments) && rules.segments.length > 0, "rules.segments is not a list");
+    for (const g of rules.segments as unknown[])
+      need(
+        isObject(g) &&
+          typeof g.key === "string" &&
+          isNum(g.weight) &&
+          Array.isArray(g.criteria) &&
+          (g.seconds === null || isNum(g.seconds)),
+        "a segment of the rules is malformed",
+      );
+  }
   for (const r of results as unknown[]) {
     need(isObject(r) && typeof r.code === "string" && isNum(r.score) && isNum(r.rank), "a result row is malformed");
+    if (live) {
+      need(Array.isArray(r.segments), `${r.code}: segments is not a list`);
+      for (const g of r.segments as unknown[]) {
+        need(
+          isObject(g) &&
+            typeof g.key === "string" &&
+            (g.seconds === null || isNum(g.seconds)) &&
+            (g.score === null || isNum(g.score)) &&
+            Array.isArray(g.sheets),
+          `${r.code}: a segment is malformed`,
+        );
+        for (const x of g.sheets as unknown[])
+          need(
+            isObject(x) &&
+              typeof x.judge === "string" &&
+              isObject(x.scores) &&
+              isObject(x.deductions) &&
+              isNum(x.total),
+            `${r.code}: a sheet is malformed`,
+          );
+      }
+    }
     if (r.sheets !== undefined) {
       need(Array.isArray(r.sheets), `${r.code}: sheets is not a list`);
       for (const s of r.sheets as unknown[])
@@ -265,10 +324,16 @@ interface Recomputed {
 }
 
 /** Each sheet's total from its scores, checking the scores against the rubric. */
-function sheetTotals(s: Snapshot, row: PublishedRow, diffs: Difference[], say: Say): Q[] {
-  const criteria = s.rules.criteria;
-  const deductions = s.rules.deductions ?? [];
-  return (row.sheets ?? []).map((sheet) => {
+function sheetTotals(
+  rubric: { criteria: Criterion[]; deductions?: Criterion[] },
+  row: PublishedRow,
+  sheets: readonly PublishedSheet[],
+  diffs: Difference[],
+  say: Say,
+): Q[] {
+  const criteria = rubric.criteria;
+  const deductions = rubric.deductions ?? [];
+  return sheets.map((sheet) => {
     let total = ZERO;
     const check = (list: Criterion[], given: Record<string, number>, kind: "criterion" | "deduction") => {
       for (const key of Object.keys(given))
@@ -379,7 +444,8 @@ function recompute(
   say: Say,
 ): { rows: Recomputed[]; boundaries: [number, number, number] } {
   const criteria = s.rules.criteria;
-  const perEntry = s.results.map((row) => ({ row, totals: sheetTotals(s, row, diffs, say) }));
+  if (s.rules.segments) return recomputeLive(s, s.rules.segments, diffs, say);
+  const perEntry = s.results.map((row) => ({ row, totals: sheetTotals(s.rules, row, row.sheets ?? [], diffs, say) }));
   // 1. Aggregate the judges' totals.
   const method = s.rules.aggregation;
   const aggregates =
@@ -422,11 +488,24 @@ function recompute(
       tieBrokenBy: null,
     };
   });
+  return rankAndAward(
+    s,
+    rows,
+    criteria.map((c) => c.key),
+  );
+}
+
+/** Steps 4 and 5: ranks by score then by each criterion's mean of the tie chain (`chain` names them); prizes by rank. */
+function rankAndAward(
+  s: Snapshot,
+  rows: Recomputed[],
+  chain: readonly string[],
+): { rows: Recomputed[]; boundaries: [number, number, number] } {
   // 4. Rank: score, then each criterion's mean in rubric order; still equal: the same rank.
   const compareRows = (a: Recomputed, b: Recomputed): { order: number; by: number | null } => {
     const c = cmp(b.score, a.score);
     if (c !== 0) return { order: c, by: null };
-    for (let k = 0; k < criteria.length; k++) {
+    for (let k = 0; k < chain.length; k++) {
       const x = a.means[k];
       const y = b.means[k];
       const order = x === null || y === null ? (x === y ? 0 : x === null ? 1 : -1) : cmp(y, x);
@@ -442,7 +521,7 @@ function recompute(
     }
     const above = compareRows(sorted[i - 1], r);
     r.rank = above.order === 0 ? sorted[i - 1].rank : i + 1;
-    r.tieBrokenBy = above.by === null ? null : criteria[above.by].key;
+    r.tieBrokenBy = above.by === null ? null : chain[above.by];
   });
   // 5. Prizes by rank against the cumulative boundaries; ties across a boundary take the higher prize.
   const boundaries = prizeBoundaries(s.rules.prizes, rows.length);
@@ -451,6 +530,112 @@ function recompute(
       r.rank <= boundaries[0] ? "first" : r.rank <= boundaries[1] ? "second" : r.rank <= boundaries[2] ? "third" : null;
   return { rows, boundaries };
 }
+
+/**
+ * A live final (DESIGN §3 "Live final"): each segment's totals aggregated as the round aggregates,
+ * rounded half up to 2 decimals (no sheet: 0); the judges' score Σ weight × segment score; each
+ * limited segment (S seconds) measured under round(0.75·S) or over S + 15 costs 2 points; the score
+ * rounded half up; ties broken on every segment's criteria in segment order ("segment.criterion").
+ */
+function recomputeLive(
+  s: Snapshot,
+  segments: readonly LiveSegmentRule[],
+  diffs: Difference[],
+  say: Say,
+): { rows: Recomputed[]; boundaries: [number, number, number] } {
+  const method = s.rules.aggregation;
+  const trimmedFrom = s.rules.trimmedFrom ?? 5;
+  const perSegment = segments.map((g) => {
+    const entries = s.results.map((row) => {
+      const published = (row.segments ?? []).find((x) => x.key === g.key);
+      if (!published)
+        diffs.push({ entry: row.code, what: say.segmentMissing(g.label), published: "—", recomputed: "—" });
+      const sheets = published?.sheets ?? [];
+      return { row, published, sheets, totals: sheetTotals(g, row, sheets, diffs, say) };
+    });
+    // zscore pools one segment's sheets of all finalists, as it pools a round's.
+    const withSheets = entries.filter((e) => e.totals.length > 0);
+    const z =
+      method === "zscore"
+        ? zscoreAggregates(withSheets.map((e) => ({ judges: e.sheets.map((x) => x.judge), totals: e.totals })))
+        : [];
+    const scores = new Map(
+      withSheets.map((e, i) => [
+        e.row.code,
+        method === "zscore"
+          ? round2(z[i].value, z[i].exact)
+          : roundHalfUp(plainAggregate(e.totals, method, trimmedFrom), 2),
+      ]),
+    );
+    return { g, entries, scores };
+  });
+  const rows = s.results.map((row, i): Recomputed => {
+    let weighted = ZERO;
+    let deductions = ZERO;
+    const means: (Q | null)[] = [];
+    let judges = Infinity;
+    for (const { g, entries, scores } of perSegment) {
+      const { published, sheets, totals } = entries[i];
+      judges = Math.min(judges, totals.length);
+      const score = scores.get(row.code) ?? null;
+      if (
+        published &&
+        (published.score === null ? score !== null : score === null || cmp(dec(published.score), score) !== 0)
+      )
+        diffs.push({
+          entry: row.code,
+          what: say.segmentScore(g.label),
+          published: fmtNum(published.score),
+          recomputed: score === null ? "null" : show(score),
+        });
+      if (score !== null) weighted = plus(weighted, times(dec(g.weight), score));
+      const measured = g.seconds === null ? null : (published?.seconds ?? null);
+      const points = measured === null ? null : segmentDeduction(measured, g.seconds!);
+      if (points !== null) deductions = plus(deductions, points);
+      if (published && (published.timeDeduction ?? null) !== (points === null ? null : Number(show(points))))
+        diffs.push({
+          entry: row.code,
+          what: say.segmentTime(g.label),
+          published: fmtNum(published.timeDeduction),
+          recomputed: points === null ? "null" : show(points),
+        });
+      for (const c of g.criteria) {
+        const given = sheets.filter((x) => x.scores[c.key] !== undefined).map((x) => dec(x.scores[c.key]));
+        means.push(given.length === 0 ? null : mean(given));
+      }
+    }
+    return {
+      code: row.code,
+      judges: judges === Infinity ? 0 : judges,
+      total: [],
+      judgesScore: roundHalfUp(weighted, 2),
+      score: roundHalfUp(plus(weighted, deductions), 2),
+      means,
+      rank: 0,
+      prize: null,
+      tieBrokenBy: null,
+    };
+  });
+  return rankAndAward(
+    s,
+    rows,
+    segments.flatMap((g) => g.criteria.map((c) => `${g.key}.${c.key}`)),
+  );
+}
+
+/** A limited segment's deduction from its limit S: under round(0.75·S) (half up) or over S + 15: −2; exactly at a limit nothing. */
+function segmentDeduction(seconds: number, limit: number): Q {
+  const min = roundHalfUp(times(frac(BigInt(limit)), frac(3n, 4n)), 0);
+  if (cmp(dec(seconds), min) < 0) return frac(-2n);
+  if (seconds > limit + 15) return frac(-2n);
+  return ZERO;
+}
+
+/** The sheets that count for a short panel: a live finalist's fewest of any segment. */
+const sheetCount = (s: Snapshot, row: PublishedRow): number =>
+  s.rules.segments
+    ? Math.min(...s.rules.segments.map((g) => (row.segments ?? []).find((x) => x.key === g.key)?.sheets.length ?? 0))
+    : (row.sheets ?? []).length;
 
 /**
  * The extra awards that the rules decide, per row (keys, in the order of the rules): by rank, the
@@ -550,6 +735,9 @@ const MESSAGES = {
     prizeCounts: "奖项名额界线（累计）",
     awards: "其他奖项（按名次或网络投票评定的）",
     unknownAward: "规则中没有的奖项",
+    segmentMissing: (label: string) => `缺少环节“${label}”`,
+    segmentScore: (label: string) => `环节“${label}”得分（汇总后保留两位小数）`,
+    segmentTime: (label: string) => `环节“${label}”用时扣分`,
     noReason: (label: string) => `“${label}”没有评选理由`,
     overCount: (label: string) => `“${label}”的获奖作品数超过名额`,
     rankedEntries: "参与排名的作品数",
@@ -587,6 +775,9 @@ const MESSAGES = {
     prizeCounts: "prize boundaries (cumulative)",
     awards: "extra awards (by rank or by votes)",
     unknownAward: "an award the rules do not have",
+    segmentMissing: (label: string) => `segment “${label}” is missing`,
+    segmentScore: (label: string) => `segment “${label}” score (aggregated, 2 decimals)`,
+    segmentTime: (label: string) => `segment “${label}” time deduction`,
     noReason: (label: string) => `“${label}” has no reason`,
     overCount: (label: string) => `more entries have “${label}” than its places`,
     rankedEntries: "ranked entries",
@@ -631,7 +822,7 @@ function checkShortPanels(s: Snapshot, diffs: Difference[], say: Say): void {
   const published = (p: { sheets: number; required: number; reason: string } | undefined) =>
     p ? `${p.sheets}/${p.required}${p.reason.trim() ? `，${p.reason}` : ""}` : say.shortNoReason;
   for (const row of s.results) {
-    const sheets = (row.sheets ?? []).length;
+    const sheets = sheetCount(s, row);
     const p = listed.get(row.code);
     listed.delete(row.code);
     const short = sheets < required;
@@ -665,7 +856,7 @@ export function verifySnapshot(text: string, options: { sha256?: string | null; 
   } else lines.push(say.noExpected);
   if (canonical(JSON.parse(text)) !== text)
     diffs.push({ entry: null, what: say.notCanonical, published: "—", recomputed: "—" });
-  if (s.results.some((r) => r.sheets === undefined)) {
+  if (!s.rules.segments && s.results.some((r) => r.sheets === undefined)) {
     diffs.push({ entry: null, what: say.noSheets, published: "—", recomputed: "—" });
   } else {
     const { rows, boundaries } = recompute(s, diffs, say);

@@ -96,6 +96,11 @@ export interface SlotRow {
   performer: string;
   /** Withdrawn or disqualified entries and those failing the safety gate are not ranked. */
   rankable: boolean;
+  /** What decides a judge's conflict of interest with the entry (judging/conflicts.ts). */
+  ownerId: string;
+  unit: string;
+  city: string;
+  authors: { name: string }[];
 }
 
 /** The running order, with what every surface shows of each finalist. */
@@ -104,12 +109,22 @@ export async function slotsOf(db: Knex, roundId: string): Promise<SlotRow[]> {
     .join("entries as e", "e.id", "s.entry_id")
     .where("s.round_id", roundId)
     .orderBy("s.position")
-    .select("s.entry_id", "s.position", "s.status", "s.no_shows", "e.code", "e.title", "e.authors", {
-      entry_status: "e.status",
-      safety_failed: "e.safety_failed",
-    });
+    .select(
+      "s.entry_id",
+      "s.position",
+      "s.status",
+      "s.no_shows",
+      "e.code",
+      "e.title",
+      "e.authors",
+      "e.owner_id",
+      "e.unit",
+      "e.city",
+      { entry_status: "e.status", safety_failed: "e.safety_failed" },
+    );
   return rows.map((row) => {
     const status = row.status as SlotStatus;
+    const authors = parseJson<{ name: string }[]>(row.authors, []);
     return {
       entryId: String(row.entry_id),
       position: Number(row.position),
@@ -117,8 +132,12 @@ export async function slotsOf(db: Knex, roundId: string): Promise<SlotRow[]> {
       noShows: Number(row.no_shows),
       code: String(row.code),
       title: String(row.title),
-      performer: parseJson<{ name: string }[]>(row.authors, [])[0]?.name ?? "",
+      performer: authors[0]?.name ?? "",
       rankable: status !== "withdrawn" && row.entry_status === "submitted" && !toBool(row.safety_failed),
+      ownerId: String(row.owner_id),
+      unit: String(row.unit),
+      city: String(row.city),
+      authors,
     };
   });
 }
@@ -264,6 +283,11 @@ export async function hasStarted(db: Knex, roundId: string, entryId: string): Pr
 export interface PanelJudgeRow {
   judgeId: string;
   name: string;
+  unit: string | null;
+  city: string | null;
+  avoidUnits: string[];
+  /** The entries he declared a conflict with (回避). */
+  declared: string[];
 }
 
 /**
@@ -279,21 +303,37 @@ export async function panelOf(db: Knex, contestId: string, roundId: string): Pro
   const rows: Record<string, unknown>[] = await db("round_judges as rj")
     .join("users as u", "u.id", "rj.judge_id")
     .where("rj.round_id", roundId)
-    .select("rj.judge_id", "u.name", "u.disabled", { first });
+    .where("u.role", "judge")
+    .select("rj.judge_id", "u.name", "u.disabled", "u.unit", "u.city", "u.avoid_units", { first });
   // Judges never assigned (null) come after the others, on both databases.
   const key = (row: Record<string, unknown>) => [
     row.first === null ? 1 : 0,
     (row.first as string | null) ?? "",
     String(row.judge_id),
   ];
-  return rows
-    .filter((row) => !toBool(row.disabled))
+  const active = rows.filter((row) => !toBool(row.disabled));
+  const declared: Record<string, unknown>[] = active.length
+    ? await db("declared_conflicts")
+        .whereIn(
+          "judge_id",
+          active.map((row) => String(row.judge_id)),
+        )
+        .select("judge_id", "entry_id")
+    : [];
+  return active
     .sort((a, b) => {
       const [x, y] = [key(a), key(b)];
       for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
       return 0;
     })
-    .map((row) => ({ judgeId: String(row.judge_id), name: String(row.name) }));
+    .map((row) => ({
+      judgeId: String(row.judge_id),
+      name: String(row.name),
+      unit: (row.unit as string | null) ?? null,
+      city: (row.city as string | null) ?? null,
+      avoidUnits: parseJson<string[]>(row.avoid_units, []),
+      declared: declared.filter((d) => d.judge_id === row.judge_id).map((d) => String(d.entry_id)),
+    }));
 }
 
 export interface TopicRow {

@@ -11,7 +11,7 @@ import { assertOrganizer, changeLive, liveOf } from "./live.access.js";
 import * as q from "./live.queries.js";
 import type { LiveSheetRow } from "./live.queries.js";
 import { parseLiveScoreBody, parseReopenBody } from "./live.schemas.js";
-import { buildLive, judgeLabel, judgeNumbers, liveState, loadLive, type LiveJson } from "./live.state.js";
+import { buildLive, hasConflict, judgeLabel, judgeNumbers, liveState, loadLive, type LiveJson } from "./live.state.js";
 
 export interface LiveSheetJson {
   entryId: string;
@@ -44,11 +44,17 @@ export async function panelNumbers(ctx: AppContext, roundId: string): Promise<Ma
   return judgeNumbers(await q.panelOf(ctx.db, final.contestId, roundId));
 }
 
-/** The calling judge's number on the panel; a judge not on it is refused. */
-async function panelJudge(ctx: AppContext, user: SessionUser, contestId: string, roundId: string): Promise<number> {
-  const n = judgeNumbers(await q.panelOf(ctx.db, contestId, roundId)).get(user.id);
-  if (user.role !== "judge" || n === undefined) throw new ForbiddenError("errors.notOnPanel", "not_on_panel");
-  return n;
+/** The calling judge on the panel, with his number; a judge not on it is refused. */
+async function panelJudge(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  roundId: string,
+): Promise<{ n: number; judge: q.PanelJudgeRow }> {
+  const panel = await q.panelOf(ctx.db, contestId, roundId);
+  const index = panel.findIndex((j) => j.judgeId === user.id);
+  if (user.role !== "judge" || index < 0) throw new ForbiddenError("errors.notOnPanel", "not_on_panel");
+  return { n: index + 1, judge: panel[index] };
 }
 
 /**
@@ -63,9 +69,12 @@ export async function saveLiveSheet(
 ): Promise<LiveSheetJson> {
   const parsed = parseLiveScoreBody(body);
   const { contest, final } = await liveOf(ctx, user, contestId);
-  await panelJudge(ctx, user, contest.id, final.roundId);
+  const { judge } = await panelJudge(ctx, user, contest.id, final.roundId);
   if (!(await hasDeclared(ctx, contest.id, user.id)))
     throw new ForbiddenError("errors.declarationRequired", "declaration_required");
+  const slot = (await q.slotsOf(ctx.db, final.roundId)).find((s) => s.entryId === parsed.entryId);
+  if (slot && hasConflict(contest, slot, judge))
+    throw new ForbiddenError("errors.liveConflict", "conflict_of_interest");
   const segment = final.segments.find((s) => s.key === parsed.segment);
   let saved: LiveSheetRow | null = null;
   await changeLive(
@@ -77,7 +86,7 @@ export async function saveLiveSheet(
       if (existing?.status === "submitted") throw new ConflictError("sheet_locked", "errors.liveSheetLocked");
       const isCurrent = locked.currentEntryId === parsed.entryId && locked.currentSegment === parsed.segment;
       const reopened = existing !== null && existing.corrections > 0;
-      if (!segment || (!isCurrent && !reopened) || (locked.status === "finished" && !reopened))
+      if (!slot || !segment || (!isCurrent && !reopened) || (locked.status === "finished" && !reopened))
         throw new ConflictError("not_current", "errors.liveNotCurrent");
       const { sheet, total } = checkScoreSheet(segment.rubric, {
         scores: parsed.scores,
@@ -121,10 +130,13 @@ export async function judgeLiveView(
   rubric: Rubric | null;
   sheet: LiveSheetJson | null;
   reopened: LiveSheetJson[];
+  /** He stands aside (回避) for the current finalist. */
+  conflict: boolean;
 }> {
   const { contest, final } = await liveOf(ctx, user, contestId);
-  const n = await panelJudge(ctx, user, contest.id, final.roundId);
+  const { n, judge } = await panelJudge(ctx, user, contest.id, final.roundId);
   const data = await loadLive(ctx.db, contest, final);
+  const slot = data.slots.find((s) => s.entryId === final.currentEntryId);
   const mine = data.sheets.filter((s) => s.judgeId === user.id);
   const current = mine.find((s) => s.entryId === final.currentEntryId && s.segment === final.currentSegment);
   return {
@@ -133,6 +145,7 @@ export async function judgeLiveView(
     rubric: final.segments.find((s) => s.key === final.currentSegment)?.rubric ?? null,
     sheet: current ? sheetJson(current) : null,
     reopened: mine.filter((s) => s.status === "draft" && s.corrections > 0 && s !== current).map(sheetJson),
+    conflict: slot !== undefined && hasConflict(contest, slot, judge),
   };
 }
 
@@ -141,13 +154,15 @@ export async function panelProgress(
   ctx: AppContext,
   user: SessionUser,
   contestId: string,
-): Promise<{ judges: { judge: string; name: string; submitted: boolean; corrected: boolean }[] }> {
+): Promise<{ judges: { judge: string; name: string; submitted: boolean; corrected: boolean; conflict: boolean }[] }> {
   assertOrganizer(user);
   const { contest, final } = await liveOf(ctx, user, contestId);
-  const [panel, sheets] = await Promise.all([
+  const [panel, sheets, slots] = await Promise.all([
     q.panelOf(ctx.db, contest.id, final.roundId),
     q.sheetsOf(ctx.db, final.roundId),
+    q.slotsOf(ctx.db, final.roundId),
   ]);
+  const slot = slots.find((s) => s.entryId === final.currentEntryId);
   const current = new Map(
     sheets
       .filter((s) => s.entryId === final.currentEntryId && s.segment === final.currentSegment)
@@ -159,6 +174,7 @@ export async function panelProgress(
       name: j.name,
       submitted: current.get(j.judgeId)?.status === "submitted",
       corrected: (current.get(j.judgeId)?.corrections ?? 0) > 0,
+      conflict: slot !== undefined && hasConflict(contest, slot, j),
     })),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The whole results pipeline of DESIGN §3 for one round, pure: submitted sheets → aggregate →
  * public vote → talk-time deduction → rank (with the criterion tie chain) → prizes. No I/O.
+ * A round scored in segments (the live final) is scored by segments.ts, then ranked and awarded alike.
  */
 import type { Aggregation } from "../contests/contests.schemas.js";
 import type { PrizeSettings } from "../contests/prizes.js";
@@ -14,6 +15,7 @@ import {
 import { tallyMap, type TallyTable } from "./aggregate.fast.js";
 import { prizeCounts, prizeForRank, type Prize, type PrizeCounts } from "./prizes.js";
 import { rankPositions, rankTable, type RankPositions } from "./rank.js";
+import { scoreSegments, segmentCriteria, type SegmentDetail, type SegmentRule, type SegmentSheet } from "./segments.js";
 import { columnsOfEntries, sheetsOfEntries, toSheets, type Flat } from "./sheet-groups.js";
 import { applyTimeDeduction, type TimeDeduction, type TimeRules } from "./time-rules.js";
 import { applyPublicVote, publicVotePoints } from "./votes.js";
@@ -26,6 +28,8 @@ export interface ComputeEntry {
   talkSeconds?: number | null;
   /** Public vote count (网络投票); none counts as 0 when the vote has a weight. */
   publicVotes?: number | null;
+  /** A segmented round: each segment's measured time by segment key, when recorded. */
+  segmentSeconds?: Readonly<Record<string, number | null>>;
 }
 
 export interface ComputeInput {
@@ -39,6 +43,12 @@ export interface ComputeInput {
   entries: readonly ComputeEntry[];
   /** Submitted sheets only: as objects, or as columns (sheet-columns.ts reads them so from the database). */
   sheets: readonly Sheet[] | Flat;
+  /**
+   * A round scored in segments (the live final): `criteria`, `timeRules` and the public vote are then
+   * unused, and `segmentSheets` holds the sheets instead of `sheets`.
+   */
+  segments?: readonly SegmentRule[];
+  segmentSheets?: readonly SegmentSheet[];
 }
 
 export interface ResultRow {
@@ -60,6 +70,8 @@ export interface ResultRow {
     timeDeduction: (TimeDeduction & { seconds: number }) | null;
     tieBrokenBy: { key: string; label: string } | null;
     tiedWith: string[];
+    /** A segmented round's segments (then totals is empty, dropped and timeDeduction are null). */
+    segments?: SegmentDetail[];
   };
 }
 
@@ -71,6 +83,7 @@ export interface ComputeOutput {
 }
 
 export function computeResults(input: ComputeInput): ComputeOutput {
+  if (input.segments) return computeSegmented(input, input.segments);
   const entries = input.entries;
   // 1. Aggregate: each rankable entry's sheets → the judges' score (and the criteria for ties).
   const criterionKeys = input.criteria.map((c) => c.key);
@@ -87,6 +100,46 @@ export function computeResults(input: ComputeInput): ComputeOutput {
   const unranked = eligible
     .withoutSheets()
     .map((i) => ({ entryId: entries[i].id, code: entries[i].code, title: entries[i].title }));
+  return { results, counts, unranked };
+}
+
+/**
+ * A segmented round: segments.ts scores each finalist; the tie chain is every segment's criteria in
+ * segment order; a finalist without any submitted sheet is not ranked.
+ */
+function computeSegmented(input: ComputeInput, segments: readonly SegmentRule[]): ComputeOutput {
+  const entries = input.entries;
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const segmented = scoreSegments(
+    entries,
+    input.segmentSheets ?? [],
+    segments,
+    input.aggregation,
+    (entryId, key) => byId.get(entryId)!.segmentSeconds?.[key] ?? null,
+  );
+  const scored = segmented.map((s): Scored => ({
+    agg: {
+      entryId: s.entryId,
+      rawScore: s.aggregate,
+      score: s.aggregate,
+      judges: s.judges,
+      method: input.aggregation,
+      dropped: null,
+      kept: [],
+    },
+    entry: byId.get(s.entryId)!,
+    score: s.score,
+    publicVote: null,
+    timeDeduction: null,
+    segments: s.segments,
+  }));
+  const ranked = rankPositions(segmented.map((s) => ({ entryId: s.entryId, score: s.score, criteria: s.criteria })));
+  const counts = prizeCounts(input.prizes, ranked.order.length);
+  const results = resultRows(scored, ranked, counts, segmentCriteria(segments));
+  const ranks = new Set(segmented.map((s) => s.entryId));
+  const unranked = entries
+    .filter((e) => !ranks.has(e.id))
+    .map((e) => ({ entryId: e.id, code: e.code, title: e.title }));
   return { results, counts, unranked };
 }
 
@@ -107,6 +160,7 @@ interface Scored {
   score: number;
   publicVote: ResultRow["detail"]["publicVote"];
   timeDeduction: ResultRow["detail"]["timeDeduction"];
+  segments?: SegmentDetail[];
 }
 
 /** Each entry's final score: the judges' score blended with the public vote, less the talk-time deduction. */
@@ -201,6 +255,7 @@ function resultRows(
           tiedWith,
         },
       };
+      if (s.segments) results[i].detail.segments = s.segments;
     }
     start = end;
   }

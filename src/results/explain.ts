@@ -15,7 +15,9 @@ export function explainResult(row: ResultRow, locale: Locale): string {
   const d = row.detail;
   const t = (key: string, params: MessageParams = {}) => translate(locale, key, params);
   const parts: string[] = [];
-  if (d.method === "trimmed" && d.dropped) {
+  if (d.segments) {
+    parts.push(...explainSegments(row, locale));
+  } else if (d.method === "trimmed" && d.dropped) {
     parts.push(
       t("explain.trimmed", {
         judges: row.judges,
@@ -58,4 +60,24 @@ export function explainResult(row: ResultRow, locale: Locale): string {
   if (d.tieBrokenBy) parts.push(t("explain.tieBroken", { criterion: d.tieBrokenBy.label }));
   else if (d.tiedWith.length > 0) parts.push(t("explain.tied", { codes: d.tiedWith }));
   return parts.join(locale === "en" ? "; " : "；");
+}
+
+/** A segmented score (the live final): each segment's score × weight, its time deduction, the total. */
+function explainSegments(row: ResultRow, locale: Locale): string[] {
+  const t = (key: string, params: MessageParams = {}) => translate(locale, key, params);
+  const parts = row.detail.segments!.map((s) => {
+    const params = { label: s.label, score: (s.score ?? 0).toFixed(2), weight: percent(s.weight) };
+    const part = s.dropped
+      ? t("explain.segmentTrimmed", {
+          ...params,
+          highest: fmt(s.dropped.highest.total),
+          lowest: fmt(s.dropped.lowest.total),
+        })
+      : t("explain.segment", params);
+    const d = s.timeDeduction;
+    return d && d.points !== 0 && s.seconds !== null
+      ? `${part} ${t("explain.segmentTime", { time: formatDuration(s.seconds, locale), points: Math.abs(d.points) })}`
+      : part;
+  });
+  return [...parts, t("explain.segmentsTotal", { score: row.score.toFixed(2) })];
 }

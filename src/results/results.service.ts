@@ -1,15 +1,12 @@
 import type { Knex } from "knex";
 import type { SessionUser } from "../accounts/accounts.service.js";
-import { findUsersByIds } from "../accounts/accounts.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { getContest, updateContest, type Contest } from "../contests/contests.service.js";
 import { assertMay } from "../contests/lifecycle.js";
-import { contestEntries } from "../entries/entries.service.js";
 import {
   currentRound,
   rankableRoundEntries,
-  roundEntries,
   settingsOf,
   sheetsRequired,
   submittedSheets,
@@ -17,11 +14,17 @@ import {
   type RoundRow,
   type RoundSettings,
 } from "../judging/judging.service.js";
-import { ForbiddenError } from "../lib/errors.js";
 import type { Locale } from "../lib/i18n.js";
 import { giveAwards, type GivenAward } from "./awards.js";
 import { explainResult } from "./explain.js";
 import { computeResults, type ComputeInput, type ComputeOutput, type ResultRow } from "./compute.js";
+import {
+  liveEntries,
+  readLiveInputs,
+  segmentsInForce,
+  type LiveInputs,
+  type SegmentInForce,
+} from "./live-inputs.service.js";
 import * as q from "./results.queries.js";
 import { sheetColumns } from "./sheet-columns.js";
 import { isAccepted, shortPanelsOf, type AcceptedShortPanel, type ShortPanel } from "./short-panels.js";
@@ -41,6 +44,8 @@ export interface RulesInForce {
   judgesRequired?: number;
   /** The short panels accepted with a reason, printed in the rules and published in the snapshots. */
   shortPanels?: AcceptedShortPanel[];
+  /** A round run live: its segments (then `criteria` and `timeRules` do not apply). */
+  segments?: SegmentInForce[];
 }
 
 export interface ContestResults {
@@ -70,6 +75,8 @@ export interface RoundInputs {
   sheets: ComputeInput["sheets"];
   required: number;
   accepted: Awaited<ReturnType<typeof q.shortPanelAcceptances>>;
+  /** A round run live: its segments, sheets and times (then `sheets` is empty). */
+  live?: LiveInputs;
 }
 
 const criterionKeys = (settings: RoundSettings): string[] => settings.rubric.criteria.map((c) => c.key);
@@ -87,6 +94,16 @@ export async function readRoundInputs(
   contest: Contest,
   settings: RoundSettings,
 ): Promise<RoundInputs> {
+  const live = await readLiveInputs(ctx, settings.round.id);
+  if (live)
+    return {
+      entries: liveEntries(await rankableRoundEntries(ctx, contest, settings.round), live),
+      sheets: [],
+      // Every judge of the panel scores every segment.
+      required: live.panel,
+      accepted: await q.shortPanelAcceptances(ctx.db, settings.round.id),
+      live,
+    };
   return {
     // Submitted, recommended where required, in the round, not failing the safety gate (DESIGN §3).
     entries: await rankableRoundEntries(ctx, contest, settings.round),
@@ -111,6 +128,7 @@ export function resultsOfInputs(
     publicVoteWeight: contest.rules.publicVoteWeight,
     entries: inputs.entries, // already { id, code, title, talkSeconds, publicVotes }
     sheets: inputs.sheets,
+    ...(inputs.live ? { segments: inputs.live.segments, segmentSheets: inputs.live.sheets } : {}),
   });
   const required = inputs.required;
   const short = shortPanelsOf(output.results, required, inputs.accepted);
@@ -128,6 +146,7 @@ export function resultsOfInputs(
       rankedEntries: output.results.length,
       judgesRequired: required,
       shortPanels: short.filter(isAccepted),
+      ...(inputs.live ? { segments: segmentsInForce(inputs.live) } : {}),
     },
     results: output.results,
     unranked: output.unranked,
@@ -265,78 +284,7 @@ export async function roundComputation(ctx: AppContext, contest: Contest, round:
   );
 }
 
-/** Every judge's total per entry of the current round, for organizers' exports and the review page. */
-export async function scoreMatrix(
-  ctx: AppContext,
-  user: SessionUser,
-  contestId: string,
-): Promise<{
-  judges: string[];
-  judgeIds: string[];
-  rows: { entryId: string; code: string; title: string; totals: (number | null)[] }[];
-}> {
-  const contest = await getContest(ctx, user, contestId);
-  const round = await currentRound(ctx, ctx.db, contest);
-  const sheets = await submittedSheets(ctx, round.id, criterionKeys(settingsOf(contest, round)));
-  const entries = await roundEntries(ctx, contest, round);
-  const judgeIds = [...new Set(sheets.map((s) => s.judgeId))].sort();
-  const names = new Map((await findUsersByIds(ctx, judgeIds)).map((u) => [u.id, u.name]));
-  const totals = new Map(sheets.map((s) => [`${s.entryId}|${s.judgeId}`, s.total]));
-  return {
-    judges: judgeIds.map((id) => names.get(id) ?? id),
-    judgeIds,
-    rows: entries.map((e) => ({
-      entryId: e.id,
-      code: e.code,
-      title: e.title,
-      totals: judgeIds.map((j) => totals.get(`${e.id}|${j}`) ?? null),
-    })),
-  };
-}
-
-/** Why an entry of the contest is not among the ranked results. */
-export type UnrankedReason =
-  "withdrawn" | "disqualified" | "notRecommended" | "notInRound" | "safetyFailed" | "noSheets";
-
-/**
- * Every entry of the contest that the current round does not rank, with the reason, as the entries
- * stand now (for the organizer's results review).
- */
-export async function unrankedEntries(
-  ctx: AppContext,
-  user: SessionUser,
-  contestId: string,
-): Promise<{ entryId: string; code: string; title: string; reason: UnrankedReason; detail: string | null }[]> {
-  const contest = await getContest(ctx, user, contestId);
-  if (user.role !== "organizer") throw new ForbiddenError();
-  const round = await currentRound(ctx, ctx.db, contest);
-  const inRound = new Set((await roundEntries(ctx, contest, round)).map((e) => e.id));
-  const scored = new Set(
-    (await submittedSheets(ctx, round.id, criterionKeys(settingsOf(contest, round)))).map((s) => s.entryId),
-  );
-  const out: Awaited<ReturnType<typeof unrankedEntries>> = [];
-  for (const e of await contestEntries(ctx, contest.id)) {
-    let reason: UnrankedReason | null = null;
-    if (e.status === "withdrawn") reason = "withdrawn";
-    else if (e.status === "disqualified") reason = "disqualified";
-    else if (!inRound.has(e.id))
-      reason =
-        round.number === 1 && contest.rules.requiresRecommendation && !e.recommendedAt
-          ? "notRecommended"
-          : "notInRound";
-    else if (contest.rules.safetyGate && e.safetyFailed) reason = "safetyFailed";
-    else if (!scored.has(e.id)) reason = "noSheets";
-    if (reason)
-      out.push({
-        entryId: e.id,
-        code: e.code,
-        title: e.title,
-        reason,
-        detail: reason === "disqualified" ? e.statusReason : reason === "notInRound" ? round.name : null,
-      });
-  }
-  return out;
-}
+export { scoreMatrix, unrankedEntries, type UnrankedReason } from "./review.service.js";
 
 /** The organizer changes the prize settings before publishing (audited as a contest update), and the results are computed again with them. */
 export async function changePrizes(

@@ -14,6 +14,13 @@ import { explainResult } from "./explain.js";
 import * as q from "./results.queries.js";
 import type { GivenAward } from "./awards.js";
 import { awardsOfRows, computeAndStore, votesOf, type ContestResults } from "./results.service.js";
+import {
+  liveSegmentsOf,
+  publishedLiveSheets,
+  type PublishedLiveSheet,
+  type StoredSegment,
+} from "./live-inputs.service.js";
+import type { ResultRow } from "./compute.js";
 
 /**
  * What a snapshot publishes of one round so that anyone can recompute it: the rubric and every ranked
@@ -23,13 +30,44 @@ interface PublishedInputs {
   rubric: Rubric;
   sheets: Map<string, Omit<Awaited<ReturnType<typeof publishedSheets>>[number], "entryId">[]>;
   awards: GivenAward[][];
+  /** A round run live: its segments as defined, and each finalist's sheets per segment. */
+  live?: { segments: StoredSegment[]; sheets: Map<string, Map<string, PublishedLiveSheet[]>> };
 }
 
 /**
  * Version of what a snapshot holds: 2 adds the sheets and the rules needed to recompute every score
- * (scripts/verify.ts); 3 adds each row's extra awards.
+ * (scripts/verify.ts); 3 adds each row's extra awards; 4 (a live final's only) adds its segments.
  */
 const SNAPSHOT_FORMAT = 3;
+const LIVE_SNAPSHOT_FORMAT = 4;
+
+const rubricInForce = (rubric: Rubric) => ({
+  criteria: rubric.criteria.map((c) => ({ key: c.key, label: c.label, max: c.max, step: c.step })),
+  deductions: (rubric.deductions ?? []).map((d) => ({ key: d.key, label: d.label, max: d.max, step: d.step })),
+});
+
+/** A live final's segments in the rules: weight, rubric, time limit and the time rules derived from it. */
+function segmentRules(results: ContestResults, segments: readonly StoredSegment[]) {
+  return (results.rules.segments ?? []).map((s) => ({
+    key: s.key,
+    label: s.label,
+    weight: s.weight,
+    ...rubricInForce(segments.find((d) => d.key === s.key)!.rubric),
+    seconds: s.seconds,
+    timeRules: s.timeRules,
+  }));
+}
+
+/** A live finalist's segments: score, measured time, deduction and the submitted sheets (评委N). */
+function rowSegments(row: ResultRow, sheets: Map<string, PublishedLiveSheet[]> | undefined) {
+  return (row.detail.segments ?? []).map((s) => ({
+    key: s.key,
+    score: s.score,
+    seconds: s.seconds,
+    timeDeduction: s.timeDeduction?.points ?? null,
+    sheets: sheets?.get(s.key) ?? [],
+  }));
+}
 
 /**
  * The snapshot that the public sees: winners with authors and unit, every ranked entry's score and
@@ -48,19 +86,15 @@ export function snapshotBody(
   createdAt: string,
   noticeEndsAt: string | null,
 ) {
-  const timed = results.rules.timeRules != null;
+  const live = inputs.live;
+  const timed = results.rules.timeRules != null && !live;
   return {
     contest: { id: contest.id, title: contest.title, kind: contest.kind },
-    snapshot: { format: SNAPSHOT_FORMAT, number, kind, createdAt, noticeEndsAt },
+    snapshot: { format: live ? LIVE_SNAPSHOT_FORMAT : SNAPSHOT_FORMAT, number, kind, createdAt, noticeEndsAt },
     rules: {
       ...results.rules,
-      criteria: inputs.rubric.criteria.map((c) => ({ key: c.key, label: c.label, max: c.max, step: c.step })),
-      deductions: (inputs.rubric.deductions ?? []).map((d) => ({
-        key: d.key,
-        label: d.label,
-        max: d.max,
-        step: d.step,
-      })),
+      ...rubricInForce(inputs.rubric),
+      ...(live ? { segments: segmentRules(results, live.segments) } : {}),
       trimmedFrom: TRIM_MIN_SHEETS,
     },
     results: results.results.map((r, i) => {
@@ -80,7 +114,9 @@ export function snapshotBody(
         judgesScore: r.detail.aggregate,
         ...(timed ? { talkSeconds: r.detail.timeDeduction?.seconds ?? null } : {}),
         tieBrokenBy: r.detail.tieBrokenBy?.key ?? null,
-        sheets: inputs.sheets.get(r.entryId) ?? [],
+        ...(live
+          ? { segments: rowSegments(r, live.sheets.get(r.entryId)) }
+          : { sheets: inputs.sheets.get(r.entryId) ?? [] }),
         explanation: { "zh-CN": explainResult(r, "zh-CN"), en: explainResult(r, "en") },
         // Names are published for prize and award winners only.
         authors: winner ? entry.authors.map((a) => a.name) : [],
@@ -112,11 +148,18 @@ export async function writeSnapshot(
     if (list) list.push(sheet);
     else sheets.set(entryId, [sheet]);
   }
+  const segments = await liveSegmentsOf(inTransaction, settings.round.id);
+  const live = segments ? { segments, sheets: await publishedLiveSheets(inTransaction, settings.round.id) } : undefined;
   const body = snapshotBody(
     contest,
     results,
     entries,
-    { rubric: settings.rubric, sheets, awards: awardsOfRows(results, await q.awardChoicesOf(trx, contest.id)) },
+    {
+      rubric: settings.rubric,
+      sheets,
+      awards: awardsOfRows(results, await q.awardChoicesOf(trx, contest.id)),
+      ...(live ? { live } : {}),
+    },
     kind,
     number,
     createdAt,

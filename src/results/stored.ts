@@ -40,6 +40,8 @@ export interface StoredRows {
   tieBrokenBy: number[];
   /** Only when some row's tiedWith is not the rest of its rank group. */
   tiedWith?: string[][];
+  /** A segmented round's (the live final) rows' segments, as they are. */
+  segments?: NonNullable<Detail["segments"]>[];
 }
 
 /**
@@ -52,7 +54,15 @@ const fieldsHeld: [
   Same<keyof ResultRow, "entryId" | "code" | "title" | "score" | "rank" | "prize" | "judges" | "detail">,
   Same<
     keyof Detail,
-    "method" | "totals" | "dropped" | "aggregate" | "publicVote" | "timeDeduction" | "tieBrokenBy" | "tiedWith"
+    | "method"
+    | "totals"
+    | "dropped"
+    | "aggregate"
+    | "publicVote"
+    | "timeDeduction"
+    | "tieBrokenBy"
+    | "tiedWith"
+    | "segments"
   >,
   Same<keyof NonNullable<Detail["publicVote"]>, "votes" | "maxVotes" | "points" | "weight">,
   Same<keyof NonNullable<Detail["dropped"]>, "highest" | "lowest">,
@@ -168,6 +178,7 @@ export function encodeResultRows(rows: readonly ResultRow[]): StoredRows {
     }
   }
   if (!tiesDerivable(rows)) stored.tiedWith = rows.map((row) => row.detail.tiedWith);
+  if (rows.some((row) => row.detail.segments)) stored.segments = rows.map((row) => row.detail.segments ?? []);
   return stored;
 }
 
@@ -217,6 +228,7 @@ export function decodeResultRows(stored: unknown): ResultRow[] {
         tiedWith: ties[i],
       },
     };
+    if (stored.segments) rows[i].detail.segments = stored.segments[i];
   }
   return rows;
 }
