@@ -14,6 +14,7 @@ import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
 import { liveEventsApi } from "./live/live.events.js";
 import { liveApi } from "./live/live.routes.js";
+import { liveScreenPages } from "./live/live.screen-pages.js";
 import { resultsPages } from "./results/results.pages.js";
 import { roundsPages } from "./results/rounds.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
@@ -118,6 +119,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(shortPanelsPages(ctx));
   app.use(auditPages(ctx));
   app.use(statisticsPages(ctx));
+  app.use(liveScreenPages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));
