@@ -5,6 +5,7 @@ import { may } from "../contests/lifecycle.js";
 import { rubricMax } from "../contests/rubric.js";
 import { sendFile } from "../http/send-file.js";
 import * as entries from "../entries/entries.service.js";
+import { liveFinalsOfJudge } from "../live/live.service.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
 import { answerForm, fieldText, formFields, safeNext, type Refusal } from "../http/forms.js";
@@ -125,7 +126,7 @@ export function judgePages(ctx: AppContext): Router {
         note,
       });
     }
-    return { title: req.t("judge.queueTitle"), groups };
+    return { title: req.t("judge.queueTitle"), groups, liveFinals: await liveFinalsOfJudge(ctx, user) };
   }
 
   router.get("/judge", requireRole("judge"), async (req, res) => {

@@ -361,3 +361,14 @@ export async function drawnTopic(db: Knex, roundId: string, entryId: string): Pr
     .first("text");
   return row ? String(row.text) : null;
 }
+
+/** The running live finals whose panel includes this judge, with their contest's title (the judge's way in). */
+export async function runningFinalsOfJudge(db: Knex, judgeId: string): Promise<{ contestId: string; title: string }[]> {
+  const rows: { contest_id: string; title: string }[] = await db("live_finals as lf")
+    .join("round_judges as rj", "rj.round_id", "lf.round_id")
+    .join("contests as c", "c.id", "lf.contest_id")
+    .where({ "rj.judge_id": judgeId, "lf.status": "running" })
+    .orderBy("lf.created_at")
+    .select("lf.contest_id", "c.title");
+  return rows.map((row) => ({ contestId: row.contest_id, title: row.title }));
+}

@@ -278,3 +278,11 @@ export async function liveTimer(
   });
   return liveState(ctx, contest.id, user);
 }
+
+/** The running live finals a judge sits on the panel of: his queue links each to the phone page. */
+export async function liveFinalsOfJudge(
+  ctx: AppContext,
+  user: SessionUser,
+): Promise<{ contestId: string; title: string }[]> {
+  return user.role === "judge" ? q.runningFinalsOfJudge(ctx.db, user.id) : [];
+}

@@ -172,6 +172,14 @@ describe("live final pages", () => {
       expect((await judgePage(await pageSession(app, contestant.email, contestant.password))).status).to.equal(403);
     });
 
+    it("the panel's judges find it from their queue (/judge); a judge off the panel does not", async () => {
+      const queue = await judge.get("/judge").set("Accept", "text/html");
+      expect(queue.text).to.include('data-testid="queue-live"').and.include(`href="${judgeUrl}"`);
+      const outsider = await createActor(app, "judge");
+      const other = await pageSession(app, outsider.email, outsider.password);
+      expect((await other.get("/judge").set("Accept", "text/html")).text).not.to.include('data-testid="queue-live"');
+    });
+
     it("shows the current finalist by code and title with the segment's rubric, and no name anywhere", async () => {
       const res = await judgePage(judge);
       expect(res.status).to.equal(200);
