@@ -6,7 +6,7 @@
 // Run: npx tsx bench/pages.ts [seconds] [only pages whose name holds this, e.g. "results", to profile one]
 
 import autocannon from "autocannon";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,8 +22,8 @@ import { migrateLatest } from "../src/db/migrate.js";
 import { mulberry32 } from "../src/judging/assign/prng.js";
 import { moveContestStage } from "../src/stages/stages.service.js";
 import { LocalDiskStorage } from "../src/storage/local-disk.js";
+import { ready, spawnNode, stop } from "./child-process.js";
 import { freePort } from "./free-port.js";
-import { serverNodeArgs } from "./server-args.js";
 import { contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
 
 const JUDGE = { email: "judge@bench.local", password: "Bench-judge-2026" };
@@ -158,31 +158,6 @@ async function load(
     errors: result.errors + result.timeouts + result.non2xx,
     setCookies,
   };
-}
-
-function spawnNode(script: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, serverNodeArgs(script), {
-    env: { ...process.env, NODE_ENV: "", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
-
-async function ready(base: string): Promise<void> {
-  for (let i = 0; i < 150; i += 1) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error(`${base} did not start`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
 }
 
 function statusKiB(child: ChildProcess, field: "VmRSS" | "VmHWM"): number {

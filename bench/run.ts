@@ -2,6 +2,7 @@
 // `npm run bench -- results upload` runs only the named ones.
 import { runAssignmentBench } from "./assignment.js";
 import { runPagesBench } from "./pages.js";
+import { runLiveBench } from "./live.js";
 import { runLoadBench } from "./load.js";
 import { runPgListsBench } from "./pg-lists.js";
 import { runResultsBench } from "./results.js";
@@ -16,6 +17,7 @@ const benches: [string, () => Promise<string[]>][] = [
   ["saves", () => runSavesBench()],
   ["load", () => runLoadBench()],
   ["pg-lists", () => runPgListsBench()],
+  ["live", () => runLiveBench()],
 ];
 
 const wanted = process.argv.slice(2);

@@ -12,7 +12,11 @@ import { entriesPages } from "./entries/entries.pages.js";
 import { entriesApi } from "./entries/entries.routes.js";
 import { judgingPages } from "./judging/judging.pages.js";
 import { judgingApi } from "./judging/judging.routes.js";
+import { liveEventsApi } from "./live/live.events.js";
 import { liveApi } from "./live/live.routes.js";
+import { livePages } from "./live/live.pages.js";
+import { liveScreenPages } from "./live/live.screen-pages.js";
+import { liveTopicsApi } from "./live/topics.routes.js";
 import { resultsPages } from "./results/results.pages.js";
 import { roundsPages } from "./results/rounds.pages.js";
 import { objectionsApi, resultsApi } from "./results/results.routes.js";
@@ -87,8 +91,10 @@ export function createApp(ctx: AppContext): Express {
   api.use(objectionsApi(ctx));
   api.use(shortPanelsApi(ctx));
   api.use(liveApi(ctx));
+  api.use(liveEventsApi(ctx));
   api.use(auditApi(ctx));
   api.use(statisticsApi(ctx));
+  api.use(liveTopicsApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
@@ -116,6 +122,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(shortPanelsPages(ctx));
   app.use(auditPages(ctx));
   app.use(statisticsPages(ctx));
+  app.use(liveScreenPages(ctx));
+  app.use(livePages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));

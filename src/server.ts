@@ -8,6 +8,7 @@ import { createDb } from "./db/knex.js";
 import { migrateLatest } from "./db/migrate.js";
 import { applyServerTimeouts } from "./http/timeouts.js";
 import { systemClock } from "./lib/clock.js";
+import { closeLiveBus } from "./live/live.bus.js";
 import { LocalDiskStorage } from "./storage/local-disk.js";
 
 async function main(): Promise<void> {
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
     server.close(() => {
       void db.destroy().then(() => process.exit(0));
     });
+    // Open SSE streams would hold server.close() forever: end them, and the live final's LISTEN connection.
+    void closeLiveBus(ctx);
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));

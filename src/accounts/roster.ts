@@ -2,11 +2,11 @@
  * The judges' roster (专家名单) an organizer imports: a CSV or a spreadsheet with a header row in
  * Chinese or English. Pure: text and cells in, checked rows out; no database, no clock, no randomness.
  */
-import { CsvError, parse } from "csv-parse/sync";
 import { Type, type Static } from "@sinclair/typebox";
 import { ValidationError, type MessageParams } from "../lib/errors.js";
 import { identityKey } from "../lib/identity.js";
 import { compile } from "../lib/validate.js";
+import { cleanCell, parseCsvRecords, tooManyRows, type TableRecord } from "../media/table-file.js";
 import { normalizeCity, type City } from "./cities.js";
 
 export const ROSTER_FIELDS = ["name", "email", "unit", "city", "expertise", "avoidUnits"] as const;
@@ -39,11 +39,10 @@ export const LIMITS = {
 /** A file may hold at most this many judges: each needs a password hash (~25 ms of argon2id). */
 export const MAX_ROSTER_ROWS = 1000;
 
+export { cleanCell };
+
 /** One record of the file: its row number as a spreadsheet shows it (header = row 1), and its cells. */
-export interface RosterRecord {
-  row: number;
-  cells: string[];
-}
+export type RosterRecord = TableRecord;
 
 export interface RosterJudge {
   name: string;
@@ -73,14 +72,6 @@ export interface Refusal {
 export type CheckedRow =
   | { row: number; email: string; judge: RosterJudge; refusal?: undefined }
   | { row: number; email: string; refusal: Refusal; judge?: undefined };
-
-// Zero-width characters and the BOM ride along from copy-paste and Excel; they are never meant.
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
-
-/** A cell as typed, without invisible characters or surrounding spaces (full-width ones too). */
-export function cleanCell(value: string): string {
-  return value.replace(INVISIBLE, "").trim();
-}
 
 /** A header cell reduced to compare: NFKC (full-width → ASCII), no notes in brackets, no marks or spaces, lower case. */
 export function headerKey(value: string): string {
@@ -157,28 +148,9 @@ function isEmail(value: string): boolean {
   }
 }
 
-/**
- * Parses CSV text (RFC 4180: comma-separated, `"` quotes with `""` inside, CRLF, LF or CR line ends,
- * even mixed) into records numbered from 1, as a spreadsheet numbers its rows; a leading BOM is
- * dropped, rows may differ in length, and a quote inside an unquoted cell is kept as typed. An
- * unclosed quote is refused, since the rest of the file would silently become one cell.
- */
+/** The roster's CSV records (media/table-file.ts), refused with the roster's messages. */
 export function parseCsv(text: string): RosterRecord[] {
-  let rows: string[][];
-  try {
-    rows = parse(text, {
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      record_delimiter: ["\r\n", "\n", "\r"],
-    });
-  } catch (err) {
-    if (!(err instanceof CsvError) || err.code !== "CSV_QUOTE_NOT_CLOSED") throw err;
-    // The records read before the unclosed one: the quote opened in the next.
-    const row = Number(err.records) + 1;
-    throw new ValidationError("errors.rosterUnclosedQuote", { row }, { row }, "roster_malformed");
-  }
-  return rows.map((cells, i) => ({ row: i + 1, cells }));
+  return parseCsvRecords(text, "roster");
 }
 
 function isBlank(record: RosterRecord): boolean {
@@ -252,13 +224,7 @@ export function checkRoster(records: RosterRecord[]): CheckedRoster {
   }
   const data = nonBlank.slice(1);
   if (data.length === 0) throw new ValidationError("errors.rosterEmpty", {}, undefined, "roster_empty");
-  if (data.length > MAX_ROSTER_ROWS)
-    throw new ValidationError(
-      "errors.rosterTooManyRows",
-      { max: MAX_ROSTER_ROWS, rows: data.length },
-      { max: MAX_ROSTER_ROWS },
-      "roster_too_many_rows",
-    );
+  if (data.length > MAX_ROSTER_ROWS) throw tooManyRows("roster", MAX_ROSTER_ROWS, data.length);
   const firstRowOf = new Map<string, number>();
   const rows = data.map((record): CheckedRow => {
     const checked = checkRow(record, columns);

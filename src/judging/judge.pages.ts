@@ -45,9 +45,10 @@ function typedSheet(fields: Record<string, unknown>): TypedSheet {
 /**
  * The score form → the API's sheet, so the page and PUT /assignments/:id/score go through the same
  * saveScore and its rubric-generated schema: typed numbers become numbers, empty fields are left
- * out (a draft may be partial), anything else is passed on as typed for the schema to refuse.
+ * out (a draft may be partial), anything else is passed on as typed for the schema to refuse. The live
+ * final's phone page (src/live/live.pages.ts) sends its form through here too.
  */
-function sheetBody(fields: Record<string, unknown>): Record<string, unknown> {
+export function sheetBody(fields: Record<string, unknown>): Record<string, unknown> {
   const numeric = (v: unknown): unknown => {
     if (typeof v !== "string") return v;
     const s = v.trim();

@@ -13,6 +13,7 @@ import type { AppContext } from "../../src/context.js";
 import { createDb, type Db } from "../../src/db/knex.js";
 import { migrateLatest } from "../../src/db/migrate.js";
 import type { Clock } from "../../src/lib/clock.js";
+import { closeLiveBus } from "../../src/live/live.bus.js";
 import { LocalDiskStorage } from "../../src/storage/local-disk.js";
 
 export const ADMIN = { email: "admin@test.local", password: "Organizer-pass-2026" };
@@ -89,6 +90,7 @@ export async function startTestApp(
     dir,
     http: request.agent(server),
     async close() {
+      await closeLiveBus(ctx);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (pgSchema) await db.raw(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
       await db.destroy();
