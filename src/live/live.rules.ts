@@ -5,25 +5,9 @@
 import { assertValidRubric } from "../contests/rubric.js";
 import { mulberry32, seedToUint32, shuffledIndices } from "../judging/assign/prng.js";
 import { AppError, ValidationError } from "../lib/errors.js";
-import { timeDeduction, type TimeDeduction, type TimeRules } from "../results/time-rules.js";
+import { segmentTimeRules } from "../results/segments.js";
+import { timeDeduction, type TimeDeduction } from "../results/time-rules.js";
 import type { Segment } from "./live.schemas.js";
-
-/** Grace over the limit before the over-time deduction, and when the timekeeper stops the talk (DESIGN §3: 4:15, 4:30 for 4:00). */
-const GRACE_SECONDS = 15;
-const CUTOFF_AFTER_SECONDS = 30;
-const PENALTY = 2;
-
-/** A limited segment's time rules: under round(0.75·S) −2, over S + 15 −2, stopped at S + 30 (240 s gives DEFAULT_TIME_RULES). */
-export function segmentTimeRules(seconds: number): TimeRules {
-  return {
-    minSeconds: Math.round(0.75 * seconds),
-    underPenalty: PENALTY,
-    targetSeconds: seconds,
-    graceSeconds: GRACE_SECONDS,
-    overPenalty: PENALTY,
-    cutoffSeconds: seconds + CUTOFF_AFTER_SECONDS,
-  };
-}
 
 /** Weights are compared in millionths, so 0.5 + 0.3 + 0.1 + 0.1 is exactly 1. */
 function millionths(weight: number): number {
@@ -84,7 +68,7 @@ export interface TimerView {
 }
 
 export function cutoffOf(segment: Pick<Segment, "seconds">): number | null {
-  return segment.seconds === undefined ? null : segment.seconds + CUTOFF_AFTER_SECONDS;
+  return segment.seconds === undefined ? null : segmentTimeRules(segment.seconds).cutoffSeconds;
 }
 
 /**

@@ -7,12 +7,13 @@ import type { Rubric } from "../contests/rubric.js";
 import { conflictOf } from "../judging/conflicts.js";
 import { currentRound } from "../judging/rounds.service.js";
 import { settingsOf } from "../judging/round-settings.js";
+import { computeResults } from "../results/compute.js";
 import type { Prize } from "../results/prizes.js";
+import { segmentAggregate, segmentTimeRules } from "../results/segments.js";
 import { liveOf } from "./live.access.js";
 import * as q from "./live.queries.js";
 import type { LiveFinalRow, LiveSheetRow, SlotRow, TimingRow } from "./live.queries.js";
 import { timerView, type TimerView } from "./live.rules.js";
-import { liveScores } from "./live.scores.js";
 
 export interface LiveSegmentJson {
   key: string;
@@ -118,25 +119,33 @@ export async function buildLive(ctx: AppContext, data: LiveData, viewer: Session
       ? { entryId: slot.entryId, code: slot.code, title: slot.title }
       : { entryId: slot.entryId, code: slot.code, title: slot.title, performer: slot.performer };
   const submitted = data.sheets.filter((s) => s.status === "submitted" && s.total !== null);
-  const seconds = new Map<string, Map<string, number>>();
-  for (const t of data.timings) {
-    if (t.seconds === null) continue;
-    if (!seconds.has(t.entryId)) seconds.set(t.entryId, new Map());
-    seconds.get(t.entryId)!.set(t.segment, t.seconds);
-  }
-  const scores = liveScores({
-    segments: final.segments,
+  const seconds = new Map<string, Record<string, number>>();
+  for (const t of data.timings)
+    if (t.seconds !== null) seconds.set(t.entryId, { ...seconds.get(t.entryId), [t.segment]: t.seconds });
+  // The one formula of the results (DESIGN §3): the big screen shows what the published results will say.
+  const { results } = computeResults({
+    criteria: [],
     aggregation,
     prizes: contest.prizes,
-    finalists: slots.filter((s) => s.rankable).map((s) => s.entryId),
-    sheets: submitted.map((s) => ({
+    timeRules: null,
+    entries: slots
+      .filter((s) => s.rankable)
+      .map((s) => ({ id: s.entryId, code: s.code, title: s.title, segmentSeconds: seconds.get(s.entryId) ?? {} })),
+    sheets: [],
+    segments: final.segments.map((s) => ({
+      key: s.key,
+      label: s.label,
+      weight: s.weight,
+      criteria: s.rubric.criteria.map((c) => ({ key: c.key, label: c.label })),
+      timeRules: s.seconds === undefined ? null : segmentTimeRules(s.seconds),
+    })),
+    segmentSheets: submitted.map((s) => ({
       entryId: s.entryId,
       judgeId: s.judgeId,
       total: s.total!,
       scores: s.scores,
       segment: s.segment,
     })),
-    seconds,
   });
   const slotOf = new Map(slots.map((s) => [s.entryId, s]));
   const numbers = judgeNumbers(data.panel);
@@ -156,10 +165,18 @@ export async function buildLive(ctx: AppContext, data: LiveData, viewer: Session
       topic: data.topic,
       timer: timerView(timing, segment, ctx.clock.now()),
     };
-    const agg = scores.aggregates.get(segment.key)!.get(currentSlot.entryId);
+    const mine = submitted.filter(
+      (s) => s.entryId === currentSlot.entryId && s.segment === segment.key && numbers.has(s.judgeId),
+    );
+    // A finalist not ranked (failing the safety gate on site) still shows his segment's aggregate.
+    const agg =
+      results.find((r) => r.entryId === currentSlot.entryId)?.detail.segments?.find((d) => d.key === segment.key) ??
+      segmentAggregate(
+        mine.map((s) => ({ entryId: s.entryId, judgeId: s.judgeId, total: s.total!, scores: s.scores })),
+        aggregation,
+      );
     segmentScore = agg?.score ?? null;
-    sheets = submitted
-      .filter((s) => s.entryId === currentSlot.entryId && s.segment === segment.key && numbers.has(s.judgeId))
+    sheets = mine
       .sort((a, b) => numbers.get(a.judgeId)! - numbers.get(b.judgeId)!)
       .map((s) => ({
         judge: judgeLabel(numbers.get(s.judgeId)!),
@@ -191,7 +208,13 @@ export async function buildLive(ctx: AppContext, data: LiveData, viewer: Session
     // The judges who score this finalist: a judge standing aside is not waited for.
     panel: { judges: panel.length, submitted: sheets.length },
     segmentScore,
-    score: currentSlot ? (scores.scores.get(currentSlot.entryId) ?? null) : null,
-    ranking: scores.ranking.map((r) => ({ ...finalist(slotOf.get(r.entryId)!), ...r })),
+    score: results.find((r) => r.entryId === currentSlot?.entryId)?.score ?? null,
+    ranking: results.map((r) => ({
+      ...finalist(slotOf.get(r.entryId)!),
+      score: r.score,
+      rank: r.rank,
+      prize: r.prize,
+      segments: Object.fromEntries((r.detail.segments ?? []).map((d) => [d.key, d.score])),
+    })),
   };
 }

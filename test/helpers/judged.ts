@@ -84,3 +84,30 @@ export async function judgedContest(
   }
   return { contestId, admin, contestant, judges, entries };
 }
+
+/** review → notice through the API; answers the published snapshot's text (downloaded) and its SHA-256. */
+export async function publishNotice(
+  app: TestApp,
+  c: Pick<JudgedContest, "contestId" | "admin">,
+): Promise<{ text: string; sha256: string; url: string }> {
+  for (const to of ["review", "notice"]) {
+    const res = await request(app.server)
+      .post(`/api/v1/contests/${c.contestId}/stage`)
+      .set("Authorization", `Bearer ${c.admin}`)
+      .send({ to });
+    if (res.status !== 200) throw new Error(`stage ${to}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const pub = await request(app.server).get(`/api/v1/contests/${c.contestId}/results`);
+  if (pub.status !== 200) throw new Error(`results: ${pub.status}`);
+  const url = `/api/v1/contests/${c.contestId}/results/snapshots/1`;
+  const file = await request(app.server)
+    .get(url)
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => cb(null, Buffer.concat(chunks)));
+    });
+  if (file.status !== 200) throw new Error(`snapshot: ${file.status}`);
+  return { text: (file.body as Buffer).toString("utf8"), sha256: pub.body.snapshotHash as string, url };
+}

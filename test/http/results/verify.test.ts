@@ -13,7 +13,7 @@ import request from "supertest";
 import { main, verifySnapshot } from "../../../scripts/verify.js";
 import { canonicalJson } from "../../../src/results/canonical.js";
 import { createActor, startTestApp, TestClock, type TestApp } from "../../helpers/app.js";
-import { judgedContest, type JudgedContest } from "../../helpers/judged.js";
+import { judgedContest, publishNotice, type JudgedContest } from "../../helpers/judged.js";
 
 interface SnapshotSheet {
   judge: string;
@@ -42,30 +42,6 @@ async function runVerify(...args: string[]): Promise<{ status: number; out: stri
   const lines: string[] = [];
   const status = await main(args, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
   return { status, out: lines.join("\n") };
-}
-
-/** review → notice through the API; answers the published snapshot's text (downloaded) and its SHA-256. */
-async function publish(app: TestApp, c: JudgedContest): Promise<{ text: string; sha256: string; url: string }> {
-  for (const to of ["review", "notice"]) {
-    const res = await request(app.server)
-      .post(`/api/v1/contests/${c.contestId}/stage`)
-      .set("Authorization", `Bearer ${c.admin}`)
-      .send({ to });
-    expect(res.status, JSON.stringify(res.body)).to.equal(200);
-  }
-  const pub = await request(app.server).get(`/api/v1/contests/${c.contestId}/results`);
-  expect(pub.status).to.equal(200);
-  const url = `/api/v1/contests/${c.contestId}/results/snapshots/1`;
-  const file = await request(app.server)
-    .get(url)
-    .buffer(true)
-    .parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => cb(null, Buffer.concat(chunks)));
-    });
-  expect(file.status).to.equal(200);
-  return { text: (file.body as Buffer).toString("utf8"), sha256: pub.body.snapshotHash as string, url };
 }
 
 const rubric = {
@@ -113,7 +89,7 @@ describe("verifying published results: a contest with ties decided by later crit
       contest: { rubric, aggregation: "trimmed", prizes: { mode: "count", first: 1, second: 2, third: 2 } },
       sheets: tieSheets,
     });
-    published = await publish(app, c);
+    published = await publishNotice(app, c);
   });
   after(async () => {
     await app.close();
@@ -310,7 +286,7 @@ describe("verifying published results: z-score, a public vote, talk times and de
       votes: { [c.entries[0].code]: 120, [c.entries[1].code]: 300, [c.entries[2].code]: 75 },
     });
     expect(votes.status, JSON.stringify(votes.body)).to.equal(200);
-    published = await publish(app, c);
+    published = await publishNotice(app, c);
   });
   after(() => app.close());
 
