@@ -123,11 +123,7 @@ const RELOAD = { stage: 1, segment: "talk", judge: 3 };
 const OFFLINE = { stage: 2, segment: "qa", judge: 5 };
 const NOVELTY = 35;
 
-const SEGMENTS = [
-  { key: "talk", label: "自主命题" },
-  { key: "qa", label: "评委问答" },
-] as const;
-type SegmentKey = (typeof SEGMENTS)[number]["key"];
+type SegmentKey = "talk" | "qa";
 
 const mmss = (s: number) => `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
 const exactly = (text: string) => new RegExp(`^\\s*${text.replace(/[.]/g, "\\.")}\\s*$`);
