@@ -9,6 +9,9 @@ import { segmentTimeRules } from "../results/segments.js";
 import { timeDeduction, type TimeDeduction } from "../results/time-rules.js";
 import type { Segment } from "./live.schemas.js";
 
+/** A limited segment's time rules live with the results' formula; the screens read them from here too. */
+export { segmentTimeRules };
+
 /** Weights are compared in millionths, so 0.5 + 0.3 + 0.1 + 0.1 is exactly 1. */
 function millionths(weight: number): number {
   return Math.round(weight * 1_000_000);
