@@ -260,6 +260,14 @@ export async function runLiveBench(viewers = 500, judges = 50): Promise<string[]
     );
     const frameBytes = Buffer.byteLength([...live.frames.values()].at(-1)!);
     live.close();
+    // What one state computation costs, as GET live makes it (the stream makes one per burst of changes).
+    const reads: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const started = performance.now();
+      await (await fetch(`${base}/api/v1/contests/contest/live`)).arrayBuffer();
+      reads.push(performance.now() - started);
+    }
+    reads.sort((a, b) => a - b);
 
     // The baseline: the same number of clients, triggers and message size, nothing computed.
     const bare = spawnNode(["--input-type=module", "-e", BARE_SSE], {
@@ -286,6 +294,7 @@ export async function runLiveBench(viewers = 500, judges = 50): Promise<string[]
     const ratio = percentile(appLatencies, 0.5) / Math.max(0.1, percentile(bareLatencies, 0.5));
     return [
       `live final fan-out on ${where}: ${judges} judges submitting ${SPACING_MS} ms apart, ${viewers} SSE viewers, state ${frameBytes} bytes, ${live.frames.size - 1} new states sent for ${judges} submits: submit response → viewer receipt ${summary(appLatencies)} (${appLatencies.length} of ${expected} receipts) | bare Express SSE, constant message of the same size: ${summary(bareLatencies)} (${bareLatencies.length} of ${expected}) | p50 ${ratio.toFixed(1)}× the baseline`,
+      `one state read, GET /api/v1/contests/:id/live with ${judges} sheets, alone: p50 ${percentile(reads, 0.5).toFixed(1)} ms`,
     ];
   } finally {
     for (const child of children) await stop(child);

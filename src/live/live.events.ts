@@ -126,21 +126,20 @@ export function liveEventsApi(ctx: AppContext): Router {
 
   router.get("/contests/:id/live/events", async (req, res) => {
     const feed = await feeds.join(routeParam(req));
-    // A stream stays open for hours: no idle cut-off (pings keep proxies awake instead).
+    // A stream stays open for hours: no idle cut-off on its connection, which ends with it (pings keep proxies awake).
     req.socket.setTimeout(0);
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache",
       "X-Accel-Buffering": "no",
+      // The connection ends with the stream (at shutdown too: nothing idle left for server.close() to wait for).
+      Connection: "close",
     });
     // The current state at once, also for a reconnecting client's Last-Event-ID: one frame is the whole state.
     res.write(feed.frame!);
     if (req.socket.destroyed) return feeds.leave(feed, res);
     feeds.watch(feed, res);
-    res.on("close", () => {
-      req.socket.setTimeout(ctx.config.connectionIdleSeconds * 1000);
-      feeds.leave(feed, res);
-    });
+    res.on("close", () => feeds.leave(feed, res));
   });
 
   return router;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { ready, spawnNode, stop } from "../../../bench/child-process.js";
 import { freePort } from "../../../bench/free-port.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
-import type { JudgedContest } from "../../helpers/judged.js";
+import type { LiveContest } from "../../helpers/live.js";
 import { startedLiveFinal, submitCurrent } from "../../helpers/live-final.js";
 import { liveOf, newerThan, openSse, type SseClient } from "../../helpers/sse.js";
 
@@ -41,7 +41,7 @@ if (!process.env.DATABASE_URL) {
   describe("live final events across two app processes on PostgreSQL (LISTEN/NOTIFY)", function () {
     this.timeout(120_000);
     let seeder: TestApp;
-    let contest: JudgedContest;
+    let contest: LiveContest;
     let a: AppProcess | undefined;
     let b: AppProcess | undefined;
     let viewer: SseClient | undefined;

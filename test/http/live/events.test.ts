@@ -3,14 +3,14 @@ import pino from "pino";
 import request from "supertest";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
 import { openContest } from "../../helpers/entries.js";
-import type { JudgedContest } from "../../helpers/judged.js";
+import type { LiveContest } from "../../helpers/live.js";
 import { startedLiveFinal, submitCurrent } from "../../helpers/live-final.js";
 import { liveOf, newerThan, openSse, type SseClient } from "../../helpers/sse.js";
 
 describe("live final events (SSE): GET /api/v1/contests/:id/live/events", () => {
   let app: TestApp;
   let open = false;
-  let contest: JudgedContest;
+  let contest: LiveContest;
   let events: string;
   const logs: { msg: string; viewers?: number }[] = [];
   const clients: SseClient[] = [];
@@ -108,7 +108,10 @@ describe("live final events (SSE): GET /api/v1/contests/:id/live/events", () => 
     const viewer = await connect();
     await viewer.next((f) => f.event === "state");
     open = false;
-    await app.close();
+    const closing = app.close();
     await viewer.ended;
+    // Only fetch's idle keep-alive connections are left; without this server.close() waits out their timeout.
+    app.server.closeAllConnections();
+    await closing;
   });
 });
