@@ -59,8 +59,3 @@ export async function liveSeconds(
 export async function withdrawnFinalists(db: Knex, roundId: string): Promise<string[]> {
   return db("live_slots").where({ round_id: roundId, status: "withdrawn" }).pluck("entry_id");
 }
-
-/** The round's panel (round_judges). */
-export async function panelOf(db: Knex, roundId: string): Promise<string[]> {
-  return db("round_judges").where({ round_id: roundId }).orderBy("judge_id").pluck("judge_id");
-}

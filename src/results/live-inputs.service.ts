@@ -3,6 +3,7 @@
  * segments' measured times and the finalists withdrawn on site, read instead of the assignments.
  */
 import type { AppContext } from "../context.js";
+import { panelNumbers } from "../live/live.service.js";
 import type { ComputeEntry } from "./compute.js";
 import * as q from "./live-inputs.queries.js";
 import { segmentTimeRules, type SegmentRule, type SegmentSheet } from "./segments.js";
@@ -57,7 +58,7 @@ export async function readLiveInputs(ctx: AppContext, roundId: string): Promise<
     sheets: (await q.submittedLiveSheets(ctx.db, roundId)).filter((s) => known.has(s.segment)),
     seconds,
     withdrawn: new Set(await q.withdrawnFinalists(ctx.db, roundId)),
-    panel: (await q.panelOf(ctx.db, roundId)).length,
+    panel: (await panelNumbers(ctx, roundId)).size,
   };
 }
 
@@ -88,17 +89,16 @@ export interface PublishedLiveSheet {
 }
 
 /**
- * Each finalist's submitted sheets per segment, judges numbered 评委1…n by the panel's order (by user
- * id until the live final's own numbering is merged), each sheet's deductions apart from its criteria.
+ * Each finalist's submitted sheets per segment, judges numbered 评委1…n as on the big screen
+ * (panelNumbers), each sheet's deductions apart from its criteria.
  */
 export async function publishedLiveSheets(
   ctx: AppContext,
   roundId: string,
 ): Promise<Map<string, Map<string, PublishedLiveSheet[]>>> {
   const definitions = new Map(((await liveSegmentsOf(ctx, roundId)) ?? []).map((s) => [s.key, s]));
-  const panel = await q.panelOf(ctx.db, roundId);
-  const number = new Map(panel.map((id, i) => [id, i + 1]));
-  // A judge since removed from the panel keeps a number after the panel's.
+  const number = await panelNumbers(ctx, roundId);
+  // A judge since removed from the panel (or disabled) gets a number after the panel's.
   const numberOf = (id: string) => {
     if (!number.has(id)) number.set(id, number.size + 1);
     return number.get(id)!;

@@ -54,9 +54,22 @@ export function rulesText(req: Request, rules: RulesInForce, { prizes = true } =
       }),
     );
   }
-  const time = rules.timeRules;
+  const d = (s: number) => formatDuration(s, req.locale);
+  // A live final is scored by segment: each limited segment has its own time rules.
+  if (rules.segments)
+    lines.push(
+      req.t("results.ruleSegments", {
+        segments: rules.segments
+          .map((s) =>
+            s.seconds
+              ? req.t("results.ruleSegmentTimed", { label: s.label, weight: percent(s.weight), time: d(s.seconds) })
+              : req.t("results.ruleSegment", { label: s.label, weight: percent(s.weight) }),
+          )
+          .join(req.locale === "en" ? ", " : "、"),
+      }),
+    );
+  const time = rules.segments ? null : rules.timeRules;
   if (time) {
-    const d = (s: number) => formatDuration(s, req.locale);
     lines.push(
       req.t("results.ruleTime", {
         target: d(time.targetSeconds),

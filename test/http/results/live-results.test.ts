@@ -181,6 +181,7 @@ describe("live final results: segments weighted, times deducted, withdrawn final
     const agent = await pageSession(app, ADMIN.email, ADMIN.password);
     const page = await agent.get(`/contests/${c.contestId}/review/results`).set("Accept", "text/html");
     expect(page.status).to.equal(200);
+    expect(page.text).to.include("自主命题 50%（限时 4分钟）、随机命题 30%（限时 2分钟）、科技常识测试 20%");
     const unranked = page.text.slice(page.text.indexOf('data-testid="unranked"'));
     expect(unranked).to.include(`<code>${c.entries[3].code}</code> 作品 4 — <strong>没有已提交的评分</strong>`);
     expect(unranked).to.include(`<code>${c.entries[4].code}</code> 作品 5 — <strong>已撤回</strong>`);
@@ -215,6 +216,14 @@ describe("live final results: segments weighted, times deducted, withdrawn final
     const judges = snap.results[0].segments[0].sheets.map((s) => s.judge);
     expect(judges).to.deep.equal(["评委1", "评委2", "评委3", "评委4", "评委5", "评委6", "评委7"]);
     expect(published.text).not.to.include(c.judges[0].user.name);
+
+    const csv = await request(app.server).get(`/api/v1/contests/${c.contestId}/results.csv`);
+    expect(csv.status).to.equal(200);
+    expect(csv.text).to.include(c.entries[2].code).and.include("82.9");
+    const xlsx = await request(app.server)
+      .get(`/api/v1/contests/${c.contestId}/results.xlsx`)
+      .set("Authorization", `Bearer ${c.admin}`);
+    expect(xlsx.status).to.equal(200);
 
     const verified = verifySnapshot(published.text, { sha256: published.sha256 });
     expect(verified.differences).to.deep.equal([]);

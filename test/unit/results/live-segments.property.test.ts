@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { computeResults } from "../../../src/results/compute.js";
+import { decodeResultRows, encodeResultRows } from "../../../src/results/stored.js";
 import { segmentAggregate, segmentTimeRules, type SegmentSheet } from "../../../src/results/segments.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -341,6 +342,8 @@ describe("live final results by segment (property, against a reference written a
           c.prizes,
         );
         expect(out.unranked.map((u) => u.entryId)).to.deep.equal(ref.unranked);
+        // Stored as columns and read back, the rows are the same (segments included).
+        expect(decodeResultRows(JSON.parse(JSON.stringify(encodeResultRows(out.results))))).to.deep.equal(out.results);
         expect(out.results.map((r) => r.entryId)).to.deep.equal(ref.rows.map((r) => r.entryId));
         out.results.forEach((row, i) => {
           const want = ref.rows[i];
@@ -411,6 +414,26 @@ describe("live final results by segment (property, against a reference written a
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("weights are exact decimals: 0.1 × 80.85 + 0.9 × 80 is 80.085, which rounds half up to 80.09", () => {
+    // In floats Math.round((0.1 * 80.85 + 0.9 * 80) * 100) / 100 is 80.08.
+    const out = run({
+      segments: [
+        { key: "s0", label: "一", weightMillionths: 100_000, criteria: ["a"], limit: null },
+        { key: "s1", label: "二", weightMillionths: 900_000, criteria: ["a"], limit: null },
+      ],
+      trimmed: true,
+      entries: ["e0"],
+      withdrawn: "gone",
+      sheets: [
+        { entryId: "e0", segment: "s0", judgeId: "j0", scores: { a: 8085 } },
+        { entryId: "e0", segment: "s1", judgeId: "j0", scores: { a: 8000 } },
+      ],
+      seconds: {},
+      prizes: [1, 0, 0],
+    });
+    expect(out.results[0].score).to.equal(80.09);
   });
 
   it("no sheet at all: null; the time rules of 240 s are the explainer's 180 / 255 / 270", () => {
