@@ -37,17 +37,22 @@ export function liveScreenPages(ctx: AppContext): Router {
   const router = Router();
   const consolePath = (req: Request) => `/contests/${routeParam(req)}/live/console`;
 
+  /** The live state, or null before the draw. */
+  async function liveOrNull(contestId: string, viewer: Request["user"]): Promise<LiveJson | null> {
+    try {
+      return await liveState(ctx, contestId, viewer);
+    } catch (err) {
+      if (err instanceof AppError && err.code === "no_live") return null;
+      throw err;
+    }
+  }
+
   // No login: the same state anyone may read through the API, whoever opens the page.
   router.get("/contests/:id/live/screen", async (req, res) => {
     const contest = await getContest(ctx, null, routeParam(req));
     const now = ctx.clock.now();
-    let live: LiveJson | null = null;
-    try {
-      live = await liveState(ctx, contest.id, null);
-    } catch (err) {
-      // Before the draw the screen waits, reloading itself, so it can be set up ahead of the final.
-      if (!(err instanceof AppError && err.code === "no_live")) throw err;
-    }
+    // Before the draw the screen waits, reloading itself, so it can be set up ahead of the final.
+    const live = await liveOrNull(contest.id, null);
     res.render("live/screen", {
       layout: false,
       title: req.t("live.screen.title", { contest: contest.title }),
@@ -59,7 +64,9 @@ export function liveScreenPages(ctx: AppContext): Router {
 
   router.get("/contests/:id/live/console", requireRole("organizer"), async (req, res) => {
     const contest = await getContest(ctx, req.user, routeParam(req));
-    const live = await liveState(ctx, contest.id, req.user);
+    const live = await liveOrNull(contest.id, req.user);
+    // Before the draw there is nothing to time: the organizer is sent to set the final up.
+    if (!live) return res.redirect(`/contests/${contest.id}/live/setup`);
     const panel = live.current ? (await panelProgress(ctx, req.user!, contest.id)).judges : [];
     const now = ctx.clock.now();
     res.render("live/console", {
