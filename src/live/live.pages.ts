@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import type { AppContext } from "../context.js";
 import { getContest } from "../contests/contests.service.js";
-import type { Rubric } from "../contests/rubric.js";
+import { rubricMax, type Rubric } from "../contests/rubric.js";
 import { requireRole } from "../http/auth.js";
 import { confirmed } from "../http/confirm.js";
 import { flash } from "../http/flash.js";
@@ -68,7 +68,7 @@ function sheetView(
     criteria,
     comment: typed ? fieldText(typed.comment) : (sheet?.comment ?? ""),
     total: tidy(filled.reduce<number>((sum, n) => sum + (n ?? 0), 0)),
-    max: tidy(rubric.criteria.reduce((sum, c) => sum + c.max, 0)),
+    max: tidy(rubricMax(rubric)),
     locked: sheet?.status === "submitted",
     corrected: sheet?.corrected ?? false,
     draftKey: `live:${entry.entryId}:${segment.key}`,
@@ -80,7 +80,6 @@ function timerInfo(timer: NonNullable<LiveJson["current"]>["timer"]) {
   return {
     startedAt: timer.startedAt,
     stoppedAt: timer.stoppedAt,
-    running: timer.running,
     seconds: timer.seconds,
     limit: timer.limit,
     limitText:

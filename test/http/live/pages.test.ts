@@ -62,6 +62,18 @@ describe("live final pages", () => {
       expect((await judge.get(setupUrl).set("Accept", "text/html")).status).to.equal(403);
     });
 
+    it("before the start, a panel judge's phone says the final has not begun", async () => {
+      const judge = await pageSession(app, contest.judges[0].email, contest.judges[0].password);
+      const res = await judgePage(judge);
+      expect(res.status).to.equal(200);
+      expect(res.text).to.include('data-testid="live-not-started"').and.include("/static/js/live-judge.js");
+    });
+
+    it("is linked from the contest page while judging", async () => {
+      const res = await organizer.get(`/contests/${contest.contestId}`).set("Accept", "text/html");
+      expect(res.text).to.include(`href="${setupUrl}" data-testid="live-setup-link"`);
+    });
+
     it("offers the default segments with their rubric rows, the topic bank and the seed", async () => {
       const res = await organizer.get(setupUrl).set("Accept", "text/html");
       expect(res.status).to.equal(200);
