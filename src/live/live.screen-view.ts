@@ -6,7 +6,7 @@
 import type { Locale } from "../lib/i18n.js";
 import { translate } from "../lib/i18n.js";
 import { twoDecimals } from "../results/results.page-text.js";
-import { segmentTimeRules } from "../results/segments.js";
+import { segmentTimeRules } from "./live.rules.js";
 import type { LiveJson } from "./live.service.js";
 
 type Timer = NonNullable<LiveJson["current"]>["timer"];
