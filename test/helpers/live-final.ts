@@ -1,7 +1,7 @@
 import request from "supertest";
 import { createActor, type Actor, type TestApp } from "./app.js";
 import { openContest, submit } from "./entries.js";
-import { as, liveContest, type LiveContest } from "./live.js";
+import { liveContest, type LiveContest } from "./live.js";
 import { testMedia } from "./media.js";
 
 /** One short segment with a one-criterion rubric: enough to make the changes viewers must see. */
@@ -18,11 +18,10 @@ const ONE_SEGMENT = [
 /** A contest in judging with `finalists` entries and `judges` declared judges, its live final started through the API. */
 export async function startedLiveFinal(app: TestApp, finalists = 2, judges = 3): Promise<LiveContest> {
   const contest = await liveContest(app, { finalists, judges });
-  const res = await as(app, contest.admin).post(`/api/v1/contests/${contest.contestId}/live`, {
-    segments: ONE_SEGMENT,
-    seed: 7,
-  });
-  if (res.status >= 300) throw new Error(`live start: ${res.status} ${JSON.stringify(res.body)}`);
+  check(
+    await as(app, contest.admin).post(`/api/v1/contests/${contest.contestId}/live`, { segments: ONE_SEGMENT, seed: 7 }),
+    "live start",
+  );
   return contest;
 }
 
@@ -76,6 +75,14 @@ export interface LiveFinal {
   /** The finalists, in submission order, with their performers' names. */
   entries: { id: string; code: string; performer: string }[];
 }
+
+const as = (app: TestApp, token: string) => ({
+  post: (path: string, body?: object) =>
+    request(app.server).post(path).set("Authorization", `Bearer ${token}`).send(body),
+  put: (path: string, body?: object) =>
+    request(app.server).put(path).set("Authorization", `Bearer ${token}`).send(body),
+  get: (path: string) => request(app.server).get(path).set("Authorization", `Bearer ${token}`),
+});
 
 function check(res: request.Response, what: string): request.Response {
   if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
