@@ -189,11 +189,11 @@
     post(form, "submit").then(
       function (answer) {
         setOffline(false);
+        if (box) box.hidden = true;
         if (answer.ok) {
           writeLocal(form, null);
           refresh();
         } else {
-          if (box) box.hidden = true;
           status(answer.json && answer.json.error ? answer.json.error.message : "");
         }
       },
@@ -264,6 +264,7 @@
     if (no)
       no.addEventListener("click", function () {
         confirmBox(form).hidden = true;
+        if (stale && !typing()) refresh();
       });
     updateTotal(form);
     if (draft && !draft.sent) sendDraft(form);
@@ -285,8 +286,10 @@
         shown === null ? "" : "· " + Math.floor(shown / 60) + ":" + String(shown % 60).padStart(2, "0");
   }
 
+  /* Typing in a field, or answering 提交's confirmation: a new state waits, else the form would be replaced under him. */
   function typing() {
     var active = document.activeElement;
+    if (root.querySelector("[data-confirm]:not([hidden])")) return true;
     return !!(active && active.matches && active.matches("input, textarea") && root.contains(active));
   }
 
@@ -312,6 +315,11 @@
         var part = root.querySelector("[data-live-part]");
         var freshRoot = page.querySelector("[data-live-judge]");
         if (!fresh || !part) return;
+        // The confirmation opened while this was loading: keep it; the state is fetched again after.
+        if (part.querySelector("[data-confirm]:not([hidden])")) {
+          stale = true;
+          return;
+        }
         part.innerHTML = fresh.innerHTML;
         if (freshRoot) version = freshRoot.getAttribute("data-version");
         Array.prototype.forEach.call(part.querySelectorAll("form[data-live-sheet]"), wire);

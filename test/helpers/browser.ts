@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 /** Debian's Chromium (apt-get install chromium); never a browser downloaded by Playwright. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -66,6 +66,14 @@ export async function launchBrowser(options: BrowserContextOptions = {}): Promis
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One headless Chromium for several people at once (the live final's judges, timekeeper and big
+ * screen): each gets its own `newContext()`, with its own cookies, viewport and connection.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
 }
 
 /** Saves a full-page PNG as test-output/<name>.png and returns its path. */
