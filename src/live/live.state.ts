@@ -202,7 +202,7 @@ export async function buildLive(ctx: AppContext, data: LiveData, viewer: Session
       seconds: s.seconds ?? null,
       ...(showRubric ? { rubric: s.rubric } : {}),
     })),
-    order: slots.map((s) => ({ ...finalist(s), position: s.position, status: s.status, noShows: s.noShows })),
+    order: slots.map((s, i) => ({ ...finalist(s), position: i + 1, status: s.status, noShows: s.noShows })),
     current,
     sheets,
     // The judges who score this finalist: a judge standing aside is not waited for.

@@ -237,6 +237,8 @@ describe("live final API: a whole small final on one panel", () => {
       order[1],
     ]);
     expect(moved.order[3]).to.include({ noShows: 1, status: "waiting" });
+    // The running order is numbered as it now stands: the no-show is 4th of 4, no gap at the front.
+    expect(moved.order.map((o: { position: number }) => o.position)).to.deep.equal([1, 2, 3, 4]);
   });
 
   it("records a withdrawal: not ranked, audited", async () => {
