@@ -96,6 +96,8 @@ export interface SlotRow {
   performer: string;
   /** Withdrawn or disqualified entries and those failing the safety gate are not ranked. */
   rankable: boolean;
+  /** The experiment show's safety gate, checked on site: failed means not ranked. */
+  safetyFailed: boolean;
   /** What decides a judge's conflict of interest with the entry (judging/conflicts.ts). */
   ownerId: string;
   unit: string;
@@ -134,6 +136,7 @@ export async function slotsOf(db: Knex, roundId: string): Promise<SlotRow[]> {
       title: String(row.title),
       performer: authors[0]?.name ?? "",
       rankable: status !== "withdrawn" && row.entry_status === "submitted" && !toBool(row.safety_failed),
+      safetyFailed: toBool(row.safety_failed),
       ownerId: String(row.owner_id),
       unit: String(row.unit),
       city: String(row.city),

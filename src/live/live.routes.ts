@@ -41,5 +41,9 @@ export function liveApi(ctx: AppContext): Router {
     res.json({ live: await live.reopenLiveSheet(ctx, req.user!, routeParam(req), req.body) });
   });
 
+  router.post("/contests/:id/live/safety", requireRole("organizer"), async (req, res) => {
+    res.json({ live: await live.liveSafety(ctx, req.user!, routeParam(req), req.body) });
+  });
+
   return router;
 }

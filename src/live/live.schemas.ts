@@ -76,3 +76,10 @@ export const ReopenBodySchema = Type.Object(
 );
 export type ReopenBody = Static<typeof ReopenBodySchema>;
 export const parseReopenBody = compile(ReopenBodySchema);
+
+/** The safety gate checked on site (实验展演): this finalist's experiment passed or failed. */
+export const SafetyBodySchema = Type.Object(
+  { entryId: Type.String({ minLength: 1, maxLength: 36 }), safe: Type.Boolean() },
+  { additionalProperties: false },
+);
+export const parseSafetyBody = compile(SafetyBodySchema);

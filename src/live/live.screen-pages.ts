@@ -7,7 +7,15 @@ import { answerForm, fieldText, formFields, wantsJson } from "../http/forms.js";
 import { routeParam } from "../http/params.js";
 import { AppError } from "../lib/errors.js";
 import { consoleView, screenView } from "./live.screen-view.js";
-import { advanceLive, liveState, liveTimer, panelProgress, reopenLiveSheet, type LiveJson } from "./live.service.js";
+import {
+  advanceLive,
+  liveSafety,
+  liveState,
+  liveTimer,
+  panelProgress,
+  reopenLiveSheet,
+  type LiveJson,
+} from "./live.service.js";
 
 /** A typed number becomes a number; anything else is passed on as typed, for the schema to refuse. */
 function typedNumber(value: unknown): unknown {
@@ -69,9 +77,12 @@ export function liveScreenPages(ctx: AppContext): Router {
     if (!live) return res.redirect(`/contests/${contest.id}/live/setup`);
     const panel = live.current ? (await panelProgress(ctx, req.user!, contest.id)).judges : [];
     const now = ctx.clock.now();
+    // The experiment show's safety gate is checked on site, finalist by finalist.
+    const current = live.current && live.order.find((o) => o.entryId === live.current!.entryId);
     res.render("live/console", {
       title: req.t("live.console.title", { contest: contest.title }),
       contest,
+      safety: contest.rules.safetyGate && current ? { failed: current.safetyFailed } : null,
       serverNow: now.toISOString(),
       ...consoleView(live, panel, now, req.locale),
     });
@@ -124,6 +135,12 @@ export function liveScreenPages(ctx: AppContext): Router {
     "reopen",
     (req, _res, f) => reopenLiveSheet(ctx, req.user!, routeParam(req), bodies.reopen(f)),
     "live.console.reopened",
+  );
+
+  consoleAction(
+    "safety",
+    (req, _res, f) => liveSafety(ctx, req.user!, routeParam(req), { entryId: f.entryId, safe: f.safe === "1" }),
+    "live.console.done",
   );
 
   return router;

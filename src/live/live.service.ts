@@ -12,6 +12,7 @@ import type { Contest } from "../contests/contests.service.js";
 import { getContest } from "../contests/contests.service.js";
 import { assertMay } from "../contests/lifecycle.js";
 import type { Rubric } from "../contests/rubric.js";
+import { setSafety } from "../entries/entries.service.js";
 import { currentRound, rankableRoundEntries } from "../judging/rounds.service.js";
 import { settingsOf } from "../judging/round-settings.js";
 import { ConflictError, NotFoundError } from "../lib/errors.js";
@@ -20,7 +21,7 @@ import { notifyLiveChange } from "./live.bus.js";
 import * as q from "./live.queries.js";
 import type { LiveFinalRow, SlotRow } from "./live.queries.js";
 import { assertValidSegments, cutoffOf, drawOrder, isRunning, stopAt, topicIndex } from "./live.rules.js";
-import { parseAdvanceBody, parseStartBody, parseTimerBody, type Segment } from "./live.schemas.js";
+import { parseAdvanceBody, parseSafetyBody, parseStartBody, parseTimerBody, type Segment } from "./live.schemas.js";
 import { liveState, type LiveJson } from "./live.state.js";
 
 export { judgeLiveView, panelNumbers, panelProgress, reopenLiveSheet, saveLiveSheet } from "./live.sheets.service.js";
@@ -285,4 +286,25 @@ export async function liveFinalsOfJudge(
   user: SessionUser,
 ): Promise<{ contestId: string; title: string }[]> {
   return user.role === "judge" ? q.runningFinalsOfJudge(ctx.db, user.id) : [];
+}
+
+/**
+ * The experiment show's safety gate checked on site: the entries' own safety check (audited there;
+ * an unsafe entry is not ranked), then a new version so every screen drops or restores the finalist.
+ */
+export async function liveSafety(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  body: unknown,
+): Promise<LiveJson> {
+  const { entryId, safe } = parseSafetyBody(body);
+  assertOrganizer(user);
+  const { contest, final } = await liveOf(ctx, user, contestId);
+  assertMay(contest, "runLiveFinal");
+  if (!(await q.slotsOf(ctx.db, final.roundId)).some((s) => s.entryId === entryId))
+    throw new NotFoundError("errors.liveNotFinalist");
+  await setSafety(ctx, user, entryId, safe);
+  await changeLive(ctx, contest, final, () => Promise.resolve({}), { finishedToo: true });
+  return liveState(ctx, contest.id, user);
 }

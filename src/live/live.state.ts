@@ -38,7 +38,7 @@ export interface LiveJson {
   status: q.LiveStatus;
   version: number;
   segments: LiveSegmentJson[];
-  order: (LiveFinalistJson & { position: number; status: q.SlotStatus; noShows: number })[];
+  order: (LiveFinalistJson & { position: number; status: q.SlotStatus; noShows: number; safetyFailed: boolean })[];
   current:
     null | (LiveFinalistJson & { segment: string; segmentLabel: string; topic: string | null; timer: TimerView });
   sheets: { judge: string; total: number; dropped: "high" | "low" | null; corrected: boolean }[];
@@ -202,7 +202,13 @@ export async function buildLive(ctx: AppContext, data: LiveData, viewer: Session
       seconds: s.seconds ?? null,
       ...(showRubric ? { rubric: s.rubric } : {}),
     })),
-    order: slots.map((s, i) => ({ ...finalist(s), position: i + 1, status: s.status, noShows: s.noShows })),
+    order: slots.map((s, i) => ({
+      ...finalist(s),
+      position: i + 1,
+      status: s.status,
+      noShows: s.noShows,
+      safetyFailed: s.safetyFailed,
+    })),
     current,
     sheets,
     // The judges who score this finalist: a judge standing aside is not waited for.
