@@ -9,27 +9,16 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import type { SessionUser } from "../src/accounts/accounts.service.js";
 import type { AppContext } from "../src/context.js";
 import { defaultRubric } from "../src/contests/rubric.js";
 import { startLive } from "../src/live/live.service.js";
 import { openBenchDb } from "./bench-db.js";
 import { ready, spawnNode, spawnServer, stop } from "./child-process.js";
 import { freePort } from "./free-port.js";
-import { acceptedJudgeTokens, seedContest } from "./seed-rows.js";
+import { acceptedJudgeTokens, BENCH_ORGANIZER, seedContest } from "./seed-rows.js";
 
 const FINALISTS = 6;
 const SPACING_MS = 50;
-
-const ORGANIZER: SessionUser = {
-  id: "organizer",
-  email: "organizer@bench.local",
-  name: "organizer",
-  role: "organizer",
-  city: null,
-  unit: null,
-  expertise: [],
-};
 
 /** Judge j's total is 50 + j (one criterion of 0..100): the state that holds his sheet shows that total. */
 const SEGMENT = {
@@ -58,7 +47,7 @@ async function seed(ctx: AppContext, judges: number): Promise<string[]> {
     200,
   );
   const tokens = await acceptedJudgeTokens(ctx, judgeIds, now);
-  await startLive(ctx, ORGANIZER, "contest", { segments: [SEGMENT], seed: 1 });
+  await startLive(ctx, BENCH_ORGANIZER, "contest", { segments: [SEGMENT], seed: 1 });
   return tokens;
 }
 

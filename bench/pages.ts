@@ -18,7 +18,7 @@ import { moveContestStage } from "../src/stages/stages.service.js";
 import { openBenchDb } from "./bench-db.js";
 import { ready, spawnNode, spawnServer, stop } from "./child-process.js";
 import { freePort } from "./free-port.js";
-import { contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
+import { BENCH_ORGANIZER, contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
 
 const JUDGE = { email: "judge@bench.local", password: "Bench-judge-2026" };
 const PANEL = 5;
@@ -93,17 +93,7 @@ export async function seed(db: Db): Promise<{ organizer: SessionUser; publishedI
     200,
   );
   await db("judge_declarations").insert({ contest_id: "queue", judge_id: "judge", accepted_at: now });
-  const organizer: SessionUser = {
-    id: "organizer",
-    email: "organizer@bench.local",
-    name: "organizer",
-    role: "organizer",
-    city: null,
-    unit: null,
-    expertise: [],
-    mustChangePassword: false,
-  };
-  return { organizer, publishedId: "published" };
+  return { organizer: BENCH_ORGANIZER, publishedId: "published" };
 }
 
 interface Figure {

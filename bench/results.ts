@@ -8,7 +8,6 @@
 
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import type { SessionUser } from "../src/accounts/accounts.service.js";
 import type { AppContext } from "../src/context.js";
 import { getContest } from "../src/contests/contests.service.js";
 import { defaultRubric } from "../src/contests/rubric.js";
@@ -23,20 +22,10 @@ import {
   storeComputed,
 } from "../src/results/results.service.js";
 import { openBenchDb } from "./bench-db.js";
-import { seedContest } from "./seed-rows.js";
+import { BENCH_ORGANIZER, seedContest } from "./seed-rows.js";
 
 const JUDGES = 5;
 const RUNS = 3;
-
-const ORGANIZER: SessionUser = {
-  id: "organizer",
-  email: "organizer@bench.local",
-  name: "organizer",
-  role: "organizer",
-  city: null,
-  unit: null,
-  expertise: [],
-};
 
 /** A contest in judging with `entryCount` entries, each with JUDGES submitted sheets of random scores. */
 export async function seed(db: Db, entryCount: number): Promise<void> {
@@ -94,7 +83,7 @@ async function groupBy(db: Db): Promise<number> {
 
 /** The compute's phases apart: read, aggregate + rank + award (pure), store. */
 async function phases(ctx: AppContext): Promise<[number, number, number]> {
-  const contest = await getContest(ctx, ORGANIZER, "contest");
+  const contest = await getContest(ctx, BENCH_ORGANIZER, "contest");
   const settings = settingsOf(contest, await currentRound(ctx, ctx.db, contest));
   const [read, inputs] = await timed(() => readRoundInputs(ctx, contest, settings));
   const [compute, results] = await timed(() =>
@@ -120,7 +109,7 @@ export async function runResultsBench(entryCount = 100_000): Promise<string[]> {
     let groups = 0;
     for (let run = 0; run < RUNS; run++) {
       const [b, n] = await timed(() => groupBy(db));
-      const [c, results] = await timed(() => computeContestResults(ctx, ORGANIZER, "contest"));
+      const [c, results] = await timed(() => computeContestResults(ctx, BENCH_ORGANIZER, "contest"));
       baseline.push(b);
       compute.push(c);
       groups = n;

@@ -1,9 +1,21 @@
 // Rows shaped as the migrations make them, for the benches that seed a database directly (thousands
 // of rows in batches, where going through the API would take longer than the measurement).
-import { issueToken, type UserRow } from "../src/accounts/accounts.service.js";
+import { issueToken, type SessionUser, type UserRow } from "../src/accounts/accounts.service.js";
 import type { AppContext } from "../src/context.js";
 import type { Rubric } from "../src/contests/rubric.js";
 import type { Db } from "../src/db/knex.js";
+
+/** The "organizer" user's session, for the services a bench calls in-process. */
+export const BENCH_ORGANIZER: SessionUser = {
+  id: "organizer",
+  email: "organizer@bench.local",
+  name: "organizer",
+  role: "organizer",
+  city: null,
+  unit: null,
+  expertise: [],
+  mustChangePassword: false,
+};
 
 export function userRow(id: string, role: string, now: string, overrides: Record<string, unknown> = {}) {
   return {
