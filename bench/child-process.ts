@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { BENCH_SESSION_SECRET } from "./bench-db.js";
 import { serverNodeArgs } from "./server-args.js";
 
 /** A Node process as `npm start` runs one (its V8 flags), running `script`, with `env` over this environment. */
@@ -26,4 +28,25 @@ export async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
   await exited;
+}
+
+/** The built server as production runs it, on `port` over the bench's database (on PostgreSQL, its schema). */
+export function spawnServer(
+  port: number,
+  bench: { dir: string; pgUrl: string | null; pgSchema: string | null },
+  logLevel: string,
+): ChildProcess {
+  const { dir, pgUrl, pgSchema } = bench;
+  // The server's own connection string: PostgreSQL's search_path names the bench's schema.
+  const databaseUrl = pgUrl
+    ? `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`
+    : "";
+  return spawnNode(["dist/src/server.js"], {
+    PORT: String(port),
+    DATA_DIR: path.join(dir, "data"),
+    UPLOAD_DIR: path.join(dir, "uploads"),
+    SESSION_SECRET: BENCH_SESSION_SECRET,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: logLevel,
+  });
 }

@@ -4,21 +4,13 @@
 // every judge has accepted the declaration and holds a bearer token and `perJudge` assignments.
 // Rows are inserted directly: seeding through the API would take minutes.
 
-import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
-import pino from "pino";
-import { issueToken, type UserRow } from "../src/accounts/accounts.service.js";
 import { createApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import type { AppContext } from "../src/context.js";
 import { defaultRubric, type Rubric } from "../src/contests/rubric.js";
-import { createDb, type Db } from "../src/db/knex.js";
-import { migrateLatest } from "../src/db/migrate.js";
-import { LocalDiskStorage } from "../src/storage/local-disk.js";
-import { contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
+import type { Db } from "../src/db/knex.js";
+import { openBenchDb } from "./bench-db.js";
+import { acceptedJudgeTokens, seedContest } from "./seed-rows.js";
 
 export interface JudgingWorld {
   url: string;
@@ -34,58 +26,13 @@ export interface JudgingWorld {
 }
 
 export async function startJudgingWorld(options: { judges: number; perJudge: number }): Promise<JudgingWorld> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "sw-bench-judging-"));
-  const pgUrl = process.env.DATABASE_URL || null;
-  const config = loadConfig(
-    {
-      DATA_DIR: path.join(dir, "data"),
-      UPLOAD_DIR: path.join(dir, "uploads"),
-      SESSION_SECRET: "bench-secret-0123456789",
-      ...(pgUrl ? { DATABASE_URL: pgUrl } : {}),
-    },
-    dir,
-  );
-  const pgSchema = pgUrl
-    ? `bench_${path
-        .basename(dir)
-        .replace(/[^a-z0-9]/gi, "")
-        .toLowerCase()}`
-    : null;
-  const sqliteFile = pgUrl ? null : path.join(dir, "data", "app.sqlite");
-  const db = createDb({
-    databaseUrl: config.databaseUrl,
-    sqliteFile: sqliteFile ?? undefined,
-    pgSchema: pgSchema ?? undefined,
-  });
-  await migrateLatest(db);
-  const ctx: AppContext = {
-    config,
-    db,
-    storage: new LocalDiskStorage(config.uploadDir),
-    clock: { now: () => new Date() },
-    logger: pino({ level: "silent" }),
-  };
+  const bench = await openBenchDb("judging");
+  const { db, ctx } = bench;
   const now = new Date().toISOString();
   const rubric = defaultRubric("video");
   const judgeIds = Array.from({ length: options.judges }, (_, j) => `judge-${j}`);
-  await db.batchInsert(
-    "users",
-    [
-      userRow("organizer", "organizer", now),
-      userRow("owner", "contestant", now),
-      ...judgeIds.map((id) => userRow(id, "judge", now)),
-    ],
-    200,
-  );
-  await db("contests").insert(contestRow("contest", rubric, now));
-  await db("rounds").insert(roundRow("round-1", "contest", now));
   // Every judge scores the same `perJudge` entries: a judge's assignments are all distinct entries.
-  const entryIds = Array.from({ length: options.perJudge }, (_, i) => `e${i}`);
-  await db.batchInsert(
-    "entries",
-    entryIds.map((id, i) => entryRow(id, "contest", i, now)),
-    200,
-  );
+  const entryIds = (await seedContest(db, now, { judgeIds, rubric, entries: options.perJudge })).map((e) => e.id);
   const assignments = judgeIds.flatMap((judgeId, j) =>
     entryIds.map((entryId, i) => ({
       id: `a-${j}-${i}`,
@@ -103,32 +50,26 @@ export async function startJudgingWorld(options: { judges: number; perJudge: num
     })),
   );
   await db.batchInsert("assignments", assignments, 200);
-  await db.batchInsert(
-    "judge_declarations",
-    judgeIds.map((judgeId) => ({ contest_id: "contest", judge_id: judgeId, accepted_at: now })),
-    200,
-  );
-  const judges = [];
-  for (const [j, id] of judgeIds.entries()) {
-    const token = await issueToken(ctx, { id } as UserRow);
-    judges.push({ id, token, assignments: entryIds.map((entryId, i) => ({ id: `a-${j}-${i}`, entryId })) });
-  }
+  const tokens = await acceptedJudgeTokens(ctx, judgeIds, now);
+  const judges = judgeIds.map((id, j) => ({
+    id,
+    token: tokens[j],
+    assignments: entryIds.map((entryId, i) => ({ id: `a-${j}-${i}`, entryId })),
+  }));
   const server: Server = createApp(ctx).listen(0);
   await new Promise<void>((resolve) => server.once("listening", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     db,
-    dialect: pgUrl ? "pg" : "sqlite",
-    sqliteFile,
-    pgSchema,
+    dialect: bench.pgUrl ? "pg" : "sqlite",
+    sqliteFile: bench.sqliteFile,
+    pgSchema: bench.pgSchema,
     rubric,
     judges,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (pgSchema) await db.raw(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
-      await db.destroy();
-      rmSync(dir, { recursive: true, force: true });
+      await bench.close();
     },
   };
 }

@@ -7,36 +7,18 @@
 // Run: npm run build && npx tsx bench/live.ts [viewers] [judges]
 
 import http from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import pino from "pino";
-import { issueToken, type SessionUser, type UserRow } from "../src/accounts/accounts.service.js";
-import { loadConfig } from "../src/config.js";
 import type { AppContext } from "../src/context.js";
 import { defaultRubric } from "../src/contests/rubric.js";
-import { createDb, type Db } from "../src/db/knex.js";
-import { migrateLatest } from "../src/db/migrate.js";
 import { startLive } from "../src/live/live.service.js";
-import { LocalDiskStorage } from "../src/storage/local-disk.js";
-import { ready, spawnNode, stop } from "./child-process.js";
+import { openBenchDb } from "./bench-db.js";
+import { ready, spawnNode, spawnServer, stop } from "./child-process.js";
 import { freePort } from "./free-port.js";
-import { contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
+import { acceptedJudgeTokens, BENCH_ORGANIZER, seedContest } from "./seed-rows.js";
 
 const FINALISTS = 6;
 const SPACING_MS = 50;
-
-const ORGANIZER: SessionUser = {
-  id: "organizer",
-  email: "organizer@bench.local",
-  name: "organizer",
-  role: "organizer",
-  city: null,
-  unit: null,
-  expertise: [],
-};
 
 /** Judge j's total is 50 + j (one criterion of 0..100): the state that holds his sheet shows that total. */
 const SEGMENT = {
@@ -53,35 +35,19 @@ async function seed(ctx: AppContext, judges: number): Promise<string[]> {
   const { db } = ctx;
   const now = new Date().toISOString();
   const judgeIds = Array.from({ length: judges }, (_, j) => `judge-${String(j).padStart(3, "0")}`);
-  await db.batchInsert(
-    "users",
-    [
-      userRow("organizer", "organizer", now),
-      userRow("owner", "contestant", now),
-      ...judgeIds.map((id) => userRow(id, "judge", now)),
-    ],
-    200,
-  );
-  await db("contests").insert(contestRow("contest", defaultRubric("explainer"), now, { kind: "explainer" }));
-  await db("rounds").insert(roundRow("round-1", "contest", now));
-  await db.batchInsert(
-    "entries",
-    Array.from({ length: FINALISTS }, (_, i) => entryRow(`e${i}`, "contest", i, now)),
-    200,
-  );
+  await seedContest(db, now, {
+    judgeIds,
+    rubric: defaultRubric("explainer"),
+    contest: { kind: "explainer" },
+    entries: FINALISTS,
+  });
   await db.batchInsert(
     "round_judges",
     judgeIds.map((judge_id) => ({ round_id: "round-1", judge_id })),
     200,
   );
-  await db.batchInsert(
-    "judge_declarations",
-    judgeIds.map((judge_id) => ({ contest_id: "contest", judge_id, accepted_at: now })),
-    200,
-  );
-  await startLive(ctx, ORGANIZER, "contest", { segments: [SEGMENT], seed: 1 });
-  const tokens = [];
-  for (const id of judgeIds) tokens.push(await issueToken(ctx, { id } as UserRow));
+  const tokens = await acceptedJudgeTokens(ctx, judgeIds, now);
+  await startLive(ctx, BENCH_ORGANIZER, "contest", { segments: [SEGMENT], seed: 1 });
   return tokens;
 }
 
@@ -189,41 +155,12 @@ function summary(sorted: number[]): string {
 }
 
 export async function runLiveBench(viewers = 500, judges = 50): Promise<string[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "sw-bench-live-"));
-  const pgUrl = process.env.DATABASE_URL || null;
-  const pgSchema = pgUrl ? `bench_live_${process.pid}` : undefined;
-  const config = loadConfig(
-    {
-      DATA_DIR: path.join(dir, "data"),
-      UPLOAD_DIR: path.join(dir, "uploads"),
-      SESSION_SECRET: "bench-secret-0123456789",
-    },
-    dir,
-  );
-  const db: Db = createDb({ databaseUrl: pgUrl, sqliteFile: path.join(dir, "data", "app.sqlite"), pgSchema });
+  const bench = await openBenchDb("live");
   const children = [];
   try {
-    await migrateLatest(db);
-    const ctx: AppContext = {
-      config,
-      db,
-      storage: new LocalDiskStorage(config.uploadDir),
-      clock: { now: () => new Date() },
-      logger: pino({ level: "silent" }),
-    };
-    const tokens = await seed(ctx, judges);
+    const tokens = await seed(bench.ctx, judges);
     const [port, barePort] = [await freePort(), await freePort()];
-    const databaseUrl = pgUrl
-      ? `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`
-      : "";
-    const server = spawnNode(["dist/src/server.js"], {
-      PORT: String(port),
-      DATA_DIR: path.join(dir, "data"),
-      UPLOAD_DIR: path.join(dir, "uploads"),
-      SESSION_SECRET: "bench-secret-0123456789",
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
-    });
+    const server = spawnServer(port, bench, process.env.BENCH_LOG_LEVEL ?? "warn");
     children.push(server);
     const base = `http://127.0.0.1:${port}`;
     await ready(base);
@@ -289,7 +226,7 @@ export async function runLiveBench(viewers = 500, judges = 50): Promise<string[]
     );
     plain.close();
 
-    const where = pgUrl ? "PostgreSQL (NOTIFY/LISTEN)" : "SQLite";
+    const where = bench.pgUrl ? "PostgreSQL (NOTIFY/LISTEN)" : "SQLite";
     const expected = viewers * judges;
     const ratio = percentile(appLatencies, 0.5) / Math.max(0.1, percentile(bareLatencies, 0.5));
     return [
@@ -298,9 +235,7 @@ export async function runLiveBench(viewers = 500, judges = 50): Promise<string[]
     ];
   } finally {
     for (const child of children) await stop(child);
-    if (pgSchema) await db.raw(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -7,24 +7,18 @@
 
 import autocannon from "autocannon";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import pino from "pino";
 import type { SessionUser } from "../src/accounts/accounts.service.js";
 import { hashPassword } from "../src/accounts/passwords.js";
-import { loadConfig } from "../src/config.js";
-import type { AppContext } from "../src/context.js";
 import { defaultRubric } from "../src/contests/rubric.js";
-import { createDb, type Db } from "../src/db/knex.js";
-import { migrateLatest } from "../src/db/migrate.js";
+import type { Db } from "../src/db/knex.js";
 import { mulberry32 } from "../src/judging/assign/prng.js";
 import { moveContestStage } from "../src/stages/stages.service.js";
-import { LocalDiskStorage } from "../src/storage/local-disk.js";
-import { ready, spawnNode, stop } from "./child-process.js";
+import { openBenchDb } from "./bench-db.js";
+import { ready, spawnNode, spawnServer, stop } from "./child-process.js";
 import { freePort } from "./free-port.js";
-import { contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
+import { BENCH_ORGANIZER, contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
 
 const JUDGE = { email: "judge@bench.local", password: "Bench-judge-2026" };
 const PANEL = 5;
@@ -99,17 +93,7 @@ export async function seed(db: Db): Promise<{ organizer: SessionUser; publishedI
     200,
   );
   await db("judge_declarations").insert({ contest_id: "queue", judge_id: "judge", accepted_at: now });
-  const organizer: SessionUser = {
-    id: "organizer",
-    email: "organizer@bench.local",
-    name: "organizer",
-    role: "organizer",
-    city: null,
-    unit: null,
-    expertise: [],
-    mustChangePassword: false,
-  };
-  return { organizer, publishedId: "published" };
+  return { organizer: BENCH_ORGANIZER, publishedId: "published" };
 }
 
 interface Figure {
@@ -200,29 +184,10 @@ app.listen(Number(process.env.PORT), "127.0.0.1");
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 
 export async function runPagesBench(seconds = 5, only = ""): Promise<string[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "sw-bench-pages-"));
-  const pgUrl = process.env.DATABASE_URL || null;
-  const pgSchema = pgUrl ? `bench_pages_${process.pid}` : undefined;
-  const config = loadConfig(
-    {
-      DATA_DIR: path.join(dir, "data"),
-      UPLOAD_DIR: path.join(dir, "uploads"),
-      SESSION_SECRET: "bench-secret-0123456789",
-    },
-    dir,
-  );
-  const sqliteFile = path.join(dir, "data", "app.sqlite");
-  const db = createDb({ databaseUrl: pgUrl, sqliteFile, pgSchema });
+  const bench = await openBenchDb("pages");
+  const { db, ctx } = bench;
   const children: ChildProcess[] = [];
   try {
-    await migrateLatest(db);
-    const ctx: AppContext = {
-      config,
-      db,
-      storage: new LocalDiskStorage(config.uploadDir),
-      clock: { now: () => new Date() },
-      logger: pino({ level: "silent" }),
-    };
     const { organizer, publishedId } = await seed(db);
     await moveContestStage(ctx, organizer, publishedId, "review");
     await moveContestStage(ctx, organizer, publishedId, "notice");
@@ -230,18 +195,7 @@ export async function runPagesBench(seconds = 5, only = ""): Promise<string[]> {
     const [barePort, port] = [await freePort(), await freePort()];
     const bare = spawnNode(["--input-type=module", "-e", BARE_APP], { PORT: String(barePort) });
     children.push(bare);
-    // The server's own connection string: PostgreSQL's search_path names the bench's schema.
-    const databaseUrl = pgUrl
-      ? `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`
-      : "";
-    const server = spawnNode(["dist/src/server.js"], {
-      PORT: String(port),
-      DATA_DIR: path.join(dir, "data"),
-      UPLOAD_DIR: path.join(dir, "uploads"),
-      SESSION_SECRET: "bench-secret-0123456789",
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-    });
+    const server = spawnServer(port, bench, process.env.LOG_LEVEL ?? "info");
     children.push(server);
     const bareBase = `http://127.0.0.1:${barePort}`;
     const base = `http://127.0.0.1:${port}`;
@@ -287,14 +241,12 @@ export async function runPagesBench(seconds = 5, only = ""): Promise<string[]> {
       `anonymous page load: ${sessionsAfter - sessionsBefore} session rows written, ${anonymousCookies} Set-Cookie headers | goal 0`,
       `server peak RSS during the page load: ${int(statusKiB(server, "VmHWM") / 1024)} MiB | goal ≤ 150 MiB`,
       `server idle RSS after start: ${int(idleKiB / 1024)} MiB | goal ≤ 100 MiB`,
-      `(${pgUrl ? "PostgreSQL" : "SQLite"}, ${seconds} s per page at 10 connections, bare Express p99 ${baseline.p99} ms)`,
+      `(${bench.pgUrl ? "PostgreSQL" : "SQLite"}, ${seconds} s per page at 10 connections, bare Express p99 ${baseline.p99} ms)`,
     );
     return lines;
   } finally {
     for (const child of children) await stop(child);
-    if (pgSchema) await db.raw(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

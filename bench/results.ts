@@ -6,19 +6,12 @@
 // SQLite by default; with DATABASE_URL set, PostgreSQL in a schema of its own, dropped afterwards.
 // Run: npx tsx bench/results.ts [entries]
 
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import pino from "pino";
-import type { SessionUser } from "../src/accounts/accounts.service.js";
-import { loadConfig } from "../src/config.js";
 import type { AppContext } from "../src/context.js";
 import { getContest } from "../src/contests/contests.service.js";
 import { defaultRubric } from "../src/contests/rubric.js";
-import { createDb, type Db } from "../src/db/knex.js";
-import { migrateLatest } from "../src/db/migrate.js";
+import type { Db } from "../src/db/knex.js";
 import { mulberry32 } from "../src/judging/assign/prng.js";
 import { currentRound, settingsOf } from "../src/judging/judging.service.js";
 import { encodeScores } from "../src/judging/score-values.js";
@@ -28,36 +21,24 @@ import {
   resultsOfInputs,
   storeComputed,
 } from "../src/results/results.service.js";
-import { LocalDiskStorage } from "../src/storage/local-disk.js";
-import { contestRow, entryRow, roundRow, userRow } from "./seed-rows.js";
+import { openBenchDb } from "./bench-db.js";
+import { BENCH_ORGANIZER, seedContest } from "./seed-rows.js";
 
 const JUDGES = 5;
 const RUNS = 3;
 
-const ORGANIZER: SessionUser = {
-  id: "organizer",
-  email: "organizer@bench.local",
-  name: "organizer",
-  role: "organizer",
-  city: null,
-  unit: null,
-  expertise: [],
-};
-
 /** A contest in judging with `entryCount` entries, each with JUDGES submitted sheets of random scores. */
 export async function seed(db: Db, entryCount: number): Promise<void> {
   const now = new Date().toISOString();
-  await db("users").insert([
-    userRow("organizer", "organizer", now),
-    userRow("owner", "contestant", now),
-    ...Array.from({ length: JUDGES }, (_, j) => userRow(`judge-${j}`, "judge", now)),
-  ]);
   const rubric = defaultRubric("video");
-  await db("contests").insert(contestRow("contest", rubric, now, { judges_per_entry: JUDGES }));
-  await db("rounds").insert(roundRow("round-1", "contest", now));
+  const judgeIds = Array.from({ length: JUDGES }, (_, j) => `judge-${j}`);
+  const entries = await seedContest(db, now, {
+    judgeIds,
+    rubric,
+    contest: { judges_per_entry: JUDGES },
+    entries: entryCount,
+  });
   const random = mulberry32(42);
-  const entries = Array.from({ length: entryCount }, (_, i) => entryRow(`e${i}`, "contest", i, now));
-  await db.batchInsert("entries", entries, 500);
   const sheets = entries.flatMap((e) =>
     Array.from({ length: JUDGES }, (_, j) => {
       const scores = Object.fromEntries(rubric.criteria.map((c) => [c.key, Math.round(random() * c.max)]));
@@ -102,7 +83,7 @@ async function groupBy(db: Db): Promise<number> {
 
 /** The compute's phases apart: read, aggregate + rank + award (pure), store. */
 async function phases(ctx: AppContext): Promise<[number, number, number]> {
-  const contest = await getContest(ctx, ORGANIZER, "contest");
+  const contest = await getContest(ctx, BENCH_ORGANIZER, "contest");
   const settings = settingsOf(contest, await currentRound(ctx, ctx.db, contest));
   const [read, inputs] = await timed(() => readRoundInputs(ctx, contest, settings));
   const [compute, results] = await timed(() =>
@@ -116,43 +97,19 @@ const fmt = (seconds: number): string => `${seconds.toFixed(2)} s`;
 const best = (list: number[]): number => Math.min(...list);
 
 export async function runResultsBench(entryCount = 100_000): Promise<string[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "sw-bench-results-"));
-  const pgUrl = process.env.DATABASE_URL || null;
-  const config = loadConfig(
-    {
-      DATA_DIR: path.join(dir, "data"),
-      UPLOAD_DIR: path.join(dir, "uploads"),
-      SESSION_SECRET: "bench-secret-0123456789",
-      ...(pgUrl ? { DATABASE_URL: pgUrl } : {}),
-    },
-    dir,
-  );
-  const pgSchema = pgUrl
-    ? `bench_results_${path
-        .basename(dir)
-        .replace(/[^a-z0-9]/gi, "")
-        .toLowerCase()}`
-    : undefined;
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(dir, "data", "app.sqlite"), pgSchema });
-  const ctx: AppContext = {
-    config,
-    db,
-    storage: new LocalDiskStorage(config.uploadDir),
-    clock: { now: () => new Date() },
-    logger: pino({ level: "silent" }),
-  };
-  const where = pgUrl ? "PostgreSQL" : "SQLite";
+  const bench = await openBenchDb("results");
+  const { db, ctx } = bench;
+  const where = bench.pgUrl ? "PostgreSQL" : "SQLite";
   try {
-    await migrateLatest(db);
     await seed(db, entryCount);
-    if (pgUrl) await db.raw("ANALYZE");
+    if (bench.pgUrl) await db.raw("ANALYZE");
     const baseline: number[] = [];
     const compute: number[] = [];
     let ranked = 0;
     let groups = 0;
     for (let run = 0; run < RUNS; run++) {
       const [b, n] = await timed(() => groupBy(db));
-      const [c, results] = await timed(() => computeContestResults(ctx, ORGANIZER, "contest"));
+      const [c, results] = await timed(() => computeContestResults(ctx, BENCH_ORGANIZER, "contest"));
       baseline.push(b);
       compute.push(c);
       groups = n;
@@ -172,9 +129,7 @@ export async function runResultsBench(entryCount = 100_000): Promise<string[]> {
       `results compute split: read ${fmt(read)} · aggregate+rank+award ${fmt(pure)} · store ${fmt(store)}`,
     ];
   } finally {
-    if (pgSchema) await db.raw(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

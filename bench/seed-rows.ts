@@ -1,6 +1,21 @@
 // Rows shaped as the migrations make them, for the benches that seed a database directly (thousands
 // of rows in batches, where going through the API would take longer than the measurement).
+import { issueToken, type SessionUser, type UserRow } from "../src/accounts/accounts.service.js";
+import type { AppContext } from "../src/context.js";
 import type { Rubric } from "../src/contests/rubric.js";
+import type { Db } from "../src/db/knex.js";
+
+/** The "organizer" user's session, for the services a bench calls in-process. */
+export const BENCH_ORGANIZER: SessionUser = {
+  id: "organizer",
+  email: "organizer@bench.local",
+  name: "organizer",
+  role: "organizer",
+  city: null,
+  unit: null,
+  expertise: [],
+  mustChangePassword: false,
+};
 
 export function userRow(id: string, role: string, now: string, overrides: Record<string, unknown> = {}) {
   return {
@@ -102,4 +117,41 @@ export function entryRow(
     updated_at: now,
     ...overrides,
   };
+}
+
+/**
+ * Users "organizer", "owner" (a contestant) and `judgeIds`; contest "contest" in judging (`contest`
+ * overrides its row) with its open round "round-1" and `entries` submitted entries e0, e1, …
+ */
+export async function seedContest(
+  db: Db,
+  now: string,
+  options: { judgeIds: string[]; rubric: Rubric; contest?: Record<string, unknown>; entries: number },
+): Promise<ReturnType<typeof entryRow>[]> {
+  await db.batchInsert(
+    "users",
+    [
+      userRow("organizer", "organizer", now),
+      userRow("owner", "contestant", now),
+      ...options.judgeIds.map((id) => userRow(id, "judge", now)),
+    ],
+    200,
+  );
+  await db("contests").insert(contestRow("contest", options.rubric, now, options.contest));
+  await db("rounds").insert(roundRow("round-1", "contest", now));
+  const entries = Array.from({ length: options.entries }, (_, i) => entryRow(`e${i}`, "contest", i, now));
+  await db.batchInsert("entries", entries, 500);
+  return entries;
+}
+
+/** The judges accept contest "contest"'s declaration; answers a bearer token for each. */
+export async function acceptedJudgeTokens(ctx: AppContext, judgeIds: string[], now: string): Promise<string[]> {
+  await ctx.db.batchInsert(
+    "judge_declarations",
+    judgeIds.map((judge_id) => ({ contest_id: "contest", judge_id, accepted_at: now })),
+    200,
+  );
+  const tokens = [];
+  for (const id of judgeIds) tokens.push(await issueToken(ctx, { id } as UserRow));
+  return tokens;
 }

@@ -220,6 +220,14 @@ function need(ok: unknown, what: string): asserts ok {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isSheet = (x: unknown) =>
+  isObject(x) && typeof x.judge === "string" && isObject(x.scores) && isObject(x.deductions) && isNum(x.total);
+
+/** `list` is a list (else `notList`) whose every item passes `ok` (else `malformed`). */
+function needEach(list: unknown, notList: string, ok: (item: unknown) => boolean, malformed: string): void {
+  need(Array.isArray(list), notList);
+  for (const item of list as unknown[]) need(ok(item), malformed);
+}
 
 function readSnapshot(value: unknown): Snapshot {
   need(isObject(value), "the file is not a JSON object");
@@ -230,30 +238,32 @@ function readSnapshot(value: unknown): Snapshot {
   need(Array.isArray(rules.criteria) && rules.criteria.length > 0, "rules.criteria missing");
   need(isObject(rules.prizes) && ["ratio", "count"].includes(rules.prizes.mode as string), "rules.prizes unknown");
   need(Array.isArray(results), "results missing");
-  if (rules.shortPanels !== undefined) {
-    need(Array.isArray(rules.shortPanels), "rules.shortPanels is not a list");
-    for (const p of rules.shortPanels as unknown[])
-      need(
+  if (rules.shortPanels !== undefined)
+    needEach(
+      rules.shortPanels,
+      "rules.shortPanels is not a list",
+      (p) =>
         isObject(p) &&
-          typeof p.code === "string" &&
-          isNum(p.sheets) &&
-          isNum(p.required) &&
-          typeof p.reason === "string",
-        "a short panel is malformed",
-      );
-  }
+        typeof p.code === "string" &&
+        isNum(p.sheets) &&
+        isNum(p.required) &&
+        typeof p.reason === "string",
+      "a short panel is malformed",
+    );
   const live = rules.segments !== undefined;
   if (live) {
-    need(Array.isArray(rules.segments) && rules.segments.length > 0, "rules.segments is not a list");
-    for (const g of rules.segments as unknown[])
-      need(
+    needEach(
+      rules.segments,
+      "rules.segments is not a list",
+      (g) =>
         isObject(g) &&
-          typeof g.key === "string" &&
-          isNum(g.weight) &&
-          Array.isArray(g.criteria) &&
-          (g.seconds === null || isNum(g.seconds)),
-        "a segment of the rules is malformed",
-      );
+        typeof g.key === "string" &&
+        isNum(g.weight) &&
+        Array.isArray(g.criteria) &&
+        (g.seconds === null || isNum(g.seconds)),
+      "a segment of the rules is malformed",
+    );
+    need((rules.segments as unknown[]).length > 0, "rules.segments is not a list");
   }
   for (const r of results as unknown[]) {
     need(isObject(r) && typeof r.code === "string" && isNum(r.score) && isNum(r.rank), "a result row is malformed");
@@ -264,29 +274,14 @@ function readSnapshot(value: unknown): Snapshot {
           isObject(g) &&
             typeof g.key === "string" &&
             (g.seconds === null || isNum(g.seconds)) &&
-            (g.score === null || isNum(g.score)) &&
-            Array.isArray(g.sheets),
+            (g.score === null || isNum(g.score)),
           `${r.code}: a segment is malformed`,
         );
-        for (const x of g.sheets as unknown[])
-          need(
-            isObject(x) &&
-              typeof x.judge === "string" &&
-              isObject(x.scores) &&
-              isObject(x.deductions) &&
-              isNum(x.total),
-            `${r.code}: a sheet is malformed`,
-          );
+        needEach(g.sheets, `${r.code}: a segment is malformed`, isSheet, `${r.code}: a sheet is malformed`);
       }
     }
-    if (r.sheets !== undefined) {
-      need(Array.isArray(r.sheets), `${r.code}: sheets is not a list`);
-      for (const s of r.sheets as unknown[])
-        need(
-          isObject(s) && typeof s.judge === "string" && isObject(s.scores) && isObject(s.deductions) && isNum(s.total),
-          `${r.code}: a sheet is malformed`,
-        );
-    }
+    if (r.sheets !== undefined)
+      needEach(r.sheets, `${r.code}: sheets is not a list`, isSheet, `${r.code}: a sheet is malformed`);
   }
   return value as unknown as Snapshot;
 }
@@ -321,6 +316,20 @@ interface Recomputed {
   rank: number;
   prize: PublishedRow["prize"];
   tieBrokenBy: string | null;
+}
+
+/** A row before step 4 ranks it. */
+type Unranked = Omit<Recomputed, "rank" | "prize" | "tieBrokenBy">;
+
+/** Each criterion's mean over the sheets that scored it, null when none did. */
+function means(
+  sheets: readonly { scores: Record<string, number> }[],
+  criteria: readonly { key: string }[],
+): (Q | null)[] {
+  return criteria.map((c) => {
+    const given = sheets.filter((x) => x.scores[c.key] !== undefined).map((x) => dec(x.scores[c.key]));
+    return given.length === 0 ? null : mean(given);
+  });
 }
 
 /** Each sheet's total from its scores, checking the scores against the rubric. */
@@ -455,7 +464,7 @@ function recompute(
   // 2. Blend the public vote into the rounded judges' score.
   const weight = dec(s.rules.publicVoteWeight ?? 0);
   const maxVotes = Math.max(0, ...s.results.map((r) => r.publicVotes ?? 0));
-  const rows = perEntry.map(({ row, totals }, i): Recomputed => {
+  const rows = perEntry.map(({ row, totals }, i): Unranked => {
     const agg = aggregates[i];
     const judgesScore = round2(agg.value, agg.exact);
     let base: Q = agg.value;
@@ -472,21 +481,7 @@ function recompute(
       score = blended ? roundHalfUp(plus(base, points), 2) : round2(plus(base, points), agg.exact);
     }
     const sheets = row.sheets ?? [];
-    const means = criteria.map((c) => {
-      const given = sheets.filter((x) => x.scores[c.key] !== undefined).map((x) => dec(x.scores[c.key]));
-      return given.length === 0 ? null : mean(given);
-    });
-    return {
-      code: row.code,
-      judges: sheets.length,
-      total: totals,
-      judgesScore,
-      score,
-      means,
-      rank: 0,
-      prize: null,
-      tieBrokenBy: null,
-    };
+    return { code: row.code, judges: sheets.length, total: totals, judgesScore, score, means: means(sheets, criteria) };
   });
   return rankAndAward(
     s,
@@ -498,9 +493,10 @@ function recompute(
 /** Steps 4 and 5: ranks by score then by each criterion's mean of the tie chain (`chain` names them); prizes by rank. */
 function rankAndAward(
   s: Snapshot,
-  rows: Recomputed[],
+  unranked: Unranked[],
   chain: readonly string[],
 ): { rows: Recomputed[]; boundaries: [number, number, number] } {
+  const rows: Recomputed[] = unranked.map((r) => ({ ...r, rank: 0, prize: null, tieBrokenBy: null }));
   // 4. Rank: score, then each criterion's mean in rubric order; still equal: the same rank.
   const compareRows = (a: Recomputed, b: Recomputed): { order: number; by: number | null } => {
     const c = cmp(b.score, a.score);
@@ -569,10 +565,10 @@ function recomputeLive(
     );
     return { g, entries, scores };
   });
-  const rows = s.results.map((row, i): Recomputed => {
+  const rows = s.results.map((row, i): Unranked => {
     let weighted = ZERO;
     let deductions = ZERO;
-    const means: (Q | null)[] = [];
+    const criterionMeans: (Q | null)[] = [];
     let judges = Infinity;
     for (const { g, entries, scores } of perSegment) {
       const { published, sheets, totals } = entries[i];
@@ -599,10 +595,7 @@ function recomputeLive(
           published: fmtNum(published.timeDeduction),
           recomputed: points === null ? "null" : show(points),
         });
-      for (const c of g.criteria) {
-        const given = sheets.filter((x) => x.scores[c.key] !== undefined).map((x) => dec(x.scores[c.key]));
-        means.push(given.length === 0 ? null : mean(given));
-      }
+      criterionMeans.push(...means(sheets, g.criteria));
     }
     return {
       code: row.code,
@@ -610,10 +603,7 @@ function recomputeLive(
       total: [],
       judgesScore: roundHalfUp(weighted, 2),
       score: roundHalfUp(plus(weighted, deductions), 2),
-      means,
-      rank: 0,
-      prize: null,
-      tieBrokenBy: null,
+      means: criterionMeans,
     };
   });
   return rankAndAward(

@@ -345,21 +345,17 @@
     }, 0);
   });
 
-  if (window.EventSource) {
-    var events = new EventSource("/api/v1/contests/" + contestId + "/live/events");
-    events.addEventListener("state", function (event) {
-      var state;
-      try {
-        state = JSON.parse(event.data);
-      } catch (e) {
-        return;
-      }
-      var live = state && state.live ? state.live : state;
-      if (!live || String(live.version) === String(version)) return;
-      if (typing()) stale = true;
-      else refresh();
-    });
-  }
+  // The phone shows no reconnecting hint: a missed state is fetched with the next one, or by a reload.
+  if (window.EventSource && window.LiveStream)
+    window.LiveStream.subscribe(
+      "/api/v1/contests/" + contestId + "/live/events",
+      function (live) {
+        if (!live || String(live.version) === String(version)) return;
+        if (typing()) stale = true;
+        else refresh();
+      },
+      function () {},
+    );
 
   // Back online: the drafts kept on this device go to the server.
   function resend() {

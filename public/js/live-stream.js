@@ -1,6 +1,6 @@
 /*
- * What the live final's pages share (the big screen, the timekeeper's console): the state pushed by
- * Server-Sent Events, and the clock that ticks between two states. The server is the truth: the
+ * What the live final's pages share (the big screen, the timekeeper's console, the judge's phone):
+ * the state pushed by Server-Sent Events, and the clock that ticks between two states. The server is the truth: the
  * clock counts from the state's startedAt with the offset between this browser's clock and the
  * server's (data-server-now, written when the page was made), and its colour thresholds come from the
  * page (data-limit, data-warn-before, data-cutoff), so the script holds no rule of its own.

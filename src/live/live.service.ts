@@ -19,7 +19,7 @@ import { ConflictError, NotFoundError } from "../lib/errors.js";
 import { assertOrganizer, changeLive, liveOf, type LiveChange } from "./live.access.js";
 import { notifyLiveChange } from "./live.bus.js";
 import * as q from "./live.queries.js";
-import type { LiveFinalRow, SlotRow } from "./live.queries.js";
+import type { LiveFinalRow, SlotRow, TimingRow } from "./live.queries.js";
 import { assertValidSegments, cutoffOf, drawOrder, isRunning, stopAt, topicIndex } from "./live.rules.js";
 import { parseAdvanceBody, parseSafetyBody, parseStartBody, parseTimerBody, type Segment } from "./live.schemas.js";
 import { liveState, type LiveJson } from "./live.state.js";
@@ -135,16 +135,37 @@ async function nextFinalist(trx: Knex, final: LiveFinalRow, slots: SlotRow[]): P
   return { currentEntryId: next.entryId, currentSegment: final.segments[0].key };
 }
 
-/** A talk past its cutoff that nobody stopped is recorded as stopped there before the final moves on. */
-async function settleTimer(trx: Knex, final: LiveFinalRow, now: Date): Promise<void> {
-  if (!final.currentEntryId || !final.currentSegment) return;
+/** The current segment of a final that has a current finalist, and its timing if the timer was started. */
+async function currentTiming(trx: Knex, final: LiveFinalRow): Promise<{ segment: Segment; timing?: TimingRow }> {
   const segment = final.segments.find((s) => s.key === final.currentSegment)!;
   const timing = (await q.timingsOf(trx, final.roundId)).find(
     (t) => t.entryId === final.currentEntryId && t.segment === segment.key,
   );
+  return { segment, timing };
+}
+
+function stopTimer(trx: Knex, final: LiveFinalRow, timing: TimingRow, segment: Segment, now: Date): Promise<void> {
+  return q.saveTiming(trx, final.roundId, { ...timing, ...stopAt(timing, segment, now) }, true);
+}
+
+/** A talk past its cutoff that nobody stopped is recorded as stopped there before the final moves on. */
+async function settleTimer(trx: Knex, final: LiveFinalRow, now: Date): Promise<void> {
+  if (!final.currentEntryId || !final.currentSegment) return;
+  const { segment, timing } = await currentTiming(trx, final);
   if (!timing || timing.stoppedAt !== null) return;
   if (isRunning(timing, segment, now)) throw new ConflictError("timer_running", "errors.liveTimerRunning");
-  await q.saveTiming(trx, final.roundId, { ...timing, ...stopAt(timing, segment, now) }, true);
+  await stopTimer(trx, final, timing, segment, now);
+}
+
+/** A no-show or a withdrawal, in the audit log by the finalist's code. */
+function auditSlot(trx: Knex, ctx: AppContext, user: SessionUser, action: string, slot: SlotRow): Promise<void> {
+  return recordAudit(trx, ctx.clock, {
+    actorId: user.id,
+    action,
+    targetType: "entry",
+    targetId: slot.entryId,
+    details: { code: slot.code },
+  });
 }
 
 /**
@@ -180,13 +201,7 @@ export async function advanceLive(
       if (slot.status === "withdrawn") throw new ConflictError("already_withdrawn", "errors.liveAlreadyWithdrawn");
       if (wasCurrent) await settleTimer(trx, locked, now);
       await q.updateSlot(trx, locked.roundId, slot.entryId, { status: "withdrawn" });
-      await recordAudit(trx, ctx.clock, {
-        actorId: user.id,
-        action: "live.withdraw",
-        targetType: "entry",
-        targetId: slot.entryId,
-        details: { code: slot.code },
-      });
+      await auditSlot(trx, ctx, user, "live.withdraw", slot);
       return wasCurrent
         ? nextFinalist(
             trx,
@@ -199,13 +214,7 @@ export async function advanceLive(
       throw new ConflictError("not_a_no_show", "errors.liveNotNoShow");
     const last = Math.max(...slots.map((s) => s.position));
     await q.updateSlot(trx, locked.roundId, slot.entryId, { status: "waiting", position: last + 1, noShow: true });
-    await recordAudit(trx, ctx.clock, {
-      actorId: user.id,
-      action: "live.noShow",
-      targetType: "entry",
-      targetId: slot.entryId,
-      details: { code: slot.code },
-    });
+    await auditSlot(trx, ctx, user, "live.noShow", slot);
     if (!wasCurrent) return {};
     const rest = slots.map((s) =>
       s.entryId === slot.entryId ? { ...s, position: last + 1, status: "waiting" as const } : s,
@@ -227,10 +236,7 @@ export async function liveTimer(
   const { contest, final } = await liveOf(ctx, user, contestId);
   await changeLive(ctx, contest, final, async (trx, locked, now) => {
     const entryId = locked.currentEntryId!;
-    const segment = locked.segments.find((s) => s.key === locked.currentSegment)!;
-    const timing = (await q.timingsOf(trx, locked.roundId)).find(
-      (t) => t.entryId === entryId && t.segment === segment.key,
-    );
+    const { segment, timing } = await currentTiming(trx, locked);
     const outOfOrder = () => new ConflictError("timer_out_of_order", "errors.liveTimerOutOfOrder");
     switch (parsed.action) {
       case "start":
@@ -244,7 +250,7 @@ export async function liveTimer(
         break;
       case "stop":
         if (!timing || timing.stoppedAt !== null) throw outOfOrder();
-        await q.saveTiming(trx, locked.roundId, { ...timing, ...stopAt(timing, segment, now) }, true);
+        await stopTimer(trx, locked, timing, segment, now);
         break;
       case "set": {
         if (isRunning(timing ?? null, segment, now))

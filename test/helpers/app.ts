@@ -106,6 +106,16 @@ export async function tokenFor(app: TestApp, email: string, password: string): P
   return res.body.token as string;
 }
 
+/** Bearer-token calls of one actor (none: anonymous) through the real API. */
+export function as(app: TestApp, token: string | null) {
+  const auth = (req: request.Test) => (token ? req.set("Authorization", `Bearer ${token}`) : req);
+  return {
+    get: (path: string) => auth(request(app.server).get(path)),
+    post: (path: string, body?: object) => auth(request(app.server).post(path)).send(body),
+    put: (path: string, body?: object) => auth(request(app.server).put(path)).send(body),
+  };
+}
+
 export interface Actor {
   user: PublicUser;
   email: string;

@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import request from "supertest";
-import { ADMIN, contestBody, tokenFor, type TestApp } from "./app.js";
-import type { TestMedia } from "./media.js";
+import { ADMIN, contestBody, createActor, tokenFor, type Actor, type TestApp } from "./app.js";
+import { testMedia, type TestMedia } from "./media.js";
 
 /** Every file under a folder (recursively), relative paths sorted: to assert UPLOAD_DIR is unchanged. */
 export function filesUnder(dir: string): string[] {
@@ -81,4 +81,27 @@ export function submit(
   for (const [name, value] of Object.entries(body.fields)) req = req.field(name, value);
   for (const [role, file] of Object.entries(body.files)) req = req.attach(role, file);
   return req;
+}
+
+/** A fixture's API call that must succeed: anything else stops the test's setup, naming the step. */
+export function check(res: request.Response, what: string): request.Response {
+  if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res;
+}
+
+/** A new contestant of 保定 submits `count` entries through the API, the i-th videoSubmission's with `over(i)`. */
+export async function submitEntries(
+  app: TestApp,
+  contestId: string,
+  count: number,
+  over: (i: number) => Submission,
+): Promise<{ contestant: Actor; entries: { id: string; code: string }[] }> {
+  const media = await testMedia();
+  const contestant = await createActor(app, "contestant", { city: "保定" });
+  const entries: { id: string; code: string }[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const res = check(await submit(app, contestId, contestant.token, videoSubmission(media, over(i))), "submit");
+    entries.push({ id: res.body.entry.id, code: res.body.entry.code });
+  }
+  return { contestant, entries };
 }

@@ -1,7 +1,6 @@
 import request from "supertest";
-import { createActor, type Actor, type TestApp } from "./app.js";
-import { openContest, submit, videoSubmission } from "./entries.js";
-import { testMedia } from "./media.js";
+import { as, createActor, type Actor, type TestApp } from "./app.js";
+import { check, openContest, submitEntries } from "./entries.js";
 
 export interface JudgedContest {
   contestId: string;
@@ -21,57 +20,31 @@ export async function judgedContest(
   app: TestApp,
   options: { contest?: Record<string, unknown>; sheets: Sheet[][] },
 ): Promise<JudgedContest> {
-  const media = await testMedia();
   const judgeCount = options.sheets[0].length;
   const { id: contestId, admin } = await openContest(app, {
     judgesPerEntry: judgeCount,
     rules: { maxEntriesPerAuthor: null },
     ...options.contest,
   });
-  const as = (token: string) => ({
-    post: (path: string, body?: object) =>
-      request(app.server).post(path).set("Authorization", `Bearer ${token}`).send(body),
-    put: (path: string, body?: object) =>
-      request(app.server).put(path).set("Authorization", `Bearer ${token}`).send(body),
-    get: (path: string) => request(app.server).get(path).set("Authorization", `Bearer ${token}`),
-  });
-  const check = (res: request.Response, what: string) => {
-    if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res;
-  };
-  const contestant = await createActor(app, "contestant", { city: "保定" });
-  const entries: { id: string; code: string }[] = [];
-  for (let i = 0; i < options.sheets.length; i += 1) {
-    const res = check(
-      await submit(
-        app,
-        contestId,
-        contestant.token,
-        videoSubmission(media, {
-          fields: {
-            title: `作品 ${i + 1}`,
-            unit: `参赛单位 ${i + 1}`,
-            authors: JSON.stringify([{ name: `作者 ${i + 1}` }]),
-          },
-        }),
-      ),
-      "submit",
-    );
-    entries.push({ id: res.body.entry.id, code: res.body.entry.code });
-  }
+  const { contestant, entries } = await submitEntries(app, contestId, options.sheets.length, (i) => ({
+    fields: { title: `作品 ${i + 1}`, unit: `参赛单位 ${i + 1}`, authors: JSON.stringify([{ name: `作者 ${i + 1}` }]) },
+  }));
   const judges: Actor[] = [];
   for (let j = 0; j < judgeCount; j += 1)
     judges.push(await createActor(app, "judge", { unit: `评审单位 ${j + 1}`, city: "石家庄" }));
   check(
-    await as(admin).put(`/api/v1/contests/${contestId}/judges`, { judgeIds: judges.map((j) => j.user.id) }),
+    await as(app, admin).put(`/api/v1/contests/${contestId}/judges`, { judgeIds: judges.map((j) => j.user.id) }),
     "pool",
   );
-  check(await as(admin).post(`/api/v1/contests/${contestId}/assignments/auto`, { seed: 1 }), "assign");
-  check(await as(admin).post(`/api/v1/contests/${contestId}/stage`, { to: "closed" }), "close");
-  check(await as(admin).post(`/api/v1/contests/${contestId}/stage`, { to: "judging" }), "judging");
+  check(await as(app, admin).post(`/api/v1/contests/${contestId}/assignments/auto`, { seed: 1 }), "assign");
+  check(await as(app, admin).post(`/api/v1/contests/${contestId}/stage`, { to: "closed" }), "close");
+  check(await as(app, admin).post(`/api/v1/contests/${contestId}/stage`, { to: "judging" }), "judging");
   for (const [j, judge] of judges.entries()) {
-    check(await as(judge.token).post(`/api/v1/contests/${contestId}/declaration`, { accept: true }), "declaration");
-    const queue = check(await as(judge.token).get("/api/v1/me/assignments"), "queue").body.assignments as {
+    check(
+      await as(app, judge.token).post(`/api/v1/contests/${contestId}/declaration`, { accept: true }),
+      "declaration",
+    );
+    const queue = check(await as(app, judge.token).get("/api/v1/me/assignments"), "queue").body.assignments as {
       id: string;
       entryId: string;
     }[];
@@ -79,7 +52,10 @@ export async function judgedContest(
       const scores = options.sheets[e][j];
       if (!scores) continue;
       const assignment = queue.find((a) => a.entryId === entry.id)!;
-      check(await as(judge.token).put(`/api/v1/assignments/${assignment.id}/score`, { scores, submit: true }), "score");
+      check(
+        await as(app, judge.token).put(`/api/v1/assignments/${assignment.id}/score`, { scores, submit: true }),
+        "score",
+      );
     }
   }
   return { contestId, admin, contestant, judges, entries };

@@ -6,8 +6,7 @@ import path from "node:path";
 import { ready, spawnNode, stop } from "../../../bench/child-process.js";
 import { freePort } from "../../../bench/free-port.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
-import type { LiveContest } from "../../helpers/live.js";
-import { startedLiveFinal, submitCurrent } from "../../helpers/live-final.js";
+import { startedLiveFinal, submitCurrent, type LiveContest } from "../../helpers/live.js";
 import { liveOf, newerThan, openSse, type SseClient } from "../../helpers/sse.js";
 
 interface AppProcess {
@@ -62,7 +61,7 @@ if (!process.env.DATABASE_URL) {
     before(async () => {
       // The schema, its migrations and the contest come from an in-process app; the two servers share them.
       seeder = await startTestApp();
-      contest = await startedLiveFinal(seeder, 2, 3);
+      contest = await startedLiveFinal(seeder);
       const schema = (await seeder.db.raw<{ rows: { s: string }[] }>("SELECT current_schema() AS s")).rows[0].s;
       dir = mkdtempSync(path.join(os.tmpdir(), "sw-live-pg-"));
       const tag = `${process.pid}-${Date.now()}`;

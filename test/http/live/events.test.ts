@@ -3,8 +3,7 @@ import pino from "pino";
 import request from "supertest";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
 import { openContest } from "../../helpers/entries.js";
-import type { LiveContest } from "../../helpers/live.js";
-import { startedLiveFinal, submitCurrent } from "../../helpers/live-final.js";
+import { startedLiveFinal, submitCurrent, type LiveContest } from "../../helpers/live.js";
 import { liveOf, newerThan, openSse, type SseClient } from "../../helpers/sse.js";
 
 describe("live final events (SSE): GET /api/v1/contests/:id/live/events", () => {

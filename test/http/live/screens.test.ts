@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
 import { createActor, startTestApp, TestClock, type TestApp } from "../../helpers/app.js";
-import { liveFinal, submitLiveSheet, type LiveFinal } from "../../helpers/live-final.js";
+import { liveContest, startedLiveFinal, submitCurrent, TWO_SEGMENTS, type LiveContest } from "../../helpers/live.js";
 import { csrfOf, pageSession, type PageAgent } from "../../helpers/pages.js";
 
 /** Every row of the live final's tables, to assert that a refused form wrote nothing. */
@@ -24,7 +24,7 @@ describe("live final: the big screen and the timekeeper's console", function () 
   this.timeout(60_000);
   const clock = new TestClock();
   let app: TestApp;
-  let live: LiveFinal;
+  let live: LiveContest;
   let organizer: PageAgent;
   let csrf: string;
   const consolePath = () => `/contests/${live.contestId}/live/console`;
@@ -44,7 +44,7 @@ describe("live final: the big screen and the timekeeper's console", function () 
 
   before(async () => {
     app = await startTestApp({ clock });
-    live = await liveFinal(app, { finalists: 3, judges: 5 });
+    live = await startedLiveFinal(app, { finalists: 3, judges: 5, segments: TWO_SEGMENTS, seed: 1 });
     const admin = await createActor(app, "organizer");
     organizer = await pageSession(app, admin.email, admin.password);
     csrf = csrfOf((await organizer.get(consolePath()).set("Accept", "text/html")).text);
@@ -52,7 +52,7 @@ describe("live final: the big screen and the timekeeper's console", function () 
   after(() => app?.close());
 
   it("before the draw, the screen says the final has not started and reloads itself; the console leads to the setup", async () => {
-    const waiting = await liveFinal(app, { finalists: 1, judges: 1, start: false });
+    const waiting = await liveContest(app, { finalists: 1, judges: 1 });
     const res = await request(app.server).get(`/contests/${waiting.contestId}/live/screen`).set("Accept", "text/html");
     expect(res.status).to.equal(200);
     expect(res.text).to.include('data-testid="waiting"').and.include('http-equiv="refresh"');
@@ -112,7 +112,7 @@ describe("live final: the big screen and the timekeeper's console", function () 
   it("names the judges who have not submitted, then strikes out the highest and lowest totals on the screen", async () => {
     const totals = [90, 80, 85, 80, 70];
     for (const [j, total] of totals.slice(0, 3).entries())
-      await submitLiveSheet(app, live, live.judges[j], talk(total));
+      await submitCurrent(app.url, live.contestId, live.judges[j].token, talk(total));
     const page = await organizer.get(consolePath()).set("Accept", "text/html");
     const pending = /data-testid="pending">([^<]*)</.exec(page.text)![1];
     expect(pending)
@@ -120,7 +120,7 @@ describe("live final: the big screen and the timekeeper's console", function () 
       .and.include("评审专家5")
       .and.not.match(/评审专家[123]/);
     for (const [j, total] of totals.slice(3).entries())
-      await submitLiveSheet(app, live, live.judges[j + 3], talk(total));
+      await submitCurrent(app.url, live.contestId, live.judges[j + 3].token, talk(total));
     expect((await organizer.get(consolePath()).set("Accept", "text/html")).text).to.include(
       'data-testid="all-submitted"',
     );
@@ -146,7 +146,7 @@ describe("live final: the big screen and the timekeeper's console", function () 
     expect(res.status).to.equal(303);
     const reopened = await app.db("live_sheets").where({ judge_id: live.judges[1].user.id }).first();
     expect(reopened).to.include({ status: "draft", corrections: 1, correction_reason: "误触提交" });
-    await submitLiveSheet(app, live, live.judges[1], talk(88));
+    await submitCurrent(app.url, live.contestId, live.judges[1].token, talk(88));
     const screen = await request(app.server).get(screenPath()).set("Accept", "text/html");
     expect(screen.text).to.match(/slot-mark">更正</);
   });
