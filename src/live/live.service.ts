@@ -184,50 +184,52 @@ export async function advanceLive(
   contestId: string,
   body: unknown,
 ): Promise<LiveJson> {
-  assertOrganizer(user);
-  const parsed = parseAdvanceBody(body);
-  const { contest, final } = await liveOf(ctx, user, contestId);
-  await changeLive(ctx, contest, final, async (trx, locked, now) => {
-    const slots = await q.slotsOf(trx, locked.roundId);
-    if ("to" in parsed) {
-      await settleTimer(trx, locked, now);
-      const at = locked.segments.findIndex((s) => s.key === locked.currentSegment);
-      if (at + 1 < locked.segments.length) {
-        const segment = locked.segments[at + 1].key;
-        await enterSegment(trx, locked, locked.currentEntryId!, segment);
-        return { currentSegment: segment };
+  return organizerChange(
+    ctx,
+    user,
+    contestId,
+    () => parseAdvanceBody(body),
+    async (parsed, trx, locked, now) => {
+      const slots = await q.slotsOf(trx, locked.roundId);
+      if ("to" in parsed) {
+        await settleTimer(trx, locked, now);
+        const at = locked.segments.findIndex((s) => s.key === locked.currentSegment);
+        if (at + 1 < locked.segments.length) {
+          const segment = locked.segments[at + 1].key;
+          await enterSegment(trx, locked, locked.currentEntryId!, segment);
+          return { currentSegment: segment };
+        }
+        await q.updateSlot(trx, locked.roundId, locked.currentEntryId!, { status: "done" });
+        return nextFinalist(trx, locked, slots);
       }
-      await q.updateSlot(trx, locked.roundId, locked.currentEntryId!, { status: "done" });
-      return nextFinalist(trx, locked, slots);
-    }
-    const slot = slots.find((s) => s.entryId === parsed.entryId);
-    if (!slot) throw new NotFoundError("errors.liveNotFinalist");
-    const wasCurrent = slot.entryId === locked.currentEntryId;
-    if (parsed.withdraw) {
-      if (slot.status === "withdrawn") throw new ConflictError("already_withdrawn", "errors.liveAlreadyWithdrawn");
-      if (wasCurrent) await settleTimer(trx, locked, now);
-      await q.updateSlot(trx, locked.roundId, slot.entryId, { status: "withdrawn" });
-      await auditSlot(trx, ctx, user, "live.withdraw", slot);
-      return wasCurrent
-        ? nextFinalist(
-            trx,
-            locked,
-            slots.filter((s) => s.entryId !== slot.entryId),
-          )
-        : {};
-    }
-    if ((slot.status !== "waiting" && !wasCurrent) || (await q.hasStarted(trx, locked.roundId, slot.entryId)))
-      throw new ConflictError("not_a_no_show", "errors.liveNotNoShow");
-    const last = Math.max(...slots.map((s) => s.position));
-    await q.updateSlot(trx, locked.roundId, slot.entryId, { status: "waiting", position: last + 1, noShow: true });
-    await auditSlot(trx, ctx, user, "live.noShow", slot);
-    if (!wasCurrent) return {};
-    const rest = slots.map((s) =>
-      s.entryId === slot.entryId ? { ...s, position: last + 1, status: "waiting" as const } : s,
-    );
-    return nextFinalist(trx, locked, rest);
-  });
-  return liveState(ctx, contest.id, user);
+      const slot = slots.find((s) => s.entryId === parsed.entryId);
+      if (!slot) throw new NotFoundError("errors.liveNotFinalist");
+      const wasCurrent = slot.entryId === locked.currentEntryId;
+      if (parsed.withdraw) {
+        if (slot.status === "withdrawn") throw new ConflictError("already_withdrawn", "errors.liveAlreadyWithdrawn");
+        if (wasCurrent) await settleTimer(trx, locked, now);
+        await q.updateSlot(trx, locked.roundId, slot.entryId, { status: "withdrawn" });
+        await auditSlot(trx, ctx, user, "live.withdraw", slot);
+        return wasCurrent
+          ? nextFinalist(
+              trx,
+              locked,
+              slots.filter((s) => s.entryId !== slot.entryId),
+            )
+          : {};
+      }
+      if ((slot.status !== "waiting" && !wasCurrent) || (await q.hasStarted(trx, locked.roundId, slot.entryId)))
+        throw new ConflictError("not_a_no_show", "errors.liveNotNoShow");
+      const last = Math.max(...slots.map((s) => s.position));
+      await q.updateSlot(trx, locked.roundId, slot.entryId, { status: "waiting", position: last + 1, noShow: true });
+      await auditSlot(trx, ctx, user, "live.noShow", slot);
+      if (!wasCurrent) return {};
+      const rest = slots.map((s) =>
+        s.entryId === slot.entryId ? { ...s, position: last + 1, status: "waiting" as const } : s,
+      );
+      return nextFinalist(trx, locked, rest);
+    },
+  );
 }
 
 /** Start and stop the current segment's timer, or record a corrected time (audited). */
@@ -237,58 +239,78 @@ export async function liveTimer(
   contestId: string,
   body: unknown,
 ): Promise<LiveJson> {
-  assertOrganizer(user);
-  const parsed = parseTimerBody(body);
-  const { contest, final } = await liveOf(ctx, user, contestId);
-  await changeLive(ctx, contest, final, async (trx, locked, now) => {
-    const entryId = locked.currentEntryId!;
-    const { segment, timing } = await currentTiming(trx, locked);
-    const outOfOrder = () => new ConflictError("timer_out_of_order", "errors.liveTimerOutOfOrder");
-    switch (parsed.action) {
-      case "start":
-        if (timing) throw outOfOrder();
-        await q.saveTiming(
-          trx,
-          locked.roundId,
-          { entryId, segment: segment.key, startedAt: now.toISOString(), stoppedAt: null, seconds: null },
-          false,
-        );
-        break;
-      case "stop":
-        if (!timing || timing.stoppedAt !== null) throw outOfOrder();
-        await stopTimer(trx, locked, timing, segment, now);
-        break;
-      case "set": {
-        if (isRunning(timing ?? null, segment, now))
-          throw new ConflictError("timer_running", "errors.liveTimerRunning");
-        // Nothing after the cutoff is scored, a corrected time included.
-        const cutoff = cutoffOf(segment);
-        const seconds = cutoff === null ? parsed.seconds : Math.min(parsed.seconds, cutoff);
-        const at = now.toISOString();
-        await q.saveTiming(
-          trx,
-          locked.roundId,
-          {
-            entryId,
-            segment: segment.key,
-            startedAt: timing?.startedAt ?? at,
-            stoppedAt: timing?.stoppedAt ?? at,
-            seconds,
-          },
-          timing !== undefined,
-        );
-        await recordAudit(trx, ctx.clock, {
-          actorId: user.id,
-          action: "live.time",
-          targetType: "entry",
-          targetId: entryId,
-          details: { segment: segment.key, before: timing?.seconds ?? null, seconds },
-        });
-        break;
+  return organizerChange(
+    ctx,
+    user,
+    contestId,
+    () => parseTimerBody(body),
+    async (parsed, trx, locked, now) => {
+      const entryId = locked.currentEntryId!;
+      const { segment, timing } = await currentTiming(trx, locked);
+      const outOfOrder = () => new ConflictError("timer_out_of_order", "errors.liveTimerOutOfOrder");
+      switch (parsed.action) {
+        case "start":
+          if (timing) throw outOfOrder();
+          await q.saveTiming(
+            trx,
+            locked.roundId,
+            { entryId, segment: segment.key, startedAt: now.toISOString(), stoppedAt: null, seconds: null },
+            false,
+          );
+          break;
+        case "stop":
+          if (!timing || timing.stoppedAt !== null) throw outOfOrder();
+          await stopTimer(trx, locked, timing, segment, now);
+          break;
+        case "set": {
+          if (isRunning(timing ?? null, segment, now))
+            throw new ConflictError("timer_running", "errors.liveTimerRunning");
+          // Nothing after the cutoff is scored, a corrected time included.
+          const cutoff = cutoffOf(segment);
+          const seconds = cutoff === null ? parsed.seconds : Math.min(parsed.seconds, cutoff);
+          const at = now.toISOString();
+          await q.saveTiming(
+            trx,
+            locked.roundId,
+            {
+              entryId,
+              segment: segment.key,
+              startedAt: timing?.startedAt ?? at,
+              stoppedAt: timing?.stoppedAt ?? at,
+              seconds,
+            },
+            timing !== undefined,
+          );
+          await recordAudit(trx, ctx.clock, {
+            actorId: user.id,
+            action: "live.time",
+            targetType: "entry",
+            targetId: entryId,
+            details: { segment: segment.key, before: timing?.seconds ?? null, seconds },
+          });
+          break;
+        }
       }
-    }
-    return {};
-  });
+      return {};
+    },
+  );
+}
+
+/**
+ * An organizer's change of the running final: the role first, then the body (a malformed one writes
+ * nothing), the change in changeLive's one transaction, then the new state.
+ */
+async function organizerChange<Body>(
+  ctx: AppContext,
+  user: SessionUser,
+  contestId: string,
+  parse: () => Body,
+  change: (parsed: Body, trx: Knex, locked: LiveFinalRow, now: Date) => Promise<LiveChange | null>,
+): Promise<LiveJson> {
+  assertOrganizer(user);
+  const parsed = parse();
+  const { contest, final } = await liveOf(ctx, user, contestId);
+  await changeLive(ctx, contest, final, (trx, locked, now) => change(parsed, trx, locked, now));
   return liveState(ctx, contest.id, user);
 }
 
