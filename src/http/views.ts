@@ -102,11 +102,19 @@ const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
     { href: "/contests", key: "nav.contests" },
     { href: "/me/profile", key: "nav.profile" },
   ],
-  coordinator: [{ href: "/contests", key: "nav.contests" }],
+  coordinator: [
+    { href: "/contests", key: "nav.contests" },
+    { href: "/reports/status", key: "nav.reports" },
+    { href: "/units", key: "nav.units" },
+  ],
+  // A reporter's work is his unit's activities and their news reports (报送).
+  reporter: [{ href: "/reports/mine", key: "nav.reporter" }],
   organizer: [
     { href: "/contests", key: "nav.contests" },
     { href: "/contests/new", key: "nav.newContest" },
     { href: "/admin/users", key: "nav.users" },
+    { href: "/reports/status", key: "nav.reports" },
+    { href: "/units", key: "nav.units" },
     { href: "/statistics", key: "nav.statistics" },
     { href: "/admin/audit", key: "nav.audit" },
   ],
