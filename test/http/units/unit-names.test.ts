@@ -38,7 +38,7 @@ const retyped = (name: string) =>
     .map(([marks, lead]) =>
       [...name]
         .map((ch, i) => {
-          const [wide, swapCase, noise] = marks[i]!;
+          const [wide, swapCase, noise] = marks[i];
           const cased = swapCase ? (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()) : ch;
           const code = cased.codePointAt(0)!;
           return (wide && code >= 0x21 && code <= 0x7e ? String.fromCodePoint(code + 0xfee0) : cased) + noise;
