@@ -185,10 +185,14 @@ export async function updateUser(
     if (body.avoidUnits !== undefined) changes.avoidUnits = cleanList(body.avoidUnits);
     if (body.city !== undefined)
       changes.city = cityOrThrow(body.city, user.role === "coordinator" || user.role === "contestant");
-    // A reporter moves to another unit only as a whole: unit, its name and its city together.
+    // A reporter's unit, its name and its city change together: a new city alone means his unit's name there.
     const unit =
-      body.unitId !== undefined || (user.role === "reporter" && body.unit !== undefined)
-        ? await reporterUnit(trx, ctx, user.role, { ...body, city: body.city ?? user.city })
+      body.unitId !== undefined || (user.role === "reporter" && (body.unit !== undefined || body.city !== undefined))
+        ? await reporterUnit(trx, ctx, user.role, {
+            unitId: body.unitId,
+            unit: body.unit === undefined ? user.unit : body.unit,
+            city: body.city ?? user.city,
+          })
         : null;
     await q.updateUser(
       trx,

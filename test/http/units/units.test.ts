@@ -69,6 +69,15 @@ describe("units: the registry and its reporters", () => {
     expect(moved.status, JSON.stringify(moved.body)).to.equal(200);
     expect(moved.body.user).to.include({ unit: "沧州师范学院", city: "沧州" });
     expect(moved.body.user.unitId).not.to.equal(reporter.user.unitId);
+    // A city alone would part him from his unit's city: refused, nothing written.
+    const before = await writtenState(app);
+    const elsewhere = await request(app.server)
+      .patch(`/api/v1/users/${reporter.user.id}`)
+      .set("Authorization", `Bearer ${admin}`)
+      .send({ city: "唐山" });
+    expect(elsewhere.status).to.equal(400);
+    expect(elsewhere.body.error.code).to.equal("unit_other_city");
+    await expectNothingWritten(app, before);
   });
 
   it("refuses a reporter without a unit, an unknown unit id, and a unit id on another role: 4xx, nothing written", async () => {
@@ -197,6 +206,8 @@ describe("units: the registry and its reporters", () => {
       expect(list.status).to.equal(200);
       expect(list.text).to.include("保定市科技局").and.not.include("衡水学院");
       expect(list.text).not.to.include('data-testid="unit-form"').and.not.include('data-testid="reporter-form"');
+      // His menu leads to his own city's reporting page.
+      expect(list.text).to.include(`href="/reports/cities/${encodeURIComponent("保定")}/status"`);
       const csrf = csrfOf((await page.get("/register").set("Accept", "text/html")).text);
       const before = await writtenState(app);
       const res = await page.post("/units").type("form").send({ _csrf: csrf, name: "保定学院", city: "保定" });
