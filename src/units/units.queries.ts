@@ -41,16 +41,20 @@ export async function findUnitById(db: Knex, id: string): Promise<UnitRow | null
   return row ? fromRow(row) : null;
 }
 
+/** Inserts the unit unless one of its name key exists (made meanwhile by another request): then nothing. */
 export async function insertUnit(db: Knex, unit: UnitRow): Promise<void> {
-  await db("units").insert({
-    id: unit.id,
-    name: unit.name,
-    name_key: unit.nameKey,
-    city: unit.city,
-    kind: unit.kind,
-    created_at: unit.createdAt,
-    updated_at: unit.updatedAt,
-  });
+  await db("units")
+    .insert({
+      id: unit.id,
+      name: unit.name,
+      name_key: unit.nameKey,
+      city: unit.city,
+      kind: unit.kind,
+      created_at: unit.createdAt,
+      updated_at: unit.updatedAt,
+    })
+    .onConflict("name_key")
+    .ignore();
 }
 
 /** Units in registry order (city, kind, name), with how many reporter accounts each has. */

@@ -41,18 +41,6 @@ async function resolveUnit(
   const nameKey = identityKey(name);
   if (nameKey === "") throw new ValidationError("errors.unitNameEmpty", {}, { field: "name" }, "validation_failed");
   const city = unitCityOrThrow(input.city);
-  const found = await q.findUnitByKey(trx, nameKey);
-  if (found) {
-    // One unit is one unit: the same name under another city is a mistake in the input, not a second unit.
-    if (found.city !== city)
-      throw new ValidationError(
-        "errors.unitOtherCity",
-        { unit: found.name, city: found.city },
-        { field: "city", unitId: found.id, city: found.city },
-        "unit_other_city",
-      );
-    return { unit: present(found), created: false };
-  }
   const now = ctx.clock.now().toISOString();
   const row: q.UnitRow = {
     id: newId(),
@@ -63,8 +51,19 @@ async function resolveUnit(
     createdAt: now,
     updatedAt: now,
   };
+  // Insert-or-nothing, then read: two requests making the same new unit at once both get the one row.
   await q.insertUnit(trx, row);
-  return { unit: present(row), created: true };
+  const found = (await q.findUnitByKey(trx, nameKey))!;
+  if (found.id === row.id) return { unit: present(row), created: true };
+  // One unit is one unit: the same name under another city is a mistake in the input, not a second unit.
+  if (found.city !== city)
+    throw new ValidationError(
+      "errors.unitOtherCity",
+      { unit: found.name, city: found.city },
+      { field: "city", unitId: found.id, city: found.city },
+      "unit_other_city",
+    );
+  return { unit: present(found), created: false };
 }
 
 /**

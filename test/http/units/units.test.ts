@@ -117,6 +117,13 @@ describe("units: the registry and its reporters", () => {
     await expectNothingWritten(app, before);
   });
 
+  it("the same new unit asked for at once by several requests is made once", async () => {
+    const names = ["张家口学院", "张家口 学院", "张家口\u200B学院", "张家口学院\u3000"];
+    const answers = await Promise.all(names.map((name) => createUnit(admin, { name, city: "张家口" })));
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.unit.id as string)).size).to.equal(1);
+  });
+
   it("bad unit input → 400 in the reader's language, nothing written", async () => {
     const bodies = [
       {},
