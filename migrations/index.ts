@@ -31,6 +31,7 @@ import * as addUserMustChangePassword from "./20261202170000_add-user-must-chang
 import * as sheetScoreValues from "./20261203110000_sheet-score-values.js";
 import * as createLiveFinals from "./20261204100000_create-live-finals.js";
 import * as roundJudgesJudgeIndex from "./20261204110000_round-judges-judge-index.js";
+import * as createActivityReports from "./20261205100000_create-activity-reports.js";
 import * as auditLogFilters from "./20261202160000_audit-log-filters.js";
 import * as entriesCityIndexes from "./20261203100000_entries-city-indexes.js";
 import * as auditLogTargetIndex from "./20261203100100_audit-log-target-index.js";
@@ -79,4 +80,5 @@ export const migrations: Record<string, Migration> = {
   "20261203110000_sheet-score-values": sheetScoreValues,
   "20261204100000_create-live-finals": createLiveFinals,
   "20261204110000_round-judges-judge-index": roundJudgesJudgeIndex,
+  "20261205100000_create-activity-reports": createActivityReports,
 };

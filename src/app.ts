@@ -24,6 +24,10 @@ import { shortPanelsApi, shortPanelsPages } from "./results/short-panels.routes.
 import { stagesApi, stagesPages } from "./stages/stages.routes.js";
 import { statisticsPages } from "./statistics/statistics.pages.js";
 import { statisticsApi } from "./statistics/statistics.routes.js";
+import { weeksPages } from "./reports/weeks.pages.js";
+import { weeksApi } from "./reports/weeks.routes.js";
+import { unitsPages } from "./units/units.pages.js";
+import { unitsApi } from "./units/units.routes.js";
 import { bearerAuth, passwordChangeFirst, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
@@ -95,6 +99,8 @@ export function createApp(ctx: AppContext): Express {
   api.use(auditApi(ctx));
   api.use(statisticsApi(ctx));
   api.use(liveTopicsApi(ctx));
+  api.use(unitsApi(ctx));
+  api.use(weeksApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
@@ -124,6 +130,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(statisticsPages(ctx));
   app.use(liveScreenPages(ctx));
   app.use(livePages(ctx));
+  app.use(unitsPages(ctx));
+  app.use(weeksPages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));

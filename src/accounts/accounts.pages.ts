@@ -277,7 +277,7 @@ export function accountsPages(ctx: AppContext): Router {
 
 /** Where a user lands after logging in: a judge comes to score, so his queue is his home. */
 function homeOf(role: Role): string {
-  return role === "judge" ? "/judge" : "/";
+  return role === "judge" ? "/judge" : role === "reporter" ? "/reports/mine" : "/";
 }
 
 /** A new session id at login, so a session fixed before login is worthless after it. */

@@ -10,6 +10,8 @@ export interface UserRow {
   role: Role;
   city: string | null;
   unit: string | null;
+  /** A reporter's unit in the registry (units.id); null for every other role. */
+  unitId: string | null;
   expertise: string[];
   avoidUnits: string[];
   disabled: boolean;
@@ -28,6 +30,7 @@ function fromRow(row: Record<string, unknown>): UserRow {
     role: row.role as Role,
     city: (row.city as string | null) ?? null,
     unit: (row.unit as string | null) ?? null,
+    unitId: (row.unit_id as string | null) ?? null,
     expertise: parseJson<string[]>(row.expertise, []),
     avoidUnits: parseJson<string[]>(row.avoid_units, []),
     disabled: toBool(row.disabled),
@@ -37,7 +40,11 @@ function fromRow(row: Record<string, unknown>): UserRow {
   };
 }
 
-export async function insertUser(db: Knex, user: UserRow): Promise<void> {
+/** `unitId` only for a reporter; every other account is made without one. */
+export async function insertUser(
+  db: Knex,
+  user: Omit<UserRow, "unitId"> & Partial<Pick<UserRow, "unitId">>,
+): Promise<void> {
   await db("users").insert({
     id: user.id,
     email: user.email,
@@ -46,6 +53,7 @@ export async function insertUser(db: Knex, user: UserRow): Promise<void> {
     role: user.role,
     city: user.city,
     unit: user.unit,
+    unit_id: user.unitId ?? null,
     expertise: JSON.stringify(user.expertise),
     avoid_units: JSON.stringify(user.avoidUnits),
     disabled: user.disabled,
@@ -86,13 +94,14 @@ export async function countUsers(db: Knex): Promise<number> {
 export async function updateUser(
   db: Knex,
   id: string,
-  changes: Partial<Pick<UserRow, "name" | "city" | "unit" | "expertise" | "avoidUnits" | "disabled">>,
+  changes: Partial<Pick<UserRow, "name" | "city" | "unit" | "unitId" | "expertise" | "avoidUnits" | "disabled">>,
   updatedAt: string,
 ): Promise<void> {
   const row: Record<string, unknown> = { updated_at: updatedAt };
   if (changes.name !== undefined) row.name = changes.name;
   if (changes.city !== undefined) row.city = changes.city;
   if (changes.unit !== undefined) row.unit = changes.unit;
+  if (changes.unitId !== undefined) row.unit_id = changes.unitId;
   if (changes.expertise !== undefined) row.expertise = JSON.stringify(changes.expertise);
   if (changes.avoidUnits !== undefined) row.avoid_units = JSON.stringify(changes.avoidUnits);
   if (changes.disabled !== undefined) row.disabled = changes.disabled;

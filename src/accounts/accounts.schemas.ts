@@ -4,7 +4,7 @@ import { StringEnum } from "../lib/schema.js";
 import { compile } from "../lib/validate.js";
 import { PASSWORD_MAX_LENGTH } from "./passwords.js";
 
-export const ROLES = ["organizer", "coordinator", "judge", "contestant"] as const;
+export const ROLES = ["organizer", "coordinator", "judge", "contestant", "reporter"] as const;
 export type Role = (typeof ROLES)[number];
 
 const email = Type.String({ format: "email", maxLength: 254 });
@@ -14,6 +14,8 @@ const city = Type.String({ minLength: 1, maxLength: 40 });
 const unit = Type.String({ maxLength: 200 });
 const expertise = Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 });
 const avoidUnits = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 });
+/** A reporter's unit by id (one of the registry's), or else by `unit` name and `city` (found or created). */
+const unitId = Type.String({ minLength: 1, maxLength: 36 });
 
 export const RegisterBodySchema = Type.Object({ email, password, name, city, unit }, { additionalProperties: false });
 export type RegisterBody = Static<typeof RegisterBodySchema>;
@@ -27,6 +29,7 @@ export const CreateUserBodySchema = Type.Object(
     role: StringEnum(ROLES),
     city: Type.Optional(Type.Union([city, Type.Null()])),
     unit: Type.Optional(Type.Union([unit, Type.Null()])),
+    unitId: Type.Optional(unitId),
     expertise: Type.Optional(expertise),
     avoidUnits: Type.Optional(avoidUnits),
   },
@@ -40,6 +43,7 @@ export const UpdateUserBodySchema = Type.Object(
     name: Type.Optional(name),
     city: Type.Optional(Type.Union([city, Type.Null()])),
     unit: Type.Optional(Type.Union([unit, Type.Null()])),
+    unitId: Type.Optional(unitId),
     expertise: Type.Optional(expertise),
     avoidUnits: Type.Optional(avoidUnits),
     disabled: Type.Optional(Type.Boolean()),

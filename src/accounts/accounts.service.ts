@@ -3,6 +3,7 @@ import type { Knex } from "knex";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
 import { newId } from "../lib/ids.js";
+import { findOrCreateUnit, getUnit, type Unit } from "../units/units.service.js";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../lib/errors.js";
 import * as q from "./accounts.queries.js";
 import type { UserRow } from "./accounts.queries.js";
@@ -21,6 +22,8 @@ export interface PublicUser {
   role: Role;
   city: string | null;
   unit: string | null;
+  /** A reporter's unit in the registry; null for every other role. */
+  unitId: string | null;
   expertise: string[];
   avoidUnits: string[];
   disabled: boolean;
@@ -29,9 +32,12 @@ export interface PublicUser {
   createdAt: string;
 }
 
-/** Who is signed in; `mustChangePassword` (set when read from a session or token) sends pages to /me/password. */
+/**
+ * Who is signed in; `mustChangePassword` (set when read from a session or token) sends pages to /me/password.
+ * `unitId` is set when read from a session or token: a reporter's unit.
+ */
 export type SessionUser = Pick<UserRow, "id" | "email" | "name" | "role" | "city" | "unit" | "expertise"> &
-  Partial<Pick<UserRow, "mustChangePassword">>;
+  Partial<Pick<UserRow, "mustChangePassword" | "unitId">>;
 
 export function publicUser(user: UserRow): PublicUser {
   const { passwordHash: _hash, updatedAt: _updated, mustChangePassword, ...rest } = user;
@@ -59,12 +65,35 @@ function cityOrThrow(city: string | null | undefined, required: boolean): string
   return canonical;
 }
 
+/**
+ * A reporter reports for one unit of the registry: `unitId`, or `unit` (name) and `city`, found or created.
+ * Any other role has no registry unit.
+ */
+async function reporterUnit(
+  trx: Knex,
+  ctx: AppContext,
+  role: Role,
+  body: { unitId?: string; unit?: string | null; city?: string | null },
+): Promise<Unit | null> {
+  if (role !== "reporter") {
+    if (body.unitId !== undefined)
+      throw new ValidationError("errors.unitIdReportersOnly", {}, { field: "unitId" }, "validation_failed");
+    return null;
+  }
+  if (body.unitId !== undefined) return getUnit(ctx, body.unitId, trx);
+  if (!body.unit?.trim())
+    throw new ValidationError("errors.reporterUnitRequired", {}, { field: "unit" }, "validation_failed");
+  if (!body.city?.trim()) throw new ValidationError("errors.cityRequired", {}, { field: "city" }, "validation_failed");
+  return findOrCreateUnit(trx, ctx, { name: body.unit, city: body.city });
+}
+
 async function insertNewUser(
   trx: Knex,
   ctx: AppContext,
-  fields: Omit<UserRow, "id" | "passwordHash" | "createdAt" | "updatedAt" | "disabled" | "avoidUnits"> & {
+  fields: Omit<UserRow, "id" | "passwordHash" | "createdAt" | "updatedAt" | "disabled" | "avoidUnits" | "unitId"> & {
     password: string;
     avoidUnits?: string[];
+    unitId?: string | null;
   },
 ): Promise<UserRow> {
   assertStrongPassword(fields.password, fields.email);
@@ -76,6 +105,7 @@ async function insertNewUser(
   const user: UserRow = {
     ...rest,
     avoidUnits: rest.avoidUnits ?? [],
+    unitId: rest.unitId ?? null,
     id: newId(),
     passwordHash: await hashPassword(password),
     disabled: false,
@@ -106,18 +136,21 @@ export async function registerContestant(ctx: AppContext, body: RegisterBody, ip
   return publicUser(user);
 }
 
-/** An organizer creates a user of any role; coordinators are bound to a city. */
+/** An organizer creates a user of any role; coordinators are bound to a city, reporters to a unit (and its city). */
 export async function createUser(ctx: AppContext, actor: SessionUser, body: CreateUserBody): Promise<PublicUser> {
   const email = canonicalEmail(body.email);
-  const city = cityOrThrow(body.city, body.role === "coordinator" || body.role === "contestant");
+  const cityGiven = cityOrThrow(body.city, body.role === "coordinator" || body.role === "contestant");
   return ctx.db.transaction(async (trx) => {
+    const unit = await reporterUnit(trx, ctx, body.role, body);
+    const city = unit ? unit.city : cityGiven;
     const user = await insertNewUser(trx, ctx, {
       email,
       password: body.password,
       name: body.name.trim(),
       role: body.role,
       city,
-      unit: body.unit?.trim() || null,
+      unit: unit ? unit.name : body.unit?.trim() || null,
+      unitId: unit?.id ?? null,
       expertise: (body.expertise ?? []).map((e) => e.trim()),
       avoidUnits: (body.avoidUnits ?? []).map((u) => u.trim()),
       // The organizer chose or generated this password and has seen it: the user replaces it at first login.
@@ -128,7 +161,7 @@ export async function createUser(ctx: AppContext, actor: SessionUser, body: Crea
       action: "user.create",
       targetType: "user",
       targetId: user.id,
-      details: { email, role: body.role, city },
+      details: { email, role: body.role, city, ...(unit ? { unitId: unit.id } : {}) },
     });
     return publicUser(user);
   });
@@ -152,7 +185,21 @@ export async function updateUser(
     if (body.avoidUnits !== undefined) changes.avoidUnits = cleanList(body.avoidUnits);
     if (body.city !== undefined)
       changes.city = cityOrThrow(body.city, user.role === "coordinator" || user.role === "contestant");
-    await q.updateUser(trx, userId, changes, ctx.clock.now().toISOString());
+    // A reporter's unit, its name and its city change together: a new city alone means his unit's name there.
+    const unit =
+      body.unitId !== undefined || (user.role === "reporter" && (body.unit !== undefined || body.city !== undefined))
+        ? await reporterUnit(trx, ctx, user.role, {
+            unitId: body.unitId,
+            unit: body.unit === undefined ? user.unit : body.unit,
+            city: body.city ?? user.city,
+          })
+        : null;
+    await q.updateUser(
+      trx,
+      userId,
+      unit ? { ...changes, unitId: unit.id, unit: unit.name, city: unit.city } : changes,
+      ctx.clock.now().toISOString(),
+    );
     if (body.disabled === true) await q.deleteApiTokensOfUser(trx, userId);
     const action = body.disabled === true ? "user.disable" : body.disabled === false ? "user.enable" : "user.update";
     await recordAudit(trx, ctx.clock, {
@@ -272,6 +319,7 @@ function sessionUser(user: UserRow): SessionUser {
     role: user.role,
     city: user.city,
     unit: user.unit,
+    unitId: user.unitId,
     expertise: user.expertise,
     mustChangePassword: user.mustChangePassword,
   };

@@ -7,6 +7,7 @@ import { translate, type Locale } from "../lib/i18n.js";
 import { viewsDir } from "../lib/paths.js";
 import { formatShanghai } from "../lib/time.js";
 import type { Role } from "../accounts/accounts.schemas.js";
+import type { SessionUser } from "../accounts/accounts.service.js";
 import type { FileRule } from "../contests/rules.js";
 import type { Stage } from "../contests/lifecycle.js";
 import { fileRuleText } from "../entries/entries.file-rules.js";
@@ -90,7 +91,10 @@ export function setUpViews(app: Express): void {
   app.set("views", viewsDir);
 }
 
-const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
+/** A link of the menu; a coordinator's city page is his own city's. */
+type NavItem = { href: string | ((user: SessionUser) => string); key: string };
+
+const NAV: Record<Role | "anonymous", NavItem[]> = {
   anonymous: [{ href: "/contests", key: "nav.contests" }],
   contestant: [
     { href: "/contests", key: "nav.contests" },
@@ -102,11 +106,19 @@ const NAV: Record<Role | "anonymous", { href: string; key: string }[]> = {
     { href: "/contests", key: "nav.contests" },
     { href: "/me/profile", key: "nav.profile" },
   ],
-  coordinator: [{ href: "/contests", key: "nav.contests" }],
+  coordinator: [
+    { href: "/contests", key: "nav.contests" },
+    { href: (user) => `/reports/cities/${encodeURIComponent(user.city ?? "")}/status`, key: "nav.reports" },
+    { href: "/units", key: "nav.units" },
+  ],
+  // A reporter's work is his unit's activities and their news reports (报送).
+  reporter: [{ href: "/reports/mine", key: "nav.reporter" }],
   organizer: [
     { href: "/contests", key: "nav.contests" },
     { href: "/contests/new", key: "nav.newContest" },
     { href: "/admin/users", key: "nav.users" },
+    { href: "/reports/status", key: "nav.reports" },
+    { href: "/units", key: "nav.units" },
     { href: "/statistics", key: "nav.statistics" },
     { href: "/admin/audit", key: "nav.audit" },
   ],
@@ -137,7 +149,10 @@ export function setPageLocals(req: Request, res: Response): void {
     locale,
     htmlLang: locale === "en" ? "en" : "zh-CN",
     user: req.user ?? null,
-    nav: NAV[req.user?.role ?? "anonymous"].map((item) => ({ ...item, active: req.path === item.href })),
+    nav: NAV[req.user?.role ?? "anonymous"].map(({ href, key }) => {
+      const path = typeof href === "string" ? href : href(req.user!);
+      return { href: path, key, active: req.path === path };
+    }),
     // A function, which Handlebars calls where a template prints it: only a page with a form makes the
     // token, and with it the session (Express copies res.locals into the render options, getters included).
     csrfToken: () => req.csrfToken?.(),

@@ -128,7 +128,7 @@ let counter = 0;
 /** Creates a user of a role through the organizer's API and logs him in. */
 export async function createActor(
   app: TestApp,
-  role: "organizer" | "coordinator" | "judge" | "contestant",
+  role: "organizer" | "coordinator" | "judge" | "contestant" | "reporter",
   overrides: Record<string, unknown> = {},
 ): Promise<Actor> {
   const adminToken = await tokenFor(app, ADMIN.email, ADMIN.password);
@@ -181,6 +181,14 @@ const DOMAIN_TABLES: Record<string, string[]> = {
   live_timings: ["round_id", "entry_id", "segment"],
   live_sheets: ["id"],
   live_topics: ["id"],
+  units: ["created_at", "id"],
+  report_weeks: ["created_at", "id"],
+  activities: ["created_at", "id"],
+  news_reports: ["filed_at", "id"],
+  unit_summaries: ["filed_at", "id"],
+  report_files: ["created_at", "id"],
+  city_packages: ["submitted_at", "id"],
+  report_evaluations: ["created_at", "week_id"],
 };
 
 /** Every row of every domain table, to assert that a refused request wrote nothing. */

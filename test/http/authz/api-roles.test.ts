@@ -7,8 +7,8 @@ import { objectionsApi, resultsApi } from "../../../src/results/results.routes.j
 import { shortPanelsApi } from "../../../src/results/short-panels.routes.js";
 import { ADMIN, createActor, snapshot, startTestApp, tokenFor, type TestApp } from "../../helpers/app.js";
 
-type Caller = "anonymous" | "contestant" | "judge" | "coordinator" | "organizer";
-const SIGNED_IN: Caller[] = ["contestant", "judge", "coordinator", "organizer"];
+type Caller = "anonymous" | "contestant" | "judge" | "reporter" | "coordinator" | "organizer";
+const SIGNED_IN: Caller[] = ["contestant", "judge", "reporter", "coordinator", "organizer"];
 
 /**
  * Who may call each route of the entries, judging and results APIs. The role check runs before any
@@ -86,7 +86,7 @@ describe("authorization matrix: the entries, judging and results APIs (role × r
     this.timeout(60_000);
     app = await startTestApp();
     tokens.organizer = await tokenFor(app, ADMIN.email, ADMIN.password);
-    for (const role of ["contestant", "judge", "coordinator"] as const)
+    for (const role of ["contestant", "judge", "reporter", "coordinator"] as const)
       tokens[role] = (await createActor(app, role)).token;
   });
   after(() => app.close());

@@ -7,6 +7,10 @@ import { auditApi, auditPages } from "../../../src/audit/audit.routes.js";
 import { contestsApi, contestsPages } from "../../../src/contests/contests.routes.js";
 import { statisticsPages } from "../../../src/statistics/statistics.pages.js";
 import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
+import { weeksPages } from "../../../src/reports/weeks.pages.js";
+import { weeksApi } from "../../../src/reports/weeks.routes.js";
+import { unitsPages } from "../../../src/units/units.pages.js";
+import { unitsApi } from "../../../src/units/units.routes.js";
 import {
   ADMIN,
   contestBody,
@@ -26,13 +30,21 @@ import { writtenState, type WrittenState } from "../../helpers/unchanged.js";
  * see) and nothing is written.
  */
 
-type Role = "organizer" | "coordinator" | "judge" | "contestant";
+type Role = "organizer" | "coordinator" | "judge" | "contestant" | "reporter";
 /** `disabled` is an organizer disabled by another organizer after he got his token and his session. */
 type Who = "anonymous" | Role | "disabled";
 
 /** The allowed caller runs last, so every refused attempt meets the fixtures untouched. */
-const CALLERS: readonly Who[] = ["anonymous", "disabled", "contestant", "judge", "coordinator", "organizer"];
-const ROLES: readonly Role[] = ["organizer", "coordinator", "judge", "contestant"];
+const CALLERS: readonly Who[] = [
+  "anonymous",
+  "disabled",
+  "contestant",
+  "judge",
+  "reporter",
+  "coordinator",
+  "organizer",
+];
+const ROLES: readonly Role[] = ["organizer", "coordinator", "judge", "contestant", "reporter"];
 const ANYONE: readonly Who[] = ["anonymous", ...ROLES];
 const SIGNED_IN: readonly Who[] = ROLES;
 const ORGANIZER: readonly Who[] = ["organizer"];
@@ -403,6 +415,40 @@ const API_ROUTES: ApiRoute[] = [
     ok: 200,
     check: (res) => expect(res.body.statistics.cities).to.be.an("array").that.is.not.empty,
   },
+  {
+    method: "get",
+    path: "/api/v1/units",
+    url: () => "/api/v1/units",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.body.units).to.be.an("array").that.is.not.empty,
+  },
+  {
+    method: "post",
+    path: "/api/v1/units",
+    url: () => "/api/v1/units",
+    body: () => ({ name: "越权创建的单位", city: "唐山", kind: "企业" }),
+    allowed: ORGANIZER,
+    ok: 201,
+    check: (res) => expect(res.body.unit).to.include({ name: "越权创建的单位", city: "唐山" }),
+  },
+  {
+    method: "get",
+    path: "/api/v1/report-weeks",
+    url: () => "/api/v1/report-weeks",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.body.weeks).to.be.an("array"),
+  },
+  {
+    method: "post",
+    path: "/api/v1/report-weeks",
+    url: () => "/api/v1/report-weeks",
+    body: () => ({ title: "越权创建的活动周", summaryDueAt: "2026-09-10T23:59:59+08:00" }),
+    allowed: ORGANIZER,
+    ok: 201,
+    check: (res) => expect(res.body.week.title).to.equal("越权创建的活动周"),
+  },
 ];
 
 function expectedApi(route: ApiRoute, who: Who): Expected {
@@ -434,7 +480,7 @@ describe("authorization matrix: the JSON API (role × route)", () => {
 
   it("the table covers every route of the accounts, contests, audit and statistics API", () => {
     const table = new Set(API_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [accountsApi, contestsApi, auditApi, statisticsApi].flatMap((make) =>
+    const defined = [accountsApi, contestsApi, auditApi, statisticsApi, unitsApi, weeksApi].flatMap((make) =>
       routesOf(make(app.ctx), "/api/v1"),
     );
     expect(defined).to.have.length.greaterThan(10);
@@ -811,6 +857,51 @@ const PAGE_ROUTES: PageRoute[] = [
       ...(ext ? { download: true as const } : {}),
     },
   ]),
+  {
+    method: "get",
+    path: "/units",
+    url: () => "/units",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res, _fx, who) =>
+      expect(res.text.includes('data-testid="unit-form"'), "only the organizer makes units").to.equal(
+        who === "organizer",
+      ),
+  },
+  {
+    method: "post",
+    path: "/units",
+    url: () => "/units",
+    form: () => ({ name: "表单越权单位", city: "唐山", kind: "企业" }),
+    allowed: ORGANIZER,
+    ok: 303,
+  },
+  {
+    method: "post",
+    path: "/units/:id/reporters",
+    url: (fx) => `/units/${fx.actors.reporter.user.unitId}/reporters`,
+    // Refused callers try to make themselves a reporter account.
+    form: () => ({ name: "表单报送员", email: uniqueEmail("form-reporter") }),
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include('data-testid="initial-password"'),
+  },
+  {
+    method: "get",
+    path: "/reports/weeks",
+    url: () => "/reports/weeks",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include('data-testid="week-form"'),
+  },
+  {
+    method: "post",
+    path: "/reports/weeks",
+    url: () => "/reports/weeks",
+    form: () => ({ title: "表单越权活动周", summaryDueAt: "2026-09-10T23:59" }),
+    allowed: ORGANIZER,
+    ok: 303,
+  },
 ];
 
 function expectedPage(route: PageRoute, who: Who): Expected {
@@ -872,8 +963,8 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
 
   it("the table covers every page and form of the accounts, contests, audit and statistics pages", () => {
     const table = new Set(PAGE_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [accountsPages, contestsPages, auditPages, statisticsPages].flatMap((make) =>
-      routesOf(make(app.ctx)),
+    const defined = [accountsPages, contestsPages, auditPages, statisticsPages, unitsPages, weeksPages].flatMap(
+      (make) => routesOf(make(app.ctx)),
     );
     expect(defined).to.have.length.greaterThan(10);
     for (const route of defined) expect(table.has(route), `${route} has no row in the matrix`).to.equal(true);

@@ -7,6 +7,8 @@ import request, { type Response } from "supertest";
 import { accountsApi } from "../../../src/accounts/accounts.routes.js";
 import { auditApi } from "../../../src/audit/audit.routes.js";
 import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
+import { weeksApi } from "../../../src/reports/weeks.routes.js";
+import { unitsApi } from "../../../src/units/units.routes.js";
 import { contestsApi } from "../../../src/contests/contests.routes.js";
 import { entriesApi } from "../../../src/entries/entries.routes.js";
 import { judgingApi } from "../../../src/judging/judging.routes.js";
@@ -128,6 +130,18 @@ const ROUTES: Record<string, Spec> = {
     allowed: ["organizer", "coordinator"],
     query: { contest: FAKE_ID },
     badQuery: { contest: ["", "x".repeat(37)] },
+  },
+  "GET /api/v1/units": {
+    as: "organizer",
+    allowed: ["organizer", "coordinator"],
+    query: { city: "保定" },
+    badQuery: { city: ["火星", "x".repeat(41)] },
+  },
+  "POST /api/v1/units": { ...ORG, body: () => ({ name: "不该建成的单位", city: "唐山", kind: "企业" }) },
+  "GET /api/v1/report-weeks": ORG,
+  "POST /api/v1/report-weeks": {
+    ...ORG,
+    body: () => ({ title: "不该建成的活动周", summaryDueAt: "2026-09-10T23:59:59+08:00" }),
   },
   "POST /api/v1/contests": { ...ORG, body: () => contestBody({ title: "不该建成的赛事" }) },
   "GET /api/v1/contests": {
@@ -805,6 +819,8 @@ describe("bad input on every API route: a 4xx with the error shape, never a 5xx,
       shortPanelsApi,
       auditApi,
       statisticsApi,
+      unitsApi,
+      weeksApi,
     ].flatMap((make) => routesOf(make(app.ctx)));
     expect(
       defined.filter((r) => !(r in ROUTES)),

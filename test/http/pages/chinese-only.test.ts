@@ -158,6 +158,9 @@ describe("no English words in the Chinese pages of any role", () => {
       ["organizer", `/contests/${c.contestId}/review/results`],
       ["organizer", `/contests/${openId}/entries`],
       ["organizer", `/entries/${c.entries[0].id}/history`],
+      ["organizer", "/units"],
+      ["coordinator", "/units"],
+      ["organizer", "/reports/weeks"],
     ];
     it("every main page of every role", async () => {
       await expectChinese(...pages());

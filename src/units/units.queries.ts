@@ -1,0 +1,92 @@
+import type { Knex } from "knex";
+import { toNumber } from "../db/dialect.js";
+
+export interface UnitRow {
+  id: string;
+  name: string;
+  nameKey: string;
+  city: string;
+  kind: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReporterRow {
+  id: string;
+  unitId: string;
+  name: string;
+  email: string;
+  disabled: boolean;
+}
+
+function fromRow(row: Record<string, unknown>): UnitRow {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    nameKey: String(row.name_key),
+    city: String(row.city),
+    kind: String(row.kind),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+export async function findUnitByKey(db: Knex, nameKey: string): Promise<UnitRow | null> {
+  const row = await db<Record<string, unknown>>("units").where({ name_key: nameKey }).first();
+  return row ? fromRow(row) : null;
+}
+
+export async function findUnitById(db: Knex, id: string): Promise<UnitRow | null> {
+  const row = await db<Record<string, unknown>>("units").where({ id }).first();
+  return row ? fromRow(row) : null;
+}
+
+/** Inserts the unit unless one of its name key exists (made meanwhile by another request): then nothing. */
+export async function insertUnit(db: Knex, unit: UnitRow): Promise<void> {
+  await db("units")
+    .insert({
+      id: unit.id,
+      name: unit.name,
+      name_key: unit.nameKey,
+      city: unit.city,
+      kind: unit.kind,
+      created_at: unit.createdAt,
+      updated_at: unit.updatedAt,
+    })
+    .onConflict("name_key")
+    .ignore();
+}
+
+/** Units in registry order (city, kind, name), with how many reporter accounts each has. */
+export async function listUnits(db: Knex, filter: { city?: string }): Promise<(UnitRow & { reporters: number })[]> {
+  const query = db("units as u")
+    .leftJoin("users as r", function () {
+      this.on("r.unit_id", "=", "u.id").andOnVal("r.role", "=", "reporter");
+    })
+    .groupBy("u.id", "u.name", "u.name_key", "u.city", "u.kind", "u.created_at", "u.updated_at")
+    .select("u.*")
+    .count({ reporters: "r.id" })
+    .orderBy([{ column: "u.city" }, { column: "u.kind" }, { column: "u.name" }]);
+  if (filter.city) query.where("u.city", filter.city);
+  return (await query).map((row: Record<string, unknown>) => ({
+    ...fromRow(row),
+    reporters: toNumber(row.reporters),
+  }));
+}
+
+/** The reporter accounts of these units (their e-mail addresses are what a reminder needs). */
+export async function listReporters(db: Knex, unitIds: string[]): Promise<ReporterRow[]> {
+  if (unitIds.length === 0) return [];
+  const rows: Record<string, unknown>[] = await db("users")
+    .where({ role: "reporter" })
+    .whereIn("unit_id", unitIds)
+    .orderBy([{ column: "unit_id" }, { column: "created_at" }, { column: "id" }])
+    .select("id", "unit_id", "name", "email", "disabled");
+  return rows.map((row) => ({
+    id: String(row.id),
+    unitId: String(row.unit_id),
+    name: String(row.name),
+    email: String(row.email),
+    disabled: Boolean(row.disabled),
+  }));
+}
