@@ -1,10 +1,9 @@
 import { Router, type Request } from "express";
-import { CITIES, cityLabel } from "../accounts/cities.js";
+import { CITIES } from "../accounts/cities.js";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { answerForm, wantsJson } from "../http/forms.js";
 import { AppError } from "../lib/errors.js";
-import { formatShanghai } from "../lib/time.js";
 import { THEMES } from "./activities.rows.js";
 import { receiveActivities, sendActivitiesTemplate } from "./activities.routes.js";
 import { parseActivitiesPageQuery, type ActivitiesPageQuery } from "./activities.schemas.js";
@@ -29,11 +28,7 @@ export function activitiesPages(ctx: AppContext): Router {
       organizer,
       report,
       filter: { city: query.city ?? "", unit: query.unit ?? "", theme: query.theme ?? "" },
-      cities: CITIES.map((c) => ({
-        name: c.name,
-        label: cityLabel(c.name, req.locale),
-        selected: c.name === query.city,
-      })),
+      cities: CITIES.map((c) => ({ name: c.name, selected: c.name === query.city })),
       themes: THEMES.map((t) => ({ name: t.name, selected: t.name === query.theme })),
     };
     const number = Number(query.page ?? "1");
@@ -56,9 +51,6 @@ export function activitiesPages(ctx: AppContext): Router {
       total: list.total,
       activities: list.activities.map((a) => ({
         ...a,
-        cityLabel: cityLabel(a.city, req.locale),
-        startsText: formatShanghai(a.startsAt, req.locale),
-        endsText: formatShanghai(a.endsAt, req.locale),
         newsStatus: a.news ? (a.news.late ? "late" : "filed") : "missing",
       })),
       pageNumber: number,
