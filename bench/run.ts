@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark in turn, one figure a line. Speed lives here, never in tests.
 // `npm run bench -- results upload` runs only the named ones.
+import { runActivitiesBench } from "./activities.js";
 import { runAssignmentBench } from "./assignment.js";
 import { runPagesBench } from "./pages.js";
 import { runLiveBench } from "./live.js";
@@ -18,6 +19,7 @@ const benches: [string, () => Promise<string[]>][] = [
   ["load", () => runLoadBench()],
   ["pg-lists", () => runPgListsBench()],
   ["live", () => runLiveBench()],
+  ["activities", () => runActivitiesBench()],
 ];
 
 const wanted = process.argv.slice(2);

@@ -1,5 +1,5 @@
 /*
- * Progressive upload for entry forms (form[data-upload]). Without this script the form posts as
+ * Progressive upload for entry forms and the activity import (form[data-upload]). Without this script the form posts as
  * usual (the CSRF token rides in the action's ?_csrf=). With it: author rows are added on demand and
  * sent as the JSON `authors` field, the files go by XMLHttpRequest with a progress bar per file
  * (percentage, speed, time left), and the server's refusal is shown above the form.
@@ -253,6 +253,11 @@
         }
         if (xhr.status >= 200 && xhr.status < 300 && answer && answer.entry) {
           window.location.assign("/entries/" + encodeURIComponent(answer.entry.id));
+          return;
+        }
+        // Other forms (the activity import) name the page that shows their result: a path on this site only.
+        if (xhr.status >= 200 && xhr.status < 300 && answer && /^\/(?![\/\\])/.test(answer.redirect || "")) {
+          window.location.assign(answer.redirect);
           return;
         }
         finish();

@@ -14,6 +14,8 @@ declare module "express-session" {
     credentials?: string;
     lang?: Locale;
     flash?: FlashMessage[];
+    /** The activity import's report, shown once on the registry page the upload script goes to. */
+    activityImport?: { imported: number; updated: number; errors: { row: number; message: string }[] };
     /** When the session's expiry was last pushed back (sessions.ts renewSession). */
     renewedAt?: number;
   }

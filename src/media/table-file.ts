@@ -9,7 +9,7 @@ import { CsvError, parse } from "csv-parse/sync";
 import { AppError, ValidationError } from "../lib/errors.js";
 import { detectContentType } from "./content-type.js";
 
-export type TableKind = "roster" | "topics";
+export type TableKind = "roster" | "topics" | "activities";
 export type TableFormat = "csv" | "xlsx";
 
 /** One record of the file: its row number as a spreadsheet shows it (header = row 1), and its cells. */
@@ -91,7 +91,11 @@ export async function readTableFile(
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // Excel keeps a date as the wall-clock time typed, which exceljs hands over as that time in UTC.
+  if (value instanceof Date) {
+    const [day, time] = value.toISOString().slice(0, 16).split("T") as [string, string];
+    return time === "00:00" ? day : `${day} ${time}`;
+  }
   if ("richText" in value) return value.richText.map((part) => part.text).join("");
   if ("text" in value && typeof value.text === "string") return value.text;
   if ("result" in value)

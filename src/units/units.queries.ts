@@ -57,6 +57,31 @@ export async function insertUnit(db: Knex, unit: UnitRow): Promise<void> {
     .ignore();
 }
 
+/** The units of these name keys (one query: callers pass a chunk of at most a few hundred). */
+export async function findUnitsByKeys(db: Knex, nameKeys: string[]): Promise<UnitRow[]> {
+  if (nameKeys.length === 0) return [];
+  return (await db<Record<string, unknown>>("units").whereIn("name_key", nameKeys).select("*")).map(fromRow);
+}
+
+/** insertUnit for many at once (a chunk): the ones whose name key exists already are left as they are. */
+export async function insertUnits(db: Knex, units: UnitRow[]): Promise<void> {
+  if (units.length === 0) return;
+  await db("units")
+    .insert(
+      units.map((unit) => ({
+        id: unit.id,
+        name: unit.name,
+        name_key: unit.nameKey,
+        city: unit.city,
+        kind: unit.kind,
+        created_at: unit.createdAt,
+        updated_at: unit.updatedAt,
+      })),
+    )
+    .onConflict("name_key")
+    .ignore();
+}
+
 /** Units in registry order (city, kind, name), with how many reporter accounts each has. */
 export async function listUnits(db: Knex, filter: { city?: string }): Promise<(UnitRow & { reporters: number })[]> {
   const query = db("units as u")

@@ -78,6 +78,47 @@ export async function findOrCreateUnit(
   return (await resolveUnit(trx, ctx, input)).unit;
 }
 
+/**
+ * findOrCreateUnit for a chunk of names at once (the activity import: one lookup query per chunk):
+ * the unit of each name key, found or made with its first input's city and kind. The caller compares
+ * the cities: a unit found under another city is its row's error, as in findOrCreateUnit.
+ */
+export async function findOrCreateUnits(
+  trx: Knex,
+  ctx: AppContext,
+  inputs: { name: string; city: string; kind?: UnitKind }[],
+): Promise<Map<string, Unit>> {
+  const now = ctx.clock.now().toISOString();
+  const wanted = new Map<string, q.UnitRow>();
+  for (const input of inputs) {
+    const name = input.name.trim();
+    const nameKey = identityKey(name);
+    if (nameKey === "" || wanted.has(nameKey)) continue;
+    const city = unitCityOrThrow(input.city);
+    wanted.set(nameKey, {
+      id: newId(),
+      name,
+      nameKey,
+      city,
+      kind: input.kind ?? "其他",
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+  const keys = [...wanted.keys()];
+  const found = new Map((await q.findUnitsByKeys(trx, keys)).map((row) => [row.nameKey, present(row)]));
+  const fresh = [...wanted.values()].filter((row) => !found.has(row.nameKey));
+  if (fresh.length === 0) return found;
+  // Insert-or-nothing, then read, as findOrCreateUnit: a unit made meanwhile by another request is the one.
+  await q.insertUnits(trx, fresh);
+  for (const row of await q.findUnitsByKeys(
+    trx,
+    fresh.map((r) => r.nameKey),
+  ))
+    found.set(row.nameKey, present(row));
+  return found;
+}
+
 /** The organizer's registry form and API: answers whether the unit is new (201) or was already there (200). */
 export async function createUnit(
   ctx: AppContext,
