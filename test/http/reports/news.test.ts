@@ -162,12 +162,20 @@ describe("news reports", () => {
 
   it("another unit's activity → 403, a second report → 409 news_exists; nothing written", async () => {
     const theirs = await activity(other.user.unitId!, "保定", "河大开放日", "2026-05-20T10:00:00.000Z");
+    const judge = await createActor(app, "judge");
     let before = await writtenState(app);
     const refused = await file(reporter, theirs).field("text", "冒名报送").attach("images", media.coverJpeg);
     expect(refused.status).to.equal(403);
     expect(refused.body.error.code).to.equal("forbidden");
     await expectNothingWritten(app, before, "another unit's activity");
-    // The organizer files nothing himself: reporting is the unit's.
+    // Anonymous → 401; the city's coordinator and a judge → 403: reporting is the unit's.
+    expect((await request(app.server).post(`/api/v1/activities/${theirs}/news`).field("text", "x")).status).to.equal(
+      401,
+    );
+    expect((await file(coordinator, theirs).field("text", "x")).status).to.equal(403);
+    expect((await as(app, judge.token).get(`/api/v1/activities/${theirs}/news`)).status).to.equal(403);
+    await expectNothingWritten(app, before, "other roles");
+    // The organizer files nothing himself either.
     expect(
       (
         await request(app.server)
