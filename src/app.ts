@@ -26,6 +26,8 @@ import { statisticsPages } from "./statistics/statistics.pages.js";
 import { statisticsApi } from "./statistics/statistics.routes.js";
 import { activitiesPages } from "./reports/activities.pages.js";
 import { activitiesApi } from "./reports/activities.routes.js";
+import { newsPages } from "./reports/news.pages.js";
+import { newsApi } from "./reports/news.routes.js";
 import { weeksPages } from "./reports/weeks.pages.js";
 import { weeksApi } from "./reports/weeks.routes.js";
 import { unitsPages } from "./units/units.pages.js";
@@ -104,6 +106,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(unitsApi(ctx));
   api.use(weeksApi(ctx));
   api.use(activitiesApi(ctx));
+  api.use(newsApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
@@ -136,6 +139,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(unitsPages(ctx));
   app.use(weeksPages(ctx));
   app.use(activitiesPages(ctx));
+  app.use(newsPages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));
