@@ -42,7 +42,8 @@ export function packagesPages(ctx: AppContext): Router {
     const at = (iso: string) => formatShanghai(iso, req.locale);
     return {
       title: req.t("reports.status.cityTitle", { city: cityLabel(city, req.locale) }),
-      city,
+      // Not `city`: that name is a view helper.
+      cityKey: city,
       cityName: cityLabel(city, req.locale),
       week: status.week,
       summaryDueText: at(status.week.summaryDueAt),
@@ -104,7 +105,7 @@ export function packagesPages(ctx: AppContext): Router {
           cancelHref: page.action,
         });
       if (!asked) return undefined;
-      await packages.submitPackage(ctx, req.user!, page.city);
+      await packages.submitPackage(ctx, req.user!, page.cityKey);
       return req.t("reports.package.submitted", { city: page.cityName });
     });
   });
@@ -115,7 +116,7 @@ export function packagesPages(ctx: AppContext): Router {
     const cities = [...groupBy(status.units, (u) => u.city)].map(([city, units]) => {
       const pkg = submitted.get(city);
       return {
-        city,
+        cityKey: city,
         label: cityLabel(city, req.locale),
         href: cityPath(city),
         ...totals(units),
