@@ -24,6 +24,8 @@ import { shortPanelsApi, shortPanelsPages } from "./results/short-panels.routes.
 import { stagesApi, stagesPages } from "./stages/stages.routes.js";
 import { statisticsPages } from "./statistics/statistics.pages.js";
 import { statisticsApi } from "./statistics/statistics.routes.js";
+import { newsPages } from "./reports/news.pages.js";
+import { newsApi } from "./reports/news.routes.js";
 import { packagesPages } from "./reports/packages.pages.js";
 import { packagesApi } from "./reports/packages.routes.js";
 import { weeksPages } from "./reports/weeks.pages.js";
@@ -103,6 +105,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(liveTopicsApi(ctx));
   api.use(unitsApi(ctx));
   api.use(weeksApi(ctx));
+  api.use(newsApi(ctx));
   api.use(packagesApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
@@ -135,6 +138,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(livePages(ctx));
   app.use(unitsPages(ctx));
   app.use(weeksPages(ctx));
+  app.use(newsPages(ctx));
   app.use(packagesPages(ctx));
 
   app.use(pagesOnly(notFound));
