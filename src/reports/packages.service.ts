@@ -97,7 +97,7 @@ export async function submitPackage(
     await q.insertPackage(trx, row);
     const found = await q.findPackage(trx, week.id, city);
     if (found?.id !== row.id)
-      throw new ConflictError("package_submitted", "errors.packageSubmitted", { city }, { city, weekId: week.id });
+      throw new ConflictError("package_submitted", "errors.packageSubmitted", {}, { city, weekId: week.id });
     const pkg: CityPackage = {
       city,
       weekId: week.id,
