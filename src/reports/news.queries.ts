@@ -79,7 +79,7 @@ function activities(db: Knex) {
 }
 
 export async function findActivity(db: Knex, id: string): Promise<ActivityForNews | null> {
-  const row = await activities(db).where("a.id", id).first(activityColumns);
+  const row = await activities(db).where("a.id", id).first<Record<string, unknown> | undefined>(activityColumns);
   return row ? activityFromRow(row) : null;
 }
 
@@ -89,7 +89,7 @@ export async function unitActivities(
   weekId: string,
   unitId: string,
 ): Promise<(ActivityForNews & { news: NewsRow | null })[]> {
-  const rows = await activities(db)
+  const rows: Record<string, unknown>[] = await activities(db)
     .leftJoin("news_reports as n", "n.activity_id", "a.id")
     .where({ "a.week_id": weekId, "a.unit_id": unitId })
     .orderBy([{ column: "a.starts_at" }, { column: "a.id" }])

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { toNumber } from "../db/dialect.js";
+import { parseJson, toNumber } from "../db/dialect.js";
 import type { VideoFacts } from "../media/probe.js";
 
 export type ReportFileOwner = "news" | "summary";
@@ -32,7 +32,7 @@ function fromRow(row: Record<string, unknown>): ReportFileRow {
     contentType: String(row.content_type),
     size: toNumber(row.size),
     sha256: String(row.sha256),
-    probe: row.probe ? (JSON.parse(String(row.probe)) as VideoFacts) : null,
+    probe: parseJson<VideoFacts | null>(row.probe, null),
     createdAt: String(row.created_at),
   };
 }
@@ -117,11 +117,16 @@ export async function findFileWithOwner(db: Knex, id: string): Promise<ReportFil
       );
     })
     .where("f.id", id)
-    .first("f.*", "u.id as owner_unit_id", db.raw("coalesce(a.city, u.city) as owner_city"), "p.id as package_id");
-  if (!row || row.owner_unit_id == null) return null;
+    .first<Record<string, unknown> | undefined>(
+      "f.*",
+      "u.id as owner_unit_id",
+      db.raw("coalesce(a.city, u.city) as owner_city"),
+      "p.id as package_id",
+    );
+  if (!row || typeof row.owner_unit_id !== "string") return null;
   return {
     ...fromRow(row),
-    unitId: String(row.owner_unit_id),
+    unitId: row.owner_unit_id,
     city: String(row.owner_city),
     published: row.package_id != null,
   };
