@@ -28,6 +28,10 @@ import { activitiesPages } from "./reports/activities.pages.js";
 import { activitiesApi } from "./reports/activities.routes.js";
 import { newsPages } from "./reports/news.pages.js";
 import { newsApi } from "./reports/news.routes.js";
+import { packagesPages } from "./reports/packages.pages.js";
+import { packagesApi } from "./reports/packages.routes.js";
+import { summariesPages } from "./reports/summaries.pages.js";
+import { summariesApi } from "./reports/summaries.routes.js";
 import { weeksPages } from "./reports/weeks.pages.js";
 import { weeksApi } from "./reports/weeks.routes.js";
 import { unitsPages } from "./units/units.pages.js";
@@ -107,6 +111,8 @@ export function createApp(ctx: AppContext): Express {
   api.use(weeksApi(ctx));
   api.use(activitiesApi(ctx));
   api.use(newsApi(ctx));
+  api.use(packagesApi(ctx));
+  api.use(summariesApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
@@ -140,6 +146,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(weeksPages(ctx));
   app.use(activitiesPages(ctx));
   app.use(newsPages(ctx));
+  app.use(packagesPages(ctx));
+  app.use(summariesPages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));

@@ -92,6 +92,8 @@ export interface TestMedia {
   overLength: string;
   /** 6 minutes, 640×360 (small, to make fast): over a 5-minute limit set by the organizer. */
   sixMinutes: string;
+  /** 4 minutes, 640×360: over a unit summary's 3-minute limit. */
+  fourMinutes: string;
   /** 1 min 30 s: under the 2-minute minimum. */
   underLength: string;
   /** 1280×720: passes the hard rules, flagged for resolution. */
@@ -110,6 +112,7 @@ export function testMedia(): Promise<TestMedia> {
     valid1080: await video("valid-1080p-125s.mp4", 1920, 1080, 125),
     overLength: await video("over-length-330s.mp4", 1920, 1080, 330),
     sixMinutes: await video("six-minutes-360s-360p.mp4", 640, 360, 360),
+    fourMinutes: await video("four-minutes-240s-360p.mp4", 640, 360, 240),
     underLength: await video("under-length-90s.mp4", 1920, 1080, 90),
     hd720: await video("hd-720p-125s.mp4", 1280, 720, 125),
     textAsMp4: written("not-a-video.mp4", "这不是视频，只是一段文字。\n".repeat(50)),

@@ -181,6 +181,9 @@ describe("no English words in the Chinese pages of any role", () => {
       ["organizer", "/reports/weeks"],
       ["reporter", "/reports/mine"],
       ["reporter", `/reports/mine/${reportActivityId}`],
+      ["reporter", "/reports/summary"],
+      ["coordinator", `/reports/cities/${encodeURIComponent("保定")}/status`],
+      ["organizer", "/reports/status"],
     ];
     it("every main page of every role", async () => {
       await expectChinese(...pages());
