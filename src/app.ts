@@ -24,6 +24,9 @@ import { shortPanelsApi, shortPanelsPages } from "./results/short-panels.routes.
 import { stagesApi, stagesPages } from "./stages/stages.routes.js";
 import { statisticsPages } from "./statistics/statistics.pages.js";
 import { statisticsApi } from "./statistics/statistics.routes.js";
+import { dashboardPages } from "./reports/dashboard.pages.js";
+import { dashboardApi } from "./reports/dashboard.routes.js";
+import { publicReportsPages } from "./reports/public.pages.js";
 import { weeksPages } from "./reports/weeks.pages.js";
 import { weeksApi } from "./reports/weeks.routes.js";
 import { unitsPages } from "./units/units.pages.js";
@@ -101,6 +104,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(liveTopicsApi(ctx));
   api.use(unitsApi(ctx));
   api.use(weeksApi(ctx));
+  api.use(dashboardApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
@@ -132,6 +136,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(livePages(ctx));
   app.use(unitsPages(ctx));
   app.use(weeksPages(ctx));
+  app.use(dashboardPages(ctx));
+  app.use(publicReportsPages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));

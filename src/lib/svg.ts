@@ -78,7 +78,9 @@ export function barChart(input: BarChartInput): string {
         `<rect class="bar" ${attribute}="${escapeXml(r.name)}" data-series="${escapeXml(s.key)}" data-count="${value}" x="${MARGIN.left}" y="${y}" width="${px(w)}" height="${BAR - 1}" fill="${s.colour}"><title>${escapeXml(`${r.name} ${s.label}: ${value}`)}</title></rect>`,
       );
       if (value > 0)
-        out.push(`<text x="${px(MARGIN.left + w + 3)}" y="${y + BAR - 1}" font-size="11" fill="#5f6b7a">${value}</text>`);
+        out.push(
+          `<text x="${px(MARGIN.left + w + 3)}" y="${y + BAR - 1}" font-size="11" fill="#5f6b7a">${value}</text>`,
+        );
     });
   });
   out.push(
