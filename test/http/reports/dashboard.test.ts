@@ -124,7 +124,7 @@ describe("reports dashboard", () => {
     expect(res.status).to.equal(200);
     expect(res.headers["content-type"]).to.include("spreadsheetml");
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(res.body as Buffer);
+    await book.xlsx.load(res.body as ArrayBuffer);
     expect(book.worksheets.map((s) => s.name)).to.deep.equal(["活动", "新闻报道", "单位总结", "城市汇总"]);
     const rows = (name: string) =>
       book
