@@ -44,7 +44,6 @@ const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 const BIN_WIDTHS = [50, 100, 200, 500, 1000, 2000, 5000];
 const MAX_BINS = 20;
 
-
 /** A score as the page prints it: 2 decimals. */
 const scoreText = (n: number) => n.toFixed(2);
 
