@@ -26,6 +26,8 @@ import { statisticsPages } from "./statistics/statistics.pages.js";
 import { statisticsApi } from "./statistics/statistics.routes.js";
 import { dashboardPages } from "./reports/dashboard.pages.js";
 import { dashboardApi } from "./reports/dashboard.routes.js";
+import { newsPages } from "./reports/news.pages.js";
+import { newsApi } from "./reports/news.routes.js";
 import { publicReportsPages } from "./reports/public.pages.js";
 import { weeksPages } from "./reports/weeks.pages.js";
 import { weeksApi } from "./reports/weeks.routes.js";
@@ -104,6 +106,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(liveTopicsApi(ctx));
   api.use(unitsApi(ctx));
   api.use(weeksApi(ctx));
+  api.use(newsApi(ctx));
   api.use(dashboardApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
@@ -137,7 +140,9 @@ export function createApp(ctx: AppContext): Express {
   app.use(unitsPages(ctx));
   app.use(weeksPages(ctx));
   app.use(dashboardPages(ctx));
+  // Before the news pages: /reports/files/:id serves published news to anyone and the rest to its staff.
   app.use(publicReportsPages(ctx));
+  app.use(newsPages(ctx));
 
   app.use(pagesOnly(notFound));
   app.use(errorHandler(ctx.logger));

@@ -9,7 +9,7 @@ const MB = 1024 * 1024;
 
 const fileBasics = {
   required: Type.Boolean(),
-  /** Content types by their short name, checked from the bytes: mp4, mov, pdf, docx, pptx, jpeg, png. */
+  /** Content types by their short name, checked from the bytes: mp4, mov, pdf, docx, pptx, jpeg, png, webp. */
   types: Type.Array(StringEnum(Object.keys(CONTENT_TYPES) as ContentType[]), { minItems: 1, uniqueItems: true }),
   maxBytes: Type.Integer({ minimum: 1, maximum: 10 * 1024 * MB }),
 };

@@ -10,6 +10,7 @@ const EXTENSIONS: Record<ContentType, string[]> = {
   pptx: [".pptx"],
   jpeg: [".jpg", ".jpeg"],
   png: [".png"],
+  webp: [".webp"],
 };
 
 /** The `accept` attribute of a role's file input: extensions and MIME types (the server still checks the bytes). */

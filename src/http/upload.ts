@@ -88,11 +88,19 @@ const SYNC_EVERY = 32 * 1024 * 1024;
 
 const FIELD_LIMITS = { fields: 30, fieldSize: 64 * 1024, fieldNameSize: 100, parts: 60 };
 
-function uploadError(err: unknown, maxBytesByRole: Record<string, number>): Error {
+function uploadError(err: unknown, maxBytesByRole: Record<string, number>, maxFiles: (role: string) => number): Error {
   if (err instanceof MulterError) {
     // multer's own size limit (the largest role's) can fire before the engine's check of the same file.
     if (err.code === "LIMIT_FILE_SIZE" && err.field)
       return new FileTooLargeError(err.field, maxBytesByRole[err.field] ?? 0);
+    // A known field past its count (a tenth image where nine are allowed).
+    if (err.code === "LIMIT_UNEXPECTED_FILE" && err.field && err.field in maxBytesByRole)
+      return new ValidationError(
+        "errors.tooManyFiles",
+        { role: err.field, max: maxFiles(err.field) },
+        { field: err.field, max: maxFiles(err.field) },
+        "too_many_files",
+      );
     if (err.code === "LIMIT_UNEXPECTED_FILE")
       return new ValidationError(
         "errors.unknownFileField",
@@ -115,11 +123,13 @@ export interface UploadOptions {
    * a refusal is answered before a byte of any file is read. Not called for a request without files.
    */
   beforeFiles?: (fields: Record<string, unknown>) => Promise<void>;
+  /** How many files a field may carry (one unless said): a news report's `images`, say. */
+  maxFiles?: Record<string, number>;
 }
 
 /**
- * Receives a multipart request whose file fields are exactly `roles` (one file each, each under its own
- * size limit). Answers the text fields and the files; on any error every received file is already removed.
+ * Receives a multipart request whose file fields are exactly `roles` (one file each unless
+ * `options.maxFiles` allows more, each file under its role's size limit). Answers the text fields and the files; on any error every received file is already removed.
  */
 export function receiveUpload(
   req: Request,
@@ -129,6 +139,8 @@ export function receiveUpload(
   options: UploadOptions = {},
 ): Promise<{ fields: Record<string, unknown>; files: UploadedFile[] }> {
   const roles = Object.keys(maxBytesByRole);
+  const maxFiles = (role: string) => options.maxFiles?.[role] ?? 1;
+  const fileCount = roles.reduce((sum, role) => sum + maxFiles(role), 0);
   // multer 2 passes these to busboy; @types/multer does not list them yet.
   let settled = false;
   let fieldsChecked: Promise<void> | null = null;
@@ -157,9 +169,9 @@ export function receiveUpload(
     // Browsers send UTF-8 file names (Chinese names are the norm here); busboy assumes latin1 otherwise.
     defParamCharset: "utf8",
     // One spare file slot, so an unknown file field is reported as such rather than as "too many files".
-    limits: { ...FIELD_LIMITS, files: roles.length + 1, fileSize: Math.max(1, ...Object.values(maxBytesByRole)) },
+    limits: { ...FIELD_LIMITS, files: fileCount + 1, fileSize: Math.max(1, ...Object.values(maxBytesByRole)) },
   };
-  const middleware = multer(multerOptions).fields(roles.map((name) => ({ name, maxCount: 1 })));
+  const middleware = multer(multerOptions).fields(roles.map((name) => ({ name, maxCount: maxFiles(name) })));
   return new Promise((resolve, reject) => {
     refuseEarly = (err) => {
       settled = true;
@@ -167,15 +179,17 @@ export function receiveUpload(
     };
     middleware(req, res, (err?: unknown) => {
       if (settled) return;
-      if (err) return reject(uploadError(err, maxBytesByRole));
+      if (err) return reject(uploadError(err, maxBytesByRole, maxFiles));
       const byField = (req.files ?? {}) as Record<string, (Express.Multer.File & { sha256: string })[]>;
-      const files = Object.entries(byField).map(([role, [file]]) => ({
-        role,
-        originalName: file.originalname,
-        path: file.path,
-        size: file.size,
-        sha256: file.sha256,
-      }));
+      const files = Object.entries(byField).flatMap(([role, list]) =>
+        list.map((file) => ({
+          role,
+          originalName: file.originalname,
+          path: file.path,
+          size: file.size,
+          sha256: file.sha256,
+        })),
+      );
       const fields = { ...(req.body as Record<string, unknown>) };
       // NUL and control characters in a text field: refused as in a JSON body, the received files removed.
       const refused = multipartTextRefusal(fields);

@@ -176,6 +176,7 @@ const STEPS: Record<ContentType, Steps> = {
   pdf,
   jpeg: image,
   png: image,
+  webp: image,
   docx: office("docx"),
   pptx: office("pptx"),
   mp4: video("mp4"),

@@ -9,6 +9,7 @@ export const CONTENT_TYPES = {
   pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
   jpeg: "image/jpeg",
   png: "image/png",
+  webp: "image/webp",
 } as const;
 
 export type ContentType = keyof typeof CONTENT_TYPES;
@@ -22,6 +23,7 @@ export const EXTENSIONS: Record<ContentType, string> = {
   pptx: "pptx",
   jpeg: "jpg",
   png: "png",
+  webp: "webp",
 };
 
 /**
@@ -49,6 +51,7 @@ const FROM_EXTENSION: Record<string, ContentType> = {
   pptx: "pptx",
   jpg: "jpeg",
   png: "png",
+  webp: "webp",
 };
 
 /** The type read from the file's bytes (never its name or the client's MIME), or null when unknown to us. */

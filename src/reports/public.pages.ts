@@ -49,7 +49,7 @@ export function publicReportsPages(ctx: AppContext): Router {
 
   router.get(
     "/reports/files/:id",
-    sendFile((req) => publicReportFile(ctx, routeParam(req))),
+    sendFile((req) => publicReportFile(ctx, req.user, routeParam(req))),
   );
   return router;
 }

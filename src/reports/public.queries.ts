@@ -82,16 +82,3 @@ export async function filesOfNews(db: Knex, newsIds: readonly string[]): Promise
     contentType: String(r.content_type),
   }));
 }
-
-/** A file of a published news report, by its id; undefined for any other file. */
-export async function publishedFile(
-  db: Knex,
-  id: string,
-): Promise<{ storageKey: string; contentType: string; originalName: string } | undefined> {
-  const row = (await published(db)
-    .join("report_files as f", (j) => j.on("f.owner_id", "n.id").andOnVal("f.owner_type", "news"))
-    .where("f.id", id)
-    .select("f.storage_key", "f.content_type", "f.original_name")
-    .first()) as { storage_key: string; content_type: string; original_name: string } | undefined;
-  return row && { storageKey: row.storage_key, contentType: row.content_type, originalName: row.original_name };
-}

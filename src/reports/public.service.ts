@@ -1,14 +1,14 @@
 /**
  * The public 网络展厅 (DESIGN §3): each city's published news reports — published once the city's
  * package is submitted — with the unit, the activity, the text, images and video, and nothing about
- * the people who filed them. Files are served by report_files id only, and only a published report's.
+ * the people who filed them. Files are served by report_files id only (report-files.service), and only a published report's.
  */
 import { CITIES, normalizeCity } from "../accounts/cities.js";
 import type { AppContext } from "../context.js";
 import type { SendableFile } from "../http/send-file.js";
 import { NotFoundError } from "../lib/errors.js";
-import { CONTENT_TYPES, EXTENSIONS, type ContentType } from "../media/content-type.js";
 import * as q from "./public.queries.js";
+import { publicMayRead, sendableReportFile, staffMayRead } from "./report-files.service.js";
 
 export const REPORTS_PER_PAGE = 20;
 
@@ -53,17 +53,14 @@ export async function publicCity(ctx: AppContext, cityName: string, page: number
 }
 
 /**
- * A published report's image or video for anyone; any other id → 404 (an unpublished report's file
- * is not admitted to exist). Named by its id, not its uploaded name, which may carry a person's name.
+ * A report file by id: a published news report's to anyone, any other only to the staff who may read
+ * it (report-files.service); else 404, its existence not told.
  */
-export async function publicReportFile(ctx: AppContext, id: string): Promise<SendableFile> {
-  const file = await q.publishedFile(ctx.db, id);
-  if (!file) throw new NotFoundError();
-  // A type this build does not know is only ever downloaded (send-file shows media and PDF inline only).
-  const type = file.contentType as ContentType;
-  return {
-    path: ctx.storage.pathOf(file.storageKey),
-    mime: CONTENT_TYPES[type] ?? "application/octet-stream",
-    downloadName: `${id}.${EXTENSIONS[type] ?? "bin"}`,
-  };
+export async function publicReportFile(
+  ctx: AppContext,
+  user: { role: string; city: string | null; unitId?: string | null } | null,
+  id: string,
+): Promise<SendableFile> {
+  const staff = user ? staffMayRead(user) : () => false;
+  return sendableReportFile(ctx, id, (owner) => (owner.ownerType === "news" && publicMayRead(owner)) || staff(owner));
 }

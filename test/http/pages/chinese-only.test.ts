@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import request from "supertest";
+import { newId } from "../../../src/lib/ids.js";
 import { ADMIN, createActor, startTestApp, TestClock, type Actor, type TestApp } from "../../helpers/app.js";
 import { openContest, submit, videoSubmission } from "../../helpers/entries.js";
 import { judgedContest, type JudgedContest } from "../../helpers/judged.js";
@@ -23,6 +24,7 @@ const PROPER_TERMS = new Set([
   "JPEG",
   "JPG",
   "PNG",
+  "WEBP",
   "MP4",
   "MOV",
   "DOCX",
@@ -74,6 +76,8 @@ describe("no English words in the Chinese pages of any role", () => {
   let openId: string;
   let ownEntryId: string;
   let coordinator: Actor;
+  let reporter: Actor;
+  let reportActivityId: string;
   const agents: Record<string, PageAgent> = {};
 
   /** Renders each page in Chinese and fails listing every page with its English words. */
@@ -106,6 +110,19 @@ describe("no English words in the Chinese pages of any role", () => {
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     ownEntryId = String(res.body.entry.id);
     coordinator = await createActor(app, "coordinator", { city: "保定", name: "保定协调员" });
+    reporter = await createActor(app, "reporter", { city: "保定", unit: "保定市科学技术馆" });
+    // A week and one activity of the reporter's unit, for his pages (the activity as the import leaves it).
+    const week = await request(app.server)
+      .post("/api/v1/report-weeks")
+      .set("Authorization", `Bearer ${c.admin}`)
+      .send({ title: "科技活动周", summaryDueAt: new Date(clock.now().getTime() + 10 * 86_400_000).toISOString() });
+    reportActivityId = newId();
+    const at = clock.now().toISOString();
+    await app.db("activities").insert({
+      ...{ id: reportActivityId, week_id: week.body.week.id, unit_id: reporter.user.unitId, city: "保定" },
+      ...{ title: "科普进社区", theme: "科普行动", form: "现场活动", starts_at: at, ends_at: at, place: "科技馆" },
+      ...{ import_key: "科普进社区", created_at: at, updated_at: at },
+    });
     // The helpers name people in English ("judge 3"); people's names are data, not the UI's words.
     const users = await app.db("users").select("id").orderBy("created_at");
     for (const [i, u] of users.entries())
@@ -117,6 +134,7 @@ describe("no English words in the Chinese pages of any role", () => {
     agents.contestant = await pageSession(app, c.contestant.email, c.contestant.password);
     agents.judge = await pageSession(app, c.judges[0].email, c.judges[0].password);
     agents.coordinator = await pageSession(app, coordinator.email, coordinator.password);
+    agents.reporter = await pageSession(app, reporter.email, reporter.password);
   });
   after(() => app?.close());
 
@@ -161,6 +179,8 @@ describe("no English words in the Chinese pages of any role", () => {
       ["organizer", "/units"],
       ["coordinator", "/units"],
       ["organizer", "/reports/weeks"],
+      ["reporter", "/reports/mine"],
+      ["reporter", `/reports/mine/${reportActivityId}`],
     ];
     it("every main page of every role", async () => {
       await expectChinese(...pages());
