@@ -32,6 +32,9 @@ import { packagesPages } from "./reports/packages.pages.js";
 import { packagesApi } from "./reports/packages.routes.js";
 import { summariesPages } from "./reports/summaries.pages.js";
 import { summariesApi } from "./reports/summaries.routes.js";
+import { dashboardPages } from "./reports/dashboard.pages.js";
+import { dashboardApi } from "./reports/dashboard.routes.js";
+import { publicReportsPages } from "./reports/public.pages.js";
 import { weeksPages } from "./reports/weeks.pages.js";
 import { weeksApi } from "./reports/weeks.routes.js";
 import { unitsPages } from "./units/units.pages.js";
@@ -113,6 +116,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(newsApi(ctx));
   api.use(packagesApi(ctx));
   api.use(summariesApi(ctx));
+  api.use(dashboardApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
@@ -145,6 +149,9 @@ export function createApp(ctx: AppContext): Express {
   app.use(unitsPages(ctx));
   app.use(weeksPages(ctx));
   app.use(activitiesPages(ctx));
+  app.use(dashboardPages(ctx));
+  // Before the news pages: /reports/files/:id serves published news to anyone and the rest to its staff.
+  app.use(publicReportsPages(ctx));
   app.use(newsPages(ctx));
   app.use(packagesPages(ctx));
   app.use(summariesPages(ctx));

@@ -25,3 +25,13 @@ export function parseJson<T>(value: unknown, fallback: T): T {
   if (value === null || value === undefined || value === "") return fallback;
   return typeof value === "string" ? (JSON.parse(value) as T) : (value as T);
 }
+
+/**
+ * The Asia/Shanghai calendar day (YYYY-MM-DD) of a column holding an ISO instant, as SQL, so rows
+ * group by the day people lived it. Shanghai is UTC+8 all year.
+ */
+export function shanghaiDaySql(db: Db, column: string): string {
+  return dialectOf(db) === "pg"
+    ? `to_char(${column}::timestamptz at time zone 'Asia/Shanghai', 'YYYY-MM-DD')`
+    : `substr(datetime(${column}, '+8 hours'), 1, 10)`;
+}

@@ -109,6 +109,7 @@ const NAV: Record<Role | "anonymous", NavItem[]> = {
   coordinator: [
     { href: "/contests", key: "nav.contests" },
     { href: (user) => `/reports/cities/${encodeURIComponent(user.city ?? "")}/status`, key: "nav.reports" },
+    { href: "/reports/dashboard", key: "nav.dashboard" },
     { href: "/units", key: "nav.units" },
   ],
   // A reporter's work is his unit's activities and their news reports (报送).
@@ -118,6 +119,7 @@ const NAV: Record<Role | "anonymous", NavItem[]> = {
     { href: "/contests/new", key: "nav.newContest" },
     { href: "/admin/users", key: "nav.users" },
     { href: "/reports/status", key: "nav.reports" },
+    { href: "/reports/dashboard", key: "nav.dashboard" },
     { href: "/units", key: "nav.units" },
     { href: "/statistics", key: "nav.statistics" },
     { href: "/admin/audit", key: "nav.audit" },

@@ -80,11 +80,5 @@ export function newsPages(ctx: AppContext): Router {
     );
   });
 
-  router.get(
-    "/reports/files/:id",
-    requireRole("organizer", "coordinator", "reporter"),
-    sendFile((req) => news.reportFileFor(ctx, req.user!, routeParam(req))),
-  );
-
   return router;
 }

@@ -4,6 +4,7 @@
  * from its level's cut score (the lowest score that won that prize) up to the next level's cut.
  * Pure: every text is given by the caller (already in the reader's language) and escaped here.
  */
+import { escapeXml, px } from "../lib/svg.js";
 import type { Prize } from "./prizes.js";
 
 export type PrizeLevel = Exclude<Prize, null>;
@@ -42,13 +43,6 @@ const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 /** Bin widths tried in turn, in hundredths of a point: the first giving at most MAX_BINS bins is used. */
 const BIN_WIDTHS = [50, 100, 200, 500, 1000, 2000, 5000];
 const MAX_BINS = 20;
-
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
-/** A coordinate with two decimals at most, so the SVG stays small and stable. */
-const px = (n: number) => String(Math.round(n * 100) / 100);
 
 /** A score as the page prints it: 2 decimals. */
 const scoreText = (n: number) => n.toFixed(2);

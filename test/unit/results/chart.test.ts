@@ -1,12 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import {
-  escapeXml,
-  histogramLayout,
-  prizeCuts,
-  scoreHistogram,
-  type HistogramInput,
-} from "../../../src/results/chart.js";
+import { escapeXml } from "../../../src/lib/svg.js";
+import { histogramLayout, prizeCuts, scoreHistogram, type HistogramInput } from "../../../src/results/chart.js";
 
 interface Element {
   name: string;
