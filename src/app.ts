@@ -150,7 +150,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(weeksPages(ctx));
   app.use(activitiesPages(ctx));
   app.use(dashboardPages(ctx));
-  // Before the news pages: /reports/files/:id serves published news to anyone and the rest to its staff.
+  // /reports/files/:id: published news to anyone, the rest to its staff.
   app.use(publicReportsPages(ctx));
   app.use(newsPages(ctx));
   app.use(packagesPages(ctx));

@@ -4,7 +4,6 @@ import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
 import { answerForm, wantsJson } from "../http/forms.js";
 import { routeParam } from "../http/params.js";
-import { sendFile } from "../http/send-file.js";
 import { formatShanghai } from "../lib/time.js";
 import { receiveNews } from "./news.routes.js";
 import * as news from "./news.service.js";
