@@ -30,6 +30,7 @@ import * as roundResults from "./20261202110000_round-results.js";
 import * as addUserMustChangePassword from "./20261202170000_add-user-must-change-password.js";
 import * as sheetScoreValues from "./20261203110000_sheet-score-values.js";
 import * as createLiveFinals from "./20261204100000_create-live-finals.js";
+import * as roundJudgesJudgeIndex from "./20261204110000_round-judges-judge-index.js";
 import * as createActivityReports from "./20261205100000_create-activity-reports.js";
 import * as auditLogFilters from "./20261202160000_audit-log-filters.js";
 import * as entriesCityIndexes from "./20261203100000_entries-city-indexes.js";
@@ -78,5 +79,6 @@ export const migrations: Record<string, Migration> = {
   "20261203100200_audit-log-paging-indexes": auditLogPagingIndexes,
   "20261203110000_sheet-score-values": sheetScoreValues,
   "20261204100000_create-live-finals": createLiveFinals,
+  "20261204110000_round-judges-judge-index": roundJudgesJudgeIndex,
   "20261205100000_create-activity-reports": createActivityReports,
 };

@@ -158,7 +158,13 @@ async function settleTimer(trx: Knex, final: LiveFinalRow, now: Date): Promise<v
 }
 
 /** A no-show or a withdrawal, in the audit log by the finalist's code. */
-function auditSlot(trx: Knex, ctx: AppContext, user: SessionUser, action: string, slot: SlotRow): Promise<void> {
+function auditSlot(
+  trx: Knex,
+  ctx: AppContext,
+  user: SessionUser,
+  action: "live.withdraw" | "live.noShow",
+  slot: SlotRow,
+): Promise<void> {
   return recordAudit(trx, ctx.clock, {
     actorId: user.id,
     action,
