@@ -24,6 +24,7 @@ import { shortPanelsApi, shortPanelsPages } from "./results/short-panels.routes.
 import { stagesApi, stagesPages } from "./stages/stages.routes.js";
 import { statisticsPages } from "./statistics/statistics.pages.js";
 import { statisticsApi } from "./statistics/statistics.routes.js";
+import { evaluationApi } from "./reports/evaluation.routes.js";
 import { weeksPages } from "./reports/weeks.pages.js";
 import { weeksApi } from "./reports/weeks.routes.js";
 import { unitsPages } from "./units/units.pages.js";
@@ -101,6 +102,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(liveTopicsApi(ctx));
   api.use(unitsApi(ctx));
   api.use(weeksApi(ctx));
+  api.use(evaluationApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 
