@@ -35,6 +35,7 @@ import { summariesApi } from "./reports/summaries.routes.js";
 import { dashboardPages } from "./reports/dashboard.pages.js";
 import { dashboardApi } from "./reports/dashboard.routes.js";
 import { publicReportsPages } from "./reports/public.pages.js";
+import { evaluationApi } from "./reports/evaluation.routes.js";
 import { weeksPages } from "./reports/weeks.pages.js";
 import { weeksApi } from "./reports/weeks.routes.js";
 import { unitsPages } from "./units/units.pages.js";
@@ -117,6 +118,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(packagesApi(ctx));
   api.use(summariesApi(ctx));
   api.use(dashboardApi(ctx));
+  api.use(evaluationApi(ctx));
   api.use(notFound);
   app.use("/api/v1", api);
 

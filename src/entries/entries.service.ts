@@ -77,6 +77,53 @@ function isUniqueViolation(err: unknown): boolean {
   return e.code === "23505" || e.code === "SQLITE_CONSTRAINT" || /UNIQUE constraint failed/.test(e.message ?? "");
 }
 
+type EntryFields = Pick<EntryRow, "title" | "summary" | "category" | "city" | "unit" | "authors">;
+
+/** A new submitted entry's row: its code from the contest's sequence, its limit keys from its fields. */
+function newEntryRow(contest: Contest, seq: number, ownerId: string, now: string, fields: EntryFields): EntryRow {
+  return {
+    id: newId(),
+    contestId: contest.id,
+    seq,
+    code: entryCode(contest.kind, contest.opensAt, seq),
+    ownerId,
+    ...fields,
+    firstAuthorKey: limitKey(fields.authors[0].name),
+    unitKey: limitKey(fields.unit),
+    status: "submitted",
+    statusReason: null,
+    recommendedAt: null,
+    recommendedBy: null,
+    recommendedCity: null,
+    recommendationClearedAt: null,
+    talkSeconds: null,
+    safetyFailed: false,
+    publicVotes: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Entries made by the system rather than uploaded by a contestant (the units of a report evaluation,
+ * DESIGN §3): inside the caller's transaction, with no files and none of the contestant's limits, which
+ * govern uploads, not a list drawn from the units' own reports. Answers the entries' ids in order.
+ */
+export async function createEntriesInTransaction(
+  trx: Knex,
+  contest: Contest,
+  now: string,
+  entries: (EntryFields & { ownerId: string })[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const { ownerId, ...fields } of entries) {
+    const row = newEntryRow(contest, await q.nextSeq(trx, contest.id), ownerId, now, fields);
+    await q.insertEntry(trx, row);
+    ids.push(row.id);
+  }
+  return ids;
+}
+
 /**
  * A contestant submits an entry with its files (DESIGN §4). The entry and its files are stored
  * together or not at all: files move into storage first, the rows follow in one transaction, and
@@ -104,32 +151,14 @@ export async function submitEntry(
       const entry = await withRetryOnUniqueViolation(() =>
         ctx.db.transaction(async (trx) => {
           const seq = await q.nextSeq(trx, contest.id);
-          const row: EntryRow = {
-            id: newId(),
-            contestId: contest.id,
-            seq,
-            code: entryCode(contest.kind, contest.opensAt, seq),
-            ownerId: user.id,
+          const row = newEntryRow(contest, seq, user.id, now, {
             title: fields.title.trim(),
             summary: fields.summary ?? "",
             category: fields.category.trim(),
             city,
             unit,
             authors: fields.authors.map((a) => ({ name: a.name.trim(), ...(a.role ? { role: a.role.trim() } : {}) })),
-            firstAuthorKey: limitKey(fields.authors[0].name),
-            unitKey: limitKey(unit),
-            status: "submitted",
-            statusReason: null,
-            recommendedAt: null,
-            recommendedBy: null,
-            recommendedCity: null,
-            recommendationClearedAt: null,
-            talkSeconds: null,
-            safetyFailed: false,
-            publicVotes: null,
-            createdAt: now,
-            updatedAt: now,
-          };
+          });
           await assertContestantLimit(trx, contest, user.id);
           await assertLimits(trx, contest, row);
           await q.insertEntry(trx, row);

@@ -6,6 +6,7 @@ import { rubricMax } from "../contests/rubric.js";
 import { sendFile } from "../http/send-file.js";
 import * as entries from "../entries/entries.service.js";
 import { liveFinalsOfJudge } from "../live/live.service.js";
+import { unitFiguresOfEntry } from "../reports/evaluation.service.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
 import { answerForm, fieldText, formFields, safeNext, type Refusal } from "../http/forms.js";
@@ -219,6 +220,8 @@ export function judgePages(ctx: AppContext): Router {
     return {
       ...base,
       scoring,
+      // A unit evaluation's judges weigh the unit's reporting record beside its material.
+      unitFigures: contest.kind === "report" ? await unitFiguresOfEntry(ctx, entry.id) : null,
       // Judges are assigned before judging opens: an open round's sheet is shown, not yet to be filled.
       notYet: round.status === "open" && flags.assignJudges && !flags.scoreEntries,
       sheet: {

@@ -106,11 +106,16 @@ export interface ResultRowView extends ResultJson {
   awardsText: string[];
 }
 
-export function rowView(req: Request, r: ResultJson): ResultRowView {
+/** A prize's name: a report contest's list is the 优秀组织单位 commendation list (DESIGN §3 "Evaluation"). */
+export function prizeLabel(req: Request, contest: Pick<Contest, "kind">, prize: string): string {
+  return req.t(contest.kind === "report" ? `prize.report.${prize}` : `prize.${prize}`);
+}
+
+export function rowView(req: Request, contest: Pick<Contest, "kind">, r: ResultJson): ResultRowView {
   return {
     ...r,
     scoreText: twoDecimals(r.score),
-    prizeLabel: r.prize ? req.t(`prize.${r.prize}`) : "",
+    prizeLabel: r.prize ? prizeLabel(req, contest, r.prize) : "",
     authorsText: (r.authors ?? []).join(req.locale === "en" ? ", " : "、"),
     awardsText: r.awards.map((a) =>
       a.reason ? req.t("awards.withReason", { label: a.label, reason: a.reason }) : a.label,

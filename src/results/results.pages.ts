@@ -16,7 +16,7 @@ import { receiveUpload } from "../http/upload.js";
 import { formatShanghai } from "../lib/time.js";
 import { recordPublicVotes, setTalkTimes } from "./inputs.service.js";
 import * as objections from "./objections.service.js";
-import { isPublic, rowView, twoDecimals } from "./results.page-text.js";
+import { isPublic, prizeLabel, rowView, twoDecimals } from "./results.page-text.js";
 import { objectionView, publicView } from "./results.public-page.js";
 import { prizesFromForm, reviewView, talkTimesView, votesView } from "./results.review-page.js";
 import { chooseAward } from "./awards.service.js";
@@ -63,8 +63,8 @@ async function myResultsView(ctx: AppContext, req: Request, user: SessionUser) {
           title: e.title,
           score: r ? twoDecimals(r.score) : null,
           rank: r?.rank ?? null,
-          prize: r?.prize ? req.t(`prize.${r.prize}`) : "",
-          awards: r ? rowView(req, r).awardsText.join(req.locale === "en" ? "; " : "；") : "",
+          prize: r?.prize ? prizeLabel(req, contest, r.prize) : "",
+          awards: r ? rowView(req, contest, r).awardsText.join(req.locale === "en" ? "; " : "；") : "",
           n: published.results.length,
         };
       });

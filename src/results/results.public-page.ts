@@ -9,7 +9,7 @@ import { PRIZE_LEVELS } from "./chart.js";
 import * as objections from "./objections.service.js";
 import type { ObjectionJson } from "./objections.service.js";
 import { awardGroups } from "./results.awards-page.js";
-import { isPublic, publicPageTitleKey, rowView, rulesText } from "./results.page-text.js";
+import { isPublic, prizeLabel, publicPageTitleKey, rowView, rulesText } from "./results.page-text.js";
 import * as publication from "./published.service.js";
 import type { PublishedResults } from "./results.service.js";
 
@@ -57,7 +57,7 @@ export async function publicView(
   typed: { entryId?: string; text?: string } = {},
 ) {
   const published = await publicResults(ctx, req, contest);
-  const rows = published.results.map((r) => rowView(req, r));
+  const rows = published.results.map((r) => rowView(req, contest, r));
   const now = ctx.clock.now().getTime();
   const flags = may(contest);
   const windowOpen = flags.handleObjections && contest.noticeEndsAt !== null && now < Date.parse(contest.noticeEndsAt);
@@ -89,7 +89,7 @@ export async function publicView(
     },
     winners: PRIZE_LEVELS.map((level) => ({
       level,
-      label: req.t(`prize.${level}`),
+      label: prizeLabel(req, contest, level),
       rows: rows.filter((r) => r.prize === level),
     })).filter((g) => g.rows.length > 0),
     awardWinners: awardGroups(published.rules.prizes, rows),

@@ -85,7 +85,7 @@ export async function reviewView(
 
   const next = nextStage(contest.stage);
   const flags = may(contest);
-  const rows = published.results.map((r) => rowView(req, r));
+  const rows = published.results.map((r) => rowView(req, contest, r));
   return {
     title: req.t("results.reviewTitle"),
     contest,

@@ -247,7 +247,7 @@ export function roundResultsView(
     round: { number: round.number, name },
     computedAt: results.computedAt,
     rows: rows.map((r) => ({
-      ...rowView(req, r),
+      ...rowView(req, contest, r),
       advanced: advanced.has(r.entryId),
     })),
     rules: roundRules(req, results, next?.advancement ?? null),

@@ -8,6 +8,7 @@ import { contestsApi, contestsPages } from "../../../src/contests/contests.route
 import { statisticsPages } from "../../../src/statistics/statistics.pages.js";
 import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
 import { weeksPages } from "../../../src/reports/weeks.pages.js";
+import { evaluationApi } from "../../../src/reports/evaluation.routes.js";
 import { weeksApi } from "../../../src/reports/weeks.routes.js";
 import { unitsPages } from "../../../src/units/units.pages.js";
 import { unitsApi } from "../../../src/units/units.routes.js";
@@ -449,6 +450,15 @@ const API_ROUTES: ApiRoute[] = [
     ok: 201,
     check: (res) => expect(res.body.week.title).to.equal("越权创建的活动周"),
   },
+  {
+    method: "post",
+    path: "/api/v1/report-weeks/:id/evaluation",
+    // No such week: the organizer gets past the role check to 404; the evaluation itself is test/http/reports.
+    url: () => "/api/v1/report-weeks/00000000-0000-4000-8000-000000000000/evaluation",
+    allowed: ORGANIZER,
+    ok: 404,
+    check: (res) => expect(res.body.error.code).to.equal("not_found"),
+  },
 ];
 
 function expectedApi(route: ApiRoute, who: Who): Expected {
@@ -480,8 +490,8 @@ describe("authorization matrix: the JSON API (role × route)", () => {
 
   it("the table covers every route of the accounts, contests, audit and statistics API", () => {
     const table = new Set(API_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [accountsApi, contestsApi, auditApi, statisticsApi, unitsApi, weeksApi].flatMap((make) =>
-      routesOf(make(app.ctx), "/api/v1"),
+    const defined = [accountsApi, contestsApi, auditApi, statisticsApi, unitsApi, weeksApi, evaluationApi].flatMap(
+      (make) => routesOf(make(app.ctx), "/api/v1"),
     );
     expect(defined).to.have.length.greaterThan(10);
     for (const route of defined) expect(table.has(route), `${route} has no row in the matrix`).to.equal(true);

@@ -7,6 +7,7 @@ import request, { type Response } from "supertest";
 import { accountsApi } from "../../../src/accounts/accounts.routes.js";
 import { auditApi } from "../../../src/audit/audit.routes.js";
 import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
+import { evaluationApi } from "../../../src/reports/evaluation.routes.js";
 import { weeksApi } from "../../../src/reports/weeks.routes.js";
 import { unitsApi } from "../../../src/units/units.routes.js";
 import { contestsApi } from "../../../src/contests/contests.routes.js";
@@ -143,6 +144,7 @@ const ROUTES: Record<string, Spec> = {
     ...ORG,
     body: () => ({ title: "不该建成的活动周", summaryDueAt: "2026-09-10T23:59:59+08:00" }),
   },
+  "POST /api/v1/report-weeks/:id/evaluation": { ...ORG, body: () => ({ cities: ["保定"] }), optionalBody: true },
   "POST /api/v1/contests": { ...ORG, body: () => contestBody({ title: "不该建成的赛事" }) },
   "GET /api/v1/contests": {
     as: "anonymous",
@@ -821,6 +823,7 @@ describe("bad input on every API route: a 4xx with the error shape, never a 5xx,
       statisticsApi,
       unitsApi,
       weeksApi,
+      evaluationApi,
     ].flatMap((make) => routesOf(make(app.ctx)));
     expect(
       defined.filter((r) => !(r in ROUTES)),
