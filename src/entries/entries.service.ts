@@ -8,6 +8,7 @@ import type { ContestKind } from "../contests/rubric.js";
 import type { UploadedFile } from "../http/upload.js";
 import { ConflictError, ForbiddenError, ValidationError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
+import { shanghaiDay } from "../lib/time.js";
 import { getEntry, loadEntry, type EntryJson, type Viewer } from "./entries.access.js";
 import * as q from "./entries.queries.js";
 import type { EntryFileRow, EntryRow } from "./entries.queries.js";
@@ -67,8 +68,7 @@ export type { EntryRow, EntrySummary } from "./entries.queries.js";
 const CODE_PREFIX: Record<ContestKind, string> = { video: "SP", experiment: "SY", explainer: "JJ", report: "ZJ" };
 
 export function entryCode(kind: ContestKind, opensAt: string, seq: number): string {
-  // The contest's year in Beijing time.
-  const year = new Date(Date.parse(opensAt) + 8 * 3_600_000).getUTCFullYear();
+  const year = shanghaiDay(opensAt).slice(0, 4);
   return `${CODE_PREFIX[kind]}-${year}-${String(seq).padStart(4, "0")}`;
 }
 

@@ -22,6 +22,11 @@ export function isoToShanghaiLocal(iso: string): string {
   return new Date(Date.parse(iso) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16);
 }
 
+/** The Shanghai calendar day an instant falls on, YYYY-MM-DD. */
+export function shanghaiDay(iso: string): string {
+  return isoToShanghaiLocal(iso).slice(0, 10);
+}
+
 /** An instant for people: "2026年12月01日 09:00" or "2026-12-01 09:00 (UTC+8)". */
 export function formatShanghai(iso: string | null | undefined, locale: Locale): string {
   if (!iso) return "";

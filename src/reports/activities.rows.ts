@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { normalizeCity } from "../accounts/cities.js";
 import { ValidationError } from "../lib/errors.js";
 import { identityKey } from "../lib/identity.js";
-import { shanghaiLocalToIso } from "../lib/time.js";
+import { shanghaiDay, shanghaiLocalToIso } from "../lib/time.js";
 import { cleanCell, tooManyRows, type TableRecord } from "../media/table-file.js";
 
 /** A file holds at most this many activities (the seed's week had 629; the benchmark imports 10,000). */
@@ -134,9 +134,6 @@ export function activityInstant(text: string, edge: "start" | "end"): string | n
   if (!m) return null;
   return shanghaiLocalToIso(`${m[1]}T${m[2] ?? (edge === "start" ? "00:00" : "23:59")}`);
 }
-
-/** The calendar day (Shanghai) of an instant. */
-const shanghaiDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export function importKey(unitKey: string, title: string, startsAt: string): string {
   // Hashed: NFKC can lengthen a key past the column; the day stays readable in front.

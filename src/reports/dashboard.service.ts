@@ -6,7 +6,8 @@
 import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import * as q from "./dashboard.queries.js";
-import { onTimeRate, overdueBeforeDay } from "./dashboard.rates.js";
+import { onTimeRate } from "./dashboard.rates.js";
+import { overdueBeforeDay } from "./due.js";
 import { currentWeek, type Week } from "./weeks.service.js";
 
 export type CityFigures = q.CityCounts & { rate: number | null; packageSubmittedAt: string | null };

@@ -2,16 +2,22 @@
  * When a news report is due, and where a report stands (DESIGN §3): pure, no clock of its own.
  * The week's rule: due by the end of the Nth calendar day in Asia/Shanghai after the day the activity ends.
  */
+import { shanghaiDay } from "../lib/time.js";
 
-// Asia/Shanghai is UTC+8 all year (no daylight saving since 1991), so a fixed offset names its calendar days.
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 
 /** The last millisecond of the `days`-th Shanghai calendar day after the one `activityEndsAt` falls on, as ISO. */
 export function newsDueAt(activityEndsAt: string, days: number): string {
-  const local = Date.parse(activityEndsAt) + SHANGHAI_OFFSET_MS;
-  const endDayStarts = Math.floor(local / DAY_MS) * DAY_MS;
-  return new Date(endDayStarts + (days + 1) * DAY_MS - 1 - SHANGHAI_OFFSET_MS).toISOString();
+  const endDayStarts = Date.parse(`${shanghaiDay(activityEndsAt)}T00:00:00+08:00`);
+  return new Date(endDayStarts + (days + 1) * DAY_MS - 1).toISOString();
+}
+
+/**
+ * The same rule read by days, so that the database can count in one GROUP BY: at `now`, an activity's
+ * report is past due exactly when its Shanghai end day comes before the day returned here (today − N).
+ */
+export function overdueBeforeDay(now: Date, dueDays: number): string {
+  return shanghaiDay(new Date(now.getTime() - dueDays * DAY_MS).toISOString());
 }
 
 /** Filed after its due time: accepted, and marked late. */

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { onTimeRate, overdueBeforeDay, shanghaiDay } from "../../../src/reports/dashboard.rates.js";
+import { shanghaiDay } from "../../../src/lib/time.js";
+import { onTimeRate } from "../../../src/reports/dashboard.rates.js";
+import { overdueBeforeDay } from "../../../src/reports/due.js";
 
 /**
  * The reference, written from the rule as DESIGN §3 states it: the due time is the last millisecond
@@ -27,7 +29,9 @@ describe("dashboard rates", () => {
         fc.integer({ min: 0, max: 7 }),
         (end, later, days) => {
           const now = new Date(end.getTime() + later);
-          expect(shanghaiDay(end) < overdueBeforeDay(now, days)).to.equal(now.getTime() > dueAt(end, days));
+          expect(shanghaiDay(end.toISOString()) < overdueBeforeDay(now, days)).to.equal(
+            now.getTime() > dueAt(end, days),
+          );
         },
       ),
     );
@@ -36,8 +40,8 @@ describe("dashboard rates", () => {
   it("the example of DESIGN §3: an activity ending 2026-05-20 is due 2026-05-23T15:59:59.999Z", () => {
     const end = new Date("2026-05-20T09:00:00.000Z");
     expect(new Date(dueAt(end, 3)).toISOString()).to.equal("2026-05-23T15:59:59.999Z");
-    expect(shanghaiDay(end) < overdueBeforeDay(new Date("2026-05-23T15:59:59.999Z"), 3)).to.equal(false);
-    expect(shanghaiDay(end) < overdueBeforeDay(new Date("2026-05-23T16:00:00.000Z"), 3)).to.equal(true);
+    expect(shanghaiDay(end.toISOString()) < overdueBeforeDay(new Date("2026-05-23T15:59:59.999Z"), 3)).to.equal(false);
+    expect(shanghaiDay(end.toISOString()) < overdueBeforeDay(new Date("2026-05-23T16:00:00.000Z"), 3)).to.equal(true);
   });
 
   it("the on-time rate is on time over everything due, none when nothing is due", () => {
