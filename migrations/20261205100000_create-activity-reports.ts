@@ -11,11 +11,13 @@ export async function up(knex: Knex): Promise<void> {
     t.string("name", 200).notNullable();
     // identityKey(name): one unit is one unit, however its name is typed.
     t.string("name_key", 200).notNullable().unique();
-    t.string("city", 20).notNullable().index();
+    t.string("city", 20).notNullable();
     // 省直部门 | 市科技局 | 高校 | 科研院所 | 学会 | 企业 | 学校 | 其他
     t.string("kind", 20).notNullable();
     t.string("created_at", 30).notNullable();
     t.string("updated_at", 30).notNullable();
+    // The registry's order, and a city's units.
+    t.index(["city", "kind", "name"]);
   });
   await knex.schema.alterTable("users", (t) => {
     // A reporter's unit (the accounts that report for it).
@@ -28,7 +30,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer("news_due_days").notNullable().defaultTo(3);
     // The units' summaries and videos are due by this instant (10 September in 2020).
     t.string("summary_due_at", 30).notNullable();
-    t.string("created_at", 30).notNullable();
+    // Newest first: the current week is the newest.
+    t.string("created_at", 30).notNullable().index();
   });
   await knex.schema.createTable("activities", (t) => {
     t.string("id", 36).primary();
@@ -49,6 +52,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string("updated_at", 30).notNullable();
     t.unique(["week_id", "import_key"]);
     t.index(["week_id", "city"]);
+    // A city's public page lists its published reports across weeks, newest activity first.
+    t.index(["city", "starts_at"]);
   });
   await knex.schema.createTable("news_reports", (t) => {
     t.string("id", 36).primary();
@@ -96,6 +101,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string("submitted_at", 30).notNullable();
     t.string("submitted_by", 36).notNullable().references("id").inTable("users");
     t.unique(["week_id", "city"]);
+    // A city's published reports across weeks (the public city page).
+    t.index(["city"]);
   });
   await knex.schema.createTable("report_evaluations", (t) => {
     t.string("week_id", 36).primary().references("id").inTable("report_weeks");

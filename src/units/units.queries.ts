@@ -84,13 +84,10 @@ export async function insertUnits(db: Knex, units: UnitRow[]): Promise<void> {
 
 /** Units in registry order (city, kind, name), with how many reporter accounts each has. */
 export async function listUnits(db: Knex, filter: { city?: string }): Promise<(UnitRow & { reporters: number })[]> {
+  // Counted per unit through users(unit_id), so the list reads units in the order of their index.
+  const reporters = db("users as r").where("r.unit_id", db.ref("u.id")).andWhere("r.role", "reporter").count("*");
   const query = db("units as u")
-    .leftJoin("users as r", function () {
-      this.on("r.unit_id", "=", "u.id").andOnVal("r.role", "=", "reporter");
-    })
-    .groupBy("u.id", "u.name", "u.name_key", "u.city", "u.kind", "u.created_at", "u.updated_at")
-    .select("u.*")
-    .count({ reporters: "r.id" })
+    .select("u.*", reporters.as("reporters"))
     .orderBy([{ column: "u.city" }, { column: "u.kind" }, { column: "u.name" }]);
   if (filter.city) query.where("u.city", filter.city);
   return (await query).map((row: Record<string, unknown>) => ({

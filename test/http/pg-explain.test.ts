@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import type { Knex } from "knex";
 import request from "supertest";
-import { ADMIN, startTestApp, type TestApp } from "../helpers/app.js";
+import { ADMIN, createActor, startTestApp, type TestApp } from "../helpers/app.js";
 import { cityContest, type CityContest } from "../helpers/city-contest.js";
 import { pageSession, type PageAgent } from "../helpers/pages.js";
+import { adminId, seedActivity, seedNews, seedPackage, seedWeek } from "../helpers/reports.js";
 
 interface Captured {
   sql: string;
@@ -58,6 +59,10 @@ const accepted: { sql: RegExp; reason: string }[] = [
     sql: /^select .* from "entries" where not "status" = \$1 (and "recommended_at" is not null )?group by /,
     reason: "the organizer's whole-week statistics count every entry of every contest",
   },
+  {
+    sql: /^select "a"\."city", count\(\*\) as n from "news_reports" as "n" inner join "activities" as "a" .* group by "a"\."city"/,
+    reason: "the public reports page counts the published reports of every city: all of them are the answer",
+  },
 ];
 
 /**
@@ -73,8 +78,8 @@ else
   describe("PostgreSQL: every list page's query uses an index (EXPLAIN; runs only with DATABASE_URL)", () => {
     let app: TestApp;
     let c: CityContest;
-    let pages: Record<"organizer" | "coordinator" | "judge" | "contestant", PageAgent>;
-    let tokens: Record<"organizer" | "coordinator" | "judge" | "contestant", string>;
+    let pages: Record<"organizer" | "coordinator" | "judge" | "contestant" | "reporter", PageAgent>;
+    let tokens: Record<"organizer" | "coordinator" | "judge" | "contestant" | "reporter", string>;
     let anonymous: PageAgent;
     let captured: Captured[] = [];
 
@@ -91,11 +96,28 @@ else
         request(app.server)
           .post("/api/v1/auth/token")
           .send({ email, password: email === ADMIN.email ? ADMIN.password : password });
+      // The week's reporting duty in 保定: a reporter's unit, its activities, one report filed, the city's package in.
+      const weekId = await seedWeek(app);
+      const reporter = await createActor(app, "reporter", { city: "保定", unit: "保定市科学技术协会" });
+      const unitId = String(reporter.user.unitId);
+      for (const [n, theme] of ["科普行动", "科学防控", "科创惠民"].entries()) {
+        const day = `2026-05-2${n}`;
+        const activity = { unitId, city: "保定", title: `活动 ${n}`, theme, form: "现场活动" };
+        const id = await seedActivity(app, weekId, {
+          ...activity,
+          startsAt: `${day}T01:00:00Z`,
+          endsAt: `${day}T03:00:00Z`,
+        });
+        if (n === 0)
+          await seedNews(app, id, unitId, { text: "活动顺利举行。", late: false, authorId: await adminId(app) });
+      }
+      await seedPackage(app, weekId, "保定");
       tokens = {
         organizer: c.admin,
         coordinator: c.coordinators["保定"].token,
         judge: (await api(emails.judge)).body.token,
         contestant: (await api(contestant)).body.token,
+        reporter: reporter.token,
       };
       const filed = await request(app.server)
         .post(`/api/v1/contests/${c.contestId}/objections`)
@@ -107,6 +129,7 @@ else
         coordinator: await pageSession(app, emails.coordinator, password),
         judge: await pageSession(app, emails.judge, password),
         contestant: await pageSession(app, contestant, password),
+        reporter: await pageSession(app, reporter.email, reporter.password),
       };
       anonymous = request.agent(app.server);
       app.db.on("query", (q: { sql: string; bindings?: unknown[] }) => {
@@ -222,6 +245,29 @@ else
       ["contestant's entries page", () => page("contestant", "/my/entries")],
       ["contestant's entries API", () => bearer("contestant", "/api/v1/me/entries")],
       ["contestant's results page", () => page("contestant", "/my/results")],
+      ["units page", () => page("organizer", "/units")],
+      ["units API", () => bearer("organizer", "/api/v1/units")],
+      ["coordinator's units API", () => bearer("coordinator", "/api/v1/units?city=%E4%BF%9D%E5%AE%9A")],
+      ["report weeks page", () => page("organizer", "/reports/weeks")],
+      ["report weeks API", () => bearer("organizer", "/api/v1/report-weeks")],
+      ["activities page", () => page("organizer", "/reports/activities")],
+      ["activities API", () => bearer("organizer", "/api/v1/activities")],
+      [
+        "coordinator's activities API by theme",
+        () => bearer("coordinator", "/api/v1/activities?theme=%E7%A7%91%E6%99%AE%E8%A1%8C%E5%8A%A8"),
+      ],
+      ["reporter's activities API", () => bearer("reporter", "/api/v1/activities")],
+      ["reporter's own activities page", () => page("reporter", "/reports/mine")],
+      ["reporter's summary page", () => page("reporter", "/reports/summary")],
+      ["report status API", () => bearer("organizer", "/api/v1/report-status")],
+      ["coordinator's report status API", () => bearer("coordinator", "/api/v1/report-status?city=%E4%BF%9D%E5%AE%9A")],
+      ["all cities' status page", () => page("organizer", "/reports/status")],
+      ["coordinator's city status page", () => page("coordinator", "/reports/cities/%E4%BF%9D%E5%AE%9A/status")],
+      ["report dashboard page", () => page("organizer", "/reports/dashboard")],
+      ["report dashboard API", () => bearer("organizer", "/api/v1/reports/dashboard")],
+      ["report export XLSX", () => bearer("organizer", "/api/v1/reports/export.xlsx")],
+      ["public reports page", () => page("anonymous", "/reports")],
+      ["public city reports page", () => page("anonymous", "/reports/cities/%E4%BF%9D%E5%AE%9A")],
     ];
 
     for (const [name, request] of lists)
