@@ -41,29 +41,13 @@ export async function findUnitById(db: Knex, id: string): Promise<UnitRow | null
   return row ? fromRow(row) : null;
 }
 
-/** Inserts the unit unless one of its name key exists (made meanwhile by another request): then nothing. */
-export async function insertUnit(db: Knex, unit: UnitRow): Promise<void> {
-  await db("units")
-    .insert({
-      id: unit.id,
-      name: unit.name,
-      name_key: unit.nameKey,
-      city: unit.city,
-      kind: unit.kind,
-      created_at: unit.createdAt,
-      updated_at: unit.updatedAt,
-    })
-    .onConflict("name_key")
-    .ignore();
-}
-
 /** The units of these name keys (one query: callers pass a chunk of at most a few hundred). */
 export async function findUnitsByKeys(db: Knex, nameKeys: string[]): Promise<UnitRow[]> {
   if (nameKeys.length === 0) return [];
   return (await db<Record<string, unknown>>("units").whereIn("name_key", nameKeys).select("*")).map(fromRow);
 }
 
-/** insertUnit for many at once (a chunk): the ones whose name key exists already are left as they are. */
+/** Inserts the units (a chunk) whose name key is not taken; the others, made meanwhile by another request, are left as they are. */
 export async function insertUnits(db: Knex, units: UnitRow[]): Promise<void> {
   if (units.length === 0) return;
   await db("units")

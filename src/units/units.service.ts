@@ -32,31 +32,33 @@ export function unitCityOrThrow(city: string): string {
   return canonical;
 }
 
+/** A new unit's row from what was typed: the name trimmed, its identity key, the city checked. */
+function newUnitRow(input: { name: string; city: string; kind?: UnitKind }, now: string): q.UnitRow {
+  const name = input.name.trim();
+  return {
+    id: newId(),
+    name,
+    nameKey: identityKey(name),
+    city: unitCityOrThrow(input.city),
+    kind: input.kind ?? "其他",
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 async function resolveUnit(
   trx: Knex,
   ctx: AppContext,
   input: { name: string; city: string; kind?: UnitKind },
 ): Promise<{ unit: Unit; created: boolean }> {
-  const name = input.name.trim();
-  const nameKey = identityKey(name);
-  if (nameKey === "") throw new ValidationError("errors.unitNameEmpty", {}, { field: "name" }, "validation_failed");
-  const city = unitCityOrThrow(input.city);
-  const now = ctx.clock.now().toISOString();
-  const row: q.UnitRow = {
-    id: newId(),
-    name,
-    nameKey,
-    city,
-    kind: input.kind ?? "其他",
-    createdAt: now,
-    updatedAt: now,
-  };
+  const row = newUnitRow(input, ctx.clock.now().toISOString());
+  if (row.nameKey === "") throw new ValidationError("errors.unitNameEmpty", {}, { field: "name" }, "validation_failed");
   // Insert-or-nothing, then read: two requests making the same new unit at once both get the one row.
-  await q.insertUnit(trx, row);
-  const found = (await q.findUnitByKey(trx, nameKey))!;
+  await q.insertUnits(trx, [row]);
+  const found = (await q.findUnitByKey(trx, row.nameKey))!;
   if (found.id === row.id) return { unit: present(row), created: true };
   // One unit is one unit: the same name under another city is a mistake in the input, not a second unit.
-  if (found.city !== city)
+  if (found.city !== row.city)
     throw new ValidationError(
       "errors.unitOtherCity",
       { unit: found.name, city: found.city },
@@ -91,19 +93,9 @@ export async function findOrCreateUnits(
   const now = ctx.clock.now().toISOString();
   const wanted = new Map<string, q.UnitRow>();
   for (const input of inputs) {
-    const name = input.name.trim();
-    const nameKey = identityKey(name);
+    const nameKey = identityKey(input.name.trim());
     if (nameKey === "" || wanted.has(nameKey)) continue;
-    const city = unitCityOrThrow(input.city);
-    wanted.set(nameKey, {
-      id: newId(),
-      name,
-      nameKey,
-      city,
-      kind: input.kind ?? "其他",
-      createdAt: now,
-      updatedAt: now,
-    });
+    wanted.set(nameKey, newUnitRow(input, now));
   }
   const keys = [...wanted.keys()];
   const found = new Map((await q.findUnitsByKeys(trx, keys)).map((row) => [row.nameKey, present(row)]));
