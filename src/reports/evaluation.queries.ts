@@ -105,6 +105,39 @@ export async function unitOfEvaluationEntry(
   return row ? { weekId: String(row.week_id), unitId: String(row.id) } : null;
 }
 
+export interface UnitNewsRow {
+  id: string;
+  /** The activity's title and start. */
+  title: string;
+  startsAt: string;
+  text: string;
+  late: boolean;
+}
+
+/** The unit's news reports in the week, by the start of their activities. */
+export async function newsOfUnit(db: Knex, weekId: string, unitId: string): Promise<UnitNewsRow[]> {
+  const rows: Record<string, unknown>[] = await db("news_reports")
+    .join("activities", "activities.id", "news_reports.activity_id")
+    .where({ "activities.week_id": weekId, "activities.unit_id": unitId })
+    .orderBy([{ column: "activities.starts_at" }, { column: "news_reports.id" }])
+    .select("news_reports.id", "activities.title", "activities.starts_at", "news_reports.text", "news_reports.late");
+  return rows.map((r) => ({
+    id: String(r.id),
+    title: String(r.title),
+    startsAt: String(r.starts_at),
+    text: String(r.text),
+    late: toBool(r.late),
+  }));
+}
+
+/** The id of the unit's summary in the week, if filed. */
+export async function summaryOfUnit(db: Knex, weekId: string, unitId: string): Promise<string | null> {
+  const row: { id: string } | undefined = await db("unit_summaries")
+    .where({ week_id: weekId, unit_id: unitId })
+    .first("id");
+  return row ? String(row.id) : null;
+}
+
 /** The week and unit a news report or a summary belongs to. */
 export async function ownerOfReportFile(
   db: Knex,
