@@ -103,6 +103,15 @@ export async function seedReportFile(
   return id;
 }
 
+/** A stored file of a news report (most tests' kind). */
+export function seedNewsFile(
+  app: TestApp,
+  newsId: string,
+  file: { role: "image" | "video"; contentType: string; bytes: Buffer; originalName: string },
+): Promise<string> {
+  return seedReportFile(app, { type: "news", id: newsId }, file);
+}
+
 export async function seedPackage(app: TestApp, weekId: string, city: string): Promise<void> {
   await app.db("city_packages").insert({
     id: newId(),

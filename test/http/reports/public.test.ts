@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import request from "supertest";
 import { createActor, startTestApp, type TestApp } from "../../helpers/app.js";
-import { seedActivity, seedNews, seedReportFile, seedPackage, seedUnit, seedWeek } from "../../helpers/reports.js";
+import { seedActivity, seedNews, seedNewsFile, seedPackage, seedUnit, seedWeek } from "../../helpers/reports.js";
 
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
 
@@ -37,16 +37,12 @@ describe("public city pages", () => {
         authorId: actor.user.id,
       });
       if (day === 21)
-        publishedImage = await seedReportFile(
-          app,
-          { type: "news", id: news },
-          {
-            role: "image",
-            contentType: "png",
-            bytes: PNG,
-            originalName: "王报道员.png",
-          },
-        );
+        publishedImage = await seedNewsFile(app, news, {
+          role: "image",
+          contentType: "png",
+          bytes: PNG,
+          originalName: "王报道员.png",
+        });
     }
     const activity = await seedActivity(app, week, {
       unitId: tangshan,
@@ -62,16 +58,12 @@ describe("public city pages", () => {
       late: false,
       authorId: actor.user.id,
     });
-    unpublishedImage = await seedReportFile(
-      app,
-      { type: "news", id: news },
-      {
-        role: "image",
-        contentType: "png",
-        bytes: PNG,
-        originalName: "x.png",
-      },
-    );
+    unpublishedImage = await seedNewsFile(app, news, {
+      role: "image",
+      contentType: "png",
+      bytes: PNG,
+      originalName: "x.png",
+    });
     await seedPackage(app, week, "保定");
   });
   after(() => app.close());
