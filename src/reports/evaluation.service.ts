@@ -120,6 +120,24 @@ export async function createEvaluation(
   });
 }
 
+/** Per week (by id): its evaluation contest, if made, and the cities whose package is in. */
+export interface WeekEvaluation {
+  contestId: string | null;
+  submittedCities: string[];
+}
+
+export async function evaluationsOfWeeks(ctx: AppContext): Promise<Map<string, WeekEvaluation>> {
+  const byWeek = new Map<string, WeekEvaluation>();
+  const of = (weekId: string) => {
+    const found = byWeek.get(weekId) ?? { contestId: null, submittedCities: [] };
+    byWeek.set(weekId, found);
+    return found;
+  };
+  for (const e of await q.evaluationsOfWeeks(ctx.db)) of(e.weekId).contestId = e.contestId;
+  for (const p of await q.submittedCitiesOfWeeks(ctx.db)) of(p.weekId).submittedCities.push(p.city);
+  return byWeek;
+}
+
 /**
  * The figures of the unit an evaluation entry stands for, or null when the entry is not a unit's (any
  * other contest). Callers have checked that the reader may see the entry.
