@@ -375,9 +375,21 @@ describe("browser: the week's reporting duty, city by city, to the commendation 
   });
 
   it("the evaluation made from the packages is judged and publishes its 优秀组织单位 list; the public city page shows the news", async () => {
-    const created = await as(app, admin).post(`/api/v1/report-weeks/${weekId}/evaluation`, {});
-    expect(created.status, JSON.stringify(created.body)).to.equal(201);
-    const contestId = created.body.contest.id as string;
+    // The organizer's button on the weeks page: no city ticked, so every city's package must be in (it is).
+    const organizerPage = await newPage();
+    await logInThroughForm(organizerPage, app.url, ADMIN, "/reports/weeks");
+    await organizerPage.goto(`${app.url}/reports/weeks`);
+    const row = organizerPage.locator(`[data-testid="week-row"][data-week="${weekId}"]`);
+    expect(await row.getByTestId("evaluation-city").count()).to.equal(3);
+    await Promise.all([
+      organizerPage.waitForURL(`${app.url}/reports/weeks`),
+      row.getByTestId("create-evaluation").click(),
+    ]);
+    const href = await row.getByTestId("evaluation-link").getAttribute("href");
+    await organizerPage.context().close();
+    const contestId = /^\/contests\/([^/]+)$/.exec(href!)![1];
+    const contest = check(await as(app, admin).get(`/api/v1/contests/${contestId}`), "contest").body.contest;
+    expect(contest).to.include({ kind: "report", stage: "closed" });
     const judges = [
       await createActor(app, "judge", { unit: "评审单位 甲" }),
       await createActor(app, "judge", { unit: "评审单位 乙" }),
