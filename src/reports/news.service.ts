@@ -32,6 +32,15 @@ export const newsUpload = {
 
 type Upload = { fields: Record<string, unknown>; files: UploadedFile[] };
 
+/** The stored rows of a report's files: the form's field `images` holds files of the role `image` (DESIGN §3). */
+const newsFileRows = (newsId: string, stored: files.StoredReportFile[], now: string) =>
+  files.fileRows(
+    "news",
+    newsId,
+    stored.map((s) => (s.role === "images" ? { ...s, role: "image" } : s)),
+    now,
+  );
+
 export interface NewsJson {
   id: string;
   activityId: string;
@@ -123,7 +132,7 @@ export async function fileNews(
         updatedAt: now,
       };
       if (!(await q.insertNews(trx, row))) throw new ConflictError("news_exists", "errors.newsExists");
-      await files.replaceFiles(trx, files.fileRows("news", row.id, stored, now));
+      await files.replaceFiles(trx, newsFileRows(row.id, stored, now));
       return { id: row.id, late: row.late, dueAt };
     });
   } catch (err) {
@@ -155,7 +164,7 @@ export async function editNews(
       const news = (await q.findNewsByActivity(trx, activityId))!;
       const now = ctx.clock.now().toISOString();
       await q.updateNewsText(trx, news.id, { text: fields.text?.trim(), updatedAt: now });
-      return files.replaceFiles(trx, files.fileRows("news", news.id, stored, now));
+      return files.replaceFiles(trx, newsFileRows(news.id, stored, now));
     });
   } catch (err) {
     await files.removeStoredFiles(
@@ -170,7 +179,7 @@ export async function editNews(
 }
 
 function newsJson(news: q.NewsRow, rows: files.ReportFileRow[]): NewsJson {
-  const images = rows.filter((f) => f.role === "images").map(files.reportFileJson);
+  const images = rows.filter((f) => f.role === "image").map(files.reportFileJson);
   const video = rows.find((f) => f.role === "video");
   return {
     id: news.id,

@@ -90,6 +90,8 @@ describe("news reports", () => {
     expect(read.status).to.equal(200);
     expect(read.body.news).to.include({ text: "保定市科学技术馆走进社区，开展科普讲座。", late: false });
     expect(read.body.news.images.map((i: { contentType: string }) => i.contentType)).to.deep.equal(["jpeg", "png"]);
+    // Stored as the role `image`, which the public pages and the export count (the form's field is `images`).
+    expect(read.body.news.images.map((i: { role: string }) => i.role)).to.deep.equal(["image", "image"]);
     expect(read.body.news.video).to.include({ contentType: "mp4" });
     expect(read.body.news.video.durationSeconds).to.be.closeTo(125, 1);
 
