@@ -95,9 +95,14 @@ export function setUpViews(app: Express): void {
 type NavItem = { href: string | ((user: SessionUser) => string); key: string };
 
 const NAV: Record<Role | "anonymous", NavItem[]> = {
-  anonymous: [{ href: "/contests", key: "nav.contests" }],
+  // The week's published news reports (网络展厅) are for everyone.
+  anonymous: [
+    { href: "/contests", key: "nav.contests" },
+    { href: "/reports", key: "nav.gallery" },
+  ],
   contestant: [
     { href: "/contests", key: "nav.contests" },
+    { href: "/reports", key: "nav.gallery" },
     { href: "/my/entries", key: "nav.myEntries" },
     { href: "/my/results", key: "nav.myResults" },
   ],
