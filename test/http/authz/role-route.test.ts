@@ -7,8 +7,19 @@ import { auditApi, auditPages } from "../../../src/audit/audit.routes.js";
 import { contestsApi, contestsPages } from "../../../src/contests/contests.routes.js";
 import { statisticsPages } from "../../../src/statistics/statistics.pages.js";
 import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
-import { weeksPages } from "../../../src/reports/weeks.pages.js";
+import { activitiesPages } from "../../../src/reports/activities.pages.js";
+import { activitiesApi } from "../../../src/reports/activities.routes.js";
+import { dashboardPages } from "../../../src/reports/dashboard.pages.js";
+import { dashboardApi } from "../../../src/reports/dashboard.routes.js";
 import { evaluationApi } from "../../../src/reports/evaluation.routes.js";
+import { newsPages } from "../../../src/reports/news.pages.js";
+import { newsApi } from "../../../src/reports/news.routes.js";
+import { packagesPages } from "../../../src/reports/packages.pages.js";
+import { packagesApi } from "../../../src/reports/packages.routes.js";
+import { publicReportsPages } from "../../../src/reports/public.pages.js";
+import { summariesPages } from "../../../src/reports/summaries.pages.js";
+import { summariesApi } from "../../../src/reports/summaries.routes.js";
+import { weeksPages } from "../../../src/reports/weeks.pages.js";
 import { weeksApi } from "../../../src/reports/weeks.routes.js";
 import { unitsPages } from "../../../src/units/units.pages.js";
 import { unitsApi } from "../../../src/units/units.routes.js";
@@ -22,6 +33,8 @@ import {
   type TestApp,
 } from "../../helpers/app.js";
 import { csrfFor, pageSession, type PageAgent } from "../../helpers/pages.js";
+import { insertActivity, insertNews, insertSummary } from "../../helpers/report-duty.js";
+import { seedNewsFile } from "../../helpers/reports.js";
 import { writtenState, type WrittenState } from "../../helpers/unchanged.js";
 
 /**
@@ -150,6 +163,60 @@ async function makeBase(app: TestApp, admin: string): Promise<Base> {
   };
 }
 
+/**
+ * The week's duty for the report rows: the reporter's unit (石家庄, the coordinator's city) with an
+ * activity to file for and one already filed (with an image and the unit's summary), and a unit of 唐山
+ * with its own reporter and activity: another unit and another city for every caller of the matrix.
+ */
+interface ReportFixtures {
+  /** The reporter's unit, in 石家庄 like the coordinator. */
+  unitId: string;
+  /** An activity of his unit without a news report. */
+  openActivityId: string;
+  /** An activity of his unit whose news report is filed, with an image. */
+  filedActivityId: string;
+  fileId: string;
+  /** A unit of 唐山, its activity. */
+  theirUnitId: string;
+  theirActivityId: string;
+}
+
+const OTHER_CITY = "唐山";
+
+async function makeReports(app: TestApp, admin: string, reporter: Actor): Promise<ReportFixtures> {
+  const week = await request(app.server)
+    .post("/api/v1/report-weeks")
+    .set("Authorization", `Bearer ${admin}`)
+    .send({ title: "矩阵活动周", summaryDueAt: "2026-09-10T23:59:59+08:00" });
+  if (week.status !== 201) throw new Error(`week: ${week.status} ${JSON.stringify(week.body)}`);
+  const weekId = week.body.week.id as string;
+  const unitId = reporter.user.unitId!;
+  const them = await createActor(app, "reporter", { city: OTHER_CITY, unit: "唐山矩阵单位" });
+  const theirUnitId = them.user.unitId!;
+  const activity = (unit: string, city: string, title: string) =>
+    insertActivity(app, {
+      weekId,
+      unitId: unit,
+      city,
+      title,
+      startsAt: "2026-05-20T01:00:00.000Z",
+      endsAt: "2026-05-20T09:00:00.000Z",
+    });
+  const openActivityId = await activity(unitId, "石家庄", "待报送的活动");
+  const filedActivityId = await activity(unitId, "石家庄", "已报送的活动");
+  const theirActivityId = await activity(theirUnitId, OTHER_CITY, "别的单位的活动");
+  const filed = { dueAt: "2026-05-23T15:59:59.999Z", filedAt: "2026-05-21T02:00:00.000Z" };
+  const newsId = await insertNews(app, { activityId: filedActivityId, unitId, authorId: reporter.user.id, ...filed });
+  await insertSummary(app, { weekId, unitId, authorId: reporter.user.id, ...filed });
+  const fileId = await seedNewsFile(app, newsId, {
+    role: "image",
+    contentType: "png",
+    bytes: Buffer.from("矩阵图片"),
+    originalName: "a.png",
+  });
+  return { unitId, openActivityId, filedActivityId, fileId, theirUnitId, theirActivityId };
+}
+
 /** `METHOD path` of every route a router defines. */
 function routesOf(router: Router, prefix = ""): string[] {
   const out: string[] = [];
@@ -163,7 +230,7 @@ function routesOf(router: Router, prefix = ""): string[] {
 
 // ───────────────────────────────────────────── the JSON API ─────────────────────────────────────────────
 
-interface ApiFixtures extends Base {
+interface ApiFixtures extends Base, ReportFixtures {
   /** An open contest whose title the matrix tries to change. */
   patchContestId: string;
   /** A draft contest the matrix tries to open. */
@@ -178,8 +245,10 @@ interface ApiRoute {
   label?: string;
   url: (fx: ApiFixtures) => string;
   body?: (fx: ApiFixtures) => object;
+  /** Multipart text fields instead of a JSON body. */
+  fields?: (fx: ApiFixtures) => Record<string, string>;
   allowed: readonly Who[];
-  ok: number;
+  ok: number | ((who: Who) => number);
   /** Those not allowed get 404 (a draft is invisible to them), not 401/403. */
   hidden?: true;
   /** Use a new token of the caller (the call revokes it). */
@@ -441,6 +510,191 @@ const API_ROUTES: ApiRoute[] = [
     ok: 200,
     check: (res) => expect(res.body.weeks).to.be.an("array"),
   },
+  // The week's reporting (DESIGN §3): these rows run before the week below is made, which would become the current one.
+  {
+    method: "post",
+    path: "/api/v1/activities/import",
+    url: () => "/api/v1/activities/import",
+    // JSON instead of a spreadsheet: the organizer passes the role check and is told to send multipart.
+    body: () => ({ file: "x" }),
+    allowed: ORGANIZER,
+    ok: 415,
+    check: (res) => expect(res.body.error.code).to.equal("multipart_required"),
+  },
+  {
+    method: "get",
+    path: "/api/v1/activities/template",
+    url: () => "/api/v1/activities/template",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.headers["content-type"]).to.include("spreadsheetml"),
+  },
+  {
+    method: "get",
+    path: "/api/v1/activities",
+    url: () => "/api/v1/activities",
+    allowed: ["reporter", "coordinator", "organizer"],
+    ok: 200,
+    check: (res, fx, who) => {
+      const list = res.body.activities as { id: string; unitId: string; city: string }[];
+      const ids = list.map((a) => a.id);
+      expect(ids).to.include(fx.openActivityId);
+      // A reporter sees his unit's, a coordinator his city's, the organizer all.
+      expect(ids.includes(fx.theirActivityId)).to.equal(who === "organizer");
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/activities",
+    label: "another city",
+    url: () => `/api/v1/activities?city=${encodeURIComponent(OTHER_CITY)}`,
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res, fx) =>
+      expect((res.body.activities as { id: string }[]).map((a) => a.id)).to.deep.equal([fx.theirActivityId]),
+  },
+  {
+    method: "post",
+    path: "/api/v1/activities/:id/news",
+    url: (fx) => `/api/v1/activities/${fx.openActivityId}/news`,
+    fields: () => ({ text: "矩阵报送的新闻" }),
+    allowed: ["reporter"],
+    ok: 201,
+    check: (res) => expect(res.body.news.id).to.be.a("string"),
+  },
+  {
+    method: "post",
+    path: "/api/v1/activities/:id/news",
+    label: "another unit's activity",
+    url: (fx) => `/api/v1/activities/${fx.theirActivityId}/news`,
+    fields: () => ({ text: "冒名报送" }),
+    allowed: [],
+    ok: 201,
+  },
+  {
+    method: "get",
+    path: "/api/v1/activities/:id/news",
+    url: (fx) => `/api/v1/activities/${fx.filedActivityId}/news`,
+    allowed: ["reporter", "coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.body.news.text).to.equal("活动顺利举行。"),
+  },
+  {
+    method: "put",
+    path: "/api/v1/activities/:id/news",
+    url: (fx) => `/api/v1/activities/${fx.filedActivityId}/news`,
+    body: () => ({ text: "矩阵改过的新闻" }),
+    allowed: ["reporter"],
+    ok: 200,
+    check: async (_res, fx, _who, app) =>
+      expect((await app.db("news_reports").where({ activity_id: fx.filedActivityId }).first()).text).to.equal(
+        "矩阵改过的新闻",
+      ),
+  },
+  {
+    method: "get",
+    path: "/api/v1/report-files/:id",
+    url: (fx) => `/api/v1/report-files/${fx.fileId}`,
+    allowed: ["reporter", "coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.headers["content-type"]).to.include("image/png"),
+  },
+  {
+    method: "post",
+    path: "/api/v1/units/:id/summary",
+    url: (fx) => `/api/v1/units/${fx.unitId}/summary`,
+    // The unit's reporter passes the role check; his unit has filed its summary already.
+    body: () => ({ document: "x" }),
+    allowed: ["reporter"],
+    ok: 409,
+    check: (res) => expect(res.body.error.code).to.equal("summary_exists"),
+  },
+  {
+    method: "post",
+    path: "/api/v1/units/:id/summary",
+    label: "another unit",
+    url: (fx) => `/api/v1/units/${fx.theirUnitId}/summary`,
+    body: () => ({ document: "x" }),
+    allowed: [],
+    ok: 201,
+  },
+  {
+    method: "get",
+    path: "/api/v1/units/:id/summary",
+    url: (fx) => `/api/v1/units/${fx.unitId}/summary`,
+    allowed: ["reporter", "coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.body.summary).to.include({ late: false }),
+  },
+  {
+    method: "put",
+    path: "/api/v1/units/:id/summary",
+    url: (fx) => `/api/v1/units/${fx.unitId}/summary`,
+    // JSON instead of files: the unit's reporter passes the role check and is told to send multipart.
+    body: () => ({ document: "x" }),
+    allowed: ["reporter"],
+    ok: 415,
+    check: (res) => expect(res.body.error.code).to.equal("multipart_required"),
+  },
+  {
+    method: "get",
+    path: "/api/v1/report-status",
+    url: () => "/api/v1/report-status",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res, fx, who) => {
+      const units = (res.body.units as { unitId: string }[]).map((u) => u.unitId);
+      expect(units).to.include(fx.unitId);
+      expect(units.includes(fx.theirUnitId)).to.equal(who === "organizer");
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/report-status",
+    label: "another city",
+    url: () => `/api/v1/report-status?city=${encodeURIComponent(OTHER_CITY)}`,
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res, fx) => expect(res.body.units.map((u: { unitId: string }) => u.unitId)).to.include(fx.theirUnitId),
+  },
+  {
+    method: "get",
+    path: "/api/v1/reports/dashboard",
+    url: () => "/api/v1/reports/dashboard",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.body.dashboard).to.be.an("object"),
+  },
+  {
+    method: "get",
+    path: "/api/v1/reports/export.xlsx",
+    url: () => "/api/v1/reports/export.xlsx",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.headers["content-type"]).to.include("spreadsheetml"),
+  },
+  // The packages last: a submitted package locks the city's news and summaries.
+  {
+    method: "post",
+    path: "/api/v1/cities/:city/package",
+    url: () => `/api/v1/cities/${encodeURIComponent("石家庄")}/package`,
+    allowed: ["coordinator", "organizer"],
+    // The coordinator (who runs first) submits his city's; the organizer is then told it is in.
+    ok: (who) => (who === "coordinator" ? 201 : 409),
+    check: (res, _fx, who) =>
+      who === "coordinator"
+        ? expect(res.body.package).to.include({ city: "石家庄", news: 2, summaries: 1 })
+        : expect(res.body.error.code).to.equal("package_submitted"),
+  },
+  {
+    method: "post",
+    path: "/api/v1/cities/:city/package",
+    label: "another city",
+    url: () => `/api/v1/cities/${encodeURIComponent(OTHER_CITY)}/package`,
+    allowed: ORGANIZER,
+    ok: 201,
+    check: (res) => expect(res.body.package.city).to.equal(OTHER_CITY),
+  },
   {
     method: "post",
     path: "/api/v1/report-weeks",
@@ -464,7 +718,7 @@ const API_ROUTES: ApiRoute[] = [
 function expectedApi(route: ApiRoute, who: Who): Expected {
   // A disabled user's token was revoked: every API route refuses it, public ones too (never silently anonymous).
   if (who === "disabled" && route.path.startsWith("/api/")) return { status: 401, code: "invalid_token" };
-  if (route.allowed.includes(who)) return { status: route.ok };
+  if (route.allowed.includes(who)) return { status: typeof route.ok === "function" ? route.ok(who) : route.ok };
   if (route.hidden) return { status: 404, code: "not_found" };
   if (who === "anonymous") return { status: 401, code: "unauthenticated" };
   return { status: 403, code: "forbidden" };
@@ -480,6 +734,7 @@ describe("authorization matrix: the JSON API (role × route)", () => {
     const base = await makeBase(app, admin);
     fx = {
       ...base,
+      ...(await makeReports(app, admin, base.actors.reporter)),
       patchContestId: await newContest(app, admin, "待修改的赛事", "open"),
       stageContestId: await newContest(app, admin, "待开放的草稿", "draft"),
       victimId: (await createActor(app, "judge")).user.id,
@@ -488,11 +743,22 @@ describe("authorization matrix: the JSON API (role × route)", () => {
   });
   after(() => app.close());
 
-  it("the table covers every route of the accounts, contests, audit and statistics API", () => {
+  it("the table covers every route of the accounts, contests, audit, statistics, units and reports API", () => {
     const table = new Set(API_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [accountsApi, contestsApi, auditApi, statisticsApi, unitsApi, weeksApi, evaluationApi].flatMap(
-      (make) => routesOf(make(app.ctx), "/api/v1"),
-    );
+    const defined = [
+      accountsApi,
+      contestsApi,
+      auditApi,
+      statisticsApi,
+      unitsApi,
+      weeksApi,
+      activitiesApi,
+      newsApi,
+      summariesApi,
+      packagesApi,
+      dashboardApi,
+      evaluationApi,
+    ].flatMap((make) => routesOf(make(app.ctx), "/api/v1"));
     expect(defined).to.have.length.greaterThan(10);
     for (const route of defined) expect(table.has(route), `${route} has no row in the matrix`).to.equal(true);
   });
@@ -510,6 +776,7 @@ describe("authorization matrix: the JSON API (role × route)", () => {
         const before = expected.code ? await state(app) : null;
         let req = request(app.server)[route.method](route.url(fx));
         if (token) req = req.set("Authorization", `Bearer ${token}`);
+        for (const [name, value] of Object.entries(route.fields?.(fx) ?? {})) req = req.field(name, value);
         const res = route.body ? await req.send(route.body(fx)) : await req;
         expect(res.status, JSON.stringify(res.body)).to.equal(expected.status);
         if (expected.code) {
