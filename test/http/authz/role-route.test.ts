@@ -794,7 +794,7 @@ describe("authorization matrix: the JSON API (role × route)", () => {
 
 // ───────────────────────────────────────────── the HTML pages ─────────────────────────────────────────────
 
-interface PageFixtures extends Base {
+interface PageFixtures extends Base, ReportFixtures {
   /** A draft contest whose title the matrix tries to change through the edit form. */
   editContestId: string;
   /** A draft contest the matrix tries to open through the stage form. */
@@ -1163,6 +1163,203 @@ const PAGE_ROUTES: PageRoute[] = [
     ok: 200,
     check: (res) => expect(res.text).to.include('data-testid="initial-password"'),
   },
+  // The week's reporting (DESIGN §3), before the week below is made (it would become the current one).
+  {
+    method: "get",
+    path: "/reports/activities",
+    url: () => "/reports/activities",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res, _fx, who) => {
+      expect(res.text).to.include("待报送的活动");
+      // A coordinator reads his city's registry; only the organizer imports.
+      expect(res.text.includes("别的单位的活动")).to.equal(who === "organizer");
+    },
+  },
+  {
+    method: "get",
+    path: "/reports/activities/template",
+    url: () => "/reports/activities/template",
+    allowed: ORGANIZER,
+    ok: 200,
+    download: true,
+  },
+  // A urlencoded form without a file: the organizer gets the page back with 415.
+  {
+    method: "post",
+    path: "/reports/activities/import",
+    url: () => "/reports/activities/import",
+    form: () => ({}),
+    allowed: ORGANIZER,
+    ok: 415,
+  },
+  {
+    method: "get",
+    path: "/reports/mine",
+    url: () => "/reports/mine",
+    allowed: ["reporter"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("待报送的活动").and.not.include("别的单位的活动"),
+  },
+  {
+    method: "get",
+    path: "/reports/mine/:id",
+    url: (fx) => `/reports/mine/${fx.openActivityId}`,
+    allowed: ["reporter"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("待报送的活动"),
+  },
+  {
+    method: "get",
+    path: "/reports/mine/:id",
+    label: "another unit's activity",
+    url: (fx) => `/reports/mine/${fx.theirActivityId}`,
+    allowed: [],
+    ok: 200,
+  },
+  // A urlencoded form without the files: the reporter passes the checks and gets the form back with 415.
+  {
+    method: "post",
+    path: "/reports/mine/:id",
+    url: (fx) => `/reports/mine/${fx.openActivityId}`,
+    form: () => ({ text: "表单报送的新闻" }),
+    allowed: ["reporter"],
+    ok: 415,
+  },
+  {
+    method: "post",
+    path: "/reports/mine/:id",
+    label: "another unit's activity",
+    url: (fx) => `/reports/mine/${fx.theirActivityId}`,
+    form: () => ({ text: "冒名报送" }),
+    allowed: [],
+    ok: 415,
+  },
+  {
+    method: "get",
+    path: "/reports/summary",
+    url: () => "/reports/summary",
+    allowed: ["reporter"],
+    ok: 200,
+  },
+  {
+    method: "post",
+    path: "/reports/summary",
+    url: () => "/reports/summary",
+    form: () => ({}),
+    // His unit's summary is filed and not locked: he may edit it, but a form without files is 415.
+    allowed: ["reporter"],
+    ok: 415,
+  },
+  {
+    method: "get",
+    path: "/reports/files/:id",
+    url: (fx) => `/reports/files/${fx.fileId}`,
+    // Not published (the package is not in): the staff of the unit and city only, the others are not told it exists.
+    allowed: ["reporter", "coordinator", "organizer"],
+    ok: 200,
+    hidden: true,
+    download: true,
+  },
+  {
+    method: "get",
+    path: "/reports/status",
+    url: () => "/reports/status",
+    allowed: ORGANIZER,
+    ok: 200,
+  },
+  {
+    method: "get",
+    path: "/reports/cities/:city/status",
+    url: () => `/reports/cities/${encodeURIComponent("石家庄")}/status`,
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("待报送的活动"),
+  },
+  {
+    method: "get",
+    path: "/reports/cities/:city/status",
+    label: "another city",
+    url: () => `/reports/cities/${encodeURIComponent(OTHER_CITY)}/status`,
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include("别的单位的活动"),
+  },
+  {
+    method: "post",
+    path: "/reports/cities/:city/remind",
+    url: () => `/reports/cities/${encodeURIComponent("石家庄")}/remind`,
+    form: (fx) => ({ unitId: fx.unitId }),
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("mailto:"),
+  },
+  {
+    method: "post",
+    path: "/reports/cities/:city/remind",
+    label: "another city",
+    url: () => `/reports/cities/${encodeURIComponent(OTHER_CITY)}/remind`,
+    form: (fx) => ({ unitId: fx.theirUnitId }),
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include("mailto:"),
+  },
+  {
+    method: "get",
+    path: "/reports/dashboard",
+    url: () => "/reports/dashboard",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("<svg"),
+  },
+  {
+    method: "get",
+    path: "/reports/export.xlsx",
+    url: () => "/reports/export.xlsx",
+    allowed: ORGANIZER,
+    ok: 200,
+    download: true,
+  },
+  {
+    method: "post",
+    path: "/reports/cities/:city/package",
+    url: () => `/reports/cities/${encodeURIComponent("石家庄")}/package`,
+    // Not confirmed: the city's coordinator and the organizer are asked first, and nothing is submitted.
+    form: () => ({}),
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: async (res, _fx, _who, app) => {
+      expect(res.text).to.include('name="confirmed"');
+      expect(await app.db("city_packages").where({ city: "石家庄" })).to.have.length(0);
+    },
+  },
+  {
+    method: "post",
+    path: "/reports/cities/:city/package",
+    label: "another city",
+    url: () => `/reports/cities/${encodeURIComponent(OTHER_CITY)}/package`,
+    form: () => ({ confirmed: "1" }),
+    allowed: ORGANIZER,
+    ok: 303,
+    check: async (_res, _fx, _who, app) =>
+      expect(await app.db("city_packages").where({ city: OTHER_CITY })).to.have.length(1),
+  },
+  // Public (网络展厅), after 唐山's package is in: its news is published.
+  {
+    method: "get",
+    path: "/reports",
+    url: () => "/reports",
+    allowed: ANYONE,
+    ok: 200,
+    check: (res) => expect(res.text).to.include(`/reports/cities/${encodeURIComponent(OTHER_CITY)}`),
+  },
+  {
+    method: "get",
+    path: "/reports/cities/:city",
+    url: () => `/reports/cities/${encodeURIComponent(OTHER_CITY)}`,
+    allowed: ANYONE,
+    ok: 200,
+  },
   {
     method: "get",
     path: "/reports/weeks",
@@ -1228,6 +1425,7 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
     expect((await sessions.disabled.agent.get("/admin/users")).status).to.equal(200);
     fx = {
       ...base,
+      ...(await makeReports(app, admin, base.actors.reporter)),
       editContestId: await newContest(app, admin, "待修改的草稿", "draft"),
       stageContestId: await newContest(app, admin, "待开放的草稿", "draft"),
       victimId: (await createActor(app, "judge")).user.id,
@@ -1238,11 +1436,22 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
   });
   after(() => app.close());
 
-  it("the table covers every page and form of the accounts, contests, audit and statistics pages", () => {
+  it("the table covers every page and form of the accounts, contests, audit, statistics, units and reports pages", () => {
     const table = new Set(PAGE_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [accountsPages, contestsPages, auditPages, statisticsPages, unitsPages, weeksPages].flatMap(
-      (make) => routesOf(make(app.ctx)),
-    );
+    const defined = [
+      accountsPages,
+      contestsPages,
+      auditPages,
+      statisticsPages,
+      unitsPages,
+      weeksPages,
+      activitiesPages,
+      newsPages,
+      summariesPages,
+      packagesPages,
+      dashboardPages,
+      publicReportsPages,
+    ].flatMap((make) => routesOf(make(app.ctx)));
     expect(defined).to.have.length.greaterThan(10);
     for (const route of defined) expect(table.has(route), `${route} has no row in the matrix`).to.equal(true);
   });
