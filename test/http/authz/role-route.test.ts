@@ -33,8 +33,7 @@ import {
   type TestApp,
 } from "../../helpers/app.js";
 import { csrfFor, pageSession, type PageAgent } from "../../helpers/pages.js";
-import { insertActivity, insertNews, insertSummary } from "../../helpers/report-duty.js";
-import { seedNewsFile } from "../../helpers/reports.js";
+import { makeReports, OTHER_CITY, type ReportFixtures } from "../../helpers/report-fixtures.js";
 import { writtenState, type WrittenState } from "../../helpers/unchanged.js";
 
 /**
@@ -161,60 +160,6 @@ async function makeBase(app: TestApp, admin: string): Promise<Base> {
     openContestId: await newContest(app, admin, "公开的微视频大赛", "open"),
     draftContestId: await newContest(app, admin, "尚未公开的草稿赛事", "draft"),
   };
-}
-
-/**
- * The week's duty for the report rows: the reporter's unit (石家庄, the coordinator's city) with an
- * activity to file for and one already filed (with an image and the unit's summary), and a unit of 唐山
- * with its own reporter and activity: another unit and another city for every caller of the matrix.
- */
-interface ReportFixtures {
-  /** The reporter's unit, in 石家庄 like the coordinator. */
-  unitId: string;
-  /** An activity of his unit without a news report. */
-  openActivityId: string;
-  /** An activity of his unit whose news report is filed, with an image. */
-  filedActivityId: string;
-  fileId: string;
-  /** A unit of 唐山, its activity. */
-  theirUnitId: string;
-  theirActivityId: string;
-}
-
-const OTHER_CITY = "唐山";
-
-async function makeReports(app: TestApp, admin: string, reporter: Actor): Promise<ReportFixtures> {
-  const week = await request(app.server)
-    .post("/api/v1/report-weeks")
-    .set("Authorization", `Bearer ${admin}`)
-    .send({ title: "矩阵活动周", summaryDueAt: "2026-09-10T23:59:59+08:00" });
-  if (week.status !== 201) throw new Error(`week: ${week.status} ${JSON.stringify(week.body)}`);
-  const weekId = week.body.week.id as string;
-  const unitId = reporter.user.unitId!;
-  const them = await createActor(app, "reporter", { city: OTHER_CITY, unit: "唐山矩阵单位" });
-  const theirUnitId = them.user.unitId!;
-  const activity = (unit: string, city: string, title: string) =>
-    insertActivity(app, {
-      weekId,
-      unitId: unit,
-      city,
-      title,
-      startsAt: "2026-05-20T01:00:00.000Z",
-      endsAt: "2026-05-20T09:00:00.000Z",
-    });
-  const openActivityId = await activity(unitId, "石家庄", "待报送的活动");
-  const filedActivityId = await activity(unitId, "石家庄", "已报送的活动");
-  const theirActivityId = await activity(theirUnitId, OTHER_CITY, "别的单位的活动");
-  const filed = { dueAt: "2026-05-23T15:59:59.999Z", filedAt: "2026-05-21T02:00:00.000Z" };
-  const newsId = await insertNews(app, { activityId: filedActivityId, unitId, authorId: reporter.user.id, ...filed });
-  await insertSummary(app, { weekId, unitId, authorId: reporter.user.id, ...filed });
-  const fileId = await seedNewsFile(app, newsId, {
-    role: "image",
-    contentType: "png",
-    bytes: Buffer.from("矩阵图片"),
-    originalName: "a.png",
-  });
-  return { unitId, openActivityId, filedActivityId, fileId, theirUnitId, theirActivityId };
 }
 
 /** `METHOD path` of every route a router defines. */
