@@ -6,7 +6,8 @@ import { rubricMax } from "../contests/rubric.js";
 import { sendFile } from "../http/send-file.js";
 import * as entries from "../entries/entries.service.js";
 import { liveFinalsOfJudge } from "../live/live.service.js";
-import { unitFiguresOfEntry } from "../reports/evaluation.service.js";
+import { formatShanghaiDay } from "../lib/time.js";
+import { unitOfEntry, type UnitMaterial } from "../reports/evaluation.service.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
 import { answerForm, fieldText, formFields, safeNext, type Refusal } from "../http/forms.js";
@@ -19,6 +20,20 @@ import type { QueueItem } from "./judging.service.js";
 /** Videos play in the page; a cover shows as a picture; the rest are documents to download. */
 const VIDEO_TYPES = new Set(["mp4", "mov"]);
 const IMAGE_TYPES = new Set(["jpeg", "png"]);
+
+/** A unit's material as links to the one report-file route, which lets the unit's assigned judges read it. */
+function materialView(material: UnitMaterial, req: Request) {
+  const url = (id: string | null) => id && `/reports/files/${id}`;
+  return {
+    news: material.news.map((n) => ({
+      ...n,
+      day: formatShanghaiDay(n.startsAt, req.locale),
+      images: n.images.map(url),
+      video: url(n.video),
+    })),
+    summary: material.summary && { document: url(material.summary.document), video: url(material.summary.video) },
+  };
+}
 
 /** Strings of a submitted form: a number typed in a field stays as typed, to show it again after a refusal. */
 interface TypedSheet {
@@ -217,11 +232,13 @@ export function judgePages(ctx: AppContext): Router {
       (a) => a.status !== "submitted" && a.id !== assignmentId,
     );
 
+    // A unit evaluation's judges weigh the unit's reporting record beside its material.
+    const unit = contest.kind === "report" ? await unitOfEntry(ctx, entry.id) : null;
     return {
       ...base,
       scoring,
-      // A unit evaluation's judges weigh the unit's reporting record beside its material.
-      unitFigures: contest.kind === "report" ? await unitFiguresOfEntry(ctx, entry.id) : null,
+      unitFigures: unit?.figures ?? null,
+      unitMaterial: unit && materialView(unit.material, req),
       // Judges are assigned before judging opens: an open round's sheet is shown, not yet to be filled.
       notYet: round.status === "open" && flags.assignJudges && !flags.scoreEntries,
       sheet: {

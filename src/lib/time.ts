@@ -31,3 +31,8 @@ export function formatShanghai(iso: string | null | undefined, locale: Locale): 
   const [y, mo, d] = date.split("-");
   return `${y}年${mo}月${d}日 ${time}`;
 }
+
+/** The day of an instant in Shanghai, for people: "2026年12月01日" or "2026-12-01". */
+export function formatShanghaiDay(iso: string, locale: Locale): string {
+  return formatShanghai(iso, locale).split(" ")[0];
+}

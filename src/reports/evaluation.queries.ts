@@ -69,6 +69,22 @@ export async function findEvaluationOfWeek(db: Knex, weekId: string): Promise<{ 
   return row ? { contestId: String(row.contest_id) } : null;
 }
 
+/** Every week's evaluation contest, and every week's submitted cities: what the weeks page shows per week. */
+export async function evaluationsOfWeeks(db: Knex): Promise<{ weekId: string; contestId: string }[]> {
+  const rows: { week_id: string; contest_id: string }[] = await db("report_evaluations").select(
+    "week_id",
+    "contest_id",
+  );
+  return rows.map((r) => ({ weekId: String(r.week_id), contestId: String(r.contest_id) }));
+}
+
+export async function submittedCitiesOfWeeks(db: Knex): Promise<{ weekId: string; city: string }[]> {
+  const rows: { week_id: string; city: string }[] = await db("city_packages")
+    .orderBy(["week_id", "city"])
+    .select("week_id", "city");
+  return rows.map((r) => ({ weekId: String(r.week_id), city: String(r.city) }));
+}
+
 export async function insertEvaluation(
   db: Knex,
   row: { weekId: string; contestId: string; createdAt: string },
@@ -87,6 +103,39 @@ export async function unitOfEvaluationEntry(
     .where("entries.id", entryId)
     .first("report_evaluations.week_id", "units.id");
   return row ? { weekId: String(row.week_id), unitId: String(row.id) } : null;
+}
+
+export interface UnitNewsRow {
+  id: string;
+  /** The activity's title and start. */
+  title: string;
+  startsAt: string;
+  text: string;
+  late: boolean;
+}
+
+/** The unit's news reports in the week, by the start of their activities. */
+export async function newsOfUnit(db: Knex, weekId: string, unitId: string): Promise<UnitNewsRow[]> {
+  const rows: Record<string, unknown>[] = await db("news_reports")
+    .join("activities", "activities.id", "news_reports.activity_id")
+    .where({ "activities.week_id": weekId, "activities.unit_id": unitId })
+    .orderBy([{ column: "activities.starts_at" }, { column: "news_reports.id" }])
+    .select("news_reports.id", "activities.title", "activities.starts_at", "news_reports.text", "news_reports.late");
+  return rows.map((r) => ({
+    id: String(r.id),
+    title: String(r.title),
+    startsAt: String(r.starts_at),
+    text: String(r.text),
+    late: toBool(r.late),
+  }));
+}
+
+/** The id of the unit's summary in the week, if filed. */
+export async function summaryOfUnit(db: Knex, weekId: string, unitId: string): Promise<string | null> {
+  const row: { id: string } | undefined = await db("unit_summaries")
+    .where({ week_id: weekId, unit_id: unitId })
+    .first("id");
+  return row ? String(row.id) : null;
 }
 
 /** The week and unit a news report or a summary belongs to. */

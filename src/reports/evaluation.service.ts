@@ -8,6 +8,7 @@ import { ConflictError, ValidationError } from "../lib/errors.js";
 import { moveContestStage } from "../stages/stages.service.js";
 import { reportersOf } from "../units/units.service.js";
 import * as q from "./evaluation.queries.js";
+import { filesOf } from "./report-files.service.js";
 import type { CreateEvaluationBody } from "./evaluation.schemas.js";
 import { currentWeek } from "./weeks.service.js";
 
@@ -120,20 +121,85 @@ export async function createEvaluation(
   });
 }
 
+/** Per week (by id): its evaluation contest, if made, and the cities whose package is in. */
+export interface WeekEvaluation {
+  contestId: string | null;
+  submittedCities: string[];
+}
+
+export async function evaluationsOfWeeks(ctx: AppContext): Promise<Map<string, WeekEvaluation>> {
+  const byWeek = new Map<string, WeekEvaluation>();
+  const of = (weekId: string) => {
+    const found = byWeek.get(weekId) ?? { contestId: null, submittedCities: [] };
+    byWeek.set(weekId, found);
+    return found;
+  };
+  for (const e of await q.evaluationsOfWeeks(ctx.db)) of(e.weekId).contestId = e.contestId;
+  for (const p of await q.submittedCitiesOfWeeks(ctx.db)) of(p.weekId).submittedCities.push(p.city);
+  return byWeek;
+}
+
+/** What a judge reads of a unit's reporting: its news reports and its summary, files by report_files id. */
+export interface UnitMaterial {
+  news: {
+    id: string;
+    title: string;
+    startsAt: string;
+    excerpt: string;
+    late: boolean;
+    images: string[];
+    video: string | null;
+  }[];
+  summary: { document: string | null; video: string | null } | null;
+}
+
+/** The excerpt of a news report's text on the judge's sheet (the whole text is the reporter's page's). */
+const EXCERPT_CHARS = 300;
+
 /**
- * The figures of the unit an evaluation entry stands for, or null when the entry is not a unit's (any
- * other contest). Callers have checked that the reader may see the entry.
+ * The unit an evaluation entry stands for: its figures and its material, or null when the entry is not a
+ * unit's (any other contest). Callers have checked that the reader may see the entry.
  */
-export async function unitFiguresOfEntry(ctx: AppContext, entryId: string): Promise<UnitFigures | null> {
+export async function unitOfEntry(
+  ctx: AppContext,
+  entryId: string,
+): Promise<{ figures: UnitFigures; material: UnitMaterial } | null> {
   const unit = await q.unitOfEvaluationEntry(ctx.db, entryId);
   if (!unit) return null;
   const counts = await q.unitCounts(ctx.db, unit.weekId, unit.unitId);
+  const news = await q.newsOfUnit(ctx.db, unit.weekId, unit.unitId);
+  const summaryId = await q.summaryOfUnit(ctx.db, unit.weekId, unit.unitId);
+  const newsFiles = await filesOf(
+    ctx,
+    "news",
+    news.map((n) => n.id),
+  );
+  const summaryFiles = summaryId ? await filesOf(ctx, "summary", [summaryId]) : [];
+  const fileOf = (files: typeof newsFiles, role: string) => files.find((f) => f.role === role)?.id ?? null;
   return {
-    activities: counts.activities,
-    onTime: counts.onTime,
-    late: counts.late,
-    missing: counts.activities - counts.onTime - counts.late,
-    summary: counts.summaryLate === null ? "missing" : counts.summaryLate ? "late" : "onTime",
+    figures: {
+      activities: counts.activities,
+      onTime: counts.onTime,
+      late: counts.late,
+      missing: counts.activities - counts.onTime - counts.late,
+      summary: counts.summaryLate === null ? "missing" : counts.summaryLate ? "late" : "onTime",
+    },
+    material: {
+      news: news.map((n) => {
+        const own = newsFiles.filter((f) => f.ownerId === n.id);
+        const chars = [...n.text];
+        return {
+          id: n.id,
+          title: n.title,
+          startsAt: n.startsAt,
+          late: n.late,
+          excerpt: chars.length > EXCERPT_CHARS ? `${chars.slice(0, EXCERPT_CHARS).join("")}…` : n.text,
+          images: own.filter((f) => f.role === "image").map((f) => f.id),
+          video: fileOf(own, "video"),
+        };
+      }),
+      summary: summaryId ? { document: fileOf(summaryFiles, "document"), video: fileOf(summaryFiles, "video") } : null,
+    },
   };
 }
 

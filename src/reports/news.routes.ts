@@ -6,6 +6,7 @@ import { sendFile } from "../http/send-file.js";
 import { isMultipart, receiveUpload } from "../http/upload.js";
 import { AppError } from "../lib/errors.js";
 import * as news from "./news.service.js";
+import { reportFileFor } from "./public.service.js";
 
 /** A news report's multipart body (text, images, video); the checks that need no body run before it is read. */
 export function receiveNews(ctx: AppContext, req: Request, res: Response) {
@@ -37,8 +38,8 @@ export function newsApi(ctx: AppContext): Router {
 
   router.get(
     "/report-files/:id",
-    requireRole("organizer", "coordinator", "reporter"),
-    sendFile((req) => news.reportFileFor(ctx, req.user!, routeParam(req))),
+    requireRole("organizer", "coordinator", "reporter", "judge"),
+    sendFile((req) => reportFileFor(ctx, req.user!, routeParam(req))),
   );
 
   return router;

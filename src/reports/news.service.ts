@@ -256,8 +256,3 @@ export async function newsForFiling(
     news: news && newsJson(news, await files.filesOf(ctx, "news", [news.id])),
   };
 }
-
-/** A report file for a signed-in reader: the organizer, the coordinator of its city, a reporter of its unit. */
-export function reportFileFor(ctx: AppContext, user: SessionUser, fileId: string) {
-  return files.sendableReportFile(ctx, fileId, files.staffMayRead(user));
-}

@@ -1,14 +1,11 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import { cityLabel } from "../accounts/cities.js";
 import type { AppContext } from "../context.js";
 import { routeParam } from "../http/params.js";
 import { sendFile } from "../http/send-file.js";
-import { formatShanghai } from "../lib/time.js";
+import { formatShanghaiDay } from "../lib/time.js";
 import { parsePublicPageQuery } from "./dashboard.schemas.js";
 import { publicCity, publicReportFile, publishedCities } from "./public.service.js";
-
-/** "2026年05月20日" or "2026-05-20": the day the activity took place, in Shanghai. */
-const dayText = (iso: string, req: Request) => formatShanghai(iso, req.locale).split(" ")[0];
 
 /** The public 网络展厅: no login, published news only. */
 export function publicReportsPages(ctx: AppContext): Router {
@@ -36,7 +33,7 @@ export function publicReportsPages(ctx: AppContext): Router {
       total: p.total,
       reports: p.reports.map((r) => ({
         ...r,
-        day: dayText(r.startsAt, req),
+        day: formatShanghaiDay(r.startsAt, req.locale),
         images: r.images.map((id) => `/reports/files/${id}`),
         video: r.video && `/reports/files/${r.video}`,
       })),

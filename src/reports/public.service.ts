@@ -7,8 +7,9 @@ import { CITIES, normalizeCity } from "../accounts/cities.js";
 import type { AppContext } from "../context.js";
 import type { SendableFile } from "../http/send-file.js";
 import { NotFoundError } from "../lib/errors.js";
+import { judgeMayReadReportFile } from "./evaluation.service.js";
 import * as q from "./public.queries.js";
-import { publicMayRead, sendableReportFile, staffMayRead } from "./report-files.service.js";
+import { publicMayRead, sendableReportFile, staffMayRead, type ReportFileOwnerFacts } from "./report-files.service.js";
 
 export const REPORTS_PER_PAGE = 20;
 
@@ -52,15 +53,37 @@ export async function publicCity(ctx: AppContext, cityName: string, page: number
   return { city, reports, page, pages: Math.max(1, Math.ceil(total / REPORTS_PER_PAGE)), total };
 }
 
+export interface FileReader {
+  id: string;
+  role: string;
+  city: string | null;
+  unitId?: string | null;
+}
+
 /**
- * A report file by id: a published news report's to anyone, any other only to the staff who may read
- * it (report-files.service); else 404, its existence not told.
+ * Who signed in may read a report file: the staff who may (report-files.service), and a judge assigned
+ * the unit's entry in the week's evaluation (he reads the unit's material beside its score sheet).
  */
-export async function publicReportFile(
-  ctx: AppContext,
-  user: { role: string; city: string | null; unitId?: string | null } | null,
-  id: string,
-): Promise<SendableFile> {
-  const staff = user ? staffMayRead(user) : () => false;
-  return sendableReportFile(ctx, id, (owner) => (owner.ownerType === "news" && publicMayRead(owner)) || staff(owner));
+function signedInMayRead(ctx: AppContext, user: FileReader) {
+  const staff = staffMayRead(user);
+  return async (owner: ReportFileOwnerFacts): Promise<boolean> =>
+    staff(owner) || (user.role === "judge" && (await judgeMayReadReportFile(ctx, user.id, owner)));
+}
+
+/** GET /api/v1/report-files/:id: a report file to whoever signed in may read it; else 404, its existence not told. */
+export function reportFileFor(ctx: AppContext, user: FileReader, id: string): Promise<SendableFile> {
+  return sendableReportFile(ctx, id, signedInMayRead(ctx, user));
+}
+
+/**
+ * GET /reports/files/:id: a published news report's file to anyone, any other only to whoever signed
+ * in may read it; else 404.
+ */
+export async function publicReportFile(ctx: AppContext, user: FileReader | null, id: string): Promise<SendableFile> {
+  const reader = user ? signedInMayRead(ctx, user) : () => false;
+  return sendableReportFile(
+    ctx,
+    id,
+    async (owner) => (owner.ownerType === "news" && publicMayRead(owner)) || (await reader(owner)),
+  );
 }

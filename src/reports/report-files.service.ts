@@ -227,6 +227,7 @@ export async function filesOf(
 /** Whose a file is, for a caller's read check: its unit and city, and whether its city's package is in. */
 export interface ReportFileOwnerFacts {
   ownerType: ReportFileOwner;
+  ownerId: string;
   unitId: string;
   city: string;
   published: boolean;
@@ -247,10 +248,10 @@ export const publicMayRead = (owner: ReportFileOwnerFacts): boolean => owner.pub
 export async function sendableReportFile(
   ctx: AppContext,
   id: string,
-  mayRead: (owner: ReportFileOwnerFacts) => boolean,
+  mayRead: (owner: ReportFileOwnerFacts) => boolean | Promise<boolean>,
 ): Promise<SendableFile> {
   const file = await q.findFileWithOwner(ctx.db, id);
-  if (!file || !mayRead(file)) throw new NotFoundError("errors.reportFileNotFound");
+  if (!file || !(await mayRead(file))) throw new NotFoundError("errors.reportFileNotFound");
   const type = file.contentType as ContentType;
   return {
     path: ctx.storage.pathOf(file.storageKey),

@@ -78,19 +78,19 @@ export async function seedNews(
   return id;
 }
 
-/** A stored file of a news report, its bytes through the real storage. */
-export async function seedNewsFile(
+/** A stored file of a news report or a unit summary, its bytes through the real storage. */
+export async function seedReportFile(
   app: TestApp,
-  newsId: string,
-  file: { role: "image" | "video"; contentType: string; bytes: Buffer; originalName: string },
+  owner: { type: "news" | "summary"; id: string },
+  file: { role: "image" | "video" | "document"; contentType: string; bytes: Buffer; originalName: string },
 ): Promise<string> {
   const incoming = app.ctx.storage.incomingPath();
   writeFileSync(incoming, file.bytes);
   const id = newId();
   await app.db("report_files").insert({
     id,
-    owner_type: "news",
-    owner_id: newsId,
+    owner_type: owner.type,
+    owner_id: owner.id,
     role: file.role,
     position: 0,
     storage_key: await app.ctx.storage.adopt(incoming),
@@ -101,6 +101,15 @@ export async function seedNewsFile(
     created_at: AT,
   });
   return id;
+}
+
+/** A stored file of a news report (most tests' kind). */
+export function seedNewsFile(
+  app: TestApp,
+  newsId: string,
+  file: { role: "image" | "video"; contentType: string; bytes: Buffer; originalName: string },
+): Promise<string> {
+  return seedReportFile(app, { type: "news", id: newsId }, file);
 }
 
 export async function seedPackage(app: TestApp, weekId: string, city: string): Promise<void> {

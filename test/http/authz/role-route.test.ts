@@ -1321,6 +1321,15 @@ const PAGE_ROUTES: PageRoute[] = [
     allowed: ORGANIZER,
     ok: 303,
   },
+  {
+    method: "post",
+    path: "/reports/weeks/:id/evaluation",
+    // No such week: the organizer gets past the role check and is sent back with the reason flashed.
+    url: () => "/reports/weeks/00000000-0000-4000-8000-000000000000/evaluation",
+    form: () => ({}),
+    allowed: ORGANIZER,
+    ok: 303,
+  },
 ];
 
 function expectedPage(route: PageRoute, who: Who): Expected {
