@@ -196,6 +196,8 @@ interface ApiRoute {
   ok: number | ((who: Who) => number);
   /** Those not allowed get 404 (a draft is invisible to them), not 401/403. */
   hidden?: true;
+  /** Roles that pass the role check but are not told the thing exists (404), e.g. a judge not assigned to it. */
+  unseenBy?: readonly Who[];
   /** Use a new token of the caller (the call revokes it). */
   freshToken?: true;
   /** Call as the caller role's user in `passwordUsers`, not as the shared actor (the call ends all his tokens). */
@@ -541,6 +543,8 @@ const API_ROUTES: ApiRoute[] = [
     path: "/api/v1/report-files/:id",
     url: (fx) => `/api/v1/report-files/${fx.fileId}`,
     allowed: ["reporter", "coordinator", "organizer"],
+    // Judges read the material of the evaluation entries assigned to them; this unit is in none.
+    unseenBy: ["judge"],
     ok: 200,
     check: (res) => expect(res.headers["content-type"]).to.include("image/png"),
   },
@@ -664,7 +668,7 @@ function expectedApi(route: ApiRoute, who: Who): Expected {
   // A disabled user's token was revoked: every API route refuses it, public ones too (never silently anonymous).
   if (who === "disabled" && route.path.startsWith("/api/")) return { status: 401, code: "invalid_token" };
   if (route.allowed.includes(who)) return { status: typeof route.ok === "function" ? route.ok(who) : route.ok };
-  if (route.hidden) return { status: 404, code: "not_found" };
+  if (route.hidden || route.unseenBy?.includes(who)) return { status: 404, code: "not_found" };
   if (who === "anonymous") return { status: 401, code: "unauthenticated" };
   return { status: 403, code: "forbidden" };
 }

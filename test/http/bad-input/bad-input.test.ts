@@ -163,7 +163,7 @@ const ROUTES: Record<string, Spec> = {
   "POST /api/v1/activities/:id/news": { as: "reporter", allowed: ["reporter"], multipart: { text: "新闻稿" } },
   "PUT /api/v1/activities/:id/news": { as: "reporter", allowed: ["reporter"], body: () => ({ text: "改过的新闻稿" }) },
   "GET /api/v1/activities/:id/news": { as: "reporter", allowed: ["organizer", "coordinator", "reporter"] },
-  "GET /api/v1/report-files/:id": { as: "reporter", allowed: ["organizer", "coordinator", "reporter"] },
+  "GET /api/v1/report-files/:id": { as: "reporter", allowed: ["organizer", "coordinator", "reporter", "judge"] },
   // His unit's summary is filed: a POST is refused whatever it holds, a PUT reads the files.
   "POST /api/v1/units/:id/summary": { as: "reporter", allowed: ["reporter"] },
   "PUT /api/v1/units/:id/summary": { as: "reporter", allowed: ["reporter"], multipart: { note: "总结" } },
