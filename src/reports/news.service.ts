@@ -1,7 +1,7 @@
 import type { SessionUser } from "../accounts/accounts.service.js";
 import type { AppContext } from "../context.js";
 import type { UploadedFile } from "../http/upload.js";
-import { ConflictError, ForbiddenError, NotFoundError } from "../lib/errors.js";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { isLate, newsDueAt, newsStatus, type NewsStatus } from "./due.js";
 import * as q from "./news.queries.js";
@@ -153,7 +153,11 @@ export async function editNews(
 ): Promise<NewsJson> {
   const fields = await discardingOnRefusal(ctx, upload, async () => {
     await assertMayEdit(ctx, user, activityId);
-    return parseEditNewsFields(upload.fields);
+    const parsed = parseEditNewsFields(upload.fields);
+    // An empty edit (no text, no file: e.g. a body the JSON parser did not read) is refused, not a silent touch.
+    if (parsed.text === undefined && upload.files.length === 0)
+      throw new ValidationError("errors.nothingToChange", {}, undefined, "validation_failed");
+    return parsed;
   });
   const stored = await files.storeReportFiles(ctx, upload.files, NEWS_FILE_RULES);
   let replaced: string[];

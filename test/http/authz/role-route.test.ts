@@ -7,8 +7,19 @@ import { auditApi, auditPages } from "../../../src/audit/audit.routes.js";
 import { contestsApi, contestsPages } from "../../../src/contests/contests.routes.js";
 import { statisticsPages } from "../../../src/statistics/statistics.pages.js";
 import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
-import { weeksPages } from "../../../src/reports/weeks.pages.js";
+import { activitiesPages } from "../../../src/reports/activities.pages.js";
+import { activitiesApi } from "../../../src/reports/activities.routes.js";
+import { dashboardPages } from "../../../src/reports/dashboard.pages.js";
+import { dashboardApi } from "../../../src/reports/dashboard.routes.js";
 import { evaluationApi } from "../../../src/reports/evaluation.routes.js";
+import { newsPages } from "../../../src/reports/news.pages.js";
+import { newsApi } from "../../../src/reports/news.routes.js";
+import { packagesPages } from "../../../src/reports/packages.pages.js";
+import { packagesApi } from "../../../src/reports/packages.routes.js";
+import { publicReportsPages } from "../../../src/reports/public.pages.js";
+import { summariesPages } from "../../../src/reports/summaries.pages.js";
+import { summariesApi } from "../../../src/reports/summaries.routes.js";
+import { weeksPages } from "../../../src/reports/weeks.pages.js";
 import { weeksApi } from "../../../src/reports/weeks.routes.js";
 import { unitsPages } from "../../../src/units/units.pages.js";
 import { unitsApi } from "../../../src/units/units.routes.js";
@@ -22,6 +33,7 @@ import {
   type TestApp,
 } from "../../helpers/app.js";
 import { csrfFor, pageSession, type PageAgent } from "../../helpers/pages.js";
+import { makeReports, OTHER_CITY, type ReportFixtures } from "../../helpers/report-fixtures.js";
 import { writtenState, type WrittenState } from "../../helpers/unchanged.js";
 
 /**
@@ -163,7 +175,7 @@ function routesOf(router: Router, prefix = ""): string[] {
 
 // ───────────────────────────────────────────── the JSON API ─────────────────────────────────────────────
 
-interface ApiFixtures extends Base {
+interface ApiFixtures extends Base, ReportFixtures {
   /** An open contest whose title the matrix tries to change. */
   patchContestId: string;
   /** A draft contest the matrix tries to open. */
@@ -178,10 +190,14 @@ interface ApiRoute {
   label?: string;
   url: (fx: ApiFixtures) => string;
   body?: (fx: ApiFixtures) => object;
+  /** Multipart text fields instead of a JSON body. */
+  fields?: (fx: ApiFixtures) => Record<string, string>;
   allowed: readonly Who[];
-  ok: number;
+  ok: number | ((who: Who) => number);
   /** Those not allowed get 404 (a draft is invisible to them), not 401/403. */
   hidden?: true;
+  /** Roles that pass the role check but are not told the thing exists (404), e.g. a judge not assigned to it. */
+  unseenBy?: readonly Who[];
   /** Use a new token of the caller (the call revokes it). */
   freshToken?: true;
   /** Call as the caller role's user in `passwordUsers`, not as the shared actor (the call ends all his tokens). */
@@ -441,6 +457,193 @@ const API_ROUTES: ApiRoute[] = [
     ok: 200,
     check: (res) => expect(res.body.weeks).to.be.an("array"),
   },
+  // The week's reporting (DESIGN §3): these rows run before the week below is made, which would become the current one.
+  {
+    method: "post",
+    path: "/api/v1/activities/import",
+    url: () => "/api/v1/activities/import",
+    // JSON instead of a spreadsheet: the organizer passes the role check and is told to send multipart.
+    body: () => ({ file: "x" }),
+    allowed: ORGANIZER,
+    ok: 415,
+    check: (res) => expect(res.body.error.code).to.equal("multipart_required"),
+  },
+  {
+    method: "get",
+    path: "/api/v1/activities/template",
+    url: () => "/api/v1/activities/template",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.headers["content-type"]).to.include("spreadsheetml"),
+  },
+  {
+    method: "get",
+    path: "/api/v1/activities",
+    url: () => "/api/v1/activities",
+    allowed: ["reporter", "coordinator", "organizer"],
+    ok: 200,
+    check: (res, fx, who) => {
+      const list = res.body.activities as { id: string; unitId: string; city: string }[];
+      const ids = list.map((a) => a.id);
+      expect(ids).to.include(fx.openActivityId);
+      // A reporter sees his unit's, a coordinator his city's, the organizer all.
+      expect(ids.includes(fx.theirActivityId)).to.equal(who === "organizer");
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/activities",
+    label: "another city",
+    url: () => `/api/v1/activities?city=${encodeURIComponent(OTHER_CITY)}`,
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res, fx) =>
+      expect((res.body.activities as { id: string }[]).map((a) => a.id)).to.deep.equal([fx.theirActivityId]),
+  },
+  {
+    method: "post",
+    path: "/api/v1/activities/:id/news",
+    url: (fx) => `/api/v1/activities/${fx.openActivityId}/news`,
+    fields: () => ({ text: "矩阵报送的新闻" }),
+    allowed: ["reporter"],
+    ok: 201,
+    check: (res) => expect(res.body.news.id).to.be.a("string"),
+  },
+  {
+    method: "post",
+    path: "/api/v1/activities/:id/news",
+    label: "another unit's activity",
+    url: (fx) => `/api/v1/activities/${fx.theirActivityId}/news`,
+    fields: () => ({ text: "冒名报送" }),
+    allowed: [],
+    ok: 201,
+  },
+  {
+    method: "get",
+    path: "/api/v1/activities/:id/news",
+    url: (fx) => `/api/v1/activities/${fx.filedActivityId}/news`,
+    allowed: ["reporter", "coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.body.news.text).to.equal("活动顺利举行。"),
+  },
+  {
+    method: "put",
+    path: "/api/v1/activities/:id/news",
+    url: (fx) => `/api/v1/activities/${fx.filedActivityId}/news`,
+    body: () => ({ text: "矩阵改过的新闻" }),
+    allowed: ["reporter"],
+    ok: 200,
+    check: async (_res, fx, _who, app) =>
+      expect((await app.db("news_reports").where({ activity_id: fx.filedActivityId }).first()).text).to.equal(
+        "矩阵改过的新闻",
+      ),
+  },
+  {
+    method: "get",
+    path: "/api/v1/report-files/:id",
+    url: (fx) => `/api/v1/report-files/${fx.fileId}`,
+    allowed: ["reporter", "coordinator", "organizer"],
+    // Judges read the material of the evaluation entries assigned to them; this unit is in none.
+    unseenBy: ["judge"],
+    ok: 200,
+    check: (res) => expect(res.headers["content-type"]).to.include("image/png"),
+  },
+  {
+    method: "post",
+    path: "/api/v1/units/:id/summary",
+    url: (fx) => `/api/v1/units/${fx.unitId}/summary`,
+    // The unit's reporter passes the role check; his unit has filed its summary already.
+    body: () => ({ document: "x" }),
+    allowed: ["reporter"],
+    ok: 409,
+    check: (res) => expect(res.body.error.code).to.equal("summary_exists"),
+  },
+  {
+    method: "post",
+    path: "/api/v1/units/:id/summary",
+    label: "another unit",
+    url: (fx) => `/api/v1/units/${fx.theirUnitId}/summary`,
+    body: () => ({ document: "x" }),
+    allowed: [],
+    ok: 201,
+  },
+  {
+    method: "get",
+    path: "/api/v1/units/:id/summary",
+    url: (fx) => `/api/v1/units/${fx.unitId}/summary`,
+    allowed: ["reporter", "coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.body.summary).to.include({ late: false }),
+  },
+  {
+    method: "put",
+    path: "/api/v1/units/:id/summary",
+    url: (fx) => `/api/v1/units/${fx.unitId}/summary`,
+    // JSON instead of files: the unit's reporter passes the role check and is told to send multipart.
+    body: () => ({ document: "x" }),
+    allowed: ["reporter"],
+    ok: 415,
+    check: (res) => expect(res.body.error.code).to.equal("multipart_required"),
+  },
+  {
+    method: "get",
+    path: "/api/v1/report-status",
+    url: () => "/api/v1/report-status",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res, fx, who) => {
+      const units = (res.body.units as { unitId: string }[]).map((u) => u.unitId);
+      expect(units).to.include(fx.unitId);
+      expect(units.includes(fx.theirUnitId)).to.equal(who === "organizer");
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/report-status",
+    label: "another city",
+    url: () => `/api/v1/report-status?city=${encodeURIComponent(OTHER_CITY)}`,
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res, fx) => expect(res.body.units.map((u: { unitId: string }) => u.unitId)).to.include(fx.theirUnitId),
+  },
+  {
+    method: "get",
+    path: "/api/v1/reports/dashboard",
+    url: () => "/api/v1/reports/dashboard",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.body.dashboard).to.be.an("object"),
+  },
+  {
+    method: "get",
+    path: "/api/v1/reports/export.xlsx",
+    url: () => "/api/v1/reports/export.xlsx",
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.headers["content-type"]).to.include("spreadsheetml"),
+  },
+  // The packages last: a submitted package locks the city's news and summaries.
+  {
+    method: "post",
+    path: "/api/v1/cities/:city/package",
+    url: () => `/api/v1/cities/${encodeURIComponent("石家庄")}/package`,
+    allowed: ["coordinator", "organizer"],
+    // The coordinator (who runs first) submits his city's; the organizer is then told it is in.
+    ok: (who) => (who === "coordinator" ? 201 : 409),
+    check: (res, _fx, who) =>
+      who === "coordinator"
+        ? expect(res.body.package).to.include({ city: "石家庄", news: 2, summaries: 1 })
+        : expect(res.body.error.code).to.equal("package_submitted"),
+  },
+  {
+    method: "post",
+    path: "/api/v1/cities/:city/package",
+    label: "another city",
+    url: () => `/api/v1/cities/${encodeURIComponent(OTHER_CITY)}/package`,
+    allowed: ORGANIZER,
+    ok: 201,
+    check: (res) => expect(res.body.package.city).to.equal(OTHER_CITY),
+  },
   {
     method: "post",
     path: "/api/v1/report-weeks",
@@ -464,8 +667,8 @@ const API_ROUTES: ApiRoute[] = [
 function expectedApi(route: ApiRoute, who: Who): Expected {
   // A disabled user's token was revoked: every API route refuses it, public ones too (never silently anonymous).
   if (who === "disabled" && route.path.startsWith("/api/")) return { status: 401, code: "invalid_token" };
-  if (route.allowed.includes(who)) return { status: route.ok };
-  if (route.hidden) return { status: 404, code: "not_found" };
+  if (route.allowed.includes(who)) return { status: typeof route.ok === "function" ? route.ok(who) : route.ok };
+  if (route.hidden || route.unseenBy?.includes(who)) return { status: 404, code: "not_found" };
   if (who === "anonymous") return { status: 401, code: "unauthenticated" };
   return { status: 403, code: "forbidden" };
 }
@@ -480,6 +683,7 @@ describe("authorization matrix: the JSON API (role × route)", () => {
     const base = await makeBase(app, admin);
     fx = {
       ...base,
+      ...(await makeReports(app, admin, base.actors.reporter)),
       patchContestId: await newContest(app, admin, "待修改的赛事", "open"),
       stageContestId: await newContest(app, admin, "待开放的草稿", "draft"),
       victimId: (await createActor(app, "judge")).user.id,
@@ -488,11 +692,22 @@ describe("authorization matrix: the JSON API (role × route)", () => {
   });
   after(() => app.close());
 
-  it("the table covers every route of the accounts, contests, audit and statistics API", () => {
+  it("the table covers every route of the accounts, contests, audit, statistics, units and reports API", () => {
     const table = new Set(API_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [accountsApi, contestsApi, auditApi, statisticsApi, unitsApi, weeksApi, evaluationApi].flatMap(
-      (make) => routesOf(make(app.ctx), "/api/v1"),
-    );
+    const defined = [
+      accountsApi,
+      contestsApi,
+      auditApi,
+      statisticsApi,
+      unitsApi,
+      weeksApi,
+      activitiesApi,
+      newsApi,
+      summariesApi,
+      packagesApi,
+      dashboardApi,
+      evaluationApi,
+    ].flatMap((make) => routesOf(make(app.ctx), "/api/v1"));
     expect(defined).to.have.length.greaterThan(10);
     for (const route of defined) expect(table.has(route), `${route} has no row in the matrix`).to.equal(true);
   });
@@ -510,6 +725,7 @@ describe("authorization matrix: the JSON API (role × route)", () => {
         const before = expected.code ? await state(app) : null;
         let req = request(app.server)[route.method](route.url(fx));
         if (token) req = req.set("Authorization", `Bearer ${token}`);
+        for (const [name, value] of Object.entries(route.fields?.(fx) ?? {})) req = req.field(name, value);
         const res = route.body ? await req.send(route.body(fx)) : await req;
         expect(res.status, JSON.stringify(res.body)).to.equal(expected.status);
         if (expected.code) {
@@ -527,7 +743,7 @@ describe("authorization matrix: the JSON API (role × route)", () => {
 
 // ───────────────────────────────────────────── the HTML pages ─────────────────────────────────────────────
 
-interface PageFixtures extends Base {
+interface PageFixtures extends Base, ReportFixtures {
   /** A draft contest whose title the matrix tries to change through the edit form. */
   editContestId: string;
   /** A draft contest the matrix tries to open through the stage form. */
@@ -896,6 +1112,203 @@ const PAGE_ROUTES: PageRoute[] = [
     ok: 200,
     check: (res) => expect(res.text).to.include('data-testid="initial-password"'),
   },
+  // The week's reporting (DESIGN §3), before the week below is made (it would become the current one).
+  {
+    method: "get",
+    path: "/reports/activities",
+    url: () => "/reports/activities",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res, _fx, who) => {
+      expect(res.text).to.include("待报送的活动");
+      // A coordinator reads his city's registry; only the organizer imports.
+      expect(res.text.includes("别的单位的活动")).to.equal(who === "organizer");
+    },
+  },
+  {
+    method: "get",
+    path: "/reports/activities/template",
+    url: () => "/reports/activities/template",
+    allowed: ORGANIZER,
+    ok: 200,
+    download: true,
+  },
+  // A urlencoded form without a file: the organizer gets the page back with 415.
+  {
+    method: "post",
+    path: "/reports/activities/import",
+    url: () => "/reports/activities/import",
+    form: () => ({}),
+    allowed: ORGANIZER,
+    ok: 415,
+  },
+  {
+    method: "get",
+    path: "/reports/mine",
+    url: () => "/reports/mine",
+    allowed: ["reporter"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("待报送的活动").and.not.include("别的单位的活动"),
+  },
+  {
+    method: "get",
+    path: "/reports/mine/:id",
+    url: (fx) => `/reports/mine/${fx.openActivityId}`,
+    allowed: ["reporter"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("待报送的活动"),
+  },
+  {
+    method: "get",
+    path: "/reports/mine/:id",
+    label: "another unit's activity",
+    url: (fx) => `/reports/mine/${fx.theirActivityId}`,
+    allowed: [],
+    ok: 200,
+  },
+  // A urlencoded form without the files: the reporter passes the checks and gets the form back with 415.
+  {
+    method: "post",
+    path: "/reports/mine/:id",
+    url: (fx) => `/reports/mine/${fx.openActivityId}`,
+    form: () => ({ text: "表单报送的新闻" }),
+    allowed: ["reporter"],
+    ok: 415,
+  },
+  {
+    method: "post",
+    path: "/reports/mine/:id",
+    label: "another unit's activity",
+    url: (fx) => `/reports/mine/${fx.theirActivityId}`,
+    form: () => ({ text: "冒名报送" }),
+    allowed: [],
+    ok: 415,
+  },
+  {
+    method: "get",
+    path: "/reports/summary",
+    url: () => "/reports/summary",
+    allowed: ["reporter"],
+    ok: 200,
+  },
+  {
+    method: "post",
+    path: "/reports/summary",
+    url: () => "/reports/summary",
+    form: () => ({}),
+    // His unit's summary is filed and not locked: he may edit it, but a form without files is 415.
+    allowed: ["reporter"],
+    ok: 415,
+  },
+  {
+    method: "get",
+    path: "/reports/files/:id",
+    url: (fx) => `/reports/files/${fx.fileId}`,
+    // Not published (the package is not in): the staff of the unit and city only, the others are not told it exists.
+    allowed: ["reporter", "coordinator", "organizer"],
+    ok: 200,
+    hidden: true,
+    download: true,
+  },
+  {
+    method: "get",
+    path: "/reports/status",
+    url: () => "/reports/status",
+    allowed: ORGANIZER,
+    ok: 200,
+  },
+  {
+    method: "get",
+    path: "/reports/cities/:city/status",
+    url: () => `/reports/cities/${encodeURIComponent("石家庄")}/status`,
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("待报送的活动"),
+  },
+  {
+    method: "get",
+    path: "/reports/cities/:city/status",
+    label: "another city",
+    url: () => `/reports/cities/${encodeURIComponent(OTHER_CITY)}/status`,
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include("别的单位的活动"),
+  },
+  {
+    method: "post",
+    path: "/reports/cities/:city/remind",
+    url: () => `/reports/cities/${encodeURIComponent("石家庄")}/remind`,
+    form: (fx) => ({ unitId: fx.unitId }),
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("mailto:"),
+  },
+  {
+    method: "post",
+    path: "/reports/cities/:city/remind",
+    label: "another city",
+    url: () => `/reports/cities/${encodeURIComponent(OTHER_CITY)}/remind`,
+    form: (fx) => ({ unitId: fx.theirUnitId }),
+    allowed: ORGANIZER,
+    ok: 200,
+    check: (res) => expect(res.text).to.include("mailto:"),
+  },
+  {
+    method: "get",
+    path: "/reports/dashboard",
+    url: () => "/reports/dashboard",
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: (res) => expect(res.text).to.include("<svg"),
+  },
+  {
+    method: "get",
+    path: "/reports/export.xlsx",
+    url: () => "/reports/export.xlsx",
+    allowed: ORGANIZER,
+    ok: 200,
+    download: true,
+  },
+  {
+    method: "post",
+    path: "/reports/cities/:city/package",
+    url: () => `/reports/cities/${encodeURIComponent("石家庄")}/package`,
+    // Not confirmed: the city's coordinator and the organizer are asked first, and nothing is submitted.
+    form: () => ({}),
+    allowed: ["coordinator", "organizer"],
+    ok: 200,
+    check: async (res, _fx, _who, app) => {
+      expect(res.text).to.include('name="confirmed"');
+      expect(await app.db("city_packages").where({ city: "石家庄" })).to.have.length(0);
+    },
+  },
+  {
+    method: "post",
+    path: "/reports/cities/:city/package",
+    label: "another city",
+    url: () => `/reports/cities/${encodeURIComponent(OTHER_CITY)}/package`,
+    form: () => ({ confirmed: "1" }),
+    allowed: ORGANIZER,
+    ok: 303,
+    check: async (_res, _fx, _who, app) =>
+      expect(await app.db("city_packages").where({ city: OTHER_CITY })).to.have.length(1),
+  },
+  // Public (网络展厅), after 唐山's package is in: its news is published.
+  {
+    method: "get",
+    path: "/reports",
+    url: () => "/reports",
+    allowed: ANYONE,
+    ok: 200,
+    check: (res) => expect(res.text).to.include(`/reports/cities/${encodeURIComponent(OTHER_CITY)}`),
+  },
+  {
+    method: "get",
+    path: "/reports/cities/:city",
+    url: () => `/reports/cities/${encodeURIComponent(OTHER_CITY)}`,
+    allowed: ANYONE,
+    ok: 200,
+  },
   {
     method: "get",
     path: "/reports/weeks",
@@ -970,6 +1383,7 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
     expect((await sessions.disabled.agent.get("/admin/users")).status).to.equal(200);
     fx = {
       ...base,
+      ...(await makeReports(app, admin, base.actors.reporter)),
       editContestId: await newContest(app, admin, "待修改的草稿", "draft"),
       stageContestId: await newContest(app, admin, "待开放的草稿", "draft"),
       victimId: (await createActor(app, "judge")).user.id,
@@ -980,11 +1394,22 @@ describe("authorization matrix: the HTML pages and forms (role × route)", () =>
   });
   after(() => app.close());
 
-  it("the table covers every page and form of the accounts, contests, audit and statistics pages", () => {
+  it("the table covers every page and form of the accounts, contests, audit, statistics, units and reports pages", () => {
     const table = new Set(PAGE_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [accountsPages, contestsPages, auditPages, statisticsPages, unitsPages, weeksPages].flatMap(
-      (make) => routesOf(make(app.ctx)),
-    );
+    const defined = [
+      accountsPages,
+      contestsPages,
+      auditPages,
+      statisticsPages,
+      unitsPages,
+      weeksPages,
+      activitiesPages,
+      newsPages,
+      summariesPages,
+      packagesPages,
+      dashboardPages,
+      publicReportsPages,
+    ].flatMap((make) => routesOf(make(app.ctx)));
     expect(defined).to.have.length.greaterThan(10);
     for (const route of defined) expect(table.has(route), `${route} has no row in the matrix`).to.equal(true);
   });

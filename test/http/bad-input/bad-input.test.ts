@@ -7,7 +7,12 @@ import request, { type Response } from "supertest";
 import { accountsApi } from "../../../src/accounts/accounts.routes.js";
 import { auditApi } from "../../../src/audit/audit.routes.js";
 import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
+import { activitiesApi } from "../../../src/reports/activities.routes.js";
+import { dashboardApi } from "../../../src/reports/dashboard.routes.js";
 import { evaluationApi } from "../../../src/reports/evaluation.routes.js";
+import { newsApi } from "../../../src/reports/news.routes.js";
+import { packagesApi } from "../../../src/reports/packages.routes.js";
+import { summariesApi } from "../../../src/reports/summaries.routes.js";
 import { weeksApi } from "../../../src/reports/weeks.routes.js";
 import { unitsApi } from "../../../src/units/units.routes.js";
 import { contestsApi } from "../../../src/contests/contests.routes.js";
@@ -26,6 +31,7 @@ import {
   type Actor,
   type TestApp,
 } from "../../helpers/app.js";
+import { makeReports, type ReportFixtures } from "../../helpers/report-fixtures.js";
 
 /**
  * DESIGN §4 and §7: bad input gets a 4xx with `{error: {code, message}}`, never a 5xx, and writes
@@ -35,9 +41,9 @@ import {
  * unknown fields, broken JSON, huge strings, lying headers, bad tokens and wrong roles.
  */
 
-type Role = "organizer" | "coordinator" | "judge" | "contestant";
+type Role = "organizer" | "coordinator" | "judge" | "contestant" | "reporter";
 type Who = "anonymous" | Role;
-const ROLES: readonly Role[] = ["organizer", "coordinator", "judge", "contestant"];
+const ROLES: readonly Role[] = ["organizer", "coordinator", "judge", "contestant", "reporter"];
 const ANYONE: readonly Who[] = ["anonymous", ...ROLES];
 
 /** Fixed, so a run is repeatable; set BAD_INPUT_SEED / BAD_INPUT_RUNS to explore further by hand. */
@@ -46,7 +52,7 @@ const RUNS_PER_ROUTE = Number(process.env.BAD_INPUT_RUNS ?? 12);
 const FAKE_ID = "00000000-0000-4000-8000-000000000000";
 const PASSWORD = "Secret-pass-42";
 
-interface Fixtures {
+interface Fixtures extends ReportFixtures {
   tokens: Record<Role, string>;
   contestant: Actor;
   openContestId: string;
@@ -145,6 +151,37 @@ const ROUTES: Record<string, Spec> = {
     body: () => ({ title: "不该建成的活动周", summaryDueAt: "2026-09-10T23:59:59+08:00" }),
   },
   "POST /api/v1/report-weeks/:id/evaluation": { ...ORG, body: () => ({ cities: ["保定"] }), optionalBody: true },
+  // The week's reporting: ids of the fixtures' own (see urlOf), so a request gets past its lookups.
+  "POST /api/v1/activities/import": { ...ORG, multipart: { note: "活动" } },
+  "GET /api/v1/activities/template": ORG,
+  "GET /api/v1/activities": {
+    as: "organizer",
+    allowed: ["organizer", "coordinator", "reporter"],
+    query: { city: "石家庄", unit: "单位", theme: "科普行动" },
+    badQuery: { city: ["火星", "", "x".repeat(41)], theme: ["天文", ""], unit: ["长".repeat(201)] },
+  },
+  "POST /api/v1/activities/:id/news": { as: "reporter", allowed: ["reporter"], multipart: { text: "新闻稿" } },
+  "PUT /api/v1/activities/:id/news": { as: "reporter", allowed: ["reporter"], body: () => ({ text: "改过的新闻稿" }) },
+  "GET /api/v1/activities/:id/news": { as: "reporter", allowed: ["organizer", "coordinator", "reporter"] },
+  "GET /api/v1/report-files/:id": { as: "reporter", allowed: ["organizer", "coordinator", "reporter", "judge"] },
+  // His unit's summary is filed: a POST is refused whatever it holds, a PUT reads the files.
+  "POST /api/v1/units/:id/summary": { as: "reporter", allowed: ["reporter"] },
+  "PUT /api/v1/units/:id/summary": { as: "reporter", allowed: ["reporter"], multipart: { note: "总结" } },
+  "GET /api/v1/units/:id/summary": { as: "organizer", allowed: ["organizer", "coordinator", "reporter"] },
+  "GET /api/v1/report-status": {
+    as: "coordinator",
+    allowed: ["organizer", "coordinator"],
+    query: { city: "石家庄" },
+    badQuery: { city: ["火星", "x".repeat(41)] },
+  },
+  "POST /api/v1/cities/:city/package": {
+    as: "coordinator",
+    allowed: ["organizer", "coordinator"],
+    body: (fx) => ({ week: fx.weekId }),
+    optionalBody: true,
+  },
+  "GET /api/v1/reports/dashboard": { as: "coordinator", allowed: ["organizer", "coordinator"] },
+  "GET /api/v1/reports/export.xlsx": ORG,
   "POST /api/v1/contests": { ...ORG, body: () => contestBody({ title: "不该建成的赛事" }) },
   "GET /api/v1/contests": {
     as: "anonymous",
@@ -697,6 +734,11 @@ function urlOf(route: string, c: Case, fx: Fixtures): string {
     if (name === "number") return "1";
     if (name === "id" && template.startsWith("/api/v1/contests/")) return fx.openContestId;
     if (name === "id" && template.startsWith("/api/v1/users/")) return fx.victimUserId;
+    if (name === "id" && template.startsWith("/api/v1/activities/"))
+      return route.startsWith("POST") ? fx.openActivityId : fx.filedActivityId;
+    if (name === "id" && template.startsWith("/api/v1/units/")) return fx.unitId;
+    if (name === "id" && template.startsWith("/api/v1/report-files/")) return fx.fileId;
+    if (name === "city") return encodeURIComponent("石家庄");
     return FAKE_ID;
   });
   const query = Object.entries(c.query ?? {})
@@ -789,10 +831,12 @@ describe("bad input on every API route: a 4xx with the error shape, never a 5xx,
     const admin = await tokenFor(app, ADMIN.email, ADMIN.password);
     const tokens = { organizer: admin } as Record<Role, string>;
     let contestant!: Actor;
-    for (const role of ["coordinator", "judge", "contestant"] as const) {
+    let reporter!: Actor;
+    for (const role of ["coordinator", "judge", "contestant", "reporter"] as const) {
       const actor = await createActor(app, role);
       tokens[role] = actor.token;
       if (role === "contestant") contestant = actor;
+      if (role === "reporter") reporter = actor;
     }
     const victim = await createActor(app, "judge");
     const created = await request(app.server)
@@ -805,7 +849,13 @@ describe("bad input on every API route: a 4xx with the error shape, never a 5xx,
       .set("Authorization", `Bearer ${admin}`)
       .send({ to: "open" });
     expect(opened.status, opened.text).to.equal(200);
-    fx = { tokens, contestant, openContestId: created.body.contest.id as string, victimUserId: victim.user.id };
+    fx = {
+      ...(await makeReports(app, admin, reporter)),
+      tokens,
+      contestant,
+      openContestId: created.body.contest.id as string,
+      victimUserId: victim.user.id,
+    };
   });
   after(() => app?.close());
 
@@ -823,6 +873,11 @@ describe("bad input on every API route: a 4xx with the error shape, never a 5xx,
       statisticsApi,
       unitsApi,
       weeksApi,
+      activitiesApi,
+      newsApi,
+      summariesApi,
+      packagesApi,
+      dashboardApi,
       evaluationApi,
     ].flatMap((make) => routesOf(make(app.ctx)));
     expect(

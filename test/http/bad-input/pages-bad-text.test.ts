@@ -20,6 +20,8 @@ describe("bad text on the pages: a 400 error page, nothing written", () => {
     "/contests?stage=%00",
     "/admin/users/a%01b",
     "/admin/audit?targetId=%00",
+    "/reports/cities/a%00b/status",
+    "/reports/activities?theme=%07",
   ]) {
     it(`GET ${path} → 400 error page`, async () => {
       const organizer = await pageSession(app, ADMIN.email, ADMIN.password);

@@ -188,6 +188,45 @@ describe("activity import and list", () => {
     expect(en.body.error.message).to.include("Wrong header");
   });
 
+  it("the reasons, in zh-CN by default and English on request: wrong columns, a text file named .xlsx, a date in the wrong format", async () => {
+    const before = await writtenState(app);
+    const wrong = await upload(admin, await xlsx([["名称", "日期"]]), "a.xlsx");
+    expect(wrong.status).to.equal(400);
+    expect(wrong.body.error.message).to.include("表头不对").and.include("名称").and.include("地点或链接");
+    const text = await upload(admin, Buffer.from("这不是表格\n只是文字"), "活动.xlsx").set("Accept-Language", "en");
+    expect(text.status).to.equal(400);
+    expect(text.body.error.message).to.include("Wrong header").and.include("这不是表格");
+    await expectNothingWritten(app, before, "a refused file");
+
+    // One row, a new unit, a date as 20.05.2026: the row is reported and writes nothing, not even its unit.
+    const row = [
+      "新建的科普单位",
+      "保定",
+      "日期写错的活动",
+      "科普行动",
+      "现场活动",
+      "20.05.2026",
+      "2026-05-20",
+      "现场",
+    ];
+    const tables = async () => ({
+      activities: await app.db("activities").select("*").orderBy("id"),
+      units: await app.db("units").select("*").orderBy("id"),
+      uploads: (await writtenState(app)).uploads,
+    });
+    const rowsBefore = await tables();
+    const zh = await upload(admin, csv([ZH, row]), "活动.csv");
+    expect(zh.status, JSON.stringify(zh.body)).to.equal(200);
+    expect(zh.body).to.deep.include({ imported: 0, updated: 0 });
+    expect(zh.body.errors).to.have.length(1);
+    expect(zh.body.errors[0].row).to.equal(2);
+    expect(zh.body.errors[0].message).to.include("“20.05.2026”格式不对");
+    const en = await upload(admin, csv([EN, row]), "activities.csv").set("Accept-Language", "en");
+    expect(en.body.errors[0].message).to.include("20.05.2026").and.include("YYYY-MM-DD");
+    expect(en.body.errors[0].message).not.to.include("格式");
+    expect(await tables()).to.deep.equal(rowsBefore);
+  });
+
   describe("the list is scoped by role", () => {
     let coordinator: Actor;
     let reporter: Actor;

@@ -195,6 +195,38 @@ describe("news reports", () => {
     await expectNothingWritten(app, before, "a second report");
   });
 
+  it("the reasons, in zh-CN by default and English on request: an image that is not one, another unit's activity, an empty edit; nothing written", async () => {
+    const mine = await activity(reporter.user.unitId!, "保定", "科普讲座", "2026-05-20T10:00:00.000Z");
+    const theirs = await activity(other.user.unitId!, "保定", "河大科普讲座", "2026-05-20T10:00:00.000Z");
+    const fakePng = path.join(scratch, "海报.png");
+    writeFileSync(fakePng, "这不是图片。\n".repeat(40));
+    const before = await writtenState(app);
+    const notImage = await file(reporter, mine).field("text", "稿").attach("images", fakePng);
+    expect(notImage.status).to.equal(400);
+    expect(notImage.body.error.message).to.include("图片文件类型不符合要求").and.include("jpeg/png/webp");
+    const notImageEn = await file(reporter, mine)
+      .set("Accept-Language", "en")
+      .field("text", "稿")
+      .attach("images", fakePng);
+    expect(notImageEn.body.error.message).to.include("wrong type").and.include("jpeg/png/webp");
+    const foreign = await file(reporter, theirs).field("text", "冒名").attach("images", media.coverJpeg);
+    expect(foreign.status).to.equal(403);
+    expect(foreign.body.error.message).to.equal("您只能为本单位的活动报送");
+    const foreignEn = await file(reporter, theirs).set("Accept-Language", "en").field("text", "冒名");
+    expect(foreignEn.body.error.message).to.equal("You may only report for your own unit's activities");
+    await expectNothingWritten(app, before, "refused filings");
+
+    expect((await file(reporter, mine).field("text", "初稿")).status).to.equal(201);
+    const filed = await writtenState(app);
+    // No text and no file (here a body sent as text/plain, which is not read): nothing to change, not a silent touch.
+    const empty = await file(reporter, mine, "put").set("Content-Type", "text/plain").send('{"text":"改稿"}');
+    expect(empty.status).to.equal(400);
+    expect(empty.body.error).to.include({ code: "validation_failed", message: "没有需要修改的内容" });
+    const emptyEn = await file(reporter, mine, "put").set("Accept-Language", "en").send({});
+    expect(emptyEn.body.error.message).to.equal("Nothing to change");
+    await expectNothingWritten(app, filed, "empty edits");
+  });
+
   it("PUT edits text and replaces images until the city's package is submitted; then 409 package_submitted", async () => {
     const id = await activity(other.user.unitId!, "保定", "科学实验秀", "2026-05-20T10:00:00.000Z");
     const first = await file(other, id)

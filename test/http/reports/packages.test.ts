@@ -136,6 +136,30 @@ describe("report status and city packages", () => {
     expect((await as(app, admin).get("/api/v1/report-status?week=nope")).status).to.equal(404);
   });
 
+  it("a coordinator acting for another city (status, package, reminder) → 403 with the reason, in English on request; nothing written", async () => {
+    const baodingPath = `/cities/${encodeURIComponent("保定")}`;
+    const before = await writtenState(app);
+    const status = await as(app, tangshan.token).get(`/api/v1/report-status?city=${encodeURIComponent("保定市")}`);
+    expect(status.status).to.equal(403);
+    expect(status.body.error).to.include({ code: "forbidden", message: "您只能查看和处理本市的单位与报送材料" });
+    const pkg = await as(app, tangshan.token)
+      .post(`/api/v1${baodingPath}/package`)
+      .set("Accept-Language", "en")
+      .send({});
+    expect(pkg.status).to.equal(403);
+    expect(pkg.body.error.message).to.equal("You may only see and act for your own city's units and reports");
+    const page = await pageSession(app, tangshan.email, tangshan.password);
+    const csrf = csrfOf((await page.get("/reports/cities/Tangshan/status").set("Accept", "text/html")).text);
+    const remind = await page
+      .post(`/reports${baodingPath}/remind`)
+      .type("form")
+      .set("Accept", "text/html")
+      .send({ _csrf: csrf, unitId: unit.a });
+    expect(remind.status).to.equal(403);
+    expect(remind.text).to.include("您只能查看和处理本市的单位与报送材料");
+    await expectNothingWritten(app, before, "acting for another city");
+  });
+
   it("the city page lists what is missing from whom with due dates; a reminder only where a reporter has an e-mail", async () => {
     const page = await pageSession(app, baoding.email, baoding.password);
     const html = (await page.get(`/reports/cities/${encodeURIComponent("保定")}/status`).set("Accept", "text/html"))

@@ -90,7 +90,15 @@ describe("unit summaries", () => {
       400,
       "video_too_long",
     );
-    expect(fourMinutes.body.error.message).to.contain("240").and.contain("180");
+    expect(fourMinutes.body.error.message).to.equal("Video: 240 s long, over the limit of 180 s");
+    const zh = await refused(
+      summary(lateReporter, unitOf(lateReporter))
+        .attach("document", media.formPdf, "总结.pdf")
+        .attach("video", media.fourMinutes, "总结视频.mp4"),
+      400,
+      "video_too_long",
+    );
+    expect(zh.body.error.message).to.equal("视频时长 240 秒，超过上限 180 秒");
     const fake = path.join(scratch, "总结.docx");
     writeFileSync(fake, "这是一段文字，不是 Word 文档。\n".repeat(20));
     await refused(
