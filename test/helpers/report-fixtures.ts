@@ -1,7 +1,6 @@
 import request from "supertest";
 import { createActor, type Actor, type TestApp } from "./app.js";
-import { insertActivity, insertNews, insertSummary } from "./report-duty.js";
-import { seedNewsFile } from "./reports.js";
+import { seedActivity, seedNews, seedNewsFile, seedSummary } from "./reports.js";
 
 /**
  * The week's duty that the role matrix and the bad-input table call the reports routes on, made through
@@ -36,8 +35,7 @@ export async function makeReports(app: TestApp, admin: string, reporter: Actor):
   const them = await createActor(app, "reporter", { city: OTHER_CITY, unit: "唐山矩阵单位" });
   const theirUnitId = them.user.unitId!;
   const activity = (unit: string, city: string, title: string) =>
-    insertActivity(app, {
-      weekId,
+    seedActivity(app, weekId, {
       unitId: unit,
       city,
       title,
@@ -48,8 +46,8 @@ export async function makeReports(app: TestApp, admin: string, reporter: Actor):
   const filedActivityId = await activity(unitId, "石家庄", "已报送的活动");
   const theirActivityId = await activity(theirUnitId, OTHER_CITY, "别的单位的活动");
   const filed = { dueAt: "2026-05-23T15:59:59.999Z", filedAt: "2026-05-21T02:00:00.000Z" };
-  const newsId = await insertNews(app, { activityId: filedActivityId, unitId, authorId: reporter.user.id, ...filed });
-  await insertSummary(app, { weekId, unitId, authorId: reporter.user.id, ...filed });
+  const newsId = await seedNews(app, filedActivityId, unitId, { authorId: reporter.user.id, ...filed });
+  await seedSummary(app, { weekId, unitId, authorId: reporter.user.id, ...filed });
   const fileId = await seedNewsFile(app, newsId, {
     role: "image",
     contentType: "png",

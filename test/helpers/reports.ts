@@ -26,8 +26,8 @@ export interface SeedActivity {
   unitId: string;
   city: string;
   title: string;
-  theme: string;
-  form: string;
+  theme?: string;
+  form?: string;
   startsAt: string;
   endsAt: string;
 }
@@ -40,8 +40,8 @@ export async function seedActivity(app: TestApp, weekId: string, a: SeedActivity
     unit_id: a.unitId,
     city: a.city,
     title: a.title,
-    theme: a.theme,
-    form: a.form,
+    theme: a.theme ?? "科普行动",
+    form: a.form ?? "现场活动",
     starts_at: a.startsAt,
     ends_at: a.endsAt,
     place: "线上",
@@ -61,19 +61,39 @@ export async function seedNews(
   app: TestApp,
   activityId: string,
   unitId: string,
-  news: { text: string; late: boolean; authorId: string },
+  news: { authorId: string; text?: string; late?: boolean; dueAt?: string; filedAt?: string },
 ): Promise<string> {
   const id = newId();
+  const dueAt = news.dueAt ?? "2026-05-23T15:59:59.999Z";
+  const filedAt = news.filedAt ?? AT;
   await app.db("news_reports").insert({
     id,
     activity_id: activityId,
     unit_id: unitId,
     author_id: news.authorId,
-    text: news.text,
-    due_at: "2026-05-23T15:59:59.999Z",
-    filed_at: AT,
-    late: news.late,
-    updated_at: AT,
+    text: news.text ?? "活动顺利举行。",
+    due_at: dueAt,
+    filed_at: filedAt,
+    late: news.late ?? filedAt > dueAt,
+    updated_at: filedAt,
+  });
+  return id;
+}
+
+export async function seedSummary(
+  app: TestApp,
+  s: { weekId: string; unitId: string; authorId: string; dueAt: string; filedAt: string },
+): Promise<string> {
+  const id = newId();
+  await app.db("unit_summaries").insert({
+    id,
+    week_id: s.weekId,
+    unit_id: s.unitId,
+    author_id: s.authorId,
+    due_at: s.dueAt,
+    filed_at: s.filedAt,
+    late: s.filedAt > s.dueAt,
+    updated_at: s.filedAt,
   });
   return id;
 }

@@ -12,8 +12,15 @@ import {
 } from "../../helpers/app.js";
 import { check } from "../../helpers/entries.js";
 import { csrfOf, pageSession, type PageAgent } from "../../helpers/pages.js";
-import { insertSummary } from "../../helpers/report-duty.js";
-import { seedActivity, seedNews, seedPackage, seedReportFile, seedUnit, seedWeek } from "../../helpers/reports.js";
+import {
+  seedActivity,
+  seedNews,
+  seedPackage,
+  seedReportFile,
+  seedSummary,
+  seedUnit,
+  seedWeek,
+} from "../../helpers/reports.js";
 import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 /**
@@ -70,7 +77,7 @@ describe("reports: unit evaluation pages", () => {
       late: true,
       authorId: reporter.user.id,
     });
-    const summary = await insertSummary(app, {
+    const summary = await seedSummary(app, {
       weekId,
       unitId: hebei,
       authorId: reporter.user.id,

@@ -11,8 +11,8 @@ import {
   type TestApp,
 } from "../../helpers/app.js";
 import { csrfOf, pageSession } from "../../helpers/pages.js";
-import { insertActivity, insertNews, insertSummary } from "../../helpers/report-duty.js";
 import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
+import { seedActivity, seedNews, seedSummary } from "../../helpers/reports.js";
 
 /** The week's status per unit, the coordinator's city page and the city package (DESIGN §3 "Status", "City package"). */
 describe("report status and city packages", () => {
@@ -50,35 +50,32 @@ describe("report status and city packages", () => {
 
     const ending = (day: string) => ({ startsAt: `${day}T01:00:00.000Z`, endsAt: `${day}T03:00:00.000Z` });
     const filed = async (unitId: string, city: string, author: string, title: string, filedAt: string) => {
-      const id = await insertActivity(app, { weekId, unitId, city, title, ...ending("2026-05-20") });
-      await insertNews(app, { activityId: id, unitId, authorId: author, dueAt: DUE_0520, filedAt });
+      const id = await seedActivity(app, weekId, { unitId, city, title, ...ending("2026-05-20") });
+      await seedNews(app, id, unitId, { authorId: author, dueAt: DUE_0520, filedAt });
     };
     await filed(unit.a, "保定", reporterA.user.id, "校园科普日", "2026-05-23T15:30:00.000Z");
     // 00:30 on 5-24 in Shanghai: past midnight, so late.
     await filed(unit.a, "保定", reporterA.user.id, "院士报告会", "2026-05-23T16:30:00.000Z");
-    activity.missingPastDue = await insertActivity(app, {
-      weekId,
+    activity.missingPastDue = await seedActivity(app, weekId, {
       unitId: unit.a,
       city: "保定",
       title: "实验室开放日",
       ...ending("2026-05-20"),
     });
-    activity.missingLater = await insertActivity(app, {
-      weekId,
+    activity.missingLater = await seedActivity(app, weekId, {
       unitId: unit.a,
       city: "保定",
       title: "科普直播",
       ...ending("2026-05-24"),
     });
-    activity.missingB = await insertActivity(app, {
-      weekId,
+    activity.missingB = await seedActivity(app, weekId, {
       unitId: unit.b,
       city: "保定",
       title: "机器人展",
       ...ending("2026-05-21"),
     });
     await filed(unit.c, "唐山", reporterC.user.id, "唐山科普游", "2026-05-21T00:00:00.000Z");
-    await insertSummary(app, {
+    await seedSummary(app, {
       weekId,
       unitId: unit.a,
       authorId: reporterA.user.id,
