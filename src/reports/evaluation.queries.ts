@@ -69,17 +69,20 @@ export async function findEvaluationOfWeek(db: Knex, weekId: string): Promise<{ 
   return row ? { contestId: String(row.contest_id) } : null;
 }
 
-/** Every week's evaluation contest, and every week's submitted cities: what the weeks page shows per week. */
-export async function evaluationsOfWeeks(db: Knex): Promise<{ weekId: string; contestId: string }[]> {
-  const rows: { week_id: string; contest_id: string }[] = await db("report_evaluations").select(
-    "week_id",
-    "contest_id",
-  );
+/** These weeks' evaluation contests, and their submitted cities: what the weeks page shows per week. */
+export async function evaluationsOfWeeks(
+  db: Knex,
+  weekIds: string[],
+): Promise<{ weekId: string; contestId: string }[]> {
+  const rows: { week_id: string; contest_id: string }[] = await db("report_evaluations")
+    .whereIn("week_id", weekIds)
+    .select("week_id", "contest_id");
   return rows.map((r) => ({ weekId: String(r.week_id), contestId: String(r.contest_id) }));
 }
 
-export async function submittedCitiesOfWeeks(db: Knex): Promise<{ weekId: string; city: string }[]> {
+export async function submittedCitiesOfWeeks(db: Knex, weekIds: string[]): Promise<{ weekId: string; city: string }[]> {
   const rows: { week_id: string; city: string }[] = await db("city_packages")
+    .whereIn("week_id", weekIds)
     .orderBy(["week_id", "city"])
     .select("week_id", "city");
   return rows.map((r) => ({ weekId: String(r.week_id), city: String(r.city) }));

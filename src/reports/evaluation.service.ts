@@ -127,15 +127,15 @@ export interface WeekEvaluation {
   submittedCities: string[];
 }
 
-export async function evaluationsOfWeeks(ctx: AppContext): Promise<Map<string, WeekEvaluation>> {
+export async function evaluationsOfWeeks(ctx: AppContext, weekIds: string[]): Promise<Map<string, WeekEvaluation>> {
   const byWeek = new Map<string, WeekEvaluation>();
   const of = (weekId: string) => {
     const found = byWeek.get(weekId) ?? { contestId: null, submittedCities: [] };
     byWeek.set(weekId, found);
     return found;
   };
-  for (const e of await q.evaluationsOfWeeks(ctx.db)) of(e.weekId).contestId = e.contestId;
-  for (const p of await q.submittedCitiesOfWeeks(ctx.db)) of(p.weekId).submittedCities.push(p.city);
+  for (const e of await q.evaluationsOfWeeks(ctx.db, weekIds)) of(e.weekId).contestId = e.contestId;
+  for (const p of await q.submittedCitiesOfWeeks(ctx.db, weekIds)) of(p.weekId).submittedCities.push(p.city);
   return byWeek;
 }
 

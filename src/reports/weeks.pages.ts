@@ -20,7 +20,10 @@ export function weeksPages(ctx: AppContext): Router {
 
   const page = async (req: Request) => {
     const list = await weeks.listWeeks(ctx);
-    const evaluations = await evaluationsOfWeeks(ctx);
+    const evaluations = await evaluationsOfWeeks(
+      ctx,
+      list.map((w) => w.id),
+    );
     return {
       title: req.t("reports.weeks.title"),
       weeks: list.map((w, i) => {
