@@ -34,18 +34,16 @@ async function includedCities(ctx: AppContext, weekId: string, asked: string[] |
       if (!city) throw new ValidationError("errors.unknownCity", { city: input }, { fields: [{ field: "cities" }] });
       return city;
     });
-    const missing = cities.filter((c) => !submitted.includes(c));
-    if (missing.length > 0)
-      throw new ConflictError(
-        "package_not_submitted",
-        "errors.evaluationPackagesMissing",
-        { cities: missing.join("、") },
-        { cities: missing },
-      );
+    refuseUnsubmitted(cities.filter((c) => !submitted.includes(c)));
     return cities;
   }
   if (submitted.length === 0) throw new ConflictError("package_not_submitted", "errors.evaluationNoPackage");
-  const missing = (await q.citiesWithActivities(ctx.db, weekId)).filter((c) => !submitted.includes(c));
+  refuseUnsubmitted((await q.citiesWithActivities(ctx.db, weekId)).filter((c) => !submitted.includes(c)));
+  return submitted;
+}
+
+/** 409 naming the cities whose package is not in yet, if any. */
+function refuseUnsubmitted(missing: string[]): void {
   if (missing.length > 0)
     throw new ConflictError(
       "package_not_submitted",
@@ -53,7 +51,6 @@ async function includedCities(ctx: AppContext, weekId: string, asked: string[] |
       { cities: missing.join("、") },
       { cities: missing },
     );
-  return submitted;
 }
 
 /**

@@ -25,8 +25,8 @@ import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
 /**
  * The unit evaluation through the pages (DESIGN §3 "Evaluation"): the organizer's button on the weeks
- * page, and the unit's material on its judges' sheets, its files served to those judges only. The rules themselves (which cities, one per week, the contest made) are tested through the API
- * in evaluation.test.ts.
+ * page, and the unit's material on its judges' sheets, its files served to those judges only. The rules
+ * themselves (which cities, one per week, the contest made) are tested through the API in evaluation.test.ts.
  */
 describe("reports: unit evaluation pages", () => {
   const clock = new TestClock(new Date("2026-05-25T02:00:00.000Z"));
