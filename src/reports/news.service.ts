@@ -21,7 +21,8 @@ export const MAX_NEWS_IMAGES = 9;
 
 export const NEWS_FILE_RULES: files.ReportFileRules = {
   images: { types: ["jpeg", "png", "webp"], maxBytes: 10 * MB, strip: true },
-  video: { types: ["mp4", "mov"], maxBytes: 100 * MB, maxSeconds: 5 * 60 },
+  // Published too: its title, artist, comment and location tags can name a person or a place.
+  video: { types: ["mp4", "mov"], maxBytes: 100 * MB, maxSeconds: 5 * 60, strip: true },
 };
 
 /** receiveUpload's options for a news report's body. */

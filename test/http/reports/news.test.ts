@@ -14,7 +14,7 @@ import {
   type TestApp,
 } from "../../helpers/app.js";
 import { testMedia, type TestMedia } from "../../helpers/media.js";
-import { gpsTags, jpegNamingAuthor, scratchDir, tagsNaming } from "../../helpers/metadata.js";
+import { gpsTags, jpegNamingAuthor, scratchDir, tagsNaming, videoNamingAuthor } from "../../helpers/metadata.js";
 import { pageSession } from "../../helpers/pages.js";
 import { expectNothingWritten, writtenState } from "../../helpers/unchanged.js";
 
@@ -74,15 +74,17 @@ describe("news reports", () => {
   });
   after(() => app.close());
 
-  it("filed on time with text, stripped images and a video: 201 {news: {id, late, dueAt}}; read back by role", async () => {
+  it("filed on time with text, stripped images and a stripped video: 201 {news: {id, late, dueAt}}; read back by role", async () => {
     const id = await activity(reporter.user.unitId!, "保定", "科普进社区", "2026-05-20T10:00:00.000Z");
     const photo = await jpegNamingAuthor(scratch);
     expect(await tagsNaming(photo)).to.have.length.above(0);
+    const clip = await videoNamingAuthor(media.hd720, scratch);
+    expect(await tagsNaming(clip)).to.have.length.above(0);
     const res = await file(reporter, id)
       .field("text", "  保定市科学技术馆走进社区，开展科普讲座。 ")
       .attach("images", photo, "现场.jpg")
       .attach("images", media.coverPng, "合影.png")
-      .attach("video", media.hd720, "现场.mp4");
+      .attach("video", clip, "现场.mp4");
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.news).to.deep.equal({ id: res.body.news.id, late: false, dueAt: "2026-05-23T15:59:59.999Z" });
 
@@ -99,6 +101,7 @@ describe("news reports", () => {
     const jpeg = read.body.news.images[0];
     expect(await tagsNaming(await storedPath(jpeg.id))).to.deep.equal([]);
     expect(await gpsTags(await storedPath(jpeg.id))).to.deep.equal([]);
+    expect(await tagsNaming(await storedPath(read.body.news.video.id))).to.deep.equal([]);
     const served = await as(app, coordinator.token).get(jpeg.url);
     expect(served.status).to.equal(200);
     expect(served.headers["content-type"]).to.equal("image/jpeg");
