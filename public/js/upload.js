@@ -1,7 +1,7 @@
 /*
- * Progressive upload for entry forms and the activity import (form[data-upload]). Without this script the form posts as
- * usual (the CSRF token rides in the action's ?_csrf=). With it: author rows are added on demand and
- * sent as the JSON `authors` field, the files go by XMLHttpRequest with a progress bar per file
+ * Progressive upload for entry forms, the activity import and the unit summary (form[data-upload]).
+ * Without this script the form posts as usual (the CSRF token rides in the action's ?_csrf=). With it:
+ * author rows are added on demand and sent as the JSON `authors` field, the files go by XMLHttpRequest with a progress bar per file
  * (percentage, speed, time left), and the server's refusal is shown above the form.
  * No framework, no inline script (the CSP allows same-origin files only). Texts come from the form's
  * data-msg-* attributes, in the page's language.

@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import type { AppContext } from "../context.js";
 import { requireRole } from "../http/auth.js";
 import { flash } from "../http/flash.js";
-import { answerForm } from "../http/forms.js";
+import { answerForm, wantsJson } from "../http/forms.js";
 import { formatShanghai } from "../lib/time.js";
 import { receiveSummary } from "./summaries.routes.js";
 import * as summaries from "./summaries.service.js";
@@ -44,7 +44,9 @@ export function summariesPages(ctx: AppContext): Router {
         ? (await summaries.editSummary(ctx, req.user!, unitId, upload)).late
         : (await summaries.fileSummary(ctx, req.user!, unitId, upload)).late;
       flash(req, "success", req.t(late ? "reports.summary.filedLate" : "reports.summary.filed"));
-      res.redirect(303, "/reports/summary");
+      // The upload script (progress bars) asks for JSON and goes where it is told.
+      if (wantsJson(req)) res.json({ redirect: "/reports/summary" });
+      else res.redirect(303, "/reports/summary");
     });
   });
 

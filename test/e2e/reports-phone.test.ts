@@ -82,4 +82,24 @@ describe("browser: the reporter files a news report on his phone", function () {
     const news = await as(app, reporter.token).get(`/api/v1/activities/${activityId}/news`);
     expect(news.body.news.images).to.have.length(2);
   });
+
+  it("files the unit summary through the upload script, a bar per file, and shows it filed", async () => {
+    const media = await testMedia();
+    const { page } = browser;
+    await page.goto(`${app.url}/reports/summary`);
+    await page.locator('input[name="document"]').setInputFiles(media.formPdf);
+    await page.locator('input[name="video"]').setInputFiles(media.underLength);
+    // The script sends it (JSON asked for), not the plain form post.
+    const [sent] = await Promise.all([
+      page.waitForRequest((r) => r.method() === "POST" && r.url().includes("/reports/summary")),
+      page.locator("[data-upload-submit]").click(),
+    ]);
+    expect(sent.headers()["accept"]).to.equal("application/json");
+    await page.getByTestId("summary-filed").waitFor();
+    expect(await page.locator('[data-testid="summary-files"] video').count()).to.equal(1);
+    await expectNoSidewaysScroll(page);
+    const summary = await as(app, reporter.token).get(`/api/v1/units/${reporter.user.unitId}/summary`);
+    expect(summary.status, JSON.stringify(summary.body)).to.equal(200);
+    expect(summary.body.summary.late).to.equal(false);
+  });
 });
