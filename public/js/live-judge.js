@@ -35,6 +35,8 @@
   var version = root.getAttribute("data-version");
   var stale = false;
   var refreshing = false;
+  // Counts the judge's edits: a page part fetched before his latest edit is older than what he sees.
+  var edits = 0;
 
   function storeKey(form) {
     return "live:" + contestId + ":" + form.getAttribute("data-draft-key");
@@ -167,6 +169,7 @@
   }
 
   function changed(form, input) {
+    edits += 1;
     if (input) showProblem(input, problemOf(input, false));
     updateTotal(form);
     writeLocal(form, { values: valuesOf(form), at: Date.now(), sent: false });
@@ -301,6 +304,7 @@
     }
     refreshing = true;
     stale = false;
+    var editsBefore = edits;
     Promise.all(pendingForms().map(sendDraft))
       .then(function () {
         return fetch(pageUrl, { headers: { Accept: "text/html" }, credentials: "same-origin" });
@@ -315,8 +319,9 @@
         var part = root.querySelector("[data-live-part]");
         var freshRoot = page.querySelector("[data-live-judge]");
         if (!fresh || !part) return;
-        // The confirmation opened while this was loading: keep it; the state is fetched again after.
-        if (part.querySelector("[data-confirm]:not([hidden])")) {
+        // The confirmation opened, or the judge typed, while this was loading: the part fetched may not hold
+        // his latest values (a draft saved meanwhile is no longer put back); keep his screen, fetch again after.
+        if (part.querySelector("[data-confirm]:not([hidden])") || typing() || edits !== editsBefore) {
           stale = true;
           return;
         }

@@ -48,9 +48,15 @@ describe("live final: the judge's phone", () => {
     await app?.close();
   });
 
-  const sheetScores = async () =>
+  /** The judge's sheet of the finalist on stage (none given: his first). */
+  const sheetScores = async (entryId?: string) =>
     JSON.parse(
-      (await app.db("live_sheets").where({ judge_id: contest.judges[0].user.id }).first())?.scores ?? "{}",
+      (
+        await app
+          .db("live_sheets")
+          .where({ judge_id: contest.judges[0].user.id, ...(entryId ? { entry_id: entryId } : {}) })
+          .first()
+      )?.scores ?? "{}",
     ) as Record<string, number>;
 
   it("scores, survives a lost connection and a reload, submits, and follows the organizer", async () => {
@@ -107,5 +113,56 @@ describe("live final: the judge's phone", () => {
     await page.getByTestId("live-title").filter({ hasText: second.title }).waitFor();
     expect(await page.getByTestId("live-score-content").inputValue()).to.equal("");
     expect(page.url()).to.equal(url);
+  });
+
+  it("keeps what the judge typed while a new state's page was on its way", async () => {
+    const { page } = browser;
+    const content = page.getByTestId("live-score-content");
+    // The state changes (the timekeeper starts the clock) and the phone fetches its page part again;
+    // that answer is held back until the judge has typed and his draft is saved.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let fetched!: () => void;
+    const fetching = new Promise<void>((resolve) => (fetched = resolve));
+    await page.route(draftRoute, async (route) => {
+      if (route.request().method() !== "GET") return route.continue();
+      // The server answers now (without his draft); the phone gets that answer only later.
+      const response = await route.fetch();
+      fetched();
+      await held;
+      await route.fulfill({ response });
+    });
+    const timer = await as(app, contest.admin).post(`/api/v1/contests/${contest.contestId}/live/timer`, {
+      action: "start",
+    });
+    expect(timer.status, JSON.stringify(timer.body)).to.equal(200);
+    await fetching;
+    // He types (and stays in the field); his draft is saved meanwhile.
+    const saved = page.waitForResponse((r) => r.url().endsWith("/live/judge") && r.request().method() === "POST");
+    await content.fill("42");
+    expect((await saved).status()).to.equal(200);
+    const onStage = (await as(app, null).get(`/api/v1/contests/${contest.contestId}/live`)).body.live.current.entryId;
+    expect((await sheetScores(onStage)).content).to.equal(42);
+    // Every part painted from now on is recorded with the value it shows (after drafts are put back).
+    await page.evaluate(`
+      window.painted = [];
+      new MutationObserver(() => {
+        const input = document.querySelector('[data-testid="live-score-content"]');
+        window.painted.push(input ? input.value : null);
+      }).observe(document.querySelector("[data-live-part]"), { childList: true });
+    `);
+    const delivered = page.waitForResponse((r) => r.url().endsWith("/live/judge") && r.request().method() === "GET");
+    release();
+    await delivered;
+    await page.unroute(draftRoute);
+    // He leaves the field: the new state is painted now, with his value; the older part never was.
+    await content.blur();
+    await page.waitForFunction(() => (globalThis as unknown as { painted: unknown[] }).painted.length > 0);
+    const painted = await page.evaluate<string[]>("window.painted");
+    expect(
+      painted.filter((value) => value !== "42"),
+      painted.join(","),
+    ).to.deep.equal([]);
+    await page.getByTestId("live-total").filter({ hasText: "42" }).waitFor();
   });
 });
