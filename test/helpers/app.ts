@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -43,6 +43,25 @@ export class TestClock implements Clock {
 }
 
 /**
+ * One migrated SQLite file per test process: each test app starts from a copy of it instead of running
+ * every migration again (the copy then checks, as the server does, that none is pending).
+ */
+let sqliteTemplate: Promise<string> | null = null;
+function migratedSqliteFile(): Promise<string> {
+  sqliteTemplate ??= (async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sw-template-"));
+    const file = path.join(dir, "app.sqlite");
+    const db = createDb({ databaseUrl: null, sqliteFile: file });
+    await migrateLatest(db);
+    // The last connection closed checkpoints the WAL into the file: the file alone is the database.
+    await db.destroy();
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    return file;
+  })();
+  return sqliteTemplate;
+}
+
+/**
  * The real app on an ephemeral port against a fresh database: an SQLite file in a temp folder, or,
  * when DATABASE_URL is set (CI's PostgreSQL run), a schema of its own in that database.
  */
@@ -69,7 +88,12 @@ export async function startTestApp(
         .replace(/[^a-z0-9]/gi, "")
         .toLowerCase()}`
     : undefined;
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(dir, "data", "app.sqlite"), pgSchema });
+  const sqliteFile = path.join(dir, "data", "app.sqlite");
+  if (!pgUrl) {
+    mkdirSync(path.dirname(sqliteFile), { recursive: true });
+    copyFileSync(await migratedSqliteFile(), sqliteFile);
+  }
+  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile, pgSchema });
   await migrateLatest(db);
   const ctx: AppContext = {
     config,
