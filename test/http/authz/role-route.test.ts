@@ -8,21 +8,13 @@ import { contestsApi, contestsPages } from "../../../src/contests/contests.route
 import { statisticsPages } from "../../../src/statistics/statistics.pages.js";
 import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
 import { activitiesPages } from "../../../src/reports/activities.pages.js";
-import { activitiesApi } from "../../../src/reports/activities.routes.js";
 import { dashboardPages } from "../../../src/reports/dashboard.pages.js";
-import { dashboardApi } from "../../../src/reports/dashboard.routes.js";
-import { evaluationApi } from "../../../src/reports/evaluation.routes.js";
 import { newsPages } from "../../../src/reports/news.pages.js";
-import { newsApi } from "../../../src/reports/news.routes.js";
 import { packagesPages } from "../../../src/reports/packages.pages.js";
-import { packagesApi } from "../../../src/reports/packages.routes.js";
 import { publicReportsPages } from "../../../src/reports/public.pages.js";
 import { summariesPages } from "../../../src/reports/summaries.pages.js";
-import { summariesApi } from "../../../src/reports/summaries.routes.js";
 import { weeksPages } from "../../../src/reports/weeks.pages.js";
-import { weeksApi } from "../../../src/reports/weeks.routes.js";
 import { unitsPages } from "../../../src/units/units.pages.js";
-import { unitsApi } from "../../../src/units/units.routes.js";
 import {
   ADMIN,
   contestBody,
@@ -32,6 +24,7 @@ import {
   type Actor,
   type TestApp,
 } from "../../helpers/app.js";
+import { REPORT_APIS } from "../../helpers/report-routers.js";
 import { csrfFor, pageSession, type PageAgent } from "../../helpers/pages.js";
 import { makeReports, OTHER_CITY, type ReportFixtures } from "../../helpers/report-fixtures.js";
 import { writtenState, type WrittenState } from "../../helpers/unchanged.js";
@@ -694,20 +687,9 @@ describe("authorization matrix: the JSON API (role × route)", () => {
 
   it("the table covers every route of the accounts, contests, audit, statistics, units and reports API", () => {
     const table = new Set(API_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    const defined = [
-      accountsApi,
-      contestsApi,
-      auditApi,
-      statisticsApi,
-      unitsApi,
-      weeksApi,
-      activitiesApi,
-      newsApi,
-      summariesApi,
-      packagesApi,
-      dashboardApi,
-      evaluationApi,
-    ].flatMap((make) => routesOf(make(app.ctx), "/api/v1"));
+    const defined = [accountsApi, contestsApi, auditApi, statisticsApi, ...REPORT_APIS].flatMap((make) =>
+      routesOf(make(app.ctx), "/api/v1"),
+    );
     expect(defined).to.have.length.greaterThan(10);
     for (const route of defined) expect(table.has(route), `${route} has no row in the matrix`).to.equal(true);
   });

@@ -7,14 +7,6 @@ import request, { type Response } from "supertest";
 import { accountsApi } from "../../../src/accounts/accounts.routes.js";
 import { auditApi } from "../../../src/audit/audit.routes.js";
 import { statisticsApi } from "../../../src/statistics/statistics.routes.js";
-import { activitiesApi } from "../../../src/reports/activities.routes.js";
-import { dashboardApi } from "../../../src/reports/dashboard.routes.js";
-import { evaluationApi } from "../../../src/reports/evaluation.routes.js";
-import { newsApi } from "../../../src/reports/news.routes.js";
-import { packagesApi } from "../../../src/reports/packages.routes.js";
-import { summariesApi } from "../../../src/reports/summaries.routes.js";
-import { weeksApi } from "../../../src/reports/weeks.routes.js";
-import { unitsApi } from "../../../src/units/units.routes.js";
 import { contestsApi } from "../../../src/contests/contests.routes.js";
 import { entriesApi } from "../../../src/entries/entries.routes.js";
 import { judgingApi } from "../../../src/judging/judging.routes.js";
@@ -31,6 +23,7 @@ import {
   type Actor,
   type TestApp,
 } from "../../helpers/app.js";
+import { REPORT_APIS } from "../../helpers/report-routers.js";
 import { makeReports, type ReportFixtures } from "../../helpers/report-fixtures.js";
 
 /**
@@ -871,14 +864,7 @@ describe("bad input on every API route: a 4xx with the error shape, never a 5xx,
       shortPanelsApi,
       auditApi,
       statisticsApi,
-      unitsApi,
-      weeksApi,
-      activitiesApi,
-      newsApi,
-      summariesApi,
-      packagesApi,
-      dashboardApi,
-      evaluationApi,
+      ...REPORT_APIS,
     ].flatMap((make) => routesOf(make(app.ctx)));
     expect(
       defined.filter((r) => !(r in ROUTES)),

@@ -85,36 +85,18 @@ describe("reports: unit evaluation pages", () => {
       filedAt: "2026-06-01T02:00:00.000Z",
     });
     const bytes = Buffer.from("stored bytes");
-    files.image = await seedReportFile(
-      app,
-      { type: "news", id: news },
-      {
-        role: "image",
-        contentType: "png",
+    const stored = [
+      { key: "image", owner: { type: "news", id: news }, contentType: "png", originalName: "王报道员.png" },
+      { key: "video", owner: { type: "news", id: news }, contentType: "mp4", originalName: "v.mp4" },
+      { key: "document", owner: { type: "summary", id: summary }, contentType: "pdf", originalName: "总结.pdf" },
+    ] as const;
+    for (const f of stored)
+      files[f.key] = await seedReportFile(app, f.owner, {
+        role: f.key,
+        contentType: f.contentType,
         bytes,
-        originalName: "王报道员.png",
-      },
-    );
-    files.video = await seedReportFile(
-      app,
-      { type: "news", id: news },
-      {
-        role: "video",
-        contentType: "mp4",
-        bytes,
-        originalName: "v.mp4",
-      },
-    );
-    files.document = await seedReportFile(
-      app,
-      { type: "summary", id: summary },
-      {
-        role: "document",
-        contentType: "pdf",
-        bytes,
-        originalName: "总结.pdf",
-      },
-    );
+        originalName: f.originalName,
+      });
     await activity(await seedUnit(app, "唐山学院", "唐山", "高校"), "唐山", "科学讲座");
   });
   after(() => app.close());
