@@ -32,8 +32,8 @@ export function siteFor(site: string, ports: number[], listen: number): string {
   return withListen;
 }
 
-/** Starts nginx (in the foreground, as its child) balancing `ports`; resolves once it answers /healthz through them. */
-export async function startBalancer(ports: number[]): Promise<Balancer> {
+/** Starts nginx (in the foreground, as its child) balancing `ports`; resolves once `probe` answers through it. */
+export async function startBalancer(ports: number[], probe = "/healthz"): Promise<Balancer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "sw-nginx-"));
   // As root, nginx's workers run as nobody: they must reach their temp folders in here.
   chmodSync(dir, 0o755);
@@ -72,7 +72,7 @@ ${temp}
   for (let i = 0; i < 300; i += 1) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, stop };
+      if ((await fetch(url + probe)).ok) return { url, stop };
     } catch {
       // not listening yet
     }
@@ -80,5 +80,5 @@ ${temp}
   }
   const log = existsSync(errorLog) ? readFileSync(errorLog, "utf8") : "";
   await stop();
-  throw new Error(`nginx did not answer /healthz through the app processes: ${log}`);
+  throw new Error(`nginx did not answer ${probe} through the processes behind it: ${log}`);
 }
