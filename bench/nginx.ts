@@ -98,7 +98,7 @@ export async function runNginxBench(seconds = 60, judges = 200): Promise<string[
       `${judges} judges at once for ${seconds} s through nginx to ${PROCESSES} processes on PostgreSQL: ${figure(steady)} (goal 0); acknowledged saves ${steadyFound.acknowledged}, found ${steadyFound.found} | bare Express route, ${PROCESSES} processes behind the same nginx, ${judges} connections: ${Math.round(baseline.requests.average).toLocaleString("en")} req/s, p50 ${baseline.latency.p50} ms p99 ${baseline.latency.p99} ms, ${bareErrors} errors`,
       ...stepLines(steady),
       ...steady.errorSamples.map((e) => `  error: ${e}`),
-      `the same with one process killed (SIGKILL) at ${seconds / 2} s and started again: ${figure(disrupted)} (the requests it held); acknowledged saves ${disruptedFound.acknowledged}, found ${disruptedFound.found} (goal: all)`,
+      `the same with one process killed (SIGKILL) at ${seconds / 2} s and started again: ${figure(disrupted)} (any: requests cut off that nginx could not resend); acknowledged saves ${disruptedFound.acknowledged}, found ${disruptedFound.found} (goal: all)`,
       ...stepLines(disrupted),
       ...disrupted.errorSamples.slice(0, 3).map((e) => `  error: ${e}`),
     ];
