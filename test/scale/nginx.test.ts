@@ -14,8 +14,10 @@ import { freePort } from "../../bench/free-port.js";
 import { defaultRubric } from "../../src/contests/rubric.js";
 import { ADMIN, contestBody, startTestApp, type TestApp } from "../helpers/app.js";
 import { check, videoSubmission } from "../helpers/entries.js";
+import { startedLiveFinal, submitCurrent } from "../helpers/live.js";
 import { testMedia } from "../helpers/media.js";
 import { csrfOf, logInPage } from "../helpers/pages.js";
+import { liveOf, openSse } from "../helpers/sse.js";
 
 const SECRET = "test-secret-0123456789";
 const PASSWORD = "Secret-pass-42";
@@ -196,6 +198,24 @@ if (skipped) {
           computed,
         );
       expectEveryProcess();
+    });
+
+    it("the live final's event stream passes through nginx frame by frame, whichever process takes the sheet", async () => {
+      const live = await startedLiveFinal(seeder);
+      const viewer = await openSse(`${base}/api/v1/contests/${live.contestId}/live/events`);
+      try {
+        expect(viewer.status).to.equal(200);
+        await viewer.next((f) => f.event === "state");
+        // Two sheets, so that at least one is taken by a process other than the viewer's.
+        for (const judge of live.judges.slice(0, 2)) await submitCurrent(base, live.contestId, judge.token);
+        // The frame with both sheets arrives: nothing held back by nginx (the test times out otherwise).
+        await viewer.next(
+          (f) => f.event === "state" && (liveOf(f) as { panel?: { submitted?: number } }).panel?.submitted === 2,
+        );
+        expect(viewer.headers.get("content-type")).to.match(/^text\/event-stream/);
+      } finally {
+        viewer.close();
+      }
     });
   });
 }
