@@ -11,9 +11,9 @@ export function spawnNode(script: string[], env: Record<string, string>): ChildP
   });
 }
 
-/** Waits until the app at `base` answers /healthz. */
+/** Waits until the app at `base` answers /healthz (up to 2 minutes: tsx compiling on a busy 2-core machine is slow). */
 export async function ready(base: string): Promise<void> {
-  for (let i = 0; i < 150; i += 1) {
+  for (let i = 0; i < 600; i += 1) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) return;
     } catch {

@@ -145,7 +145,9 @@ async function run(plan: ClientPlan): Promise<ClientReport> {
       const a = list[i % list.length];
       await step("entry", judge.token, "GET", `/api/v1/entries/${a.entryId}`);
       const n = w * 1_000_000 + i;
-      await step("draft", judge.token, "PUT", `/api/v1/assignments/${a.id}/score`, sheetFor(plan.rubric, n, false));
+      // A draft and its submit carry the same sheet: either acknowledged makes `n` a write that must be found.
+      if (await step("draft", judge.token, "PUT", `/api/v1/assignments/${a.id}/score`, sheetFor(plan.rubric, n, false)))
+        lastAcknowledged[a.id] = n;
       if (await step("submit", judge.token, "PUT", `/api/v1/assignments/${a.id}/score`, sheetFor(plan.rubric, n, true)))
         lastAcknowledged[a.id] = n;
     }

@@ -174,7 +174,8 @@ async function judgeToken(base: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-const BARE_APP = `
+/** The baseline: a bare Express route in a process of the same kind. */
+export const BARE_APP = `
 import express from "express";
 const app = express();
 app.get("/", (_req, res) => { res.send("<!doctype html><html><body><h1>科技活动周</h1></body></html>"); });

@@ -5,6 +5,7 @@ import { runAssignmentBench } from "./assignment.js";
 import { runPagesBench } from "./pages.js";
 import { runLiveBench } from "./live.js";
 import { runLoadBench } from "./load.js";
+import { runNginxBench } from "./nginx.js";
 import { runPgListsBench } from "./pg-lists.js";
 import { runResultsBench } from "./results.js";
 import { runSavesBench } from "./saves.js";
@@ -20,6 +21,7 @@ const benches: [string, () => Promise<string[]>][] = [
   ["pg-lists", () => runPgListsBench()],
   ["live", () => runLiveBench()],
   ["activities", () => runActivitiesBench()],
+  ["nginx", () => runNginxBench()],
 ];
 
 const wanted = process.argv.slice(2);

@@ -56,6 +56,10 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", ctx.config.trustProxy);
+  app.use((_req, res, next) => {
+    res.setHeader("X-App-Instance", ctx.config.instanceName);
+    next();
+  });
   setUpViews(app);
 
   app.use(

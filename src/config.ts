@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import ffprobeInstaller from "@ffprobe-installer/ffprobe";
 import { isStrongPassword } from "./accounts/passwords.js";
@@ -42,6 +43,8 @@ export interface Config {
   connectionIdleSeconds: number;
   /** The tools that make the judges' anonymized copies of uploaded files (DESIGN §4 "Blind files"). */
   metadataTools: MetadataTools;
+  /** Sent as X-App-Instance on every answer, so that behind a load balancer one can tell which process answered. */
+  instanceName: string;
 }
 
 /** Binaries from Debian's mat2, libimage-exiftool-perl, qpdf and ffmpeg packages: MAT2_PATH, EXIFTOOL_PATH, QPDF_PATH, FFMPEG_PATH. */
@@ -161,6 +164,15 @@ function metadataTools(env: NodeJS.ProcessEnv): MetadataTools {
   };
 }
 
+/** INSTANCE_NAME, else `<hostname>:<pid>`; printable ASCII only, as it goes into a header. */
+function instanceName(raw: string | undefined): string {
+  if (raw === undefined || raw === "") return `${os.hostname()}:${process.pid}`;
+  if (!/^[\x21-\x7e]{1,100}$/.test(raw)) {
+    throw new ConfigError(`INSTANCE_NAME must be 1 to 100 printable ASCII characters without spaces, got "${raw}"`);
+  }
+  return raw;
+}
+
 /** The only reader of process.env: parses and validates once, throwing ConfigError with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
@@ -216,5 +228,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     objectionsPerUserPerContest: positiveInt(env, "OBJECTIONS_PER_USER_PER_CONTEST", 3, 100),
     objectionEvidenceMaxBytes: positiveInt(env, "OBJECTION_EVIDENCE_MAX_MB", 20, 100) * 1024 * 1024,
     connectionIdleSeconds: positiveInt(env, "CONNECTION_IDLE_SECONDS", 120, 3600),
+    instanceName: instanceName(env.INSTANCE_NAME),
   };
 }
