@@ -40,6 +40,8 @@ export interface Config {
    * whole-request limit (a 500 MB video at 2 Mbit/s takes over half an hour); a stalled upload ends here.
    */
   connectionIdleSeconds: number;
+  /** After SIGTERM, how long requests in flight may take to finish before the process exits anyway (with 1). */
+  shutdownGraceMs: number;
   /** The tools that make the judges' anonymized copies of uploaded files (DESIGN §4 "Blind files"). */
   metadataTools: MetadataTools;
 }
@@ -216,5 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     objectionsPerUserPerContest: positiveInt(env, "OBJECTIONS_PER_USER_PER_CONTEST", 3, 100),
     objectionEvidenceMaxBytes: positiveInt(env, "OBJECTION_EVIDENCE_MAX_MB", 20, 100) * 1024 * 1024,
     connectionIdleSeconds: positiveInt(env, "CONNECTION_IDLE_SECONDS", 120, 3600),
+    // Under systemd's default 90 s stop timeout, and the 30 s a Kubernetes pod gets, with room to close.
+    shutdownGraceMs: positiveInt(env, "SHUTDOWN_GRACE_MS", 25_000, 600_000),
   };
 }
