@@ -73,8 +73,10 @@ export class Lifecycle {
 }
 
 function abortUpload(req: Request, res: Response, logger: Logger): void {
+  // The request itself, not only its socket: once answered, Node no longer ends a request whose
+  // connection closes, and the upload's clean-up runs on the request's abort.
   const cut = () => {
-    req.socket.destroy();
+    req.destroy();
   };
   if (res.headersSent) return cut();
   // The client stops sending on the answer; the socket is closed once the answer is out.
