@@ -7,7 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { ready, spawnNode } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
-import { ADMIN, contestBody, createActor, startTestApp, tokenFor, type TestApp } from "../helpers/app.js";
+import { contestBody, createActor, startTestApp, type TestApp } from "../helpers/app.js";
 import { filesUnder, openContest, videoSubmission } from "../helpers/entries.js";
 import { startedLiveFinal } from "../helpers/live.js";
 import { testMedia } from "../helpers/media.js";
@@ -47,38 +47,67 @@ describe("graceful stop on SIGTERM (a real process)", function () {
   let seeder: TestApp;
   let child: ChildProcess | undefined;
   let port: number;
+  let hasty: ChildProcess | undefined;
+  let hastyPort: number;
   let uploadContest: string;
   let liveContest: string;
   let contestant: string;
   let admin: string;
 
-  before(async () => {
-    seeder = await startTestApp();
-    liveContest = (await startedLiveFinal(seeder)).contestId;
-    ({ id: uploadContest, admin } = await openContest(seeder, { title: "停机测试" }));
-    contestant = (await createActor(seeder, "contestant", { city: "保定" })).token;
+  /** The server as `npm start` runs it, on the test app's database and folders, with this grace period. */
+  const startServer = async (graceMs: number): Promise<[ChildProcess, number]> => {
     const pgUrl = process.env.DATABASE_URL;
     let databaseUrl = "";
     if (pgUrl) {
       const schema = (await seeder.db.raw<{ rows: { s: string }[] }>("SELECT current_schema() AS s")).rows[0].s;
       databaseUrl = `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     }
-    port = await freePort();
-    child = spawnNode(["--import", "tsx", "src/server.ts"], {
-      PORT: String(port),
+    const at = await freePort();
+    const started = spawnNode(["--import", "tsx", "src/server.ts"], {
+      PORT: String(at),
       DATA_DIR: path.join(seeder.dir, "data"),
       UPLOAD_DIR: seeder.ctx.config.uploadDir,
       SESSION_SECRET: "test-secret-0123456789",
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: "error",
-      // Far longer than the test needs: a stop that waited for the grace would show as exit code 1.
-      SHUTDOWN_GRACE_MS: "100000",
+      SHUTDOWN_GRACE_MS: String(graceMs),
     });
-    await ready(`http://127.0.0.1:${port}`);
-    admin = await tokenFor(seeder, ADMIN.email, ADMIN.password);
+    await ready(`http://127.0.0.1:${at}`);
+    return [started, at];
+  };
+
+  /** A contest created through `at` whose request is in flight: headers taken (100 Continue), body half sent. */
+  const halfSentContest = async (at: number, title: string) => {
+    const body = Buffer.from(JSON.stringify(contestBody({ title })));
+    const create = http.request(`http://127.0.0.1:${at}/api/v1/contests`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${admin}`,
+        "Content-Type": "application/json",
+        "Content-Length": body.length,
+        Expect: "100-continue",
+      },
+    });
+    const answer = answerOf(create);
+    create.flushHeaders();
+    await once(create, "continue");
+    create.write(body.subarray(0, 20));
+    return { answer, finish: () => create.end(body.subarray(20)) };
+  };
+
+  const exitOf = (process: ChildProcess) =>
+    new Promise<number | null>((resolve) => process.once("exit", (code) => resolve(code)));
+
+  before(async () => {
+    seeder = await startTestApp();
+    liveContest = (await startedLiveFinal(seeder)).contestId;
+    ({ id: uploadContest, admin } = await openContest(seeder, { title: "停机测试" }));
+    contestant = (await createActor(seeder, "contestant", { city: "保定" })).token;
+    // The second one's grace is short: a request that never finishes is cut off when it runs out.
+    [[child, port], [hasty, hastyPort]] = await Promise.all([startServer(100_000), startServer(1000)]);
   });
   after(async () => {
-    if (child && child.exitCode === null) child.kill("SIGKILL");
+    for (const p of [child, hasty]) if (p && p.exitCode === null) p.kill("SIGKILL");
     await seeder?.close();
   });
 
@@ -117,23 +146,9 @@ describe("graceful stop on SIGTERM (a real process)", function () {
     const incoming = path.join(seeder.ctx.config.uploadDir, ".incoming");
     await until(() => filesUnder(incoming).some((f) => statSync(path.join(incoming, f)).size > 0));
 
-    // A request whose headers the server has taken (100 Continue) and whose body is half sent.
-    const body = Buffer.from(JSON.stringify(contestBody({ title: "停机时创建的赛事" })));
-    const create = http.request(`${base}/api/v1/contests`, {
-      method: "POST",
-      headers: {
-        Authorization: `Bearer ${admin}`,
-        "Content-Type": "application/json",
-        "Content-Length": body.length,
-        Expect: "100-continue",
-      },
-    });
-    const createAnswer = answerOf(create);
-    create.flushHeaders();
-    await once(create, "continue");
-    create.write(body.subarray(0, 20));
+    const create = await halfSentContest(port, "停机时创建的赛事");
 
-    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    const exited = exitOf(child!);
     child!.kill("SIGTERM");
 
     const cut = await uploadAnswer;
@@ -151,13 +166,26 @@ describe("graceful stop on SIGTERM (a real process)", function () {
     expect(text).to.match(/\r\nConnection: close\r\n/i);
     expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4))).to.deep.equal({ ready: false, state: "draining" });
 
-    create.end(body.subarray(20));
-    const created = await createAnswer;
+    create.finish();
+    const created = await create.answer;
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
 
     expect(await exited).to.equal(0);
     expect(await seeder.db("contests").where({ title: "停机时创建的赛事" })).to.have.length(1);
     expect(await seeder.db("entries").where({ title: "停机时的上传" })).to.have.length(0);
     expect(filesUnder(seeder.ctx.config.uploadDir)).to.deep.equal(uploadsBefore);
+  });
+
+  it("a request still unfinished when the grace period ends is cut off: exit code 1, nothing written", async () => {
+    const create = await halfSentContest(hastyPort, "宽限期后未完成的赛事");
+    const outcome = create.answer.then(
+      () => "answered",
+      () => "connection dropped",
+    );
+    const exited = exitOf(hasty!);
+    hasty!.kill("SIGTERM");
+    expect(await exited).to.equal(1);
+    expect(await outcome).to.equal("connection dropped");
+    expect(await seeder.db("contests").where({ title: "宽限期后未完成的赛事" })).to.have.length(0);
   });
 });
