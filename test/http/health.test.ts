@@ -3,6 +3,7 @@ import net from "node:net";
 import request from "supertest";
 import { freePort } from "../../bench/free-port.js";
 import { createApp } from "../../src/app.js";
+import knexFactory from "knex";
 import { createDb, type Db } from "../../src/db/knex.js";
 import { Lifecycle } from "../../src/http/lifecycle.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
@@ -15,6 +16,14 @@ describe("GET /healthz and GET /readyz", function () {
     app = await startTestApp();
   });
   after(() => app.close());
+
+  /** A PostgreSQL handle on this port; knex's own warnings about the failing connections kept out of the test output. */
+  const pgAt = (port: number) =>
+    knexFactory({
+      client: "pg",
+      connection: `postgres://app:app@127.0.0.1:${port}/appdb`,
+      log: { warn: () => undefined },
+    });
 
   /** The same app over another database handle. */
   const over = (db: Db, lifecycle?: Lifecycle) => request(createApp({ ...app.ctx, db }, lifecycle));
@@ -35,7 +44,7 @@ describe("GET /healthz and GET /readyz", function () {
   });
 
   it("healthz answers 503 when the PostgreSQL server refuses connections", async () => {
-    const refused = createDb({ databaseUrl: `postgres://app:app@127.0.0.1:${await freePort()}/appdb` });
+    const refused = pgAt(await freePort());
     try {
       const res = await over(refused).get("/healthz");
       expect(res.status).to.equal(503);
@@ -51,7 +60,7 @@ describe("GET /healthz and GET /readyz", function () {
     const silent = net.createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const port = (silent.address() as net.AddressInfo).port;
-    const hung = createDb({ databaseUrl: `postgres://app:app@127.0.0.1:${port}/appdb` });
+    const hung = pgAt(port);
     try {
       const res = await over(hung).get("/healthz");
       expect(res.status).to.equal(503);
