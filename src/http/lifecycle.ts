@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../lib/errors.js";
+import { DEFAULT_LOCALE, translate } from "../lib/i18n.js";
 import { toErrorBody } from "./errors.js";
 import { isMultipart } from "./upload.js";
 
@@ -68,9 +69,12 @@ export class Lifecycle {
 
   /** The requests still running, for the log when the grace period runs out (paths only: queries may hold tokens). */
   pending(): string[] {
-    return [...this.inFlight].map(({ req }) => `${req.method} ${req.path}`);
+    return [...this.inFlight].map(({ req }) => `${req.method} ${pathOf(req)}`);
   }
 }
+
+/** The path as the client sent it (a router's `req.path` lacks its mount point), without the query. */
+const pathOf = (req: Request): string => req.originalUrl.split("?")[0];
 
 function abortUpload(req: Request, res: Response, logger: Logger): void {
   // The request itself, not only its socket: once answered, Node no longer ends a request whose
@@ -81,7 +85,10 @@ function abortUpload(req: Request, res: Response, logger: Logger): void {
   if (res.headersSent) return cut();
   // The client stops sending on the answer; the socket is closed once the answer is out.
   res.once("finish", cut);
+  // A request still in the middleware before the i18n one (a session being read) is answered in Chinese.
+  req.locale ??= DEFAULT_LOCALE;
+  req.t ??= (key, params) => translate(DEFAULT_LOCALE, key, params);
   const { status, body } = toErrorBody(req, new ShuttingDownError());
   res.status(status).set("Retry-After", String(RETRY_AFTER_SECONDS)).json({ error: body });
-  logger.info({ reqId: req.id, path: req.path }, "upload cut off by the stop");
+  logger.info({ reqId: req.id, path: pathOf(req) }, "upload cut off by the stop");
 }
