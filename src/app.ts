@@ -7,7 +7,6 @@ import { accountsApi } from "./accounts/accounts.routes.js";
 import { auditApi, auditPages } from "./audit/audit.routes.js";
 import type { AppContext } from "./context.js";
 import { contestsApi, contestsPages } from "./contests/contests.routes.js";
-import { dialectOf } from "./db/dialect.js";
 import { entriesPages } from "./entries/entries.pages.js";
 import { entriesApi } from "./entries/entries.routes.js";
 import { judgingPages } from "./judging/judging.pages.js";
@@ -42,6 +41,8 @@ import { unitsPages } from "./units/units.pages.js";
 import { unitsApi } from "./units/units.routes.js";
 import { bearerAuth, passwordChangeFirst, sessionAuth } from "./http/auth.js";
 import { csrf } from "./http/csrf.js";
+import { healthRoutes } from "./http/health.js";
+import { Lifecycle } from "./http/lifecycle.js";
 import { errorHandler, isApiRequest, notFound } from "./http/errors.js";
 import { i18n } from "./http/i18n.js";
 import { pageSessions, renewSession } from "./http/sessions.js";
@@ -51,9 +52,13 @@ import { publicDir } from "./lib/paths.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Builds the app from its context; never listens, so tests run it on an ephemeral port. */
-export function createApp(ctx: AppContext): Express {
+/**
+ * Builds the app from its context; never listens, so tests run it on an ephemeral port. The server
+ * passes its lifecycle (starting → ready → draining) for /readyz and the graceful stop.
+ */
+export function createApp(ctx: AppContext, lifecycle = new Lifecycle()): Express {
   const app = express();
+  app.use(lifecycle.track);
   app.disable("x-powered-by");
   app.set("trust proxy", ctx.config.trustProxy);
   app.use((_req, res, next) => {
@@ -91,10 +96,7 @@ export function createApp(ctx: AppContext): Express {
   );
   app.use("/static", express.static(publicDir, { maxAge: "1d", index: false }));
 
-  app.get("/healthz", async (_req, res) => {
-    await ctx.db.raw("select 1");
-    res.json({ ok: true, db: dialectOf(ctx.db) });
-  });
+  app.use(healthRoutes(ctx, lifecycle));
 
   // The JSON API: bearer tokens, no cookies, JSON errors.
   const api = express.Router();

@@ -41,6 +41,8 @@ export interface Config {
    * whole-request limit (a 500 MB video at 2 Mbit/s takes over half an hour); a stalled upload ends here.
    */
   connectionIdleSeconds: number;
+  /** After SIGTERM, how long requests in flight may take to finish before the process exits anyway (with 1). */
+  shutdownGraceMs: number;
   /** The tools that make the judges' anonymized copies of uploaded files (DESIGN §4 "Blind files"). */
   metadataTools: MetadataTools;
   /** Sent as X-App-Instance on every answer, so that behind a load balancer one can tell which process answered. */
@@ -229,5 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     objectionEvidenceMaxBytes: positiveInt(env, "OBJECTION_EVIDENCE_MAX_MB", 20, 100) * 1024 * 1024,
     connectionIdleSeconds: positiveInt(env, "CONNECTION_IDLE_SECONDS", 120, 3600),
     instanceName: instanceName(env.INSTANCE_NAME),
+    // Under systemd's default 90 s stop timeout, and the 30 s a Kubernetes pod gets, with room to close.
+    shutdownGraceMs: positiveInt(env, "SHUTDOWN_GRACE_MS", 25_000, 600_000),
   };
 }

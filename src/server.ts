@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, missingMetadataTools } from "./config.js";
 import type { AppContext } from "./context.js";
 import { createDb } from "./db/knex.js";
 import { migrateLatest } from "./db/migrate.js";
+import { Lifecycle } from "./http/lifecycle.js";
 import { applyServerTimeouts } from "./http/timeouts.js";
 import { systemClock } from "./lib/clock.js";
 import { closeLiveBus } from "./live/live.bus.js";
@@ -44,8 +45,10 @@ async function main(): Promise<void> {
       "metadata tools missing: uploads of files judges see (videos, plans, slides, covers) are refused until they are installed",
     );
   }
-  const app = createApp(ctx);
+  const lifecycle = new Lifecycle("starting");
+  const app = createApp(ctx, lifecycle);
   const server = app.listen(config.port, () => {
+    lifecycle.markReady();
     logger.info(
       { port: config.port, db: config.databaseUrl ? "pg" : "sqlite" },
       `listening on http://localhost:${config.port}`,
@@ -53,13 +56,24 @@ async function main(): Promise<void> {
   });
   applyServerTimeouts(server, config);
   const shutdown = (signal: string) => {
-    logger.info({ signal }, "shutting down");
+    if (lifecycle.state === "draining") return;
+    const abortedUploads = lifecycle.drain(logger);
+    logger.info(
+      { signal, graceMs: config.shutdownGraceMs, inFlight: lifecycle.pending().length, abortedUploads },
+      "shutting down: no new connections, requests in flight may finish",
+    );
     server.close(() => {
-      void db.destroy().then(() => process.exit(0));
+      void db.destroy().then(() => {
+        logger.info("stopped");
+        process.exit(0);
+      });
     });
     // Open SSE streams would hold server.close() forever: end them, and the live final's LISTEN connection.
     void closeLiveBus(ctx);
-    setTimeout(() => process.exit(1), 10_000).unref();
+    setTimeout(() => {
+      logger.error({ cut: lifecycle.pending() }, "grace period over: requests still running are cut off");
+      process.exit(1);
+    }, config.shutdownGraceMs).unref();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

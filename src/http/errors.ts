@@ -145,7 +145,8 @@ async function settleUnreadBody(req: Request, res: Response): Promise<void> {
 /** The one error handler: JSON for the API, an error page for HTML; unknown errors are logged with their stack. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return async (err, req, res, next) => {
-    if (res.headersSent) return next(err);
+    // Answered and cut off already (an upload the stop ended): nothing left to send, or to report.
+    if (res.headersSent) return req.destroyed ? undefined : next(err);
     await settleUnreadBody(req, res);
     // A client that hung up gets no answer.
     if (req.socket.destroyed) return;

@@ -209,6 +209,15 @@ const API_ROUTES: ApiRoute[] = [
     check: (res) => expect(res.body.ok).to.equal(true),
   },
   {
+    method: "get",
+    path: "/readyz",
+    url: () => "/readyz",
+    // For load balancers, beside /healthz: no token read.
+    allowed: [...ANYONE, "disabled"],
+    ok: 200,
+    check: (res) => expect(res.body).to.deep.equal({ ready: true }),
+  },
+  {
     method: "post",
     path: "/api/v1/auth/register",
     url: () => "/api/v1/auth/register",

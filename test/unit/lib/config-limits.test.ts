@@ -13,6 +13,7 @@ describe("configuration of the limits on strangers' work (Trust item 6)", () => 
       objectionsPerUserPerContest: 3,
       objectionEvidenceMaxBytes: 20 * 1024 * 1024,
       connectionIdleSeconds: 120,
+      shutdownGraceMs: 25_000,
     });
   });
 
@@ -23,6 +24,7 @@ describe("configuration of the limits on strangers' work (Trust item 6)", () => 
         OBJECTIONS_PER_USER_PER_CONTEST: "1",
         OBJECTION_EVIDENCE_MAX_MB: "5",
         CONNECTION_IDLE_SECONDS: "30",
+        SHUTDOWN_GRACE_MS: "5000",
       },
       cwd,
     );
@@ -31,6 +33,7 @@ describe("configuration of the limits on strangers' work (Trust item 6)", () => 
       objectionsPerUserPerContest: 1,
       objectionEvidenceMaxBytes: 5 * 1024 * 1024,
       connectionIdleSeconds: 30,
+      shutdownGraceMs: 5000,
     });
   });
 
@@ -39,6 +42,7 @@ describe("configuration of the limits on strangers' work (Trust item 6)", () => 
     ["OBJECTIONS_PER_USER_PER_CONTEST", "many"],
     ["OBJECTION_EVIDENCE_MAX_MB", "1000"],
     ["CONNECTION_IDLE_SECONDS", "-1"],
+    ["SHUTDOWN_GRACE_MS", "1h"],
   ]) {
     it(`refuses ${name}=${value} with a message naming it`, () => {
       expect(() => loadConfig({ [name]: value }, cwd)).to.throw(ConfigError, new RegExp(name));

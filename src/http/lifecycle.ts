@@ -1,0 +1,94 @@
+import type { Request, RequestHandler, Response } from "express";
+import type { Logger } from "pino";
+import { AppError } from "../lib/errors.js";
+import { DEFAULT_LOCALE, translate } from "../lib/i18n.js";
+import { toErrorBody } from "./errors.js";
+import { isMultipart } from "./upload.js";
+
+/** starting: not yet listening with the migrations done; ready: serving; draining: from SIGTERM on. */
+export type LifecycleState = "starting" | "ready" | "draining";
+
+/** An upload cut off because the process is stopping: the client may send it again (to another process). */
+export class ShuttingDownError extends AppError {
+  constructor() {
+    super(503, "shutting_down", "errors.shuttingDown");
+  }
+}
+
+/** What a client is told to wait before trying again: a balancer has taken this process out by then. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The process's state as /readyz reports it, and the requests in flight, so a stop can let them finish
+ * (their connections closed after the answer) while uploads still arriving are cut off at once: a 500 MB
+ * video on a slow link would outlast any grace period, and its client can send it again elsewhere.
+ */
+export class Lifecycle {
+  private current: LifecycleState;
+  private readonly inFlight = new Set<{ req: Request; res: Response }>();
+
+  /** An app built without one (tests, scripts) is ready: it is made after the migrations. */
+  constructor(state: LifecycleState = "ready") {
+    this.current = state;
+  }
+
+  get state(): LifecycleState {
+    return this.current;
+  }
+
+  markReady(): void {
+    if (this.current === "starting") this.current = "ready";
+  }
+
+  /** Middleware (first of all): knows each request until its response is done or its connection gone. */
+  readonly track: RequestHandler = (req, res, next) => {
+    const request = { req, res };
+    this.inFlight.add(request);
+    res.once("close", () => this.inFlight.delete(request));
+    if (this.current === "draining") res.set("Connection", "close");
+    next();
+  };
+
+  /**
+   * Stops serving: /readyz answers 503, every answer from now on closes its connection, and each upload
+   * whose body is still arriving gets 503 shutting_down and its connection closed (the upload's own
+   * clean-up removes what it had written). Answers how many uploads were cut off.
+   */
+  drain(logger: Logger): number {
+    this.current = "draining";
+    let aborted = 0;
+    for (const { req, res } of this.inFlight) {
+      if (!res.headersSent) res.set("Connection", "close");
+      if (isMultipart(req) && !req.complete) {
+        aborted += 1;
+        abortUpload(req, res, logger);
+      }
+    }
+    return aborted;
+  }
+
+  /** The requests still running, for the log when the grace period runs out (paths only: queries may hold tokens). */
+  pending(): string[] {
+    return [...this.inFlight].map(({ req }) => `${req.method} ${pathOf(req)}`);
+  }
+}
+
+/** The path as the client sent it (a router's `req.path` lacks its mount point), without the query. */
+const pathOf = (req: Request): string => req.originalUrl.split("?")[0];
+
+function abortUpload(req: Request, res: Response, logger: Logger): void {
+  // The request itself, not only its socket: once answered, Node no longer ends a request whose
+  // connection closes, and the upload's clean-up runs on the request's abort.
+  const cut = () => {
+    req.destroy();
+  };
+  if (res.headersSent) return cut();
+  // The client stops sending on the answer; the socket is closed once the answer is out.
+  res.once("finish", cut);
+  // A request still in the middleware before the i18n one (a session being read) is answered in Chinese.
+  req.locale ??= DEFAULT_LOCALE;
+  req.t ??= (key, params) => translate(DEFAULT_LOCALE, key, params);
+  const { status, body } = toErrorBody(req, new ShuttingDownError());
+  res.status(status).set("Retry-After", String(RETRY_AFTER_SECONDS)).json({ error: body });
+  logger.info({ reqId: req.id, path: pathOf(req) }, "upload cut off by the stop");
+}
