@@ -40,6 +40,12 @@ export interface Config {
    * whole-request limit (a 500 MB video at 2 Mbit/s takes over half an hour); a stalled upload ends here.
    */
   connectionIdleSeconds: number;
+  /**
+   * The startup sweep (src/storage/sweep.ts) leaves files written more recently than this: 0 on SQLite
+   * (one process, swept before it listens), 15 minutes on PostgreSQL, where other processes sharing
+   * UPLOAD_DIR may be writing them (an upload in progress writes at least every connectionIdleSeconds).
+   */
+  uploadSweepMinAgeSeconds: number;
   /** The tools that make the judges' anonymized copies of uploaded files (DESIGN §4 "Blind files"). */
   metadataTools: MetadataTools;
 }
@@ -55,6 +61,13 @@ export interface MetadataTools {
 export class ConfigError extends Error {}
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be an integer of 0 or more, got "${raw}"`);
+  return Number(raw);
+}
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 1_000_000): number {
   const raw = env[name];
@@ -216,5 +229,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     objectionsPerUserPerContest: positiveInt(env, "OBJECTIONS_PER_USER_PER_CONTEST", 3, 100),
     objectionEvidenceMaxBytes: positiveInt(env, "OBJECTION_EVIDENCE_MAX_MB", 20, 100) * 1024 * 1024,
     connectionIdleSeconds: positiveInt(env, "CONNECTION_IDLE_SECONDS", 120, 3600),
+    uploadSweepMinAgeSeconds: nonNegativeInt(env, "UPLOAD_SWEEP_MIN_AGE_SECONDS", databaseUrl ? 900 : 0),
   };
 }
