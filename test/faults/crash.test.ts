@@ -178,6 +178,9 @@ describe("a crash (SIGKILL) under 200 concurrent score saves and 5 uploads", fun
     expect(swept, "the sweep's log line").to.not.equal(undefined);
     expect(swept!.removedTemp).to.be.at.least(1);
     expect(swept!.removedOrphans).to.be.at.least(1);
+    console.log(
+      `      crash: the sweep removed ${String(swept!.removedTemp)} uploads in progress and ${String(swept!.removedOrphans)} orphaned files (one of each planted)`,
+    );
   });
 
   it("has every acknowledged score save, byte for byte", async () => {
