@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pino from "pino";
 import { defaultRubric } from "../../../src/contests/rubric.js";
+import { dialectOf } from "../../../src/db/dialect.js";
 import { STORAGE_KEY_COLUMNS } from "../../../src/storage/storage.queries.js";
 import { sweepStorage } from "../../../src/storage/sweep.js";
 import { seedContest } from "../../../bench/seed-rows.js";
@@ -67,7 +68,9 @@ describe("the startup sweep of UPLOAD_DIR", () => {
     const lines: unknown[] = [];
     const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
 
-    const result = await sweepStorage({ ...app.ctx, logger });
+    // As on SQLite, where nothing but this process writes UPLOAD_DIR: no file is too young to go.
+    const config = { ...app.ctx.config, uploadSweepMinAgeSeconds: 0 };
+    const result = await sweepStorage({ ...app.ctx, config, logger });
 
     expect(result).to.deep.equal({ removedTemp: 3, removedOrphans: 2 });
     for (const gone of [...orphans.map((o) => o.file), ...temps]) expect(existsSync(gone), gone).to.equal(false);
@@ -89,9 +92,16 @@ describe("the startup sweep of UPLOAD_DIR", () => {
   });
 
   it("knows every column of the schema that holds a storage key (a column it missed would lose its files)", async () => {
-    const columns: { table: string; column: string }[] = await app.db.raw(
-      'SELECT m.name AS "table", p.name AS "column" FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = \'table\'',
-    );
+    const columns: { table: string; column: string }[] =
+      dialectOf(app.db) === "pg"
+        ? (
+            await app.db.raw(
+              'SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns WHERE table_schema = current_schema()',
+            )
+          ).rows
+        : await app.db.raw(
+            'SELECT m.name AS "table", p.name AS "column" FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = \'table\'',
+          );
     const keyColumns = columns
       .filter((c) => /(^|_)(storage|evidence)_key$/.test(c.column))
       .map((c) => `${c.table}.${c.column}`)
