@@ -3,11 +3,18 @@ import path from "node:path";
 import { BENCH_SESSION_SECRET } from "./bench-db.js";
 import { serverNodeArgs } from "./server-args.js";
 
-/** A Node process as `npm start` runs one (its V8 flags), running `script`, with `env` over this environment. */
-export function spawnNode(script: string[], env: Record<string, string>): ChildProcess {
+/**
+ * A Node process as `npm start` runs one (its V8 flags), running `script`, with `env` over this environment;
+ * its standard output (the JSON log) dropped, or piped for a caller that reads the log.
+ */
+export function spawnNode(
+  script: string[],
+  env: Record<string, string>,
+  stdout: "ignore" | "pipe" = "ignore",
+): ChildProcess {
   return spawn(process.execPath, serverNodeArgs(script), {
     env: { ...process.env, NODE_ENV: "", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", stdout, "inherit"],
   });
 }
 

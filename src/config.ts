@@ -43,6 +43,12 @@ export interface Config {
   connectionIdleSeconds: number;
   /** After SIGTERM, how long requests in flight may take to finish before the process exits anyway (with 1). */
   shutdownGraceMs: number;
+  /**
+   * The startup sweep (src/storage/sweep.ts) leaves files written more recently than this: 0 on SQLite
+   * (one process, swept before it listens), 15 minutes on PostgreSQL, where other processes sharing
+   * UPLOAD_DIR may be writing them (an upload in progress writes at least every connectionIdleSeconds).
+   */
+  uploadSweepMinAgeSeconds: number;
   /** The tools that make the judges' anonymized copies of uploaded files (DESIGN §4 "Blind files"). */
   metadataTools: MetadataTools;
   /** Sent as X-App-Instance on every answer, so that behind a load balancer one can tell which process answered. */
@@ -60,6 +66,13 @@ export interface MetadataTools {
 export class ConfigError extends Error {}
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be an integer of 0 or more, got "${raw}"`);
+  return Number(raw);
+}
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 1_000_000): number {
   const raw = env[name];
@@ -233,5 +246,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     instanceName: instanceName(env.INSTANCE_NAME),
     // Under systemd's default 90 s stop timeout, and the 30 s a Kubernetes pod gets, with room to close.
     shutdownGraceMs: positiveInt(env, "SHUTDOWN_GRACE_MS", 25_000, 600_000),
+    uploadSweepMinAgeSeconds: nonNegativeInt(env, "UPLOAD_SWEEP_MIN_AGE_SECONDS", databaseUrl ? 900 : 0),
   };
 }

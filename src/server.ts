@@ -11,6 +11,7 @@ import { applyServerTimeouts } from "./http/timeouts.js";
 import { systemClock } from "./lib/clock.js";
 import { closeLiveBus } from "./live/live.bus.js";
 import { LocalDiskStorage } from "./storage/local-disk.js";
+import { sweepStorage } from "./storage/sweep.js";
 
 async function main(): Promise<void> {
   let config;
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const applied = await migrateLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
   const ctx: AppContext = { config, db, storage: new LocalDiskStorage(config.uploadDir), clock: systemClock, logger };
+  await sweepStorage(ctx);
   const first = await ensureFirstOrganizer(ctx);
   if (first?.generatedPassword) {
     // Printed once, on stderr and not through pino: the JSON log on stdout is shipped to log storage,

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Storage } from "./storage.js";
+import type { Storage, StoredItem } from "./storage.js";
 
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const KEY_FOLDER = /^[0-9a-f]{2}$/;
 
 /** fsync of a file or a folder: its bytes (or its names) are on disk when this answers. */
 async function syncPath(target: string): Promise<void> {
@@ -56,5 +57,26 @@ export class LocalDiskStorage implements Storage {
   async discard(incomingPath: string): Promise<void> {
     if (path.dirname(incomingPath) !== this.incomingDir) return;
     await rm(incomingPath, { force: true });
+  }
+
+  /** Only what this class names: anything else someone put under UPLOAD_DIR is not listed, so never swept. */
+  async *list(): AsyncIterable<StoredItem> {
+    const item = async (key: string | null, file: string): Promise<StoredItem | null> => {
+      // Gone meanwhile (an upload finished or was discarded): nothing to list.
+      const info = await stat(file).catch(() => null);
+      return info?.isFile() ? { key, path: file, modifiedAt: info.mtime } : null;
+    };
+    for (const name of await readdir(this.incomingDir)) {
+      const found = await item(null, path.join(this.incomingDir, name));
+      if (found) yield found;
+    }
+    for (const folder of await readdir(this.root, { withFileTypes: true })) {
+      if (!folder.isDirectory() || !KEY_FOLDER.test(folder.name)) continue;
+      for (const name of await readdir(path.join(this.root, folder.name))) {
+        if (!KEY.test(name) || name.slice(0, 2) !== folder.name) continue;
+        const found = await item(name, path.join(this.root, folder.name, name));
+        if (found) yield found;
+      }
+    }
   }
 }

@@ -1,0 +1,70 @@
+// The real server (src/server.ts through tsx) as a child process, for tests that stop, kill and restart
+// it: its port, its JSON log lines as they come, and waits on conditions (never on the clock).
+import type { ChildProcess } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { ready, spawnNode } from "../../bench/child-process.js";
+import { freePort } from "../../bench/free-port.js";
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Every JSON log line written so far. */
+  logs: Record<string, unknown>[];
+  /** Resolves when the process has exited (at once if it has). */
+  exited: Promise<void>;
+}
+
+/**
+ * The server on a free port over `dir`'s data/ and uploads/ folders, or on PostgreSQL `pgUrl` in schema
+ * `pgSchema`; `env` adds to or overrides its environment. Resolves once it answers /healthz.
+ */
+export async function startServerProcess(options: {
+  dir: string;
+  pgUrl?: string | null;
+  pgSchema?: string | null;
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
+  const { dir, pgUrl, pgSchema } = options;
+  const port = await freePort();
+  const databaseUrl = pgUrl
+    ? `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`
+    : "";
+  const child = spawnNode(
+    ["--import", "tsx", "src/server.ts"],
+    {
+      PORT: String(port),
+      DATA_DIR: path.join(dir, "data"),
+      UPLOAD_DIR: path.join(dir, "uploads"),
+      SESSION_SECRET: "test-secret-0123456789",
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: "info",
+      ...options.env,
+    },
+    "pipe",
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const logs: Record<string, unknown>[] = [];
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    try {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // Not a log line (a tool's stray output): nothing a test asserts on.
+    }
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let answered = false;
+  await Promise.race([
+    ready(url).then(() => (answered = true)),
+    exited.then(() => {
+      if (!answered) throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before it answered`);
+    }),
+  ]);
+  return { url, child, logs, exited };
+}
+
+/** SIGKILL: no handler runs, nothing is flushed or closed, as in a power cut of the process. */
+export async function killHard(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
+  await server.exited;
+}
