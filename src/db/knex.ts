@@ -16,6 +16,12 @@ interface SqliteConnection {
   run(sql: string, done: (err: Error | null) => void): void;
 }
 
+/**
+ * How long a request waits for a pooled connection before it is answered 503 (instead of knex's minute):
+ * a PostgreSQL that refuses connections fails at once, one that does not answer at all fails here.
+ */
+const ACQUIRE_TIMEOUT_MS = 10_000;
+
 /** SQLite in WAL mode with foreign keys and a busy timeout, or PostgreSQL by URL. */
 export function createDb(options: DbOptions): Db {
   if (options.databaseUrl) {
@@ -26,6 +32,7 @@ export function createDb(options: DbOptions): Db {
       pool: {
         min: 0,
         max: 10,
+        acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS,
         afterCreate: options.pgSchema
           ? (
               conn: { query: (sql: string, cb: (err: Error | null) => void) => void },
@@ -49,11 +56,13 @@ export function createDb(options: DbOptions): Db {
     pool: {
       min: 1,
       max: 1,
+      acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS,
       afterCreate: (conn: SqliteConnection, done: (err: Error | null, c: unknown) => void) => {
         // synchronous FULL: every acknowledged commit is on disk (NORMAL in WAL mode may lose the last ones on a power cut).
         const pragmas = [
           "PRAGMA journal_mode = WAL",
           "PRAGMA foreign_keys = ON",
+          // The brief retry of a busy or locked database; past it the request is answered 503.
           "PRAGMA busy_timeout = 5000",
           "PRAGMA synchronous = FULL",
         ];
