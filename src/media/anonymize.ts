@@ -3,7 +3,6 @@ import { copyFile, mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { MetadataTools } from "../config.js";
-import { InsufficientStorageError } from "../lib/errors.js";
 import { Semaphore } from "../lib/semaphore.js";
 import type { ContentType } from "./content-type.js";
 
@@ -37,8 +36,6 @@ async function tool(binary: string, args: string[], timeoutMs: number, okCodes: 
   } catch (err) {
     const e = err as { code?: unknown; killed?: boolean; stderr?: string };
     if (typeof e.code === "number" && okCodes.includes(e.code) && !e.killed) return e.stderr ?? "";
-    // A full disk is the server's fault, not the file's: not "cannot be anonymized" but 507.
-    if (/No space left on device|Disk quota exceeded/i.test(e.stderr ?? "")) throw new InsufficientStorageError();
     const why = e.killed ? `timed out after ${timeoutMs / 1000} s` : `failed (${String(e.code)})`;
     throw new AnonymizeError(`${path.basename(binary)} ${why}: ${(e.stderr ?? "").trim().slice(0, 500)}`);
   }
