@@ -14,6 +14,18 @@ export interface DbOptions {
 
 interface SqliteConnection {
   run(sql: string, done: (err: Error | null) => void): void;
+  all(sql: string, ...rest: unknown[]): unknown;
+}
+
+/**
+ * knex begins every transaction DEFERRED. One that has read and then writes while another process holds
+ * the write lock (a backup, a sqlite3 shell) gets SQLITE_BUSY at once: SQLite runs its busy handler only
+ * for a transaction that holds nothing yet. IMMEDIATE takes the write lock at BEGIN, where the busy
+ * timeout applies. With one connection per process, nothing here ever waits on itself.
+ */
+function beginImmediate(conn: SqliteConnection): void {
+  const all = conn.all.bind(conn);
+  conn.all = (sql, ...rest) => all(sql === "BEGIN;" ? "BEGIN IMMEDIATE;" : sql, ...rest);
 }
 
 /**
@@ -66,6 +78,7 @@ export function createDb(options: DbOptions): Db {
           "PRAGMA busy_timeout = 5000",
           "PRAGMA synchronous = FULL",
         ];
+        beginImmediate(conn);
         const next = (i: number): void => {
           if (i === pragmas.length) return done(null, conn);
           conn.run(pragmas[i], (err) => (err ? done(err, conn) : next(i + 1)));
