@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import knexFactory, { type Knex } from "knex";
+import type { Logger } from "pino";
 
 export type Db = Knex;
 
@@ -10,6 +11,18 @@ export interface DbOptions {
   sqliteFile?: string;
   /** PostgreSQL schema to use (tests give each app its own). */
   pgSchema?: string;
+  /** Where knex's own warnings go (a lost connection, a failed connect): the app's log, not bare stderr. */
+  logger?: Logger;
+}
+
+function knexLog(logger: Logger | undefined): Knex.Logger | undefined {
+  if (!logger) return undefined;
+  return {
+    warn: (message: unknown) => logger.warn({ knex: String(message) }, "database warning"),
+    error: (message: unknown) => logger.error({ knex: String(message) }, "database error"),
+    debug: (message: unknown) => logger.debug({ knex: String(message) }, "database debug"),
+    deprecate: (method: string, alternative: string) => logger.warn({ method, alternative }, "knex deprecation"),
+  };
 }
 
 interface SqliteConnection {
@@ -40,6 +53,7 @@ export function createDb(options: DbOptions): Db {
     return knexFactory({
       client: "pg",
       connection: options.databaseUrl,
+      log: knexLog(options.logger),
       searchPath: options.pgSchema ? [options.pgSchema] : undefined,
       pool: {
         min: 0,
@@ -64,6 +78,7 @@ export function createDb(options: DbOptions): Db {
   return knexFactory({
     client: "sqlite3",
     connection: { filename: file },
+    log: knexLog(options.logger),
     useNullAsDefault: true,
     pool: {
       min: 1,

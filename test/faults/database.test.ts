@@ -146,6 +146,8 @@ if (!onPostgres || process.getuid?.() !== 0) {
       }
       expect(unexpected).to.deep.equal([]);
       expect(refused).to.be.greaterThan(0);
+      const acked = acknowledged.reduce((sum, a) => sum + a.length, 0);
+      console.log(`      PostgreSQL restart: ${acked} saves acknowledged (all found), ${refused} answered 503`);
       for (const [j, id] of f.assignments.entries()) {
         const history = await historyOf(f.app.db, id);
         const stored = history.map((h) => JSON.stringify(h.after.scores));

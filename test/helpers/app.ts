@@ -69,14 +69,20 @@ export async function startTestApp(
         .replace(/[^a-z0-9]/gi, "")
         .toLowerCase()}`
     : undefined;
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(dir, "data", "app.sqlite"), pgSchema });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const db = createDb({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: path.join(dir, "data", "app.sqlite"),
+    pgSchema,
+    logger,
+  });
   await migrateLatest(db);
   const ctx: AppContext = {
     config,
     db,
     storage: new LocalDiskStorage(config.uploadDir),
     clock: options.clock ?? { now: () => new Date() },
-    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    logger,
   };
   await ensureFirstOrganizer(ctx);
   const server = createApp(ctx).listen(0);

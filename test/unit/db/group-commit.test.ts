@@ -77,12 +77,15 @@ describe("group commit", () => {
   it("a batch the database does not answer (SQLite still busy) refuses all its items at once, without one wait each", async () => {
     const batches: number[][] = [];
     const busy = Object.assign(new Error("SQLITE_BUSY: database is locked"), { code: "SQLITE_BUSY" });
-    const save = groupCommit<number, number>(async (_trx, items) => {
+    // Writes the batch, then fails as a commit that stayed busy past the timeout would.
+    const save = groupCommit<number, number>(async (trx, items) => {
       batches.push(items);
+      await trx("notes").insert(items.map((n) => ({ n })));
       throw busy;
     });
     const results = await Promise.allSettled([1, 2, 3, 4].map((n) => save(db, n)));
     expect(results.map((r) => r.status)).to.deep.equal(["rejected", "rejected", "rejected", "rejected"]);
     expect(batches).to.deep.equal([[1], [2, 3, 4]]);
+    expect(await storedNotes()).to.deep.equal([]);
   });
 });
