@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = pino({ level: config.logLevel, redact: ["*.password", "*.token", "*.authorization", "*.cookie"] });
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, "app.sqlite") });
+  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, "app.sqlite"), logger });
   const applied = await migrateLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
   const ctx: AppContext = { config, db, storage: new LocalDiskStorage(config.uploadDir), clock: systemClock, logger };

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { isDatabaseUnavailable } from "./unavailable.js";
 
 /** What one item of a batch came to: its answer, or the refusal its own checks raised. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -19,7 +20,8 @@ const MAX_BATCH = 100;
  * answers each one's outcome: an item refused by its own checks writes nothing and gets its error,
  * the others commit. Nobody is answered before the commit that holds his write. If the batch itself
  * fails (the commit, or a write no check foresaw), nothing of it stays and each item is tried again
- * alone, so one bad item never fails the others.
+ * alone, so one bad item never fails the others (unless the database itself did not answer: then all
+ * are refused at once).
  *
  * The queue holds only requests in flight, never state: several processes on one PostgreSQL each
  * batch their own and the database orders them (should two batches deadlock, the one PostgreSQL
@@ -40,7 +42,8 @@ export function groupCommit<I, O>(
         ),
       );
     } catch (error) {
-      if (batch.length === 1) return batch[0].reject(error);
+      // A database that does not answer would refuse each item alone too, after as long a wait each.
+      if (batch.length === 1 || isDatabaseUnavailable(error)) return batch.forEach((one) => one.reject(error));
       for (const one of batch) await commit(db, [one]);
       return;
     }

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import type { AppContext } from "../context.js";
-import { AppError, NotFoundError } from "../lib/errors.js";
+import { AppError, InsufficientStorageError, NotFoundError } from "../lib/errors.js";
 import { AnonymizeError, anonymizeFile } from "../media/anonymize.js";
 import { detectContentType, VIDEO_TYPES, type ContentType } from "../media/content-type.js";
 import { probeVideo } from "../media/probe.js";
@@ -54,6 +54,8 @@ export async function makeBlindCopy(
   } catch (err) {
     await ctx.storage.discard(output);
     if (!(err instanceof AnonymizeError)) throw err;
+    // Out of disk, a tool may only say it could not write, or leave a short copy: the server's fault, not the file's.
+    if (!(await ctx.storage.hasRoomFor((await stat(source.path)).size))) throw new InsufficientStorageError();
     ctx.logger.warn({ role: source.role, contentType: source.contentType, reason: err.message }, "anonymizing failed");
     throw notAnonymizable(source.role, messageKey);
   }

@@ -1,7 +1,15 @@
 import type { ErrorObject } from "ajv";
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { AppError, NotFoundError, TooManyRequestsError, type MessageParams } from "../lib/errors.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
+import {
+  AppError,
+  DatabaseUnavailableError,
+  InsufficientStorageError,
+  NotFoundError,
+  TooManyRequestsError,
+  type MessageParams,
+} from "../lib/errors.js";
 import { DEFAULT_LOCALE, hasMessage, translate } from "../lib/i18n.js";
 import { formatShanghai } from "../lib/time.js";
 import { describeSchemaErrors, type FieldProblem } from "../lib/validate.js";
@@ -97,8 +105,19 @@ export function localizedParams(req: Request, params: MessageParams): MessagePar
   return out;
 }
 
+/**
+ * Faults of the machine rather than of the request, as the errors clients can act on: a full disk
+ * (ENOSPC, or the quota's EDQUOT) is 507, a database that does not answer is 503 (try again).
+ */
+function asKnownFault(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "ENOSPC" || code === "EDQUOT") return new InsufficientStorageError();
+  return isDatabaseUnavailable(err) ? new DatabaseUnavailableError() : err;
+}
+
 /** Turns any error into status + {code, message, details} in the request's language. */
-export function toErrorBody(req: Request, err: unknown): { status: number; body: ErrorBody } {
+export function toErrorBody(req: Request, thrown: unknown): { status: number; body: ErrorBody } {
+  const err = asKnownFault(thrown);
   if (err instanceof AppError) {
     const fields = fieldProblems(req, err.details);
     let message = req.t(err.messageKey, localizedParams(req, err.params));
@@ -155,7 +174,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     req.t ??= (key, params) => translate(DEFAULT_LOCALE, key, params);
     const { status, body } = toErrorBody(req, err);
     if (status >= 500) logger.error({ err, reqId: req.id }, "request failed");
-    if (err instanceof TooManyRequestsError) res.set("Retry-After", String(err.retryAfterSeconds));
+    const fault = asKnownFault(err);
+    if (fault instanceof TooManyRequestsError || fault instanceof DatabaseUnavailableError)
+      res.set("Retry-After", String(fault.retryAfterSeconds));
     res.status(status);
     if (isApiRequest(req) || !req.accepts("html")) {
       res.json({ error: body });

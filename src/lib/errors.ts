@@ -69,6 +69,21 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+/** The database did not answer: unreachable, restarting, or still locked after the brief retry. Try again shortly. */
+export class DatabaseUnavailableError extends AppError {
+  readonly retryAfterSeconds = 5;
+  constructor() {
+    super(503, "database_unavailable", "errors.databaseUnavailable");
+  }
+}
+
+/** The disk (or the quota) holding the uploads is full: the file was not kept. */
+export class InsufficientStorageError extends AppError {
+  constructor() {
+    super(507, "insufficient_storage", "errors.insufficientStorage");
+  }
+}
+
 /** A thrown or rejected value as an Error: an Error as it is, anything else wrapped and kept as the cause. */
 export function asError(cause: unknown): Error {
   return cause instanceof Error

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat, statfs } from "node:fs/promises";
 import path from "node:path";
 import type { Storage, StoredItem } from "./storage.js";
+
+const ROOM_MARGIN = 1024 * 1024;
 
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY_FOLDER = /^[0-9a-f]{2}$/;
@@ -52,6 +54,12 @@ export class LocalDiskStorage implements Storage {
 
   async remove(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  async hasRoomFor(bytes: number): Promise<boolean> {
+    const disk = await statfs(this.root);
+    // A PDF's copy passes through two working files: room for twice the file and a margin.
+    return disk.bavail * disk.bsize >= 2 * bytes + ROOM_MARGIN;
   }
 
   async discard(incomingPath: string): Promise<void> {

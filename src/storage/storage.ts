@@ -17,6 +17,11 @@ export interface Storage {
   /** The local path of a stored file, for streaming it. */
   pathOf(key: string): string;
   remove(key: string): Promise<void>;
+  /**
+   * Whether the store's disk still has room for a copy of `bytes` bytes and its working files: the tools
+   * that make copies do not all say "disk full" when it is, so a failed copy asks here.
+   */
+  hasRoomFor(bytes: number): Promise<boolean>;
   /** Deletes an upload in progress (or already gone: no error). */
   discard(incomingPath: string): Promise<void>;
   /** Every stored file and upload in progress, for the startup sweep (src/storage/sweep.ts). */

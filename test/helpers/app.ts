@@ -93,14 +93,15 @@ export async function startTestApp(
     mkdirSync(path.dirname(sqliteFile), { recursive: true });
     copyFileSync(await migratedSqliteFile(), sqliteFile);
   }
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile, pgSchema });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile, pgSchema, logger });
   await migrateLatest(db);
   const ctx: AppContext = {
     config,
     db,
     storage: new LocalDiskStorage(config.uploadDir),
     clock: options.clock ?? { now: () => new Date() },
-    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    logger,
   };
   await ensureFirstOrganizer(ctx);
   const server = createApp(ctx).listen(0);

@@ -73,4 +73,19 @@ describe("group commit", () => {
     expect(batches).to.deep.equal([[1], [6, 7, 8], [6], [7], [8]]);
     expect(await storedNotes()).to.deep.equal([1, 6, 7, 8]);
   });
+
+  it("a batch the database does not answer (SQLite still busy) refuses all its items at once, without one wait each", async () => {
+    const batches: number[][] = [];
+    const busy = Object.assign(new Error("SQLITE_BUSY: database is locked"), { code: "SQLITE_BUSY" });
+    // Writes the batch, then fails as a commit that stayed busy past the timeout would.
+    const save = groupCommit<number, number>(async (trx, items) => {
+      batches.push(items);
+      await trx("notes").insert(items.map((n) => ({ n })));
+      throw busy;
+    });
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => save(db, n)));
+    expect(results.map((r) => r.status)).to.deep.equal(["rejected", "rejected", "rejected", "rejected"]);
+    expect(batches).to.deep.equal([[1], [2, 3, 4]]);
+    expect(await storedNotes()).to.deep.equal([]);
+  });
 });
