@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import type { Knex } from "knex";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
+import { isUniqueViolation } from "../db/dialect.js";
 import { newId } from "../lib/ids.js";
 import { ConflictError, NotFoundError, ValidationError } from "../lib/errors.js";
 import * as q from "./accounts.queries.js";
@@ -122,6 +123,17 @@ export async function ensureFirstOrganizer(
   const email = canonicalEmail(ctx.config.adminEmail ?? "admin@localhost");
   const generatedPassword = ctx.config.adminPassword ? null : generateInitialPassword(email);
   const password = ctx.config.adminPassword ?? generatedPassword!;
+  try {
+    await insertFirstOrganizer(ctx, email, password);
+  } catch (err) {
+    // Another process starting at the same moment made him first (the email is a unique key).
+    if (isUniqueViolation(err) && (await q.countUsers(ctx.db)) > 0) return null;
+    throw err;
+  }
+  return { email, generatedPassword };
+}
+
+async function insertFirstOrganizer(ctx: AppContext, email: string, password: string): Promise<void> {
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (trx) => {
     await q.insertUser(trx, {
@@ -148,5 +160,4 @@ export async function ensureFirstOrganizer(
       details: { email },
     });
   });
-  return { email, generatedPassword };
 }

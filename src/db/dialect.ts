@@ -20,6 +20,12 @@ export function toNumber(value: unknown): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
 
+/** A row refused for a key another one already holds (either database's way of saying so). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === "23505" || e.code === "SQLITE_CONSTRAINT" || /UNIQUE constraint failed/.test(e.message ?? "");
+}
+
 /** JSON is stored as text on both databases, so one parse works everywhere. */
 export function parseJson<T>(value: unknown, fallback: T): T {
   if (value === null || value === undefined || value === "") return fallback;

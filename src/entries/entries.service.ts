@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import type { SessionUser } from "../accounts/accounts.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { AppContext } from "../context.js";
+import { isUniqueViolation } from "../db/dialect.js";
 import { getContest, type Contest } from "../contests/contests.service.js";
 import { assertMay } from "../contests/lifecycle.js";
 import type { ContestKind } from "../contests/rubric.js";
@@ -70,11 +71,6 @@ const CODE_PREFIX: Record<ContestKind, string> = { video: "SP", experiment: "SY"
 export function entryCode(kind: ContestKind, opensAt: string, seq: number): string {
   const year = shanghaiDay(opensAt).slice(0, 4);
   return `${CODE_PREFIX[kind]}-${year}-${String(seq).padStart(4, "0")}`;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e.code === "23505" || e.code === "SQLITE_CONSTRAINT" || /UNIQUE constraint failed/.test(e.message ?? "");
 }
 
 type EntryFields = Pick<EntryRow, "title" | "summary" | "category" | "city" | "unit" | "authors">;
