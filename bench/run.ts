@@ -2,6 +2,7 @@
 // `npm run bench -- results upload` runs only the named ones.
 import { runActivitiesBench } from "./activities.js";
 import { runAssignmentBench } from "./assignment.js";
+import { runBackupBench } from "./backup.js";
 import { runPagesBench } from "./pages.js";
 import { runLiveBench } from "./live.js";
 import { runLoadBench } from "./load.js";
@@ -20,6 +21,7 @@ const benches: [string, () => Promise<string[]>][] = [
   ["pg-lists", () => runPgListsBench()],
   ["live", () => runLiveBench()],
   ["activities", () => runActivitiesBench()],
+  ["backup", () => runBackupBench()],
 ];
 
 const wanted = process.argv.slice(2);
