@@ -14,6 +14,8 @@ import { acceptedJudgeTokens, seedContest } from "./seed-rows.js";
 
 export interface JudgingWorld {
   url: string;
+  /** The temp folder: data/ and uploads/. */
+  dir: string;
   db: Db;
   dialect: "sqlite" | "pg";
   /** The SQLite file (null on PostgreSQL). */
@@ -60,6 +62,7 @@ export async function startJudgingWorld(options: { judges: number; perJudge: num
   await new Promise<void>((resolve) => server.once("listening", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    dir: bench.dir,
     db,
     dialect: bench.pgUrl ? "pg" : "sqlite",
     sqliteFile: bench.sqliteFile,

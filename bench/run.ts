@@ -2,6 +2,7 @@
 // `npm run bench -- results upload` runs only the named ones.
 import { runActivitiesBench } from "./activities.js";
 import { runAssignmentBench } from "./assignment.js";
+import { runBackupBench } from "./backup.js";
 import { runPagesBench } from "./pages.js";
 import { runLiveBench } from "./live.js";
 import { runLoadBench } from "./load.js";
@@ -22,6 +23,7 @@ const benches: [string, () => Promise<string[]>][] = [
   ["live", () => runLiveBench()],
   ["activities", () => runActivitiesBench()],
   ["nginx", () => runNginxBench()],
+  ["backup", () => runBackupBench()],
 ];
 
 const wanted = process.argv.slice(2);
