@@ -18,14 +18,18 @@ export function spawnNode(
   });
 }
 
-/** Waits until the app at `base` answers /healthz (up to 2 minutes: tsx compiling on a busy 2-core machine is slow). */
+/**
+ * Waits until the app at `base` is ready: /readyz 200, its migrations done (up to 2 minutes: tsx compiling
+ * on a busy 2-core machine is slow).
+ */
 export async function ready(base: string): Promise<void> {
   for (let i = 0; i < 600; i += 1) {
     try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
+      if ((await fetch(`${base}/readyz`)).ok) return;
     } catch {
-      await new Promise((r) => setTimeout(r, 200));
+      // not listening yet
     }
+    await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${base} did not start`);
 }

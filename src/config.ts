@@ -45,7 +45,7 @@ export interface Config {
   shutdownGraceMs: number;
   /**
    * The startup sweep (src/storage/sweep.ts) leaves files written more recently than this: 0 on SQLite
-   * (one process, swept before it listens), 15 minutes on PostgreSQL, where other processes sharing
+   * (one process, swept before it serves), 15 minutes on PostgreSQL, where other processes sharing
    * UPLOAD_DIR may be writing them (an upload in progress writes at least every connectionIdleSeconds).
    */
   uploadSweepMinAgeSeconds: number;

@@ -26,36 +26,11 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, redact: ["*.password", "*.token", "*.authorization", "*.cookie"] });
   const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, "app.sqlite"), logger });
-  const applied = await migrateLatest(db);
-  if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
   const ctx: AppContext = { config, db, storage: new LocalDiskStorage(config.uploadDir), clock: systemClock, logger };
-  await sweepStorage(ctx);
-  const first = await ensureFirstOrganizer(ctx);
-  if (first?.generatedPassword) {
-    // Printed once, on stderr and not through pino: the JSON log on stdout is shipped to log storage,
-    // where a password would outlive its first use.
-    process.stderr.write(
-      `\n  First organizer account: ${first.email}\n  Password (shown once): ${first.generatedPassword}\n\n`,
-    );
-  } else if (first) {
-    logger.info({ email: first.email }, "first organizer created from ADMIN_EMAIL");
-  }
-  const missingTools = missingMetadataTools(config.metadataTools);
-  if (missingTools.length > 0) {
-    logger.warn(
-      { missing: missingTools },
-      "metadata tools missing: uploads of files judges see (videos, plans, slides, covers) are refused until they are installed",
-    );
-  }
+  // Listening from the start: while the migrations run (or wait on another process's lock), /readyz
+  // answers "starting" and every other request 503 starting, so a balancer sends this process nothing yet.
   const lifecycle = new Lifecycle("starting");
-  const app = createApp(ctx, lifecycle);
-  const server = app.listen(config.port, () => {
-    lifecycle.markReady();
-    logger.info(
-      { port: config.port, db: config.databaseUrl ? "pg" : "sqlite" },
-      `listening on http://localhost:${config.port}`,
-    );
-  });
+  const server = createApp(ctx, lifecycle).listen(config.port);
   applyServerTimeouts(server, config);
   const shutdown = (signal: string) => {
     if (lifecycle.state === "draining") return;
@@ -79,6 +54,31 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  const applied = await migrateLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, "migrations applied");
+  await sweepStorage(ctx);
+  const first = await ensureFirstOrganizer(ctx);
+  if (first?.generatedPassword) {
+    // Printed once, on stderr and not through pino: the JSON log on stdout is shipped to log storage,
+    // where a password would outlive its first use.
+    process.stderr.write(
+      `\n  First organizer account: ${first.email}\n  Password (shown once): ${first.generatedPassword}\n\n`,
+    );
+  } else if (first) {
+    logger.info({ email: first.email }, "first organizer created from ADMIN_EMAIL");
+  }
+  const missingTools = missingMetadataTools(config.metadataTools);
+  if (missingTools.length > 0) {
+    logger.warn(
+      { missing: missingTools },
+      "metadata tools missing: uploads of files judges see (videos, plans, slides, covers) are refused until they are installed",
+    );
+  }
+  lifecycle.markReady();
+  logger.info(
+    { port: config.port, db: config.databaseUrl ? "pg" : "sqlite" },
+    `listening on http://localhost:${config.port}`,
+  );
 }
 
 main().catch((err: unknown) => {

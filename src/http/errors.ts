@@ -7,7 +7,6 @@ import {
   DatabaseUnavailableError,
   InsufficientStorageError,
   NotFoundError,
-  TooManyRequestsError,
   type MessageParams,
 } from "../lib/errors.js";
 import { DEFAULT_LOCALE, hasMessage, translate } from "../lib/i18n.js";
@@ -175,8 +174,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const { status, body } = toErrorBody(req, err);
     if (status >= 500) logger.error({ err, reqId: req.id }, "request failed");
     const fault = asKnownFault(err);
-    if (fault instanceof TooManyRequestsError || fault instanceof DatabaseUnavailableError)
-      res.set("Retry-After", String(fault.retryAfterSeconds));
+    // Too many attempts, a database not answering, a process still starting: when to try again.
+    const retryAfter = (fault as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
     res.status(status);
     if (isApiRequest(req) || !req.accepts("html")) {
       res.json({ error: body });

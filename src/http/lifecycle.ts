@@ -1,11 +1,12 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { AppError } from "../lib/errors.js";
+import { AppError, StartingError } from "../lib/errors.js";
 import { DEFAULT_LOCALE, translate } from "../lib/i18n.js";
 import { toErrorBody } from "./errors.js";
+import { i18n } from "./i18n.js";
 import { isMultipart } from "./upload.js";
 
-/** starting: not yet listening with the migrations done; ready: serving; draining: from SIGTERM on. */
+/** starting: listening, the migrations not yet done; ready: serving; draining: from SIGTERM on. */
 export type LifecycleState = "starting" | "ready" | "draining";
 
 /** An upload cut off because the process is stopping: the client may send it again (to another process). */
@@ -47,6 +48,15 @@ export class Lifecycle {
     res.once("close", () => this.inFlight.delete(request));
     if (this.current === "draining") res.set("Connection", "close");
     next();
+  };
+
+  /**
+   * Middleware after the health checks: while starting (the migrations running), every other request
+   * gets 503 starting, in the asker's language; the database is not yet what the code expects.
+   */
+  readonly refuseWhileStarting: RequestHandler = (req, res, next) => {
+    if (this.current !== "starting") return next();
+    i18n()(req, res, () => next(new StartingError()));
   };
 
   /**

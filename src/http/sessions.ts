@@ -24,6 +24,16 @@ class UntouchedStore extends ConnectSessionKnexStore {
  * chosen language, a sign-in), so an anonymous reader costs no row and gets no cookie.
  */
 export function pageSessions(ctx: AppContext): RequestHandler {
+  // Made at the first request that reaches it, not with the app: the server listens while it migrates,
+  // and the store looks for its table as it is made.
+  let sessions: RequestHandler | undefined;
+  return (req, res, next) => {
+    sessions ??= databaseSessions(ctx);
+    sessions(req, res, next);
+  };
+}
+
+function databaseSessions(ctx: AppContext): RequestHandler {
   return session({
     name: "sw.sid",
     secret: ctx.config.sessionSecret,

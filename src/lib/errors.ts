@@ -77,6 +77,14 @@ export class DatabaseUnavailableError extends AppError {
   }
 }
 
+/** The process is still migrating its database: it serves nothing but its health checks yet. */
+export class StartingError extends AppError {
+  readonly retryAfterSeconds = 5;
+  constructor() {
+    super(503, "starting", "errors.starting");
+  }
+}
+
 /** The disk (or the quota) holding the uploads is full: the file was not kept. */
 export class InsufficientStorageError extends AppError {
   constructor() {

@@ -3,6 +3,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import request from "supertest";
 import { ready, spawnNode, stop } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
@@ -48,8 +49,8 @@ interface AppProcess {
   child: ChildProcess;
 }
 
-/** A server process (src/server.ts, or `script` in its place) on the shared database; fails if it exits before serving. */
-async function serve(shared: SharedDb, name: string, script = "src/server.ts"): Promise<AppProcess> {
+/** A server process (src/server.ts, or `script` in its place) on the shared database, as soon as it is spawned. */
+async function spawnApp(shared: SharedDb, name: string, script = "src/server.ts"): Promise<AppProcess> {
   const port = await freePort();
   const child = spawnNode(["--import", "tsx", script], {
     ...shared.env,
@@ -60,7 +61,12 @@ async function serve(shared: SharedDb, name: string, script = "src/server.ts"): 
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: "error",
   });
-  const url = `http://127.0.0.1:${port}`;
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** `spawnApp`, once it serves; fails if it exits before. */
+async function serve(shared: SharedDb, name: string, script = "src/server.ts"): Promise<AppProcess> {
+  const { url, child } = await spawnApp(shared, name, script);
   const exited = new Promise<never>((_, reject) =>
     child.once("exit", (code) => reject(new Error(`${name} exited with ${code} before serving`))),
   );
@@ -101,6 +107,34 @@ describe(`migrations with several processes on one ${pgUrl ? "PostgreSQL schema"
         const res = await request(p.url).post("/api/v1/auth/token").send(ADMIN);
         expect(res.status, JSON.stringify(res.body)).to.equal(200);
       }
+    });
+
+    it("a third, started while the migration lock is held, listens but says starting (503, every route but the health checks) until it is released", async () => {
+      await shared.db("knex_migrations_lock").update({ is_locked: 1 });
+      const third = await spawnApp(shared, "c");
+      processes.push(third);
+      // Listening comes first; the lock keeps it starting for as long as it is held.
+      let readyz: Response | undefined;
+      while (!(readyz = await fetch(`${third.url}/readyz`).catch(() => undefined))) await delay(100);
+      expect(readyz.status).to.equal(503);
+      expect(await readyz.json()).to.deep.equal({ ready: false, state: "starting" });
+      const api = await request(third.url).post("/api/v1/auth/token").set("Accept-Language", "en").send(ADMIN);
+      expect(api.status).to.equal(503);
+      expect(api.headers["retry-after"]).to.equal("5");
+      expect(api.body.error).to.deep.equal({
+        code: "starting",
+        message: "The server is starting; please try again in a few seconds",
+      });
+      const page = await request(third.url).get("/login").set("Accept", "text/html");
+      expect(page.status).to.equal(503);
+      expect(page.text).to.include("服务器正在启动");
+      const health = await request(third.url).get("/healthz");
+      expect(health.status, "the database answers meanwhile").to.equal(200);
+
+      await shared.db("knex_migrations_lock").update({ is_locked: 0 });
+      await ready(third.url);
+      const res = await request(third.url).post("/api/v1/auth/token").send(ADMIN);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
     });
   });
 
