@@ -97,7 +97,7 @@ export function createApp(ctx: AppContext, lifecycle = new Lifecycle()): Express
   app.use("/static", express.static(publicDir, { maxAge: "1d", index: false }));
 
   app.use(healthRoutes(ctx, lifecycle));
-  app.use(lifecycle.refuseWhileStarting);
+  app.use(lifecycle.holdWhileStarting);
 
   // The JSON API: bearer tokens, no cookies, JSON errors.
   const api = express.Router();

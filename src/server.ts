@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, "app.sqlite"), logger });
   const ctx: AppContext = { config, db, storage: new LocalDiskStorage(config.uploadDir), clock: systemClock, logger };
   // Listening from the start: while the migrations run (or wait on another process's lock), /readyz
-  // answers "starting" and every other request 503 starting, so a balancer sends this process nothing yet.
+  // answers "starting" and every other request waits for the start to end (src/http/lifecycle.ts).
   const lifecycle = new Lifecycle("starting");
   const server = createApp(ctx, lifecycle).listen(config.port);
   applyServerTimeouts(server, config);

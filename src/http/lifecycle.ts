@@ -20,6 +20,13 @@ export class ShuttingDownError extends AppError {
 export const RETRY_AFTER_SECONDS = 5;
 
 /**
+ * How long a request that reaches a starting process waits for the start to end before it is refused. A
+ * balancer without active health checks (Debian's nginx) sends requests to a process as soon as it
+ * listens, and never resends a POST: held a few seconds, the request is served instead of refused.
+ */
+export const STARTING_HOLD_MS = 20_000;
+
+/**
  * The process's state as /readyz reports it, and the requests in flight, so a stop can let them finish
  * (their connections closed after the answer) while uploads still arriving are cut off at once: a 500 MB
  * video on a slow link would outlast any grace period, and its client can send it again elsewhere.
@@ -27,9 +34,14 @@ export const RETRY_AFTER_SECONDS = 5;
 export class Lifecycle {
   private current: LifecycleState;
   private readonly inFlight = new Set<{ req: Request; res: Response }>();
+  /** Requests held while starting: each is told whether the start ended (true) or the process is stopping. */
+  private readonly held = new Set<(started: boolean) => void>();
 
   /** An app built without one (tests, scripts) is ready: it is made after the migrations. */
-  constructor(state: LifecycleState = "ready") {
+  constructor(
+    state: LifecycleState = "ready",
+    private readonly startingHoldMs = STARTING_HOLD_MS,
+  ) {
     this.current = state;
   }
 
@@ -38,7 +50,14 @@ export class Lifecycle {
   }
 
   markReady(): void {
-    if (this.current === "starting") this.current = "ready";
+    if (this.current !== "starting") return;
+    this.current = "ready";
+    this.release(true);
+  }
+
+  private release(started: boolean): void {
+    for (const resume of this.held) resume(started);
+    this.held.clear();
   }
 
   /** Middleware (first of all): knows each request until its response is done or its connection gone. */
@@ -51,12 +70,20 @@ export class Lifecycle {
   };
 
   /**
-   * Middleware after the health checks: while starting (the migrations running), every other request
-   * gets 503 starting, in the asker's language; the database is not yet what the code expects.
+   * Middleware after the health checks: while starting (the migrations running: the database is not yet
+   * what the code expects) every other request waits for the start to end, up to the hold; then, or if
+   * the process is stopped first, it gets 503 starting in the asker's language.
    */
-  readonly refuseWhileStarting: RequestHandler = (req, res, next) => {
+  readonly holdWhileStarting: RequestHandler = (req, res, next) => {
     if (this.current !== "starting") return next();
-    i18n()(req, res, () => next(new StartingError()));
+    const resume = (started: boolean) => {
+      clearTimeout(timer);
+      this.held.delete(resume);
+      if (started) next();
+      else i18n()(req, res, () => next(new StartingError()));
+    };
+    const timer = setTimeout(() => resume(false), this.startingHoldMs);
+    this.held.add(resume);
   };
 
   /**
@@ -66,6 +93,7 @@ export class Lifecycle {
    */
   drain(logger: Logger): number {
     this.current = "draining";
+    this.release(false);
     let aborted = 0;
     for (const { req, res } of this.inFlight) {
       if (!res.headersSent) res.set("Connection", "close");

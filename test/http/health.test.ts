@@ -89,4 +89,19 @@ describe("GET /healthz and GET /readyz", function () {
     // Still answered, and the connection closed after it: a balancer's kept-alive connection moves on.
     expect(draining.headers.connection).to.equal("close");
   });
+
+  it("a request to a process still starting past the hold gets 503 starting in the asker's language (migrations.test.ts: one served once started)", async () => {
+    const made = over(app.db, new Lifecycle("starting", 50));
+    const api = await made.post("/api/v1/auth/token").set("Accept-Language", "en").send({});
+    expect(api.status).to.equal(503);
+    expect(api.headers["retry-after"]).to.equal("5");
+    expect(api.body.error).to.deep.equal({
+      code: "starting",
+      message: "The server is starting; please try again in a few seconds",
+    });
+    const page = await made.get("/login").set("Accept", "text/html");
+    expect(page.status).to.equal(503);
+    expect(page.text).to.include("服务器正在启动");
+    expect((await made.get("/healthz")).status, "the health checks are never held").to.equal(200);
+  });
 });
