@@ -2,6 +2,8 @@
 // sharing one schema and one upload folder, Debian's nginx in front with deploy/'s site configuration
 // (round robin, no sticky sessions). Every step goes through nginx; X-App-Instance says which process
 // answered, and each step must have been answered by more than one of them.
+// The last step is a browser journey (headless Chromium through nginx): a contestant uploads through the
+// entry form's script, a judge accepts the declaration and submits scores, every response counted per process.
 import { expect } from "chai";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -13,6 +15,14 @@ import { ready, spawnNode, stop } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
 import { defaultRubric } from "../../src/contests/rubric.js";
 import { ADMIN, contestBody, startTestApp, type TestApp } from "../helpers/app.js";
+import {
+  CHROMIUM_PATH,
+  launchBrowser,
+  logInThroughForm,
+  logOutThroughHeader,
+  screenshot,
+  type TestBrowser,
+} from "../helpers/browser.js";
 import { check, videoSubmission } from "../helpers/entries.js";
 import { startedLiveFinal, submitCurrent } from "../helpers/live.js";
 import { testMedia } from "../helpers/media.js";
@@ -216,6 +226,92 @@ if (skipped) {
       } finally {
         viewer.close();
       }
+    });
+
+    it("in headless Chromium, a contestant uploads an entry through the form and a judge scores it, whichever process answers", async () => {
+      if (!existsSync(CHROMIUM_PATH)) {
+        // Not a pending test (mocha forbids those here); CI installs Chromium before this suite.
+        console.warn(`nginx.test.ts browser journey skipped: no Chromium at ${CHROMIUM_PATH}`);
+        return;
+      }
+      const media = await testMedia();
+      const title = `浏览器经 nginx 提交 ${Date.now()}`;
+      const id = check(
+        await api(admin).post("/api/v1/contests", contestBody({ judgesPerEntry: 1, title: "负载均衡下的浏览器评审" })),
+        "contest",
+      ).body.contest.id as string;
+      check(await api(admin).post(`/api/v1/contests/${id}/stage`, { to: "open" }), "open");
+
+      let browser: TestBrowser | undefined;
+      /** Responses per process (X-App-Instance), pages, scripts, styles and the upload alike. */
+      const perProcess: Record<string, number> = {};
+      try {
+        browser = await launchBrowser();
+        const { page } = browser;
+        page.on("response", (res) => {
+          const who = res.headers()["x-app-instance"] ?? `none (${res.status()} ${res.url()})`;
+          perProcess[who] = (perProcess[who] ?? 0) + 1;
+        });
+
+        // The contestant: log in, fill the form, let the page's script send the files by XMLHttpRequest.
+        await logInThroughForm(page, base, { email: users.contestant.email, password: PASSWORD });
+        await page.goto(`${base}/contests/${id}/submit`);
+        const form = page.getByTestId("submit-form");
+        await form.locator('input[name="title"]').fill(title);
+        await form.locator('input[name="category"]').fill("科学防控");
+        await form.locator('textarea[name="summary"]').fill("三个进程轮流应答，作品只存一份。");
+        await form.locator('input[name="authorName"]').first().fill("李明");
+        await form.locator('input[name="video"]').setInputFiles(media.valid1080);
+        await form.locator('input[name="form"]').setInputFiles(media.formPdf);
+        await form.locator('input[name="cover"]').setInputFiles(media.coverPng);
+        await form.locator('input[name="declaration"]').check();
+        const [upload] = await Promise.all([
+          page.waitForResponse(
+            (res) => res.request().method() === "POST" && new URL(res.url()).pathname === `/contests/${id}/entries`,
+            { timeout: 30_000 },
+          ),
+          page.waitForURL(/\/entries\/[^/]+$/, { timeout: 30_000 }),
+          form.locator("[data-upload-submit]").click(),
+        ]);
+        expect(upload.request().resourceType(), "sent by the page's upload script").to.equal("xhr");
+        expect(await page.locator("h1").innerText()).to.equal(title);
+        const code = (await page.getByTestId("entry-code").innerText()).trim();
+        expect(code).to.match(/^SP-\d{4}-\d{4}$/);
+        await page.goto(`${base}/my/entries`);
+        expect(await page.getByTestId("my-entries").locator("tr", { hasText: title }).innerText()).to.contain(code);
+        await screenshot(page, "scale-01-my-entries");
+        await logOutThroughHeader(page, base);
+
+        check(await api(admin).put(`/api/v1/contests/${id}/judges`, { judgeIds: [users.judge.id] }), "pool");
+        check(await api(admin).post(`/api/v1/contests/${id}/assignments/auto`, { seed: 1 }), "assign");
+        for (const to of ["closed", "judging"])
+          check(await api(admin).post(`/api/v1/contests/${id}/stage`, { to }), to);
+
+        // The judge: log in, accept the declaration, open the entry, score it, submit.
+        await logInThroughForm(page, base, { email: users.judge.email, password: PASSWORD });
+        await page.goto(`${base}/judge`);
+        const section = page.locator(`[data-testid="queue-contest"][data-contest="${id}"]`);
+        await Promise.all([page.waitForURL(/\/judge$/), section.getByTestId("accept-declaration").click()]);
+        await Promise.all([
+          page.waitForURL(/\/judge\/assignments\/[^/]+$/),
+          section.locator(`[data-testid="queue-item"][data-code="${code}"]`).click(),
+        ]);
+        const criteria = defaultRubric("video").criteria;
+        for (const c of criteria) await page.getByTestId(`score-${c.key}`).fill(String(c.max - 1));
+        const total = criteria.reduce((sum, c) => sum + c.max - 1, 0);
+        expect(await page.getByTestId("total").innerText()).to.equal(String(total));
+        await Promise.all([page.waitForURL(/\/judge\/assignments\/[^/]+$/), page.getByTestId("submit-score").click()]);
+        expect(await page.locator(".flash").first().innerText()).to.contain(`总分 ${total}`);
+        expect(await page.getByTestId("sheet-status").innerText()).to.equal("已提交");
+        await screenshot(page, "scale-02-judge-submitted");
+      } finally {
+        await browser?.close();
+      }
+      const entry = await seeder.db("entries").where({ contest_id: id }).first();
+      const sheet = await seeder.db("assignments").where({ entry_id: entry.id }).first();
+      expect(sheet).to.include({ status: "submitted" });
+      console.log(`      browser responses per process: ${JSON.stringify(perProcess)}`);
+      expect(perProcess, JSON.stringify(perProcess)).to.have.keys("app-1", "app-2", "app-3");
     });
   });
 }
