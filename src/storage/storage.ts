@@ -2,13 +2,6 @@
  * Where uploaded files live, hidden behind one interface so a shared store can replace the local disk.
  * Keys are random; nothing a client sends ever becomes part of a path.
  */
-/** A file in the store (`key`), or an upload still in progress (`key` null), with when it was last written. */
-export interface StoredItem {
-  key: string | null;
-  path: string;
-  modifiedAt: Date;
-}
-
 export interface Storage {
   /** A fresh path for an upload in progress, on the same disk as the store so adopting it is a rename. */
   incomingPath(): string;
@@ -26,4 +19,11 @@ export interface Storage {
   discard(incomingPath: string): Promise<void>;
   /** Every stored file and upload in progress, for the startup sweep (src/storage/sweep.ts). */
   list(): AsyncIterable<StoredItem>;
+}
+
+/** A file in the store (`key`), or an upload still in progress (`key` null), with when it was last written. */
+export interface StoredItem {
+  key: string | null;
+  path: string;
+  modifiedAt: Date;
 }
