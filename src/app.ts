@@ -134,7 +134,7 @@ export function createApp(ctx: AppContext, lifecycle = new Lifecycle()): Express
     (handler: RequestHandler): RequestHandler =>
     (req, res, next) =>
       isApiRequest(req) ? next() : handler(req, res, next);
-  app.use(pagesOnly(pageSessions(ctx)));
+  app.use(pagesOnly(pageSessions(ctx, lifecycle.started)));
   app.use(pagesOnly(renewSession));
   app.use(pagesOnly(i18n()));
   app.use(pagesOnly(express.urlencoded({ extended: true, limit: "1mb", parameterLimit: 2000 })));

@@ -36,6 +36,9 @@ export class Lifecycle {
   private readonly inFlight = new Set<{ req: Request; res: Response }>();
   /** Requests held while starting: each is told whether the start ended (true) or the process is stopping. */
   private readonly held = new Set<(started: boolean) => void>();
+  private markStarted!: () => void;
+  /** Resolves when the start is done (at once for an app made ready): the database is migrated by then. */
+  readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
 
   /** An app built without one (tests, scripts) is ready: it is made after the migrations. */
   constructor(
@@ -43,6 +46,7 @@ export class Lifecycle {
     private readonly startingHoldMs = STARTING_HOLD_MS,
   ) {
     this.current = state;
+    if (state === "ready") this.markStarted();
   }
 
   get state(): LifecycleState {
@@ -52,6 +56,7 @@ export class Lifecycle {
   markReady(): void {
     if (this.current !== "starting") return;
     this.current = "ready";
+    this.markStarted();
     this.release(true);
   }
 

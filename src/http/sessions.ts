@@ -23,10 +23,12 @@ class UntouchedStore extends ConnectSessionKnexStore {
  * Sessions in the database. None is written until something is kept in it (a CSRF token for a form, a
  * chosen language, a sign-in), so an anonymous reader costs no row and gets no cookie.
  */
-export function pageSessions(ctx: AppContext): RequestHandler {
-  // Made at the first request that reaches it, not with the app: the server listens while it migrates,
-  // and the store looks for its table as it is made.
+export function pageSessions(ctx: AppContext, started: Promise<void>): RequestHandler {
+  // Made once the start is done, not with the app: the server listens while it migrates, and the store
+  // looks for its table (and deletes expired sessions) as it is made. A request held until the start
+  // ended may get here first, and makes it.
   let sessions: RequestHandler | undefined;
+  void started.then(() => (sessions ??= databaseSessions(ctx)));
   return (req, res, next) => {
     sessions ??= databaseSessions(ctx);
     sessions(req, res, next);
