@@ -67,21 +67,17 @@ export class ConfigError extends Error {}
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
-function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be an integer of 0 or more, got "${raw}"`);
-  return Number(raw);
-}
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 1_000_000): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    throw new ConfigError(`${name} must be an integer between 1 and ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return Number(raw);
 }
+
+const positiveInt = (env: NodeJS.ProcessEnv, name: string, fallback: number, max = 1_000_000): number =>
+  intSetting(env, name, fallback, 1, max);
 
 /** Reads the session secret from data/, creating it once, so sessions survive restarts. */
 function persistentSecret(dataDir: string): string {
@@ -246,6 +242,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     instanceName: instanceName(env.INSTANCE_NAME),
     // Under systemd's default 90 s stop timeout, and the 30 s a Kubernetes pod gets, with room to close.
     shutdownGraceMs: positiveInt(env, "SHUTDOWN_GRACE_MS", 25_000, 600_000),
-    uploadSweepMinAgeSeconds: nonNegativeInt(env, "UPLOAD_SWEEP_MIN_AGE_SECONDS", databaseUrl ? 900 : 0),
+    uploadSweepMinAgeSeconds: intSetting(env, "UPLOAD_SWEEP_MIN_AGE_SECONDS", databaseUrl ? 900 : 0, 0, 1_000_000),
   };
 }
