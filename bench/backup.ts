@@ -13,7 +13,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { backup } from "../scripts/backup.js";
-import { syncPath } from "../scripts/backup-store.js";
+import { syncPath } from "../src/lib/files.js";
 import { restore } from "../scripts/restore.js";
 import { defaultRubric } from "../src/contests/rubric.js";
 import { createDb } from "../src/db/knex.js";

@@ -2,12 +2,14 @@
 // they read from the app's configuration, durable copies that hash what they copy, and row counts.
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Type, type Static } from "@sinclair/typebox";
 import { loadConfig } from "../src/config.js";
 import type { Db } from "../src/db/knex.js";
+import { syncPath } from "../src/lib/files.js";
+import { LocalDiskStorage } from "../src/storage/local-disk.js";
 import { StringEnum } from "../src/lib/schema.js";
 import { compile } from "../src/lib/validate.js";
 
@@ -60,16 +62,6 @@ export function appLocations(env: NodeJS.ProcessEnv): {
   return { dataDir, uploadDir, databaseUrl };
 }
 
-/** fsync of a file or a folder: its bytes (or its names) are on disk when this answers. */
-export async function syncPath(target: string): Promise<void> {
-  const handle = await open(target, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** True when `dir` is missing or holds nothing. */
 export async function isEmptyDir(dir: string): Promise<boolean> {
   try {
@@ -78,16 +70,6 @@ export async function isEmptyDir(dir: string): Promise<boolean> {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return true;
     throw err;
   }
-}
-
-export async function sha256Of(file: string): Promise<{ size: number; sha256: string }> {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { size, sha256: hash.digest("hex") };
 }
 
 /** Copies `from` to `to` (its folder made), flushed to disk; answers the size and SHA-256 of the bytes copied. */
@@ -110,14 +92,11 @@ export async function durableCopy(from: string, to: string): Promise<{ size: num
   return { size, sha256: hash.digest("hex") };
 }
 
-/** The stored files under UPLOAD_DIR (`xx/<key>`), relative; uploads still arriving (.incoming) are not data. */
+/** The stored files under UPLOAD_DIR, relative, as the store lists them; uploads still arriving are not data. */
 export async function storedFiles(uploadDir: string): Promise<string[]> {
   const found: string[] = [];
-  for (const shard of await readdir(uploadDir, { withFileTypes: true }).catch(() => [])) {
-    if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) continue;
-    for (const file of await readdir(path.join(uploadDir, shard.name), { withFileTypes: true }))
-      if (file.isFile()) found.push(`${shard.name}/${file.name}`);
-  }
+  for await (const item of new LocalDiskStorage(uploadDir).list())
+    if (item.key !== null) found.push(path.relative(uploadDir, item.path));
   return found.sort();
 }
 

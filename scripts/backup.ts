@@ -24,16 +24,15 @@ import {
   PG_DUMP,
   pgTables,
   SESSION_SECRET_FILE,
-  sha256Of,
   SQLITE_COPY,
   sqliteTables,
   storedFiles,
   syncFolders,
-  syncPath,
   writeManifest,
   type Manifest,
   type ManifestFile,
 } from "./backup-store.js";
+import { sha256Of, syncPath } from "../src/lib/files.js";
 
 const run = promisify(execFile);
 

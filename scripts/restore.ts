@@ -22,13 +22,12 @@ import {
   parseManifest,
   PG_DUMP,
   pgTables,
-  sha256Of,
   SQLITE_COPY,
   sqliteTables,
   syncFolders,
-  syncPath,
   type Manifest,
 } from "./backup-store.js";
+import { sha256Of, syncPath } from "../src/lib/files.js";
 
 const run = promisify(execFile);
 

@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Knex } from "knex";
 import type { AppContext } from "../context.js";
 import type { SendableFile } from "../http/send-file.js";
 import type { UploadedFile } from "../http/upload.js";
 import { AppError, asError, NotFoundError, ValidationError } from "../lib/errors.js";
+import { sha256Of } from "../lib/files.js";
 import { newId } from "../lib/ids.js";
 import { AnonymizeError, anonymizeFile } from "../media/anonymize.js";
 import { CONTENT_TYPES, detectContentType, nameForType, type ContentType } from "../media/content-type.js";
@@ -46,12 +45,6 @@ export interface StoredReportFile {
   size: number;
   sha256: string;
   probe: VideoFacts | null;
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 async function checkedType(file: UploadedFile, rule: ReportFileRule): Promise<ContentType> {
@@ -131,7 +124,7 @@ export async function storeReportFiles(
       const { file, contentType, probe, copy } = r.value;
       const source = copy ?? file.path;
       const size = copy ? (await stat(copy)).size : file.size;
-      const sha256 = copy ? await sha256Of(copy) : file.sha256;
+      const sha256 = copy ? (await sha256Of(copy)).sha256 : file.sha256;
       const key = await ctx.storage.adopt(source);
       stored.push({ role: file.role, originalName: file.originalName, key, contentType, size, sha256, probe });
     }

@@ -1,23 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat, statfs } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, statfs } from "node:fs/promises";
 import path from "node:path";
+import { syncPath } from "../lib/files.js";
 import type { Storage, StoredItem } from "./storage.js";
 
 const ROOM_MARGIN = 1024 * 1024;
 
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY_FOLDER = /^[0-9a-f]{2}$/;
-
-/** fsync of a file or a folder: its bytes (or its names) are on disk when this answers. */
-async function syncPath(target: string): Promise<void> {
-  const handle = await open(target, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Files under UPLOAD_DIR/<first two key characters>/<key>; uploads in progress under UPLOAD_DIR/.incoming. */
 export class LocalDiskStorage implements Storage {
