@@ -18,6 +18,7 @@ import { restore } from "../scripts/restore.js";
 import { defaultRubric } from "../src/contests/rubric.js";
 import { createDb } from "../src/db/knex.js";
 import { openBenchDb } from "./bench-db.js";
+import { urlWithSchema } from "./child-process.js";
 import { seedContest } from "./seed-rows.js";
 
 const run = promisify(execFile);
@@ -59,8 +60,8 @@ export async function runBackupBench(): Promise<string[]> {
     url.pathname = `/${name}`;
     return url.href;
   };
-  const withSchema = (url: string) =>
-    `${url}${url.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`;
+  // Used on PostgreSQL only, where the bench has its schema.
+  const withSchema = (url: string) => urlWithSchema(url, String(pgSchema));
   try {
     const now = new Date().toISOString();
     const judgeIds = Array.from({ length: JUDGES }, (_, j) => `judge-${j}`);

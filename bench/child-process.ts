@@ -41,6 +41,15 @@ export async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** A PostgreSQL URL whose connections use `schema` (how a server process is told its schema), and `more` parameters. */
+export function urlWithSchema(pgUrl: string, schema: string, more: Record<string, string> = {}): string {
+  // %20, not URLSearchParams' "+": libpq (pg_dump, psql) reads a "+" as itself.
+  const params = Object.entries({ options: `-c search_path=${schema}`, ...more })
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+    .join("&");
+  return `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}${params}`;
+}
+
 /** The built server as production runs it, on `port` over the bench's database (on PostgreSQL, its schema). */
 export function spawnServer(
   port: number,
@@ -49,9 +58,7 @@ export function spawnServer(
 ): ChildProcess {
   const { dir, pgUrl, pgSchema } = bench;
   // The server's own connection string: PostgreSQL's search_path names the bench's schema.
-  const databaseUrl = pgUrl
-    ? `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`
-    : "";
+  const databaseUrl = pgUrl && pgSchema ? urlWithSchema(pgUrl, pgSchema) : "";
   return spawnNode(["dist/src/server.js"], {
     PORT: String(port),
     DATA_DIR: path.join(dir, "data"),

@@ -29,6 +29,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { createDb } from "../src/db/knex.js";
 import { testMedia } from "../test/helpers/media.js";
+import { urlWithSchema } from "./child-process.js";
 import { serverNodeArgs } from "./server-args.js";
 
 const run = promisify(execFile);
@@ -183,10 +184,7 @@ async function startServer(dir: string, pgSchema: string | null): Promise<BenchS
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const pgUrl = process.env.DATABASE_URL;
-  const databaseUrl =
-    pgUrl && pgSchema
-      ? `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`
-      : "";
+  const databaseUrl = pgUrl && pgSchema ? urlWithSchema(pgUrl, pgSchema) : "";
   const child = spawn(process.execPath, serverNodeArgs(), {
     env: {
       ...process.env,

@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { ready, spawnNode, stop } from "../../bench/child-process.js";
+import { ready, spawnNode, stop, urlWithSchema } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
 import { sheetFor } from "../../bench/judge-client.js";
 import { backup } from "../../scripts/backup.js";
@@ -31,10 +31,6 @@ async function script(name: "backup" | "restore", dir: string, env: Record<strin
     return { code: e.code, output: e.stderr };
   }
 }
-
-/** A PostgreSQL URL whose connections use `schema` (the server's way to be told its schema). */
-const withSchema = (url: string, schema: string) =>
-  `${url}${url.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
 function filesUnder(root: string): Map<string, string> {
   const found = new Map<string, string>();
@@ -78,7 +74,7 @@ describe("backup and restore (npm run backup / npm run restore)", function () {
       DATA_DIR: path.join(world.dir, "data"),
       UPLOAD_DIR: path.join(world.dir, "uploads"),
       SESSION_SECRET: SECRET,
-      DATABASE_URL: pgUrl ? withSchema(pgUrl, world.pgSchema!) : "",
+      DATABASE_URL: pgUrl ? urlWithSchema(pgUrl, world.pgSchema!) : "",
     };
   });
 
@@ -96,7 +92,7 @@ describe("backup and restore (npm run backup / npm run restore)", function () {
       await world.db.raw(`CREATE DATABASE "${restoreDb}"`);
       const url = new URL(pgUrl);
       url.pathname = `/${restoreDb}`;
-      databaseUrl = withSchema(url.href, world.pgSchema!);
+      databaseUrl = urlWithSchema(url.href, world.pgSchema!);
     }
     const dir = path.join(work, name);
     return {

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import request from "supertest";
-import { ready, spawnNode, stop } from "../../bench/child-process.js";
+import { ready, spawnNode, stop, urlWithSchema } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
 import { migrations } from "../../migrations/index.js";
 import { createDb, type Db } from "../../src/db/knex.js";
@@ -32,10 +32,9 @@ async function sharedDb(dir: string, schema: string): Promise<SharedDb> {
   const db = createDb({ databaseUrl: pgUrl, pgSchema: schema });
   // Its first connection makes the schema, before any process looks for it.
   await db.raw("SELECT 1");
-  const options = new URLSearchParams({ options: `-c search_path=${schema}` }).toString();
   return {
     dir,
-    env: { DATA_DIR: path.join(dir, "data"), DATABASE_URL: `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}${options}` },
+    env: { DATA_DIR: path.join(dir, "data"), DATABASE_URL: urlWithSchema(pgUrl, schema) },
     db,
     async drop() {
       await db.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

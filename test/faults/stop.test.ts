@@ -5,7 +5,7 @@ import { readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { ready, spawnNode } from "../../bench/child-process.js";
+import { ready, spawnNode, urlWithSchema } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
 import { contestBody, createActor, startTestApp, type TestApp } from "../helpers/app.js";
 import { filesUnder, openContest, videoSubmission } from "../helpers/entries.js";
@@ -60,7 +60,7 @@ describe("graceful stop on SIGTERM (a real process)", function () {
     let databaseUrl = "";
     if (pgUrl) {
       const schema = (await seeder.db.raw<{ rows: { s: string }[] }>("SELECT current_schema() AS s")).rows[0].s;
-      databaseUrl = `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      databaseUrl = urlWithSchema(pgUrl, schema);
     }
     const at = await freePort();
     const started = spawnNode(["--import", "tsx", "src/server.ts"], {

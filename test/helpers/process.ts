@@ -3,7 +3,7 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { ready, spawnNode } from "../../bench/child-process.js";
+import { ready, spawnNode, urlWithSchema } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
 
 export interface ServerProcess {
@@ -27,9 +27,7 @@ export async function startServerProcess(options: {
 }): Promise<ServerProcess> {
   const { dir, pgUrl, pgSchema } = options;
   const port = await freePort();
-  const databaseUrl = pgUrl
-    ? `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${pgSchema}`)}`
-    : "";
+  const databaseUrl = pgUrl && pgSchema ? urlWithSchema(pgUrl, pgSchema) : "";
   const child = spawnNode(
     ["--import", "tsx", "src/server.ts"],
     {

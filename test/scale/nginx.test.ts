@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import request from "supertest";
 import { NGINX, startBalancer, type Balancer } from "../../bench/balancer.js";
-import { ready, spawnNode, stop } from "../../bench/child-process.js";
+import { ready, spawnNode, stop, urlWithSchema } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
 import { defaultRubric } from "../../src/contests/rubric.js";
 import { ADMIN, contestBody, startTestApp, type TestApp } from "../helpers/app.js";
@@ -74,7 +74,7 @@ if (skipped) {
       seeder = await startTestApp();
       const schema = (await seeder.db.raw<{ rows: { s: string }[] }>("SELECT current_schema() AS s")).rows[0].s;
       const pgUrl = process.env.DATABASE_URL!;
-      const databaseUrl = `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      const databaseUrl = urlWithSchema(pgUrl, schema);
       dir = mkdtempSync(path.join(os.tmpdir(), "sw-scale-"));
       const ports = await Promise.all([1, 2, 3].map(() => freePort()));
       children = ports.map((port, i) =>

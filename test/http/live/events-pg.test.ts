@@ -3,7 +3,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ready, spawnNode, stop } from "../../../bench/child-process.js";
+import { ready, spawnNode, stop, urlWithSchema } from "../../../bench/child-process.js";
 import { freePort } from "../../../bench/free-port.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
 import { startedLiveFinal, submitCurrent, type LiveContest } from "../../helpers/live.js";
@@ -19,10 +19,9 @@ interface AppProcess {
 /** The real server (src/server.ts through tsx) on its own port, on the test schema, as one of several behind a balancer. */
 async function startProcess(pgUrl: string, schema: string, dir: string, name: string): Promise<AppProcess> {
   const port = await freePort();
-  const params = new URLSearchParams({ options: `-c search_path=${schema}`, application_name: name });
   const child = spawnNode(["--import", "tsx", "src/server.ts"], {
     PORT: String(port),
-    DATABASE_URL: `${pgUrl}${pgUrl.includes("?") ? "&" : "?"}${params.toString()}`,
+    DATABASE_URL: urlWithSchema(pgUrl, schema, { application_name: name }),
     DATA_DIR: path.join(dir, name, "data"),
     UPLOAD_DIR: path.join(dir, name, "uploads"),
     SESSION_SECRET: "test-secret-0123456789",
