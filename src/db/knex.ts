@@ -87,10 +87,11 @@ export function createDb(options: DbOptions): Db {
       afterCreate: (conn: SqliteConnection, done: (err: Error | null, c: unknown) => void) => {
         // synchronous FULL: every acknowledged commit is on disk (NORMAL in WAL mode may lose the last ones on a power cut).
         const pragmas = [
+          // The brief retry of a busy or locked database; past it the request is answered 503. First: the
+          // switch to WAL of a new file waits on another process's lock too (two processes starting at once).
+          "PRAGMA busy_timeout = 5000",
           "PRAGMA journal_mode = WAL",
           "PRAGMA foreign_keys = ON",
-          // The brief retry of a busy or locked database; past it the request is answered 503.
-          "PRAGMA busy_timeout = 5000",
           "PRAGMA synchronous = FULL",
         ];
         beginImmediate(conn);

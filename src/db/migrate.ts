@@ -28,15 +28,34 @@ export async function migrateLatest(db: Db, list: MigrationList = appMigrations)
         // A database ahead of this code is the middle of an upgrade: an old process restarted while the
         // new version's expand migrations are in must still start (knex would call the list "corrupt").
         disableMigrationsListValidation: true,
+        beforeAll: refuseStaleList,
       })) as [number, string[]];
       return applied;
     } catch (err) {
+      if (err instanceof StaleMigrationList) continue;
       // knex does not wait for its lock: a batch with a non-transactional migration holds it committed,
       // and SQLite's busy timeout may run out during another process's batch. Wait here instead.
       if (!(err instanceof Error && err.name === "MigrationLocked")) throw err;
       await waitForUnlock(db, deadline);
     }
   }
+}
+
+class StaleMigrationList extends Error {
+  constructor() {
+    super("another process applied some of these migrations first: reading the list again");
+  }
+}
+
+/**
+ * Runs once knex holds the lock, before the batch. knex reads the applied migrations before it takes the
+ * lock and, when a migration opts out of the batch's transaction, does not read them again: a process
+ * that read them while another was migrating would run that one's migrations a second time. Refusing
+ * here frees the lock, and `migrateLatest` starts over with a fresh list.
+ */
+async function refuseStaleList(db: Knex, pending: unknown[]): Promise<void> {
+  const applied = new Set((await db<{ name: string }>("knex_migrations").select("name")).map((row) => row.name));
+  if (pending.some((name) => applied.has(name as string))) throw new StaleMigrationList();
 }
 
 async function waitForUnlock(db: Db, deadline: number): Promise<void> {

@@ -7,8 +7,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import request from "supertest";
 import { ready, spawnNode, stop, urlWithSchema } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
+import type { Knex } from "knex";
 import { migrations } from "../../migrations/index.js";
 import { createDb, type Db } from "../../src/db/knex.js";
+import { migrateLatest, type MigrationList } from "../../src/db/migrate.js";
 import { ADMIN, startTestApp, type TestApp } from "../helpers/app.js";
 import { judgedContest, type JudgedContest } from "../helpers/judged.js";
 import { EXPAND_MIGRATION } from "./upgrade/expand-judge-note.js";
@@ -16,6 +18,8 @@ import { EXPAND_MIGRATION } from "./upgrade/expand-judge-note.js";
 /** One database for several processes: an SQLite file in a temp folder, or a fresh PostgreSQL schema. */
 interface SharedDb {
   dir: string;
+  /** Its PostgreSQL schema (on SQLite, unused). */
+  schema: string;
   env: Record<string, string>;
   /** A connection of the test's own, to look at what the processes did. */
   db: Db;
@@ -27,13 +31,14 @@ const pgUrl = process.env.DATABASE_URL || null;
 async function sharedDb(dir: string, schema: string): Promise<SharedDb> {
   if (!pgUrl) {
     const db = createDb({ databaseUrl: null, sqliteFile: path.join(dir, "data", "app.sqlite") });
-    return { dir, env: { DATA_DIR: path.join(dir, "data") }, db, drop: () => db.destroy() };
+    return { dir, schema, env: { DATA_DIR: path.join(dir, "data") }, db, drop: () => db.destroy() };
   }
   const db = createDb({ databaseUrl: pgUrl, pgSchema: schema });
   // Its first connection makes the schema, before any process looks for it.
   await db.raw("SELECT 1");
   return {
     dir,
+    schema,
     env: { DATA_DIR: path.join(dir, "data"), DATABASE_URL: urlWithSchema(pgUrl, schema) },
     db,
     async drop() {
@@ -63,13 +68,18 @@ async function spawnApp(shared: SharedDb, name: string, script = "src/server.ts"
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-/** `spawnApp`, once it serves; fails if it exits before. */
+/** `spawnApp`, once it serves; fails if it exits before, or does not start (then it is stopped, not left running). */
 async function serve(shared: SharedDb, name: string, script = "src/server.ts"): Promise<AppProcess> {
   const { url, child } = await spawnApp(shared, name, script);
   const exited = new Promise<never>((_, reject) =>
     child.once("exit", (code) => reject(new Error(`${name} exited with ${code} before serving`))),
   );
-  await Promise.race([ready(url), exited]);
+  try {
+    await Promise.race([ready(url), exited]);
+  } catch (err) {
+    await stop(child);
+    throw err;
+  }
   return { url, child };
 }
 
@@ -84,7 +94,10 @@ describe(`migrations with several processes on one ${pgUrl ? "PostgreSQL schema"
 
     before(async () => {
       shared = await sharedDb(mkdtempSync(path.join(os.tmpdir(), "sw-migrate-")), `mig_${tag()}`);
-      processes.push(...(await Promise.all([serve(shared, "a"), serve(shared, "b")])));
+      // allSettled: when one fails, the other is still stopped by `after`.
+      const started = await Promise.allSettled([serve(shared, "a"), serve(shared, "b")]);
+      for (const result of started) if (result.status === "fulfilled") processes.push(result.value);
+      for (const result of started) if (result.status === "rejected") throw result.reason;
     });
     after(async () => {
       await Promise.all(processes.map((p) => stop(p.child)));
@@ -130,6 +143,55 @@ describe(`migrations with several processes on one ${pgUrl ? "PostgreSQL schema"
       const res = await signIn;
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       await ready(third.url);
+    });
+  });
+
+  describe("a process that read the applied migrations before another one's batch ran", () => {
+    let shared: SharedDb;
+    let late: Db;
+
+    before(async () => {
+      shared = await sharedDb(mkdtempSync(path.join(os.tmpdir(), "sw-migrate-")), `mig_${tag()}`);
+      late = createDb({
+        databaseUrl: pgUrl,
+        sqliteFile: path.join(shared.dir, "data", "app.sqlite"),
+        pgSchema: shared.schema,
+      });
+    });
+    after(async () => {
+      await late?.destroy();
+      await shared?.drop();
+      if (shared) rmSync(shared.dir, { recursive: true, force: true });
+    });
+
+    it("runs none of them again: once it holds the lock it reads the list afresh", async () => {
+      const ran: string[] = [];
+      const table = (who: string, name: string): Knex.Migration => ({
+        up: async (knex) => {
+          ran.push(`${who} ${name}`);
+          await knex.schema.createTable(name, (t) => t.integer("n"));
+        },
+        down: (knex) => knex.schema.dropTable(name),
+      });
+      // A migration outside the batch's transaction, as the app's own list has (knex then skips its re-read).
+      const list = (who: string): MigrationList => ({
+        "001_stale_one": Object.assign(table(who, "stale_one"), { config: { transaction: false } }),
+        "002_stale_two": table(who, "stale_two"),
+      });
+      let first: Promise<string[]> | undefined;
+      const lateList = list("late");
+      const lateTwo = lateList["002_stale_two"];
+      // Asked for after the late process has read what is applied and before it takes the lock: the other
+      // process runs its whole batch right then. (migrateLatest's source resolves a promise in the list.)
+      Object.defineProperty(lateList, "002_stale_two", {
+        enumerable: true,
+        get: () => (first ??= migrateLatest(shared.db, list("first"))).then(() => lateTwo),
+      });
+
+      expect(await migrateLatest(late, lateList)).to.deep.equal([]);
+      expect(await first).to.deep.equal(["001_stale_one", "002_stale_two"]);
+      expect(ran).to.deep.equal(["first stale_one", "first stale_two"]);
+      expect(await shared.db("knex_migrations_lock").select("is_locked")).to.deep.equal([{ is_locked: 0 }]);
     });
   });
 
