@@ -20,10 +20,13 @@ export function spawnNode(
 
 /**
  * Waits until the app at `base` is ready: /readyz 200, its migrations done (up to 2 minutes: tsx compiling
- * on a busy 2-core machine is slow).
+ * on a busy 2-core machine is slow). Given the app's `child`, fails at once if it exits, and kills it if it
+ * never gets ready, so that a failed start leaves no process behind to hold the caller open.
  */
-export async function ready(base: string): Promise<void> {
+export async function ready(base: string, child?: ChildProcess): Promise<void> {
   for (let i = 0; i < 600; i += 1) {
+    if (child && (child.exitCode !== null || child.signalCode !== null))
+      throw new Error(`${base} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     try {
       if ((await fetch(`${base}/readyz`)).ok) return;
     } catch {
@@ -31,7 +34,17 @@ export async function ready(base: string): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  child?.kill("SIGKILL");
   throw new Error(`${base} did not start`);
+}
+
+/** Every start of `starts`; if one fails, the ones that did start are stopped, then its error is thrown. */
+export async function allStarted<T extends { child: ChildProcess }>(starts: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((result) => result.status === "rejected");
+  if (!failed) return results.map((result) => (result as PromiseFulfilledResult<T>).value);
+  await Promise.all(results.flatMap((result) => (result.status === "fulfilled" ? [stop(result.value.child)] : [])));
+  throw failed.reason;
 }
 
 export async function stop(child: ChildProcess): Promise<void> {

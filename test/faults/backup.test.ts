@@ -189,7 +189,7 @@ describe("backup and restore (npm run backup / npm run restore)", function () {
     });
     try {
       const base = `http://127.0.0.1:${port}`;
-      await ready(base);
+      await ready(base, child);
       const [id] = savedBefore.keys();
       const judge = world.judges.find((j) => j.assignments.some((a) => a.id === id))!;
       const res = await fetch(`${base}/api/v1/assignments/${id}/score`, {

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import request from "supertest";
-import { ready, spawnNode, stop, urlWithSchema } from "../../bench/child-process.js";
+import { allStarted, ready, spawnNode, stop, urlWithSchema } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
 import type { Knex } from "knex";
 import { migrations } from "../../migrations/index.js";
@@ -68,18 +68,10 @@ async function spawnApp(shared: SharedDb, name: string, script = "src/server.ts"
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-/** `spawnApp`, once it serves; fails if it exits before, or does not start (then it is stopped, not left running). */
+/** `spawnApp`, once it serves; fails if it exits before or never gets ready (then it is killed). */
 async function serve(shared: SharedDb, name: string, script = "src/server.ts"): Promise<AppProcess> {
   const { url, child } = await spawnApp(shared, name, script);
-  const exited = new Promise<never>((_, reject) =>
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code} before serving`))),
-  );
-  try {
-    await Promise.race([ready(url), exited]);
-  } catch (err) {
-    await stop(child);
-    throw err;
-  }
+  await ready(url, child);
   return { url, child };
 }
 
@@ -94,10 +86,7 @@ describe(`migrations with several processes on one ${pgUrl ? "PostgreSQL schema"
 
     before(async () => {
       shared = await sharedDb(mkdtempSync(path.join(os.tmpdir(), "sw-migrate-")), `mig_${tag()}`);
-      // allSettled: when one fails, the other is still stopped by `after`.
-      const started = await Promise.allSettled([serve(shared, "a"), serve(shared, "b")]);
-      for (const result of started) if (result.status === "fulfilled") processes.push(result.value);
-      for (const result of started) if (result.status === "rejected") throw result.reason;
+      processes.push(...(await allStarted([serve(shared, "a"), serve(shared, "b")])));
     });
     after(async () => {
       await Promise.all(processes.map((p) => stop(p.child)));

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { ready, spawnNode, urlWithSchema } from "../../bench/child-process.js";
+import { allStarted, ready, spawnNode, urlWithSchema } from "../../bench/child-process.js";
 import { freePort } from "../../bench/free-port.js";
 import { contestBody, createActor, startTestApp, type TestApp } from "../helpers/app.js";
 import { filesUnder, openContest, videoSubmission } from "../helpers/entries.js";
@@ -55,7 +55,7 @@ describe("graceful stop on SIGTERM (a real process)", function () {
   let admin: string;
 
   /** The server as `npm start` runs it, on the test app's database and folders, with this grace period. */
-  const startServer = async (graceMs: number): Promise<[ChildProcess, number]> => {
+  const startServer = async (graceMs: number): Promise<{ child: ChildProcess; port: number }> => {
     const pgUrl = process.env.DATABASE_URL;
     let databaseUrl = "";
     if (pgUrl) {
@@ -72,8 +72,8 @@ describe("graceful stop on SIGTERM (a real process)", function () {
       LOG_LEVEL: "error",
       SHUTDOWN_GRACE_MS: String(graceMs),
     });
-    await ready(`http://127.0.0.1:${at}`);
-    return [started, at];
+    await ready(`http://127.0.0.1:${at}`, started);
+    return { child: started, port: at };
   };
 
   /** A contest created through `at` whose request is in flight: headers taken (100 Continue), body half sent. */
@@ -104,7 +104,7 @@ describe("graceful stop on SIGTERM (a real process)", function () {
     ({ id: uploadContest, admin } = await openContest(seeder, { title: "停机测试" }));
     contestant = (await createActor(seeder, "contestant", { city: "保定" })).token;
     // The second one's grace is short: a request that never finishes is cut off when it runs out.
-    [[child, port], [hasty, hastyPort]] = await Promise.all([startServer(100_000), startServer(1000)]);
+    [{ child, port }, { child: hasty, port: hastyPort }] = await allStarted([startServer(100_000), startServer(1000)]);
   });
   after(async () => {
     for (const p of [child, hasty]) if (p && p.exitCode === null) p.kill("SIGKILL");

@@ -17,7 +17,7 @@ export interface ServerProcess {
 
 /**
  * The server on a free port over `dir`'s data/ and uploads/ folders, or on PostgreSQL `pgUrl` in schema
- * `pgSchema`; `env` adds to or overrides its environment. Resolves once it answers /healthz.
+ * `pgSchema`; `env` adds to or overrides its environment. Resolves once it is ready (/readyz).
  */
 export async function startServerProcess(options: {
   dir: string;
@@ -51,13 +51,7 @@ export async function startServerProcess(options: {
     }
   });
   const url = `http://127.0.0.1:${port}`;
-  let answered = false;
-  await Promise.race([
-    ready(url).then(() => (answered = true)),
-    exited.then(() => {
-      if (!answered) throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before it answered`);
-    }),
-  ]);
+  await ready(url, child);
   return { url, child, logs, exited };
 }
 

@@ -90,7 +90,7 @@ if (skipped) {
           LOG_LEVEL: "error",
         }),
       );
-      await Promise.all(ports.map((port) => ready(`http://127.0.0.1:${port}`)));
+      await Promise.all(ports.map((port, i) => ready(`http://127.0.0.1:${port}`, children[i])));
       nginx = await startBalancer(ports);
       base = nginx.url;
 

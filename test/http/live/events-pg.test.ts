@@ -3,7 +3,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ready, spawnNode, stop, urlWithSchema } from "../../../bench/child-process.js";
+import { allStarted, ready, spawnNode, stop, urlWithSchema } from "../../../bench/child-process.js";
 import { freePort } from "../../../bench/free-port.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
 import { startedLiveFinal, submitCurrent, type LiveContest } from "../../helpers/live.js";
@@ -28,7 +28,7 @@ async function startProcess(pgUrl: string, schema: string, dir: string, name: st
     LOG_LEVEL: "error",
   });
   const url = `http://127.0.0.1:${port}`;
-  await ready(url);
+  await ready(url, child);
   return { url, name, child };
 }
 
@@ -64,7 +64,7 @@ if (!process.env.DATABASE_URL) {
       const schema = (await seeder.db.raw<{ rows: { s: string }[] }>("SELECT current_schema() AS s")).rows[0].s;
       dir = mkdtempSync(path.join(os.tmpdir(), "sw-live-pg-"));
       const tag = `${process.pid}-${Date.now()}`;
-      [a, b] = await Promise.all([
+      [a, b] = await allStarted([
         startProcess(process.env.DATABASE_URL!, schema, dir, `live-a-${tag}`),
         startProcess(process.env.DATABASE_URL!, schema, dir, `live-b-${tag}`),
       ]);
