@@ -1,8 +1,9 @@
 import { stat } from "node:fs/promises";
 import type { AppContext } from "../context.js";
-import { AppError, InsufficientStorageError, NotFoundError } from "../lib/errors.js";
-import { AnonymizeError, anonymizeFile } from "../media/anonymize.js";
-import { detectContentType, VIDEO_TYPES, type ContentType } from "../media/content-type.js";
+import { AppError, NotFoundError } from "../lib/errors.js";
+import { AnonymizeError } from "../media/anonymize.js";
+import { VIDEO_TYPES, type ContentType } from "../media/content-type.js";
+import { copyWithoutMetadata } from "../media/metadata-copy.js";
 import { probeVideo } from "../media/probe.js";
 import * as q from "./entries.queries.js";
 import type { EntryFileRow } from "./entries.queries.js";
@@ -31,34 +32,27 @@ function notAnonymizable(role: string, messageKey = "errors.fileNotAnonymizable"
 /**
  * Makes the anonymized copy of a file at a fresh incoming path of storage (for the caller to adopt or
  * discard) and checks that it is still the same kind of file and, for a video, as long; refuses with
- * 422 file_not_anonymizable otherwise, leaving nothing behind.
+ * 422 file_not_anonymizable otherwise (507 when the disk is full), leaving nothing behind.
  */
 export async function makeBlindCopy(
   ctx: AppContext,
   source: BlindSource,
   messageKey?: string,
 ): Promise<{ incomingPath: string; size: number }> {
-  const output = ctx.storage.incomingPath();
-  try {
-    await anonymizeFile(ctx.config.metadataTools, source.contentType, source.path, output);
-    const { type } = await detectContentType(output);
-    if (type !== source.contentType) throw new AnonymizeError(`the copy reads as ${type ?? "unknown"}`);
-    if (VIDEO_TYPES.includes(source.contentType)) {
+  const incomingPath = await copyWithoutMetadata(
+    ctx,
+    source,
+    () => notAnonymizable(source.role, messageKey),
+    async (output) => {
+      if (!VIDEO_TYPES.includes(source.contentType)) return;
       const probed = await probeVideo(ctx.config, output);
       if (!probed) throw new AnonymizeError("the copy does not probe as a video");
       const original = await source.durationSeconds;
       if (Math.abs(probed.durationSeconds - (original ?? 0)) > MAX_DURATION_DRIFT_SECONDS)
         throw new AnonymizeError(`the copy lasts ${probed.durationSeconds} s, not ${original} s`);
-    }
-    return { incomingPath: output, size: (await stat(output)).size };
-  } catch (err) {
-    await ctx.storage.discard(output);
-    if (!(err instanceof AnonymizeError)) throw err;
-    // Out of disk, a tool may only say it could not write, or leave a short copy: the server's fault, not the file's.
-    if (!(await ctx.storage.hasRoomFor((await stat(source.path)).size))) throw new InsufficientStorageError();
-    ctx.logger.warn({ role: source.role, contentType: source.contentType, reason: err.message }, "anonymizing failed");
-    throw notAnonymizable(source.role, messageKey);
-  }
+    },
+  );
+  return { incomingPath, size: (await stat(incomingPath)).size };
 }
 
 /**

@@ -6,8 +6,8 @@ import type { UploadedFile } from "../http/upload.js";
 import { AppError, asError, NotFoundError, ValidationError } from "../lib/errors.js";
 import { sha256Of } from "../lib/files.js";
 import { newId } from "../lib/ids.js";
-import { AnonymizeError, anonymizeFile } from "../media/anonymize.js";
 import { CONTENT_TYPES, detectContentType, nameForType, type ContentType } from "../media/content-type.js";
+import { copyWithoutMetadata } from "../media/metadata-copy.js";
 import { probeVideo, type VideoFacts } from "../media/probe.js";
 import * as q from "./report-files.queries.js";
 import type { ReportFileOwner, ReportFileRow } from "./report-files.queries.js";
@@ -73,25 +73,17 @@ async function checkedVideo(ctx: AppContext, file: UploadedFile, rule: ReportFil
   return video;
 }
 
-/** The stripped copy at a fresh incoming path, still of the same type; refused (422) when it cannot be made. */
-async function strippedCopy(ctx: AppContext, file: UploadedFile, type: ContentType): Promise<string> {
-  const output = ctx.storage.incomingPath();
-  try {
-    await anonymizeFile(ctx.config.metadataTools, type, file.path, output);
-    if ((await detectContentType(output)).type !== type) throw new AnonymizeError("the copy changed type");
-    return output;
-  } catch (err) {
-    await ctx.storage.discard(output);
-    if (!(err instanceof AnonymizeError)) throw err;
-    ctx.logger.warn({ role: file.role, contentType: type, reason: err.message }, "stripping metadata failed");
-    throw new AppError(
+/** The stripped copy at a fresh incoming path, still of the same type; refused (422) when it cannot be made, 507 when the disk is full. */
+function strippedCopy(ctx: AppContext, file: UploadedFile, contentType: ContentType): Promise<string> {
+  const refusal = () =>
+    new AppError(
       422,
       "file_not_anonymizable",
       "errors.reportFileNotStrippable",
       { role: file.role },
       { role: file.role },
     );
-  }
+  return copyWithoutMetadata(ctx, { path: file.path, role: file.role, contentType }, refusal);
 }
 
 /**

@@ -1,12 +1,14 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createActor, type Actor, type TestApp, startTestApp } from "../helpers/app.js";
+import request from "supertest";
+import { ADMIN, as, createActor, type Actor, type TestApp, startTestApp, tokenFor } from "../helpers/app.js";
 import { check, filesUnder, openContest, submit, videoSubmission } from "../helpers/entries.js";
 import { testMedia, type TestMedia } from "../helpers/media.js";
+import { seedActivity } from "../helpers/reports.js";
 
 if (process.getuid?.() !== 0) {
   // Not a pending test (mocha forbids those here): mounting a tmpfs needs root, as CI has.
@@ -79,6 +81,44 @@ if (process.getuid?.() !== 0) {
       expect(res.body.error.code).to.equal("insufficient_storage");
       expect(filesUnder(uploads)).to.deep.equal(before);
       expect(await entryCount()).to.equal(entries);
+    });
+
+    it("a full disk while a news report's image is stripped of its metadata is 507 too, with no report and nothing left behind", async () => {
+      rmSync(filler, { force: true });
+      const admin = await tokenFor(app, ADMIN.email, ADMIN.password);
+      const week = check(
+        await as(app, admin).post("/api/v1/report-weeks", {
+          title: "满盘活动周",
+          summaryDueAt: "2026-05-30T15:59:59Z",
+        }),
+        "week",
+      );
+      const reporter = await createActor(app, "reporter", { city: "保定", unit: "保定市科学技术馆" });
+      const activityId = await seedActivity(app, week.body.week.id as string, {
+        unitId: reporter.user.unitId!,
+        city: "保定",
+        title: "满盘时的科普活动",
+        startsAt: "2026-05-20T01:00:00.000Z",
+        endsAt: "2026-05-20T09:00:00.000Z",
+      });
+      const fileNews = () =>
+        request(app.server)
+          .post(`/api/v1/activities/${activityId}/news`)
+          .set("Authorization", `Bearer ${reporter.token}`)
+          .field("text", "满盘时报送的新闻")
+          .attach("images", media.coverPng, "合影.png");
+      const newsCount = async () => Number((await app.db("news_reports").count({ n: "*" }))[0].n);
+      const before = filesUnder(uploads);
+      // Room for the image received, not for its stripped copy.
+      await leaveFree(Math.ceil(statSync(media.coverPng).size / (await statfs(mount)).bsize));
+      const res = await fileNews();
+      expect(res.status, JSON.stringify(res.body)).to.equal(507);
+      expect(res.body.error.code).to.equal("insufficient_storage");
+      expect(filesUnder(uploads)).to.deep.equal(before);
+      expect(await newsCount()).to.equal(0);
+      unlinkSync(filler);
+      expect(check(await fileNews(), "after room is made").status).to.equal(201);
+      expect(await newsCount()).to.equal(1);
     });
   });
 }
