@@ -18,29 +18,28 @@ import { EXPAND_MIGRATION } from "./upgrade/expand-judge-note.js";
 /** One database for several processes: an SQLite file in a temp folder, or a fresh PostgreSQL schema. */
 interface SharedDb {
   dir: string;
-  /** Its PostgreSQL schema (on SQLite, unused). */
-  schema: string;
   env: Record<string, string>;
   /** A connection of the test's own, to look at what the processes did. */
   db: Db;
+  /** Another connection of its own, as a second process would have. */
+  connect(): Db;
   drop(): Promise<void>;
 }
 
 const pgUrl = process.env.DATABASE_URL || null;
 
 async function sharedDb(dir: string, schema: string): Promise<SharedDb> {
-  if (!pgUrl) {
-    const db = createDb({ databaseUrl: null, sqliteFile: path.join(dir, "data", "app.sqlite") });
-    return { dir, schema, env: { DATA_DIR: path.join(dir, "data") }, db, drop: () => db.destroy() };
-  }
-  const db = createDb({ databaseUrl: pgUrl, pgSchema: schema });
+  const connect = () =>
+    createDb({ databaseUrl: pgUrl, sqliteFile: path.join(dir, "data", "app.sqlite"), pgSchema: schema });
+  const db = connect();
+  if (!pgUrl) return { dir, env: { DATA_DIR: path.join(dir, "data") }, db, connect, drop: () => db.destroy() };
   // Its first connection makes the schema, before any process looks for it.
   await db.raw("SELECT 1");
   return {
     dir,
-    schema,
     env: { DATA_DIR: path.join(dir, "data"), DATABASE_URL: urlWithSchema(pgUrl, schema) },
     db,
+    connect,
     async drop() {
       await db.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await db.destroy();
@@ -141,11 +140,7 @@ describe(`migrations with several processes on one ${pgUrl ? "PostgreSQL schema"
 
     before(async () => {
       shared = await sharedDb(mkdtempSync(path.join(os.tmpdir(), "sw-migrate-")), `mig_${tag()}`);
-      late = createDb({
-        databaseUrl: pgUrl,
-        sqliteFile: path.join(shared.dir, "data", "app.sqlite"),
-        pgSchema: shared.schema,
-      });
+      late = shared.connect();
     });
     after(async () => {
       await late?.destroy();
