@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { AppError, StartingError } from "../lib/errors.js";
+import { AppError, RETRY_AFTER_SECONDS, StartingError } from "../lib/errors.js";
 import { DEFAULT_LOCALE, translate } from "../lib/i18n.js";
 import { toErrorBody } from "./errors.js";
 import { i18n } from "./i18n.js";
@@ -11,13 +11,11 @@ export type LifecycleState = "starting" | "ready" | "draining";
 
 /** An upload cut off because the process is stopping: the client may send it again (to another process). */
 export class ShuttingDownError extends AppError {
+  readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
   constructor() {
     super(503, "shutting_down", "errors.shuttingDown");
   }
 }
-
-/** What a client is told to wait before trying again: a balancer has taken this process out by then. */
-export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * How long a request that reaches a starting process waits for the start to end before it is refused. A
@@ -131,7 +129,8 @@ function abortUpload(req: Request, res: Response, logger: Logger): void {
   // A request still in the middleware before the i18n one (a session being read) is answered in Chinese.
   req.locale ??= DEFAULT_LOCALE;
   req.t ??= (key, params) => translate(DEFAULT_LOCALE, key, params);
-  const { status, body } = toErrorBody(req, new ShuttingDownError());
-  res.status(status).set("Retry-After", String(RETRY_AFTER_SECONDS)).json({ error: body });
+  const stopping = new ShuttingDownError();
+  const { status, body } = toErrorBody(req, stopping);
+  res.status(status).set("Retry-After", String(stopping.retryAfterSeconds)).json({ error: body });
   logger.info({ reqId: req.id, path: pathOf(req) }, "upload cut off by the stop");
 }

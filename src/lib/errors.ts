@@ -69,9 +69,15 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+/**
+ * What a client of a process that cannot serve for now (its database away, starting, stopping) is told
+ * to wait before trying again: a balancer has taken that process out by then.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** The database did not answer: unreachable, restarting, or still locked after the brief retry. Try again shortly. */
 export class DatabaseUnavailableError extends AppError {
-  readonly retryAfterSeconds = 5;
+  readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
   constructor() {
     super(503, "database_unavailable", "errors.databaseUnavailable");
   }
@@ -79,7 +85,7 @@ export class DatabaseUnavailableError extends AppError {
 
 /** The process is still migrating its database: it serves nothing but its health checks yet. */
 export class StartingError extends AppError {
-  readonly retryAfterSeconds = 5;
+  readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
   constructor() {
     super(503, "starting", "errors.starting");
   }
