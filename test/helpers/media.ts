@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -10,71 +12,73 @@ const run = promisify(execFile);
 /** Real media made with ffmpeg once per machine and kept in a cache folder (they are tiny: one frame a second). */
 const CACHE = path.join(os.tmpdir(), "sw-test-media-v1");
 
-async function video(name: string, width: number, height: number, seconds: number): Promise<string> {
+/**
+ * The cached file `name`, made first if missing. Made under a name of its own, then renamed into place:
+ * mocha's parallel workers (and other suites) may make the same file at the same moment, and none may
+ * read another's half-written one. The partial name keeps the extension, by which ffmpeg picks its format.
+ */
+async function cached(name: string, make: (partial: string) => Promise<unknown>): Promise<string> {
   const file = path.join(CACHE, name);
   if (existsSync(file)) return file;
   mkdirSync(CACHE, { recursive: true });
-  const partial = `${file}.part.mp4`;
-  await run(ffmpegInstaller.path, [
-    "-v",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    `color=c=0x336699:s=${width}x${height}:r=1:d=${seconds}`,
-    "-f",
-    "lavfi",
-    "-i",
-    "anullsrc=r=8000:cl=mono",
-    "-t",
-    String(seconds),
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-tune",
-    "stillimage",
-    "-pix_fmt",
-    "yuv420p",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "8k",
-    "-shortest",
-    "-movflags",
-    "+faststart",
-    partial,
-  ]);
-  await import("node:fs/promises").then((fs) => fs.rename(partial, file));
+  const partial = path.join(CACHE, `.${randomUUID()}${path.extname(name)}`);
+  await make(partial);
+  await rename(partial, file);
   return file;
 }
 
-async function image(name: string): Promise<string> {
-  const file = path.join(CACHE, name);
-  if (existsSync(file)) return file;
-  mkdirSync(CACHE, { recursive: true });
-  await run(ffmpegInstaller.path, [
-    "-v",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    "color=c=red:s=320x180",
-    "-frames:v",
-    "1",
-    file,
-  ]);
-  return file;
-}
+const video = (name: string, width: number, height: number, seconds: number) =>
+  cached(name, (partial) =>
+    run(ffmpegInstaller.path, [
+      "-v",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      `color=c=0x336699:s=${width}x${height}:r=1:d=${seconds}`,
+      "-f",
+      "lavfi",
+      "-i",
+      "anullsrc=r=8000:cl=mono",
+      "-t",
+      String(seconds),
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-tune",
+      "stillimage",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:a",
+      "aac",
+      "-b:a",
+      "8k",
+      "-shortest",
+      "-movflags",
+      "+faststart",
+      partial,
+    ]),
+  );
 
-function written(name: string, content: string | Buffer): string {
-  mkdirSync(CACHE, { recursive: true });
-  const file = path.join(CACHE, name);
-  if (!existsSync(file)) writeFileSync(file, content);
-  return file;
-}
+const image = (name: string) =>
+  cached(name, (partial) =>
+    run(ffmpegInstaller.path, [
+      "-v",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "color=c=red:s=320x180",
+      "-frames:v",
+      "1",
+      partial,
+    ]),
+  );
+
+const written = (name: string, content: string | Buffer) => cached(name, (partial) => writeFile(partial, content));
 
 /** A one-page PDF, as small as a valid PDF gets. */
 const PDF = `%PDF-1.4
@@ -115,10 +119,10 @@ export function testMedia(): Promise<TestMedia> {
     fourMinutes: await video("four-minutes-240s-360p.mp4", 640, 360, 240),
     underLength: await video("under-length-90s.mp4", 1920, 1080, 90),
     hd720: await video("hd-720p-125s.mp4", 1280, 720, 125),
-    textAsMp4: written("not-a-video.mp4", "这不是视频，只是一段文字。\n".repeat(50)),
+    textAsMp4: await written("not-a-video.mp4", "这不是视频，只是一段文字。\n".repeat(50)),
     coverPng: await image("cover.png"),
     coverJpeg: await image("cover.jpg"),
-    formPdf: written("form.pdf", PDF),
+    formPdf: await written("form.pdf", PDF),
   }))();
   return made;
 }
