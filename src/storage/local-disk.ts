@@ -55,7 +55,7 @@ export class LocalDiskStorage implements Storage {
 
   async discard(incomingPath: string): Promise<void> {
     if (path.dirname(incomingPath) !== this.incomingDir) return;
-    await rm(incomingPath, { force: true });
+    await rm(incomingPath, { recursive: true, force: true });
   }
 
   /** Only what this class names: anything else someone put under UPLOAD_DIR is not listed, so never swept. */
@@ -66,7 +66,7 @@ export class LocalDiskStorage implements Storage {
       return info?.isFile() ? { key, path: file, modifiedAt: info.mtime } : null;
     };
     for (const name of await readdir(this.incomingDir)) {
-      const found = await item(null, path.join(this.incomingDir, name));
+      const found = (await item(null, path.join(this.incomingDir, name))) ?? (await workFolder(this.incomingDir, name));
       if (found) yield found;
     }
     for (const folder of await readdir(this.root, { withFileTypes: true })) {
@@ -78,4 +78,21 @@ export class LocalDiskStorage implements Storage {
       }
     }
   }
+}
+
+/**
+ * A tool's working folder beside an incoming path (src/media/anonymize.ts), left by a process killed while
+ * the tool ran: an upload in progress too, written last when its newest file was (the folder's own time
+ * changes only as files come and go, while a tool writes one file for minutes).
+ */
+async function workFolder(incomingDir: string, name: string): Promise<StoredItem | null> {
+  const folder = path.join(incomingDir, name);
+  const info = await stat(folder).catch(() => null);
+  if (!info?.isDirectory()) return null;
+  let modifiedAt = info.mtime;
+  for (const file of await readdir(folder).catch(() => [])) {
+    const inside = await stat(path.join(folder, file)).catch(() => null);
+    if (inside && inside.mtime > modifiedAt) modifiedAt = inside.mtime;
+  }
+  return { key: null, path: folder, modifiedAt };
 }

@@ -15,13 +15,16 @@ export interface Storage {
    * that make copies do not all say "disk full" when it is, so a failed copy asks here.
    */
   hasRoomFor(bytes: number): Promise<boolean>;
-  /** Deletes an upload in progress (or already gone: no error). */
+  /** Deletes an upload in progress, or a tool's working folder for one (or already gone: no error). */
   discard(incomingPath: string): Promise<void>;
   /** Every stored file and upload in progress, for the startup sweep (src/storage/sweep.ts). */
   list(): AsyncIterable<StoredItem>;
 }
 
-/** A file in the store (`key`), or an upload still in progress (`key` null), with when it was last written. */
+/**
+ * A file in the store (`key`), or an upload still in progress (`key` null: a file, or a tool's working
+ * folder of files), with when it was last written.
+ */
 export interface StoredItem {
   key: string | null;
   path: string;

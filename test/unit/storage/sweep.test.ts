@@ -27,6 +27,13 @@ describe("the startup sweep of UPLOAD_DIR", () => {
     writeFileSync(file, "half an upload");
     return file;
   };
+  /** The working folder the anonymizing tools write in beside an incoming path, with the file of one. */
+  const working = () => {
+    const folder = `${app.ctx.storage.incomingPath()}.work`;
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, "clean"), "half a copy");
+    return { folder, file: path.join(folder, "clean") };
+  };
 
   beforeEach(async () => {
     app = await startTestApp();
@@ -62,7 +69,7 @@ describe("the startup sweep of UPLOAD_DIR", () => {
       created_at: now,
     });
     const orphans = [stored(), stored()];
-    const temps = [incoming(), incoming(), incoming()];
+    const temps = [incoming(), incoming(), incoming(), working().folder];
     const foreign = path.join(uploads, "README.txt");
     writeFileSync(foreign, "not the store's");
     const lines: unknown[] = [];
@@ -72,21 +79,25 @@ describe("the startup sweep of UPLOAD_DIR", () => {
     const config = { ...app.ctx.config, uploadSweepMinAgeSeconds: 0 };
     const result = await sweepStorage({ ...app.ctx, config, logger });
 
-    expect(result).to.deep.equal({ removedTemp: 3, removedOrphans: 2 });
+    expect(result).to.deep.equal({ removedTemp: 4, removedOrphans: 2 });
     for (const gone of [...orphans.map((o) => o.file), ...temps]) expect(existsSync(gone), gone).to.equal(false);
     for (const kept of [file.file, blind.file, report.file, foreign]) expect(existsSync(kept), kept).to.equal(true);
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.include({ msg: "storage swept", removedTemp: 3, removedOrphans: 2 });
+    expect(lines[0]).to.include({ msg: "storage swept", removedTemp: 4, removedOrphans: 2 });
   });
 
   it("leaves files written within the minimum age (another process may be writing them) and removes older ones", async () => {
-    const young = [stored().file, incoming()];
-    const old = [stored().file, incoming()];
     const hourAgo = new Date(Date.now() - 3_600_000);
+    // A tool writing one file for long: its folder was last changed long ago, the file in it just now.
+    const busyTool = working();
+    utimesSync(busyTool.folder, hourAgo, hourAgo);
+    const deadTool = working();
+    const young = [stored().file, incoming(), busyTool.file];
+    const old = [stored().file, incoming(), deadTool.file, deadTool.folder];
     for (const file of old) utimesSync(file, hourAgo, hourAgo);
     const config = { ...app.ctx.config, uploadSweepMinAgeSeconds: 900 };
 
-    expect(await sweepStorage({ ...app.ctx, config })).to.deep.equal({ removedTemp: 1, removedOrphans: 1 });
+    expect(await sweepStorage({ ...app.ctx, config })).to.deep.equal({ removedTemp: 2, removedOrphans: 1 });
     for (const file of young) expect(existsSync(file), file).to.equal(true);
     for (const file of old) expect(existsSync(file), file).to.equal(false);
   });
