@@ -9,8 +9,11 @@ import { freePort } from "../../bench/free-port.js";
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
-  /** Every JSON log line written so far. */
-  logs: Record<string, unknown>[];
+  /**
+   * The first JSON log line `matches` accepts, once it has come: a line the process wrote before it
+   * answered may still be in the pipe. Fails if the process exits without writing one.
+   */
+  logLine(matches: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** Resolves when the process has exited (at once if it has). */
   exited: Promise<void>;
 }
@@ -43,16 +46,31 @@ export async function startServerProcess(options: {
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const logs: Record<string, unknown>[] = [];
-  createInterface({ input: child.stdout! }).on("line", (line) => {
+  const lines = createInterface({ input: child.stdout! });
+  lines.on("line", (line) => {
     try {
       logs.push(JSON.parse(line) as Record<string, unknown>);
     } catch {
       // Not a log line (a tool's stray output): nothing a test asserts on.
     }
   });
+  const logLine = (matches: (line: Record<string, unknown>) => boolean) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const look = () => {
+        const found = logs.find(matches);
+        if (!found) return false;
+        lines.off("line", look).off("close", ended);
+        resolve(found);
+        return true;
+      };
+      const ended = () => {
+        if (!look()) reject(new Error("the server's log ended without the line looked for"));
+      };
+      if (!look()) lines.on("line", look).on("close", ended);
+    });
   const url = `http://127.0.0.1:${port}`;
   await ready(url, child);
-  return { url, child, logs, exited };
+  return { url, child, logLine, exited };
 }
 
 /** SIGKILL: no handler runs, nothing is flushed or closed, as in a power cut of the process. */
