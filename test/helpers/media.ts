@@ -30,53 +30,32 @@ async function cached(name: string, make: (partial: string) => Promise<unknown>)
 const video = (name: string, width: number, height: number, seconds: number) =>
   cached(name, (partial) =>
     run(ffmpegInstaller.path, [
-      "-v",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      `color=c=0x336699:s=${width}x${height}:r=1:d=${seconds}`,
-      "-f",
-      "lavfi",
-      "-i",
-      "anullsrc=r=8000:cl=mono",
-      "-t",
-      String(seconds),
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-tune",
-      "stillimage",
-      "-pix_fmt",
-      "yuv420p",
-      "-c:a",
-      "aac",
-      "-b:a",
-      "8k",
-      "-shortest",
-      "-movflags",
-      "+faststart",
+      ...["-v", "error", "-y"],
+      ...["-f", "lavfi", "-i", `color=c=0x336699:s=${width}x${height}:r=1:d=${seconds}`],
+      ...["-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", String(seconds)],
+      ...["-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p"],
+      ...["-c:a", "aac", "-b:a", "8k", "-shortest", "-movflags", "+faststart"],
       partial,
     ]),
   );
 
-const image = (name: string) =>
-  cached(name, (partial) =>
-    run(ffmpegInstaller.path, [
-      "-v",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      "color=c=red:s=320x180",
-      "-frames:v",
-      "1",
-      partial,
-    ]),
-  );
+/** A one-frame 320×180 picture of one colour, its format (PNG, JPEG) by the file's extension. */
+export async function solidImage(file: string, color: string): Promise<void> {
+  await run(ffmpegInstaller.path, [
+    "-v",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=${color}:s=320x180`,
+    "-frames:v",
+    "1",
+    file,
+  ]);
+}
+
+const image = (name: string) => cached(name, (partial) => solidImage(partial, "red"));
 
 const written = (name: string, content: string | Buffer) => cached(name, (partial) => writeFile(partial, content));
 

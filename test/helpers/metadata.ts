@@ -9,6 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
 import ffmpegInstaller from "@ffmpeg-installer/ffmpeg";
+import { solidImage } from "./media.js";
 
 const run = promisify(execFile);
 
@@ -123,26 +124,11 @@ export function brokenPdf(parent: string): string {
   return file;
 }
 
-async function ffmpegImage(file: string): Promise<void> {
-  await run(ffmpegInstaller.path, [
-    "-v",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    "color=c=green:s=320x180",
-    "-frames:v",
-    "1",
-    file,
-  ]);
-}
-
 /** A photo whose EXIF, XMP, IPTC and comment name the photographer and where it was taken (GPS of 保定), turned 90°. */
 export async function jpegNamingAuthor(parent: string): Promise<string> {
   const dir = fresh(parent);
   const plain = path.join(dir, "plain.jpg");
-  await ffmpegImage(plain);
+  await solidImage(plain, "green");
   const file = path.join(dir, "cover.jpg");
   await run(EXIFTOOL, [
     "-q",
@@ -169,7 +155,7 @@ export async function jpegNamingAuthor(parent: string): Promise<string> {
 export async function pngNamingAuthor(parent: string): Promise<string> {
   const dir = fresh(parent);
   const plain = path.join(dir, "plain.png");
-  await ffmpegImage(plain);
+  await solidImage(plain, "green");
   const file = path.join(dir, "cover.png");
   await run(EXIFTOOL, [
     "-q",
