@@ -160,6 +160,21 @@ async function settleUnreadBody(req: Request, res: Response): Promise<void> {
   });
 }
 
+/**
+ * Sets an error answer's status, and its Retry-After when the fault says when to try again (too many
+ * attempts, a database not answering, a process starting or stopping); answers its body, in the request's
+ * language, or in Chinese for a request the i18n middleware has not reached.
+ */
+export function startErrorAnswer(req: Request, res: Response, thrown: unknown): ErrorBody {
+  req.locale ??= DEFAULT_LOCALE;
+  req.t ??= (key, params) => translate(DEFAULT_LOCALE, key, params);
+  const { status, body } = toErrorBody(req, thrown);
+  const retryAfter = (asKnownFault(thrown) as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
+  res.status(status);
+  return body;
+}
+
 /** The one error handler: JSON for the API, an error page for HTML; unknown errors are logged with their stack. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return async (err, req, res, next) => {
@@ -168,16 +183,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     await settleUnreadBody(req, res);
     // A client that hung up gets no answer.
     if (req.socket.destroyed) return;
-    // Errors raised before the i18n middleware ran still get a Chinese message.
-    req.locale ??= DEFAULT_LOCALE;
-    req.t ??= (key, params) => translate(DEFAULT_LOCALE, key, params);
-    const { status, body } = toErrorBody(req, err);
+    const body = startErrorAnswer(req, res, err);
+    const status = res.statusCode;
     if (status >= 500) logger.error({ err, reqId: req.id }, "request failed");
-    const fault = asKnownFault(err);
-    // Too many attempts, a database not answering, a process still starting: when to try again.
-    const retryAfter = (fault as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
-    if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
-    res.status(status);
     if (isApiRequest(req) || !req.accepts("html")) {
       res.json({ error: body });
       return;

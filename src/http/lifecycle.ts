@@ -1,8 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { AppError, RETRY_AFTER_SECONDS, StartingError } from "../lib/errors.js";
-import { DEFAULT_LOCALE, translate } from "../lib/i18n.js";
-import { toErrorBody } from "./errors.js";
+import { startErrorAnswer } from "./errors.js";
 import { i18n } from "./i18n.js";
 import { isMultipart } from "./upload.js";
 
@@ -126,11 +125,7 @@ function abortUpload(req: Request, res: Response, logger: Logger): void {
   if (res.headersSent) return cut();
   // The client stops sending on the answer; the socket is closed once the answer is out.
   res.once("finish", cut);
-  // A request still in the middleware before the i18n one (a session being read) is answered in Chinese.
-  req.locale ??= DEFAULT_LOCALE;
-  req.t ??= (key, params) => translate(DEFAULT_LOCALE, key, params);
-  const stopping = new ShuttingDownError();
-  const { status, body } = toErrorBody(req, stopping);
-  res.status(status).set("Retry-After", String(stopping.retryAfterSeconds)).json({ error: body });
+  // Not through the error handler: it would first wait for the rest of the body, which is what is cut off.
+  res.json({ error: startErrorAnswer(req, res, new ShuttingDownError()) });
   logger.info({ reqId: req.id, path: pathOf(req) }, "upload cut off by the stop");
 }
