@@ -65,8 +65,9 @@ export class LocalDiskStorage implements Storage {
       const info = await stat(file).catch(() => null);
       return info?.isFile() ? { key, path: file, modifiedAt: info.mtime } : null;
     };
-    for (const name of await readdir(this.incomingDir)) {
-      const found = (await item(null, path.join(this.incomingDir, name))) ?? (await workFolder(this.incomingDir, name));
+    for (const entry of await readdir(this.incomingDir, { withFileTypes: true })) {
+      const at = path.join(this.incomingDir, entry.name);
+      const found = entry.isDirectory() ? await workFolder(at) : await item(null, at);
       if (found) yield found;
     }
     for (const folder of await readdir(this.root, { withFileTypes: true })) {
@@ -85,10 +86,9 @@ export class LocalDiskStorage implements Storage {
  * the tool ran: an upload in progress too, written last when its newest file was (the folder's own time
  * changes only as files come and go, while a tool writes one file for minutes).
  */
-async function workFolder(incomingDir: string, name: string): Promise<StoredItem | null> {
-  const folder = path.join(incomingDir, name);
+async function workFolder(folder: string): Promise<StoredItem | null> {
   const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory()) return null;
+  if (!info) return null;
   let modifiedAt = info.mtime;
   for (const file of await readdir(folder).catch(() => [])) {
     const inside = await stat(path.join(folder, file)).catch(() => null);
