@@ -106,11 +106,32 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 /**
+ * How many times a workbook is read before it is called unreadable. exceljs's streaming reader now and
+ * then loses a part of the archive it reads (exceljs/exceljs#3064: mostly the workbook part, and then it
+ * throws), about one read in two hundred of a file exceljs wrote, as our own templates are. Another read
+ * of the same file succeeds; a damaged file fails every time.
+ */
+const XLSX_READ_ATTEMPTS = 3;
+
+/**
  * The rows of the first sheet whose first non-blank row is a header of this kind, else of the first
  * sheet. Read as a stream, so a sheet of a million rows is refused after its first few thousand
  * instead of filling memory.
  */
-async function xlsxRecords(filePath: string, { kind, maxRows, isHeader }: TableOptions): Promise<TableRecord[]> {
+async function xlsxRecords(filePath: string, options: TableOptions): Promise<TableRecord[]> {
+  for (let attempt = 0; attempt < XLSX_READ_ATTEMPTS; attempt += 1) {
+    const records = await readXlsxOnce(filePath, options);
+    if (records) return records;
+  }
+  const { kind } = options;
+  throw new ValidationError(`errors.${kind}Unreadable`, {}, undefined, `${kind}_unreadable`);
+}
+
+/** One read of the workbook: its records, or null if the reader failed (it threw, or found no sheet, which every workbook has). */
+async function readXlsxOnce(
+  filePath: string,
+  { kind, maxRows, isHeader }: TableOptions,
+): Promise<TableRecord[] | null> {
   // A spreadsheet may hold more rows than data (blank or formatted rows); past this many, stop reading.
   const maxSheetRows = maxRows * 20;
   const input = createReadStream(filePath);
@@ -144,9 +165,9 @@ async function xlsxRecords(filePath: string, { kind, maxRows, isHeader }: TableO
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new ValidationError(`errors.${kind}Unreadable`, {}, undefined, `${kind}_unreadable`);
+    return null;
   } finally {
     input.destroy();
   }
-  return firstSheet ?? [];
+  return firstSheet;
 }
